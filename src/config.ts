@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { ConfigInvalidError } from './errors';
+import { defaultApprovalPolicy, type ApprovalPolicy, type TierPolicy } from './domain/policy';
+import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
+import type { OnCallShift } from './domain/escalation';
+
+/**
+ * The one typed configuration module. Everything comes from the environment,
+ * is parsed once per container with zod, and fails fast with a clear message.
+ * AWS endpoints are not here: the SDK reads `AWS_ENDPOINT_URL_<SERVICE>` itself.
+ */
+
+const csv = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
+
+const OnCallShiftSchema = z.object({
+  start: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO-8601 instant'),
+  primary: z.string().min(1),
+  secondary: z.string().min(1),
+});
+
+const PolicyOverrideSchema = z
+  .object({
+    high: z.record(z.string(), z.unknown()).optional(),
+    critical: z.record(z.string(), z.unknown()).optional(),
+  })
+  .optional();
+
+const EnvSchema = z.object({
+  CHAINSEC_ENV: z.string().default('dev'),
+  AWS_REGION: z.string().default('us-east-1'),
+  INCIDENTS_TABLE: z.string().min(3),
+  LEDGER_TABLE: z.string().min(3),
+  SIGNING_KEY_ID: z.string().min(1),
+  APPROVALS_CHANNEL: z.string().min(1),
+  APPROVER_USER_IDS: csv,
+  APPROVER_USERGROUP_ID: z.string().optional(),
+  /** JSON list of shifts `[{"start","primary","secondary"}]`, hand-offs in UTC. */
+  ONCALL_SCHEDULE: z.string().default('[]'),
+  /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
+  POLICY_OVERRIDES: z.string().optional(),
+  DRY_RUN: bool,
+  SLACK_API_URL: z.string().url().optional(),
+  /** Sandbox / local: secrets straight from the environment. */
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
+  SLACK_SECRET_ARN: z.string().optional(),
+  ACTIONS_TOPIC_ARN: z.string().optional(),
+  REJECTED_TOPIC_ARN: z.string().optional(),
+  SUMMARIES_ENABLED: bool,
+  BEDROCK_MODEL_ID: z.string().default('amazon.nova-micro-v1:0'),
+  BEDROCK_GUARDRAIL_ID: z.string().optional(),
+  BEDROCK_GUARDRAIL_VERSION: z.string().default('DRAFT'),
+  /** Milliseconds any single outside call may take before it is abandoned. */
+  CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(2500),
+});
+
+/** The parsed configuration. */
+export interface Config {
+  env: string;
+  region: string;
+  incidentsTable: string;
+  ledgerTable: string;
+  signingKeyId: string;
+  approvalsChannel: string;
+  policy: ApprovalPolicy;
+  risk: RiskThresholds;
+  onCall: OnCallShift[];
+  dryRun: boolean;
+  slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string };
+  actionsTopicArn?: string;
+  rejectedTopicArn?: string;
+  summaries: { enabled: boolean; modelId: string; guardrailId?: string; guardrailVersion: string };
+  callTimeoutMs: number;
+}
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigInvalidError(`${name} is not valid JSON`, { name }, );
+  }
+}
+
+/**
+ * Parses configuration from an environment map.
+ * @throws ConfigInvalidError naming every missing or malformed variable
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigInvalidError(`invalid configuration: ${problems.join('; ')}`, { problems });
+  }
+  const e = parsed.data;
+  if (!e.SLACK_SECRET_ARN && !(e.SLACK_SIGNING_SECRET && e.SLACK_BOT_TOKEN)) {
+    throw new ConfigInvalidError('set SLACK_SECRET_ARN, or both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN');
+  }
+  const shifts = z.array(OnCallShiftSchema).safeParse(parseJson('ONCALL_SCHEDULE', e.ONCALL_SCHEDULE));
+  if (!shifts.success) throw new ConfigInvalidError(`ONCALL_SCHEDULE: ${shifts.error.issues[0]?.message ?? 'invalid'}`);
+
+  const policy = defaultApprovalPolicy({
+    approverUserIds: e.APPROVER_USER_IDS,
+    ...(e.APPROVER_USERGROUP_ID !== undefined && { approverUsergroupId: e.APPROVER_USERGROUP_ID }),
+    approvalsChannel: e.APPROVALS_CHANNEL,
+  });
+  if (e.POLICY_OVERRIDES) {
+    const overrides = PolicyOverrideSchema.parse(parseJson('POLICY_OVERRIDES', e.POLICY_OVERRIDES));
+    for (const tier of ['high', 'critical'] as const) {
+      const o = overrides?.[tier];
+      if (o) policy[tier] = { ...policy[tier], ...(o as Partial<TierPolicy>) };
+    }
+  }
+  if (policy.high.approverUserIds.length === 0 && !policy.high.approverUsergroupId) {
+    throw new ConfigInvalidError('no approvers: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID');
+  }
+
+  return {
+    env: e.CHAINSEC_ENV,
+    region: e.AWS_REGION,
+    incidentsTable: e.INCIDENTS_TABLE,
+    ledgerTable: e.LEDGER_TABLE,
+    signingKeyId: e.SIGNING_KEY_ID,
+    approvalsChannel: e.APPROVALS_CHANNEL,
+    policy,
+    risk: DEFAULT_RISK_THRESHOLDS,
+    onCall: shifts.data,
+    dryRun: e.DRY_RUN,
+    slack: {
+      ...(e.SLACK_API_URL !== undefined && { apiUrl: e.SLACK_API_URL }),
+      ...(e.SLACK_SIGNING_SECRET !== undefined && { signingSecret: e.SLACK_SIGNING_SECRET }),
+      ...(e.SLACK_BOT_TOKEN !== undefined && { botToken: e.SLACK_BOT_TOKEN }),
+      ...(e.SLACK_SECRET_ARN !== undefined && { secretArn: e.SLACK_SECRET_ARN }),
+    },
+    ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
+    ...(e.REJECTED_TOPIC_ARN !== undefined && { rejectedTopicArn: e.REJECTED_TOPIC_ARN }),
+    summaries: {
+      enabled: e.SUMMARIES_ENABLED,
+      modelId: e.BEDROCK_MODEL_ID,
+      ...(e.BEDROCK_GUARDRAIL_ID !== undefined && { guardrailId: e.BEDROCK_GUARDRAIL_ID }),
+      guardrailVersion: e.BEDROCK_GUARDRAIL_VERSION,
+    },
+    callTimeoutMs: e.CALL_TIMEOUT_MS,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this container, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,16 @@
+/**
+ * Block Kit `action_id`s. The card builders and the Bolt listeners both import
+ * these, so a rename cannot split them. Values are part of the outside contract.
+ */
+export const ActionId = {
+  Approve: 'chainsec_approve',
+  Deny: 'chainsec_deny',
+  Rollback: 'chainsec_rollback',
+  Acknowledge: 'chainsec_ack',
+  FalsePositive: 'chainsec_false_positive',
+  ShowFullText: 'chainsec_show_full',
+} as const;
+export type ActionId = (typeof ActionId)[keyof typeof ActionId];
+
+/** The three buttons that cast a vote. */
+export const VOTE_ACTION_IDS = [ActionId.Approve, ActionId.Deny, ActionId.Rollback] as const;

@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { RiskTier } from './tiers';
+
+/**
+ * Incident shapes and their normalisation into one {@link Incident} type.
+ * Field names follow the seed documents (CONTRACT section 2). Every string is
+ * untrusted: it is bounded here and escaped by `src/blocks` before Slack.
+ */
+
+const idLike = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative()]);
+
+/** What the agent may attach to a raw event: its reasoning, evidence and proposal. */
+export const AgentContextSchema = z.object({
+  reasoning: z.string().max(200_000).optional(),
+  evidence: z.array(z.union([z.string().max(50_000), z.record(z.string(), z.unknown())])).max(200).optional(),
+  proposed_action: z
+    .object({ type: z.string().min(1).max(100), target: z.string().min(1).max(1000), reversible: z.boolean() })
+    .optional(),
+  requested_by: z.string().max(200).optional(),
+});
+
+/** A raw on-chain event: `{ tx_hash, amount_usd, protocol, anomaly_score, ... }`. */
+export const OnChainEventSchema = z
+  .object({
+    tx_hash: z.string().trim().min(1).max(200),
+    amount_usd: z.number().finite().nonnegative(),
+    protocol: z.string().trim().min(1).max(200),
+    anomaly_score: z.number().min(0).max(1),
+    chain: z.string().max(100).optional(),
+    from: z.string().max(200).optional(),
+    to: z.string().max(200).optional(),
+    id: idLike.optional(),
+    timestamp: z.string().max(100).optional(),
+    agent: AgentContextSchema.optional(),
+  })
+  .passthrough();
+export type OnChainEvent = z.infer<typeof OnChainEventSchema>;
+
+/** The triage agent's analysis attached to a WAF event (severity 0..5). */
+export const WafAnalysisSchema = z.object({
+  severity_rating: z.number().int().min(0).max(5),
+  security_analysis: z.string().max(200_000).optional(),
+  follow_up_suggestion: z.string().max(200_000).optional(),
+});
+
+/** A raw WAF event, optionally with the agent's `analysis`. */
+export const WafEventSchema = z
+  .object({
+    id: idLike,
+    timestamp: z.string().min(1).max(100),
+    action: z.string().min(1).max(50),
+    source_ip: z.string().min(1).max(100),
+    uri: z.string().min(1).max(8192),
+    http_method: z.string().min(1).max(20),
+    rule_name: z.string().min(1).max(500),
+    country: z.string().min(1).max(100),
+    analysis: WafAnalysisSchema.optional(),
+    agent: AgentContextSchema.optional(),
+  })
+  .passthrough();
+export type WafEvent = z.infer<typeof WafEventSchema>;
+
+/** Either raw shape; on-chain is tried first because its required keys are distinctive. */
+export const RawIncidentEventSchema = z.union([OnChainEventSchema, WafEventSchema]);
+export type RawIncidentEvent = OnChainEvent | WafEvent;
+
+interface IncidentBase {
+  /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the event's identity. */
+  id: string;
+  tier: RiskTier;
+  /** When the event happened (from the event, else when chainsec first saw it). */
+  observedAt: string;
+  /** One line a person can read: "Transfer of $250,000 on Uniswap". Untrusted parts inside. */
+  title: string;
+}
+
+export interface OnChainIncident extends IncidentBase {
+  kind: 'onchain';
+  onchain: {
+    txHash: string;
+    amountUsd: number;
+    protocol: string;
+    anomalyScore: number;
+    chain?: string;
+    from?: string;
+    to?: string;
+  };
+}
+
+export interface WafIncident extends IncidentBase {
+  kind: 'waf';
+  waf: {
+    eventId: string;
+    action: string;
+    sourceIp: string;
+    uri: string;
+    httpMethod: string;
+    ruleName: string;
+    country: string;
+    severity?: number;
+    analysis?: string;
+    followUp?: string;
+  };
+}
+
+/** One incident, whatever shape it arrived in. */
+export type Incident = OnChainIncident | WafIncident;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Crockford base32 of the first bytes of a digest: short, unambiguous, typable. */
+function base32(bytes: Buffer, chars: number): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5 && out.length < chars) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length >= chars) break;
+  }
+  return out;
+}
+
+/** The natural key of an event: the same event delivered twice gets the same key. */
+export function naturalKey(event: RawIncidentEvent): string {
+  if (isOnChainEvent(event)) {
+    return `onchain:${(event.chain ?? 'any').toLowerCase()}:${event.tx_hash.toLowerCase()}`;
+  }
+  return `waf:${String(event.id)}`;
+}
+
+/** `INC-XXXXXXXXXX`: the incident id chainsec shows and buttons carry. */
+export function incidentIdFor(event: RawIncidentEvent): string {
+  const digest = createHash('sha256').update(naturalKey(event)).digest();
+  return `INC-${base32(digest, 10)}`;
+}
+
+/** Pattern key used to fold repeats (same source IP + URI, or same address / protocol). */
+export function patternKey(incident: Incident): string {
+  if (incident.kind === 'waf') return `waf:${incident.waf.sourceIp}|${incident.waf.uri}`;
+  return `onchain:${incident.onchain.from ?? incident.onchain.to ?? '-'}|${incident.onchain.protocol}`;
+}
+
+export function isOnChainEvent(event: RawIncidentEvent): event is OnChainEvent {
+  return typeof (event as OnChainEvent).tx_hash === 'string';
+}
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+/** Formats a dollar amount the way cards show it. */
+export function formatUsd(amount: number): string {
+  return usd.format(amount);
+}
+
+function validTimestamp(value: string | undefined, fallback: Date): string {
+  if (value) {
+    const d = new Date(value);
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
+  }
+  return fallback.toISOString();
+}
+
+/**
+ * Turns a validated raw event into an {@link Incident} with the given tier.
+ * @param receivedAt used when the event carries no usable timestamp
+ */
+export function normalizeIncident(event: RawIncidentEvent, tier: RiskTier, receivedAt: Date): Incident {
+  const id = incidentIdFor(event);
+  if (isOnChainEvent(event)) {
+    return {
+      id,
+      kind: 'onchain',
+      tier,
+      observedAt: validTimestamp(event.timestamp, receivedAt),
+      title: `${formatUsd(event.amount_usd)} transaction on ${event.protocol}`,
+      onchain: {
+        txHash: event.tx_hash,
+        amountUsd: event.amount_usd,
+        protocol: event.protocol,
+        anomalyScore: event.anomaly_score,
+        ...(event.chain !== undefined && { chain: event.chain }),
+        ...(event.from !== undefined && { from: event.from }),
+        ...(event.to !== undefined && { to: event.to }),
+      },
+    };
+  }
+  const waf = event as WafEvent;
+  return {
+    id,
+    kind: 'waf',
+    tier,
+    observedAt: validTimestamp(waf.timestamp, receivedAt),
+    title: `WAF ${waf.action} ${waf.rule_name} from ${waf.source_ip}`,
+    waf: {
+      eventId: String(waf.id),
+      action: waf.action,
+      sourceIp: waf.source_ip,
+      uri: waf.uri,
+      httpMethod: waf.http_method,
+      ruleName: waf.rule_name,
+      country: waf.country,
+      ...(waf.analysis && { severity: waf.analysis.severity_rating }),
+      ...(waf.analysis?.security_analysis !== undefined && { analysis: waf.analysis.security_analysis }),
+      ...(waf.analysis?.follow_up_suggestion !== undefined && { followUp: waf.analysis.follow_up_suggestion }),
+    },
+  };
+}
+
+/** Zod schema of a normalised {@link Incident}, for messages that carry one already classified. */
+export const IncidentSchema: z.ZodType<Incident> = z.discriminatedUnion('kind', [
+  z.object({
+    id: z.string().regex(/^INC-[0-9A-Z]{10}$/),
+    kind: z.literal('onchain'),
+    tier: z.enum(['low', 'medium', 'high', 'critical']),
+    observedAt: z.string(),
+    title: z.string().max(1000),
+    onchain: z.object({
+      txHash: z.string().min(1).max(200),
+      amountUsd: z.number().finite().nonnegative(),
+      protocol: z.string().min(1).max(200),
+      anomalyScore: z.number().min(0).max(1),
+      chain: z.string().max(100).optional(),
+      from: z.string().max(200).optional(),
+      to: z.string().max(200).optional(),
+    }),
+  }),
+  z.object({
+    id: z.string().regex(/^INC-[0-9A-Z]{10}$/),
+    kind: z.literal('waf'),
+    tier: z.enum(['low', 'medium', 'high', 'critical']),
+    observedAt: z.string(),
+    title: z.string().max(1000),
+    waf: z.object({
+      eventId: z.string().min(1).max(200),
+      action: z.string().max(50),
+      sourceIp: z.string().max(100),
+      uri: z.string().max(8192),
+      httpMethod: z.string().max(20),
+      ruleName: z.string().max(500),
+      country: z.string().max(100),
+      severity: z.number().int().min(0).max(5).optional(),
+      analysis: z.string().max(200_000).optional(),
+      followUp: z.string().max(200_000).optional(),
+    }),
+  }),
+]) as z.ZodType<Incident>;

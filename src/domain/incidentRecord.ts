@@ -1,0 +1,83 @@
+import type { Incident } from './incident';
+import type { Containment, ProposedAction } from './messages';
+import type { Decision, Vote } from './votes';
+import type { RiskTier } from './tiers';
+
+/** Where an incident is in its life. */
+export const IncidentStatus = {
+  /** Low / medium: shown, nothing to decide. */
+  Notified: 'notified',
+  /** Waiting for people. */
+  Pending: 'pending',
+  /** People decided (the decision may not be delivered to the workflow yet). */
+  Decided: 'decided',
+  /** The deadline passed, or the workflow's task was gone. */
+  Expired: 'expired',
+} as const;
+export type IncidentStatus = (typeof IncidentStatus)[keyof typeof IncidentStatus];
+
+/** Whether a stored decision has reached the workflow. */
+export const DeliveryStatus = {
+  Pending: 'pending',
+  Delivered: 'delivered',
+  /** Step Functions no longer knew the token (it had timed out or finished). */
+  TokenGone: 'token_gone',
+} as const;
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
+
+/** How the "why this matters" summary was made. */
+export type SummarySource = 'bedrock' | 'fallback';
+
+/** The result of an action the workflow ran (or would have run, in dry run). */
+export interface ActionResult {
+  operation: 'contain' | 'execute' | 'rollback' | 'close';
+  status: 'executed' | 'skipped' | 'failed';
+  type?: string;
+  target?: string;
+  dryRun: boolean;
+  at: string;
+  detail?: string;
+}
+
+/**
+ * Everything chainsec keeps about one incident, as the use cases and card
+ * builders see it. The task token is deliberately not part of this view.
+ */
+export interface IncidentRecord {
+  incident: Incident;
+  tier: RiskTier;
+  status: IncidentStatus;
+  /** `approval` when people must decide, else `notification`. */
+  kind: 'approval' | 'notification';
+  proposedAction?: ProposedAction;
+  containment?: Containment;
+  /** The agent's full reasoning (untrusted). Cards show it shortened. */
+  reasoning: string;
+  /** The agent's full evidence (untrusted). */
+  evidence: string[];
+  summary?: { text: string; source: SummarySource };
+  requestedBy?: string;
+  requestedAt: string;
+  deadline?: string;
+  votes: Vote[];
+  decision?: Decision;
+  decidedBy?: string[];
+  decidedAt?: string;
+  delivery?: DeliveryStatus;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+  escalationLevel: number;
+  lastEscalatedAt?: string;
+  channel?: string;
+  ts?: string;
+  /** The card needs a `chat.update` that has not succeeded yet. */
+  cardStale?: boolean;
+  dryRun: boolean;
+  falsePositive?: { by: string; at: string };
+  actions: ActionResult[];
+  executionArn?: string;
+  /** Times the same pattern repeated (folded into a thread under this card). */
+  repeats?: number;
+  ledgerSeq: number;
+  ledgerHead: string;
+}

@@ -1,0 +1,41 @@
+import { isOnChainEvent, type RawIncidentEvent, type WafEvent } from './incident';
+import type { RiskTier } from './tiers';
+
+/**
+ * The seed's risk rules (CONTRACT section 2), with every threshold configurable.
+ * Comparisons are strict (`>`), exactly as the seed's classifier.
+ */
+export interface RiskThresholds {
+  onchain: {
+    /** anomaly_score above this is critical */
+    critical: number;
+    /** amount_usd above this is critical whatever the score */
+    criticalAmountUsd: number;
+    high: number;
+    medium: number;
+  };
+  /** Tier for each WAF severity_rating 0..5 */
+  wafSeverity: readonly [RiskTier, RiskTier, RiskTier, RiskTier, RiskTier, RiskTier];
+  /** Tier of a WAF event the agent has not rated yet: reported to people, not acted on. */
+  wafUnrated: RiskTier;
+}
+
+export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
+  onchain: { critical: 0.9, criticalAmountUsd: 100_000, high: 0.7, medium: 0.4 },
+  wafSeverity: ['low', 'low', 'low', 'medium', 'high', 'critical'],
+  wafUnrated: 'medium',
+};
+
+/** Classifies a raw event into a risk tier. Pure. */
+export function classify(event: RawIncidentEvent, t: RiskThresholds = DEFAULT_RISK_THRESHOLDS): RiskTier {
+  if (isOnChainEvent(event)) {
+    const { anomaly_score: score, amount_usd: amount } = event;
+    if (score > t.onchain.critical || amount > t.onchain.criticalAmountUsd) return 'critical';
+    if (score > t.onchain.high) return 'high';
+    if (score > t.onchain.medium) return 'medium';
+    return 'low';
+  }
+  const rating = (event as WafEvent).analysis?.severity_rating;
+  if (rating === undefined) return t.wafUnrated;
+  return t.wafSeverity[rating] ?? t.wafUnrated;
+}

@@ -1,0 +1,106 @@
+import { ErrorCode } from '../errors';
+import type { TierPolicy } from './policy';
+
+/** A button a person can press to vote. */
+export type VoteChoice = 'approve' | 'deny' | 'rollback';
+/** How a request ends. `expired` is the sweep's, never a person's. */
+export type Decision = VoteChoice | 'expired';
+
+export interface Vote {
+  userId: string;
+  choice: VoteChoice;
+  at: string;
+}
+
+/** Lifecycle of an approval request. */
+export const ApprovalStatus = {
+  Pending: 'pending',
+  Decided: 'decided',
+  Expired: 'expired',
+} as const;
+export type ApprovalStatus = (typeof ApprovalStatus)[keyof typeof ApprovalStatus];
+
+/** The facts the vote rules look at. */
+export interface ApprovalState {
+  status: ApprovalStatus;
+  votes: readonly Vote[];
+  deadline: string;
+  /** The identity recorded on the request, when a person asked. */
+  requestedBy?: string;
+  /** Whether a rollback is possible (a reversible action or containment exists). */
+  rollbackPossible: boolean;
+  decision?: Decision;
+  decidedBy?: readonly string[];
+}
+
+/** Where the click came from. */
+export interface VoteContext {
+  policy: TierPolicy;
+  /** Resolved by the caller from the allowlist and the user group. */
+  isApprover: boolean;
+  /** Channel id, or `null` for the App Home tab. */
+  channelId: string | null;
+  now: Date;
+}
+
+export type VoteOutcome =
+  | { kind: 'rejected'; code: ErrorCode; message: string }
+  | { kind: 'recorded'; tally: Tally; decision?: { decision: VoteChoice; decidedBy: string[] } };
+
+/** Counts of distinct voters per choice after a vote. */
+export interface Tally {
+  approve: string[];
+  deny: string[];
+  rollback: string[];
+  needed: number;
+}
+
+/** Tallies distinct voters per choice. */
+export function tally(votes: readonly Vote[], needed: number): Tally {
+  const t: Tally = { approve: [], deny: [], rollback: [], needed };
+  for (const v of votes) if (!t[v.choice].includes(v.userId)) t[v.choice].push(v.userId);
+  return t;
+}
+
+function reject(code: ErrorCode, message: string): VoteOutcome {
+  return { kind: 'rejected', code, message };
+}
+
+/**
+ * The vote rules (CONTRACT section 4), pure: is this vote allowed, and does it
+ * decide the request? Order matters: a finished request always answers "already
+ * decided" so a late clicker learns who decided, whoever they are.
+ */
+export function evaluateVote(state: ApprovalState, vote: Vote, ctx: VoteContext): VoteOutcome {
+  if (state.status !== ApprovalStatus.Pending) {
+    const who = (state.decidedBy ?? []).map((u) => `<@${u}>`).join(', ') || 'the deadline';
+    return reject(ErrorCode.AlreadyDecided, `This request was already decided (${state.decision ?? state.status}) by ${who}.`);
+  }
+  if (ctx.now.getTime() >= new Date(state.deadline).getTime()) {
+    return reject(ErrorCode.RequestExpired, 'This request has expired; the workflow takes its safe fallback.');
+  }
+  if (ctx.channelId === null ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(ctx.channelId)) {
+    return reject(ErrorCode.WrongChannel, 'Decisions only count in the approvals channel.');
+  }
+  if (!ctx.isApprover) {
+    return reject(ErrorCode.NotAllowedToDecide, 'You are not an approver for this tier; your click changed nothing.');
+  }
+  if (state.requestedBy !== undefined && state.requestedBy === vote.userId) {
+    return reject(ErrorCode.SelfApproval, 'You requested this action, so you cannot decide it.');
+  }
+  if (state.votes.some((v) => v.userId === vote.userId)) {
+    return reject(ErrorCode.AlreadyVoted, 'You already voted on this request.');
+  }
+  if (vote.choice === 'rollback' && !state.rollbackPossible) {
+    return reject(ErrorCode.NotReversible, 'There is nothing to roll back for this request.');
+  }
+  const after = tally([...state.votes, vote], ctx.policy.approvalsNeeded);
+  if (vote.choice === 'deny') {
+    return { kind: 'recorded', tally: after, decision: { decision: 'deny', decidedBy: [vote.userId] } };
+  }
+  const voters = after[vote.choice];
+  if (voters.length >= ctx.policy.approvalsNeeded) {
+    return { kind: 'recorded', tally: after, decision: { decision: vote.choice, decidedBy: voters } };
+  }
+  return { kind: 'recorded', tally: after };
+}

@@ -1,0 +1,128 @@
+/**
+ * Stable error codes. Callers branch on `code`, never on messages (the same idea as
+ * Bolt's `ErrorCode` enum). Each code maps to one user-visible answer in
+ * `src/app/errorMessages.ts`.
+ */
+export const ErrorCode = {
+  InvalidInput: 'chainsec_invalid_input',
+  PayloadTooLarge: 'chainsec_payload_too_large',
+  UnknownPayload: 'chainsec_unknown_payload',
+  NotAllowedToDecide: 'chainsec_not_allowed_to_decide',
+  SelfApproval: 'chainsec_self_approval',
+  AlreadyVoted: 'chainsec_already_voted',
+  AlreadyDecided: 'chainsec_already_decided',
+  WrongChannel: 'chainsec_wrong_channel',
+  NotReversible: 'chainsec_not_reversible',
+  RequestExpired: 'chainsec_request_expired',
+  IncidentNotFound: 'chainsec_incident_not_found',
+  SigningFailed: 'chainsec_signing_failed',
+  ConcurrentUpdate: 'chainsec_concurrent_update',
+  WorkflowTokenGone: 'chainsec_workflow_token_gone',
+  WorkflowUnavailable: 'chainsec_workflow_unavailable',
+  SlackUnavailable: 'chainsec_slack_unavailable',
+  StoreUnavailable: 'chainsec_store_unavailable',
+  RequestNotAuthentic: 'chainsec_request_not_authentic',
+  ReplayedRequest: 'chainsec_replayed_request',
+  ConfigInvalid: 'chainsec_config_invalid',
+  LedgerInvalid: 'chainsec_ledger_invalid',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every error chainsec raises on purpose. */
+export class ChainsecError extends Error {
+  public readonly code: ErrorCode;
+  /** Extra, non-secret facts for the log and for the user-facing message. */
+  public readonly details: Record<string, unknown>;
+
+  public constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ChainsecError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Input failed validation (malformed JSON, unknown shape, missing or bad fields). */
+export class InvalidInputError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.InvalidInput, message, details, options);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** A record is larger than the 256 KB the bot accepts. */
+export class PayloadTooLargeError extends ChainsecError {
+  public constructor(bytes: number, limit: number) {
+    super(ErrorCode.PayloadTooLarge, `record is ${bytes} bytes, over the ${limit} byte limit`, { bytes, limit });
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** The payload parsed but matches no shape the bot knows. */
+export class UnknownPayloadError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}) {
+    super(ErrorCode.UnknownPayload, message, details);
+    this.name = 'UnknownPayloadError';
+  }
+}
+
+/** A vote was refused by policy; `code` says which rule. */
+export class VoteRejectedError extends ChainsecError {
+  public constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.name = 'VoteRejectedError';
+  }
+}
+
+/** No incident with that id or reference. */
+export class IncidentNotFoundError extends ChainsecError {
+  public constructor(ref: string) {
+    super(ErrorCode.IncidentNotFound, `no incident ${ref}`, { ref });
+    this.name = 'IncidentNotFoundError';
+  }
+}
+
+/** The signer (KMS) could not sign: nothing may be recorded or resumed. */
+export class SigningFailedError extends ChainsecError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.SigningFailed, message, {}, options);
+    this.name = 'SigningFailedError';
+  }
+}
+
+/** Another writer changed the incident first; the caller may re-read and retry. */
+export class ConcurrentUpdateError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.ConcurrentUpdate, message, details, options);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+/** Step Functions no longer knows the task token (timed out, finished, invalid). */
+export class WorkflowTokenGoneError extends ChainsecError {
+  public constructor(reason: string, options?: ErrorOptions) {
+    super(ErrorCode.WorkflowTokenGone, `workflow task is gone: ${reason}`, { reason }, options);
+    this.name = 'WorkflowTokenGoneError';
+  }
+}
+
+/** Step Functions could not be reached or throttled us past our retries. */
+export class WorkflowUnavailableError extends ChainsecError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.WorkflowUnavailable, message, {}, options);
+    this.name = 'WorkflowUnavailableError';
+  }
+}
+
+/** Configuration is missing or malformed; raised once per container at start. */
+export class ConfigInvalidError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}) {
+    super(ErrorCode.ConfigInvalid, message, details);
+    this.name = 'ConfigInvalidError';
+  }
+}
+
+/** True when `e` is a ChainsecError with the given code. */
+export function hasCode(e: unknown, code: ErrorCode): e is ChainsecError {
+  return e instanceof ChainsecError && e.code === code;
+}

@@ -1,0 +1,25 @@
+import type { KnownBlock } from '@slack/types';
+
+/** A message as chainsec builds it. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** The Slack Web API calls chainsec makes (bot token). */
+export interface SlackGateway {
+  /** Posts to a channel (or a thread). @returns the message `ts` and the channel id */
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
+  /** Replaces a message in place. */
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** Shows a message only `user` sees. */
+  postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
+  /** Direct-messages a user. @returns the DM channel and `ts` */
+  dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** Members of a user group (for approver groups). */
+  usergroupMembers(usergroupId: string): Promise<string[]>;
+  /** A link to a message, for DMs and `/chainsec pending`. */
+  permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** Publishes a user's App Home tab. */
+  publishHome(user: string, view: { type: 'home'; blocks: KnownBlock[] }): Promise<void>;
+}
