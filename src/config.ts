@@ -26,12 +26,26 @@ const OnCallShiftSchema = z.object({
   secondary: z.string().min(1),
 });
 
-const PolicyOverrideSchema = z
+/**
+ * One tier's overrides. Every field is checked (and unknown keys refused) so a
+ * typo or `approvalsNeeded: 0` fails at start instead of weakening the policy.
+ */
+const TierOverrideSchema = z
   .object({
-    high: z.record(z.string(), z.unknown()).optional(),
-    critical: z.record(z.string(), z.unknown()).optional(),
+    approvalsNeeded: z.number().int().min(1),
+    approverUserIds: z.array(z.string().min(1)),
+    approverUsergroupId: z.string().min(1),
+    decisionChannels: z.array(z.string().min(1)).min(1),
+    allowAppHome: z.boolean(),
+    decisionWindowSeconds: z.number().int().positive(),
+    ackSlaSeconds: z.number().int().positive(),
+    dmPrimaryImmediately: z.boolean(),
+    onTimeout: z.enum(['deny', 'rollback']),
   })
-  .optional();
+  .partial()
+  .strict();
+
+const PolicyOverrideSchema = z.object({ high: TierOverrideSchema.optional(), critical: TierOverrideSchema.optional() }).strict();
 
 const EnvSchema = z.object({
   CHAINSEC_ENV: z.string().default('dev'),
@@ -113,14 +127,20 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     approvalsChannel: e.APPROVALS_CHANNEL,
   });
   if (e.POLICY_OVERRIDES) {
-    const overrides = PolicyOverrideSchema.parse(parseJson('POLICY_OVERRIDES', e.POLICY_OVERRIDES));
+    const overrides = PolicyOverrideSchema.safeParse(parseJson('POLICY_OVERRIDES', e.POLICY_OVERRIDES));
+    if (!overrides.success) {
+      const problems = overrides.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new ConfigInvalidError(`POLICY_OVERRIDES: ${problems.join('; ')}`, { problems });
+    }
     for (const tier of ['high', 'critical'] as const) {
-      const o = overrides?.[tier];
+      const o = overrides.data[tier];
       if (o) policy[tier] = { ...policy[tier], ...(o as Partial<TierPolicy>) };
     }
   }
-  if (policy.high.approverUserIds.length === 0 && !policy.high.approverUsergroupId) {
-    throw new ConfigInvalidError('no approvers: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID');
+  for (const tier of ['high', 'critical'] as const) {
+    if (policy[tier].approverUserIds.length === 0 && !policy[tier].approverUsergroupId) {
+      throw new ConfigInvalidError(`no approvers for ${tier}: set APPROVER_USER_IDS or APPROVER_USERGROUP_ID`);
+    }
   }
 
   return {

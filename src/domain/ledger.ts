@@ -86,8 +86,13 @@ export type LedgerVerdict =
   | { ok: true; entries: number; chains: number }
   | { ok: false; line: number; incidentId: string; seq: number | null; reason: string };
 
-/** A key lookup by `keyId`, or one key for every entry. */
-export type KeyResolver = (keyId: string) => KeyObject | undefined;
+/**
+ * A key lookup by `keyId`, or one key for every entry. The entry is passed too
+ * because `keyId` alone cannot tell keys apart offline: it is whatever the
+ * signer was configured with (a KMS alias keeps its name across a rotation), so
+ * a verifier holding several trusted keys picks the one that verifies the entry.
+ */
+export type KeyResolver = (keyId: string, entry: LedgerEntry) => KeyObject | undefined;
 
 const REQUIRED = ['type', 'incidentId', 'seq', 'actor', 'at', 'prevHash', 'keyId', 'hash', 'signature'] as const;
 
@@ -114,7 +119,7 @@ export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver
     });
     for (const k of REQUIRED) if (e[k] === undefined || e[k] === null) return fail(`missing field ${k}`);
     if (entryHash(e) !== e.hash) return fail('hash does not match the entry content');
-    const key = keys(e.keyId);
+    const key = keys(e.keyId, e);
     if (!key) return fail(`no public key for keyId ${e.keyId}`);
     if (!signatureValid(e, key)) return fail('signature is not valid for this entry');
     if (e.type === LedgerEntryType.Checkpoint) {

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { readPublicKey, UnusableInputError, verdictLine, verifyLedgerText } from './verifyLedgerFile';
+
+/**
+ * `chainsec` command line. Exit codes (CONTRACT section 1): 0 the ledger is
+ * intact, 1 it is not (the last line starts `FAIL`), 2 the input is unusable.
+ */
+
+export const USAGE = `Usage: chainsec verify --ledger FILE --public-key PEM [--public-key PEM ...]
+
+Verifies an exported chainsec decision ledger (JSON Lines) offline: every
+entry's hash, ECDSA signature and place in its incident's chain, and the
+checkpoint that names each chain's last entry.
+
+Options:
+  --ledger FILE       the ledger export (GET /sandbox/ledger); "-" reads stdin
+  --public-key PEM    a PEM (SPKI) file with the signer's public key; repeat it
+                      to accept entries signed by any of several keys (rotation)
+  --allow-no-checkpoint  accept a partial export without its final checkpoint
+                      (a chain cut short at its end then goes unnoticed)
+  -h, --help          show this help
+
+Exit status: 0 intact (last line "OK ..."), 1 not intact (last line
+"FAIL ..." naming the first bad entry), 2 unusable input.`;
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+class UsageError extends Error {}
+
+function readText(path: string, what: string): string {
+  try {
+    // `-` is stdin, so `curl .../sandbox/ledger | chainsec verify --ledger -` works.
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new UnusableInputError(`cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function verify(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ledger: { type: 'string' },
+      'public-key': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+      'allow-no-checkpoint': { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]!}`);
+  if (!values.ledger) throw new UsageError('missing --ledger FILE');
+  const keyFiles = values['public-key'] ?? [];
+  if (keyFiles.length === 0) throw new UsageError('missing --public-key PEM');
+
+  // Read and check the keys first: a bad key is unusable input whatever the ledger holds.
+  const pems = keyFiles.map((file) => readText(file, 'public key'));
+  const fingerprints = pems.map((pem, i) => readPublicKey(pem, `public key ${keyFiles[i]!}`).fingerprint);
+  const text = readText(values.ledger, 'ledger');
+
+  let report;
+  try {
+    report = verifyLedgerText(text, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
+  } catch (e) {
+    if (e instanceof UnusableInputError && e.message === 'the ledger has no entries') {
+      throw new UnusableInputError(`ledger ${values.ledger} has no entries`);
+    }
+    throw e;
+  }
+
+  io.out(`ledger: ${values.ledger}`);
+  fingerprints.forEach((fp, i) => {
+    const used = report.ok ? `, verified ${report.entriesPerKey[i]!} entries` : '';
+    io.out(`public key ${keyFiles[i]!}: SHA-256 ${fp}${used}`);
+  });
+  if (report.ok) {
+    io.out(
+      report.checkpoint
+        ? 'checkpoint: present; every chain ends where the checkpoint says'
+        : 'checkpoint: absent; entries removed from the end of a chain cannot be detected',
+    );
+  }
+  io.out(verdictLine(report));
+  return report.ok ? 0 : 1;
+}
+
+/**
+ * Runs the CLI.
+ * @param argv the arguments after the program name
+ * @returns the process exit code
+ */
+export function main(argv: readonly string[], io: CliIo = processIo): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) throw new UsageError('missing command');
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command !== 'verify') throw new UsageError(`unknown command ${command}`);
+    return verify(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes on unknown or malformed options.
+    if (e instanceof UnusableInputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`error: ${(e as Error).message}`);
+      return 2;
+    }
+    io.err(`error: ${(e as Error).stack ?? String(e)}`);
+    return 2;
+  }
+}

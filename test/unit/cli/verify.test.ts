@@ -1,0 +1,425 @@
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main, type CliIo } from '../../../src/cli/main';
+import { verdictLine, verifyLedgerText, UnusableInputError } from '../../../src/cli/verifyLedgerFile';
+import { entryHash, type LedgerEntry } from '../../../src/domain/ledger';
+import { buildLedger, INCIDENTS, p256, seal, toJsonl } from '../domain/ledgerFixture';
+
+const ROOT = resolve(__dirname, '../../..');
+const signer = p256();
+const rotated = p256();
+const stranger = p256();
+
+/** A fresh intact ledger (3 interleaved chains + checkpoint) and where each chain's entries are. */
+function ledger(): { entries: LedgerEntry[]; positions: Record<string, number[]> } {
+  return buildLedger(signer.privateKey);
+}
+
+/** Runs `main` in-process and captures what it prints. */
+function run(argv: string[]): { code: number; out: string[]; err: string[]; last: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = main(argv, io);
+  return { code, out, err, last: out.at(-1) ?? '' };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chainsec-verify-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `text` to a file in the test directory and returns its path. */
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('Function: verifyLedgerText', () => {
+  it('accepts an intact ledger', () => {
+    // Prepare
+    const { entries } = ledger();
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toEqual({ ok: true, entries: 12, chains: 3, checkpoint: true, entriesPerKey: [12] });
+    expect(verdictLine(report)).toBe('OK 12 entries in 3 chains verified');
+  });
+
+  it('skips blank lines and counts lines in the file for messages', () => {
+    // Prepare
+    const { entries } = ledger();
+    const text = '\n' + entries.map((e) => JSON.stringify(e)).join('\n\n') + '\n\n';
+    const tampered = text.replace('"actor":"U0APPROVER3"', '"actor":"U0MALLORY"');
+
+    // Act
+    const ok = verifyLedgerText(text, [signer.publicPem]);
+    const bad = verifyLedgerText(tampered, [signer.publicPem]);
+
+    // Assess
+    expect(ok.ok).toBe(true);
+    // U0APPROVER3's vote is entry index 7, written on line 2 + 7 * 2 = 16.
+    expect(bad).toMatchObject({ ok: false, line: 16, incidentId: INCIDENTS[1], seq: 3 });
+  });
+
+  it('names the entry in which one byte of one field changed', () => {
+    // Prepare: "approve" -> "approvf" in the text of INC-A's decision entry
+    const { entries, positions } = ledger();
+    const i = positions[INCIDENTS[0]]![3]!;
+    const rows = entries.map((e) => JSON.stringify(e));
+    rows[i] = rows[i]!.replace('"decision":"approve"', '"decision":"approvf"');
+
+    // Act
+    const report = verifyLedgerText(rows.join('\n'), [signer.publicPem]);
+
+    // Assess
+    expect(rows[i]).toContain('approvf');
+    expect(report).toEqual({ ok: false, line: i + 1, incidentId: INCIDENTS[0], seq: 4, reason: 'hash does not match the entry content' });
+    expect(verdictLine(report)).toBe(`FAIL line ${i + 1} incidentId ${INCIDENTS[0]} seq 4: hash does not match the entry content`);
+  });
+
+  it('fails on a removed middle entry', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    const removed = positions[INCIDENTS[1]]![1]!;
+    entries.splice(removed, 1);
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess: the next entry of that chain is the first bad one
+    expect(report).toMatchObject({ ok: false, line: positions[INCIDENTS[1]]![2]!, incidentId: INCIDENTS[1], seq: 3 });
+  });
+
+  it('fails on the last entry of one chain removed, through the checkpoint', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    entries.splice(positions[INCIDENTS[0]]!.at(-1)!, 1);
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, line: entries.length, incidentId: INCIDENTS[0], seq: 3 });
+    expect(!report.ok && report.reason).toContain('checkpoint');
+  });
+
+  it('fails a ledger whose checkpoint line was removed', () => {
+    // Prepare
+    const { entries } = buildLedger(signer.privateKey, { checkpoint: false });
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, incidentId: '*' });
+    expect(!report.ok && report.reason).toContain('no ledger_checkpoint');
+  });
+
+  it('accepts a partial export without a checkpoint only when asked to', () => {
+    // Prepare
+    const { entries } = buildLedger(signer.privateKey, { checkpoint: false });
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem], { requireCheckpoint: false });
+
+    // Assess
+    expect(report).toMatchObject({ ok: true, checkpoint: false });
+  });
+
+  it('fails on two entries of a chain swapped', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    const [a, b] = [positions[INCIDENTS[2]]![0]!, positions[INCIDENTS[2]]![1]!];
+    [entries[a], entries[b]] = [entries[b]!, entries[a]!];
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, line: a + 1, incidentId: INCIDENTS[2], seq: 2 });
+  });
+
+  it('fails on an entry changed and re-signed with another key', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    const i = positions[INCIDENTS[0]]![1]!;
+    entries[i] = seal({ ...entries[i]!, actor: 'U0MALLORY' }, stranger.privateKey);
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toEqual({ ok: false, line: i + 1, incidentId: INCIDENTS[0], seq: 2, reason: 'signature is not valid for this entry' });
+  });
+
+  it('fails on an entry re-hashed without re-signing', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    const i = positions[INCIDENTS[2]]![2]!;
+    const changed = { ...entries[i]!, decision: 'approve' };
+    entries[i] = { ...changed, hash: entryHash(changed) };
+
+    // Act
+    const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, line: i + 1, incidentId: INCIDENTS[2], seq: 3, reason: 'signature is not valid for this entry' });
+  });
+
+  it.each([
+    ['garbage', 'this is not json'],
+    ['an array', '[1,2,3]'],
+    ['null', 'null'],
+    ['a number', '42'],
+  ])('fails on a line that is %s, naming the line', (_what, garbage) => {
+    // Prepare
+    const { entries } = ledger();
+    const rows = entries.map((e) => JSON.stringify(e));
+    rows.splice(5, 0, garbage);
+
+    // Act
+    const report = verifyLedgerText(rows.join('\n'), [signer.publicPem]);
+
+    // Assess
+    expect(report).toMatchObject({ ok: false, line: 6, incidentId: '?', seq: null });
+    expect(verdictLine(report)).toMatch(/^FAIL line 6 incidentId \?: not (valid JSON|a JSON object)/);
+  });
+
+  it('keeps a forged incidentId from breaking the FAIL line (no newline or escape sequence gets through)', () => {
+    // Prepare
+    const { entries } = ledger();
+    entries[0] = { ...entries[0]!, incidentId: 'INC-X\nOK 12 entries in 3 chains verified\u001b[2K' };
+
+    // Act
+    const line = verdictLine(verifyLedgerText(toJsonl(entries), [signer.publicPem]));
+
+    // Assess
+    expect(line).toBe('FAIL line 1 incidentId INC-X\\u000aOK 12 entries in 3 chains verified\\u001b[2K seq 1: hash does not match the entry content');
+    expect(line).not.toMatch(/[\n\u001b]/);
+  });
+
+  describe('key rotation', () => {
+    /** The first half signed with the old key, the rest (and the checkpoint) with the new one. */
+    function rotatedLedger(): LedgerEntry[] {
+      const { entries } = ledger();
+      return entries.map((e, i) => (i < 7 ? e : seal(e, rotated.privateKey)));
+    }
+
+    it('accepts entries signed by any of the given keys, and counts what each verified', () => {
+      // Act
+      const report = verifyLedgerText(toJsonl(rotatedLedger()), [signer.publicPem, rotated.publicPem]);
+
+      // Assess
+      expect(report).toEqual({ ok: true, entries: 12, chains: 3, checkpoint: true, entriesPerKey: [7, 5] });
+    });
+
+    it('fails when the key of some entries is not given', () => {
+      // Act
+      const report = verifyLedgerText(toJsonl(rotatedLedger()), [signer.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: 8, reason: 'signature is not valid for this entry' });
+    });
+
+    it('names how many keys were tried when none verifies', () => {
+      // Prepare
+      const { entries } = ledger();
+      entries[3] = seal({ ...entries[3]!, actor: 'U0MALLORY' }, stranger.privateKey);
+
+      // Act
+      const report = verifyLedgerText(toJsonl(entries), [signer.publicPem, rotated.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: 4, reason: 'signature is not valid for any of the 2 public keys' });
+    });
+  });
+
+  describe('unusable input', () => {
+    it.each([
+      ['an empty ledger', '', [signer.publicPem], 'the ledger has no entries'],
+      ['a ledger of blank lines', '\n  \n\r\n', [signer.publicPem], 'the ledger has no entries'],
+      ['no key', '{}', [], 'no public key given'],
+      ['a key that is not PEM', '{}', ['hello'], 'public key 1 is not a PEM public key'],
+    ])('throws UnusableInputError on %s', (_what, text, pems, message) => {
+      // Act / Assess
+      expect(() => verifyLedgerText(text, pems)).toThrow(UnusableInputError);
+      expect(() => verifyLedgerText(text, pems)).toThrow(message);
+    });
+
+    it('refuses a key that is not an EC key', () => {
+      // Prepare
+      const ed25519 = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+      // Act / Assess
+      expect(() => verifyLedgerText('{}', [ed25519])).toThrow('public key 1 is a ed25519 key, not an EC (P-256) key');
+    });
+  });
+});
+
+describe('Function: main', () => {
+  it('prints OK as its last line and returns 0 for an intact ledger', () => {
+    // Prepare
+    const ledgerFile = file('intact.jsonl', toJsonl(ledger().entries));
+    const keyFile = file('key.pem', signer.publicPem);
+
+    // Act
+    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.last).toBe('OK 12 entries in 3 chains verified');
+    expect(result.out.join('\n')).toContain('checkpoint: present');
+    expect(result.err).toEqual([]);
+  });
+
+  it('prints FAIL as its last line and returns 1 for a tampered ledger', () => {
+    // Prepare
+    const { entries } = ledger();
+    entries[2] = { ...entries[2]!, at: '2025-03-01T12:00:03.000Z' };
+    const ledgerFile = file('tampered.jsonl', toJsonl(entries));
+    const keyFile = file('key.pem', signer.publicPem);
+
+    // Act
+    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toBe(`FAIL line 3 incidentId ${INCIDENTS[2]} seq 1: hash does not match the entry content`);
+  });
+
+  it('fails a ledger without a checkpoint, and warns when --allow-no-checkpoint accepts it', () => {
+    // Prepare
+    const ledgerFile = file('nocheckpoint.jsonl', toJsonl(buildLedger(signer.privateKey, { checkpoint: false }).entries));
+    const keyFile = file('key.pem', signer.publicPem);
+
+    // Act
+    const strict = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile, '--allow-no-checkpoint']);
+
+    // Assess
+    expect(strict.code).toBe(1);
+    expect(strict.out[strict.out.length - 1]).toMatch(/^FAIL .*no ledger_checkpoint/);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('checkpoint: absent; entries removed from the end of a chain cannot be detected');
+  });
+
+  it('accepts --public-key more than once', () => {
+    // Prepare
+    const ledgerFile = file('intact2.jsonl', toJsonl(ledger().entries));
+    const keys = [file('old.pem', rotated.publicPem), file('new.pem', signer.publicPem)];
+
+    // Act
+    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keys[0]!, '--public-key', keys[1]!]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.out.filter((l) => l.startsWith('public key '))).toHaveLength(2);
+  });
+
+  it.each([
+    ['no arguments', [], 'error: missing command'],
+    ['an unknown command', ['check'], 'error: unknown command check'],
+    ['an unknown option', ['verify', '--ledger', 'x', '--public-key', 'y', '--fast'], /^error: Unknown option '--fast'/],
+    ['no --ledger', ['verify', '--public-key', 'k.pem'], 'error: missing --ledger FILE'],
+    ['no --public-key', ['verify', '--ledger', 'l.jsonl'], 'error: missing --public-key PEM'],
+    ['a stray argument', ['verify', 'extra', '--ledger', 'l', '--public-key', 'k'], 'error: unexpected argument extra'],
+  ])('returns 2 with an error line on %s', (_what, argv, message) => {
+    // Act
+    const result = run(argv);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err[0]).toMatch(message);
+    expect(result.out).toEqual([]);
+  });
+
+  it('returns 2 on a missing ledger file, an unreadable or bad PEM, and an empty ledger', () => {
+    // Prepare
+    const keyFile = file('key.pem', signer.publicPem);
+    const badKey = file('bad.pem', '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n');
+    const ledgerFile = file('ok.jsonl', toJsonl(ledger().entries));
+    const empty = file('empty.jsonl', '\n');
+
+    // Act
+    const missingLedger = run(['verify', '--ledger', join(dir, 'missing.jsonl'), '--public-key', keyFile]);
+    const missingKey = run(['verify', '--ledger', ledgerFile, '--public-key', join(dir, 'missing.pem')]);
+    const garbageKey = run(['verify', '--ledger', ledgerFile, '--public-key', badKey]);
+    const emptyLedger = run(['verify', '--ledger', empty, '--public-key', keyFile]);
+
+    // Assess
+    expect([missingLedger.code, missingKey.code, garbageKey.code, emptyLedger.code]).toEqual([2, 2, 2, 2]);
+    expect(missingLedger.err[0]).toMatch(/^error: cannot read ledger .*missing\.jsonl: ENOENT/);
+    expect(missingKey.err[0]).toMatch(/^error: cannot read public key .*missing\.pem: ENOENT/);
+    expect(garbageKey.err[0]).toMatch(/^error: public key .*bad\.pem is not a PEM public key/);
+    expect(emptyLedger.err[0]).toBe(`error: ledger ${empty} has no entries`);
+  });
+
+  it('prints the usage and returns 0 on --help', () => {
+    // Act
+    const top = run(['--help']);
+    const sub = run(['verify', '--help']);
+
+    // Assess
+    expect(top.code).toBe(0);
+    expect(sub.code).toBe(0);
+    expect(sub.out[0]).toMatch(/^Usage: chainsec verify --ledger FILE --public-key PEM/);
+  });
+});
+
+describe('Program: bin/chainsec.js', () => {
+  /** Runs the real executable as `npx chainsec` would, with the project's Node. */
+  function chainsec(args: string[]): { status: number | null; lines: string[]; stderr: string } {
+    const result = spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { status: result.status, lines: result.stdout.trimEnd().split('\n'), stderr: result.stderr };
+  }
+
+  it('exits 0 with a last line starting OK for an intact ledger', () => {
+    // Prepare
+    const ledgerFile = file('e2e-ok.jsonl', toJsonl(ledger().entries));
+    const keyFile = file('e2e.pem', signer.publicPem);
+
+    // Act
+    const result = chainsec(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.lines.at(-1)).toMatch(/^OK 12 entries in 3 chains verified$/);
+  });
+
+  it('exits 1 with a last line starting FAIL for a ledger with a chain cut short', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    entries.splice(positions[INCIDENTS[1]]!.at(-1)!, 1);
+    const ledgerFile = file('e2e-cut.jsonl', toJsonl(entries));
+    const keyFile = file('e2e.pem', signer.publicPem);
+
+    // Act
+    const result = chainsec(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.lines.at(-1)).toMatch(new RegExp(`^FAIL line 11 incidentId ${INCIDENTS[1]} seq 3: `));
+  });
+
+  it('exits 2 with an error on a missing file', () => {
+    // Act
+    const result = chainsec(['verify', '--ledger', 'nowhere.jsonl', '--public-key', 'nowhere.pem']);
+
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot read public key nowhere\.pem/);
+  });
+});

@@ -1,0 +1,114 @@
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  canonicalBytes,
+  entryHash,
+  GENESIS_HASH,
+  LedgerEntryType,
+  type LedgerEntry,
+  type UnsignedLedgerEntry,
+} from '../../../src/domain/ledger';
+
+/**
+ * Builds real signed ledgers for the ledger and CLI tests. Signing the canonical
+ * bytes with SHA-256 is an ECDSA signature over their 32-byte digest, which is
+ * exactly what KMS `Sign` with `MessageType: DIGEST` returns for `hash`.
+ */
+
+export const KEY_ID = 'alias/chainsec-ledger';
+
+/** A fresh P-256 key pair, the curve KMS `ECC_NIST_P256` uses. */
+export function p256(): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** Hashes and signs `body` (any `hash`/`signature` it carries is replaced). */
+export function seal(body: UnsignedLedgerEntry | LedgerEntry, privateKey: KeyObject): LedgerEntry {
+  const { hash: _h, signature: _s, ...unsigned } = body as LedgerEntry;
+  const signature = sign('sha256', canonicalBytes(unsigned as UnsignedLedgerEntry), { key: privateKey, dsaEncoding: 'der' }).toString('base64');
+  return { ...(unsigned as UnsignedLedgerEntry), hash: entryHash(unsigned as UnsignedLedgerEntry), signature };
+}
+
+export const INCIDENTS = ['INC-AAAAAAAAAA', 'INC-BBBBBBBBBB', 'INC-CCCCCCCCCC'] as const;
+
+/** What each incident's chain records, in order. */
+const STORY: Record<(typeof INCIDENTS)[number], ReadonlyArray<Partial<UnsignedLedgerEntry> & { type: UnsignedLedgerEntry['type'] }>> = {
+  'INC-AAAAAAAAAA': [
+    { type: LedgerEntryType.IncidentReceived, actor: 'chainsec', tier: 'critical' },
+    { type: LedgerEntryType.Vote, actor: 'U0APPROVER1', choice: 'approve' },
+    { type: LedgerEntryType.Vote, actor: 'U0APPROVER2', choice: 'approve' },
+    { type: LedgerEntryType.Decision, actor: 'chainsec', decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] },
+  ],
+  'INC-BBBBBBBBBB': [
+    { type: LedgerEntryType.IncidentReceived, actor: 'chainsec', tier: 'high' },
+    { type: LedgerEntryType.Escalation, actor: 'chainsec', level: 1, targets: ['U0ONCALL1'] },
+    { type: LedgerEntryType.Vote, actor: 'U0APPROVER3', choice: 'deny' },
+    { type: LedgerEntryType.Decision, actor: 'chainsec', decision: 'deny', decidedBy: ['U0APPROVER3'] },
+  ],
+  'INC-CCCCCCCCCC': [
+    { type: LedgerEntryType.IncidentReceived, actor: 'chainsec', tier: 'high' },
+    { type: LedgerEntryType.Expiry, actor: 'chainsec' },
+    { type: LedgerEntryType.Decision, actor: 'chainsec', decision: 'expired', decidedBy: [] },
+  ],
+};
+
+export interface BuiltLedger {
+  entries: LedgerEntry[];
+  /** Index of each incident's entries in `entries`, in chain order. */
+  positions: Record<string, number[]>;
+}
+
+/**
+ * Three incident chains interleaved round-robin (as a real export mixes them),
+ * then a signed `ledger_checkpoint` naming every chain's head.
+ */
+export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boolean } = {}): BuiltLedger {
+  const entries: LedgerEntry[] = [];
+  const positions: Record<string, number[]> = {};
+  const heads: Record<string, { seq: number; hash: string }> = {};
+  const start = Date.parse('2025-03-01T12:00:00Z');
+  for (let round = 0; round < 4; round++) {
+    for (const incidentId of INCIDENTS) {
+      const step = STORY[incidentId][round];
+      if (!step) continue;
+      const prev = heads[incidentId];
+      const entry = seal(
+        {
+          ...step,
+          incidentId,
+          seq: (prev?.seq ?? 0) + 1,
+          at: new Date(start + entries.length * 1000).toISOString(),
+          prevHash: prev?.hash ?? GENESIS_HASH,
+          keyId: KEY_ID,
+        } as UnsignedLedgerEntry,
+        privateKey,
+      );
+      heads[incidentId] = { seq: entry.seq, hash: entry.hash };
+      (positions[incidentId] ??= []).push(entries.length);
+      entries.push(entry);
+    }
+  }
+  if (options.checkpoint !== false) {
+    entries.push(
+      seal(
+        {
+          type: LedgerEntryType.Checkpoint,
+          incidentId: '*',
+          seq: 1,
+          actor: 'chainsec',
+          at: new Date(start + entries.length * 1000).toISOString(),
+          prevHash: GENESIS_HASH,
+          keyId: KEY_ID,
+          heads,
+        },
+        privateKey,
+      ),
+    );
+  }
+  return { entries, positions };
+}
+
+/** The entries as the JSON Lines export. */
+export function toJsonl(entries: readonly unknown[]): string {
+  return entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
+}
