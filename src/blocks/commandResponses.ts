@@ -1,0 +1,149 @@
+import type { KnownBlock } from '@slack/types';
+import { formatDistanceStrict } from 'date-fns';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import type { LedgerEntry, LedgerVerdict } from '../domain/ledger';
+import type { OnCall } from '../domain/escalation';
+import type { Stats, Spread } from '../domain/stats';
+import { RISK_TIERS } from '../domain/tiers';
+import { escapeMrkdwn, untrusted } from './escape';
+
+/** A `/chainsec` answer. */
+export interface CommandMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const SECTION_MAX = 2900;
+const MAX_BLOCKS = 45;
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, SECTION_MAX) } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, SECTION_MAX) }] });
+const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150) } });
+
+function message(title: string, blocks: KnownBlock[]): CommandMessage {
+  return { text: title.slice(0, 3000), blocks: [header(title), ...blocks].slice(0, MAX_BLOCKS) };
+}
+
+const utc = (iso: string | Date): string => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const user = (id: string): string => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
+const title = (r: IncidentRecord): string => `*${r.incident.id}* · ${r.tier.toUpperCase()} · ${untrusted(r.incident.title, 200)}`;
+
+/** Help, optionally after a message saying what was wrong. */
+export function help(problem?: string): CommandMessage {
+  const lines = [
+    '`/chainsec status` — counts by state and tier, pending approvals, dry-run mode',
+    '`/chainsec pending` — each waiting approval, what it still needs, a link to its card',
+    '`/chainsec incident INC-…` — the whole incident: event, reasoning, votes, decision, ledger',
+    '`/chainsec verify [INC-…]` — checks the signed ledger (one incident or recent ones)',
+    '`/chainsec stats [24h|7d|30d]` — time to acknowledge / decide, outcomes, rates',
+    '`/chainsec oncall` — who is primary and secondary now',
+    '`/chainsec help` — this list',
+  ];
+  return message('chainsec commands', [...(problem ? [section(`:warning: ${escapeMrkdwn(problem).replace(/&lt;|&gt;/g, '')}`)] : []), section(lines.join('\n'))]);
+}
+
+/** A usage or lookup error. */
+export function error(text: string): CommandMessage {
+  return { text, blocks: [section(`:warning: ${text}`)] };
+}
+
+/** `/chainsec status`. */
+export function status(input: { now: Date; counts: Record<string, Record<string, number>>; pending: IncidentRecord[]; dryRun: boolean; windowDays: number }): CommandMessage {
+  const countLines = Object.entries(input.counts).map(
+    ([state, tiers]) => `• *${state}*: ${RISK_TIERS.filter((t) => tiers[t]).map((t) => `${t} ${tiers[t]}`).join(', ')}`,
+  );
+  const pendingLines = input.pending.slice(0, 15).map(
+    (r) => `• ${title(r)} — waiting ${formatDistanceStrict(new Date(r.requestedAt), input.now)}, deadline ${r.deadline ? utc(r.deadline) : '—'}`,
+  );
+  const oldest = input.pending[0];
+  return message('chainsec status', [
+    section(`*Incidents, last ${input.windowDays} days*\n${countLines.join('\n') || 'none'}`),
+    section(`*Pending approvals: ${input.pending.length}*\n${pendingLines.join('\n') || 'none'}${input.pending.length > 15 ? `\n…and ${input.pending.length - 15} more` : ''}`),
+    context(`Oldest pending: ${oldest ? `${oldest.incident.id}, waiting ${formatDistanceStrict(new Date(oldest.requestedAt), input.now)}` : 'none'} · Dry run: *${input.dryRun ? 'ON' : 'off'}*`),
+  ]);
+}
+
+/** `/chainsec pending`. */
+export function pending(input: { now: Date; rows: Array<{ record: IncidentRecord; approvals: number; rollbacks: number; needed: number; link?: string }> }): CommandMessage {
+  if (input.rows.length === 0) return message('No approvals pending', [section('Nothing is waiting for a decision.')]);
+  const blocks = input.rows.slice(0, 40).map(({ record, approvals, rollbacks, needed, link }) => {
+    const needs = `${approvals} of ${needed} approval${needed === 1 ? '' : 's'}${rollbacks ? `, ${rollbacks} of ${needed} rollbacks` : ''}`;
+    const open = link && /^https?:\/\/[^\s|<>]+$/.test(link) ? ` · <${link}|open the card>` : '';
+    return section(`${title(record)}\n${needs} · deadline ${record.deadline ? utc(record.deadline) : '—'} (${record.deadline ? formatDistanceStrict(new Date(record.deadline), input.now, { addSuffix: true }) : ''})${open}`);
+  });
+  return message(`${input.rows.length} approval${input.rows.length === 1 ? '' : 's'} pending`, blocks);
+}
+
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length ? out : [''];
+}
+
+/** `/chainsec incident <id>`: several messages when the reasoning is long, so the full text stays retrievable. */
+export function incidentDetail(input: { record: IncidentRecord; entries: LedgerEntry[]; now: Date }): CommandMessage[] {
+  const r = input.record;
+  const i = r.incident;
+  const facts =
+    i.kind === 'onchain'
+      ? [`Tx hash: ${untrusted(i.onchain.txHash, 200)}`, `Amount: $${i.onchain.amountUsd}`, `Protocol: ${untrusted(i.onchain.protocol, 200)}`, `Anomaly score: ${i.onchain.anomalyScore}`, ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []), ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : [])]
+      : [`Source IP: ${untrusted(i.waf.sourceIp, 100)}`, `URI: ${untrusted(i.waf.uri, 1000)}`, `Method: ${untrusted(i.waf.httpMethod, 20)}`, `Rule: ${untrusted(i.waf.ruleName, 300)}`, `Country: ${untrusted(i.waf.country, 100)}`, `Action: ${untrusted(i.waf.action, 50)}`];
+  const votes = r.votes.map((v) => `• ${user(v.userId)} ${v.choice} at ${utc(v.at)}`);
+  const decision = r.decision ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(user).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? utc(r.decidedAt) : '—'}` : `*Status:* ${r.status}`;
+  const timeline = input.entries.map((e) => `${e.seq}. ${utc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${user(e.actor)} · \`${e.hash.slice(0, 12)}\``);
+  const first = message(`${i.id} · ${r.tier.toUpperCase()} · ${r.status}`, [
+    section(`*${untrusted(i.title, 300)}*\n${facts.join('\n')}`),
+    ...(r.proposedAction ? [section(`*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`)] : []),
+    section(`${decision}\n${votes.join('\n') || 'No votes.'}`),
+    section(`*Ledger (${input.entries.length} entries)*\n${timeline.slice(-25).join('\n')}`),
+    ...(r.evidence.length ? [section(`*Evidence (untrusted)*\n${r.evidence.slice(0, 20).map((e) => `• ${untrusted(e, 300)}`).join('\n')}`)] : []),
+  ]);
+  // The reasoning in full, escaped, quoted, across as many messages as it takes.
+  const escaped = escapeMrkdwn(r.reasoning);
+  const parts = chunks(escaped, 2800);
+  const perMessage = 12;
+  const messages: CommandMessage[] = [first];
+  for (let m = 0; m < parts.length; m += perMessage) {
+    const blocks = parts.slice(m, m + perMessage).map((p) => section(p.split('\n').map((l) => `> ${l}`).join('\n')));
+    messages.push({
+      text: `${i.id}: agent's reasoning (untrusted), part ${m / perMessage + 1}`,
+      blocks: [context(`*Agent's reasoning — untrusted content, quoted, not instructions* (part ${m / perMessage + 1} of ${Math.ceil(parts.length / perMessage)})`), ...blocks],
+    });
+  }
+  return messages;
+}
+
+/** `/chainsec verify`. */
+export function verify(input: { results: Array<{ incidentId: string; verdict: LedgerVerdict }>; scope: string; total: number }): CommandMessage {
+  const bad = input.results.filter((r) => !r.verdict.ok);
+  const entries = input.results.reduce((n, r) => n + (r.verdict.ok ? r.verdict.entries : 0), 0);
+  if (bad.length === 0) {
+    const note = input.total > input.results.length ? ` (the ${input.results.length} most recent of ${input.total}; export and run \`npx chainsec verify\` for all)` : '';
+    return { text: `OK: ledger verified`, blocks: [section(`:white_check_mark: *OK* — ${input.results.length} chain(s), ${entries} signed entries intact${note}.`)] };
+  }
+  const lines = bad.slice(0, 20).map(({ incidentId, verdict }) => (verdict.ok ? '' : `• *${incidentId}* seq ${verdict.seq ?? '?'}: ${escapeMrkdwn(verdict.reason)}`));
+  return { text: `FAIL: ${bad.length} broken chain(s)`, blocks: [section(`:x: *FAIL* — ${bad.length} of ${input.results.length} chain(s) broken:\n${lines.join('\n')}`)] };
+}
+
+const secs = (s: number | null): string => (s === null ? '—' : s < 120 ? `${Math.round(s)}s` : `${(s / 60).toFixed(1)} min`);
+const spreadText = (s: Spread): string => `p50 ${secs(s.p50Seconds)} · p90 ${secs(s.p90Seconds)} (n=${s.count})`;
+const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/** `/chainsec stats`. */
+export function stats(range: string, s: Stats): CommandMessage {
+  const outcomes = (['critical', 'high'] as const).map((t) => {
+    const o = s.outcomes[t];
+    return `• *${t}*: approved ${o.approve}, denied ${o.deny}, rolled back ${o.rollback}, expired ${o.expired}, pending ${o.pending}`;
+  });
+  return message(`chainsec stats, last ${range}`, [
+    section(`*Time to acknowledge:* ${spreadText(s.timeToAcknowledge)}\n*Time to decide:* ${spreadText(s.timeToDecide)}`),
+    section(`*Outcomes*\n${outcomes.join('\n')}`),
+    section(`*Risk distribution* (${s.incidents} incidents): ${RISK_TIERS.map((t) => `${t} ${s.byTier[t]}`).join(' · ')}`),
+    section(`*Auto-action success rate:* ${pct(s.autoActions.successRate)} (${s.autoActions.executed} executed, ${s.autoActions.failed} failed, ${s.autoActions.skipped} dry run)\n*False-positive rate:* ${pct(s.falsePositives.rate)} (${s.falsePositives.marked} marked)`),
+  ]);
+}
+
+/** `/chainsec oncall`. */
+export function oncall(who: OnCall, now: Date): CommandMessage {
+  return message('On call now', [section(`Primary: ${user(who.primary)}\nSecondary: ${user(who.secondary)}`), context(`As of ${utc(now)}`)]);
+}

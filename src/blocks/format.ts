@@ -1,0 +1,63 @@
+import { formatDistanceStrict } from 'date-fns';
+import type { Incident } from '../domain/incident';
+import type { RiskTier } from '../domain/tiers';
+import { escapeMrkdwn, truncate, untrusted } from './escape';
+
+/** What a Slack user id looks like; anything else is shown as text, never as `<@…>`. */
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * A person as mrkdwn: a mention when `id` is a well-formed Slack user id, else
+ * the escaped text. Our records hold ids we stored ourselves, but a check here
+ * keeps a malformed one from ever becoming a `<…>` token.
+ */
+export function mention(id: string): string {
+  return SLACK_USER_ID.test(id) ? `<@${id}>` : untrusted(id, 100);
+}
+
+/** Several people, comma-separated. */
+export function mentions(ids: readonly string[]): string {
+  return ids.map(mention).join(', ');
+}
+
+/** The colour dot each tier's cards use. */
+export const TIER_EMOJI: Record<RiskTier, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🟢' };
+
+/** `CRITICAL`, `HIGH`, … */
+export function tierLabel(tier: RiskTier): string {
+  return tier.toUpperCase();
+}
+
+function parse(iso: string): Date | undefined {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * An instant as `2026-11-23 14:05 UTC`. Built from the ISO form rather than
+ * date-fns `format`, which would use the host's time zone. An unparsable
+ * value is shown escaped as it was.
+ */
+export function formatUtc(iso: string | Date): string {
+  const d = typeof iso === 'string' ? parse(iso) : iso;
+  if (!d || Number.isNaN(d.getTime())) return untrusted(String(iso), 100);
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `in 59 minutes` / `3 minutes ago`, from `now` (date-fns, strict units). */
+export function formatRelative(iso: string, now: Date): string {
+  const d = parse(iso);
+  return d ? formatDistanceStrict(d, now, { addSuffix: true }) : '';
+}
+
+/** `2026-11-23 14:05 UTC (in 59 minutes)`. */
+export function formatWhen(iso: string, now: Date): string {
+  const rel = formatRelative(iso, now);
+  return rel ? `${formatUtc(iso)} (${rel})` : formatUtc(iso);
+}
+
+/** The incident's identifying fields, in one short line (escaped): tx hash, or source IP and URI. */
+export function identifyingLine(incident: Incident, max = 600): string {
+  if (incident.kind === 'onchain') return truncate(`tx ${escapeMrkdwn(incident.onchain.txHash)}`, max);
+  return truncate(`${escapeMrkdwn(incident.waf.sourceIp)} ${escapeMrkdwn(incident.waf.httpMethod)} ${escapeMrkdwn(incident.waf.uri)}`, max);
+}

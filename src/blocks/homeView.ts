@@ -1,0 +1,38 @@
+import type { KnownBlock } from '@slack/types';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import { buildIncidentCard } from './incidentCard';
+import { truncate } from './escape';
+
+/** App Home allows 100 blocks; each waiting approval takes up to 3. */
+const MAX_WAITING = 25;
+
+/**
+ * The Home tab: approvals waiting for the viewer, with the same buttons as the
+ * card, and the ones they voted on recently.
+ */
+export function buildHomeView(input: {
+  userId: string;
+  waiting: IncidentRecord[];
+  decided: IncidentRecord[];
+  now: Date;
+  approvalsNeeded: (tier: string) => number;
+}): { type: 'home'; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Waiting for you (${input.waiting.length})` } }];
+  if (input.waiting.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing is waiting for your decision.' } });
+  for (const record of input.waiting.slice(0, MAX_WAITING)) {
+    const card = buildIncidentCard(record, { now: input.now, approvalsNeeded: input.approvalsNeeded(record.tier) });
+    const buttons = card.blocks.filter((b) => b.type === 'actions');
+    blocks.push(
+      { type: 'section', text: { type: 'mrkdwn', text: `*${record.incident.id}* · ${record.tier.toUpperCase()}${record.dryRun ? ' · DRY RUN' : ''}\n${truncate(card.text, 600)}` } },
+      ...buttons,
+      { type: 'divider' },
+    );
+  }
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'You voted on recently' } });
+  const lines = input.decided.map((r) => {
+    const mine = r.votes.find((v) => v.userId === input.userId);
+    return `• *${r.incident.id}* · ${r.tier.toUpperCase()} · you: ${mine?.choice ?? '—'} · outcome: ${r.decision ?? r.status}`;
+  });
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') || 'No recent votes.' } });
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}

@@ -1,0 +1,379 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { ActionId } from '../domain/actionIds';
+import { formatUsd } from '../domain/incident';
+import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
+import { tally, type VoteChoice } from '../domain/votes';
+import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
+import { actions, button, compact, context, header, section } from './elements';
+import { fitMessage } from './fitMessage';
+import { TIER_EMOJI, formatUtc, formatWhen, identifyingLine, mention, mentions, tierLabel } from './format';
+import { ID_MAX, MAX_MESSAGE_JSON_BYTES, MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX, messageJsonBytes, type BlockMessage } from './limits';
+
+/** `block_id`s of the card, for listeners and tests to find blocks by meaning. */
+export const CardBlockId = {
+  Facts: 'chainsec_facts',
+  Summary: 'chainsec_summary',
+  Reasoning: 'chainsec_reasoning',
+  ReasoningNote: 'chainsec_reasoning_note',
+  Evidence: 'chainsec_evidence',
+  Action: 'chainsec_action',
+  Status: 'chainsec_status',
+  Outcome: 'chainsec_outcome',
+  /** The vote buttons on a pending approval card (prefix; see {@link actionsBlockId}). */
+  Vote: 'chainsec_vote',
+  /** "Mark false positive" on a notification card (prefix; see {@link actionsBlockId}). */
+  Triage: 'chainsec_triage',
+  Footer: 'chainsec_context',
+} as const;
+
+/**
+ * `block_id` of a card's button row: the prefix plus the incident id, so the
+ * App Home tab can show several cards' buttons in one view (Slack rejects
+ * duplicate `block_id`s in a view).
+ */
+export function actionsBlockId(prefix: typeof CardBlockId.Vote | typeof CardBlockId.Triage, incidentId: string): string {
+  return `${prefix}.${incidentId}`.slice(0, ID_MAX);
+}
+
+/** Which card a record gets. */
+export type CardVersion = 'pending' | 'decided' | 'expired' | 'notification';
+
+/** Inputs of {@link buildIncidentCard} besides the record. */
+export interface IncidentCardOptions {
+  /** For relative times ("in 59 minutes"). */
+  now: Date;
+  /** Distinct approvers the tier needs (shown as "1 of 2 approvals"). */
+  approvalsNeeded: number;
+  /** How to get the full text when the card shortens it; default `/chainsec incident <id>`. */
+  fullTextHint?: string;
+}
+
+/** The version of the card for `record`, from its kind and status. */
+export function cardVersion(record: IncidentRecord): CardVersion {
+  if (record.kind === 'notification') return 'notification';
+  if (record.status === 'pending') return 'pending';
+  if (record.status === 'expired' || record.decision === 'expired' || record.decision === undefined) return 'expired';
+  return 'decided';
+}
+
+/** How much untrusted text a card shows; later entries are tried when a card would be too big. */
+interface Budget {
+  reasoning: number;
+  evidenceItems: number;
+  evidenceChars: number;
+  summary: number;
+  field: number;
+  uri: number;
+}
+
+const BUDGETS: readonly Budget[] = [
+  { reasoning: 1500, evidenceItems: 5, evidenceChars: 300, summary: 1500, field: 1000, uri: 1500 },
+  { reasoning: 700, evidenceItems: 3, evidenceChars: 200, summary: 800, field: 400, uri: 800 },
+  { reasoning: 300, evidenceItems: 1, evidenceChars: 150, summary: 400, field: 200, uri: 400 },
+  { reasoning: 0, evidenceItems: 0, evidenceChars: 0, summary: 200, field: 120, uri: 200 },
+];
+
+const DECISION_WORD: Record<VoteChoice, { header: string; past: string }> = {
+  approve: { header: '✅ Approved', past: 'approved' },
+  deny: { header: '⛔ Denied', past: 'denied' },
+  rollback: { header: '↩️ Rolled back', past: 'rolled back' },
+};
+
+const DRY_RUN = 'DRY RUN · ';
+
+/** What the workflow does when nobody decides: undo a containment if there is one, else fail closed. */
+function expiryFallback(record: IncidentRecord): string {
+  return record.tier === 'critical' && record.containment ? 'containment rolled back' : 'denied (fail closed)';
+}
+
+function personDecision(record: IncidentRecord): VoteChoice | undefined {
+  return record.decision !== undefined && record.decision !== 'expired' ? record.decision : undefined;
+}
+
+function fullTextHint(record: IncidentRecord, opts: IncidentCardOptions): string {
+  return `\`${escapeMrkdwn(opts.fullTextHint ?? `/chainsec incident ${record.incident.id}`)}\``;
+}
+
+function headerText(record: IncidentRecord, version: CardVersion): string {
+  const dry = record.dryRun ? DRY_RUN : '';
+  const tier = tierLabel(record.tier);
+  switch (version) {
+    case 'pending':
+      return `${TIER_EMOJI[record.tier]} ${dry}${tier} — approval needed`;
+    case 'decided':
+      return `${DECISION_WORD[personDecision(record) ?? 'deny'].header} · ${dry}${tier}`;
+    case 'expired':
+      return `⌛ Expired — ${expiryFallback(record)} · ${dry}${tier}`;
+    case 'notification':
+      return `${TIER_EMOJI[record.tier]} ${dry}${tier} — ${record.tier === 'low' ? 'handled automatically' : 'for your information'}`;
+  }
+}
+
+/** The `text` fallback: notifications and screen readers show it; it names tier and incident. */
+function fallbackText(record: IncidentRecord, version: CardVersion): string {
+  const i = record.incident;
+  const dry = record.dryRun ? DRY_RUN : '';
+  const what =
+    version === 'pending'
+      ? 'approval needed'
+      : version === 'decided'
+        ? DECISION_WORD[personDecision(record) ?? 'deny'].past
+        : version === 'expired'
+          ? `expired, ${expiryFallback(record)}`
+          : record.tier === 'low'
+            ? 'handled automatically'
+            : 'for your information';
+  return truncate(`${dry}${tierLabel(record.tier)} ${what}: ${untrusted(i.title, 300)} (${identifyingLine(i)}) ${escapeMrkdwn(i.id)}`, MESSAGE_TEXT_MAX);
+}
+
+const field = (label: string, value: string): string => `*${label}*\n${value}`;
+
+/** "What happened": the title and the identifying fields, shown in full (escaped) so people and checks can find them. */
+function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
+  const i = record.incident;
+  const fields =
+    i.kind === 'onchain'
+      ? [
+          field('Tx hash', untrusted(i.onchain.txHash, b.field)),
+          field('Amount', escapeMrkdwn(formatUsd(i.onchain.amountUsd))),
+          field('Protocol', untrusted(i.onchain.protocol, b.field)),
+          field('Anomaly score', i.onchain.anomalyScore.toFixed(2)),
+          ...(i.onchain.chain !== undefined ? [field('Chain', untrusted(i.onchain.chain, b.field))] : []),
+          ...(i.onchain.from !== undefined ? [field('From', untrusted(i.onchain.from, b.field))] : []),
+          ...(i.onchain.to !== undefined ? [field('To', untrusted(i.onchain.to, b.field))] : []),
+        ]
+      : [
+          field('Source IP', untrusted(i.waf.sourceIp, b.field)),
+          field('URI', untrusted(i.waf.uri, b.uri)),
+          field('Method', untrusted(i.waf.httpMethod, b.field)),
+          field('Rule', untrusted(i.waf.ruleName, b.field)),
+          field('Country', untrusted(i.waf.country, b.field)),
+          field('Action', untrusted(i.waf.action, b.field)),
+          ...(i.waf.severity !== undefined ? [field('Severity', `${i.waf.severity}/5`)] : []),
+        ];
+  fields.push(field('Incident', escapeMrkdwn(i.id)));
+  return section(`*What happened:* ${untrusted(i.title, 500)}`, { blockId: CardBlockId.Facts, fields });
+}
+
+function summaryBlocks(record: IncidentRecord, b: Budget): KnownBlock[] {
+  if (!record.summary || record.summary.text.trim() === '') return [];
+  const source = record.summary.source === 'bedrock' ? 'Summary by Amazon Bedrock' : "Summary from the event's fields";
+  return [section(`*Why this matters*\n${untrusted(record.summary.text, b.summary)}`, { blockId: CardBlockId.Summary }), context([source])];
+}
+
+/** The agent's own words; for WAF events without reasoning, its analysis and suggestion. */
+function reasoningText(record: IncidentRecord): string {
+  if (record.reasoning.trim() !== '') return record.reasoning;
+  if (record.incident.kind !== 'waf') return '';
+  const w = record.incident.waf;
+  return [w.analysis, w.followUp !== undefined ? `Suggested follow-up: ${w.followUp}` : undefined].filter((s) => s !== undefined && s.trim() !== '').join('\n\n');
+}
+
+function reasoningBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: Budget): KnownBlock[] {
+  const text = reasoningText(record);
+  if (text === '') return [];
+  const title = "*Agent's reasoning (untrusted, quoted)*";
+  if (b.reasoning === 0) {
+    return [context([`${title}: not shown, too long for a card — full text: ${fullTextHint(record, opts)}`], CardBlockId.ReasoningNote)];
+  }
+  const room = b.reasoning;
+  const quoted = quoteUntrusted(text, room);
+  const cut = quoteUntrusted(text, Number.POSITIVE_INFINITY).length > room;
+  return compact([
+    section(`${title}\n${quoted}`, { blockId: CardBlockId.Reasoning }),
+    cut && context([`Shortened — full text: ${fullTextHint(record, opts)}`], CardBlockId.ReasoningNote),
+  ]);
+}
+
+function evidenceBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: Budget): KnownBlock[] {
+  const items = record.evidence.filter((e) => e.trim() !== '');
+  if (items.length === 0) return [];
+  const shown = items.slice(0, b.evidenceItems).map((e) => `• ${untrusted(oneLine(e), b.evidenceChars)}`);
+  const more = items.length - shown.length;
+  const moreLine = more > 0 ? [`_${shown.length > 0 ? `+${more} more` : `${more} item${more === 1 ? '' : 's'}`} — full text: ${fullTextHint(record, opts)}_`] : [];
+  return [section(['*Evidence (untrusted)*', ...shown, ...moreLine].join('\n'), { blockId: CardBlockId.Evidence })];
+}
+
+function actionLine(type: string, target: string): string {
+  return `${untrusted(type, 100)} on ${untrusted(target, 500)}`;
+}
+
+function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: Date): KnownBlock | undefined {
+  const lines: string[] = [];
+  const p = record.proposedAction;
+  if (p) lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
+  const c = record.containment;
+  if (c) {
+    const undo =
+      version === 'pending' && record.deadline
+        ? `; rolls back automatically if not confirmed by ${formatWhen(record.deadline, now)}`
+        : '';
+    lines.push(`*Already contained by the agent:* ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${undo}`);
+  }
+  return lines.length > 0 ? section(lines.join('\n'), { blockId: CardBlockId.Action }) : undefined;
+}
+
+function votesLine(record: IncidentRecord, needed: number): string {
+  const t = tally(record.votes, needed);
+  const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
+  const parts = [`${t.approve.length} of ${needed} ${plural(needed, 'approval')}${t.approve.length > 0 ? `: ${mentions(t.approve)}` : ''}`];
+  if (t.rollback.length > 0) parts.push(`${t.rollback.length} of ${needed} ${plural(needed, 'rollback')}: ${mentions(t.rollback)}`);
+  if (t.deny.length > 0) parts.push(`denied by ${mentions(t.deny)}`);
+  return parts.join('\n');
+}
+
+function statusBlock(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): KnownBlock {
+  const fields: string[] = [];
+  if (version === 'pending' && record.deadline) fields.push(field('Deadline', formatWhen(record.deadline, opts.now)));
+  if (record.requestedBy !== undefined) fields.push(field('Requested by', mention(record.requestedBy)));
+  fields.push(field(version === 'pending' ? 'Votes so far' : 'Votes', votesLine(record, opts.approvalsNeeded)));
+  const text =
+    version === 'pending'
+      ? `*Waiting for a decision* since ${formatUtc(record.requestedAt)}`
+      : `*Requested* ${formatUtc(record.requestedAt)}`;
+  return section(text, { blockId: CardBlockId.Status, fields });
+}
+
+/** Who decided, or that nobody did; and, when the workflow's task was gone, that its fallback ran instead. */
+function outcomeBlock(record: IncidentRecord, version: CardVersion): KnownBlock {
+  const lines: string[] = [];
+  const decision = personDecision(record);
+  if (decision) {
+    const at = record.decidedAt ? ` at ${formatUtc(record.decidedAt)}` : '';
+    lines.push(`Decided by ${mentions(record.decidedBy ?? []) || 'nobody'}${at}: *${DECISION_WORD[decision].past}*.`);
+  }
+  if (version === 'expired' && !decision) {
+    const deadline = record.deadline ? ` (${formatUtc(record.deadline)})` : '';
+    lines.push(`Nobody decided before the deadline${deadline}; the workflow took its safe fallback: *${expiryFallback(record)}*.`);
+  }
+  if (record.delivery === 'token_gone' && decision) {
+    lines.push(`:warning: The workflow had already timed out; its fallback ran (${expiryFallback(record)}), not this decision.`);
+  }
+  return section(lines.join('\n'), { blockId: CardBlockId.Outcome });
+}
+
+function actionResultLine(a: ActionResult): string {
+  const icon = a.status === 'executed' ? '✅' : a.status === 'failed' ? '❌' : '⏭️';
+  const what = a.type !== undefined && a.target !== undefined ? ` ${actionLine(a.type, a.target)}` : a.type !== undefined ? ` ${untrusted(a.type, 100)}` : '';
+  const detail = a.detail ? ` — ${untrusted(oneLine(a.detail), 300)}` : '';
+  return `${icon} ${a.operation}${what}: ${a.status}${a.dryRun ? ' (dry run: nothing was changed)' : ''} at ${formatUtc(a.at)}${detail}`;
+}
+
+/** Low tier: what the workflow did on its own. */
+function actionTakenBlock(record: IncidentRecord): KnownBlock | undefined {
+  const shown = record.actions.slice(-5);
+  if (shown.length === 0) return undefined;
+  return section(`*Action taken:*\n${shown.map(actionResultLine).join('\n')}`, { blockId: CardBlockId.Action });
+}
+
+function markerLines(record: IncidentRecord, version: CardVersion): string[] {
+  const lines: string[] = [];
+  if (version === 'pending' && record.acknowledgedBy !== undefined) {
+    lines.push(`👀 ${mention(record.acknowledgedBy)} is on it${record.acknowledgedAt ? ` (since ${formatUtc(record.acknowledgedAt)})` : ''}`);
+  }
+  if (!(version === 'notification' && record.tier === 'low')) lines.push(...record.actions.slice(-5).map(actionResultLine));
+  if (record.falsePositive) lines.push(`🚩 Marked a false positive by ${mention(record.falsePositive.by)} at ${formatUtc(record.falsePositive.at)}`);
+  if (record.repeats !== undefined && record.repeats > 0) lines.push(`🔁 Repeated ${record.repeats} time${record.repeats === 1 ? '' : 's'} (see thread)`);
+  return lines;
+}
+
+function falsePositiveButton(id: string): Button {
+  return button({ actionId: ActionId.FalsePositive, text: '🚩 Mark false positive', value: id });
+}
+
+/** Approve / Deny / Rollback (only when there is a containment to undo) / I'm on it / false positive. */
+function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBlock {
+  const id = record.incident.id;
+  const needed = opts.approvalsNeeded;
+  const p = record.proposedAction;
+  const what = p ? `*${untrusted(p.type, 60)}* on *${untrusted(p.target, 80)}*` : 'the proposed action';
+  const dry = record.dryRun ? ' Dry run: nothing will be changed.' : '';
+  const buttons: Button[] = [
+    button({
+      actionId: ActionId.Approve,
+      text: '✅ Approve',
+      value: id,
+      style: 'primary',
+      confirm: {
+        title: 'Approve this action?',
+        text: `Your vote approves ${what} for ${escapeMrkdwn(id)}. ${needed > 1 ? `It runs once ${needed} approvers agree.` : 'It runs at once.'}${p && !p.reversible ? ' It cannot be undone.' : ''}${dry}`,
+        confirm: 'Approve',
+      },
+    }),
+    button({
+      actionId: ActionId.Deny,
+      text: '⛔ Deny',
+      value: id,
+      style: 'danger',
+      confirm: {
+        title: 'Deny this action?',
+        text: `One deny ends the request at once: ${what} will not run for ${escapeMrkdwn(id)}.${dry}`,
+        confirm: 'Deny',
+        danger: true,
+      },
+    }),
+  ];
+  const c = record.containment;
+  if (c) {
+    buttons.push(
+      button({
+        actionId: ActionId.Rollback,
+        text: '↩️ Roll back',
+        value: id,
+        confirm: {
+          title: 'Roll back the containment?',
+          text: `Your vote undoes the agent's *${untrusted(c.type, 60)}* on *${untrusted(c.target, 80)}* for ${escapeMrkdwn(id)}. ${needed > 1 ? `It happens once ${needed} approvers agree.` : 'It happens at once.'}${dry}`,
+          confirm: 'Roll back',
+          danger: true,
+        },
+      }),
+    );
+  }
+  if (record.acknowledgedBy === undefined) buttons.push(button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: id }));
+  if (!record.falsePositive) buttons.push(falsePositiveButton(id));
+  return actions(actionsBlockId(CardBlockId.Vote, id), buttons);
+}
+
+function footer(record: IncidentRecord): KnownBlock {
+  const i = record.incident;
+  const dry = record.dryRun ? ' · *DRY RUN*' : '';
+  return context([`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · observed ${formatUtc(i.observedAt)}${dry}`], CardBlockId.Footer);
+}
+
+function render(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion, b: Budget): BlockMessage {
+  const markers = markerLines(record, version);
+  const approval = version !== 'notification';
+  const blocks = compact([
+    header(headerText(record, version)),
+    factsBlock(record, b),
+    ...summaryBlocks(record, b),
+    ...reasoningBlocks(record, opts, b),
+    ...evidenceBlocks(record, opts, b),
+    version === 'notification' && record.tier === 'low' ? actionTakenBlock(record) : proposedActionBlock(record, version, opts.now),
+    (version === 'decided' || version === 'expired') && outcomeBlock(record, version),
+    approval && statusBlock(record, opts, version),
+    markers.length > 0 && context(markers),
+    version === 'pending' && voteButtons(record, opts),
+    version === 'notification' && !record.falsePositive && actions(actionsBlockId(CardBlockId.Triage, record.incident.id), [falsePositiveButton(record.incident.id)]),
+    footer(record),
+  ]);
+  return { text: fallbackText(record, version), blocks };
+}
+
+/**
+ * The incident card for `record` as of `opts.now`: a pending approval (with
+ * vote buttons), a decided or expired approval (no buttons), or a low / medium
+ * notification. Every untrusted string is escaped and bounded; the agent's
+ * reasoning is shown quoted. When the card would exceed Slack's limits it
+ * shows less reasoning and evidence (saying where the full text is), and
+ * {@link fitMessage} guarantees the rest.
+ */
+export function buildIncidentCard(record: IncidentRecord, opts: IncidentCardOptions): BlockMessage {
+  const version = cardVersion(record);
+  let message = render(record, opts, version, BUDGETS[0]!);
+  for (const budget of BUDGETS.slice(1)) {
+    if (messageJsonBytes(message) <= MAX_MESSAGE_JSON_BYTES && message.blocks.length <= MESSAGE_BLOCKS_MAX) break;
+    message = render(record, opts, version, budget);
+  }
+  return fitMessage(message, { shrinkFirst: [CardBlockId.Evidence, CardBlockId.Reasoning] });
+}

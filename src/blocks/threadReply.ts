@@ -1,0 +1,49 @@
+import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
+import { escapeMrkdwn, oneLine, truncate, untrusted } from './escape';
+import { compact, context, section } from './elements';
+import { formatUtc, identifyingLine } from './format';
+import { MESSAGE_TEXT_MAX, type BlockMessage } from './limits';
+
+/**
+ * Small replies posted in a card's thread, so the channel shows one card per
+ * incident and the history stays under it.
+ */
+
+/** A repeat of the same pattern, folded under the first card instead of a new one. */
+export function buildRepeatReply(record: IncidentRecord, count: number): BlockMessage {
+  const i = record.incident;
+  const line = `🔁 Same pattern seen again (${count}): ${identifyingLine(i)}`;
+  return {
+    text: truncate(`Same pattern seen again (${count}): ${escapeMrkdwn(i.id)} ${identifyingLine(i, 300)}`, MESSAGE_TEXT_MAX),
+    blocks: [section(line), context([`${escapeMrkdwn(i.id)} · observed ${formatUtc(i.observedAt)}`])],
+  };
+}
+
+const OPERATION: Record<ActionResult['operation'], string> = {
+  contain: 'Containment',
+  execute: 'Action',
+  rollback: 'Rollback',
+  close: 'Close',
+};
+
+const STATUS: Record<ActionResult['status'], { icon: string; word: string }> = {
+  executed: { icon: '✅', word: 'done' },
+  failed: { icon: '❌', word: 'failed' },
+  skipped: { icon: '⏭️', word: 'skipped' },
+};
+
+/** What the workflow did after a decision (or would have done, in dry run). */
+export function buildActionOutcomeReply(result: ActionResult): BlockMessage {
+  const s = STATUS[result.status];
+  const what = result.type !== undefined ? ` ${untrusted(result.type, 100)}${result.target !== undefined ? ` on ${untrusted(result.target, 500)}` : ''}` : '';
+  const dry = result.dryRun ? ' (DRY RUN: nothing was changed)' : '';
+  const summary = `${OPERATION[result.operation]}${what} ${s.word}${dry}`;
+  return {
+    text: truncate(summary, MESSAGE_TEXT_MAX),
+    blocks: compact([
+      section(`${s.icon} *${summary}*`),
+      result.detail !== undefined && result.detail.trim() !== '' && section(untrusted(oneLine(result.detail), 1500)),
+      context([`at ${formatUtc(result.at)}`]),
+    ]),
+  };
+}
