@@ -13,6 +13,8 @@ export const ErrorCode = {
   AlreadyDecided: 'chainsec_already_decided',
   WrongChannel: 'chainsec_wrong_channel',
   NotReversible: 'chainsec_not_reversible',
+  NothingToDecide: 'chainsec_nothing_to_decide',
+  NotAcknowledgeable: 'chainsec_not_acknowledgeable',
   RequestExpired: 'chainsec_request_expired',
   IncidentNotFound: 'chainsec_incident_not_found',
   SigningFailed: 'chainsec_signing_failed',

@@ -63,6 +63,8 @@ export interface IncidentRecord {
   decision?: Decision;
   decidedBy?: string[];
   decidedAt?: string;
+  /** Hash of the signed `decision` ledger entry the workflow output cites. */
+  decisionHash?: string;
   delivery?: DeliveryStatus;
   acknowledgedBy?: string;
   acknowledgedAt?: string;

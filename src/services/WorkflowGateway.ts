@@ -13,6 +13,6 @@ export interface WorkflowGateway {
   resume(taskToken: string, output: WorkflowDecisionOutput): Promise<void>;
   /** Fails the waiting task (genuine errors only: the workflow takes its fail-closed path). */
   fail(taskToken: string, error: string, cause: string): Promise<void>;
-  /** The execution's status, to tell "already resumed" from "timed out" on a re-drive. */
-  executionStatus(executionArn: string): Promise<ExecutionStatus | undefined>;
+  /** The execution's status and output, to tell "already resumed" from "timed out" on a re-drive. */
+  describe(executionArn: string): Promise<{ status: ExecutionStatus; output?: unknown } | undefined>;
 }

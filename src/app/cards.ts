@@ -1,0 +1,32 @@
+import { buildIncidentCard } from '../blocks';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import { isApprovalTier } from '../domain/tiers';
+import type { SlackMessage } from '../services/SlackGateway';
+import type { AppDeps } from './deps';
+
+/** The card for a record as of now. */
+export function cardFor(deps: Pick<AppDeps, 'config' | 'clock'>, record: IncidentRecord): SlackMessage {
+  const approvalsNeeded = isApprovalTier(record.tier) ? deps.config.policy[record.tier].approvalsNeeded : 0;
+  return buildIncidentCard(record, { now: deps.clock.now(), approvalsNeeded });
+}
+
+/**
+ * Updates the card in place from the latest stored state (re-read, so a slow
+ * update from an older click cannot overwrite a newer card). A failed update
+ * never undoes a decision: the record is marked stale and the sweep retries it.
+ * @returns whether the card is now current
+ */
+export async function refreshCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'store' | 'telemetry'>, incidentId: string): Promise<boolean> {
+  const record = (await deps.store.get(incidentId))?.record;
+  if (!record?.channel || !record.ts) return false;
+  try {
+    await deps.slack.update(record.channel, record.ts, cardFor(deps, record));
+  } catch (e) {
+    deps.telemetry.warn('card update failed; the sweep will retry', { incidentId: record.incident.id, error: (e as Error).message });
+    deps.telemetry.metric('CardUpdateFailures');
+    if (!record.cardStale) await deps.store.update(record.incident.id, (r) => ({ ...r, cardStale: true }));
+    return false;
+  }
+  if (record.cardStale) await deps.store.update(record.incident.id, (r) => ({ ...r, cardStale: false }));
+  return true;
+}

@@ -1,0 +1,54 @@
+import { ConcurrentUpdateError, IncidentNotFoundError } from '../errors';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import { LedgerEntryType } from '../domain/ledger';
+import type { StoredIncident } from '../services/IncidentStore';
+import type { AppDeps } from './deps';
+import { sealEntries, type EntryDraft } from './ledgerWriter';
+
+/** What a step decides after reading the current state. */
+export type StepPlan<R> =
+  | { kind: 'stop'; result: R }
+  | { kind: 'commit'; next: IncidentRecord; drafts: EntryDraft[]; result: R };
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Read → plan → sign → conditional transactional write, retried when another
+ * writer got there first (N concurrent clicks produce exactly one outcome per
+ * rule, never a lost or duplicated vote). Signing happens before the write, so
+ * a signing failure writes nothing.
+ */
+export async function commitWithRetry<R>(
+  deps: Pick<AppDeps, 'store' | 'signer'>,
+  incidentId: string,
+  plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
+): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.store.get(incidentId);
+    if (!current) throw new IncidentNotFoundError(incidentId);
+    const step = await plan(current);
+    if (step.kind === 'stop') return step.result;
+    const entries = await sealEntries(
+      deps.signer,
+      incidentId,
+      { seq: current.record.ledgerSeq, hash: current.record.ledgerHead },
+      step.drafts,
+    );
+    const last = entries[entries.length - 1];
+    const decision = entries.find((e) => e.type === LedgerEntryType.Decision);
+    const next: IncidentRecord = {
+      ...step.next,
+      ...(last && { ledgerSeq: last.seq, ledgerHead: last.hash }),
+      // The workflow output cites the decision entry, so it can be traced to the ledger.
+      ...(decision && { decisionHash: decision.hash }),
+    };
+    try {
+      await deps.store.commit(current, next, entries);
+      return step.result;
+    } catch (e) {
+      if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;
+      // Back off a little with jitter so colliding writers spread out.
+      await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { WorkflowTokenGoneError } from '../errors';
+import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
+import { LedgerEntryType } from '../domain/ledger';
+import type { WorkflowDecisionOutput } from '../domain/messages';
+import { refreshCard } from './cards';
+import { commitWithRetry } from './commitWithRetry';
+import type { AppDeps } from './deps';
+
+/** What happened when a stored decision was handed to the workflow. */
+export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
+
+/**
+ * Resumes the workflow with a decision that is already signed and stored.
+ * Never the other way round: a workflow is never resumed by a decision that is
+ * not in the ledger. Safe to call again (the sweep re-drives after a crash).
+ */
+export async function deliverDecision(deps: AppDeps, incidentId: string): Promise<DeliveryOutcome> {
+  const stored = await deps.store.get(incidentId);
+  if (!stored) return 'nothing_to_deliver';
+  const { record, taskToken } = stored;
+  if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash) return 'nothing_to_deliver';
+  if (!taskToken) {
+    deps.telemetry.error('decision stored without a task token', { incidentId });
+    return 'nothing_to_deliver';
+  }
+  const output: WorkflowDecisionOutput = {
+    decision: record.decision,
+    decidedBy: record.decidedBy ?? [],
+    decidedAt: record.decidedAt ?? deps.clock.now().toISOString(),
+    incidentId,
+    ledgerHash: record.decisionHash,
+    dryRun: record.dryRun,
+  };
+  let outcome: DeliveryOutcome;
+  try {
+    await deps.workflow.resume(taskToken, output);
+    outcome = 'delivered';
+  } catch (e) {
+    if (!(e instanceof WorkflowTokenGoneError)) {
+      deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId, error: (e as Error).message });
+      deps.telemetry.metric('WorkflowResumeRetries');
+      return 'retry_later';
+    }
+    const resumed = await alreadyResumedWith(deps, record.executionArn, record.decisionHash);
+    if (resumed === 'unknown') return 'retry_later';
+    outcome = resumed ? 'already_delivered' : 'token_gone';
+  }
+
+  if (outcome === 'token_gone') {
+    // The workflow timed out (or finished) before it heard us: its own fallback ran.
+    await commitWithRetry(deps, incidentId, (current) => {
+      if (current.record.delivery !== DeliveryStatus.Pending) return { kind: 'stop', result: undefined };
+      const at = deps.clock.now().toISOString();
+      return {
+        kind: 'commit',
+        result: undefined,
+        next: { ...current.record, status: IncidentStatus.Expired, delivery: DeliveryStatus.TokenGone },
+        drafts: [{ type: LedgerEntryType.Expiry, actor: 'chainsec', at, reason: 'workflow task gone before the decision was delivered', decisionNotDelivered: current.record.decision ?? null }],
+      };
+    });
+    deps.telemetry.metric('Expiries');
+  } else {
+    await deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined));
+  }
+  await refreshCard(deps, incidentId);
+  return outcome;
+}
+
+/**
+ * After a crash between resuming and marking delivered, the token is used up;
+ * the execution's output tells whether it carries our decision.
+ */
+async function alreadyResumedWith(deps: AppDeps, executionArn: string | undefined, decisionHash: string): Promise<boolean | 'unknown'> {
+  if (!executionArn) return false;
+  try {
+    const execution = await deps.workflow.describe(executionArn);
+    if (!execution) return false;
+    // Still running: it may be on the path our decision chose; ask again once it ends.
+    if (execution.status === 'RUNNING') return 'unknown';
+    return JSON.stringify(execution.output ?? null).includes(decisionHash);
+  } catch (e) {
+    deps.telemetry.warn('could not read the execution', { error: (e as Error).message });
+    return 'unknown';
+  }
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
+import type { IncidentStore } from '../services/IncidentStore';
+import type { Notifier } from '../services/Notifier';
+import type { Signer } from '../services/Signer';
+import type { SlackGateway } from '../services/SlackGateway';
+import type { Summarizer } from '../services/Summarizer';
+import type { WorkflowGateway } from '../services/WorkflowGateway';
+import type { Telemetry } from './telemetry';
+
+/** The ports every use case receives; handlers build them once per container. */
+export interface AppDeps {
+  config: Pick<Config, 'approvalsChannel' | 'policy' | 'onCall' | 'dryRun' | 'risk'>;
+  store: IncidentStore;
+  signer: Signer;
+  workflow: WorkflowGateway;
+  slack: SlackGateway;
+  summarizer: Summarizer;
+  notifier?: Notifier;
+  clock: Clock;
+  telemetry: Telemetry;
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { IncidentSchema, normalizeIncident, type Incident } from '../domain/incident';
+import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
+import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
+import { evidenceAsText, type ApprovalRequest, type IncidentInput, type InboundMessage, type Notification } from '../domain/messages';
+import { classify } from '../domain/risk';
+import type { RiskTier } from '../domain/tiers';
+import { fallbackSummary } from '../domain/summary';
+import { cardFor } from './cards';
+import type { AppDeps } from './deps';
+import { sealEntries } from './ledgerWriter';
+import { escalate } from './sweep';
+import { nextEscalation } from '../domain/escalation';
+
+/** What ingesting one message did. */
+export type IngestOutcome =
+  | { kind: 'created'; incidentId: string; ts: string }
+  | { kind: 'duplicate'; incidentId: string; reposted: boolean }
+  | { kind: 'superseded'; incidentId: string };
+
+/** Reads the incident a message carries: already normalised, or raw (then normalised here). */
+export function toIncident(input: IncidentInput, tier: RiskTier | undefined, deps: Pick<AppDeps, 'config' | 'clock'>): Incident {
+  const normalized = IncidentSchema.safeParse(input);
+  if (normalized.success) return tier ? { ...normalized.data, tier } : normalized.data;
+  const raw = input as Parameters<typeof normalizeIncident>[0];
+  return normalizeIncident(raw, tier ?? classify(raw, deps.config.risk), deps.clock.now());
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Ingests one approval request or notification: stores the incident (with its
+ * task token, which never goes to Slack) and its signed `incident_received`
+ * entry, posts the card and stores its `ts`. Idempotent: a redelivered message
+ * posts nothing twice, and finishes a card a crash left unposted.
+ */
+export async function ingestMessage(deps: AppDeps, message: InboundMessage): Promise<IngestOutcome> {
+  return message.kind === 'approval_request' ? ingestApproval(deps, message) : ingestNotification(deps, message);
+}
+
+async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<IngestOutcome> {
+  const now = deps.clock.now();
+  const incident = toIncident(message.incident, message.tier, deps);
+  const policy = deps.config.policy[message.tier];
+  const evidence = evidenceAsText(message.evidence);
+  const summary = await deps.summarizer.summarize(incident, message.reasoning, evidence);
+  if (summary.source === 'fallback' && summary.fallbackReason && summary.fallbackReason !== 'disabled') {
+    deps.telemetry.metric(`SummaryFallback_${summary.fallbackReason}`);
+  }
+  const requestedAt = now.toISOString();
+  const record: IncidentRecord = {
+    incident,
+    tier: message.tier,
+    status: IncidentStatus.Pending,
+    kind: 'approval',
+    proposedAction: message.proposedAction,
+    ...(message.containment && { containment: message.containment }),
+    reasoning: message.reasoning,
+    evidence,
+    summary: { text: summary.text, source: summary.source },
+    ...(message.requestedBy !== undefined && { requestedBy: message.requestedBy }),
+    requestedAt,
+    deadline: new Date(now.getTime() + policy.decisionWindowSeconds * 1000).toISOString(),
+    votes: [],
+    escalationLevel: 0,
+    dryRun: message.dryRun || deps.config.dryRun,
+    actions: [],
+    ...(message.executionArn !== undefined && { executionArn: message.executionArn }),
+    ledgerSeq: 0,
+    ledgerHead: GENESIS_HASH,
+  };
+  const received = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
+    {
+      type: LedgerEntryType.IncidentReceived,
+      actor: message.requestedBy ?? 'agent',
+      at: requestedAt,
+      tier: message.tier,
+      incident: incident as unknown as JsonValue,
+      proposedAction: message.proposedAction,
+      containment: (message.containment ?? null) as JsonValue,
+      deadline: record.deadline ?? null,
+      reasoningSha256: sha256(message.reasoning),
+      evidenceSha256: sha256(JSON.stringify(evidence)),
+      taskTokenSha256: sha256(message.taskToken),
+      dryRun: record.dryRun,
+    },
+  ]);
+  const first = received[0]!;
+  const created = await deps.store.create({ ...record, ledgerSeq: first.seq, ledgerHead: first.hash }, message.taskToken, received);
+  if (!created.created) {
+    const existing = created.existing;
+    if (existing.taskToken !== message.taskToken) {
+      // A second request for an incident that already has one: refuse it closed, keep the first.
+      deps.telemetry.warn('second approval request for the same incident; failing it closed', { incidentId: incident.id });
+      await deps.workflow.fail(message.taskToken, 'chainsec.DuplicateRequest', `incident ${incident.id} already has an approval request`);
+      return { kind: 'superseded', incidentId: incident.id };
+    }
+    return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
+  }
+  deps.telemetry.metric('ApprovalsRequested');
+  deps.telemetry.metric(`Incidents_${message.tier}`);
+  if (message.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
+  const ts = await postCard(deps, incident.id);
+  // Critical requests page the primary on-call at once (policy `dmPrimaryImmediately`).
+  const stored = (await deps.store.get(incident.id))!.record;
+  const step = nextEscalation({ requestedAt, escalationLevel: 0 }, policy, now);
+  if (step) await escalate(deps, stored, step);
+  return { kind: 'created', incidentId: incident.id, ts };
+}
+
+async function ingestNotification(deps: AppDeps, message: Notification): Promise<IngestOutcome> {
+  const now = deps.clock.now();
+  const incident = toIncident(message.incident, message.tier, deps);
+  const evidence = evidenceAsText(message.evidence);
+  const reasoning = message.reasoning ?? '';
+  const at = now.toISOString();
+  const actions: ActionResult[] = message.actionTaken
+    ? [{ operation: 'contain', status: message.actionTaken.status, type: message.actionTaken.type, target: message.actionTaken.target, dryRun: message.dryRun, at }]
+    : [];
+  const record: IncidentRecord = {
+    incident,
+    tier: incident.tier,
+    status: IncidentStatus.Notified,
+    kind: 'notification',
+    reasoning,
+    evidence,
+    // Low and medium never call the model (cost): the summary comes from the fields.
+    summary: { text: fallbackSummary(incident), source: 'fallback' },
+    requestedAt: at,
+    votes: [],
+    escalationLevel: 0,
+    dryRun: message.dryRun || deps.config.dryRun,
+    actions,
+    ledgerSeq: 0,
+    ledgerHead: GENESIS_HASH,
+  };
+  const received = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
+    {
+      type: LedgerEntryType.IncidentReceived,
+      actor: 'agent',
+      at,
+      tier: incident.tier,
+      incident: incident as unknown as JsonValue,
+      actionTaken: (message.actionTaken ?? null) as JsonValue,
+      reasoningSha256: sha256(reasoning),
+      evidenceSha256: sha256(JSON.stringify(evidence)),
+      dryRun: record.dryRun,
+    },
+  ]);
+  const first = received[0]!;
+  const created = await deps.store.create({ ...record, ledgerSeq: first.seq, ledgerHead: first.hash }, undefined, received);
+  if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
+  deps.telemetry.metric(`Incidents_${incident.tier}`);
+  if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
+  return { kind: 'created', incidentId: incident.id, ts: await postCard(deps, incident.id) };
+}
+
+/** Posts the card and stores where it is. A failure throws, so the queue redelivers. */
+async function postCard(deps: AppDeps, incidentId: string): Promise<string> {
+  const record = (await deps.store.get(incidentId))!.record;
+  const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
+  await deps.store.update(incidentId, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
+  return posted.ts;
+}
+
+/** Crash recovery: the incident was stored but its card never posted. */
+async function postIfMissing(deps: AppDeps, incidentId: string): Promise<boolean> {
+  const stored = await deps.store.get(incidentId);
+  if (!stored || stored.record.ts) return false;
+  await postCard(deps, incidentId);
+  return true;
+}

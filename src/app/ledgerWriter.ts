@@ -1,0 +1,41 @@
+import { entryDigest, entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
+import type { Signer } from '../services/Signer';
+
+/** What a use case says about an entry; seq, links, key id and signature are added here. */
+export interface EntryDraft {
+  type: LedgerEntryType;
+  actor: string;
+  at: string;
+  [extra: string]: JsonValue | undefined;
+}
+
+/**
+ * Chains drafts after the incident's current head and signs them. Hashes are
+ * computed in order (each links to the one before); signatures are requested
+ * in parallel, since each covers only its own hash.
+ * @throws SigningFailedError when the key cannot sign: nothing is written then
+ */
+export async function sealEntries(
+  signer: Signer,
+  incidentId: string,
+  head: { seq: number; hash: string },
+  drafts: readonly EntryDraft[],
+): Promise<LedgerEntry[]> {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  const unsigned: Array<UnsignedLedgerEntry & { hash: string }> = [];
+  for (const d of drafts) {
+    const body: UnsignedLedgerEntry = { ...stripUndefined(d), incidentId, seq: ++seq, prevHash, keyId: signer.keyId };
+    const hash = entryHash(body);
+    unsigned.push({ ...body, hash });
+    prevHash = hash;
+  }
+  const signatures = await Promise.all(unsigned.map(({ hash: _h, ...body }) => signer.signDigest(entryDigest(body))));
+  return unsigned.map((e, i) => ({ ...e, signature: signatures[i]! }));
+}
+
+function stripUndefined(d: EntryDraft): EntryDraft {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(d)) if (v !== undefined) out[k] = v;
+  return out as EntryDraft;
+}

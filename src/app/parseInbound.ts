@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
+import { RawIncidentEventSchema } from '../domain/incident';
+import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
+import type { RejectedPayload } from '../services/IncidentStore';
+
+/** Records over this many bytes are refused (CONTRACT section 2). */
+export const MAX_RECORD_BYTES = 256 * 1024;
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Parses one inbound record (a JSON string) into a message.
+ * @throws PayloadTooLargeError | InvalidInputError | UnknownPayloadError, each with a clear message
+ */
+export function parseInbound(text: string): InboundMessage {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RECORD_BYTES) throw new PayloadTooLargeError(bytes, MAX_RECORD_BYTES);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidInputError(`malformed JSON: ${(e as Error).message}`, {}, { cause: e });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new UnknownPayloadError('expected a JSON object');
+  }
+  const kind = (json as { kind?: unknown }).kind;
+  if (kind === 'approval_request') {
+    const r = ApprovalRequestSchema.safeParse(json);
+    if (!r.success) throw new InvalidInputError(`invalid approval request: ${describe(r.error)}`);
+    return r.data;
+  }
+  if (kind === 'notification') {
+    const r = NotificationSchema.safeParse(json);
+    if (!r.success) throw new InvalidInputError(`invalid notification: ${describe(r.error)}`);
+    return r.data;
+  }
+  if (kind !== undefined) throw new UnknownPayloadError(`unknown message kind ${JSON.stringify(kind).slice(0, 50)}`);
+  const raw = RawIncidentEventSchema.safeParse(json);
+  if (raw.success) return NotificationSchema.parse({ kind: 'notification', incident: raw.data });
+  const looksLikeIncident = 'tx_hash' in json || 'source_ip' in json;
+  if (looksLikeIncident) throw new InvalidInputError(`invalid incident event: ${describe(raw.error)}`);
+  throw new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
+}
+
+/** The task token of a record that failed validation, when one can be read (to fail that task closed). */
+export function salvageTaskToken(text: string): string | undefined {
+  if (Buffer.byteLength(text, 'utf8') > 4 * MAX_RECORD_BYTES) return undefined;
+  try {
+    const token = (JSON.parse(text) as { taskToken?: unknown }).taskToken;
+    return typeof token === 'string' && token.length > 0 && token.length <= 8192 ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Task tokens are secrets: a kept payload never holds one. */
+function redactTokens(text: string): string {
+  return text.replace(/("taskToken"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[redacted]"');
+}
+
+/** The rejected-store record for a payload and its error (task tokens redacted). */
+export function rejectedRecord(source: string, text: string, error: unknown, at: Date): RejectedPayload {
+  const code = error instanceof ChainsecError ? error.code : ErrorCode.InvalidInput;
+  return {
+    source,
+    code,
+    reason: (error as Error).message ?? String(error),
+    payload: redactTokens(text),
+    bytes: Buffer.byteLength(text, 'utf8'),
+    sha256: createHash('sha256').update(text).digest('hex'),
+    at: at.toISOString(),
+  };
+}

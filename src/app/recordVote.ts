@@ -1,0 +1,110 @@
+import { ErrorCode, type ErrorCode as Code } from '../errors';
+import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
+import { LedgerEntryType } from '../domain/ledger';
+import { isApprovalTier } from '../domain/tiers';
+import { evaluateVote, type ApprovalState, type Tally, type VoteChoice } from '../domain/votes';
+import { isApprover } from './approvers';
+import { refreshCard } from './cards';
+import { commitWithRetry } from './commitWithRetry';
+import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
+import type { AppDeps } from './deps';
+import type { EntryDraft } from './ledgerWriter';
+
+/** A click on Approve, Deny or Rollback. */
+export interface VoteInput {
+  incidentId: string;
+  userId: string;
+  choice: VoteChoice;
+  /** Channel of the card, or `null` for the App Home tab. */
+  channelId: string | null;
+}
+
+export type VoteResult =
+  | { kind: 'rejected'; code: Code; message: string }
+  | { kind: 'recorded'; tally: Tally; decided?: { decision: VoteChoice; decidedBy: string[]; delivery: DeliveryOutcome } };
+
+/** The vote rules' view of a record. */
+export function approvalState(record: IncidentRecord): ApprovalState {
+  return {
+    status: record.status === IncidentStatus.Pending ? 'pending' : record.status === IncidentStatus.Expired ? 'expired' : 'decided',
+    votes: record.votes,
+    deadline: record.deadline ?? record.requestedAt,
+    ...(record.requestedBy !== undefined && { requestedBy: record.requestedBy }),
+    rollbackPossible: record.containment !== undefined,
+    ...(record.decision !== undefined && { decision: record.decision }),
+    ...(record.decidedBy !== undefined && { decidedBy: record.decidedBy }),
+  };
+}
+
+/**
+ * Records one person's vote: authorise by policy, sign the vote (and the
+ * decision, when this vote completes the quorum), commit both with the state
+ * change in one transaction, then resume the workflow and update the card.
+ * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
+ */
+export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteResult> {
+  const result = await commitWithRetry<VoteResult>(deps, input.incidentId, async ({ record }) => {
+    if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
+      return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' } };
+    }
+    const policy = deps.config.policy[record.tier];
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const vote = { userId: input.userId, choice: input.choice, at };
+    const outcome = evaluateVote(approvalState(record), vote, {
+      policy,
+      isApprover: await isApprover(deps, policy, input.userId),
+      channelId: input.channelId,
+      now,
+    });
+    if (outcome.kind === 'rejected') return { kind: 'stop', result: outcome };
+
+    const drafts: EntryDraft[] = [
+      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.channelId ?? 'app_home' },
+    ];
+    let next: IncidentRecord = {
+      ...record,
+      votes: [...record.votes, vote],
+      // A vote is an acknowledgement: escalation stops.
+      ...(record.acknowledgedAt === undefined && { acknowledgedAt: at, acknowledgedBy: input.userId }),
+    };
+    if (outcome.decision) {
+      drafts.push({
+        type: LedgerEntryType.Decision,
+        actor: input.userId,
+        at,
+        decision: outcome.decision.decision,
+        decidedBy: outcome.decision.decidedBy,
+        tier: record.tier,
+      });
+      next = {
+        ...next,
+        status: IncidentStatus.Decided,
+        decision: outcome.decision.decision,
+        decidedBy: outcome.decision.decidedBy,
+        decidedAt: at,
+        delivery: DeliveryStatus.Pending,
+      };
+    }
+    const recorded: VoteResult = {
+      kind: 'recorded',
+      tally: outcome.tally,
+      ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
+    };
+    return { kind: 'commit', next, drafts, result: recorded };
+  });
+
+  if (result.kind === 'rejected') {
+    deps.telemetry.metric('VotesRejected');
+    return result;
+  }
+  deps.telemetry.metric('Votes');
+  if (result.decided) {
+    deps.telemetry.metric(`Decisions_${result.decided.decision}`);
+    const delivery = await deliverDecision(deps, input.incidentId);
+    return { ...result, decided: { ...result.decided, delivery } };
+  }
+  await refreshCard(deps, input.incidentId);
+  return result;
+}
+

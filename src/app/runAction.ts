@@ -1,0 +1,55 @@
+import type { Incident } from '../domain/incident';
+import type { ActionResult } from '../domain/incidentRecord';
+import { LedgerEntryType, type JsonValue } from '../domain/ledger';
+import type { ProposedAction } from '../domain/messages';
+import { refreshCard } from './cards';
+import { commitWithRetry } from './commitWithRetry';
+import type { AppDeps } from './deps';
+
+/** Input of the workflow's action tasks (AutoContain, ContainCritical, ExecuteAction, RollbackContainment, Close). */
+export interface ActionInput {
+  operation: ActionResult['operation'];
+  incident: Incident;
+  action?: ProposedAction;
+  approval?: { decision?: string; decidedBy?: string[]; ledgerHash?: string };
+  dryRun: boolean;
+}
+
+/**
+ * Carries out (or, in dry run, only records) what the workflow decided.
+ * chainsec holds no blast-radius permissions itself: commands go to the agent's
+ * executors over the actions topic. When the incident is known, the outcome is
+ * a signed ledger entry and shows on its card.
+ */
+export async function runAction(deps: AppDeps, input: ActionInput): Promise<ActionResult> {
+  const at = deps.clock.now().toISOString();
+  const base = { operation: input.operation, dryRun: input.dryRun, at, ...(input.action && { type: input.action.type, target: input.action.target }) };
+  let result: ActionResult;
+  if (input.operation === 'close') {
+    result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
+  } else if (input.dryRun) {
+    result = { ...base, status: 'skipped', detail: `dry run: would ${input.operation} ${input.action?.type ?? ''} on ${input.action?.target ?? ''}`.trim() };
+  } else if (!deps.notifier) {
+    result = { ...base, status: 'failed', detail: 'no actions topic configured' };
+  } else {
+    try {
+      await deps.notifier.publishAction({ ...base, incidentId: input.incident.id, approval: input.approval ?? null });
+      result = { ...base, status: 'executed' };
+    } catch (e) {
+      result = { ...base, status: 'failed', detail: (e as Error).message };
+    }
+  }
+  deps.telemetry.metric(`Actions_${input.operation}_${result.status}`);
+
+  const known = await deps.store.get(input.incident.id);
+  if (known) {
+    await commitWithRetry(deps, input.incident.id, ({ record }) => ({
+      kind: 'commit',
+      result: undefined,
+      next: { ...record, actions: [...record.actions, result] },
+      drafts: [{ type: LedgerEntryType.ActionExecuted, actor: 'workflow', at, result: result as unknown as JsonValue }],
+    }));
+    await refreshCard(deps, input.incident.id);
+  }
+  return result;
+}

@@ -1,0 +1,136 @@
+import { subDays, subHours } from 'date-fns';
+import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
+import { onCallAt } from '../domain/escalation';
+import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
+import { computeStats } from '../domain/stats';
+import { isApprovalTier } from '../domain/tiers';
+import { tally } from '../domain/votes';
+import * as render from '../blocks/commandResponses';
+import type { SlackMessage } from '../services/SlackGateway';
+import type { AppDeps } from './deps';
+
+/** Where a command came from. */
+export interface CommandInput {
+  text: string;
+  userId: string;
+  channelId: string;
+}
+
+/** The answers `/chainsec` gives, each a message shown only to the asker. */
+export type CommandResponse = SlackMessage[];
+
+const RANGES = { '24h': (d: Date) => subHours(d, 24), '7d': (d: Date) => subDays(d, 7), '30d': (d: Date) => subDays(d, 30) } as const;
+/** `verify` without an id checks this many most recent chains, so it answers within Slack's 3 seconds. */
+const VERIFY_RECENT_LIMIT = 200;
+
+function utcDays(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t <= to.getTime(); t += 86_400_000) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/**
+ * Runs `/chainsec <text>`. Unknown input gets help with a clear message;
+ * malformed arguments get a helpful error, never a stack trace.
+ */
+export async function runCommand(deps: AppDeps, input: CommandInput): Promise<CommandResponse> {
+  const [verb = 'help', ...args] = input.text.trim().split(/\s+/).filter(Boolean);
+  switch (verb.toLowerCase()) {
+    case 'help':
+      return [render.help()];
+    case 'status':
+      return [await status(deps)];
+    case 'pending':
+      return [await pending(deps)];
+    case 'incident':
+      return incident(deps, args[0]);
+    case 'verify':
+      return [await verify(deps, args[0])];
+    case 'stats':
+      return [await stats(deps, args[0])];
+    case 'oncall':
+      return [oncall(deps)];
+    default:
+      return [render.help(`I do not know \`${verb.slice(0, 40)}\`.`)];
+  }
+}
+
+async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
+  const now = deps.clock.now();
+  return deps.store.listByDays(utcDays(subDays(now, days), now));
+}
+
+async function status(deps: AppDeps): Promise<SlackMessage> {
+  const now = deps.clock.now();
+  const [records, open] = await Promise.all([recent(deps, 7), deps.store.listOpen()]);
+  const pendingRecords = open.filter((r) => r.status === IncidentStatus.Pending).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  const counts: Record<string, Record<string, number>> = {};
+  for (const r of records) {
+    counts[r.status] ??= {};
+    counts[r.status]![r.tier] = (counts[r.status]![r.tier] ?? 0) + 1;
+  }
+  return render.status({ now, counts, pending: pendingRecords, dryRun: deps.config.dryRun, windowDays: 7 });
+}
+
+async function pending(deps: AppDeps): Promise<SlackMessage> {
+  const open = (await deps.store.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
+  open.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
+  const rows = await Promise.all(
+    open.map(async (r) => {
+      const needed = isApprovalTier(r.tier) ? deps.config.policy[r.tier].approvalsNeeded : 1;
+      const t = tally(r.votes, needed);
+      const link = r.channel && r.ts ? await deps.slack.permalink(r.channel, r.ts) : undefined;
+      return { record: r, approvals: t.approve.length, rollbacks: t.rollback.length, needed, ...(link && { link }) };
+    }),
+  );
+  return render.pending({ now: deps.clock.now(), rows });
+}
+
+async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMessage[]> {
+  if (!id || !/^INC-[0-9A-Z]{10}$/i.test(id)) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
+  const stored = await deps.store.get(id.toUpperCase());
+  if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
+  const entries = await deps.store.ledger(stored.record.incident.id);
+  return render.incidentDetail({ record: stored.record, entries, now: deps.clock.now() });
+}
+
+async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessage> {
+  const key = publicKeyFromPem(await deps.signer.publicKeyPem());
+  const keys = () => key;
+  const check = async (record: IncidentRecord): Promise<{ incidentId: string; verdict: LedgerVerdict }> => {
+    const entries = await deps.store.ledger(record.incident.id);
+    const verdict = verifyEntries(entries, keys);
+    // The stored head catches a chain cut short at its end.
+    if (verdict.ok && (entries.length !== record.ledgerSeq || entries[entries.length - 1]?.hash !== record.ledgerHead)) {
+      return { incidentId: record.incident.id, verdict: { ok: false, line: entries.length, incidentId: record.incident.id, seq: entries.length, reason: `chain ends at seq ${entries.length} but the incident's head is seq ${record.ledgerSeq}` } };
+    }
+    return { incidentId: record.incident.id, verdict };
+  };
+  if (id) {
+    if (!/^INC-[0-9A-Z]{10}$/i.test(id)) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
+    const stored = await deps.store.get(id.toUpperCase());
+    if (!stored) return render.error(`No incident ${id.toUpperCase()}.`);
+    return render.verify({ results: [await check(stored.record)], scope: id.toUpperCase(), total: 1 });
+  }
+  const records = (await recent(deps, 30)).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  const results = await Promise.all(records.slice(0, VERIFY_RECENT_LIMIT).map(check));
+  return render.verify({ results, scope: 'recent', total: records.length });
+}
+
+async function stats(deps: AppDeps, range: string | undefined): Promise<SlackMessage> {
+  const key = (range ?? '24h').toLowerCase();
+  if (!(key in RANGES)) return render.error('Usage: `/chainsec stats [24h|7d|30d]`.');
+  const to = deps.clock.now();
+  const from = RANGES[key as keyof typeof RANGES](to);
+  const records = await deps.store.listByDays(utcDays(from, to));
+  return render.stats(key, computeStats(records, from, new Date(to.getTime() + 1)));
+}
+
+function oncall(deps: AppDeps): SlackMessage {
+  if (deps.config.onCall.length === 0) return render.error('No on-call schedule is configured (ONCALL_SCHEDULE).');
+  const now = deps.clock.now();
+  return render.oncall(onCallAt(deps.config.onCall, now), now);
+}
+

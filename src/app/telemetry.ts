@@ -1,0 +1,11 @@
+/** Logging and metrics as the use cases need them (Powertools in the handlers). */
+export interface Telemetry {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+  /** Adds to a counter or records a value (EMF metric). */
+  metric(name: string, value?: number, unit?: 'Count' | 'Milliseconds' | 'Seconds'): void;
+}
+
+/** Telemetry that drops everything (tests that do not look at it). */
+export const silentTelemetry: Telemetry = { info() {}, warn() {}, error() {}, metric() {} };

@@ -1,0 +1,40 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { runAction } from '../app/runAction';
+import { IncidentSchema } from '../domain/incident';
+import type { ActionResult } from '../domain/incidentRecord';
+import { ProposedActionSchema } from '../domain/messages';
+import { buildContainer, type Container } from './support/container';
+
+const ActionInputSchema = z.object({
+  operation: z.enum(['contain', 'execute', 'rollback', 'close']),
+  incident: IncidentSchema,
+  action: ProposedActionSchema.optional(),
+  approval: z.object({ decision: z.string().optional(), decidedBy: z.array(z.string()).optional(), ledgerHash: z.string().optional() }).passthrough().optional(),
+  dryRun: z.boolean(),
+});
+
+let ready: Promise<Container> | undefined;
+
+/** The workflow's action tasks (AutoContain, ContainCritical, ExecuteAction, RollbackContainment, Close). */
+export async function handler(event: unknown, _context?: Context): Promise<ActionResult> {
+  ready ??= buildContainer({
+    slackRetries: 3,
+    notifier: async (config) => {
+      if (!config.actionsTopicArn) return undefined;
+      const { SnsNotifier } = await import('../services/SnsNotifier');
+      return new SnsNotifier({ actionsTopicArn: config.actionsTopicArn, callTimeoutMs: config.callTimeoutMs });
+    },
+  }).catch((e: unknown) => {
+    ready = undefined;
+    throw e;
+  });
+  const container = await ready;
+  try {
+    // A malformed input fails the task loudly (the workflow's Retry/Catch decide); it never runs an action.
+    const input = ActionInputSchema.parse(event);
+    return await runAction(container.deps, { ...input, ...(input.approval && { approval: input.approval }) } as Parameters<typeof runAction>[1]);
+  } finally {
+    container.telemetry.flush();
+  }
+}

@@ -1,0 +1,90 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context, EventBridgeEvent, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ingestMessage } from '../app/ingestMessage';
+import { ingestRecords, type InboundRecord } from '../app/ingestRecords';
+import type { InboundMessage } from '../domain/messages';
+import { FallbackSummarizer } from '../services/FallbackSummarizer';
+import { buildContainer, type Container } from './support/container';
+
+/**
+ * Incident notifications and approval requests: from SQS (subscribed to the
+ * SNS topics), from SNS directly, or from an EventBridge rule. SQS batches
+ * report partial failures, so one bad or stuck record never holds the others.
+ */
+type IngestEvent = SQSEvent | SNSEvent | EventBridgeEvent<string, unknown>;
+
+interface Ready {
+  container: Container;
+  process: (message: InboundMessage, body: string) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
+  idempotency: IdempotencyConfig;
+}
+let ready: Promise<Ready> | undefined;
+
+async function init(): Promise<Ready> {
+  const container = await buildContainer({
+    slackRetries: 3,
+    // Bedrock is loaded only here, and only when summaries are on.
+    summarizer: async (config, telemetry) => {
+      if (!config.summaries.enabled) return new FallbackSummarizer();
+      const { BedrockSummarizer } = await import('../services/BedrockSummarizer');
+      return new BedrockSummarizer({ ...config.summaries, timeoutMs: Math.min(config.callTimeoutMs, 4000), telemetry });
+    },
+  });
+  const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 3600 });
+  // The same message delivered twice at once (SNS is at-least-once) runs once;
+  // the other delivery is retried and then answered from the stored result.
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: container.config.incidentsTable,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: 'IDEMPOTENCY#ingest',
+    expiryAttr: 'expiresAt',
+  });
+  const process = makeIdempotent(async (body: string, message: InboundMessage) => ingestMessage(container.deps, message), {
+    persistenceStore,
+    config: idempotency,
+  });
+  return { container, idempotency, process: (message, body) => process(body, message) };
+}
+
+/** Extracts the records of any of the three event shapes. */
+export function toInboundRecords(event: IngestEvent): InboundRecord[] {
+  if ('Records' in event && Array.isArray(event.Records)) {
+    return event.Records.map((r, i) => {
+      if ('Sns' in r) return { id: r.Sns.MessageId ?? String(i), source: 'sns' as const, body: r.Sns.Message };
+      const sqs = r as SQSEvent['Records'][number];
+      // SQS subscribed to SNS carries the SNS envelope; raw delivery carries the message itself.
+      try {
+        const envelope = JSON.parse(sqs.body) as { Type?: string; Message?: unknown };
+        if (envelope.Type === 'Notification' && typeof envelope.Message === 'string') return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message };
+      } catch {
+        // Not JSON: passed on as is, and rejected with a clear error.
+      }
+      return { id: sqs.messageId, source: 'sqs' as const, body: sqs.body };
+    });
+  }
+  if ('detail' in event) return [{ id: event.id, source: 'eventbridge', body: JSON.stringify(event.detail) }];
+  return [{ id: 'unknown', source: 'unknown', body: JSON.stringify(event) }];
+}
+
+/** The Lambda entry point. */
+export async function handler(event: IngestEvent, context: Context): Promise<SQSBatchResponse | void> {
+  ready ??= init().catch((e: unknown) => {
+    ready = undefined;
+    throw e;
+  });
+  const { container, process, idempotency } = await ready;
+  idempotency.registerLambdaContext(context);
+  try {
+    const records = toInboundRecords(event);
+    const outcomes = await ingestRecords(container.deps, records, process);
+    const retry = outcomes.filter((o) => o.status === 'retry');
+    const isSqs = 'Records' in event && event.Records.some((r) => 'messageId' in r);
+    if (isSqs) return { batchItemFailures: retry.map((o) => ({ itemIdentifier: o.id })) };
+    // SNS and EventBridge invoke asynchronously: throwing makes Lambda retry, then dead-letter.
+    if (retry.length > 0) throw new Error(`ingest failed for ${retry.length} record(s): ${retry[0]!.reason}`);
+  } finally {
+    container.telemetry.flush();
+  }
+}

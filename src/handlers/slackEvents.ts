@@ -1,0 +1,66 @@
+import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
+import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import type { Context } from 'aws-lambda';
+import { getConfig } from '../config';
+import { registerListeners } from '../listeners';
+import { loadSlackSecrets } from '../services/slackSecrets';
+import { buildContainer, type Container } from './support/container';
+import { guardSlackRequest } from './support/requestGuard';
+
+/**
+ * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
+ * through Bolt's AwsLambdaReceiver. Bolt verifies signatures and old
+ * timestamps; the guard in front adds future timestamps and replays.
+ */
+interface Ready {
+  container: Container;
+  handle: (event: AwsEvent, context: Context) => Promise<AwsResponse>;
+}
+
+let ready: Promise<Ready> | undefined;
+
+async function init(): Promise<Ready> {
+  const config = getConfig();
+  const secrets = await loadSlackSecrets(config);
+  const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret, logLevel: LogLevel.ERROR });
+  const app = new App({
+    token: secrets.botToken,
+    receiver,
+    // Lambda freezes after the response: listeners must finish before it is sent.
+    processBeforeResponse: true,
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+    clientOptions: {
+      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      timeout: config.callTimeoutMs,
+      retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    },
+  });
+  const container = await buildContainer({ slackClient: app.client, slackRetries: 1 });
+  registerListeners(app, container.deps);
+  app.error(async (error) => {
+    container.telemetry.error('unhandled Bolt error', { error: error.message, code: (error as { code?: string }).code });
+  });
+  return { container, handle: receiver.toHandler() as Ready['handle'] };
+}
+
+/** The Lambda entry point (two arguments, as Lambda's Node.js runtime calls it). */
+export async function handler(event: AwsEvent, context: Context): Promise<AwsResponse> {
+  ready ??= init().catch((e: unknown) => {
+    ready = undefined;
+    throw e;
+  });
+  const { container, handle } = await ready;
+  const { deps, secrets, telemetry } = container;
+  try {
+    const refused = await guardSlackRequest(event, { signingSecret: secrets.signingSecret, store: deps.store, now: deps.clock.now() });
+    if (refused) {
+      telemetry.warn('slack request refused', { status: refused.statusCode, reason: refused.body });
+      if (refused.statusCode === 401) telemetry.metric('RejectedRequests');
+      return refused;
+    }
+    return await handle(event, context);
+  } finally {
+    telemetry.flush();
+  }
+}

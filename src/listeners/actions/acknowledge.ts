@@ -1,0 +1,26 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { ActionId } from '../../domain/actionIds';
+import { acknowledge, markFalsePositive } from '../../app/acknowledge';
+import { userMessageFor } from '../../app/errorMessages';
+import type { AppDeps } from '../../app/deps';
+import { INCIDENT_REF, tellClicker } from './tellClicker';
+
+/** "I'm on it" and "Mark false positive". */
+export function register(app: App, deps: AppDeps): void {
+  const handle =
+    (run: typeof acknowledge) =>
+    async ({ ack, body, action, client }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
+      await ack();
+      const incidentId = action.value ?? '';
+      if (!INCIDENT_REF.test(incidentId)) return tellClicker(client, body, 'That button does not refer to an incident I know.');
+      try {
+        const result = await run(deps, { incidentId, userId: body.user.id });
+        await tellClicker(client, body, result.message);
+      } catch (e) {
+        deps.telemetry.error('action failed', { incidentId, error: (e as Error).message });
+        await tellClicker(client, body, userMessageFor(e));
+      }
+    };
+  app.action<BlockAction<ButtonAction>>(ActionId.Acknowledge, handle(acknowledge));
+  app.action<BlockAction<ButtonAction>>(ActionId.FalsePositive, handle(markFalsePositive));
+}

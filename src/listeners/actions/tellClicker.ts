@@ -1,0 +1,25 @@
+import type { BlockAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { escapeMrkdwn } from '../../blocks/escape';
+
+/** Buttons carry only this short opaque reference. */
+export const INCIDENT_REF = /^INC-[0-9A-Z]{10}$/;
+
+/**
+ * Answers the person who clicked, visible only to them: an ephemeral message
+ * in the card's channel, or a DM when the click came from the App Home tab.
+ */
+export async function tellClicker(client: WebClient, body: BlockAction, text: string): Promise<void> {
+  const safe = escapeMrkdwn(text).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  const channel = body.channel?.id;
+  try {
+    if (channel && body.container?.type !== 'view') {
+      await client.chat.postEphemeral({ channel, user: body.user.id, text: safe });
+    } else {
+      const dm = await client.conversations.open({ users: body.user.id });
+      if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: safe });
+    }
+  } catch {
+    // Telling the clicker is best effort; what they did is already recorded (or refused).
+  }
+}

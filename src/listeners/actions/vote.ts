@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { ActionId } from '../../domain/actionIds';
+import type { VoteChoice } from '../../domain/votes';
+import { userMessageFor } from '../../app/errorMessages';
+import { recordVote } from '../../app/recordVote';
+import type { AppDeps } from '../../app/deps';
+import { INCIDENT_REF, tellClicker } from './tellClicker';
+
+const CHOICES: Record<string, VoteChoice> = {
+  [ActionId.Approve]: 'approve',
+  [ActionId.Deny]: 'deny',
+  [ActionId.Rollback]: 'rollback',
+};
+
+/** Approve / Deny / Rollback: records the clicker's vote at once (no modal). */
+export function voteListener(deps: AppDeps) {
+  return async ({ ack, body, action, client }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+    await ack();
+    const choice = CHOICES[action.action_id];
+    const incidentId = action.value ?? '';
+    const channelId = body.container?.type === 'view' ? null : (body.channel?.id ?? null);
+    if (!choice || !INCIDENT_REF.test(incidentId)) {
+      await tellClicker(client, body, 'That button does not refer to an incident I know.');
+      return;
+    }
+    try {
+      const result = await recordVote(deps, { incidentId, userId: body.user.id, choice, channelId });
+      if (result.kind === 'rejected') {
+        await tellClicker(client, body, result.message);
+      } else if (!result.decided) {
+        const { tally } = result;
+        await tellClicker(client, body, `Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
+      } else if (result.decided.delivery === 'retry_later') {
+        await tellClicker(client, body, `Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
+      }
+    } catch (e) {
+      deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
+      if ((e as { code?: string }).code === 'chainsec_signing_failed') deps.telemetry.metric('SigningFailures');
+      await tellClicker(client, body, userMessageFor(e));
+    }
+  };
+}
+
+/** Registers the vote buttons. */
+export function register(app: App, deps: AppDeps): void {
+  const listener = voteListener(deps);
+  for (const id of [ActionId.Approve, ActionId.Deny, ActionId.Rollback]) app.action<BlockAction<ButtonAction>>(id, listener);
+}

@@ -1,0 +1,21 @@
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { runCommand } from '../../app/runCommand';
+import { userMessageFor } from '../../app/errorMessages';
+import type { AppDeps } from '../../app/deps';
+
+/**
+ * `/chainsec …`: acknowledged at once, answered through `response_url`
+ * (ephemeral), one message per part for long answers.
+ */
+export function register(app: App, deps: AppDeps): void {
+  app.command('/chainsec', async ({ ack, command, respond }: AllMiddlewareArgs & SlackCommandMiddlewareArgs) => {
+    await ack();
+    try {
+      const messages = await runCommand(deps, { text: command.text ?? '', userId: command.user_id, channelId: command.channel_id });
+      for (const m of messages) await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
+    } catch (e) {
+      deps.telemetry.error('command failed', { command: (command.text ?? '').slice(0, 50), error: (e as Error).message });
+      await respond({ response_type: 'ephemeral', text: userMessageFor(e) });
+    }
+  });
+}

@@ -1,0 +1,14 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../app/deps';
+import { register as registerVotes } from './actions/vote';
+import { register as registerAcknowledge } from './actions/acknowledge';
+import { register as registerCommands } from './commands/chainsec';
+import { register as registerHome } from './events/appHomeOpened';
+
+/** Registers every listener, grouped by Slack surface (actions, commands, events). */
+export function registerListeners(app: App, deps: AppDeps): void {
+  registerVotes(app, deps);
+  registerAcknowledge(app, deps);
+  registerCommands(app, deps);
+  registerHome(app, deps);
+}

@@ -1,0 +1,68 @@
+import type { IncidentRecord } from '../domain/incidentRecord';
+import type { LedgerEntry } from '../domain/ledger';
+
+/** A stored incident with the secret the record view leaves out. */
+export interface StoredIncident {
+  record: IncidentRecord;
+  /** The Step Functions task token; never leaves the store except to resume the workflow. */
+  taskToken?: string;
+  /** Optimistic-concurrency version; every write bumps it. */
+  version: number;
+}
+
+/** Derives the next record from the current one; `undefined` means "no change". */
+export type RecordMutation = (current: IncidentRecord) => IncidentRecord | undefined;
+
+/** A payload that could not be processed, kept for inspection. */
+export interface RejectedPayload {
+  source: string;
+  code: string;
+  reason: string;
+  /** The payload as received (cut to a storable size; `bytes` and `sha256` describe the whole). */
+  payload: string;
+  bytes: number;
+  sha256: string;
+  at: string;
+}
+
+/**
+ * Incident state, votes and the ledger (DynamoDB in AWS). Every change that
+ * matters is written with its signed ledger entries in one transaction,
+ * conditioned on the chain head the caller read (optimistic concurrency).
+ */
+export interface IncidentStore {
+  /**
+   * Creates an incident with its first ledger entries.
+   * @returns `created: false` and the stored incident when it already exists (redelivery)
+   */
+  create(record: IncidentRecord, taskToken: string | undefined, entries: readonly LedgerEntry[]): Promise<{ created: true } | { created: false; existing: StoredIncident }>;
+  get(incidentId: string): Promise<StoredIncident | undefined>;
+  /**
+   * Writes `next` and appends `entries` in one transaction, only if nobody wrote
+   * since `current` was read.
+   * @throws ConcurrentUpdateError when another writer got there first
+   */
+  commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[]): Promise<void>;
+  /**
+   * Changes bookkeeping fields that need no ledger entry (card ts, delivery,
+   * stale flag): read, mutate, conditional write, retried on conflict.
+   * @returns the record as written, or undefined when the incident is unknown
+   */
+  update(incidentId: string, mutate: RecordMutation): Promise<IncidentRecord | undefined>;
+  /** Incidents with work left: pending, undelivered decisions, stale cards. */
+  listOpen(): Promise<IncidentRecord[]>;
+  /** Incidents first seen on the given UTC days (`yyyy-MM-dd`). */
+  listByDays(days: readonly string[]): Promise<IncidentRecord[]>;
+  /** One incident's chain, in order. */
+  ledger(incidentId: string): Promise<LedgerEntry[]>;
+  /** Every ledger entry, grouped by incident, each chain in order (export). */
+  allLedgerEntries(): Promise<LedgerEntry[]>;
+  /**
+   * Claims a one-time key (replay protection).
+   * @returns false when the key was claimed before
+   */
+  claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  /** Keeps a payload that could not be processed. @returns its id */
+  keepRejected(rejected: RejectedPayload): Promise<string>;
+  listRejected(limit: number): Promise<Array<RejectedPayload & { id: string }>>;
+}

@@ -1,0 +1,49 @@
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { SigningFailedError } from '../errors';
+import { clientOptions } from './awsClients';
+import type { Signer } from './Signer';
+
+/** Options of {@link KmsSigner}. */
+export interface KmsSignerOptions {
+  keyId: string;
+  callTimeoutMs: number;
+  client?: KMSClient;
+}
+
+/**
+ * {@link Signer} backed by an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY).
+ * The private key never leaves KMS; we send only the 32-byte digest.
+ */
+export class KmsSigner implements Signer {
+  public readonly keyId: string;
+  private readonly client: KMSClient;
+  private pem?: Promise<string>;
+
+  public constructor(options: KmsSignerOptions) {
+    this.keyId = options.keyId;
+    this.client = options.client ?? new KMSClient(clientOptions(options.callTimeoutMs, 2));
+  }
+
+  public async signDigest(digest: Buffer): Promise<string> {
+    if (digest.length !== 32) throw new SigningFailedError(`digest must be 32 bytes, got ${digest.length}`);
+    try {
+      const out = await this.client.send(
+        new SignCommand({ KeyId: this.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
+      if (!out.Signature) throw new Error('KMS returned no signature');
+      return Buffer.from(out.Signature).toString('base64');
+    } catch (e) {
+      throw new SigningFailedError(`KMS could not sign: ${(e as Error).name}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  public publicKeyPem(): Promise<string> {
+    this.pem ??= this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((out) => {
+      if (!out.PublicKey) throw new Error('KMS returned no public key');
+      const b64 = Buffer.from(out.PublicKey).toString('base64');
+      return `-----BEGIN PUBLIC KEY-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PUBLIC KEY-----\n`;
+    });
+    this.pem.catch(() => (this.pem = undefined));
+    return this.pem;
+  }
+}

@@ -1,0 +1,93 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
+import type { SlackGateway, SlackMessage } from './SlackGateway';
+
+/** Options of {@link WebApiSlackGateway}. */
+export interface WebApiSlackGatewayOptions {
+  /** An existing client (Bolt's `app.client`), or a token to build one. */
+  client?: WebClient;
+  token?: string;
+  /** Base URL of the Web API; the sandbox points this at its local Slack API. */
+  slackApiUrl?: string;
+  timeoutMs: number;
+  /** Retries for 5xx and network errors; 429s are always waited out (`Retry-After`). */
+  retries: number;
+}
+
+/** Builds a WebClient with bounded retries and a timeout. */
+export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>): WebClient {
+  const opts: WebClientOptions = {
+    timeout: options.timeoutMs,
+    retryConfig: { retries: options.retries, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true },
+    ...(options.slackApiUrl !== undefined && { slackApiUrl: options.slackApiUrl }),
+  };
+  return new WebClient(token, opts);
+}
+
+/** {@link SlackGateway} on `@slack/web-api`. */
+export class WebApiSlackGateway implements SlackGateway {
+  private readonly client: WebClient;
+  private readonly dmChannels = new Map<string, string>();
+  private readonly groups = new Map<string, { members: string[]; until: number }>();
+  /** User group membership is cached briefly: fresh enough to follow changes, cheap per click. */
+  private static readonly GROUP_TTL_MS = 60_000;
+
+  public constructor(options: WebApiSlackGatewayOptions) {
+    if (options.client) this.client = options.client;
+    else if (options.token) this.client = buildWebClient(options.token, options);
+    else throw new Error('WebApiSlackGateway needs a client or a token');
+  }
+
+  public async post(channel: string, message: SlackMessage, threadTs?: string) {
+    const out = await this.client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+      ...(threadTs !== undefined && { thread_ts: threadTs }),
+    });
+    return { channel: out.channel ?? channel, ts: String(out.ts) };
+  }
+
+  public async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  }
+
+  public async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+  }
+
+  public async dm(user: string, message: SlackMessage) {
+    let channel = this.dmChannels.get(user);
+    if (!channel) {
+      const opened = await this.client.conversations.open({ users: user });
+      channel = opened.channel?.id;
+      if (!channel) throw new Error(`could not open a DM with ${user}`);
+      this.dmChannels.set(user, channel);
+    }
+    return this.post(channel, message);
+  }
+
+  public async usergroupMembers(usergroupId: string): Promise<string[]> {
+    const cached = this.groups.get(usergroupId);
+    if (cached && cached.until > Date.now()) return cached.members;
+    const out = await this.client.usergroups.users.list({ usergroup: usergroupId });
+    const members = out.users ?? [];
+    this.groups.set(usergroupId, { members, until: Date.now() + WebApiSlackGateway.GROUP_TTL_MS });
+    return members;
+  }
+
+  public async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      const out = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      return out.permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  public async publishHome(user: string, view: { type: 'home'; blocks: KnownBlock[] }): Promise<void> {
+    await this.client.views.publish({ user_id: user, view });
+  }
+}
