@@ -1,0 +1,777 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv04 from 'ajv-draft-04';
+import type { ValidateFunction } from 'ajv-draft-04';
+import { parseConfig } from '../../../src/config';
+import { clone, loadTemplate, parseCfnYaml, resourcesOfType, type CfnResource, type CfnTemplate } from './cfnYaml';
+import {
+  actionsOf,
+  asyncWithoutDeadLetter,
+  functionEnvironment,
+  handlerProblems,
+  nonInlinePolicies,
+  placeholders,
+  policyStatements,
+  refTarget,
+  resolveValue,
+  sourceFiles,
+  substitutionProblems,
+  wildcardActions,
+  type ResolveContext,
+} from './templateChecks';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const TEMPLATE = path.join(ROOT, 'template.yaml');
+// The repo's parent holds shared/ (the vendored schemas, see shared/schemas/README.md).
+const SAM_SCHEMA = path.resolve(__dirname, '../../../../shared/schemas/sam.schema.json');
+const ASL = path.join(ROOT, 'statemachine/incident-response.asl.json');
+
+const DEF = 'samtranslator__internal__schema_source__';
+const RESOURCE_SCHEMAS: Readonly<Record<string, string>> = {
+  'AWS::Serverless::Function': `${DEF}aws_serverless_function__Resource`,
+  'AWS::Serverless::StateMachine': `${DEF}aws_serverless_statemachine__Resource`,
+  'AWS::Serverless::HttpApi': `${DEF}aws_serverless_httpapi__Resource`,
+  'AWS::Serverless::Api': `${DEF}aws_serverless_api__Resource`,
+  'AWS::Serverless::SimpleTable': `${DEF}aws_serverless_simpletable__Resource`,
+  'AWS::Serverless::LayerVersion': `${DEF}aws_serverless_layerversion__Resource`,
+};
+
+/** The functions, the file each runs, and whether it writes the decision ledger. */
+const FUNCTIONS = {
+  SlackEventsFunction: { entry: 'src/handlers/slackEvents.ts', handler: 'slackEvents.handler', signs: true },
+  IngestFunction: { entry: 'src/handlers/ingest.ts', handler: 'ingest.handler', signs: true },
+  SweepFunction: { entry: 'src/handlers/sweep.ts', handler: 'sweep.handler', signs: true },
+  ClassifyFunction: { entry: 'src/handlers/classify.ts', handler: 'classify.handler', signs: false },
+  ActionsFunction: { entry: 'src/handlers/actions.ts', handler: 'actions.handler', signs: true },
+} as const;
+
+let ajv: Ajv04;
+let template: CfnTemplate;
+
+/** Validates a document, or one resource against its own SAM definition; returns the errors as text. */
+function samErrors(value: unknown, ref?: string): string[] {
+  const validate = (ref ? ajv.getSchema(`sam#/definitions/${ref}`) : ajv.getSchema('sam')) as ValidateFunction;
+  if (!validate(value)) return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return [];
+}
+
+/** Every resource checked on its own (clean errors), plus Globals. */
+function perResourceErrors(t: CfnTemplate): string[] {
+  const errors: string[] = [];
+  for (const [id, r] of Object.entries(t.Resources)) {
+    const ref = RESOURCE_SCHEMAS[r.Type] ?? `${DEF}any_cfn_resource__Resource`;
+    errors.push(...samErrors(r, ref).map((e) => `${id}: ${e}`));
+  }
+  if (t.Globals) errors.push(...samErrors(t.Globals, '__main____Globals').map((e) => `Globals: ${e}`));
+  return errors;
+}
+
+/** The decision-signing key's logical id (renamed on rotation, see docs/DEPLOY.md). */
+function signingKeyId(): string {
+  const keys = resourcesOfType(template, 'AWS::KMS::Key').filter(([, k]) => k.Properties?.KeyUsage === 'SIGN_VERIFY');
+  if (keys.length !== 1) throw new Error(`expected one signing key, found ${keys.length}`);
+  return keys[0]![0];
+}
+
+function resource(id: string): CfnResource {
+  const r = template.Resources[id];
+  if (!r) throw new Error(`no resource ${id}`);
+  return r;
+}
+
+function props(id: string): Record<string, unknown> {
+  return resource(id).Properties ?? {};
+}
+
+/** The inline policy statements of a function's role. */
+function roleStatements(functionId: string): Array<Record<string, unknown>> {
+  const roleId = refTarget(props(functionId).Role);
+  if (!roleId) throw new Error(`${functionId} has no Role`);
+  const policies = (props(roleId).Policies ?? []) as Array<{ PolicyDocument: { Statement: unknown[] } }>;
+  const out: Array<Record<string, unknown>> = [];
+  for (const p of policies) {
+    for (const s of p.PolicyDocument.Statement) {
+      const If = (s as Record<string, unknown>)['Fn::If'] as [string, unknown, unknown] | undefined;
+      if (If) out.push(...[If[1], If[2]].filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && 'Effect' in x));
+      else out.push(s as Record<string, unknown>);
+    }
+  }
+  return out;
+}
+
+function roleActions(functionId: string): Set<string> {
+  return new Set(roleStatements(functionId).flatMap(actionsOf));
+}
+
+function resolveCtx(parameters: Record<string, string> = {}): ResolveContext {
+  return { template, parameters: { ApprovalsChannelId: 'C0APPROVALS', ApproverUserIds: 'U0APPROVER1,U0APPROVER2', ...parameters } };
+}
+
+beforeAll(() => {
+  ajv = new Ajv04({ strict: false, allErrors: true });
+  ajv.addSchema(JSON.parse(readFileSync(SAM_SCHEMA, 'utf8')) as object, 'sam');
+  template = loadTemplate(TEMPLATE);
+});
+
+describe('File: template.yaml', () => {
+  describe('Schema', () => {
+    it('parses with the CloudFormation short-form tags', () => {
+      // Prepare
+      const text = 'A: !Ref X\nB: !GetAtt T.Arn\nC: !Sub "a${B}"\nD: !If [C, !Ref AWS::NoValue, [1]]\n';
+
+      // Act
+      const parsed = parseCfnYaml(text);
+
+      // Assess
+      expect(parsed).toEqual({ A: { Ref: 'X' }, B: { 'Fn::GetAtt': ['T', 'Arn'] }, C: { 'Fn::Sub': 'a${B}' }, D: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, [1]] } });
+      expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
+      expect(JSON.stringify(template)).not.toMatch(/"!(Ref|GetAtt|Sub|If)/);
+      expect(() => parseCfnYaml('A: !Bogus x')).toThrow(/Bogus/);
+    });
+
+    it('validates against the SAM schema, as a whole and resource by resource', () => {
+      // Prepare
+      const document = template;
+
+      // Act
+      const whole = samErrors(document);
+      const each = perResourceErrors(document);
+
+      // Assess
+      expect(each).toEqual([]);
+      expect(whole).toEqual([]);
+    });
+
+    it('fails SAM validation for a misspelt function property (CodeUrl)', () => {
+      // Prepare
+      const broken = clone(template);
+      const fn = broken.Resources.SlackEventsFunction!.Properties!;
+      fn.CodeUrl = fn.CodeUri;
+      delete fn.CodeUri;
+
+      // Act
+      const errors = perResourceErrors(broken);
+
+      // Assess
+      expect(errors.join('\n')).toMatch(/SlackEventsFunction: .*additional properties.*CodeUrl/);
+      expect(samErrors(broken).length).toBeGreaterThan(0);
+    });
+
+    it('fails SAM validation for a misspelt state machine property (DefinitionUrl)', () => {
+      // Prepare
+      const broken = clone(template);
+      const sm = broken.Resources.IncidentStateMachine!.Properties!;
+      sm.DefinitionUrl = sm.DefinitionUri;
+      delete sm.DefinitionUri;
+
+      // Act
+      const errors = perResourceErrors(broken);
+
+      // Assess
+      expect(errors.join('\n')).toMatch(/IncidentStateMachine: .*DefinitionUrl/);
+    });
+
+    it('declares the parameters, each with a safe default where optional, and no secret parameter', () => {
+      // Prepare
+      const params = template.Parameters ?? {};
+
+      // Act
+      const names = Object.keys(params);
+
+      // Assess
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'Env',
+          'ApprovalsChannelId',
+          'ApproverUserIds',
+          'ApproverUsergroupId',
+          'OnCallSchedule',
+          'DryRun',
+          'BedrockModelId',
+          'BedrockGuardrailId',
+          'BedrockGuardrailVersion',
+          'AlarmEmail',
+        ]),
+      );
+      expect(params.DryRun?.Default).toBe('false');
+      expect(params.DryRun?.AllowedValues).toEqual(['true', 'false']);
+      expect(params.BedrockModelId?.Default).toBe('amazon.nova-micro-v1:0');
+      expect(params.OnCallSchedule?.Default).toBe('[]');
+      expect(template.Conditions?.HasAlarmEmail).toBeDefined();
+      expect(resource('AlarmEmailSubscription').Condition).toBe('HasAlarmEmail');
+      expect(names.filter((n) => /secret|token|password/i.test(n))).toEqual([]);
+    });
+
+    it('has the outputs an operator needs', () => {
+      // Prepare
+      const outputs = template.Outputs ?? {};
+
+      // Act
+      const url = outputs.SlackRequestUrl?.Value;
+
+      // Assess
+      expect(url).toEqual({ 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.amazonaws.com/slack/events' });
+      expect(outputs.SigningKeyArn?.Value).toEqual({ 'Fn::GetAtt': [signingKeyId(), 'Arn'] });
+      expect(outputs.SlackSecretArn?.Value).toEqual({ Ref: 'SlackSecret' });
+      expect(outputs.StateMachineArn?.Value).toEqual({ Ref: 'IncidentStateMachine' });
+      for (const topic of ['ApprovalRequestsTopic', 'NotificationsTopic', 'ActionsTopic', 'AlarmTopic']) {
+        expect(outputs[`${topic}Arn`]?.Value).toEqual({ Ref: topic });
+      }
+    });
+  });
+
+  describe('Tables', () => {
+    it('keeps the two table designs: keys, GSIs byDay and pending', () => {
+      // Prepare
+      const incidents = props('IncidentsTable');
+      const ledger = props('LedgerTable');
+
+      // Act
+      const gsis = (incidents.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>).map((g) => [g.IndexName, g.KeySchema]);
+
+      // Assess
+      expect(incidents.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      expect(gsis).toEqual([
+        ['byDay', [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }]],
+        ['pending', [{ AttributeName: 'pendingPk', KeyType: 'HASH' }, { AttributeName: 'pendingSk', KeyType: 'RANGE' }]],
+      ]);
+      expect(ledger.KeySchema).toEqual([
+        { AttributeName: 'incidentId', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ]);
+      expect(ledger.AttributeDefinitions).toContainEqual({ AttributeName: 'seq', AttributeType: 'N' });
+    });
+
+    it('encrypts every table with the customer-managed key, with PITR, deletion protection and Retain', () => {
+      // Prepare
+      const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
+
+      // Act
+      const ids = tables.map(([id]) => id);
+
+      // Assess
+      expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable']);
+      for (const [, t] of tables) {
+        expect(t.Properties?.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } });
+        expect(t.Properties?.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(t.Properties?.DeletionProtectionEnabled).toBe(true);
+        expect(t.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    it('has a TTL (expiresAt) on IncidentsTable only, never on LedgerTable', () => {
+      // Prepare
+      const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
+
+      // Act
+      const withTtl = tables.filter(([, t]) => t.Properties?.TimeToLiveSpecification).map(([id]) => id);
+
+      // Assess
+      expect(withTtl).toEqual(['IncidentsTable']);
+      expect(props('IncidentsTable').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    });
+  });
+
+  describe('Functions', () => {
+    it('declares the five functions, each on nodejs22.x / arm64 with esbuild metadata', () => {
+      // Prepare
+      const fns = resourcesOfType(template, 'AWS::Serverless::Function');
+      const globals = template.Globals?.Function ?? {};
+
+      // Act
+      const ids = fns.map(([id]) => id).sort();
+
+      // Assess
+      expect(ids).toEqual(Object.keys(FUNCTIONS).sort());
+      for (const [id, fn] of fns) {
+        const p = fn.Properties ?? {};
+        const spec = FUNCTIONS[id as keyof typeof FUNCTIONS];
+        expect(p.Runtime ?? globals.Runtime).toBe('nodejs22.x');
+        expect(p.Architectures ?? globals.Architectures).toEqual(['arm64']);
+        expect(p.CodeUri).toBe('.');
+        expect(p.Handler).toBe(spec.handler);
+        expect(fn.Metadata).toEqual({
+          BuildMethod: 'esbuild',
+          BuildProperties: { Minify: true, Target: 'es2022', Sourcemap: true, EntryPoints: [spec.entry], External: ['@aws-sdk/*'] },
+        });
+      }
+    });
+
+    it('resolves every Handler and EntryPoints to a handler file that exports it', () => {
+      // Prepare
+      const fns = resourcesOfType(template, 'AWS::Serverless::Function');
+
+      // Act
+      const problems = fns.flatMap(([id, fn]) => handlerProblems(id, fn, template.Globals?.Function ?? {}, ROOT));
+
+      // Assess
+      expect(problems).toEqual([]);
+    });
+
+    it('reports a Handler that does not match its entry point or a missing file', () => {
+      // Prepare
+      const broken = clone(resource('SweepFunction'));
+      broken.Properties!.Handler = 'src/handlers/sweep.handler';
+      const missing = clone(resource('SweepFunction'));
+      (missing.Metadata!.BuildProperties as { EntryPoints: string[] }).EntryPoints = ['src/handlers/nope.ts'];
+      missing.Properties!.Handler = 'nope.handler';
+
+      // Act
+      const wrongPath = handlerProblems('SweepFunction', broken, {}, ROOT);
+      const noFile = handlerProblems('SweepFunction', missing, {}, ROOT);
+
+      // Assess
+      expect(wrongPath.join()).toMatch(/must be <file>\.<export>/);
+      expect(noFile.join()).toMatch(/does not exist/);
+    });
+
+    it('sizes the functions: Slack path 512 MB / 10 s, ingest capped at 2, sweep at 1', () => {
+      // Prepare
+      const slack = props('SlackEventsFunction');
+
+      // Act
+      const ingest = props('IngestFunction');
+      const sweep = props('SweepFunction');
+
+      // Assess
+      expect(slack.MemorySize).toBe(512);
+      expect(slack.Timeout).toBe(10);
+      expect(slack.ProvisionedConcurrencyConfig).toBeUndefined();
+      expect(ingest.ReservedConcurrentExecutions).toBe(2);
+      expect(sweep.ReservedConcurrentExecutions).toBe(1);
+      expect(sweep.Timeout).toBeLessThan(60);
+      const sqs = (ingest.Events as Record<string, { Type: string; Properties: Record<string, unknown> }>).FromTopics!;
+      expect(sqs.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+      expect(sqs.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    });
+
+    it('gives each function an environment the config module accepts', () => {
+      // Prepare
+      const ctx = resolveCtx({ ApproverUsergroupId: 'S0APPROVERS', BedrockGuardrailId: 'gr-123', SummariesEnabled: 'true' });
+
+      // Act
+      const envs = Object.keys(FUNCTIONS).map((id) => [id, functionEnvironment(template, id, ctx)] as const);
+
+      // Assess
+      for (const [id, env] of envs) {
+        expect(() => parseConfig(env)).not.toThrow();
+        expect(env.POWERTOOLS_SERVICE_NAME).toBe('chainsec');
+        expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('ChainSecOps');
+        expect(env.SLACK_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
+        expect(env.SLACK_BOT_TOKEN).toBeUndefined();
+        expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
+        if (id === 'ActionsFunction') expect(env.ACTIONS_TOPIC_ARN).toMatch(/^arn:aws:sns:/);
+      }
+      const ingest = parseConfig(Object.fromEntries(envs)['IngestFunction']!);
+      expect(ingest.summaries).toEqual({ enabled: true, modelId: 'amazon.nova-micro-v1:0', guardrailId: 'gr-123', guardrailVersion: 'DRAFT' });
+    });
+
+    it('leaves optional variables out when their parameter is empty', () => {
+      // Prepare
+      const ctx = resolveCtx();
+
+      // Act
+      const env = functionEnvironment(template, 'IngestFunction', ctx);
+
+      // Assess
+      expect(env).not.toHaveProperty('APPROVER_USERGROUP_ID');
+      expect(env).not.toHaveProperty('POLICY_OVERRIDES');
+      expect(env).not.toHaveProperty('BEDROCK_GUARDRAIL_ID');
+      expect(env.DRY_RUN).toBe('false');
+    });
+
+    it('sets only variables that src/config.ts or Powertools read', () => {
+      // Prepare
+      const configSource = readFileSync(path.join(ROOT, 'src/config.ts'), 'utf8');
+      const fnVars = Object.keys(FUNCTIONS).flatMap((id) =>
+        Object.keys(((props(id).Environment as { Variables?: object } | undefined)?.Variables ?? {}) as object),
+      );
+      const globalVars = Object.keys((template.Globals?.Function?.Environment as { Variables: object }).Variables);
+
+      // Act
+      const unknown = [...new Set([...globalVars, ...fnVars])].filter(
+        (v) => !/^POWERTOOLS_|^NODE_OPTIONS$/.test(v) && !new RegExp(`\\b${v}:`).test(configSource),
+      );
+
+      // Assess
+      expect(unknown).toEqual([]);
+    });
+  });
+
+  describe('IAM', () => {
+    it('has no Action (or NotAction) containing * anywhere: roles, key, topic and queue policies', () => {
+      // Prepare
+      const statements = policyStatements(template);
+
+      // Act
+      const wild = wildcardActions(template);
+
+      // Assess
+      expect(statements.length).toBeGreaterThan(40);
+      expect(wild).toEqual([]);
+    });
+
+    it('finds a wildcard action when one is added, in a role or a key policy', () => {
+      // Prepare
+      const inRole = clone(template);
+      const role = inRole.Resources.ClassifyFunctionRole!.Properties!.Policies as Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+      role[0]!.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' });
+      const inKey = clone(template);
+      (inKey.Resources[signingKeyId()]!.Properties!.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement[0]!.Action = 'kms:*';
+
+      // Act
+      const found = [...wildcardActions(inRole), ...wildcardActions(inKey)];
+
+      // Assess
+      expect(found).toHaveLength(2);
+      expect(found.join('\n')).toMatch(/dynamodb:\*/);
+      expect(found.join('\n')).toMatch(/Key.*kms:\*/);
+    });
+
+    it('uses inline policy documents only (no SAM policy templates or managed policies)', () => {
+      // Prepare
+      const roles = resourcesOfType(template, 'AWS::IAM::Role');
+
+      // Act
+      const named = nonInlinePolicies(template);
+
+      // Assess
+      expect(named).toEqual([]);
+      for (const [, r] of roles) expect(r.Properties?.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('gives each function its own role', () => {
+      // Prepare
+      const fns = Object.keys(FUNCTIONS);
+
+      // Act
+      const roles = fns.map((id) => refTarget(props(id).Role));
+
+      // Assess
+      expect(new Set(roles).size).toBe(fns.length);
+      for (const r of roles) expect(resource(r!).Type).toBe('AWS::IAM::Role');
+    });
+
+    it('grants each function only the calls its code makes', () => {
+      // Prepare
+      const ddbRw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+
+      // Act
+      const slack = roleActions('SlackEventsFunction');
+      const ingest = roleActions('IngestFunction');
+      const sweep = roleActions('SweepFunction');
+      const classify = roleActions('ClassifyFunction');
+      const actions = roleActions('ActionsFunction');
+
+      // Assess
+      for (const a of [...ddbRw, 'kms:Sign', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:DescribeExecution', 'secretsmanager:GetSecretValue']) {
+        expect(slack).toContain(a);
+        expect(sweep).toContain(a);
+      }
+      for (const a of [...ddbRw, 'dynamodb:DeleteItem', 'kms:Sign', 'states:SendTaskFailure', 'bedrock:InvokeModel', 'bedrock:ApplyGuardrail', 'sqs:ReceiveMessage']) {
+        expect(ingest).toContain(a);
+      }
+      expect(ingest).not.toContain('states:SendTaskSuccess');
+      expect([...ingest].some((a) => a.startsWith('sns:'))).toBe(false);
+      expect([...classify].filter((a) => !/^(logs|xray|kms):/.test(a))).toEqual(['dynamodb:PutItem']);
+      expect(classify).not.toContain('kms:Sign');
+      for (const a of [...ddbRw, 'kms:Sign', 'sns:Publish', 'secretsmanager:GetSecretValue']) expect(actions).toContain(a);
+      expect([...actions].some((a) => a.startsWith('states:'))).toBe(false);
+      const publish = roleStatements('ActionsFunction').find((s) => actionsOf(s).includes('sns:Publish'));
+      expect(publish?.Resource).toEqual({ Ref: 'ActionsTopic' });
+    });
+
+    it('uses Resource * only where AWS has no resource type, and narrows SendTask* by region', () => {
+      // Prepare
+      const allowedWithStar = /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|states:SendTask(Success|Failure)$)/;
+
+      // Act
+      const star = policyStatements(template).filter(
+        ({ path: at, statement }) => statement.Resource === '*' && !at.includes('KeyPolicy') && !at.includes('QueuePolicy'),
+      );
+
+      // Assess
+      for (const { statement } of star) {
+        for (const a of actionsOf(statement)) expect(a).toMatch(allowedWithStar);
+        if (actionsOf(statement).some((a) => a.startsWith('states:'))) {
+          expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
+        }
+      }
+    });
+
+    it('has the state machine invoke only its two functions and publish only to its two topics', () => {
+      // Prepare
+      const policies = props('IncidentStateMachine').Policies as Array<{ Statement: Array<Record<string, unknown>> }>;
+
+      // Act
+      const statements = policies.flatMap((p) => p.Statement);
+      const invoke = statements.find((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+      const publish = statements.find((s) => actionsOf(s).includes('sns:Publish'));
+
+      // Assess
+      expect(invoke?.Resource).toEqual([{ 'Fn::GetAtt': ['ClassifyFunction', 'Arn'] }, { 'Fn::GetAtt': ['ActionsFunction', 'Arn'] }]);
+      expect(publish?.Resource).toEqual([{ Ref: 'ApprovalRequestsTopic' }, { Ref: 'NotificationsTopic' }]);
+      expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey'))).toBe(true);
+    });
+  });
+
+  describe('Keys', () => {
+    it('makes the signing key ECDSA P-256 for signing, retained, with alias chainsec-decisions-${Env}', () => {
+      // Prepare
+      const keys = resourcesOfType(template, 'AWS::KMS::Key').filter(([, k]) => k.Properties?.KeyUsage === 'SIGN_VERIFY');
+
+      // Act
+      const [[id, key]] = keys as [[string, CfnResource]];
+      const alias = resourcesOfType(template, 'AWS::KMS::Alias').find(([, a]) => refTarget(a.Properties?.TargetKeyId) === id);
+
+      // Assess
+      expect(keys).toHaveLength(1);
+      expect(key.Properties?.KeySpec).toBe('ECC_NIST_P256');
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(alias?.[1].Properties?.AliasName).toEqual({ 'Fn::Sub': 'alias/chainsec-decisions-${Env}' });
+    });
+
+    it('lets only the four ledger-writing roles kms:Sign', () => {
+      // Prepare
+      const signers = Object.entries(FUNCTIONS).filter(([, f]) => f.signs).map(([id]) => id);
+      const keyStatements = (props(signingKeyId()).KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+
+      // Act
+      const signStatements = keyStatements.filter((s) => actionsOf(s).includes('kms:Sign'));
+      const named = (signStatements[0]?.Condition as { ArnEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }).ArnEquals['aws:PrincipalArn'].map(
+        (a) => a['Fn::Sub'],
+      );
+      const expected = signers.map((id) => {
+        const roleName = (props(refTarget(props(id).Role)!).RoleName as { 'Fn::Sub': string })['Fn::Sub'];
+        return `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}`;
+      });
+      const rolesThatSign = Object.keys(FUNCTIONS).filter((id) => roleActions(id).has('kms:Sign'));
+      const anywhere = policyStatements(template).filter(({ statement }) => actionsOf(statement).includes('kms:Sign'));
+
+      // Assess
+      expect(signers).toHaveLength(4);
+      expect(signStatements).toHaveLength(1);
+      expect(signStatements[0]!.Effect).toBe('Allow');
+      expect(named.sort()).toEqual(expected.sort());
+      expect(rolesThatSign.sort()).toEqual(signers.sort());
+      // The key policy statement plus one per signing role; nothing else anywhere.
+      expect(anywhere).toHaveLength(1 + signers.length);
+      for (const id of signers) {
+        const s = roleStatements(id).find((x) => actionsOf(x).includes('kms:Sign'));
+        expect(s?.Resource).toEqual({ 'Fn::GetAtt': [signingKeyId(), 'Arn'] });
+      }
+    });
+
+    it('lets anyone in the account verify and read the public key, and the root administer without signing', () => {
+      // Prepare
+      const statements = (props(signingKeyId()).KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+
+      // Act
+      const verify = statements.find((s) => actionsOf(s).includes('kms:Verify'));
+      const admin = statements.find((s) => actionsOf(s).includes('kms:PutKeyPolicy'));
+
+      // Assess
+      expect(actionsOf(verify!).sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify']);
+      expect(verify!.Condition).toEqual({ StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' } } });
+      expect(actionsOf(admin!)).not.toContain('kms:Sign');
+      expect(actionsOf(admin!).filter((a) => /Encrypt|Decrypt|GenerateDataKey|Verify|GetPublicKey/.test(a))).toEqual([]);
+    });
+
+    it('encrypts every topic and queue with the rotating customer-managed DataKey', () => {
+      // Prepare
+      const topics = resourcesOfType(template, 'AWS::SNS::Topic');
+      const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+
+      // Act
+      const keyOf = (r: CfnResource) => refTarget(r.Properties?.KmsMasterKeyId);
+
+      // Assess
+      expect(topics.map(([id]) => id).sort()).toEqual(['ActionsTopic', 'AlarmTopic', 'ApprovalRequestsTopic', 'NotificationsTopic']);
+      for (const [, r] of [...topics, ...queues]) expect(keyOf(r)).toBe('DataKey');
+      expect(props('DataKey').EnableKeyRotation).toBe(true);
+      expect(props('DataKey').KeySpec).toBe('SYMMETRIC_DEFAULT');
+      expect(refTarget(props('SlackSecret').KmsKeyId)).toBe('DataKey');
+    });
+  });
+
+  describe('Events and workflow', () => {
+    it('gives every asynchronous invocation a dead-letter queue or on-failure destination', () => {
+      // Prepare
+      const checked = template;
+
+      // Act
+      const problems = asyncWithoutDeadLetter(checked);
+
+      // Assess
+      expect(problems).toEqual([]);
+    });
+
+    it('reports a missing DLQ on a rule, a schedule, a function and a queue', () => {
+      // Prepare
+      const broken = clone(template);
+      const sweep = broken.Resources.SweepFunction!.Properties!;
+      delete (sweep.Events as Record<string, { Properties: Record<string, unknown> }>).EveryMinute!.Properties.DeadLetterConfig;
+      delete sweep.EventInvokeConfig;
+      delete broken.Resources.IngestQueue!.Properties!.RedrivePolicy;
+      delete broken.Resources.NotificationsSubscription!.Properties!.RedrivePolicy;
+      const sm = broken.Resources.IncidentStateMachine!.Properties!;
+      delete (sm.Events as Record<string, { Properties: Record<string, unknown> }>).IncidentDetected!.Properties.DeadLetterConfig;
+
+      // Act
+      const problems = asyncWithoutDeadLetter(broken);
+
+      // Assess
+      expect(problems).toHaveLength(5);
+    });
+
+    it('substitutes exactly the placeholders the state machine definition uses', () => {
+      // Prepare
+      const definition = readFileSync(ASL, 'utf8');
+      const sm = props('IncidentStateMachine');
+
+      // Act
+      const problems = substitutionProblems(definition, sm.DefinitionSubstitutions as Record<string, unknown>);
+
+      // Assess
+      expect(sm.DefinitionUri).toBe('statemachine/incident-response.asl.json');
+      expect([...placeholders(definition)].sort()).toEqual(['ActionsFunctionArn', 'ApprovalRequestsTopicArn', 'ClassifyFunctionArn', 'NotificationsTopicArn']);
+      expect(problems).toEqual([]);
+    });
+
+    it('reports an unused substitution and a placeholder without one', () => {
+      // Prepare
+      const definition = '{"Resource": "${ClassifyFunctionArn}", "X": "${Missing}", "Y": "${!Literal}"}';
+
+      // Act
+      const problems = substitutionProblems(definition, { ClassifyFunctionArn: 'a', Extra: 'b' });
+
+      // Assess
+      expect(problems.sort()).toEqual(['placeholder ${Missing} has no substitution', 'substitution Extra is not used by the definition']);
+    });
+
+    it('logs every transition without execution data (task tokens), and traces', () => {
+      // Prepare
+      const sm = props('IncidentStateMachine');
+
+      // Act
+      const logging = sm.Logging as { Level: string; IncludeExecutionData: boolean; Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }> };
+
+      // Assess
+      expect(sm.Type).toBe('STANDARD');
+      expect(logging.Level).toBe('ALL');
+      expect(logging.IncludeExecutionData).toBe(false);
+      expect(refTarget(logging.Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn)).toBe('StateMachineLogGroup');
+      expect(sm.Tracing).toEqual({ Enabled: true });
+    });
+
+    it('starts the workflow from "Incident Detected" events with the detail as input', () => {
+      // Prepare
+      const events = props('IncidentStateMachine').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+      // Act
+      const start = Object.values(events).find((e) => e.Type === 'EventBridgeRule');
+
+      // Assess
+      expect(start?.Properties.Pattern).toEqual({ source: ['chainsec.agent'], 'detail-type': ['Incident Detected'] });
+      expect(start?.Properties.InputPath).toBe('$.detail');
+    });
+
+    it('sends "Incident Notification" events, and both topics through the queue, to ingest', () => {
+      // Prepare
+      const events = props('IngestFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+      // Act
+      const rule = Object.values(events).find((e) => e.Type === 'EventBridgeRule');
+      const subs = resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, s]) => s.Properties?.Protocol === 'sqs');
+
+      // Assess
+      expect(rule?.Properties.Pattern).toEqual({ source: ['chainsec.agent'], 'detail-type': ['Incident Notification'] });
+      expect(subs.map(([, s]) => refTarget(s.Properties?.TopicArn)).sort()).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic']);
+      for (const [, s] of subs) {
+        expect(refTarget(s.Properties?.Endpoint)).toBe('IngestQueue');
+        expect(s.Properties?.RawMessageDelivery).toBe(false);
+      }
+    });
+
+    it('runs the sweep every minute', () => {
+      // Prepare
+      const events = props('SweepFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+      // Act
+      const schedules = Object.values(events).filter((e) => e.Type === 'Schedule' || e.Type === 'ScheduleV2');
+
+      // Assess
+      expect(schedules).toHaveLength(1);
+      expect(schedules[0]!.Properties.Schedule ?? schedules[0]!.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    });
+
+    it('routes POST /slack/events on the HTTP API to the Slack events function', () => {
+      // Prepare
+      const events = props('SlackEventsFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+      // Act
+      const routes = Object.values(events).filter((e) => e.Type === 'HttpApi');
+
+      // Assess
+      expect(resource('HttpApi').Type).toBe('AWS::Serverless::HttpApi');
+      expect(routes).toHaveLength(1);
+      expect(routes[0]!.Properties).toMatchObject({ ApiId: { Ref: 'HttpApi' }, Method: 'POST', Path: '/slack/events' });
+    });
+  });
+
+  describe('Secrets and alarms', () => {
+    it('keeps the Slack credentials in a Secrets Manager secret created without real values', () => {
+      // Prepare
+      const secret = props('SlackSecret');
+
+      // Act
+      const placeholder = JSON.parse(String(secret.SecretString)) as Record<string, string>;
+
+      // Assess
+      expect(resource('SlackSecret').Type).toBe('AWS::SecretsManager::Secret');
+      expect(placeholder).toEqual({ signingSecret: '', botToken: '' });
+      expect(JSON.stringify(template)).not.toMatch(/xoxb-[0-9]/);
+    });
+
+    it('has the alarms, each notifying AlarmTopic', () => {
+      // Prepare
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+      const ctx = resolveCtx();
+
+      // Act
+      const byName = Object.fromEntries(alarms.map(([id, a]) => [String(resolveValue(a.Properties?.AlarmName, ctx)), { id, p: a.Properties ?? {} }]));
+      const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([id]) => /DLQ$/.test(id));
+      const watchedQueues = alarms.filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS').map(([, a]) => refTarget((a.Properties?.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
+      const watchedFunctions = alarms
+        .filter(([, a]) => a.Properties?.Namespace === 'AWS/Lambda' && a.Properties?.MetricName === 'Errors')
+        .map(([, a]) => refTarget((a.Properties?.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
+
+      // Assess
+      const critical = byName['chainsec-dev-CriticalEventCount']!.p;
+      expect(critical).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'CriticalEventCount', Statistic: 'Sum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(critical.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
+      expect(byName['chainsec-dev-ApprovalsPastSla']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'ApprovalsPastSla', Threshold: 1 });
+      expect(byName['chainsec-dev-SigningFailures']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'SigningFailures', Threshold: 1 });
+      expect(watchedQueues.sort()).toEqual(dlqs.map(([id]) => id).sort());
+      expect(dlqs.length).toBe(3);
+      expect(watchedFunctions.sort()).toEqual(Object.keys(FUNCTIONS).sort());
+      for (const [, a] of alarms) expect(a.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    });
+
+    it('emits the metrics the alarms watch', () => {
+      // Prepare
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.Namespace === 'ChainSecOps');
+      const source = sourceFiles(path.join(ROOT, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');
+
+      // Act
+      const emitted = new Set([...source.matchAll(/metric\('([A-Za-z]+)'/g)].map((m) => m[1]));
+
+      // Assess
+      expect(alarms).toHaveLength(3);
+      for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
+    });
+  });
+});
