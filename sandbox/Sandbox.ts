@@ -1,0 +1,325 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbLocal } from './local/DynamoDbLocal';
+import { createTablesFromTemplate } from './local/tablesFromTemplate';
+import { LocalKms } from './local/LocalKms';
+import { LocalSlackApi } from './local/LocalSlackApi';
+import { LocalSns } from './local/LocalSns';
+import { LocalStepFunctions } from './local/LocalStepFunctions';
+import { LocalQueue } from './LocalQueue';
+import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
+import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
+import { parseJsonBody, readBody, sendJson, sendText } from './http';
+import { handlePageRequest } from './web/pageRoutes';
+import type { PageContext } from './web/PageContext';
+
+const ROOT = path.resolve(__dirname, '..');
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const topicArn = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-${name}`;
+const TOPICS = {
+  approvals: topicArn('approval-requests'),
+  notifications: topicArn('notifications'),
+  actions: topicArn('actions'),
+};
+
+/** Options of {@link Sandbox}. */
+export interface SandboxOptions {
+  /** Port of the sandbox (0: any free port). */
+  port?: number;
+  signingSecret?: string;
+  /** Reuse a running DynamoDB Local (tests share one) instead of starting one. */
+  dynamoDbEndpoint?: string;
+  dryRun?: boolean;
+  /** Extra environment for the handlers (policy overrides, summaries...). */
+  env?: Record<string, string>;
+  /** Logs of the handlers (Powertools level). */
+  logLevel?: string;
+}
+
+type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
+
+interface Handlers {
+  slackEvents: Handler<ReturnType<typeof httpApiEvent>, { statusCode: number; headers?: Record<string, unknown>; body: string }>;
+  ingest: Handler<unknown, unknown>;
+  sweep: (event: { now?: string }) => Promise<unknown>;
+  classify: (event: unknown) => Promise<unknown>;
+  actions: (event: unknown) => Promise<unknown>;
+  exportLedger: () => Promise<string>;
+  publicKeyPem: () => Promise<string>;
+}
+
+/**
+ * The local sandbox: the production handlers, unchanged, pointed at local
+ * services through endpoint settings only (DynamoDB Local, a KMS-compatible
+ * signer, a Step Functions interpreter running the project's ASL, SNS, an SQS
+ * stand-in, and a recording Slack Web API). CONTRACT section 3.
+ */
+export class Sandbox {
+  public readonly signingSecret: string;
+  public readonly slack: LocalSlackApi;
+  public readonly kms: LocalKms;
+  public readonly sns: LocalSns;
+  public sfn!: LocalStepFunctions;
+  public ingestQueue!: LocalQueue;
+  private dynamo?: DynamoDbLocal;
+  private server?: Server;
+  private handlers!: Handlers;
+  private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
+
+  public constructor(private readonly options: SandboxOptions = {}) {
+    this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret';
+    this.slack = new LocalSlackApi();
+    this.kms = new LocalKms();
+    this.sns = new LocalSns();
+  }
+
+  /** The sandbox's base URL. */
+  public get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error('sandbox not started');
+    return `http://localhost:${address.port}`;
+  }
+
+  /** Starts every local service, then the handlers, then accepts requests. */
+  public async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.route(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 3000, '127.0.0.1', () => resolve());
+    });
+    let dynamoEndpoint = this.options.dynamoDbEndpoint;
+    if (!dynamoEndpoint) {
+      this.dynamo = new DynamoDbLocal();
+      await this.dynamo.start();
+      dynamoEndpoint = this.dynamo.endpoint;
+    }
+    await Promise.all([this.kms.start(), this.sns.start()]);
+
+    const suffix = randomBytes(4).toString('hex');
+    const tables = { IncidentsTable: `chainsec-incidents-${suffix}`, LedgerTable: `chainsec-ledger-${suffix}` };
+    await createTablesFromTemplate(
+      new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      path.join(ROOT, 'template.yaml'),
+      tables,
+    );
+
+    // The SFN server must listen before the handlers read their endpoints.
+    const definition = readFileSync(path.join(ROOT, 'statemachine/incident-response.asl.json'), 'utf8')
+      .replaceAll('${ClassifyFunctionArn}', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-classify`)
+      .replaceAll('${ActionsFunctionArn}', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-actions`)
+      .replaceAll('${ApprovalRequestsTopicArn}', TOPICS.approvals)
+      .replaceAll('${NotificationsTopicArn}', TOPICS.notifications);
+    this.sfn = new LocalStepFunctions({
+      definition: JSON.parse(definition),
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:chainsec-incident-response`,
+      taskHandlers: this.taskHandlers(),
+    });
+    await this.sfn.start();
+
+    Object.assign(process.env, {
+      CHAINSEC_ENV: 'sandbox',
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_KMS: this.kms.url,
+      AWS_ENDPOINT_URL_SFN: this.sfn.url,
+      AWS_ENDPOINT_URL_SNS: this.sns.url,
+      INCIDENTS_TABLE: tables.IncidentsTable,
+      LEDGER_TABLE: tables.LedgerTable,
+      SIGNING_KEY_ID: this.kms.keyArn,
+      APPROVALS_CHANNEL: APPROVALS_CHANNEL,
+      APPROVER_USER_IDS: APPROVERS.join(','),
+      ONCALL_SCHEDULE: JSON.stringify([{ start: '2020-01-01T00:00:00Z', primary: ONCALL_PRIMARY, secondary: ONCALL_SECONDARY }]),
+      SLACK_SIGNING_SECRET: this.signingSecret,
+      SLACK_BOT_TOKEN: 'xoxb-sandbox',
+      SLACK_API_URL: `${this.url}/api/`,
+      ACTIONS_TOPIC_ARN: TOPICS.actions,
+      DRY_RUN: this.options.dryRun ? 'true' : 'false',
+      POWERTOOLS_SERVICE_NAME: 'chainsec',
+      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      ...this.options.env,
+    });
+
+    this.handlers = await this.loadHandlers();
+    this.ingestQueue = new LocalQueue({
+      name: 'chainsec-ingest',
+      consumer: (event) => this.handlers.ingest(event, lambdaContext('chainsec-ingest')) as never,
+      visibilityTimeoutMs: 1000,
+      maxReceiveCount: 5,
+    });
+    // SNS → SQS → ingest, as in AWS (SNS envelope, not raw delivery).
+    for (const topic of [TOPICS.approvals, TOPICS.notifications]) {
+      this.sns.subscribe(topic, async (m) => {
+        this.ingestQueue.send(JSON.stringify({ Type: 'Notification', MessageId: m.MessageId, TopicArn: m.TopicArn, Message: m.Message, Timestamp: m.Timestamp }));
+      });
+    }
+    this.ingestQueue.start();
+  }
+
+  /** Stops everything it started, children included. */
+  public async stop(): Promise<void> {
+    await this.ingestQueue?.stop();
+    await this.sfn?.stop();
+    await Promise.all([this.kms.stop(), this.sns.stop()]);
+    await this.dynamo?.stop();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  /** Imports the production handlers once the environment points at local services. */
+  private async loadHandlers(): Promise<Handlers> {
+    const [slackEvents, ingest, sweep, classify, actions, container, exportMod] = await Promise.all([
+      import('../src/handlers/slackEvents'),
+      import('../src/handlers/ingest'),
+      import('../src/handlers/sweep'),
+      import('../src/handlers/classify'),
+      import('../src/handlers/actions'),
+      import('../src/handlers/support/container'),
+      import('../src/app/exportLedger'),
+    ]);
+    const exportContainer = container.buildContainer({ slackRetries: 0 });
+    return {
+      slackEvents: slackEvents.handler as unknown as Handlers['slackEvents'],
+      ingest: ingest.handler as Handlers['ingest'],
+      sweep: (event) => sweep.handler(event),
+      classify: (event) => classify.handler(event as never),
+      actions: (event) => actions.handler(event),
+      exportLedger: async () => exportMod.exportLedger((await exportContainer).deps),
+      publicKeyPem: async () => (await exportContainer).deps.signer.publicKeyPem(),
+    };
+  }
+
+  /** The state machine's Task states, run by the project's own handlers. */
+  private taskHandlers() {
+    const publish = (topic: string) => async (input: unknown) => {
+      const params = input as { TopicArn?: string; Message: unknown };
+      const message = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
+      // The workflow publishes through the real SNS API, as Step Functions does.
+      const messageId = await this.sns.publishLocal(params.TopicArn ?? topic, message);
+      return { MessageId: messageId };
+    };
+    return {
+      Classify: (input: unknown) => this.handlers.classify(input),
+      AutoContain: (input: unknown) => this.handlers.actions(input),
+      ContainCritical: (input: unknown) => this.handlers.actions(input),
+      ExecuteAction: (input: unknown) => this.handlers.actions(input),
+      RollbackContainment: (input: unknown) => this.handlers.actions(input),
+      Close: (input: unknown) => this.handlers.actions(input),
+      NotifyAutoHandled: publish(TOPICS.notifications),
+      NotifyOnly: publish(TOPICS.notifications),
+      RequestApprovalHigh: publish(TOPICS.approvals),
+      RequestApprovalCritical: publish(TOPICS.approvals),
+      RequestApprovalCriticalUncontained: publish(TOPICS.approvals),
+    };
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const p = url.pathname;
+      if (req.method === 'POST' && p === '/slack/events') return await this.slackEvents(req, res);
+      if (req.method === 'POST' && p.startsWith('/api/')) return this.slack.handle(req, res, p.slice('/api/'.length));
+      if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
+      if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
+      if (req.method === 'GET' && p.startsWith('/sandbox/executions/')) return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
+      if (req.method === 'GET' && p === '/sandbox/messages') return sendJson(res, 200, this.slack.messages.all());
+      if (req.method === 'POST' && p.startsWith('/sandbox/response/')) return await this.responseUrl(req, res, p.slice('/sandbox/response/'.length));
+      if (req.method === 'GET' && p === '/sandbox/ledger') return sendText(res, 200, await this.handlers.exportLedger(), 'application/x-ndjson; charset=utf-8');
+      if (req.method === 'GET' && p === '/sandbox/public-key') return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');
+      if (req.method === 'POST' && p === '/sandbox/tick') return await this.tick(req, res);
+      if (req.method === 'GET' && p === '/sandbox/queue') return sendJson(res, 200, { ...this.ingestQueue.stats(), deadLetters: this.ingestQueue.deadLetters() });
+      if (req.method === 'GET' && p === '/sandbox/actions') return sendJson(res, 200, this.sns.published(TOPICS.actions));
+      if (await handlePageRequest(this.pageContext(), req, res, p)) return;
+      return sendJson(res, 404, { error: 'not_found', path: p });
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 500;
+      if (!res.headersSent) sendJson(res, status, { error: (e as Error).message });
+    }
+  }
+
+  private async slackEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const out = await this.handlers.slackEvents(httpApiEvent(req, body), lambdaContext('chainsec-slack-events'));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);
+    res.writeHead(out.statusCode, headers);
+    res.end(out.body ?? '');
+  }
+
+  private async startIncident(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req));
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
+    const { executionArn } = await this.sfn.startExecution(parsed.value);
+    sendJson(res, 202, { executionArn });
+  }
+
+  private async notification(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req));
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
+    const body = parsed.value as { source?: string; message?: unknown };
+    if (body.source !== 'sns' && body.source !== 'eventbridge') return sendJson(res, 400, { error: 'source must be "sns" or "eventbridge"' });
+    if (body.message === undefined) return sendJson(res, 400, { error: 'message is required' });
+    const event =
+      body.source === 'sns'
+        ? snsEvent(TOPICS.notifications, typeof body.message === 'string' ? body.message : JSON.stringify(body.message))
+        : eventBridgeEvent(body.message);
+    try {
+      await this.handlers.ingest(event, lambdaContext('chainsec-ingest'));
+      sendJson(res, 202, { delivered: true });
+    } catch (e) {
+      sendJson(res, 502, { delivered: false, error: (e as Error).message });
+    }
+  }
+
+  private execution(res: ServerResponse, executionArn: string): void {
+    const d = this.sfn.describe(executionArn);
+    if (!d) return sendJson(res, 404, { error: 'ExecutionDoesNotExist', executionArn });
+    sendJson(res, 200, { status: d.status, output: d.output ?? null, error: d.error ?? null, cause: d.cause ?? null });
+  }
+
+  private async responseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req));
+    if (!parsed.ok) return sendJson(res, 400, { ok: false, error: parsed.error });
+    const target = this.responseTargets.get(id) ?? {};
+    const body = parsed.value as { text?: string; blocks?: unknown[] };
+    this.slack.messages.recordResponseUrl({ ...target, text: body.text ?? '', blocks: body.blocks ?? [] });
+    sendJson(res, 200, { ok: true });
+  }
+
+  private async tick(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req));
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
+    const now = (parsed.value as { now?: unknown }).now;
+    if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now)))) return sendJson(res, 400, { error: 'now must be an ISO-8601 time' });
+    sendJson(res, 200, await this.handlers.sweep(now ? { now: new Date(now).toISOString() } : {}));
+  }
+
+  /** Remembers who a `response_url` belongs to, for requests the sandbox page signs. */
+  public responseUrlFor(target: { channel?: string; user?: string }): string {
+    const id = randomBytes(8).toString('hex');
+    this.responseTargets.set(id, target);
+    return `${this.url}/sandbox/response/${id}`;
+  }
+
+  private pageContext(): PageContext {
+    return {
+      url: this.url,
+      signingSecret: this.signingSecret,
+      responseUrlFor: (target) => this.responseUrlFor(target),
+      postToSlackEvents: async (body, headers) => {
+        const fake = { method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage;
+        const out = await this.handlers.slackEvents(httpApiEvent(fake, body), lambdaContext('chainsec-slack-events'));
+        return { status: out.statusCode, body: out.body ?? '' };
+      },
+      homeView: (user) => this.slack.homeViews?.[user],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { Sandbox } from './Sandbox';
+
+/** `npm start`: the local sandbox on PORT (default 3000). */
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const sandbox = new Sandbox({ port });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`chainsec sandbox stopping (${signal})\n`);
+    await sandbox.stop().catch((e: unknown) => process.stderr.write(`error while stopping: ${(e as Error).message}\n`));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    await sandbox.start();
+  } catch (e) {
+    process.stderr.write(`chainsec sandbox failed to start: ${(e as Error).message}\n`);
+    await sandbox.stop().catch(() => undefined);
+    process.exit(1);
+  }
+  process.stdout.write(`chainsec sandbox ready on ${sandbox.url}\n`);
+}
+
+void main();
