@@ -23,7 +23,7 @@ export interface ActionInput {
  */
 export async function runAction(deps: AppDeps, input: ActionInput): Promise<ActionResult> {
   const at = deps.clock.now().toISOString();
-  const base = { operation: input.operation, dryRun: input.dryRun, at, ...(input.action && { type: input.action.type, target: input.action.target }) };
+  const base = { operation: input.operation, dryRun: input.dryRun, at, ...(input.action && { type: input.action.type, target: input.action.target, reversible: input.action.reversible }) };
   let result: ActionResult;
   if (input.operation === 'close') {
     result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };

@@ -208,7 +208,10 @@ function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: 
       version === 'pending' && record.deadline
         ? `; rolls back automatically if not confirmed by ${formatWhen(record.deadline, now)}`
         : '';
-    lines.push(`*Already contained by the agent:* ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${undo}`);
+    // A dry-run or failed containment changed nothing: say so rather than claim it happened.
+    const label =
+      c.status === 'skipped' ? '*Containment (dry run, nothing changed):*' : c.status === 'failed' ? '*Containment FAILED:*' : '*Already contained by the agent:*';
+    lines.push(`${label} ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${c.status === 'executed' ? undo : ''}`);
   }
   return lines.length > 0 ? section(lines.join('\n'), { blockId: CardBlockId.Action }) : undefined;
 }

@@ -34,6 +34,7 @@ export interface ActionResult {
   status: 'executed' | 'skipped' | 'failed';
   type?: string;
   target?: string;
+  reversible?: boolean;
   dryRun: boolean;
   at: string;
   detail?: string;

@@ -19,6 +19,9 @@ export type ProposedAction = z.infer<typeof ProposedActionSchema>;
 /** An automatic containment the agent already carried out (critical tier). */
 export const ContainmentSchema = ProposedActionSchema.extend({
   at: z.string().max(100),
+  /** `skipped` in dry run (nothing was changed), `failed` when the executor could not be reached. */
+  status: z.enum(['executed', 'skipped', 'failed']).default('executed'),
+  detail: z.string().max(1000).optional(),
 });
 export type Containment = z.infer<typeof ContainmentSchema>;
 

@@ -27,12 +27,17 @@ export class PowertoolsTelemetry implements Telemetry {
     this.logger.error(message, extra);
   }
 
+  private pending = false;
+
   public metric(name: string, value = 1, unit: 'Count' | 'Milliseconds' | 'Seconds' = 'Count'): void {
     this.metrics.addMetric(name, MetricUnit[unit], value);
+    this.pending = true;
   }
 
-  /** Publishes the metrics gathered during this invocation. */
+  /** Publishes the metrics gathered during this invocation (none: nothing to publish, no warning). */
   public flush(): void {
+    if (!this.pending) return;
+    this.pending = false;
     this.metrics.publishStoredMetrics();
   }
 }

@@ -1,4 +1,4 @@
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
 
@@ -18,6 +18,8 @@ export interface WebApiSlackGatewayOptions {
 export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>): WebClient {
   const opts: WebClientOptions = {
     timeout: options.timeoutMs,
+    // Rate-limit waits are expected under load; real failures surface as errors.
+    logLevel: LogLevel.ERROR,
     retryConfig: { retries: options.retries, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true },
     ...(options.slackApiUrl !== undefined && { slackApiUrl: options.slackApiUrl }),
   };

@@ -52,7 +52,7 @@ export function buildRecord(over: Partial<IncidentRecord> = {}): IncidentRecord 
     status: 'pending',
     kind: 'approval',
     proposedAction: { type: 'freeze_address', target: '0xfrom', reversible: true },
-    containment: { type: 'pause_pool', target: 'Uniswap pool 0x1234', reversible: true, at: '2026-11-23T13:01:00.000Z' },
+    containment: { type: 'pause_pool', target: 'Uniswap pool 0x1234', reversible: true, at: '2026-11-23T13:01:00.000Z', status: 'executed' },
     reasoning: 'The transfer is 40x the address average.\nIt matches a known drainer pattern.',
     evidence: ['tx 0x9f2c… moved $250,000', 'address first seen 2 hours ago'],
     summary: { text: 'A large, unusual transfer left the pool.', source: 'bedrock' },

@@ -1,0 +1,118 @@
+import { Sandbox, type SandboxOptions } from '../../sandbox/Sandbox';
+import { blockActionsPayload, signSlackRequest, slashCommandBody } from '../../sandbox/local/slackSigning';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { eventually } from './localAws';
+
+/** A running sandbox and the calls a test makes to it, over HTTP as a person or Slack would. */
+export interface Harness {
+  sandbox: Sandbox;
+  url: string;
+  stop(): Promise<void>;
+  json<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Sends a signed request to POST /slack/events. */
+  slack(body: string, opts?: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
+  click(opts: { user: string; actionId: string; value: string; messageTs: string; channel?: string }): Promise<{ status: number; text: string }>;
+  command(user: string, text: string, channel?: string): Promise<{ status: number; text: string }>;
+  messages(): Promise<RecordedMessage[]>;
+  /** Waits for a channel message whose text or blocks contain `needle`. */
+  waitForMessage(needle: string, opts?: { channel?: string; kind?: RecordedMessage['kind']; user?: string; timeoutMs?: number; where?: (m: RecordedMessage) => boolean }): Promise<RecordedMessage>;
+  waitForExecution(executionArn: string, timeoutMs?: number): Promise<{ status: string; output: any; error: unknown }>;
+  startIncident(event: unknown): Promise<string>;
+}
+
+/** Starts an in-process sandbox on a free port, sharing the run's DynamoDB Local. */
+export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+  const sandbox = new Sandbox({
+    port: 0,
+    ...(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT }),
+    ...options,
+  });
+  await sandbox.start();
+  const url = sandbox.url;
+  const json: Harness['json'] = async (method, path, body) => {
+    const res = await fetch(url + path, { method, ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as never };
+  };
+  const slack: Harness['slack'] = async (body, opts = {}) => {
+    const signed = signSlackRequest(body, sandbox.signingSecret, opts.timestamp);
+    const res = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': signed['x-slack-request-timestamp'],
+        'x-slack-signature': opts.signature ?? signed['x-slack-signature'],
+        ...opts.headers,
+      },
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const messages = async () => (await json<RecordedMessage[]>('GET', '/sandbox/messages')).body;
+  return {
+    sandbox,
+    url,
+    stop: () => sandbox.stop(),
+    json,
+    slack,
+    click: (o) =>
+      slack(
+        blockActionsPayload({
+          user: o.user,
+          actionId: o.actionId,
+          value: o.value,
+          channel: o.channel ?? APPROVALS_CHANNEL,
+          messageTs: o.messageTs,
+          responseUrl: sandbox.responseUrlFor({ channel: o.channel ?? APPROVALS_CHANNEL, user: o.user }),
+        }),
+      ),
+    command: (user, text, channel = APPROVALS_CHANNEL) =>
+      slack(slashCommandBody({ user, channel, text, responseUrl: sandbox.responseUrlFor({ channel, user }) })),
+    messages,
+    waitForMessage: (needle, opts = {}) =>
+      eventually(async () => {
+        const all = await messages();
+        return all.find(
+          (m) =>
+            (opts.channel === undefined || m.channel === opts.channel) &&
+            (opts.kind === undefined || m.kind === opts.kind) &&
+            (opts.user === undefined || m.user === opts.user) &&
+            (opts.where === undefined || opts.where(m)) &&
+            (m.text.includes(needle) || JSON.stringify(m.blocks).includes(needle)),
+        );
+      }, opts.timeoutMs ?? 20_000, 50),
+    waitForExecution: (arn, timeoutMs = 20_000) =>
+      eventually(async () => {
+        const r = await json<{ status: string; output: unknown; error: unknown }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`);
+        return r.body.status !== 'RUNNING' ? (r.body as { status: string; output: any; error: unknown }) : undefined;
+      }, timeoutMs, 50),
+    startIncident: async (event) => {
+      const r = await json<{ executionArn: string }>('POST', '/sandbox/incidents', event);
+      if (r.status !== 202) throw new Error(`start incident: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.executionArn;
+    },
+  };
+}
+
+/** All action ids of a message's buttons. */
+export function actionIds(m: RecordedMessage): string[] {
+  const ids: string[] = [];
+  for (const b of m.blocks as Array<{ type: string; elements?: Array<{ action_id?: string }> }>) {
+    if (b.type === 'actions') for (const e of b.elements ?? []) if (e.action_id) ids.push(e.action_id);
+  }
+  return ids;
+}
+
+let counter = 0;
+/** A unique hex suffix, so each test's incidents are new. */
+export function unique(): string {
+  counter++;
+  return `${Date.now().toString(16)}${counter.toString(16).padStart(4, '0')}${Math.floor(Math.random() * 0xffff).toString(16)}`;
+}
