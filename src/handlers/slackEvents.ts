@@ -55,8 +55,12 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
   try {
     const refused = await guardSlackRequest(event, { signingSecret: secrets.signingSecret, store: deps.store, now: deps.clock.now() });
     if (refused) {
-      telemetry.warn('slack request refused', { status: refused.statusCode, reason: refused.body });
-      if (refused.statusCode === 401) telemetry.metric('RejectedRequests');
+      if (refused.statusCode === 401) {
+        telemetry.warn('slack request refused', { reason: refused.body });
+        telemetry.metric('RejectedRequests');
+      } else {
+        telemetry.info('slack retry of a request already processed; nothing done');
+      }
       return refused;
     }
     return await handle(event, context);

@@ -1,0 +1,186 @@
+import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { eventually } from '../support/localAws';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import { blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { verifyLedgerText } from '../../src/cli/verifyLedgerFile';
+
+const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
+
+describe('E2E: trust — only the right people decide, requests are authentic, decisions are provable', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  async function ledgerOf(incidentId: string): Promise<Array<Record<string, unknown>>> {
+    const text = (await h.json<string>('GET', '/sandbox/ledger')).body as unknown as string;
+    return String(text)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.incidentId === incidentId);
+  }
+
+  async function critical(extra: Record<string, unknown> = {}): Promise<{ arn: string; card: RecordedMessage; id: string }> {
+    const tx = `0x${unique()}cc`;
+    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 500_000, protocol: 'Curve', anomaly_score: 0.97, ...extra });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const id = incidentIdOf(card);
+    // Critical pages the primary on-call at once; let that entry land before counting.
+    await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'escalation') ? true : undefined));
+    return { arn, card, id };
+  }
+
+  it('refuses a member who may not approve, with an ephemeral explanation, and records nothing', async () => {
+    // Prepare
+    const { card, id } = await critical();
+    const before = await ledgerOf(id);
+
+    // Act
+    const res = await h.click({ user: 'U0VIEWER', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const refusal = await h.waitForMessage('not an approver', { kind: 'ephemeral', user: 'U0VIEWER' });
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(refusal.channel).toBe(APPROVALS_CHANNEL);
+    expect(await ledgerOf(id)).toHaveLength(before.length);
+  });
+
+  it('refuses self-approval, a double vote and a click from another channel', async () => {
+    // Prepare
+    const { card, id } = await critical({ agent: { requested_by: 'U0APPROVER3', reasoning: 'Requested by a person.' } });
+
+    // Act
+    await h.click({ user: 'U0APPROVER3', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const self = await h.waitForMessage('cannot decide', { kind: 'ephemeral', user: 'U0APPROVER3' });
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const twice = await h.waitForMessage('already voted', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts, channel: 'C0ELSEWHERE' });
+    const elsewhere = await h.waitForMessage('approvals channel', { kind: 'ephemeral', user: 'U0APPROVER2' });
+
+    // Assess
+    expect(self).toBeDefined();
+    expect(twice).toBeDefined();
+    expect(elsewhere).toBeDefined();
+    const votes = (await ledgerOf(id)).filter((e) => e.type === 'vote');
+    expect(votes.map((v) => v.actor)).toEqual(['U0APPROVER1']);
+  });
+
+  it('20 concurrent clicks from 3 approvers produce exactly one decision, one ledger decision entry and one resume', async () => {
+    // Prepare
+    const { arn, card, id } = await critical();
+    const users = ['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3'];
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => h.click({ user: users[i % 3]!, actionId: 'chainsec_approve', value: id, messageTs: card.ts })),
+    );
+    const execution = await h.waitForExecution(arn);
+
+    // Assess
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const entries = await ledgerOf(id);
+    expect(entries.filter((e) => e.type === 'decision')).toHaveLength(1);
+    expect(entries.filter((e) => e.type === 'vote').length).toBe(2);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output.approval.decision).toBe('approve');
+    expect(h.sandbox.sfn.events(arn).filter((e: { type: string }) => e.type === 'TaskSucceeded' || e.type === 'StateExited').length).toBeGreaterThan(0);
+  });
+
+  it('tells a late clicker who decided, and changes nothing', async () => {
+    // Prepare
+    const { card, id } = await critical();
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_deny', value: id, messageTs: card.ts });
+    await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'decision') ? true : undefined));
+
+    // Act
+    await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const told = await h.waitForMessage('already decided', { kind: 'ephemeral', user: 'U0APPROVER2' });
+
+    // Assess
+    expect(told.text).toContain('U0APPROVER1');
+    expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+  });
+
+  it('refuses a click after expiry: the sweep expired it and the workflow took its fallback', async () => {
+    // Prepare
+    const { arn, card, id } = await critical();
+
+    // Act
+    const tick = await h.json<{ expired: string[] }>('POST', '/sandbox/tick', { now: new Date(Date.now() + 5 * 3600_000).toISOString() });
+    const execution = await h.waitForExecution(arn);
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const told = await h.waitForMessage('already decided (expired)', { kind: 'ephemeral', user: 'U0APPROVER1', where: (m) => m.text.includes('expired') });
+
+    // Assess
+    expect(tick.body.expired).toContain(id);
+    expect(execution.output.approval.decision).toBe('expired');
+    expect(execution.output.actionResult.operation).toBe('rollback');
+    expect(told).toBeDefined();
+    const updated = (await h.messages()).find((m) => m.ts === card.ts)!;
+    expect(actionIds(updated)).toHaveLength(0);
+    expect(updated.text.toLowerCase()).toContain('expired');
+  });
+
+  describe('authenticity', () => {
+    it.each([
+      ['a wrong signature', { signature: 'v0=' + '0'.repeat(64) }],
+      ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 400 }],
+      ['a future timestamp', { timestamp: Math.floor(Date.now() / 1000) + 400 }],
+    ])('refuses %s with 401 and writes nothing', async (_name, opts) => {
+      // Prepare
+      const { card, id } = await critical();
+      const before = await ledgerOf(id);
+      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+
+      // Act
+      const res = await h.slack(body, opts);
+
+      // Assess
+      expect(res.status).toBe(401);
+      expect(await ledgerOf(id)).toHaveLength(before.length);
+    });
+
+    it('answers a replay 401 and a Slack retry 200, and processes neither again', async () => {
+      // Prepare
+      const { card, id } = await critical();
+      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const signed = signSlackRequest(body, h.sandbox.signingSecret);
+      const send = (extra: Record<string, string> = {}) =>
+        fetch(`${h.url}/slack/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...signed, ...extra } });
+
+      // Act
+      const first = await send();
+      await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'vote') ? true : undefined));
+      const replay = await send();
+      const retry = await send({ 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(replay.status).toBe(401);
+      expect(retry.status).toBe(200);
+      expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+    });
+  });
+
+  it('exports a ledger that verifies offline with the public key', async () => {
+    // Prepare
+    await critical();
+    const ledger = String((await h.json('GET', '/sandbox/ledger')).body);
+    const pem = String((await h.json('GET', '/sandbox/public-key')).body);
+
+    // Act
+    const report = verifyLedgerText(ledger, [pem]);
+    const tampered = verifyLedgerText(ledger.replace('"actor":"U0APPROVER1"', '"actor":"U0APPROVER2"'), [pem]);
+
+    // Assess
+    expect(report.ok).toBe(true);
+    expect(tampered.ok).toBe(false);
+  });
+});
