@@ -58,6 +58,9 @@ interface Handlers {
  * services through endpoint settings only (DynamoDB Local, a KMS-compatible
  * signer, a Step Functions interpreter running the project's ASL, SNS, an SQS
  * stand-in, and a recording Slack Web API). CONTRACT section 3.
+ *
+ * One sandbox per process (or jest test file): the handlers keep per-container
+ * state (parsed config, SDK clients) exactly as they do on Lambda.
  */
 export class Sandbox {
   public readonly signingSecret: string;

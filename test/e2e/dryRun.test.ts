@@ -1,0 +1,55 @@
+// One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
+import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { eventually } from '../support/localAws';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+import { GENESIS_HASH } from '../../src/domain/ledger';
+import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
+import type { IncidentRecord } from '../../src/domain/incidentRecord';
+
+const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
+const textOf = (m: RecordedMessage): string => `${m.text}\n${JSON.stringify(m.blocks)}`;
+
+function wafEvent(severity: number) {
+  return {
+    id: `waf-${unique()}`,
+    timestamp: new Date().toISOString(),
+    action: 'BLOCK',
+    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    uri: `/login/${unique()}`,
+    http_method: 'POST',
+    rule_name: 'CredentialStuffing',
+    country: 'NL',
+    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
+  };
+}
+
+describe('E2E: dry run', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ dryRun: true });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('marks cards DRY RUN and runs no action, even when approved', async () => {
+    // Prepare
+    const tx = `0x${unique()}d7`;
+    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 1000, protocol: 'Lido', anomaly_score: 0.8 });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+
+    // Act
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: incidentIdOf(card), messageTs: card.ts });
+    const execution = await h.waitForExecution(arn);
+    const actions = await h.json<unknown[]>('GET', '/sandbox/actions');
+
+    // Assess
+    expect(textOf(card)).toContain('DRY RUN');
+    expect(execution.output.approval.decision).toBe('approve');
+    expect(execution.output.actionResult).toMatchObject({ operation: 'execute', status: 'skipped', dryRun: true });
+    expect(actions.body).toHaveLength(0);
+  });
+});
+

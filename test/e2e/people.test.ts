@@ -1,0 +1,163 @@
+import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { eventually } from '../support/localAws';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+import { GENESIS_HASH } from '../../src/domain/ledger';
+import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
+import type { IncidentRecord } from '../../src/domain/incidentRecord';
+
+const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
+const textOf = (m: RecordedMessage): string => `${m.text}\n${JSON.stringify(m.blocks)}`;
+
+function wafEvent(severity: number) {
+  return {
+    id: `waf-${unique()}`,
+    timestamp: new Date().toISOString(),
+    action: 'BLOCK',
+    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    uri: `/login/${unique()}`,
+    http_method: 'POST',
+    rule_name: 'CredentialStuffing',
+    country: 'NL',
+    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
+  };
+}
+
+describe('E2E: the people side', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  /** Sends /chainsec and returns the answers shown to `user` (response_url). */
+  async function ask(user: string, text: string, expect?: string): Promise<RecordedMessage[]> {
+    const before = (await h.messages()).length;
+    const res = await h.command(user, text);
+    if (res.status !== 200) throw new Error(`command answered ${res.status}`);
+    return eventually(async () => {
+      const fresh = (await h.messages()).slice(before).filter((m) => m.kind === 'response_url' && m.user === user);
+      if (fresh.length === 0) return undefined;
+      if (expect && !fresh.some((m) => textOf(m).includes(expect))) return undefined;
+      return fresh;
+    }, 10_000);
+  }
+
+  describe('/chainsec commands', () => {
+    let pendingId: string;
+    beforeAll(async () => {
+      const e = wafEvent(4);
+      await h.startIncident(e);
+      const card = await h.waitForMessage(e.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
+      pendingId = incidentIdOf(card);
+    });
+
+    it('help, and unknown input gets help with a clear message', async () => {
+      const help = await ask('U0APPROVER1', 'help', '/chainsec status');
+      const unknown = await ask('U0APPROVER1', 'frobnicate now', 'frobnicate');
+      expect(textOf(help[0]!)).toContain('/chainsec verify');
+      expect(textOf(unknown[0]!)).toMatch(/do not know/);
+      expect(textOf(unknown[0]!)).toContain('/chainsec pending');
+    });
+
+    it('status: counts by state and tier, pending with age and deadline, dry-run flag', async () => {
+      const [answer] = await ask('U0APPROVER2', 'status', 'Pending approvals');
+      const text = textOf(answer!);
+      expect(text).toContain(pendingId);
+      expect(text).toMatch(/pending\*?: .*high \d/);
+      expect(text).toMatch(/Dry run: \*off\*/);
+      expect(text).toMatch(/deadline \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    });
+
+    it('pending: what each request still needs and a link to its card', async () => {
+      const [answer] = await ask('U0APPROVER3', 'pending', pendingId);
+      expect(textOf(answer!)).toMatch(/0 of 1 approval/);
+      expect(textOf(answer!)).toMatch(/open the card/);
+    });
+
+    it('incident <id>: the event, the full reasoning escaped, votes and the ledger timeline', async () => {
+      const answers = await ask('U0APPROVER1', `incident ${pendingId}`, 'Ledger');
+      const all = answers.map(textOf).join('\n');
+      expect(all).toContain('CredentialStuffing');
+      expect(all).toContain('Many failed logins');
+      expect(all).toContain('incident_received');
+    });
+
+    it('incident with a malformed id gets usage, never a stack trace', async () => {
+      const [answer] = await ask('U0APPROVER1', 'incident nope', 'Usage');
+      expect(textOf(answer!)).not.toMatch(/at .*\.ts:\d+/);
+    });
+
+    it('verify [<id>]: says OK for an intact ledger', async () => {
+      const [one] = await ask('U0APPROVER1', `verify ${pendingId}`, 'OK');
+      const [all] = await ask('U0APPROVER1', 'verify', 'OK');
+      expect(textOf(one!)).toMatch(/OK.*1 chain/);
+      expect(textOf(all!)).toMatch(/OK/);
+    });
+
+    it('oncall: primary and secondary now', async () => {
+      const [answer] = await ask('U0VIEWER', 'oncall', 'Primary');
+      expect(textOf(answer!)).toContain('<@U0ONCALL1>');
+      expect(textOf(answer!)).toContain('<@U0ONCALL2>');
+    });
+
+    it('stats with a bad range gets usage', async () => {
+      const [answer] = await ask('U0APPROVER1', 'stats 3y', 'Usage');
+      expect(textOf(answer!)).toContain('24h|7d|30d');
+    });
+  });
+
+  it('escalates a high request to the primary, then the secondary, and stops after "I\'m on it"', async () => {
+    // Prepare
+    const e = wafEvent(4);
+    await h.startIncident(e);
+    const card = await h.waitForMessage(e.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const id = incidentIdOf(card);
+    const t0 = Date.now();
+    const dmsFor = async (user: string) => (await h.messages()).filter((m) => m.channel === `D${user}` && textOf(m).includes(id));
+
+    // Act
+    const early = await h.json<{ escalated: unknown[] }>('POST', '/sandbox/tick', { now: new Date(t0 + 5 * 60_000).toISOString() });
+    const first = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 16 * 60_000).toISOString() });
+    const second = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 31 * 60_000).toISOString() });
+    const primaryDm = (await dmsFor('U0ONCALL1'))[0]!;
+    await h.click({ user: 'U0ONCALL2', actionId: 'chainsec_ack', value: id, messageTs: (await dmsFor('U0ONCALL2'))[0]!.ts, channel: 'DU0ONCALL2' });
+    await eventually(async () => (textOf((await h.messages()).find((m) => m.ts === card.ts)!).includes('U0ONCALL2') ? true : undefined));
+    const after = await h.json<{ escalated: Array<{ incidentId: string }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 59 * 60_000).toISOString() });
+
+    // Assess
+    expect(early.body.escalated.filter((x) => (x as { incidentId: string }).incidentId === id)).toHaveLength(0);
+    expect(first.body.escalated.find((x) => x.incidentId === id)?.users).toEqual(['U0ONCALL1']);
+    expect(second.body.escalated.find((x) => x.incidentId === id)?.users).toEqual(['U0ONCALL2']);
+    expect(actionIds(primaryDm)).toContain('chainsec_ack');
+    expect(actionIds(primaryDm)).not.toContain('chainsec_approve');
+    expect(after.body.escalated.filter((x) => x.incidentId === id)).toHaveLength(0);
+    expect(await dmsFor('U0ONCALL1')).toHaveLength(1);
+    expect(await dmsFor('U0ONCALL2')).toHaveLength(1);
+  });
+
+  it('expires a high request at its deadline: card says so with no buttons, workflow denies (fail closed)', async () => {
+    // Prepare
+    const e = wafEvent(4);
+    const arn = await h.startIncident(e);
+    const card = await h.waitForMessage(e.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
+
+    // Act
+    await h.json('POST', '/sandbox/tick', { now: new Date(Date.now() + 61 * 60_000).toISOString() });
+    const execution = await h.waitForExecution(arn);
+    const updated = await eventually(async () => {
+      const m = (await h.messages()).find((x) => x.ts === card.ts)!;
+      return actionIds(m).length === 0 ? m : undefined;
+    });
+
+    // Assess
+    expect(execution.output.approval.decision).toBe('expired');
+    expect(execution.output.actionResult.operation).toBe('close');
+    expect(updated.text.toLowerCase()).toContain('expired');
+    expect(textOf(updated)).toMatch(/denied \(fail closed\)/);
+  });
+});
+

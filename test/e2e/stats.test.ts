@@ -1,0 +1,89 @@
+// One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
+import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { eventually } from '../support/localAws';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+import { GENESIS_HASH } from '../../src/domain/ledger';
+import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
+import type { IncidentRecord } from '../../src/domain/incidentRecord';
+
+const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
+const textOf = (m: RecordedMessage): string => `${m.text}\n${JSON.stringify(m.blocks)}`;
+
+function wafEvent(severity: number) {
+  return {
+    id: `waf-${unique()}`,
+    timestamp: new Date().toISOString(),
+    action: 'BLOCK',
+    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    uri: `/login/${unique()}`,
+    http_method: 'POST',
+    rule_name: 'CredentialStuffing',
+    country: 'NL',
+    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
+  };
+}
+
+describe('E2E: stats against seeded timings', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('reports p50/p90 time to acknowledge and decide, outcomes, distribution, auto-action and false-positive rates', async () => {
+    // Prepare: 10 high requests acknowledged after 1..10 min and decided after 2..20 min, plus low ones.
+    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const base = Date.now() - 3 * 3600_000;
+    const seed = async (i: number, tier: 'high' | 'low', patch: Partial<IncidentRecord>) => {
+      const event = { tx_hash: `0xseed${unique()}${i}`, amount_usd: 10, protocol: 'Seed', anomaly_score: tier === 'high' ? 0.8 : 0.1 };
+      const incident = normalizeIncident(event, tier, new Date(base));
+      const record: IncidentRecord = {
+        incident: { ...incident, id: incidentIdFor(event) },
+        tier,
+        status: 'decided',
+        kind: tier === 'high' ? 'approval' : 'notification',
+        reasoning: '',
+        evidence: [],
+        requestedAt: new Date(base + i * 1000).toISOString(),
+        votes: [],
+        escalationLevel: 0,
+        dryRun: false,
+        actions: [],
+        ledgerSeq: 0,
+        ledgerHead: GENESIS_HASH,
+        ...patch,
+      };
+      await store.create(record, undefined, []);
+    };
+    for (let i = 1; i <= 10; i++) {
+      const at = base + i * 1000;
+      await seed(i, 'high', {
+        acknowledgedAt: new Date(at + i * 60_000).toISOString(),
+        decidedAt: new Date(at + 2 * i * 60_000).toISOString(),
+        decision: i <= 7 ? 'approve' : 'deny',
+        ...(i === 1 && { falsePositive: { by: 'U0APPROVER1', at: new Date(at).toISOString() } }),
+      });
+    }
+    for (let i = 11; i <= 14; i++) {
+      await seed(i, 'low', { status: 'notified', actions: [{ operation: 'contain', status: i === 14 ? 'failed' : 'executed', dryRun: false, at: new Date(base).toISOString() }] });
+    }
+
+    // Act
+    const before = (await h.messages()).length;
+    await h.command('U0APPROVER1', 'stats 24h');
+    const answer = await eventually(async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url'), 10_000);
+    const text = textOf(answer);
+
+    // Assess: nearest-rank p50 of 1..10 min is 5 min, p90 is 9 min; decide 10 / 18 min.
+    expect(text).toContain('*Time to acknowledge:* p50 5.0 min · p90 9.0 min (n=10)');
+    expect(text).toContain('*Time to decide:* p50 10.0 min · p90 18.0 min (n=10)');
+    expect(text).toContain('*high*: approved 7, denied 3, rolled back 0, expired 0, pending 0');
+    expect(text).toContain('low 4 · medium 0 · high 10 · critical 0');
+    expect(text).toContain('*Auto-action success rate:* 75.0% (3 executed, 1 failed, 0 dry run)');
+    expect(text).toContain('*False-positive rate:* 7.1% (1 marked)');
+  });
+});
