@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
-import { RawIncidentEventSchema } from '../domain/incident';
+import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incident';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
 import type { RejectedPayload } from '../services/IncidentStore';
 
@@ -45,8 +45,9 @@ export function parseInbound(text: string): InboundMessage {
   if (kind !== undefined) throw new UnknownPayloadError(`unknown message kind ${JSON.stringify(kind).slice(0, 50)}`);
   const raw = RawIncidentEventSchema.safeParse(json);
   if (raw.success) return NotificationSchema.parse({ kind: 'notification', incident: raw.data });
-  const looksLikeIncident = 'tx_hash' in json || 'source_ip' in json;
-  if (looksLikeIncident) throw new InvalidInputError(`invalid incident event: ${describe(raw.error)}`);
+  // Explain against the shape the record resembles, so the error names the bad field.
+  if ('tx_hash' in json) throw new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error ?? raw.error)}`);
+  if ('source_ip' in json) throw new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error ?? raw.error)}`);
   throw new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
 }
 

@@ -1,0 +1,71 @@
+import type { SQSEvent } from 'aws-lambda';
+import { startHarness, unique, type Harness } from '../support/sandboxHarness';
+import { lambdaContext } from '../../sandbox/lambdaEvents';
+import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+
+function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body: JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: body }),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:chainsec-ingest',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+describe('E2E: ingest batches with bad records', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('rejects malformed, unknown and oversize records with clear errors, keeps them, and posts the valid one', async () => {
+    // Prepare
+    const { handler } = await import('../../src/handlers/ingest');
+    const tx = `0x${unique()}ab`;
+    const bodies = [
+      '{"tx_hash": "0xbroken",',
+      JSON.stringify({ hello: 'world' }),
+      JSON.stringify({ tx_hash: '0xbig', amount_usd: 1, protocol: 'p', anomaly_score: 0.1, pad: 'x'.repeat(300_000) }),
+      JSON.stringify({ tx_hash: tx, amount_usd: 700, protocol: 'Balancer', anomaly_score: 0.5 }),
+    ];
+
+    // Act
+    const out = await handler(sqsEvent(bodies), lambdaContext('chainsec-ingest'));
+    const card = await h.waitForMessage(tx);
+    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const kept = await store.listRejected(10);
+
+    // Assess
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect(card.text).toMatch(/medium/i);
+    expect(kept.map((k) => k.code).sort()).toEqual(['chainsec_invalid_input', 'chainsec_payload_too_large', 'chainsec_unknown_payload']);
+    expect(kept.find((k) => k.code === 'chainsec_invalid_input')!.reason).toMatch(/malformed JSON/);
+    expect(kept.find((k) => k.code === 'chainsec_payload_too_large')!.bytes).toBeGreaterThan(256 * 1024);
+  });
+
+  it('is idempotent on redelivery: the same notification twice is one card', async () => {
+    // Prepare
+    const { handler } = await import('../../src/handlers/ingest');
+    const tx = `0x${unique()}dd`;
+    const body = JSON.stringify({ tx_hash: tx, amount_usd: 800, protocol: 'Maker', anomaly_score: 0.5 });
+
+    // Act
+    await handler(sqsEvent([body]), lambdaContext('chainsec-ingest'));
+    await handler(sqsEvent([body]), lambdaContext('chainsec-ingest'));
+    await h.json('POST', '/sandbox/notifications', { source: 'eventbridge', message: JSON.parse(body) });
+    await h.waitForMessage(tx);
+
+    // Assess
+    expect((await h.messages()).filter((m) => m.text.includes(tx) || JSON.stringify(m.blocks).includes(tx))).toHaveLength(1);
+  });
+});
