@@ -9,12 +9,14 @@ import { fallbackSummary } from '../domain/summary';
 import { cardFor } from './cards';
 import type { AppDeps } from './deps';
 import { sealEntries } from './ledgerWriter';
-import { escalate } from './sweep';
+import { escalate } from './escalate';
 import { nextEscalation } from '../domain/escalation';
+import { notePatternCard, routeNotification } from './noiseControl';
 
 /** What ingesting one message did. */
 export type IngestOutcome =
   | { kind: 'created'; incidentId: string; ts: string }
+  | { kind: 'folded'; incidentId: string; into: 'thread' | 'digest' }
   | { kind: 'duplicate'; incidentId: string; reposted: boolean }
   | { kind: 'superseded'; incidentId: string };
 
@@ -154,21 +156,25 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
-  return { kind: 'created', incidentId: incident.id, ts: await postCard(deps, incident.id) };
+  const route = await routeNotification(deps, record);
+  if (route.kind !== 'card') return { kind: 'folded', incidentId: incident.id, into: route.kind };
+  const ts = await postCard(deps, incident.id);
+  if (route.patternKey) await notePatternCard(deps, route.patternKey, deps.config.approvalsChannel, ts);
+  return { kind: 'created', incidentId: incident.id, ts };
 }
 
 /** Posts the card and stores where it is. A failure throws, so the queue redelivers. */
-async function postCard(deps: AppDeps, incidentId: string): Promise<string> {
+export async function postCard(deps: AppDeps, incidentId: string): Promise<string> {
   const record = (await deps.store.get(incidentId))!.record;
   const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
   await deps.store.update(incidentId, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
   return posted.ts;
 }
 
-/** Crash recovery: the incident was stored but its card never posted. */
-async function postIfMissing(deps: AppDeps, incidentId: string): Promise<boolean> {
+/** Crash recovery: the incident was stored but is shown nowhere (its post failed, or a crash came first). */
+export async function postIfMissing(deps: AppDeps, incidentId: string): Promise<boolean> {
   const stored = await deps.store.get(incidentId);
-  if (!stored || stored.record.ts) return false;
+  if (!stored || stored.record.ts || stored.record.shownIn) return false;
   await postCard(deps, incidentId);
   return true;
 }

@@ -1,12 +1,14 @@
-import { buildEscalationDm } from '../blocks';
-import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
+import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import { nextEscalation, onCallAt, type EscalationStep } from '../domain/escalation';
+import { nextEscalation } from '../domain/escalation';
+import { escalate } from './escalate';
 import { isApprovalTier } from '../domain/tiers';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
 import type { AppDeps } from './deps';
+import { postIfMissing } from './ingestMessage';
+import { renderDoc } from './noiseControl';
 
 /** What one sweep did, incident ids by kind of work. */
 export interface SweepReport {
@@ -15,9 +17,13 @@ export interface SweepReport {
   expired: string[];
   redriven: Array<{ incidentId: string; outcome: string }>;
   cardsFixed: string[];
+  /** Cards posted late (their first post failed) and digests / threads brought up to date. */
+  posted: string[];
   errors: Array<{ incidentId: string; error: string }>;
 }
 
+/** A card not posted this long after the request is posted by the sweep (ingest is done or gave up by then). */
+const MISSING_CARD_AFTER_MS = 60_000;
 /** A decision older than this without delivery is re-driven (a crash or an outage in between). */
 const REDRIVE_AFTER_MS = 5_000;
 
@@ -29,11 +35,15 @@ const REDRIVE_AFTER_MS = 5_000;
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], errors: [] };
+  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], posted: [], errors: [] };
   const open = await deps.store.listOpen();
   for (const record of open) {
     const id = record.incident.id;
     try {
+      // Shown nowhere for a while: ingest's post failed past its retries. Post it now.
+      if (!record.ts && !record.shownIn && now.getTime() - Date.parse(record.requestedAt) >= MISSING_CARD_AFTER_MS) {
+        if (await postIfMissing(deps, id)) report.posted.push(id);
+      }
       if (record.status === IncidentStatus.Pending && record.deadline && now.getTime() >= Date.parse(record.deadline)) {
         if (await expire(deps, id)) report.expired.push(id);
         continue;
@@ -60,6 +70,13 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     } catch (e) {
       deps.telemetry.error('sweep step failed', { incidentId: id, error: (e as Error).message });
       report.errors.push({ incidentId: id, error: (e as Error).message });
+    }
+  }
+  for (const doc of await deps.store.listOpenDocs()) {
+    try {
+      if (await renderDoc(deps, doc.key, true)) report.posted.push(doc.key);
+    } catch (e) {
+      report.errors.push({ incidentId: doc.key, error: (e as Error).message });
     }
   }
   return report;
@@ -89,38 +106,3 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
   return expired;
 }
 
-/**
- * DMs the on-call people for this escalation level, then records it (signed).
- * The DM goes first: if recording then loses a race with a decision, the
- * worst case is one extra DM, never a silent missed page.
- */
-async function escalate(deps: AppDeps, record: IncidentRecord, step: EscalationStep): Promise<string[]> {
-  if (deps.config.onCall.length === 0) {
-    deps.telemetry.warn('no on-call schedule configured; cannot escalate', { incidentId: record.incident.id });
-    return [];
-  }
-  const now = deps.clock.now();
-  const onCall = onCallAt(deps.config.onCall, now);
-  const permalink = record.channel && record.ts ? await deps.slack.permalink(record.channel, record.ts) : undefined;
-  const users: string[] = [];
-  for (const role of step.targets) {
-    const user = onCall[role];
-    if (users.includes(user)) continue;
-    await deps.slack.dm(user, buildEscalationDm(record, { level: step.level, role, now, ...(permalink !== undefined && { permalink }) }));
-    users.push(user);
-  }
-  await commitWithRetry(deps, record.incident.id, ({ record: current }) => {
-    if (current.status !== IncidentStatus.Pending || current.escalationLevel >= step.level) return { kind: 'stop', result: undefined };
-    const at = now.toISOString();
-    return {
-      kind: 'commit',
-      result: undefined,
-      next: { ...current, escalationLevel: step.level, lastEscalatedAt: at },
-      drafts: [{ type: LedgerEntryType.Escalation, actor: 'chainsec', at, level: step.level, notified: users }],
-    };
-  });
-  deps.telemetry.metric('Escalations');
-  return users;
-}
-
-export { escalate };

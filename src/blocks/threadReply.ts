@@ -10,12 +10,17 @@ import { MESSAGE_TEXT_MAX, type BlockMessage } from './limits';
  */
 
 /** A repeat of the same pattern, folded under the first card instead of a new one. */
-export function buildRepeatReply(record: IncidentRecord, count: number): BlockMessage {
+export function buildRepeatReply(record: IncidentRecord, count: number, recent: ReadonlyArray<{ incidentId: string; ident: string }> = []): BlockMessage {
   const i = record.incident;
-  const line = `🔁 Same pattern seen again (${count}): ${identifyingLine(i)}`;
+  const line = `🔁 Same pattern seen ${count} times: ${identifyingLine(i)}`;
+  const latest = recent.map((r) => `• ${escapeMrkdwn(r.incidentId)} · ${untrusted(r.ident, 250)}`).join('\n');
   return {
-    text: truncate(`Same pattern seen again (${count}): ${escapeMrkdwn(i.id)} ${identifyingLine(i, 300)}`, MESSAGE_TEXT_MAX),
-    blocks: [section(line), context([`${escapeMrkdwn(i.id)} · observed ${formatUtc(i.observedAt)}`])],
+    text: truncate(`Same pattern seen ${count} times: ${escapeMrkdwn(i.id)} ${identifyingLine(i, 300)}`, MESSAGE_TEXT_MAX),
+    blocks: compact([
+      section(line),
+      latest ? section(`*Latest repeats*\n${latest}`) : undefined,
+      context([`First: ${escapeMrkdwn(i.id)} · observed ${formatUtc(i.observedAt)} · each repeat is in the ledger and \`/chainsec incident <id>\``]),
+    ]),
   };
 }
 

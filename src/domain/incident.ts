@@ -140,10 +140,15 @@ export function incidentIdFor(event: RawIncidentEvent): string {
   return `INC-${base32(digest, 10)}`;
 }
 
-/** Pattern key used to fold repeats (same source IP + URI, or same address / protocol). */
-export function patternKey(incident: Incident): string {
+/**
+ * Pattern key used to fold repeats: the same source IP + URI, or the same
+ * address on the same protocol. `undefined` when an on-chain event names no
+ * address (a protocol alone is too broad to call a repeat).
+ */
+export function patternKey(incident: Incident): string | undefined {
   if (incident.kind === 'waf') return `waf:${incident.waf.sourceIp}|${incident.waf.uri}`;
-  return `onchain:${incident.onchain.from ?? incident.onchain.to ?? '-'}|${incident.onchain.protocol}`;
+  const address = incident.onchain.from ?? incident.onchain.to;
+  return address === undefined ? undefined : `onchain:${address.toLowerCase()}|${incident.onchain.protocol}`;
 }
 
 export function isOnChainEvent(event: RawIncidentEvent): event is OnChainEvent {

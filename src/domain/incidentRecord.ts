@@ -81,6 +81,11 @@ export interface IncidentRecord {
   executionArn?: string;
   /** Times the same pattern repeated (folded into a thread under this card). */
   repeats?: number;
+  /**
+   * Where the incident is shown when it has no card of its own: rolled into a
+   * digest during a storm, or folded into the thread of the first card of its pattern.
+   */
+  shownIn?: { kind: 'digest' | 'thread'; key: string; firstIncidentId?: string };
   ledgerSeq: number;
   ledgerHead: string;
 }

@@ -7,13 +7,14 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../errors';
 import { IncidentStatus, DeliveryStatus, type IncidentRecord } from '../domain/incidentRecord';
 import type { LedgerEntry } from '../domain/ledger';
 import { clientOptions } from './awsClients';
-import type { IncidentStore, RecordMutation, RejectedPayload, StoredIncident } from './IncidentStore';
+import type { IncidentStore, RecordMutation, RejectedPayload, StoredIncident, VersionedDoc } from './IncidentStore';
 
 /** Tables the store writes. */
 export interface DynamoDbIncidentStoreOptions {
@@ -26,6 +27,8 @@ export interface DynamoDbIncidentStoreOptions {
 
 const META = 'META';
 const OPEN = 'OPEN';
+/** Side documents (digests, patterns) with a Slack update still owed. */
+const OPEN_DOCS = 'OPEN_DOCS';
 /** DynamoDB items are at most 400 KB; rejected payloads are cut to this. */
 const MAX_KEPT_PAYLOAD = 300_000;
 const MAX_UPDATE_ATTEMPTS = 6;
@@ -51,7 +54,9 @@ export function isOpen(record: IncidentRecord): boolean {
   return (
     record.status === IncidentStatus.Pending ||
     record.delivery === DeliveryStatus.Pending ||
-    record.cardStale === true
+    record.cardStale === true ||
+    // Shown nowhere yet (its post failed, or a crash came first): the sweep posts it.
+    (!record.ts && !record.shownIn)
   );
 }
 
@@ -247,6 +252,60 @@ export class DynamoDbIncidentStore implements IncidentStore {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+  }
+
+  public async increment(key: string, ttlSeconds: number, now: Date): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.incidents,
+        Key: { pk: `COUNT#${key}`, sk: 'COUNT' },
+        UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(now.getTime() / 1000) + ttlSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.n ?? 0);
+  }
+
+  public async getDoc<T>(key: string): Promise<VersionedDoc<T> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.incidents, Key: { pk: `DOC#${key}`, sk: 'DOC' }, ConsistentRead: true }));
+    return out.Item ? { value: out.Item.value as T, version: Number(out.Item.version) } : undefined;
+  }
+
+  public async putDoc<T>(key: string, value: T, expectedVersion: number, options: { now: Date; ttlSeconds: number; open: boolean }): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.incidents,
+          Item: {
+            pk: `DOC#${key}`,
+            sk: 'DOC',
+            key,
+            value,
+            version: expectedVersion + 1,
+            expiresAt: Math.floor(options.now.getTime() / 1000) + options.ttlSeconds,
+            ...(options.open && { pendingPk: OPEN_DOCS, pendingSk: key }),
+          },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(expectedVersion !== 0 && { ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  public async listOpenDocs<T>(): Promise<Array<VersionedDoc<T> & { key: string }>> {
+    const items = await this.queryAll({
+      TableName: this.incidents,
+      IndexName: 'pending',
+      KeyConditionExpression: 'pendingPk = :p',
+      ExpressionAttributeValues: { ':p': OPEN_DOCS },
+    });
+    return items.map((i) => ({ key: String(i.key), value: i.value as T, version: Number(i.version) }));
   }
 
   public async keepRejected(rejected: RejectedPayload): Promise<string> {

@@ -13,6 +13,12 @@ export interface StoredIncident {
 /** Derives the next record from the current one; `undefined` means "no change". */
 export type RecordMutation = (current: IncidentRecord) => IncidentRecord | undefined;
 
+/** A side document and the version it was read at. */
+export interface VersionedDoc<T> {
+  value: T;
+  version: number;
+}
+
 /** A payload that could not be processed, kept for inspection. */
 export interface RejectedPayload {
   source: string;
@@ -62,6 +68,18 @@ export interface IncidentStore {
    * @returns false when the key was claimed before
    */
   claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  /** Atomically adds 1 to an expiring counter (rate windows). @returns the new value */
+  increment(key: string, ttlSeconds: number, now: Date): Promise<number>;
+  /** Reads a small versioned side document (a digest, a repeated pattern). */
+  getDoc<T>(key: string): Promise<VersionedDoc<T> | undefined>;
+  /**
+   * Writes a side document if its version is still `expectedVersion` (0: it must not exist yet).
+   * `open` keeps it in the sweep's index (work left, e.g. a throttled Slack update).
+   * @returns false when another writer got there first
+   */
+  putDoc<T>(key: string, value: T, expectedVersion: number, options: { now: Date; ttlSeconds: number; open: boolean }): Promise<boolean>;
+  /** Side documents with work left (see `putDoc`'s `open`). */
+  listOpenDocs<T>(): Promise<Array<VersionedDoc<T> & { key: string }>>;
   /** Keeps a payload that could not be processed. @returns its id */
   keepRejected(rejected: RejectedPayload): Promise<string>;
   listRejected(limit: number): Promise<Array<RejectedPayload & { id: string }>>;

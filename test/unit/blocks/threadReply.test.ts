@@ -5,11 +5,12 @@ import { buildWafRecord, textsOf } from './fixtures';
 describe('Function: buildRepeatReply', () => {
   it('says the pattern repeated, how often, and which source', () => {
     // Act
-    const reply = buildRepeatReply(buildWafRecord(), 4);
+    const reply = buildRepeatReply(buildWafRecord(), 4, [{ incidentId: 'INC-W4F0000009', ident: '203.0.113.7 POST /api/login?<!channel>' }]);
 
     // Assess
-    expect(reply.text).toBe('Same pattern seen again (4): INC-W4F0000001 203.0.113.7 POST /api/login');
-    expect(textsOf(reply).join('\n')).toContain('🔁 Same pattern seen again (4)');
+    expect(reply.text).toBe('Same pattern seen 4 times: INC-W4F0000001 203.0.113.7 POST /api/login');
+    expect(textsOf(reply).join('\n')).toContain('🔁 Same pattern seen 4 times');
+    expect(textsOf(reply).join('\n')).toContain('INC-W4F0000009 · 203.0.113.7 POST /api/login?&lt;!channel&gt;');
     expect(limitViolations(reply)).toEqual([]);
   });
 });
