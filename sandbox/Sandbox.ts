@@ -8,6 +8,7 @@ import { DynamoDbLocal } from './local/DynamoDbLocal';
 import { createTablesFromTemplate } from './local/tablesFromTemplate';
 import { LocalKms } from './local/LocalKms';
 import { LocalSlackApi } from './local/LocalSlackApi';
+import type { RateLimiterOptions } from './local/RateLimiter';
 import { LocalSns } from './local/LocalSns';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { LocalQueue } from './LocalQueue';
@@ -39,6 +40,12 @@ export interface SandboxOptions {
   env?: Record<string, string>;
   /** Logs of the handlers (Powertools level). */
   logLevel?: string;
+  /**
+   * The local Slack API's `chat.postMessage` limit per channel (default: 1 per
+   * second, as Slack). `false` turns it off: benchmarks that need hundreds of
+   * cards quickly, never the contract's sandbox.
+   */
+  slackRateLimit?: RateLimiterOptions | false;
 }
 
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
@@ -76,7 +83,7 @@ export class Sandbox {
 
   public constructor(private readonly options: SandboxOptions = {}) {
     this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret';
-    this.slack = new LocalSlackApi();
+    this.slack = new LocalSlackApi(options.slackRateLimit === undefined ? {} : { rateLimit: options.slackRateLimit });
     this.kms = new LocalKms();
     this.sns = new LocalSns();
   }
@@ -323,6 +330,7 @@ export class Sandbox {
         return { status: out.statusCode, body: out.body ?? '' };
       },
       homeView: (user) => this.slack.homeViews?.[user],
+      message: (channel, ts) => this.slack.messages.find(channel, ts),
     };
   }
 }

@@ -45,38 +45,23 @@ const userId = z.string().refine((u) => USER_IDS.includes(u), { message: `must b
 const channelId = z.string().regex(/^[CDG][A-Z0-9]{1,40}$/, 'must be a Slack channel id (C…, D… or G…)');
 const slackTs = z.string().regex(/^\d{1,12}\.\d{1,6}$/, 'must be a Slack message ts like 1700000000.000100');
 
-const ViewClickBody = z
-    .object({
-      user: userId,
-      view: z.literal(true),
-      actionId: z.string().min(1).max(255),
-      value: z.string().max(2000).optional(),
-      blockId: z.string().min(1).max(255).optional(),
-      buttonText: z.string().max(200).optional(),
-    })
-    .strict();
+const clickFields = {
+  user: userId,
+  actionId: z.string().min(1).max(255),
+  value: z.string().max(2000).optional(),
+  blockId: z.string().min(1).max(255).optional(),
+  buttonText: z.string().max(200).optional(),
+};
 
-const MessageClickBody = z
-    .object({
-      user: userId,
-      view: z.literal(false).optional(),
-      channel: channelId,
-      messageTs: slackTs,
-      actionId: z.string().min(1).max(255),
-      value: z.string().max(2000).optional(),
-      blockId: z.string().min(1).max(255).optional(),
-      buttonText: z.string().max(200).optional(),
-    })
-    .strict();
+/** A click on a button of a view (the App Home tab). */
+const ViewClickBody = z.object({ ...clickFields, view: z.literal(true) }).strict();
 
-/** A click on a view (App Home) when `view: true`, else on a message; picked first so errors name the right fields. */
-const ClickBody = z.unknown().transform((raw, ctx) => {
-  const isView = typeof raw === 'object' && raw !== null && (raw as { view?: unknown }).view === true;
-  const result = (isView ? ViewClickBody : MessageClickBody).safeParse(raw);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path } as never);
-  return z.NEVER;
-});
+/** A click on a button of a message. */
+const MessageClickBody = z.object({ ...clickFields, view: z.literal(false).optional(), channel: channelId, messageTs: slackTs }).strict();
+
+/** `view: true` picks the view schema, so errors name the fields that matter. */
+const clickSchema = (raw: unknown) =>
+  typeof raw === 'object' && raw !== null && (raw as { view?: unknown }).view === true ? ViewClickBody : MessageClickBody;
 
 const CommandBody = z
   .object({
@@ -97,12 +82,13 @@ function badRequest(res: ServerResponse, error: z.ZodError): void {
 }
 
 /** Reads and validates a JSON body; answers 400 itself and returns undefined when it is not acceptable. */
-async function readValid<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readValid<T>(req: IncomingMessage, res: ServerResponse, schemaFor: z.ZodType<T> | ((raw: unknown) => z.ZodType<T>)): Promise<T | undefined> {
   const parsed = parseJsonBody(await readBody(req));
   if (!parsed.ok) {
     sendJson(res, 400, { error: parsed.error });
     return undefined;
   }
+  const schema = typeof schemaFor === 'function' ? schemaFor(parsed.value) : schemaFor;
   const result = schema.safeParse(parsed.value);
   if (!result.success) {
     badRequest(res, result.error);
@@ -138,7 +124,7 @@ async function findMessage(ctx: PageContext, channel: string, ts: string): Promi
 const homeViewId = (user: string) => `V0HOME${user}`;
 
 async function click(ctx: PageContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readValid(req, res, ClickBody);
+  const body = await readValid<z.infer<typeof ViewClickBody> | z.infer<typeof MessageClickBody>>(req, res, clickSchema);
   if (!body) return;
   const common = {
     user: body.user,

@@ -54,7 +54,7 @@ async function api(path, { method = 'GET', body } = {}) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
-  const data = type.includes('json') ? await res.json() : await res.text();
+  const data = /^application\/json\b/.test(type) ? await res.json() : await res.text();
   if (!res.ok) {
     const detail = typeof data === 'object' && data ? [data.error, ...(data.issues ?? [])].filter(Boolean).join('; ') : String(data);
     throw new Error(`${method} ${path}: ${res.status} ${detail}`);
@@ -562,6 +562,35 @@ function render(force = false) {
   state.seen.set(`${state.user}|${state.view}`, count);
   renderSidebar();
   if (nearBottom || changedView) body.scrollTop = body.scrollHeight;
+  applyFocus();
+}
+
+// ---- permalinks (`#/msg/<channel>/<ts>`, what chat.getPermalink answers here) -------------
+
+/** A message to scroll to once it is rendered. */
+let focus;
+
+function viewOfChannel(channel) {
+  return channel.startsWith('D') && USERS_BY_ID.has(channel.slice(1)) ? `dm:${channel.slice(1)}` : `channel:${channel}`;
+}
+
+function followHash() {
+  const m = /^#\/msg\/([CDG][A-Z0-9]+)\/(\d+\.\d+)$/.exec(location.hash);
+  if (!m) return false;
+  focus = { view: viewOfChannel(m[1]), ts: m[2] };
+  if (state.view !== focus.view) go(focus.view);
+  else applyFocus();
+  return true;
+}
+
+function applyFocus() {
+  if (!focus || state.view !== focus.view) return;
+  const target = document.querySelector(`#view-body .msg[data-ts="${CSS.escape(focus.ts)}"]`);
+  if (!target) return; // not loaded yet: tried again after the next render
+  focus = undefined;
+  target.scrollIntoView({ block: 'center' });
+  target.classList.add('msg-highlight');
+  setTimeout(() => target.classList.remove('msg-highlight'), 2500);
 }
 
 function go(view) {
@@ -631,11 +660,11 @@ function renderExecutions() {
       .reverse()
       .map((x) => {
         const li = el('li', 'execution');
-        li.append(el('span', `status status-${x.status.toLowerCase()}`, x.status.toLowerCase().replace('_', ' ')));
+        const status = x.status.toLowerCase().replace('_', ' ');
+        li.append(el('span', `status status-${x.status.toLowerCase()}`, x.decision ? `${status} · ${x.decision}` : status));
         const label = el('span', 'execution-label', x.label);
         label.title = x.arn;
         li.append(label, el('span', 'muted mono small', x.ref));
-        if (x.decision) li.append(el('span', 'muted small', `→ ${x.decision}`));
         return li;
       }),
   );
@@ -732,6 +761,19 @@ function setupTools() {
   $('command-form').addEventListener('submit', (e) => void sendCommand(e));
   $('command-input').value = '/chainsec ';
 
+  // Links to this page's own messages (permalinks) open here instead of a new tab.
+  $('view-body').addEventListener('click', (e) => {
+    const a = e.target.closest('a.md-link');
+    if (!a) return;
+    const url = new URL(a.href);
+    if (url.host === location.host && url.hash.startsWith('#/msg/')) {
+      e.preventDefault();
+      if (location.hash === url.hash) followHash();
+      else location.hash = url.hash;
+    }
+  });
+  window.addEventListener('hashchange', () => void followHash());
+
   $('confirm-ok').addEventListener('click', () => closeConfirm(true));
   $('confirm-cancel').addEventListener('click', () => closeConfirm(false));
   $('confirm-close').addEventListener('click', () => closeConfirm(false));
@@ -744,7 +786,7 @@ function setupTools() {
 }
 
 setupTools();
-go(state.view);
+if (!followHash()) go(state.view);
 void pollMessages();
 setInterval(() => void pollMessages(), 1000);
 setInterval(() => void pollExecutions(), 1500);
