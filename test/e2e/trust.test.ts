@@ -55,14 +55,15 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     const { card, id } = await critical({ agent: { requested_by: 'U0APPROVER3', reasoning: 'Requested by a person.' } });
 
     // Act
+    const after = (await h.messages()).length;
     await h.click({ user: 'U0APPROVER3', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
-    const self = await h.waitForMessage('cannot decide', { kind: 'ephemeral', user: 'U0APPROVER3' });
+    const self = await h.waitForMessage('cannot decide', { kind: 'ephemeral', user: 'U0APPROVER3', after });
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
-    await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1', after });
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
-    const twice = await h.waitForMessage('already voted', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    const twice = await h.waitForMessage('already voted', { kind: 'ephemeral', user: 'U0APPROVER1', after });
     await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts, channel: 'C0ELSEWHERE' });
-    const elsewhere = await h.waitForMessage('approvals channel', { kind: 'ephemeral', user: 'U0APPROVER2' });
+    const elsewhere = await h.waitForMessage('approvals channel', { kind: 'ephemeral', user: 'U0APPROVER2', after });
 
     // Assess
     expect(self).toBeDefined();
@@ -100,8 +101,9 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'decision') ? true : undefined));
 
     // Act
+    const after = (await h.messages()).length;
     await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
-    const told = await h.waitForMessage('already decided', { kind: 'ephemeral', user: 'U0APPROVER2' });
+    const told = await h.waitForMessage('already decided', { kind: 'ephemeral', user: 'U0APPROVER2', after });
 
     // Assess
     expect(told.text).toContain('U0APPROVER1');
@@ -115,8 +117,9 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     // Act
     const tick = await h.json<{ expired: string[] }>('POST', '/sandbox/tick', { now: new Date(Date.now() + 5 * 3600_000).toISOString() });
     const execution = await h.waitForExecution(arn);
+    const after = (await h.messages()).length;
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
-    const told = await h.waitForMessage('already decided (expired)', { kind: 'ephemeral', user: 'U0APPROVER1', where: (m) => m.text.includes('expired') });
+    const told = await h.waitForMessage('already decided (expired)', { kind: 'ephemeral', user: 'U0APPROVER1', after });
 
     // Assess
     expect(tick.body.expired).toContain(id);

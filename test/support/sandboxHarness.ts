@@ -16,7 +16,7 @@ export interface Harness {
   command(user: string, text: string, channel?: string): Promise<{ status: number; text: string }>;
   messages(): Promise<RecordedMessage[]>;
   /** Waits for a channel message whose text or blocks contain `needle`. */
-  waitForMessage(needle: string, opts?: { channel?: string; kind?: RecordedMessage['kind']; user?: string; timeoutMs?: number; where?: (m: RecordedMessage) => boolean }): Promise<RecordedMessage>;
+  waitForMessage(needle: string, opts?: { channel?: string; kind?: RecordedMessage['kind']; user?: string; timeoutMs?: number; where?: (m: RecordedMessage) => boolean; after?: number }): Promise<RecordedMessage>;
   waitForExecution(executionArn: string, timeoutMs?: number): Promise<{ status: string; output: any; error: unknown }>;
   startIncident(event: unknown): Promise<string>;
 }
@@ -78,7 +78,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     messages,
     waitForMessage: (needle, opts = {}) =>
       eventually(async () => {
-        const all = await messages();
+        const all = (await messages()).slice(opts.after ?? 0);
         return all.find(
           (m) =>
             (opts.channel === undefined || m.channel === opts.channel) &&
