@@ -10,6 +10,7 @@ import { LocalKms } from './local/LocalKms';
 import { LocalSlackApi } from './local/LocalSlackApi';
 import type { RateLimiterOptions } from './local/RateLimiter';
 import { LocalSns } from './local/LocalSns';
+import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { LocalQueue } from './LocalQueue';
 import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
@@ -46,6 +47,10 @@ export interface SandboxOptions {
    * cards quickly, never the contract's sandbox.
    */
   slackRateLimit?: RateLimiterOptions | false;
+  /** Summaries by the local Bedrock stand-in (`sandbox.bedrock`, whose `mode` tests switch). Off by default, as in AWS. */
+  summaries?: { enabled: boolean; guardrailId?: string };
+  /** Run the sweep on a timer, as the EventBridge schedule does in AWS (`npm start`: every minute). Off in tests, which tick explicitly. */
+  sweepEveryMs?: number;
 }
 
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
@@ -74,11 +79,13 @@ export class Sandbox {
   public readonly slack: LocalSlackApi;
   public readonly kms: LocalKms;
   public readonly sns: LocalSns;
+  public readonly bedrock: LocalBedrock;
   public sfn!: LocalStepFunctions;
   public ingestQueue!: LocalQueue;
   private dynamo?: DynamoDbLocal;
   private server?: Server;
   private handlers!: Handlers;
+  private sweepTimer?: NodeJS.Timeout;
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
 
   public constructor(private readonly options: SandboxOptions = {}) {
@@ -86,6 +93,7 @@ export class Sandbox {
     this.slack = new LocalSlackApi(options.slackRateLimit === undefined ? {} : { rateLimit: options.slackRateLimit });
     this.kms = new LocalKms();
     this.sns = new LocalSns();
+    this.bedrock = new LocalBedrock();
   }
 
   /** The sandbox's base URL. */
@@ -108,7 +116,7 @@ export class Sandbox {
       await this.dynamo.start();
       dynamoEndpoint = this.dynamo.endpoint;
     }
-    await Promise.all([this.kms.start(), this.sns.start()]);
+    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start()]);
 
     const suffix = randomBytes(4).toString('hex');
     const tables = { IncidentsTable: `chainsec-incidents-${suffix}`, LedgerTable: `chainsec-ledger-${suffix}` };
@@ -140,6 +148,7 @@ export class Sandbox {
       AWS_ENDPOINT_URL_KMS: this.kms.url,
       AWS_ENDPOINT_URL_SFN: this.sfn.url,
       AWS_ENDPOINT_URL_SNS: this.sns.url,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: this.bedrock.url,
       INCIDENTS_TABLE: tables.IncidentsTable,
       LEDGER_TABLE: tables.LedgerTable,
       SIGNING_KEY_ID: this.kms.keyArn,
@@ -151,6 +160,8 @@ export class Sandbox {
       SLACK_API_URL: `${this.url}/api/`,
       ACTIONS_TOPIC_ARN: TOPICS.actions,
       DRY_RUN: this.options.dryRun ? 'true' : 'false',
+      SUMMARIES_ENABLED: this.options.summaries?.enabled ? 'true' : 'false',
+      ...(this.options.summaries?.guardrailId !== undefined && { BEDROCK_GUARDRAIL_ID: this.options.summaries.guardrailId }),
       POWERTOOLS_SERVICE_NAME: 'chainsec',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -172,13 +183,20 @@ export class Sandbox {
       });
     }
     this.ingestQueue.start();
+    if (this.options.sweepEveryMs) {
+      this.sweepTimer = setInterval(() => {
+        this.handlers.sweep({}).catch((e: unknown) => process.stderr.write(`scheduled sweep failed: ${(e as Error).message}\n`));
+      }, this.options.sweepEveryMs);
+      this.sweepTimer.unref();
+    }
   }
 
   /** Stops everything it started, children included. */
   public async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.ingestQueue?.stop();
     await this.sfn?.stop();
-    await Promise.all([this.kms.stop(), this.sns.stop()]);
+    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop()]);
     await this.dynamo?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();

@@ -3,7 +3,9 @@ import { Sandbox } from './Sandbox';
 /** `npm start`: the local sandbox on PORT (default 3000). */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  const sandbox = new Sandbox({ port });
+  // The sweep runs every minute, as the EventBridge schedule does in AWS.
+  // Summaries run against the local Bedrock stand-in, with a guardrail, so the card shows the real path.
+  const sandbox = new Sandbox({ port, sweepEveryMs: 60_000, summaries: { enabled: true, guardrailId: 'gr-sandbox' } });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

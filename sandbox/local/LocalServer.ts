@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { FaultSwitch } from './FaultSwitch';
 
 /** Local services bound their request bodies; AWS and Slack limits are far below this. */
@@ -53,10 +53,9 @@ export abstract class LocalServer {
   /** Starts listening on 127.0.0.1. */
   public async start(): Promise<void> {
     if (this.server?.listening) return;
-    const server = createServer((req, res) => {
+    const server = this.createListener((req, res) => {
       this.route(req, res).catch((e: unknown) => this.internalError(res, e));
     });
-    server.keepAliveTimeout = 5000;
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -80,6 +79,18 @@ export abstract class LocalServer {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
+  }
+
+  /**
+   * The server that accepts connections and hands each request to `handler`:
+   * HTTP/1.1 here. A service whose SDK client speaks another protocol
+   * overrides it (LocalBedrock: HTTP/2 as well). Listening, the 127.0.0.1
+   * binding and closing connections on stop stay with this class.
+   */
+  protected createListener(handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+    const server = createServer(handler);
+    server.keepAliveTimeout = 5000;
+    return server;
   }
 
   /** Answers one request; errors it throws become a 500. */

@@ -64,6 +64,14 @@ export interface WaitingTask {
   since: Date;
 }
 
+/** One SendTaskSuccess request that quoted a token of an execution (tests and benchmarks). */
+export interface TaskSuccessRequest {
+  /** `performance.now()` when the request was read (same process clock as the sandbox). */
+  at: number;
+  /** `resumed`, or the error code it was answered with (`TaskTimedOut`, ...). */
+  outcome: string;
+}
+
 /** The library's execution events (StateEntered, StateFailed, ExecutionSucceeded, ...). */
 export type ExecutionEvent = { type: string; timestamp: number; [key: string]: unknown };
 
@@ -144,6 +152,7 @@ export class LocalStepFunctions extends AwsJsonServer {
   private readonly handlers: Record<string, TaskHandler>;
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, TaskRecord>();
+  private readonly successRequests = new Map<string, TaskSuccessRequest[]>();
   private readonly arnPrefix: string;
 
   public constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -203,6 +212,15 @@ export class LocalStepFunctions extends AwsJsonServer {
       .map(({ taskToken, executionArn: arn, stateName, since }) => ({ taskToken, executionArn: arn, stateName, since }));
   }
 
+  /**
+   * SendTaskSuccess requests (over the API) that quoted one of this
+   * execution's tokens, oldest first, answered or refused. Injected faults
+   * answer before the request is read, so they are not listed.
+   */
+  public taskSuccessRequests(executionArn: string): TaskSuccessRequest[] {
+    return [...(this.successRequests.get(executionArn) ?? [])];
+  }
+
   /** Resolves with the execution once it is no longer RUNNING. */
   public async waitForCompletion(executionArn: string, timeoutMs = 30_000): Promise<ExecutionDescription> {
     const e = this.executions.get(executionArn);
@@ -247,6 +265,20 @@ export class LocalStepFunctions extends AwsJsonServer {
       clearTimeout(task.timers.pop());
       task.timers.push(this.heartbeatTimer(task));
     }
+  }
+
+  /**
+   * Makes an execution's waiting callback task time out now, as if its
+   * `TimeoutSeconds` had passed (tests): the token answers TaskTimedOut from
+   * then on and the state fails with `States.Timeout`, which its Catch handles.
+   * @returns whether a waiting task was timed out
+   */
+  public timeOutWaitingTask(executionArn: string): boolean {
+    const task = [...this.tokens.values()].find((t) => t.executionArn === executionArn && t.status === 'waiting');
+    if (!task) return false;
+    this.settle(task, 'timed_out');
+    task.reject(stateError('States.Timeout', 'Task timed out (TimeoutSeconds elapsed)'));
+    return true;
   }
 
   /** Stops a running execution (what `StopExecution` does): it ends ABORTED. */
@@ -321,7 +353,17 @@ export class LocalStepFunctions extends AwsJsonServer {
       },
       StopExecution: (input) => ({ stopDate: epochSeconds(this.stopExecution(requiredString(input, 'executionArn'), optionalString(input, 'error'), optionalString(input, 'cause'))) }),
       SendTaskSuccess: (input) => {
-        this.sendTaskSuccess(requiredString(input, 'taskToken'), requiredString(input, 'output'));
+        const at = performance.now();
+        const taskToken = requiredString(input, 'taskToken');
+        const executionArn = this.tokens.get(taskToken)?.executionArn;
+        const note = (outcome: string) => executionArn && this.successRequests.set(executionArn, [...(this.successRequests.get(executionArn) ?? []), { at, outcome }]);
+        try {
+          this.sendTaskSuccess(taskToken, requiredString(input, 'output'));
+        } catch (e) {
+          note(e instanceof AwsError ? e.code : 'Error');
+          throw e;
+        }
+        note('resumed');
         return {};
       },
       SendTaskFailure: (input) => {

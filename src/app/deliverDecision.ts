@@ -39,10 +39,15 @@ export async function deliverDecision(deps: AppDeps, incidentId: string): Promis
     if (!(e instanceof WorkflowTokenGoneError)) {
       deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId, error: (e as Error).message });
       deps.telemetry.metric('WorkflowResumeRetries');
+      // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.
+      await refreshCard(deps, incidentId);
       return 'retry_later';
     }
     const resumed = await alreadyResumedWith(deps, record.executionArn, record.decisionHash);
-    if (resumed === 'unknown') return 'retry_later';
+    if (resumed === 'unknown') {
+      await refreshCard(deps, incidentId);
+      return 'retry_later';
+    }
     outcome = resumed ? 'already_delivered' : 'token_gone';
   }
 
