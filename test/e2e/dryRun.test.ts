@@ -1,29 +1,8 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
-import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
-import { eventually } from '../support/localAws';
+import { startHarness, actionIds, unique, incidentIdOf, textOf, wafEvent, type Harness } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
-import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
-import { GENESIS_HASH } from '../../src/domain/ledger';
-import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
-import type { IncidentRecord } from '../../src/domain/incidentRecord';
 
-const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
-const textOf = (m: RecordedMessage): string => `${m.text}\n${JSON.stringify(m.blocks)}`;
-
-function wafEvent(severity: number) {
-  return {
-    id: `waf-${unique()}`,
-    timestamp: new Date().toISOString(),
-    action: 'BLOCK',
-    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
-    uri: `/login/${unique()}`,
-    http_method: 'POST',
-    rule_name: 'CredentialStuffing',
-    country: 'NL',
-    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
-  };
-}
 
 describe('E2E: dry run', () => {
   let h: Harness;

@@ -1,13 +1,5 @@
-import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { startHarness, actionIds, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
-import type { RecordedMessage } from '../../sandbox/local/MessageStore';
-
-/** The incident id a card's buttons carry. */
-function incidentIdOf(card: RecordedMessage): string {
-  const m = JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/);
-  if (!m) throw new Error('card has no incident id');
-  return m[0];
-}
 
 describe('E2E: the spine, through the sandbox', () => {
   let h: Harness;

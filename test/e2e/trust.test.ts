@@ -1,11 +1,9 @@
-import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { startHarness, actionIds, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { verifyLedgerText } from '../../src/cli/verifyLedgerFile';
-
-const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
 
 describe('E2E: trust — only the right people decide, requests are authentic, decisions are provable', () => {
   let h: Harness;

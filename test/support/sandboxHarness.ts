@@ -116,3 +116,30 @@ export function unique(): string {
   counter++;
   return `${Date.now().toString(16)}${counter.toString(16).padStart(4, '0')}${Math.floor(Math.random() * 0xffff).toString(16)}`;
 }
+
+/** The incident id a card carries (on its buttons and in its context line). */
+export function incidentIdOf(card: RecordedMessage): string {
+  const m = JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/);
+  if (!m) throw new Error('card has no incident id');
+  return m[0];
+}
+
+/** A message's text and blocks as one searchable string. */
+export function textOf(m: RecordedMessage): string {
+  return `${m.text}\n${JSON.stringify(m.blocks)}`;
+}
+
+/** A fresh WAF event with the triage agent's severity rating (high at 4). */
+export function wafEvent(severity: number) {
+  return {
+    id: `waf-${unique()}`,
+    timestamp: new Date().toISOString(),
+    action: 'BLOCK',
+    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    uri: `/login/${unique()}`,
+    http_method: 'POST',
+    rule_name: 'CredentialStuffing',
+    country: 'NL',
+    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
+  };
+}

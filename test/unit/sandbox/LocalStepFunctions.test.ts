@@ -174,6 +174,43 @@ describe('Class: LocalStepFunctions', () => {
         expect(sfn.events(arn).map((e) => e.type)).toContain('StateCaught');
         await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
       });
+
+      it('lists each SendTaskSuccess an execution received, with its outcome (taskSuccessRequests)', async () => {
+        // Prepare
+        const arn = await start({ request: 'counted' });
+        const token = await tokenOf(arn);
+        const before = performance.now();
+
+        // Act
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+        const again = client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+        await expect(again).rejects.toMatchObject({ name: 'TaskTimedOut' });
+
+        // Assess
+        const requests = sfn.taskSuccessRequests(arn);
+        expect(requests.map((r) => r.outcome)).toEqual(['resumed', 'TaskTimedOut']);
+        expect(requests[0]!.at).toBeGreaterThanOrEqual(before);
+        expect((await sfn.waitForCompletion(arn)).status).toBe('SUCCEEDED');
+      });
+    });
+
+    describe('Method: timeOutWaitingTask', () => {
+      it('times the waiting task out now: the Catch runs and the token answers TaskTimedOut', async () => {
+        // Prepare
+        const arn = await start({ request: 'forced' });
+        const token = await tokenOf(arn);
+
+        // Act
+        const timedOut = sfn.timeOutWaitingTask(arn);
+        const finished = await sfn.waitForCompletion(arn, 1000);
+        const late = client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+
+        // Assess
+        expect(timedOut).toBe(true);
+        expect(finished).toMatchObject({ status: 'FAILED', error: 'chainsec.NotApproved' });
+        await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
+        expect(sfn.timeOutWaitingTask(arn)).toBe(false);
+      });
     });
 
     describe('Method: SendTaskFailure', () => {
