@@ -17,11 +17,13 @@ const MAX_ATTEMPTS = 8;
  * writer got there first (N concurrent clicks produce exactly one outcome per
  * rule, never a lost or duplicated vote). Signing happens before the write, so
  * a signing failure writes nothing.
+ * @param onCommitted receives the incident as written (callers that act on it next skip a read)
  */
 export async function commitWithRetry<R>(
   deps: Pick<AppDeps, 'store' | 'signer'>,
   incidentId: string,
   plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
+  onCommitted?: (written: StoredIncident) => void,
 ): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const current = await deps.store.get(incidentId);
@@ -44,6 +46,7 @@ export async function commitWithRetry<R>(
     };
     try {
       await deps.store.commit(current, next, entries);
+      onCommitted?.({ ...current, record: next, version: current.version + 1 });
       return step.result;
     } catch (e) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;

@@ -5,6 +5,7 @@ import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
+import type { StoredIncident } from '../services/IncidentStore';
 
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
@@ -14,8 +15,9 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' |
  * Never the other way round: a workflow is never resumed by a decision that is
  * not in the ledger. Safe to call again (the sweep re-drives after a crash).
  */
-export async function deliverDecision(deps: AppDeps, incidentId: string): Promise<DeliveryOutcome> {
-  const stored = await deps.store.get(incidentId);
+export async function deliverDecision(deps: AppDeps, incidentId: string, justCommitted?: StoredIncident): Promise<DeliveryOutcome> {
+  // The click path hands over what it just wrote (saves a read); a re-drive reads the store.
+  const stored = justCommitted ?? (await deps.store.get(incidentId));
   if (!stored) return 'nothing_to_deliver';
   const { record, taskToken } = stored;
   if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash) return 'nothing_to_deliver';

@@ -9,6 +9,7 @@ import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
 import type { AppDeps } from './deps';
 import type { EntryDraft } from './ledgerWriter';
+import type { StoredIncident } from '../services/IncidentStore';
 
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {
@@ -43,6 +44,7 @@ export function approvalState(record: IncidentRecord): ApprovalState {
  * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
  */
 export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteResult> {
+  let written: StoredIncident | undefined;
   const result = await commitWithRetry<VoteResult>(deps, input.incidentId, async ({ record }) => {
     if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
       return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' } };
@@ -92,7 +94,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
       ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
     };
     return { kind: 'commit', next, drafts, result: recorded };
-  });
+  }, (w) => (written = w));
 
   if (result.kind === 'rejected') {
     deps.telemetry.metric('VotesRejected');
@@ -101,7 +103,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   deps.telemetry.metric('Votes');
   if (result.decided) {
     deps.telemetry.metric(`Decisions_${result.decided.decision}`);
-    const delivery = await deliverDecision(deps, input.incidentId);
+    const delivery = await deliverDecision(deps, input.incidentId, written);
     return { ...result, decided: { ...result.decided, delivery } };
   }
   await refreshCard(deps, input.incidentId);

@@ -24,11 +24,15 @@ async function init(): Promise<Ready> {
   const secrets = await loadSlackSecrets(config);
   const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret, logLevel: LogLevel.ERROR });
   const app = new App({
-    token: secrets.botToken,
+    // One workspace, one bot token: authorising each request from it costs no
+    // Slack call (with `token`, Bolt 5 calls auth.test on every request when
+    // token verification is off). No listener here reacts to messages, so the
+    // bot's own user id is not needed to ignore its own messages.
+    authorize: async () => ({ botToken: secrets.botToken }),
+    ignoreSelf: false,
     receiver,
     // Lambda freezes after the response: listeners must finish before it is sent.
     processBeforeResponse: true,
-    tokenVerificationEnabled: false,
     logLevel: LogLevel.ERROR,
     clientOptions: {
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
@@ -36,7 +40,8 @@ async function init(): Promise<Ready> {
       retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     },
   });
-  const container = await buildContainer({ slackClient: app.client, slackRetries: 1 });
+  // Our own client with the bot token: with `authorize`, Bolt's app.client has no token of its own.
+  const container = await buildContainer({ slackRetries: 1 });
   registerListeners(app, container.deps);
   app.error(async (error) => {
     container.telemetry.error('unhandled Bolt error', { error: error.message, code: (error as { code?: string }).code });

@@ -1,4 +1,3 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { ConfigInvalidError } from '../errors';
 import type { Config } from '../config';
@@ -18,6 +17,8 @@ const SecretSchema = z.object({ signingSecret: z.string().min(1), botToken: z.st
  */
 export async function loadSlackSecrets(config: Config): Promise<SlackSecrets> {
   if (config.slack.secretArn) {
+    // Loaded only where the secret lives in AWS: the sandbox and tests never pay for it.
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(config.slack.secretArn, { transform: 'json', maxAge: 300 });
     const parsed = SecretSchema.safeParse(value);
     if (!parsed.success) throw new ConfigInvalidError('the Slack secret must be JSON {"signingSecret","botToken"}');

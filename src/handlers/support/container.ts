@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import { getConfig, type Config } from '../../config';
 import { systemClock } from '../../domain/clock';
 import type { AppDeps } from '../../app/deps';
@@ -23,8 +22,6 @@ export interface Container {
 
 /** Options of {@link buildContainer}. */
 export interface ContainerOptions {
-  /** Reuse Bolt's client on the click path instead of building a second one. */
-  slackClient?: WebClient;
   /** Slack retries: few on the click path (Slack waits 3 s), more where a queue waits. */
   slackRetries: number;
   /** Load the summariser (Bedrock) only where it is used: keeps the click path small. */
@@ -37,9 +34,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const config = getConfig();
   const secrets = await loadSlackSecrets(config);
   const telemetry = new PowertoolsTelemetry();
-  const slackClient =
-    options.slackClient ??
-    buildWebClient(secrets.botToken, { timeoutMs: config.callTimeoutMs, retries: options.slackRetries, ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) });
+  const slackClient = buildWebClient(secrets.botToken, { timeoutMs: config.callTimeoutMs, retries: options.slackRetries, ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) });
   const notifier = options.notifier ? await options.notifier(config) : undefined;
   const deps: AppDeps = {
     config,

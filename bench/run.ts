@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: every benchmark of CONTRACT section 6, side by side in one
+ * run, written to bench/results.json, with a short table on stdout.
+ *
+ * One DynamoDB Local (the real engine) is shared; each phase runs in its own
+ * process with its own sandbox (the handlers keep per-container state, as in
+ * Lambda): the click phase (decision overhead, ack latency, cold start)
+ * with the local Slack rate limit off for its setup, then the storm with it on.
+ *
+ * Knobs (environment): BENCH_DECISION_SAMPLES (40), BENCH_WARMUP (10),
+ * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (210).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDbLocal } from '../sandbox/local/DynamoDbLocal';
+import { log } from './lib';
+
+const ROOT = path.resolve(__dirname, '..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+/** Size of every bundle in dist/, by handler name. */
+function bundleBytes(): Record<string, number> {
+  const dist = path.join(ROOT, 'dist');
+  const out: Record<string, number> = {};
+  for (const name of readdirSync(dist).sort()) {
+    const file = path.join(dist, name, 'index.js');
+    if (existsSync(file)) out[name] = statSync(file).size;
+  }
+  return out;
+}
+
+/** Runs one phase in its own process; its result is a JSON file. */
+function phase(script: string, env: NodeJS.ProcessEnv): Promise<Record<string, any>> {
+  const out = path.join(os.tmpdir(), `chainsec-bench-${path.basename(script, '.ts')}-${process.pid}.json`);
+  rmSync(out, { force: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [TSX, path.join(__dirname, script), out], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0 || !existsSync(out)) return reject(new Error(`${script} exited ${code}`));
+      const result = JSON.parse(readFileSync(out, 'utf8')) as Record<string, any>;
+      rmSync(out, { force: true });
+      resolve(result);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // `npm run build` bundles the handlers; the bare Bolt baseline needs `--bench`.
+  const bare = path.join(ROOT, 'dist/bareBolt/index.js');
+  const stale = !existsSync(bare) || statSync(bare).mtimeMs < statSync(path.join(__dirname, 'bareBolt.ts')).mtimeMs;
+  if (stale || !existsSync(path.join(ROOT, 'dist/slackEvents/index.js'))) {
+    log('bundling (node scripts/build.mjs --bench)');
+    const built = spawnSync(NODE, [path.join(ROOT, 'scripts/build.mjs'), '--bench'], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('build failed');
+  }
+  const bytes = bundleBytes();
+
+  const dynamo = new DynamoDbLocal();
+  await dynamo.start();
+  let clicks: Record<string, any>;
+  let storm: Record<string, any>;
+  try {
+    const env = { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamo.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR' };
+    clicks = await phase('clickPhase.ts', env);
+    storm = await phase('stormPhase.ts', env);
+  } finally {
+    await dynamo.stop();
+  }
+
+  const cpus = os.cpus();
+  const results = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memory: os.totalmem(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, platform: `${os.platform()} ${os.release()} ${os.arch()}` },
+    decision: clicks.decision,
+    ack: clicks.ack,
+    coldStart: clicks.coldStart,
+    bundle: { bytes },
+    storm: storm,
+    setup: clicks.setup,
+    benchSeconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+function printTable(r: Record<string, any>): void {
+  const row = (k: string, v: string, note = '') => console.log(`${k.padEnd(34)} ${v.padStart(12)}  ${note}`);
+  console.log(`\nchainsec bench — ${r.measuredAt}, node ${r.node}, ${r.machine.cpus} CPU(s), ${r.machine.memoryGiB} GiB\n`);
+  row('decision.overheadRatio', String(r.decision.overheadRatio), `bot median ${r.decision.botMedianMs} ms / raw median ${r.decision.rawMedianMs} ms (target < 1.3)`);
+  row('ack.p99Ms', String(r.ack.p99Ms), `p50 ${r.ack.p50} · p90 ${r.ack.p90} · max ${r.ack.max} ms over ${r.ack.clicks} clicks`);
+  row('coldStart.ratioVsBareBolt', String(r.coldStart.ratioVsBareBolt), `slackEvents ${r.coldStart.slackEventsMedianMs} ms / bareBolt ${r.coldStart.bareBoltMedianMs} ms (target <= 1.2)`);
+  for (const [name, b] of Object.entries(r.bundle.bytes as Record<string, number>)) row(`bundle.bytes.${name}`, String(b), `${(b / 1024).toFixed(0)} KiB`);
+  const s = r.storm;
+  row('storm.sent / uniqueSent', `${s.sent} / ${s.uniqueSent}`);
+  row('storm.recorded / lost', `${s.recorded} / ${s.lost}`, s.allRecorded ? '' : `timed out after ${s.timeoutSeconds} s`);
+  row('storm.approvalCards', String(s.approvalCards));
+  row('storm.slackPosts', String(s.slackPosts), `${s.slackPostsDelivered} delivered, ${s.slackRateLimited} answered 429`);
+  row('storm.maxPostsPerSecondPerChannel', String(s.maxPostsPerSecondPerChannel));
+  row('storm.seconds', String(s.seconds), `sent in ${s.sendSeconds} s; drained ${s.drainedSeconds ?? 'no'}`);
+  console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
