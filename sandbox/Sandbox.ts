@@ -21,6 +21,8 @@ import type { PageContext } from './web/PageContext';
 
 const ROOT = path.resolve(__dirname, '..');
 const REGION = 'us-east-1';
+/** IngestFunction's Timeout in template.yaml: what Powertools idempotency sizes its in-progress lock by. */
+const INGEST_TIMEOUT_MS = 60_000;
 const ACCOUNT = '000000000000';
 const topicArn = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-${name}`;
 const TOPICS = {
@@ -172,7 +174,7 @@ export class Sandbox {
     this.handlers = await this.loadHandlers();
     this.ingestQueue = new LocalQueue({
       name: 'chainsec-ingest',
-      consumer: (event) => this.handlers.ingest(event, lambdaContext('chainsec-ingest')) as never,
+      consumer: (event) => this.handlers.ingest(event, lambdaContext('chainsec-ingest', INGEST_TIMEOUT_MS)) as never,
       visibilityTimeoutMs: 1000,
       maxReceiveCount: 5,
     });
@@ -300,7 +302,7 @@ export class Sandbox {
         ? snsEvent(TOPICS.notifications, typeof body.message === 'string' ? body.message : JSON.stringify(body.message))
         : eventBridgeEvent(body.message);
     try {
-      await this.handlers.ingest(event, lambdaContext('chainsec-ingest'));
+      await this.handlers.ingest(event, lambdaContext('chainsec-ingest', INGEST_TIMEOUT_MS));
       sendJson(res, 202, { delivered: true });
     } catch (e) {
       sendJson(res, 502, { delivered: false, error: (e as Error).message });
