@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { delay } from './FaultSwitch';
-import { LocalServer, send } from './LocalServer';
+import { DynamoDbFaultProxy } from './DynamoDbFaultProxy';
 
 /** Options of {@link DynamoDbLocal}. */
 export interface DynamoDbLocalOptions {
@@ -54,15 +51,14 @@ export function freePort(): Promise<number> {
  * DynamoDB Local itself has no option to bind one interface; it listens on
  * every interface of this machine, on a random port.
  */
-export class DynamoDbLocal extends LocalServer {
+export class DynamoDbLocal extends DynamoDbFaultProxy {
   private child?: ChildProcess;
   private javaPortInUse?: number;
   private output = '';
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private readonly killOnExit = () => this.killGroup('SIGKILL');
 
   public constructor(private readonly options: DynamoDbLocalOptions = {}) {
-    super(options.port);
+    super(undefined, options.port);
   }
 
   /** The endpoint clients use (same as {@link url}). */
@@ -120,7 +116,6 @@ export class DynamoDbLocal extends LocalServer {
   /** Closes the front and ends the Java process group (SIGTERM, then SIGKILL after 3 s). */
   public override async stop(): Promise<void> {
     await super.stop();
-    this.agent.destroy();
     const child = this.child;
     this.child = undefined;
     this.javaPortInUse = undefined;
@@ -133,41 +128,10 @@ export class DynamoDbLocal extends LocalServer {
     clearTimeout(timer);
   }
 
-  protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const fault = this.faults.take(operation);
-    await delay(fault?.delayMs);
-    if (fault?.error || fault?.status) {
-      const code = fault.error ?? 'InternalServerError';
-      const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message: fault.message ?? `injected fault: ${code}` });
-      req.resume();
-      send(res, fault.status ?? 500, body, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
-      return;
-    }
-    await this.forward(req, res);
-  }
-
-  private forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const upstream = request(
-        { host: '127.0.0.1', port: this.javaPortInUse, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.once('end', resolve);
-          answer.once('error', () => {
-            res.destroy();
-            resolve();
-          });
-        },
-      );
-      upstream.once('error', (e) => {
-        if (!res.headersSent) send(res, 502, JSON.stringify({ __type: 'InternalServerError', message: `DynamoDB Local unreachable: ${e.message}` }), { 'content-type': 'application/x-amz-json-1.0' });
-        else res.destroy();
-        resolve();
-      });
-      req.pipe(upstream);
-    });
+  /** The Java process behind the front. */
+  protected override upstreamAddress(): { host: string; port: number } {
+    if (!this.javaPortInUse) throw new Error('DynamoDbLocal is not started: call start() first');
+    return { host: '127.0.0.1', port: this.javaPortInUse };
   }
 
   /** Polls ListTables until it answers; fails early, with Java's output, if the process dies. */

@@ -1,5 +1,5 @@
 import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
-import { DynamoFaultProxy } from '../support/dynamoFaultProxy';
+import { DynamoDbFaultProxy } from '../../sandbox/local/DynamoDbFaultProxy';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload } from '../../sandbox/local/slackSigning';
@@ -33,10 +33,10 @@ const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOStr
 
 describe('E2E: faults, through the sandbox', () => {
   let h: Harness;
-  let dynamo: DynamoFaultProxy;
+  let dynamo: DynamoDbFaultProxy;
 
   beforeAll(async () => {
-    dynamo = new DynamoFaultProxy(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT!);
+    dynamo = new DynamoDbFaultProxy(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT!);
     await dynamo.start();
     // Faults make the handlers log warnings and errors on purpose: keep the run quiet unless asked.
     h = await startHarness({ dynamoDbEndpoint: dynamo.url, logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT' });

@@ -1,0 +1,70 @@
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { delay } from './FaultSwitch';
+import { LocalServer, send } from './LocalServer';
+
+/**
+ * A fault-injecting front for a DynamoDB endpoint on 127.0.0.1. Requests are
+ * forwarded as they are; `faults.set('TransactWriteItems', { error:
+ * 'ProvisionedThroughputExceededException', status: 400, times: 2 })` answers
+ * the next two with DynamoDB's own error shape instead, so the real SDK
+ * client's retry settings are what a test exercises.
+ */
+export class DynamoDbFaultProxy extends LocalServer {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  /**
+   * @param upstream the DynamoDB endpoint to front (e.g. the run's shared DynamoDB Local)
+   * @param port this front's port (0: a free one)
+   */
+  public constructor(private readonly upstream?: string, port = 0) {
+    super(port);
+  }
+
+  /** Where requests go; {@link DynamoDbLocal} overrides it with its Java process. */
+  protected upstreamAddress(): { host: string; port: number } {
+    if (!this.upstream) throw new Error('no upstream DynamoDB endpoint');
+    const u = new URL(this.upstream);
+    return { host: u.hostname, port: Number(u.port) };
+  }
+
+  public override async stop(): Promise<void> {
+    await super.stop();
+    this.agent.destroy();
+  }
+
+  protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const fault = this.faults.take(operation);
+    await delay(fault?.delayMs);
+    if (fault?.error || fault?.status) {
+      const code = fault.error ?? 'InternalServerError';
+      const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message: fault.message ?? `injected fault: ${code}` });
+      req.resume();
+      send(res, fault.status ?? 500, body, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
+      return;
+    }
+    await this.forward(req, res);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { host, port } = this.upstreamAddress();
+    return new Promise<void>((resolve) => {
+      const upstream = request({ host, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.once('end', resolve);
+        answer.once('error', () => {
+          res.destroy();
+          resolve();
+        });
+      });
+      upstream.once('error', (e) => {
+        if (!res.headersSent) send(res, 502, JSON.stringify({ __type: 'InternalServerError', message: `DynamoDB unreachable: ${e.message}` }), { 'content-type': 'application/x-amz-json-1.0' });
+        else res.destroy();
+        resolve();
+      });
+      req.pipe(upstream);
+    });
+  }
+}
