@@ -1,11 +1,10 @@
-import { InvalidInputError } from '../errors';
 import { RawIncidentEventSchema, normalizeIncident, type Incident } from '../domain/incident';
 import type { ProposedAction } from '../domain/messages';
 import { proposalFor } from '../domain/proposals';
 import { classify } from '../domain/risk';
 import type { RiskTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
-import { rejectedRecord } from './parseInbound';
+import { incidentEventError, rejectedRecord } from './parseInbound';
 
 /** The workflow state after Classify (read by the ASL's paths). */
 export interface ClassifiedState {
@@ -23,7 +22,7 @@ export interface ClassifiedState {
 /**
  * The workflow's Classify task: validate the raw event, score its tier, derive
  * the proposal. A bad event is kept for inspection and fails the execution.
- * @throws InvalidInputError (the state machine's Catch ends in `Rejected`)
+ * @throws InvalidInputError or UnknownPayloadError (the state machine's Catch ends in `Rejected`)
  */
 export async function classifyEvent(
   deps: Pick<AppDeps, 'config' | 'clock' | 'store' | 'telemetry'>,
@@ -31,7 +30,7 @@ export async function classifyEvent(
 ): Promise<ClassifiedState> {
   const parsed = RawIncidentEventSchema.safeParse(input.event);
   if (!parsed.success) {
-    const error = new InvalidInputError(`invalid incident event: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const error = incidentEventError(input.event);
     const text = JSON.stringify(input.event ?? null);
     await deps.store.keepRejected(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
     deps.telemetry.metric('RejectedPayloads');

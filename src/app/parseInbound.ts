@@ -45,10 +45,19 @@ export function parseInbound(text: string): InboundMessage {
   if (kind !== undefined) throw new UnknownPayloadError(`unknown message kind ${JSON.stringify(kind).slice(0, 50)}`);
   const raw = RawIncidentEventSchema.safeParse(json);
   if (raw.success) return NotificationSchema.parse({ kind: 'notification', incident: raw.data });
-  // Explain against the shape the record resembles, so the error names the bad field.
-  if ('tx_hash' in json) throw new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error ?? raw.error)}`);
-  if ('source_ip' in json) throw new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error ?? raw.error)}`);
-  throw new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
+  throw incidentEventError(json);
+}
+
+/**
+ * Why a value is not an incident event: explained against the shape it
+ * resembles (on-chain or WAF), so the error names the bad field rather than
+ * the union's "(root): Invalid input".
+ */
+export function incidentEventError(value: unknown): InvalidInputError | UnknownPayloadError {
+  const json = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if ('tx_hash' in json) return new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error!)}`);
+  if ('source_ip' in json) return new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error!)}`);
+  return new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
 }
 
 /** The task token of a record that failed validation, when one can be read (to fail that task closed). */

@@ -68,4 +68,21 @@ describe('E2E: ingest batches with bad records', () => {
     // Assess
     expect((await h.messages()).filter((m) => m.text.includes(tx) || JSON.stringify(m.blocks).includes(tx))).toHaveLength(1);
   });
+
+  it('fails a workflow started with a bad event (chainsec.InvalidIncident) and keeps the event with a reason naming the field', async () => {
+    // Prepare
+    const marker = `0xbad${unique()}`;
+
+    // Act
+    const arn = await h.startIncident({ tx_hash: marker, protocol: 'Aave', anomaly_score: 0.5 });
+    const execution = await h.waitForExecution(arn);
+    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const kept = (await store.listRejected(50)).find((k) => k.payload.includes(marker));
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(String(execution.error)).toContain('chainsec.InvalidIncident');
+    expect(kept?.source).toBe('workflow:classify');
+    expect(kept?.reason).toMatch(/invalid on-chain event: amount_usd/);
+  });
 });
