@@ -292,10 +292,10 @@ function tokens(text: string): number {
 }
 
 /**
- * The deterministic "model" answer: `Model summary: ` and the first words of
- * the trusted facts, i.e. the plain `text` blocks of the user's messages
- * (never `guardContent`, which holds the untrusted part). When the facts hold
- * a JSON object with a `title` (and `tier`), those are used.
+ * The deterministic "model" answer, built from the trusted facts only (the
+ * plain `text` blocks of the user's messages, never `guardContent`): e.g.
+ * `Model summary: a HIGH on-chain incident (INC-…), $20,000 at anomaly score 0.8.`
+ * A trusted part without a JSON object gives its first words instead.
  */
 export function summaryOf(body: ConverseRequestBody): string {
   const facts = body.messages
@@ -304,14 +304,24 @@ export function summaryOf(body: ConverseRequestBody): string {
     .map((c) => c.text)
     .find((t): t is string => typeof t === 'string' && t.trim() !== '');
   if (facts === undefined) return 'Model summary: no facts were given.';
-  const title = jsonStringField(facts, 'title');
-  const tier = jsonStringField(facts, 'tier');
-  const words = (title ?? facts.replace(/^[^:{]*:\s*/, '').replace(/[{}"[\]]/g, ' '))
-    .split(/\s+/)
-    .filter((w) => w !== '')
-    .slice(0, 16)
-    .join(' ');
-  return `Model summary: ${words}${tier ? ` (rated ${tier})` : ''}.`;
+  const object = /\{[^{}]*\}/.exec(facts);
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = object ? (JSON.parse(object[0]) as Record<string, unknown>) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed) {
+    const words = facts.replace(/^[^:{]*:\s*/, '').split(/\s+/).filter((w) => w !== '').slice(0, 16).join(' ');
+    return `Model summary: ${words}.`;
+  }
+  const tier = typeof parsed.tier === 'string' ? parsed.tier.toUpperCase() : 'UNRATED';
+  const kind = parsed.kind === 'waf' ? 'WAF' : 'on-chain';
+  const detail =
+    parsed.kind === 'waf'
+      ? `severity ${String(parsed.severity ?? 'unknown')}`
+      : `$${Number(parsed.amountUsd ?? 0).toLocaleString('en-US')} at anomaly score ${String(parsed.anomalyScore ?? '?')}`;
+  return `Model summary: a ${tier} ${kind} incident (${String(parsed.id ?? '?')}), ${detail}.`;
 }
 
 function jsonStringField(text: string, field: string): string | undefined {

@@ -81,7 +81,7 @@ describe('E2E: summaries on approval cards', () => {
     // Assess
     const summary = summaryOf(card);
     expect(card.text).toMatch(/high/i);
-    expect(summary.text).toMatch(/^\*Why this matters\*\nModel summary: id : INC-[0-9A-Z]{10} , kind : onchain , tier : high .* \(rated high\)\.$/);
+    expect(summary.text).toMatch(/^\*Why this matters\*\nModel summary: a HIGH on-chain incident \(INC-[0-9A-Z]{10}\), \$[\d,]+ at anomaly score [\d.]+\.$/);
     expect(summary.source).toBe(FROM_BEDROCK);
     const [request, ...more] = requestsFor(bedrock, tx);
     expect(more).toHaveLength(0);

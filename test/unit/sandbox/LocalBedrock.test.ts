@@ -10,7 +10,7 @@ import {
 import { LocalBedrock, GUARDRAIL_BLOCKED_MESSAGE } from '../../../sandbox/local/LocalBedrock';
 import { eventually, localClientConfig } from '../../support/localAws';
 
-const FACTS = 'Incident facts (trusted): {"id":"INC-0000000001","tier":"high","title":"Transfer of $42,000 on Curve"}';
+const FACTS = 'Incident facts (trusted): {"id":"INC-0000000001","kind":"onchain","tier":"high","amountUsd":42000,"anomalyScore":0.8}';
 
 function converse(over: Partial<ConverseCommandInput> = {}): ConverseCommand {
   return new ConverseCommand({
@@ -45,7 +45,7 @@ describe('Class: LocalBedrock', () => {
     const out = await client.send(converse());
 
     // Assess
-    expect(out.output?.message).toEqual({ role: 'assistant', content: [{ text: 'Model summary: Transfer of $42,000 on Curve (rated high).' }] });
+    expect(out.output?.message).toEqual({ role: 'assistant', content: [{ text: 'Model summary: a HIGH on-chain incident (INC-0000000001), $42,000 at anomaly score 0.8.' }] });
     expect(out.stopReason).toBe('end_turn');
     expect(out.usage!.totalTokens).toBe(out.usage!.inputTokens! + out.usage!.outputTokens!);
     expect(typeof out.metrics?.latencyMs).toBe('number');
