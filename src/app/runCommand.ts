@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { subDays, subHours } from 'date-fns';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { onCallAt } from '../domain/escalation';
@@ -97,11 +98,17 @@ async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMes
 }
 
 async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessage> {
-  const key = publicKeyFromPem(await deps.signer.publicKeyPem());
-  const keys = () => key;
+  // Each entry names the key that signed it: after a rotation, older entries verify with the older key.
+  const keys = new Map<string, KeyObject>();
+  const load = async (keyId: string) => {
+    if (!keys.has(keyId)) keys.set(keyId, publicKeyFromPem(await deps.signer.publicKeyPem(keyId)));
+  };
   const check = async (record: IncidentRecord): Promise<{ incidentId: string; verdict: LedgerVerdict }> => {
     const entries = await deps.store.ledger(record.incident.id);
-    const verdict = verifyEntries(entries, keys);
+    for (const keyId of new Set(entries.map((e) => e.keyId))) {
+      await load(keyId).catch(() => undefined); // an unknown key fails that entry's check, by name
+    }
+    const verdict = verifyEntries(entries, (keyId) => keys.get(keyId));
     // The stored head catches a chain cut short at its end.
     if (verdict.ok && (entries.length !== record.ledgerSeq || entries[entries.length - 1]?.hash !== record.ledgerHead)) {
       return { incidentId: record.incident.id, verdict: { ok: false, line: entries.length, incidentId: record.incident.id, seq: entries.length, reason: `chain ends at seq ${entries.length} but the incident's head is seq ${record.ledgerSeq}` } };

@@ -17,7 +17,8 @@ export interface KmsSignerOptions {
 export class KmsSigner implements Signer {
   public readonly keyId: string;
   private readonly client: KMSClient;
-  private pem?: Promise<string>;
+  /** Public keys by key id; they never change, so they are fetched once per container. */
+  private readonly pems = new Map<string, Promise<string>>();
 
   public constructor(options: KmsSignerOptions) {
     this.keyId = options.keyId;
@@ -37,13 +38,18 @@ export class KmsSigner implements Signer {
     }
   }
 
-  public publicKeyPem(): Promise<string> {
-    this.pem ??= this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId })).then((out) => {
-      if (!out.PublicKey) throw new Error('KMS returned no public key');
-      const b64 = Buffer.from(out.PublicKey).toString('base64');
-      return `-----BEGIN PUBLIC KEY-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PUBLIC KEY-----\n`;
-    });
-    this.pem.catch(() => (this.pem = undefined));
-    return this.pem;
+  public publicKeyPem(keyId: string = this.keyId): Promise<string> {
+    let pem = this.pems.get(keyId);
+    if (!pem) {
+      pem = this.client.send(new GetPublicKeyCommand({ KeyId: keyId })).then((out) => {
+        if (!out.PublicKey) throw new Error('KMS returned no public key');
+        const b64 = Buffer.from(out.PublicKey).toString('base64');
+        return `-----BEGIN PUBLIC KEY-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PUBLIC KEY-----\n`;
+      });
+      // A failed fetch is not remembered: the next call asks KMS again.
+      pem.catch(() => this.pems.delete(keyId));
+      this.pems.set(keyId, pem);
+    }
+    return pem;
   }
 }

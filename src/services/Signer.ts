@@ -8,6 +8,9 @@ export interface Signer {
    * @throws SigningFailedError when the key cannot sign; callers must fail closed
    */
   signDigest(digest: Buffer): Promise<string>;
-  /** The public key as PEM (SPKI). */
-  publicKeyPem(): Promise<string>;
+  /**
+   * A public key as PEM (SPKI): this signer's, or that of `keyId` (an older key
+   * after a rotation, kept enabled for verification).
+   */
+  publicKeyPem(keyId?: string): Promise<string>;
 }
