@@ -6,6 +6,7 @@ import type { OnCall } from '../domain/escalation';
 import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
 import { escapeMrkdwn, untrusted } from './escape';
+import { formatUtc, formatWhen, mention } from './format';
 
 /** A `/chainsec` answer. */
 export interface CommandMessage {
@@ -24,8 +25,6 @@ function message(title: string, blocks: KnownBlock[]): CommandMessage {
   return { text: title.slice(0, 3000), blocks: [header(title), ...blocks].slice(0, MAX_BLOCKS) };
 }
 
-const utc = (iso: string | Date): string => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-const user = (id: string): string => (/^[UW][A-Z0-9]{2,}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
 const title = (r: IncidentRecord): string => `*${r.incident.id}* · ${r.tier.toUpperCase()} · ${untrusted(r.incident.title, 200)}`;
 
 /** Help, optionally after a message saying what was wrong. */
@@ -53,7 +52,7 @@ export function status(input: { now: Date; counts: Record<string, Record<string,
     ([state, tiers]) => `• *${state}*: ${RISK_TIERS.filter((t) => tiers[t]).map((t) => `${t} ${tiers[t]}`).join(', ')}`,
   );
   const pendingLines = input.pending.slice(0, 15).map(
-    (r) => `• ${title(r)} — waiting ${formatDistanceStrict(new Date(r.requestedAt), input.now)}, deadline ${r.deadline ? utc(r.deadline) : '—'}`,
+    (r) => `• ${title(r)} — waiting ${formatDistanceStrict(new Date(r.requestedAt), input.now)}, deadline ${r.deadline ? formatUtc(r.deadline) : '—'}`,
   );
   const oldest = input.pending[0];
   return message('chainsec status', [
@@ -69,7 +68,7 @@ export function pending(input: { now: Date; rows: Array<{ record: IncidentRecord
   const blocks = input.rows.slice(0, 40).map(({ record, approvals, rollbacks, needed, link }) => {
     const needs = `${approvals} of ${needed} approval${needed === 1 ? '' : 's'}${rollbacks ? `, ${rollbacks} of ${needed} rollbacks` : ''}`;
     const open = link && /^https?:\/\/[^\s|<>]+$/.test(link) ? ` · <${link}|open the card>` : '';
-    return section(`${title(record)}\n${needs} · deadline ${record.deadline ? utc(record.deadline) : '—'} (${record.deadline ? formatDistanceStrict(new Date(record.deadline), input.now, { addSuffix: true }) : ''})${open}`);
+    return section(`${title(record)}\n${needs} · deadline ${record.deadline ? formatWhen(record.deadline, input.now) : '—'}${open}`);
   });
   return message(`${input.rows.length} approval${input.rows.length === 1 ? '' : 's'} pending`, blocks);
 }
@@ -88,9 +87,9 @@ export function incidentDetail(input: { record: IncidentRecord; entries: LedgerE
     i.kind === 'onchain'
       ? [`Tx hash: ${untrusted(i.onchain.txHash, 200)}`, `Amount: $${i.onchain.amountUsd}`, `Protocol: ${untrusted(i.onchain.protocol, 200)}`, `Anomaly score: ${i.onchain.anomalyScore}`, ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []), ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : [])]
       : [`Source IP: ${untrusted(i.waf.sourceIp, 100)}`, `URI: ${untrusted(i.waf.uri, 1000)}`, `Method: ${untrusted(i.waf.httpMethod, 20)}`, `Rule: ${untrusted(i.waf.ruleName, 300)}`, `Country: ${untrusted(i.waf.country, 100)}`, `Action: ${untrusted(i.waf.action, 50)}`];
-  const votes = r.votes.map((v) => `• ${user(v.userId)} ${v.choice} at ${utc(v.at)}`);
-  const decision = r.decision ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(user).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? utc(r.decidedAt) : '—'}` : `*Status:* ${r.status}`;
-  const timeline = input.entries.map((e) => `${e.seq}. ${utc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${user(e.actor)} · \`${e.hash.slice(0, 12)}\``);
+  const votes = r.votes.map((v) => `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}`);
+  const decision = r.decision ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(mention).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? formatUtc(r.decidedAt) : '—'}` : `*Status:* ${r.status}`;
+  const timeline = input.entries.map((e) => `${e.seq}. ${formatUtc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${mention(e.actor)} · \`${e.hash.slice(0, 12)}\``);
   const first = message(`${i.id} · ${r.tier.toUpperCase()} · ${r.status}`, [
     section(`*${untrusted(i.title, 300)}*\n${facts.join('\n')}`),
     ...(r.proposedAction ? [section(`*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`)] : []),
@@ -145,5 +144,5 @@ export function stats(range: string, s: Stats): CommandMessage {
 
 /** `/chainsec oncall`. */
 export function oncall(who: OnCall, now: Date): CommandMessage {
-  return message('On call now', [section(`Primary: ${user(who.primary)}\nSecondary: ${user(who.secondary)}`), context(`As of ${utc(now)}`)]);
+  return message('On call now', [section(`Primary: ${mention(who.primary)}\nSecondary: ${mention(who.secondary)}`), context(`As of ${formatUtc(now)}`)]);
 }
