@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { subDays, subHours } from 'date-fns';
+import { INCIDENT_ID } from '../domain/incident';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { onCallAt } from '../domain/escalation';
 import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
@@ -90,7 +91,7 @@ async function pending(deps: AppDeps): Promise<SlackMessage> {
 }
 
 async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMessage[]> {
-  if (!id || !/^INC-[0-9A-Z]{10}$/i.test(id)) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
+  if (!id || !INCIDENT_ID.test(id.toUpperCase())) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
   const stored = await deps.store.get(id.toUpperCase());
   if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
   const entries = await deps.store.ledger(stored.record.incident.id);
@@ -116,7 +117,7 @@ async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessa
     return { incidentId: record.incident.id, verdict };
   };
   if (id) {
-    if (!/^INC-[0-9A-Z]{10}$/i.test(id)) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
+    if (!INCIDENT_ID.test(id.toUpperCase())) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
     const stored = await deps.store.get(id.toUpperCase());
     if (!stored) return render.error(`No incident ${id.toUpperCase()}.`);
     return render.verify({ results: [await check(stored.record)], scope: id.toUpperCase(), total: 1 });

@@ -134,6 +134,9 @@ export function naturalKey(event: RawIncidentEvent): string {
   return `waf:${String(event.id)}`;
 }
 
+/** What an incident id looks like (`INC-` + 10 Crockford base32 characters). */
+export const INCIDENT_ID = /^INC-[0-9A-Z]{10}$/;
+
 /** `INC-XXXXXXXXXX`: the incident id chainsec shows and buttons carry. */
 export function incidentIdFor(event: RawIncidentEvent): string {
   const digest = createHash('sha256').update(naturalKey(event)).digest();
@@ -219,7 +222,7 @@ export function normalizeIncident(event: RawIncidentEvent, tier: RiskTier, recei
 /** Zod schema of a normalised {@link Incident}, for messages that carry one already classified. */
 export const IncidentSchema: z.ZodType<Incident> = z.discriminatedUnion('kind', [
   z.object({
-    id: z.string().regex(/^INC-[0-9A-Z]{10}$/),
+    id: z.string().regex(INCIDENT_ID),
     kind: z.literal('onchain'),
     tier: z.enum(['low', 'medium', 'high', 'critical']),
     observedAt: z.string(),
@@ -235,7 +238,7 @@ export const IncidentSchema: z.ZodType<Incident> = z.discriminatedUnion('kind', 
     }),
   }),
   z.object({
-    id: z.string().regex(/^INC-[0-9A-Z]{10}$/),
+    id: z.string().regex(INCIDENT_ID),
     kind: z.literal('waf'),
     tier: z.enum(['low', 'medium', 'high', 'critical']),
     observedAt: z.string(),

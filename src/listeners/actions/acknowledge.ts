@@ -3,7 +3,8 @@ import { ActionId } from '../../domain/actionIds';
 import { acknowledge, markFalsePositive } from '../../app/acknowledge';
 import { userMessageFor } from '../../app/errorMessages';
 import type { AppDeps } from '../../app/deps';
-import { INCIDENT_REF, tellClicker } from './tellClicker';
+import { INCIDENT_ID } from '../../domain/incident';
+import { tellClicker } from './tellClicker';
 
 /** "I'm on it" and "Mark false positive". */
 export function register(app: App, deps: AppDeps): void {
@@ -12,7 +13,7 @@ export function register(app: App, deps: AppDeps): void {
     async ({ ack, body, action, client }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
       await ack();
       const incidentId = action.value ?? '';
-      if (!INCIDENT_REF.test(incidentId)) return tellClicker(client, body, 'That button does not refer to an incident I know.');
+      if (!INCIDENT_ID.test(incidentId)) return tellClicker(client, body, 'That button does not refer to an incident I know.');
       try {
         const result = await run(deps, { incidentId, userId: body.user.id });
         await tellClicker(client, body, result.message);

@@ -2,8 +2,6 @@ import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { escapeMrkdwn } from '../../blocks/escape';
 
-/** Buttons carry only this short opaque reference. */
-export const INCIDENT_REF = /^INC-[0-9A-Z]{10}$/;
 
 /**
  * Answers the person who clicked, visible only to them: an ephemeral message

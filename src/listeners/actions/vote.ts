@@ -4,7 +4,8 @@ import type { VoteChoice } from '../../domain/votes';
 import { userMessageFor } from '../../app/errorMessages';
 import { recordVote } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
-import { INCIDENT_REF, tellClicker } from './tellClicker';
+import { INCIDENT_ID } from '../../domain/incident';
+import { tellClicker } from './tellClicker';
 
 const CHOICES: Record<string, VoteChoice> = {
   [ActionId.Approve]: 'approve',
@@ -19,7 +20,7 @@ export function voteListener(deps: AppDeps) {
     const choice = CHOICES[action.action_id];
     const incidentId = action.value ?? '';
     const channelId = body.container?.type === 'view' ? null : (body.channel?.id ?? null);
-    if (!choice || !INCIDENT_REF.test(incidentId)) {
+    if (!choice || !INCIDENT_ID.test(incidentId)) {
       await tellClicker(client, body, 'That button does not refer to an incident I know.');
       return;
     }
