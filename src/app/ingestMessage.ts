@@ -90,7 +90,8 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     },
   ]);
   const first = received[0]!;
-  const created = await deps.store.create({ ...record, ledgerSeq: first.seq, ledgerHead: first.hash }, message.taskToken, received);
+  const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
+  const created = await deps.store.create(stored, message.taskToken, received);
   if (!created.created) {
     const existing = created.existing;
     if (existing.taskToken !== message.taskToken) {
@@ -104,12 +105,11 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   deps.telemetry.metric('ApprovalsRequested');
   deps.telemetry.metric(`Incidents_${message.tier}`);
   if (message.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
-  const ts = await postCard(deps, incident.id);
+  const posted = await postCard(deps, stored);
   // Critical requests page the primary on-call at once (policy `dmPrimaryImmediately`).
-  const stored = (await deps.store.get(incident.id))!.record;
   const step = nextEscalation({ requestedAt, escalationLevel: 0 }, policy, now);
-  if (step) await escalate(deps, stored, step);
-  return { kind: 'created', incidentId: incident.id, ts };
+  if (step) await escalate(deps, posted, step);
+  return { kind: 'created', incidentId: incident.id, ts: posted.ts };
 }
 
 async function ingestNotification(deps: AppDeps, message: Notification): Promise<IngestOutcome> {
@@ -152,29 +152,33 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
     },
   ]);
   const first = received[0]!;
-  const created = await deps.store.create({ ...record, ledgerSeq: first.seq, ledgerHead: first.hash }, undefined, received);
+  const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
+  const created = await deps.store.create(stored, undefined, received);
   if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
-  const route = await routeNotification(deps, record);
+  const route = await routeNotification(deps, stored);
   if (route.kind !== 'card') return { kind: 'folded', incidentId: incident.id, into: route.kind };
-  const ts = await postCard(deps, incident.id);
+  const { ts } = await postCard(deps, stored);
   if (route.patternKey) await notePatternCard(deps, route.patternKey, deps.config.approvalsChannel, ts);
   return { kind: 'created', incidentId: incident.id, ts };
 }
 
-/** Posts the card and stores where it is. A failure throws, so the queue redelivers. */
-export async function postCard(deps: AppDeps, incidentId: string): Promise<string> {
-  const record = (await deps.store.get(incidentId))!.record;
+/**
+ * Posts the card of a record the caller holds and stores where it is. A
+ * failure throws, so the queue redelivers.
+ * @returns the record as written, with its `channel` and `ts`
+ */
+export async function postCard(deps: AppDeps, record: IncidentRecord): Promise<IncidentRecord & { channel: string; ts: string }> {
   const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
-  await deps.store.update(incidentId, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
-  return posted.ts;
+  const written = await deps.store.update(record.incident.id, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
+  return { ...(written ?? record), channel: posted.channel, ts: posted.ts };
 }
 
 /** Crash recovery: the incident was stored but is shown nowhere (its post failed, or a crash came first). */
 export async function postIfMissing(deps: AppDeps, incidentId: string): Promise<boolean> {
   const stored = await deps.store.get(incidentId);
   if (!stored || stored.record.ts || stored.record.shownIn) return false;
-  await postCard(deps, incidentId);
+  await postCard(deps, stored.record);
   return true;
 }
