@@ -5,6 +5,7 @@ import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { onCallAt } from '../domain/escalation';
 import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
 import { computeStats } from '../domain/stats';
+import { utcDays } from '../domain/utcDays';
 import { isApprovalTier } from '../domain/tiers';
 import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
@@ -24,14 +25,6 @@ export type CommandResponse = SlackMessage[];
 const RANGES = { '24h': (d: Date) => subHours(d, 24), '7d': (d: Date) => subDays(d, 7), '30d': (d: Date) => subDays(d, 30) } as const;
 /** `verify` without an id checks this many most recent chains, so it answers within Slack's 3 seconds. */
 const VERIFY_RECENT_LIMIT = 200;
-
-function utcDays(from: Date, to: Date): string[] {
-  const days: string[] = [];
-  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t <= to.getTime(); t += 86_400_000) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
-}
 
 /**
  * Runs `/chainsec <text>`. Unknown input gets help with a clear message;
