@@ -24,7 +24,7 @@ interface ColdRun {
 function coldStart(bundle: string, event: unknown, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(NODE, [CHILD, bundle], { env: { ...env, BENCH_EVENT: JSON.stringify(event) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--cpu-prof-interval=100'] : []), CHILD, bundle], { env: { ...env, BENCH_EVENT: JSON.stringify(event) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

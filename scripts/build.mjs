@@ -1,7 +1,14 @@
 // Bundles each Lambda entry point (every top-level file in src/handlers) into
-// dist/<name>/index.js with esbuild, as SAM's esbuild build does: CommonJS for
-// nodejs22.x, minified, with source maps; the AWS SDK v3 stays external because
-// the Lambda runtime ships it. Prints each bundle's size.
+// dist/<name>/index.js with esbuild: CommonJS for nodejs22.x, minified, with
+// source maps; the AWS SDK v3 stays external because the Lambda runtime ships
+// it. Bolt's HTTP and Socket Mode receivers are replaced by a stub (see
+// slimBolt below). Prints each bundle's size.
+//
+// SAM builds each function through the Makefile, which calls this script:
+//   node scripts/build.mjs --only slackEvents --outdir "$ARTIFACTS_DIR"
+// Options: --only <handler> (one bundle), --outdir <dir> (write index.js there;
+// needs --only), --bench (also the bare Bolt baseline the benchmarks compare
+// against, built the standard way: no stub).
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -11,20 +18,53 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const handlersDir = path.join(root, 'src/handlers');
 const outRoot = path.join(root, 'dist');
 
-/** Extra bundles the benchmarks compare against (never deployed). */
-const extra = process.argv.includes('--bench') ? { bareBolt: path.join(root, 'bench/bareBolt.ts') } : {};
+function option(name) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+/**
+ * Bolt's App module requires its HTTPReceiver and SocketModeReceiver (and with
+ * them Express, raw-body, iconv tables, @slack/oauth, Socket Mode and undici:
+ * about 2 MB) to build a default receiver. Our handlers always pass an
+ * AwsLambdaReceiver, so those modules are dead weight on every cold start.
+ * They are swapped for a class that throws if anything ever constructs it.
+ */
+const slimBolt = {
+  name: 'slim-bolt',
+  setup(b) {
+    const unused = /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/](HTTPReceiver|SocketModeReceiver|ExpressReceiver)\.js$/;
+    b.onLoad({ filter: unused }, (args) => ({
+      loader: 'js',
+      contents: `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+class NotBundled { constructor() { throw new Error(${JSON.stringify(`chainsec: ${path.basename(args.path)} is not bundled; pass an AwsLambdaReceiver`)}); } }
+exports.default = NotBundled;`,
+    }));
+  },
+};
+
+const only = option('--only');
+const outdir = option('--outdir');
+if (outdir && !only) throw new Error('--outdir needs --only <handler>');
 
 const entries = Object.fromEntries(
   readdirSync(handlersDir)
     .filter((f) => f.endsWith('.ts') && statSync(path.join(handlersDir, f)).isFile())
-    .map((f) => [path.basename(f, '.ts'), path.join(handlersDir, f)]),
+    .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt] }]),
 );
-Object.assign(entries, extra);
+if (process.argv.includes('--bench')) entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
+if (only && !entries[only]) throw new Error(`no handler named ${only} (have: ${Object.keys(entries).join(', ')})`);
+const selected = only ? { [only]: entries[only] } : entries;
 
-for (const name of Object.keys(entries)) rmSync(path.join(outRoot, name), { recursive: true, force: true });
 const sizes = {};
-for (const [name, entry] of Object.entries(entries)) {
-  const outfile = path.join(outRoot, name, 'index.js');
+for (const [name, { entry, plugins }] of Object.entries(selected)) {
+  const dir = outdir ? path.resolve(outdir) : path.join(outRoot, name);
+  if (!outdir) rmSync(dir, { recursive: true, force: true });
+  const outfile = path.join(dir, 'index.js');
   await build({
     entryPoints: [entry],
     outfile,
@@ -35,8 +75,9 @@ for (const [name, entry] of Object.entries(entries)) {
     minify: true,
     sourcemap: true,
     external: ['@aws-sdk/*'],
+    plugins,
     logLevel: 'warning',
   });
   sizes[name] = statSync(outfile).size;
 }
-for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  dist/${name}/index.js`);
+for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, path.join(outdir ? path.resolve(outdir) : path.join(outRoot, name), 'index.js'))}`);

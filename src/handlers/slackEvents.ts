@@ -1,5 +1,9 @@
-import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
-import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+// Bolt's modules, not its index: the index also loads Express, the HTTP and
+// Socket Mode receivers and OAuth, none of which a Lambda click needs (the
+// build stubs the receivers App.js itself requires; see scripts/build.mjs).
+import App from '@slack/bolt/dist/App';
+import AwsLambdaReceiver, { type AwsEvent, type AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
+import { LogLevel } from '@slack/web-api';
 import type { Context } from 'aws-lambda';
 import { getConfig } from '../config';
 import { registerListeners } from '../listeners';

@@ -1,4 +1,4 @@
-import { isValidSlackRequest } from '@slack/bolt';
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
 import type { IncidentStore } from '../../services/IncidentStore';
 

@@ -9,6 +9,7 @@ import {
   asyncWithoutDeadLetter,
   functionEnvironment,
   handlerProblems,
+  makefileTargets,
   nonInlinePolicies,
   placeholders,
   policyStatements,
@@ -38,12 +39,13 @@ const RESOURCE_SCHEMAS: Readonly<Record<string, string>> = {
 
 /** The functions, the file each runs, and whether it writes the decision ledger. */
 const FUNCTIONS = {
-  SlackEventsFunction: { entry: 'src/handlers/slackEvents.ts', handler: 'slackEvents.handler', signs: true },
-  IngestFunction: { entry: 'src/handlers/ingest.ts', handler: 'ingest.handler', signs: true },
-  SweepFunction: { entry: 'src/handlers/sweep.ts', handler: 'sweep.handler', signs: true },
-  ClassifyFunction: { entry: 'src/handlers/classify.ts', handler: 'classify.handler', signs: false },
-  ActionsFunction: { entry: 'src/handlers/actions.ts', handler: 'actions.handler', signs: true },
+  SlackEventsFunction: { bundle: 'slackEvents', signs: true },
+  IngestFunction: { bundle: 'ingest', signs: true },
+  SweepFunction: { bundle: 'sweep', signs: true },
+  ClassifyFunction: { bundle: 'classify', signs: false },
+  ActionsFunction: { bundle: 'actions', signs: true },
 } as const;
+const MAKEFILE = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
 
 let ajv: Ajv04;
 let template: CfnTemplate;
@@ -276,7 +278,7 @@ describe('File: template.yaml', () => {
   });
 
   describe('Functions', () => {
-    it('declares the five functions, each on nodejs22.x / arm64 with esbuild metadata', () => {
+    it('declares the five functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
       // Prepare
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
       const globals = template.Globals?.Function ?? {};
@@ -292,40 +294,45 @@ describe('File: template.yaml', () => {
         expect(p.Runtime ?? globals.Runtime).toBe('nodejs22.x');
         expect(p.Architectures ?? globals.Architectures).toEqual(['arm64']);
         expect(p.CodeUri).toBe('.');
-        expect(p.Handler).toBe(spec.handler);
-        expect(fn.Metadata).toEqual({
-          BuildMethod: 'esbuild',
-          BuildProperties: { Minify: true, Target: 'es2022', Sourcemap: true, EntryPoints: [spec.entry], External: ['@aws-sdk/*'] },
-        });
+        expect(p.Handler).toBe('index.handler');
+        expect(fn.Metadata).toEqual({ BuildMethod: 'makefile' });
+        expect(makefileTargets(MAKEFILE).get(id)).toBe(spec.bundle);
       }
     });
 
-    it('resolves every Handler and EntryPoints to a handler file that exports it', () => {
+    it('resolves every Handler through its Makefile target to a handler file that exports it', () => {
       // Prepare
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
 
       // Act
-      const problems = fns.flatMap(([id, fn]) => handlerProblems(id, fn, template.Globals?.Function ?? {}, ROOT));
+      const problems = fns.flatMap(([id, fn]) => handlerProblems(id, fn, template.Globals?.Function ?? {}, ROOT, MAKEFILE));
 
       // Assess
       expect(problems).toEqual([]);
     });
 
-    it('reports a Handler that does not match its entry point or a missing file', () => {
+    it('reports a wrong Handler, a missing Makefile target, a missing file or export', () => {
       // Prepare
-      const broken = clone(resource('SweepFunction'));
-      broken.Properties!.Handler = 'src/handlers/sweep.handler';
-      const missing = clone(resource('SweepFunction'));
-      (missing.Metadata!.BuildProperties as { EntryPoints: string[] }).EntryPoints = ['src/handlers/nope.ts'];
-      missing.Properties!.Handler = 'nope.handler';
+      const sweep = resource('SweepFunction');
+      const broken = clone(sweep);
+      broken.Properties!.Handler = 'sweep.handler';
+      const noTarget = MAKEFILE.replace('build-SweepFunction:', 'build-SomethingElse:');
+      const noFile = MAKEFILE.replace('build-SweepFunction:\n\t$(BUILD) sweep', 'build-SweepFunction:\n\t$(BUILD) nope');
+      const noExport = clone(sweep);
+      noExport.Properties!.Handler = 'index.main';
 
       // Act
-      const wrongPath = handlerProblems('SweepFunction', broken, {}, ROOT);
-      const noFile = handlerProblems('SweepFunction', missing, {}, ROOT);
+      const wrongHandler = handlerProblems('SweepFunction', broken, {}, ROOT, MAKEFILE);
+      const missingTarget = handlerProblems('SweepFunction', sweep, {}, ROOT, noTarget);
+      const missingFile = handlerProblems('SweepFunction', sweep, {}, ROOT, noFile);
+      const missingExport = handlerProblems('SweepFunction', noExport, {}, ROOT, MAKEFILE);
 
       // Assess
-      expect(wrongPath.join()).toMatch(/must be <file>\.<export>/);
-      expect(noFile.join()).toMatch(/does not exist/);
+      expect(noFile).not.toBe(MAKEFILE);
+      expect(wrongHandler.join()).toMatch(/must be index\.<export>/);
+      expect(missingTarget.join()).toMatch(/no Makefile target build-SweepFunction/);
+      expect(missingFile.join()).toMatch(/src\/handlers\/nope\.ts does not exist/);
+      expect(missingExport.join()).toMatch(/does not export main/);
     });
 
     it('sizes the functions: Slack path 512 MB / 10 s, ingest capped at 2, sweep at 1', () => {

@@ -132,30 +132,38 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
   return problems;
 }
 
-/** Resolves a function's Handler and esbuild EntryPoints to a source file, or says why not. */
-export function handlerProblems(id: string, fn: CfnResource, globals: Record<string, unknown>, root: string): string[] {
+/**
+ * The handler each Makefile `build-<LogicalId>` target bundles, by target:
+ * recipes are `$(BUILD) <name>`, where BUILD must end in `--only`.
+ */
+export function makefileTargets(makefile: string): Map<string, string> {
+  const targets = new Map<string, string>();
+  if (!/^BUILD = node scripts\/build\.mjs --outdir "\$\(ARTIFACTS_DIR\)" --only$/m.test(makefile)) return targets;
+  for (const m of makefile.matchAll(/^build-([A-Za-z0-9]+):[ \t]*\n\t\$\(BUILD\) ([A-Za-z0-9_-]+)[ \t]*$/gm)) targets.set(m[1]!, m[2]!);
+  return targets;
+}
+
+/**
+ * Resolves a function's build to a source file, or says why not: BuildMethod
+ * makefile, a Makefile target build-<id> that bundles src/handlers/<name>.ts,
+ * and Handler "index.<export>" naming an export of that file.
+ */
+export function handlerProblems(id: string, fn: CfnResource, globals: Record<string, unknown>, root: string, makefile: string): string[] {
   const props = fn.Properties ?? {};
   const handler = (props.Handler ?? globals.Handler) as string | undefined;
   const codeUri = (props.CodeUri ?? globals.CodeUri) as string | undefined;
-  const build = (fn.Metadata?.BuildProperties ?? {}) as { EntryPoints?: string[] };
   if (typeof handler !== 'string' || typeof codeUri !== 'string') return [`${id}: Handler and CodeUri must be plain strings`];
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_$]+)$/.exec(handler);
-  if (!match) return [`${id}: Handler ${handler} must be <file>.<export> (esbuild writes <file>.js at the artifact root)`];
-  const [, module, exported] = match;
-  const entries = build.EntryPoints ?? [];
-  if (entries.length !== 1) return [`${id}: exactly one EntryPoints file expected, got ${entries.length}`];
-  const entry = entries[0]!;
-  const problems: string[] = [];
-  if (path.basename(entry).replace(/\.[cm]?[jt]s$/, '') !== module) problems.push(`${id}: Handler module ${module} does not match EntryPoints ${entry}`);
-  const file = path.resolve(root, codeUri, entry);
-  if (!file.startsWith(path.resolve(root, 'src/handlers') + path.sep)) problems.push(`${id}: ${entry} is not in src/handlers`);
-  if (!existsSync(file)) problems.push(`${id}: ${entry} does not exist`);
-  else {
-    const source = readFileSync(file, 'utf8');
-    const exportRe = new RegExp(`export\\s+(?:async\\s+)?(?:function\\s+${exported}\\b|(?:const|let)\\s+${exported}\\b)|export\\s*\\{[^}]*\\b${exported}\\b`);
-    if (!exportRe.test(source)) problems.push(`${id}: ${entry} does not export ${exported}`);
-  }
-  return problems;
+  if (fn.Metadata?.BuildMethod !== 'makefile') return [`${id}: BuildMethod must be makefile (the Makefile runs scripts/build.mjs)`];
+  const match = /^index\.([A-Za-z0-9_$]+)$/.exec(handler);
+  if (!match) return [`${id}: Handler ${handler} must be index.<export> (the build writes index.js at the artifact root)`];
+  const exported = match[1]!;
+  const name = makefileTargets(makefile).get(id);
+  if (!name) return [`${id}: no Makefile target build-${id}`];
+  const file = path.resolve(root, codeUri, 'src/handlers', `${name}.ts`);
+  if (!existsSync(file)) return [`${id}: build-${id} bundles ${name}, but src/handlers/${name}.ts does not exist`];
+  const source = readFileSync(file, 'utf8');
+  const exportRe = new RegExp(`export\\s+(?:async\\s+)?(?:function\\s+${exported}\\b|(?:const|let)\\s+${exported}\\b)|export\\s*\\{[^}]*\\b${exported}\\b`);
+  return exportRe.test(source) ? [] : [`${id}: src/handlers/${name}.ts does not export ${exported}`];
 }
 
 /** Values for resolving intrinsics without AWS: parameters (defaults unless given) and pseudo parameters. */

@@ -1,0 +1,91 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { httpApiEvent } from '../../sandbox/lambdaEvents';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import { blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
+import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Requires `bundle` in a fresh Node process (as Lambda would) and invokes its handler once with `event`. */
+function invokeBundle(bundle: string, event: unknown): Promise<{ statusCode: number; body: string }> {
+  const script = `
+    const { handler } = require(process.argv[1]);
+    handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 }).then(
+      (r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n', () => process.exit(0)),
+      (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`;
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, EVENT: JSON.stringify(event), NODE_PATH: path.join(ROOT, 'node_modules') };
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['-e', script, bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`bundle exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as { statusCode: number; body: string });
+    });
+  });
+}
+
+/**
+ * The deployable artifact, not the TypeScript source: `make build-SlackEventsFunction`
+ * (what `sam build` runs) bundles the interactivity handler with Bolt's unused
+ * receivers stubbed out, and that bundle records a real vote through the sandbox.
+ */
+describe('E2E: the bundled interactivity handler (SAM build output)', () => {
+  let h: Harness;
+  let artifacts: string;
+  beforeAll(async () => {
+    artifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
+    execFileSync('make', ['--no-print-directory', 'build-SlackEventsFunction', `ARTIFACTS_DIR=${artifacts}`], { cwd: ROOT, stdio: 'pipe' });
+    h = await startHarness();
+  }, 60_000);
+  afterAll(async () => {
+    await h?.stop();
+    rmSync(artifacts, { recursive: true, force: true });
+  });
+
+  it('records a signed approval and resumes the workflow, from a fresh process', async () => {
+    // Prepare
+    const tx = `0x${unique()}b1`;
+    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 25_000, protocol: 'Aave', anomaly_score: 0.8, from: '0xabc' });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const body = blockActionsPayload({
+      user: 'U0APPROVER1',
+      actionId: 'chainsec_approve',
+      value: incidentIdOf(card),
+      channel: APPROVALS_CHANNEL,
+      messageTs: card.ts,
+      responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: 'U0APPROVER1' }),
+    });
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, h.sandbox.signingSecret) };
+    const event = httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body);
+
+    // Act
+    const answer = await invokeBundle(path.join(artifacts, 'index.js'), event);
+    const execution = await h.waitForExecution(arn);
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output.approval.decision).toBe('approve');
+    expect(execution.output.approval.decidedBy).toEqual(['U0APPROVER1']);
+  }, 60_000);
+
+  it('refuses a forged request from the bundle too (401, nothing recorded)', async () => {
+    // Prepare
+    const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: 'INC-0000000000', channel: APPROVALS_CHANNEL, messageTs: '1.1', responseUrl: 'http://127.0.0.1:1/' });
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, 'not-the-signing-secret') };
+    const event = httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body);
+
+    // Act
+    const answer = await invokeBundle(path.join(artifacts, 'index.js'), event);
+
+    // Assess
+    expect(answer.statusCode).toBe(401);
+  }, 60_000);
+});
