@@ -100,6 +100,14 @@ export class ConcurrentUpdateError extends ChainsecError {
   }
 }
 
+/** A signed request was already processed: its one-time claim is taken (a replay, or a Slack retry). */
+export class ReplayedRequestError extends ChainsecError {
+  public constructor(details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.ReplayedRequest, 'request already processed', details, options);
+    this.name = 'ReplayedRequestError';
+  }
+}
+
 /** Step Functions no longer knows the task token (timed out, finished, invalid). */
 export class WorkflowTokenGoneError extends ChainsecError {
   public constructor(reason: string, options?: ErrorOptions) {

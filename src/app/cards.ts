@@ -18,7 +18,16 @@ export function cardFor(deps: Pick<AppDeps, 'config' | 'clock'>, record: Inciden
  */
 export async function refreshCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'store' | 'telemetry'>, incidentId: string): Promise<boolean> {
   const record = (await deps.store.get(incidentId))?.record;
-  if (!record?.channel || !record.ts) return false;
+  return record ? showCard(deps, record) : false;
+}
+
+/**
+ * Updates the card in place from `record`, which the caller knows to be
+ * current (it has just written it); otherwise use {@link refreshCard}.
+ * Failure handling as there.
+ */
+export async function showCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'store' | 'telemetry'>, record: IncidentRecord): Promise<boolean> {
+  if (!record.channel || !record.ts) return false;
   try {
     await deps.slack.update(record.channel, record.ts, cardFor(deps, record));
   } catch (e) {

@@ -1,7 +1,7 @@
 import { ConcurrentUpdateError, IncidentNotFoundError } from '../errors';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import type { StoredIncident } from '../services/IncidentStore';
+import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
 import type { AppDeps } from './deps';
 import { sealEntries, type EntryDraft } from './ledgerWriter';
 
@@ -12,18 +12,26 @@ export type StepPlan<R> =
 
 const MAX_ATTEMPTS = 8;
 
+/** Options of {@link commitWithRetry}. */
+export interface CommitOptions {
+  /** Receives the incident as written (callers that act on it next skip a read). */
+  onCommitted?: (written: StoredIncident) => void;
+  /** The causing request's one-time key, taken in the same transaction (see IncidentStore.commit). */
+  claim?: OnceClaim;
+}
+
 /**
  * Read → plan → sign → conditional transactional write, retried when another
  * writer got there first (N concurrent clicks produce exactly one outcome per
  * rule, never a lost or duplicated vote). Signing happens before the write, so
  * a signing failure writes nothing.
- * @param onCommitted receives the incident as written (callers that act on it next skip a read)
+ * @throws ReplayedRequestError when `options.claim` was taken before (nothing written)
  */
 export async function commitWithRetry<R>(
   deps: Pick<AppDeps, 'store' | 'signer'>,
   incidentId: string,
   plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
-  onCommitted?: (written: StoredIncident) => void,
+  options: CommitOptions = {},
 ): Promise<R> {
   for (let attempt = 1; ; attempt++) {
     const current = await deps.store.get(incidentId);
@@ -45,8 +53,8 @@ export async function commitWithRetry<R>(
       ...(decision && { decisionHash: decision.hash }),
     };
     try {
-      await deps.store.commit(current, next, entries);
-      onCommitted?.({ ...current, record: next, version: current.version + 1 });
+      await deps.store.commit(current, next, entries, options.claim);
+      options.onCommitted?.({ ...current, record: next, version: current.version + 1 });
       return step.result;
     } catch (e) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;

@@ -2,7 +2,7 @@ import { WorkflowTokenGoneError } from '../errors';
 import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import type { WorkflowDecisionOutput } from '../domain/messages';
-import { refreshCard } from './cards';
+import { refreshCard, showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
 import type { StoredIncident } from '../services/IncidentStore';
@@ -66,10 +66,19 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
       };
     });
     deps.telemetry.metric('Expiries');
-  } else {
-    await deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined));
+    await refreshCard(deps, incidentId);
+    return outcome;
   }
-  await refreshCard(deps, incidentId);
+  // Resumed: mark it delivered and show the decided card at once, both from
+  // what we hold (no re-read). If someone wrote in between (the workflow's
+  // next step records its result), our card may be older than theirs:
+  // show the latest once more.
+  const delivered = { ...record, delivery: DeliveryStatus.Delivered };
+  const [written] = await Promise.all([
+    deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored),
+    showCard(deps, delivered),
+  ]);
+  if (written && JSON.stringify(written) !== JSON.stringify(delivered)) await refreshCard(deps, incidentId);
   return outcome;
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorCode as Code } from '../errors';
+import { ErrorCode, ReplayedRequestError, type ErrorCode as Code } from '../errors';
 import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { isApprovalTier } from '../domain/tiers';
@@ -9,7 +9,7 @@ import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
 import type { AppDeps } from './deps';
 import type { EntryDraft } from './ledgerWriter';
-import type { StoredIncident } from '../services/IncidentStore';
+import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
 
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {
@@ -18,10 +18,17 @@ export interface VoteInput {
   choice: VoteChoice;
   /** Channel of the card, or `null` for the App Home tab. */
   channelId: string | null;
+  /**
+   * The click's one-time key: taken in the vote's own transaction (or, when
+   * the vote is refused, before saying so), so a replayed click changes nothing.
+   */
+  claim?: OnceClaim;
 }
 
 export type VoteResult =
   | { kind: 'rejected'; code: Code; message: string }
+  /** The click was processed before (its claim is taken): nothing done, nothing to say. */
+  | { kind: 'replayed' }
   | { kind: 'recorded'; tally: Tally; decided?: { decision: VoteChoice; decidedBy: string[]; delivery: DeliveryOutcome } };
 
 /** The vote rules' view of a record. */
@@ -41,11 +48,47 @@ export function approvalState(record: IncidentRecord): ApprovalState {
  * Records one person's vote: authorise by policy, sign the vote (and the
  * decision, when this vote completes the quorum), commit both with the state
  * change in one transaction, then resume the workflow and update the card.
+ * Throws only before the commit (nothing recorded); after it, failures are
+ * logged and left to the sweep.
  * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
  */
 export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteResult> {
   let written: StoredIncident | undefined;
-  const result = await commitWithRetry<VoteResult>(deps, input.incidentId, async ({ record }) => {
+  let result: VoteResult;
+  try {
+    result = await commitVote(deps, input, (w) => (written = w));
+  } catch (e) {
+    if (e instanceof ReplayedRequestError) return { kind: 'replayed' };
+    throw e;
+  }
+  if (result.kind === 'rejected') {
+    // A refusal is an answer too: the click is claimed before it is given.
+    const { claim } = input;
+    if (claim && !(await deps.store.claimOnce(claim.key, claim.ttlSeconds, claim.now))) return { kind: 'replayed' };
+    deps.telemetry.metric('VotesRejected');
+    return result;
+  }
+  if (result.kind === 'replayed') return result;
+  deps.telemetry.metric('Votes');
+  // Committed: from here on nothing throws. What fails is left to the sweep
+  // (it re-drives undelivered decisions and stale cards).
+  if (result.decided) {
+    deps.telemetry.metric(`Decisions_${result.decided.decision}`);
+    const delivery = await deliverDecision(deps, input.incidentId, written).catch((e: unknown) => {
+      deps.telemetry.warn('decision stored; its delivery is left to the sweep', { incidentId: input.incidentId, error: (e as Error).message });
+      return 'retry_later' as const;
+    });
+    return { ...result, decided: { ...result.decided, delivery } };
+  }
+  await refreshCard(deps, input.incidentId).catch((e: unknown) => {
+    deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId: input.incidentId, error: (e as Error).message });
+  });
+  return result;
+}
+
+/** Authorise, sign and commit one vote (and the decision it completes), with the click's claim. */
+function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: StoredIncident) => void): Promise<VoteResult> {
+  return commitWithRetry<VoteResult>(deps, input.incidentId, async ({ record }) => {
     if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
       return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' } };
     }
@@ -94,19 +137,5 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
       ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
     };
     return { kind: 'commit', next, drafts, result: recorded };
-  }, (w) => (written = w));
-
-  if (result.kind === 'rejected') {
-    deps.telemetry.metric('VotesRejected');
-    return result;
-  }
-  deps.telemetry.metric('Votes');
-  if (result.decided) {
-    deps.telemetry.metric(`Decisions_${result.decided.decision}`);
-    const delivery = await deliverDecision(deps, input.incidentId, written);
-    return { ...result, decided: { ...result.decided, delivery } };
-  }
-  await refreshCard(deps, input.incidentId);
-  return result;
+  }, { onCommitted, ...(input.claim && { claim: input.claim }) });
 }
-

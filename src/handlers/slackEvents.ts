@@ -9,7 +9,8 @@ import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { buildContainer, type Container } from './support/container';
-import { guardSlackRequest } from './support/requestGuard';
+import { DEFERRED_CLAIM, type DeferredClaim } from '../listeners/requestClaim';
+import { isVoteClick, repeatedRequestAnswer, verifySlackRequest } from './support/requestGuard';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
@@ -22,11 +23,20 @@ interface Ready {
 }
 
 let ready: Promise<Ready> | undefined;
+/** Claims handed to the vote listener, by the event Bolt is processing (read by the receiver's extractor). */
+const deferredClaims = new WeakMap<AwsEvent, DeferredClaim>();
 
 async function init(): Promise<Ready> {
   const config = getConfig();
   const secrets = await loadSlackSecrets(config);
-  const receiver = new AwsLambdaReceiver({ signingSecret: secrets.signingSecret, logLevel: LogLevel.ERROR });
+  const receiver = new AwsLambdaReceiver({
+    signingSecret: secrets.signingSecret,
+    logLevel: LogLevel.ERROR,
+    customPropertiesExtractor: (event) => {
+      const deferred = deferredClaims.get(event as AwsEvent);
+      return deferred ? { [DEFERRED_CLAIM]: deferred } : {};
+    },
+  });
   const app = new App({
     // One workspace, one bot token: authorising each request from it costs no
     // Slack call (with `token`, Bolt 5 calls auth.test on every request when
@@ -62,18 +72,34 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
   const { container, handle } = await ready;
   const { deps, secrets, telemetry } = container;
   try {
-    const refused = await guardSlackRequest(event, { signingSecret: secrets.signingSecret, store: deps.store, now: deps.clock.now() });
-    if (refused) {
-      if (refused.statusCode === 401) {
-        telemetry.warn('slack request refused', { reason: refused.body });
-        telemetry.metric('RejectedRequests');
-      } else {
-        telemetry.info('slack retry of a request already processed; nothing done');
-      }
-      return refused;
+    const verdict = verifySlackRequest(event, { signingSecret: secrets.signingSecret, now: deps.clock.now() });
+    if ('refused' in verdict) {
+      telemetry.warn('slack request refused', { reason: verdict.refused.body });
+      telemetry.metric('RejectedRequests');
+      return verdict.refused;
     }
+    if (isVoteClick(event)) {
+      // The vote's transaction takes the claim (one write fewer on the click path).
+      const deferred: DeferredClaim = { claim: verdict.claim, replayed: false };
+      deferredClaims.set(event, deferred);
+      const answer = await handle(event, context);
+      return deferred.replayed ? repeated(event, telemetry) : answer;
+    }
+    const { key, ttlSeconds, now } = verdict.claim;
+    if (!(await deps.store.claimOnce(key, ttlSeconds, now))) return repeated(event, telemetry);
     return await handle(event, context);
   } finally {
     telemetry.flush();
   }
+}
+
+function repeated(event: AwsEvent, telemetry: Container['telemetry']): AwsResponse {
+  const answer = repeatedRequestAnswer(event);
+  if (answer.statusCode === 401) {
+    telemetry.warn('slack request refused', { reason: answer.body });
+    telemetry.metric('RejectedRequests');
+  } else {
+    telemetry.info('slack retry of a request already processed; nothing done');
+  }
+  return answer;
 }

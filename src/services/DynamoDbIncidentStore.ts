@@ -10,11 +10,11 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../errors';
+import { ConcurrentUpdateError, ReplayedRequestError } from '../errors';
 import { IncidentStatus, DeliveryStatus, type IncidentRecord } from '../domain/incidentRecord';
 import type { LedgerEntry } from '../domain/ledger';
 import { clientOptions } from './awsClients';
-import type { IncidentStore, RecordMutation, RejectedPayload, StoredIncident, VersionedDoc } from './IncidentStore';
+import type { IncidentStore, OnceClaim, RecordMutation, RejectedPayload, StoredIncident, VersionedDoc } from './IncidentStore';
 
 /** Tables the store writes. */
 export interface DynamoDbIncidentStoreOptions {
@@ -148,12 +148,15 @@ export class DynamoDbIncidentStore implements IncidentStore {
     };
   }
 
-  public async commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[]): Promise<void> {
+  public async commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<void> {
+    const items = [{ Put: this.putItem(current, next) }, ...this.ledgerPuts(entries), ...(claim ? [{ Put: this.oncePut(claim) }] : [])];
     try {
-      await this.doc.send(
-        new TransactWriteCommand({ TransactItems: [{ Put: this.putItem(current, next) }, ...this.ledgerPuts(entries)] }),
-      );
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
+      // Reasons come in item order: the claim is last.
+      if (claim && e instanceof TransactionCanceledException && e.CancellationReasons?.[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+        throw new ReplayedRequestError({ incidentId: next.incident.id }, { cause: e });
+      }
       if (isConditionFailure(e)) {
         throw new ConcurrentUpdateError('incident changed since it was read', { incidentId: next.incident.id }, { cause: e });
       }
@@ -161,9 +164,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
     }
   }
 
-  public async update(incidentId: string, mutate: RecordMutation): Promise<IncidentRecord | undefined> {
+  public async update(incidentId: string, mutate: RecordMutation, known?: StoredIncident): Promise<IncidentRecord | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(incidentId);
+      const current = attempt === 1 && known ? known : await this.get(incidentId);
       if (!current) return undefined;
       const next = mutate(current.record);
       if (!next) return current.record;
@@ -235,18 +238,22 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return entries.sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
   }
 
-  public async claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean> {
+  /** The conditional put that takes a one-time key (the key is stored hashed). */
+  private oncePut({ key, ttlSeconds, now }: OnceClaim) {
     const hashed = createHash('sha256').update(key).digest('hex');
+    const nowSec = Math.floor(now.getTime() / 1000);
+    return {
+      TableName: this.incidents,
+      Item: { pk: `ONCE#${hashed}`, sk: 'ONCE', expiresAt: nowSec + ttlSeconds },
+      // An expired claim that TTL has not swept yet is free again.
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+      ExpressionAttributeValues: { ':now': nowSec },
+    };
+  }
+
+  public async claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.incidents,
-          Item: { pk: `ONCE#${hashed}`, sk: 'ONCE', expiresAt: Math.floor(now.getTime() / 1000) + ttlSeconds },
-          // An expired claim that TTL has not swept yet is free again.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-        }),
-      );
+      await this.doc.send(new PutCommand(this.oncePut({ key, ttlSeconds, now })));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;

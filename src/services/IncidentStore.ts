@@ -13,6 +13,13 @@ export interface StoredIncident {
 /** Derives the next record from the current one; `undefined` means "no change". */
 export type RecordMutation = (current: IncidentRecord) => IncidentRecord | undefined;
 
+/** A one-time key to take together with a commit (replay protection of the request that caused it). */
+export interface OnceClaim {
+  key: string;
+  ttlSeconds: number;
+  now: Date;
+}
+
 /** A side document and the version it was read at. */
 export interface VersionedDoc<T> {
   value: T;
@@ -45,16 +52,21 @@ export interface IncidentStore {
   get(incidentId: string): Promise<StoredIncident | undefined>;
   /**
    * Writes `next` and appends `entries` in one transaction, only if nobody wrote
-   * since `current` was read.
+   * since `current` was read. With `claim`, the same transaction takes the
+   * request's one-time key (see {@link claimOnce}): the request and its effect
+   * are recorded together or not at all.
    * @throws ConcurrentUpdateError when another writer got there first
+   * @throws ReplayedRequestError when the claim was taken before (nothing written)
    */
-  commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[]): Promise<void>;
+  commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<void>;
   /**
    * Changes bookkeeping fields that need no ledger entry (card ts, delivery,
    * stale flag): read, mutate, conditional write, retried on conflict.
+   * @param known the incident as the caller last read or wrote it: the first
+   *   attempt writes from it without reading (a conflict falls back to reading)
    * @returns the record as written, or undefined when the incident is unknown
    */
-  update(incidentId: string, mutate: RecordMutation): Promise<IncidentRecord | undefined>;
+  update(incidentId: string, mutate: RecordMutation, known?: StoredIncident): Promise<IncidentRecord | undefined>;
   /** Incidents with work left: pending, undelivered decisions, stale cards. */
   listOpen(): Promise<IncidentRecord[]>;
   /** Incidents first seen on the given UTC days (`yyyy-MM-dd`). */
@@ -64,7 +76,8 @@ export interface IncidentStore {
   /** Every ledger entry, grouped by incident, each chain in order (export). */
   allLedgerEntries(): Promise<LedgerEntry[]>;
   /**
-   * Claims a one-time key (replay protection).
+   * Claims a one-time key (replay protection). Keys are remembered for
+   * `ttlSeconds`; an expired claim can be taken again.
    * @returns false when the key was claimed before
    */
   claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean>;

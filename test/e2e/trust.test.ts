@@ -168,6 +168,30 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       expect(retry.status).toBe(200);
       expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
     });
+    it('answers a replay of a refused click 401, without a second refusal', async () => {
+      // Prepare
+      const { card, id } = await critical();
+      const body = blockActionsPayload({
+        user: 'U0VIEWER',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+        responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: 'U0VIEWER' }),
+      });
+      const t = Math.floor(Date.now() / 1000);
+      const refusals = async () => (await h.messages()).filter((m) => m.kind === 'ephemeral' && m.user === 'U0VIEWER' && m.text.includes('not an approver')).length;
+      const before = await refusals();
+
+      // Act
+      const first = await h.slack(body, { timestamp: t });
+      const replay = await h.slack(body, { timestamp: t });
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(replay.status).toBe(401);
+      expect(await refusals()).toBe(before + 1);
+    });
   });
 
   it('exports a ledger that verifies offline with the public key', async () => {

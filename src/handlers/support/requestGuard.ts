@@ -1,6 +1,7 @@
 import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import type { IncidentStore } from '../../services/IncidentStore';
+import { VOTE_ACTION_IDS } from '../../domain/actionIds';
+import type { OnceClaim } from '../../services/IncidentStore';
 
 /** Slack's own window, applied in both directions (Bolt checks only the past). */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
@@ -19,30 +20,55 @@ function rawBody(event: AwsEvent): string {
 
 const refused = (why: string): AwsResponse => ({ statusCode: 401, headers: { 'content-type': 'text/plain' }, body: why });
 
+/** What {@link verifySlackRequest} found. */
+export type Verdict = { refused: AwsResponse } | { claim: OnceClaim };
+
 /**
  * What Bolt's receiver lacks, as a thin layer in front of it: timestamps from
- * the future are refused, and each signed request is processed once. A repeat
- * of a processed request is a Slack retry (answered 200, nothing done) when it
- * says so with `x-slack-retry-num`, else a replay (401).
- * @returns a response to send instead of calling Bolt, or `undefined` to go on
+ * the future are refused along with bad signatures (no I/O here). An authentic
+ * request gets its one-time claim, keyed by its signature, which must be taken
+ * before anything is done for it: up front by the handler, or by a vote's
+ * own commit (see src/listeners/requestClaim.ts).
  */
-export async function guardSlackRequest(
-  event: AwsEvent,
-  deps: { signingSecret: string; store: Pick<IncidentStore, 'claimOnce'>; now: Date },
-): Promise<AwsResponse | undefined> {
+export function verifySlackRequest(event: AwsEvent, deps: { signingSecret: string; now: Date }): Verdict {
   const signature = header(event, 'x-slack-signature');
   const timestamp = Number(header(event, 'x-slack-request-timestamp'));
-  if (!signature || !Number.isInteger(timestamp)) return refused('missing Slack signature');
-  if (Math.abs(deps.now.getTime() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return refused('stale or future timestamp');
+  if (!signature || !Number.isInteger(timestamp)) return { refused: refused('missing Slack signature') };
+  if (Math.abs(deps.now.getTime() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return { refused: refused('stale or future timestamp') };
   const valid = isValidSlackRequest({
     signingSecret: deps.signingSecret,
     body: rawBody(event),
     headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
     nowMilliseconds: deps.now.getTime(),
   });
-  if (!valid) return refused('invalid Slack signature');
-  const first = await deps.store.claimOnce(`slack:${signature}`, REPLAY_MEMORY_SECONDS, deps.now);
-  if (first) return undefined;
+  if (!valid) return { refused: refused('invalid Slack signature') };
+  return { claim: { key: `slack:${signature}`, ttlSeconds: REPLAY_MEMORY_SECONDS, now: deps.now } };
+}
+
+/**
+ * The answer to a request whose claim was taken before: a Slack retry (it
+ * says so with `x-slack-retry-num`) gets 200 and nothing is done; anything
+ * else is a replay (401).
+ */
+export function repeatedRequestAnswer(event: AwsEvent): AwsResponse {
   if (header(event, 'x-slack-retry-num') !== undefined) return { statusCode: 200, body: '' };
   return refused('replayed request');
+}
+
+const VOTES = new Set<string>(VOTE_ACTION_IDS);
+
+/**
+ * Whether the request is one click on a vote button, whose claim the vote's
+ * commit can take. Anything unexpected answers false (claimed up front).
+ */
+export function isVoteClick(event: AwsEvent): boolean {
+  if (!/^application\/x-www-form-urlencoded/i.test(header(event, 'content-type') ?? '')) return false;
+  const payload = new URLSearchParams(rawBody(event)).get('payload');
+  if (!payload) return false;
+  try {
+    const body = JSON.parse(payload) as { type?: unknown; actions?: Array<{ action_id?: unknown }> };
+    return body.type === 'block_actions' && Array.isArray(body.actions) && body.actions.length === 1 && VOTES.has(String(body.actions[0]?.action_id));
+  } catch {
+    return false;
+  }
 }

@@ -2,9 +2,10 @@ import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMidd
 import { ActionId } from '../../domain/actionIds';
 import type { VoteChoice } from '../../domain/votes';
 import { userMessageFor } from '../../app/errorMessages';
-import { recordVote } from '../../app/recordVote';
+import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
+import { deferredClaimOf } from '../requestClaim';
 import { tellClicker } from './tellClicker';
 
 const CHOICES: Record<string, VoteChoice> = {
@@ -15,29 +16,44 @@ const CHOICES: Record<string, VoteChoice> = {
 
 /** Approve / Deny / Rollback: records the clicker's vote at once (no modal). */
 export function voteListener(deps: AppDeps) {
-  return async ({ ack, body, action, client }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
+  return async ({ ack, body, action, client, context }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
     await ack();
     const choice = CHOICES[action.action_id];
     const incidentId = action.value ?? '';
     const channelId = body.container?.type === 'view' ? null : (body.channel?.id ?? null);
+    const deferred = deferredClaimOf(context);
+    /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
+    const claimNow = async (): Promise<boolean> => {
+      if (!deferred || (await deps.store.claimOnce(deferred.claim.key, deferred.claim.ttlSeconds, deferred.claim.now))) return true;
+      deferred.replayed = true;
+      return false;
+    };
     if (!choice || !INCIDENT_ID.test(incidentId)) {
-      await tellClicker(client, body, 'That button does not refer to an incident I know.');
+      if (await claimNow()) await tellClicker(client, body, 'That button does not refer to an incident I know.');
       return;
     }
+    let result: VoteResult;
     try {
-      const result = await recordVote(deps, { incidentId, userId: body.user.id, choice, channelId });
-      if (result.kind === 'rejected') {
-        await tellClicker(client, body, result.message);
-      } else if (!result.decided) {
-        const { tally } = result;
-        await tellClicker(client, body, `Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
-      } else if (result.decided.delivery === 'retry_later') {
-        await tellClicker(client, body, `Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
-      }
+      result = await recordVote(deps, { incidentId, userId: body.user.id, choice, channelId, ...(deferred && { claim: deferred.claim }) });
     } catch (e) {
+      // recordVote throws only before its commit: nothing was recorded.
       deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
       if ((e as { code?: string }).code === 'chainsec_signing_failed') deps.telemetry.metric('SigningFailures');
-      await tellClicker(client, body, userMessageFor(e));
+      // Fail closed: the clicker is told nothing was recorded, so this signed
+      // click must not count later (a replay is refused). Best effort: the
+      // store may be what failed.
+      if (await claimNow().catch(() => true)) await tellClicker(client, body, userMessageFor(e));
+      return;
+    }
+    if (result.kind === 'replayed') {
+      if (deferred) deferred.replayed = true;
+    } else if (result.kind === 'rejected') {
+      await tellClicker(client, body, result.message);
+    } else if (!result.decided) {
+      const { tally } = result;
+      await tellClicker(client, body, `Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
+    } else if (result.decided.delivery === 'retry_later') {
+      await tellClicker(client, body, `Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
     }
   };
 }
