@@ -33,26 +33,16 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     ledgerHash: record.decisionHash,
     dryRun: record.dryRun,
   };
-  let outcome: DeliveryOutcome;
-  try {
-    await deps.workflow.resume(taskToken, output);
-    outcome = 'delivered';
-  } catch (e) {
-    if (!(e instanceof WorkflowTokenGoneError)) {
-      deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId, error: (e as Error).message });
-      deps.telemetry.metric('WorkflowResumeRetries');
-      // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.
-      await refreshCard(deps, incidentId);
-      return 'retry_later';
-    }
-    const resumed = await alreadyResumedWith(deps, record.executionArn, record.decisionHash);
-    if (resumed === 'unknown') {
-      await refreshCard(deps, incidentId);
-      return 'retry_later';
-    }
-    outcome = resumed ? 'already_delivered' : 'token_gone';
-  }
+  // The decided card does not depend on delivery: on the click path it goes
+  // out while the workflow is resumed (Slack is the slowest call of the two).
+  const shown = justCommitted ? showCard(deps, record) : undefined;
+  const outcome = await resume(deps, taskToken, output, record.executionArn);
+  const cardShown = (await shown) ?? false;
 
+  if (outcome === 'retry_later') {
+    if (!cardShown) await refreshCard(deps, incidentId);
+    return outcome;
+  }
   if (outcome === 'token_gone') {
     // The workflow timed out (or finished) before it heard us: its own fallback ran.
     await commitWithRetry(deps, incidentId, (current) => {
@@ -69,17 +59,31 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     await refreshCard(deps, incidentId);
     return outcome;
   }
-  // Resumed: mark it delivered and show the decided card at once, both from
-  // what we hold (no re-read). If someone wrote in between (the workflow's
-  // next step records its result), our card may be older than theirs:
-  // show the latest once more.
+  // Resumed: mark it delivered, from what we hold (no re-read). If someone
+  // wrote in between (the workflow's next step records its result), the card
+  // we showed may be older than theirs: show the latest once more.
   const delivered = { ...record, delivery: DeliveryStatus.Delivered };
-  const [written] = await Promise.all([
-    deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored),
-    showCard(deps, delivered),
-  ]);
-  if (written && JSON.stringify(written) !== JSON.stringify(delivered)) await refreshCard(deps, incidentId);
+  const written = await deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored);
+  if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered))) await refreshCard(deps, incidentId);
   return outcome;
+}
+
+/** Hands the decision to the workflow and classifies the answer. */
+async function resume(deps: AppDeps, taskToken: string, output: WorkflowDecisionOutput, executionArn: string | undefined): Promise<Exclude<DeliveryOutcome, 'nothing_to_deliver'>> {
+  try {
+    await deps.workflow.resume(taskToken, output);
+    return 'delivered';
+  } catch (e) {
+    if (!(e instanceof WorkflowTokenGoneError)) {
+      deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId: output.incidentId, error: (e as Error).message });
+      deps.telemetry.metric('WorkflowResumeRetries');
+      // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.
+      return 'retry_later';
+    }
+    const resumed = await alreadyResumedWith(deps, executionArn, output.ledgerHash);
+    if (resumed === 'unknown') return 'retry_later';
+    return resumed ? 'already_delivered' : 'token_gone';
+  }
 }
 
 /**

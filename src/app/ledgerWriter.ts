@@ -1,4 +1,4 @@
-import { entryDigest, entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
+import { entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
 import type { Signer } from '../services/Signer';
 
 /** What a use case says about an entry; seq, links, key id and signature are added here. */
@@ -30,7 +30,8 @@ export async function sealEntries(
     unsigned.push({ ...body, hash });
     prevHash = hash;
   }
-  const signatures = await Promise.all(unsigned.map(({ hash: _h, ...body }) => signer.signDigest(entryDigest(body))));
+  // The signed digest is the 32 bytes of `hash` (CONTRACT section 5).
+  const signatures = await Promise.all(unsigned.map(({ hash }) => signer.signDigest(Buffer.from(hash, 'hex'))));
   return unsigned.map((e, i) => ({ ...e, signature: signatures[i]! }));
 }
 
