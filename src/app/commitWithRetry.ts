@@ -18,6 +18,8 @@ export interface CommitOptions {
   onCommitted?: (written: StoredIncident) => void;
   /** The causing request's one-time key, taken in the same transaction (see IncidentStore.commit). */
   claim?: OnceClaim;
+  /** A read of the incident already under way, used by the first attempt (a failed one is read again). */
+  firstRead?: Promise<StoredIncident | undefined>;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function commitWithRetry<R>(
   options: CommitOptions = {},
 ): Promise<R> {
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.store.get(incidentId);
+    const early = attempt === 1 && options.firstRead ? await options.firstRead.catch(() => undefined) : undefined;
+    const current = early?.record.incident.id === incidentId ? early : await deps.store.get(incidentId);
     if (!current) throw new IncidentNotFoundError(incidentId);
     const step = await plan(current);
     if (step.kind === 'stop') return step.result;

@@ -23,6 +23,8 @@ export interface VoteInput {
    * the vote is refused, before saying so), so a replayed click changes nothing.
    */
   claim?: OnceClaim;
+  /** The incident, already being read (the handler starts the read early); used for the first attempt. */
+  incidentRead?: Promise<StoredIncident | undefined>;
 }
 
 export type VoteResult =
@@ -137,5 +139,5 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
       ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
     };
     return { kind: 'commit', next, drafts, result: recorded };
-  }, { onCommitted, ...(input.claim && { claim: input.claim }) });
+  }, { onCommitted, ...(input.claim && { claim: input.claim }), ...(input.incidentRead && { firstRead: input.incidentRead }) });
 }

@@ -9,8 +9,9 @@ import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { buildContainer, type Container } from './support/container';
-import { DEFERRED_CLAIM, type DeferredClaim } from '../listeners/requestClaim';
-import { isVoteClick, repeatedRequestAnswer, verifySlackRequest } from './support/requestGuard';
+import { INCIDENT_ID } from '../domain/incident';
+import { PREPARED_VOTE_CLICK, type PreparedVoteClick } from '../listeners/voteClick';
+import { repeatedRequestAnswer, verifySlackRequest, voteClickOf } from './support/requestGuard';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
@@ -23,8 +24,8 @@ interface Ready {
 }
 
 let ready: Promise<Ready> | undefined;
-/** Claims handed to the vote listener, by the event Bolt is processing (read by the receiver's extractor). */
-const deferredClaims = new WeakMap<AwsEvent, DeferredClaim>();
+/** Vote clicks prepared for the listener, by the event Bolt is processing (read by the receiver's extractor). */
+const preparedClicks = new WeakMap<AwsEvent, PreparedVoteClick>();
 
 async function init(): Promise<Ready> {
   const config = getConfig();
@@ -33,8 +34,8 @@ async function init(): Promise<Ready> {
     signingSecret: secrets.signingSecret,
     logLevel: LogLevel.ERROR,
     customPropertiesExtractor: (event) => {
-      const deferred = deferredClaims.get(event as AwsEvent);
-      return deferred ? { [DEFERRED_CLAIM]: deferred } : {};
+      const prepared = preparedClicks.get(event as AwsEvent);
+      return prepared ? { [PREPARED_VOTE_CLICK]: prepared } : {};
     },
   });
   const app = new App({
@@ -78,12 +79,21 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
       telemetry.metric('RejectedRequests');
       return verdict.refused;
     }
-    if (isVoteClick(event)) {
-      // The vote's transaction takes the claim (one write fewer on the click path).
-      const deferred: DeferredClaim = { claim: verdict.claim, replayed: false };
-      deferredClaims.set(event, deferred);
+    const vote = voteClickOf(event);
+    if (vote) {
+      // The vote's transaction takes the claim (one write fewer on the click
+      // path), and the incident is read while Bolt dispatches.
+      const { incidentId } = vote;
+      const prepared: PreparedVoteClick = {
+        claim: verdict.claim,
+        replayed: false,
+        ...(INCIDENT_ID.test(incidentId) && { incidentRead: { incidentId, read: deps.store.get(incidentId) } }),
+      };
+      // A failed read is the vote's own read to retry, not an unhandled rejection.
+      prepared.incidentRead?.read.catch(() => undefined);
+      preparedClicks.set(event, prepared);
       const answer = await handle(event, context);
-      return deferred.replayed ? repeated(event, telemetry) : answer;
+      return prepared.replayed ? repeated(event, telemetry) : answer;
     }
     const { key, ttlSeconds, now } = verdict.claim;
     if (!(await deps.store.claimOnce(key, ttlSeconds, now))) return repeated(event, telemetry);

@@ -58,17 +58,21 @@ export function repeatedRequestAnswer(event: AwsEvent): AwsResponse {
 const VOTES = new Set<string>(VOTE_ACTION_IDS);
 
 /**
- * Whether the request is one click on a vote button, whose claim the vote's
- * commit can take. Anything unexpected answers false (claimed up front).
+ * The incident a request votes on, when it is one click on a vote button
+ * (whose claim the vote's commit can take); `undefined` for anything else,
+ * unexpected shapes included (those are claimed up front).
  */
-export function isVoteClick(event: AwsEvent): boolean {
-  if (!/^application\/x-www-form-urlencoded/i.test(header(event, 'content-type') ?? '')) return false;
+export function voteClickOf(event: AwsEvent): { incidentId: string } | undefined {
+  if (!/^application\/x-www-form-urlencoded/i.test(header(event, 'content-type') ?? '')) return undefined;
   const payload = new URLSearchParams(rawBody(event)).get('payload');
-  if (!payload) return false;
+  if (!payload) return undefined;
   try {
-    const body = JSON.parse(payload) as { type?: unknown; actions?: Array<{ action_id?: unknown }> };
-    return body.type === 'block_actions' && Array.isArray(body.actions) && body.actions.length === 1 && VOTES.has(String(body.actions[0]?.action_id));
+    const body = JSON.parse(payload) as { type?: unknown; actions?: Array<{ action_id?: unknown; value?: unknown }> };
+    if (body.type !== 'block_actions' || !Array.isArray(body.actions) || body.actions.length !== 1) return undefined;
+    const [action] = body.actions;
+    if (!VOTES.has(String(action?.action_id))) return undefined;
+    return { incidentId: typeof action?.value === 'string' ? action.value : '' };
   } catch {
-    return false;
+    return undefined;
   }
 }

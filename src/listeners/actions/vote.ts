@@ -5,7 +5,7 @@ import { userMessageFor } from '../../app/errorMessages';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
-import { deferredClaimOf } from '../requestClaim';
+import { preparedVoteClickOf } from '../voteClick';
 import { tellClicker } from './tellClicker';
 
 const CHOICES: Record<string, VoteChoice> = {
@@ -21,11 +21,11 @@ export function voteListener(deps: AppDeps) {
     const choice = CHOICES[action.action_id];
     const incidentId = action.value ?? '';
     const channelId = body.container?.type === 'view' ? null : (body.channel?.id ?? null);
-    const deferred = deferredClaimOf(context);
+    const prepared = preparedVoteClickOf(context);
     /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
     const claimNow = async (): Promise<boolean> => {
-      if (!deferred || (await deps.store.claimOnce(deferred.claim.key, deferred.claim.ttlSeconds, deferred.claim.now))) return true;
-      deferred.replayed = true;
+      if (!prepared || (await deps.store.claimOnce(prepared.claim.key, prepared.claim.ttlSeconds, prepared.claim.now))) return true;
+      prepared.replayed = true;
       return false;
     };
     if (!choice || !INCIDENT_ID.test(incidentId)) {
@@ -34,7 +34,8 @@ export function voteListener(deps: AppDeps) {
     }
     let result: VoteResult;
     try {
-      result = await recordVote(deps, { incidentId, userId: body.user.id, choice, channelId, ...(deferred && { claim: deferred.claim }) });
+      const read = prepared?.incidentRead?.incidentId === incidentId ? prepared.incidentRead.read : undefined;
+      result = await recordVote(deps, { incidentId, userId: body.user.id, choice, channelId, ...(prepared && { claim: prepared.claim }), ...(read && { incidentRead: read }) });
     } catch (e) {
       // recordVote throws only before its commit: nothing was recorded.
       deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
@@ -46,7 +47,7 @@ export function voteListener(deps: AppDeps) {
       return;
     }
     if (result.kind === 'replayed') {
-      if (deferred) deferred.replayed = true;
+      if (prepared) prepared.replayed = true;
     } else if (result.kind === 'rejected') {
       await tellClicker(client, body, result.message);
     } else if (!result.decided) {
