@@ -7,8 +7,8 @@
 // SAM builds each function through the Makefile, which calls this script:
 //   node scripts/build.mjs --only slackEvents --outdir "$ARTIFACTS_DIR"
 // Options: --only <handler> (one bundle), --outdir <dir> (write index.js there;
-// needs --only), --bench (also the bare Bolt baseline the benchmarks compare
-// against, built the standard way: no stub).
+// needs --only), --bench (also the bare Bolt baselines the benchmarks compare
+// against: bareBolt built the standard way, bareBoltSlim slimmed like ours).
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -56,7 +56,10 @@ const entries = Object.fromEntries(
     .filter((f) => f.endsWith('.ts') && statSync(path.join(handlersDir, f)).isFile())
     .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt] }]),
 );
-if (process.argv.includes('--bench')) entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
+if (process.argv.includes('--bench')) {
+  entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
+  entries.bareBoltSlim = { entry: path.join(root, 'bench/bareBoltSlim.ts'), plugins: [slimBolt] };
+}
 if (only && !entries[only]) throw new Error(`no handler named ${only} (have: ${Object.keys(entries).join(', ')})`);
 const selected = only ? { [only]: entries[only] } : entries;
 
