@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './domain/zodSetup';
 import { ConfigInvalidError } from './errors';
 import { defaultApprovalPolicy, type ApprovalPolicy, type TierPolicy } from './domain/policy';
 import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
@@ -10,71 +11,76 @@ import type { OnCallShift } from './domain/escalation';
  * AWS endpoints are not here: the SDK reads `AWS_ENDPOINT_URL_<SERVICE>` itself.
  */
 
-const csv = z
-  .string()
-  .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+/** A string of at least one character. */
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .default('false')
-  .transform((v) => v === 'true' || v === '1');
+/** A comma-separated list; the default applies before the split, as with classic `.default().transform()`. */
+const csv = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+);
+
+/** `true`/`1` or `false`/`0`/empty; unset means false. */
+const bool = z.pipe(
+  z._default(z.enum(['true', 'false', '1', '0', '']), 'false'),
+  z.transform((v) => v === 'true' || v === '1'),
+);
 
 const OnCallShiftSchema = z.object({
-  start: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO-8601 instant'),
-  primary: z.string().min(1),
-  secondary: z.string().min(1),
+  start: z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'start must be an ISO-8601 instant')),
+  primary: nonEmpty(),
+  secondary: nonEmpty(),
 });
 
 /**
  * One tier's overrides. Every field is checked (and unknown keys refused) so a
  * typo or `approvalsNeeded: 0` fails at start instead of weakening the policy.
  */
-const TierOverrideSchema = z
-  .object({
-    approvalsNeeded: z.number().int().min(1),
-    approverUserIds: z.array(z.string().min(1)),
-    approverUsergroupId: z.string().min(1),
-    decisionChannels: z.array(z.string().min(1)).min(1),
+const TierOverrideSchema = z.partial(
+  z.strictObject({
+    approvalsNeeded: z.int().check(z.gte(1)),
+    approverUserIds: z.array(nonEmpty()),
+    approverUsergroupId: nonEmpty(),
+    decisionChannels: z.array(nonEmpty()).check(z.minLength(1)),
     allowAppHome: z.boolean(),
-    decisionWindowSeconds: z.number().int().positive(),
-    ackSlaSeconds: z.number().int().positive(),
+    decisionWindowSeconds: z.int().check(z.positive()),
+    ackSlaSeconds: z.int().check(z.positive()),
     dmPrimaryImmediately: z.boolean(),
     onTimeout: z.enum(['deny', 'rollback']),
-  })
-  .partial()
-  .strict();
+  }),
+);
 
-const PolicyOverrideSchema = z.object({ high: TierOverrideSchema.optional(), critical: TierOverrideSchema.optional() }).strict();
+const PolicyOverrideSchema = z.strictObject({ high: z.optional(TierOverrideSchema), critical: z.optional(TierOverrideSchema) });
 
 const EnvSchema = z.object({
-  CHAINSEC_ENV: z.string().default('dev'),
-  AWS_REGION: z.string().default('us-east-1'),
-  INCIDENTS_TABLE: z.string().min(3),
-  LEDGER_TABLE: z.string().min(3),
-  SIGNING_KEY_ID: z.string().min(1),
-  APPROVALS_CHANNEL: z.string().min(1),
+  CHAINSEC_ENV: z._default(z.string(), 'dev'),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  INCIDENTS_TABLE: z.string().check(z.minLength(3)),
+  LEDGER_TABLE: z.string().check(z.minLength(3)),
+  SIGNING_KEY_ID: nonEmpty(),
+  APPROVALS_CHANNEL: nonEmpty(),
   APPROVER_USER_IDS: csv,
-  APPROVER_USERGROUP_ID: z.string().optional(),
+  APPROVER_USERGROUP_ID: z.optional(z.string()),
   /** JSON list of shifts `[{"start","primary","secondary"}]`, hand-offs in UTC. */
-  ONCALL_SCHEDULE: z.string().default('[]'),
+  ONCALL_SCHEDULE: z._default(z.string(), '[]'),
   /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
-  POLICY_OVERRIDES: z.string().optional(),
+  POLICY_OVERRIDES: z.optional(z.string()),
   DRY_RUN: bool,
-  SLACK_API_URL: z.string().url().optional(),
+  SLACK_API_URL: z.optional(z.url()),
   /** Sandbox / local: secrets straight from the environment. */
-  SLACK_SIGNING_SECRET: z.string().optional(),
-  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.optional(z.string()),
+  SLACK_BOT_TOKEN: z.optional(z.string()),
   /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
-  SLACK_SECRET_ARN: z.string().optional(),
-  ACTIONS_TOPIC_ARN: z.string().optional(),
-  REJECTED_TOPIC_ARN: z.string().optional(),
+  SLACK_SECRET_ARN: z.optional(z.string()),
+  ACTIONS_TOPIC_ARN: z.optional(z.string()),
+  REJECTED_TOPIC_ARN: z.optional(z.string()),
   SUMMARIES_ENABLED: bool,
-  BEDROCK_MODEL_ID: z.string().default('amazon.nova-micro-v1:0'),
-  BEDROCK_GUARDRAIL_ID: z.string().optional(),
-  BEDROCK_GUARDRAIL_VERSION: z.string().default('DRAFT'),
+  BEDROCK_MODEL_ID: z._default(z.string(), 'amazon.nova-micro-v1:0'),
+  BEDROCK_GUARDRAIL_ID: z.optional(z.string()),
+  BEDROCK_GUARDRAIL_VERSION: z._default(z.string(), 'DRAFT'),
+  // zod/mini has no coerced int: `z.int()` serves as a check here, which is what classic `.int()` did.
   /** Milliseconds any single outside call may take before it is abandoned. */
-  CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(2500),
+  CALL_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 2500),
 });
 
 /** The parsed configuration. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
 import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incident';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
@@ -8,7 +8,7 @@ import type { RejectedPayload } from '../services/IncidentStore';
 /** Records over this many bytes are refused (CONTRACT section 2). */
 export const MAX_RECORD_BYTES = 256 * 1024;
 
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

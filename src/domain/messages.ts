@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zodSetup';
 import { IncidentSchema, RawIncidentEventSchema, type Incident, type RawIncidentEvent } from './incident';
 import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
 
@@ -10,23 +11,23 @@ import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
 
 /** What the agent proposes to do (or did). */
 export const ProposedActionSchema = z.object({
-  type: z.string().trim().min(1).max(100),
-  target: z.string().trim().min(1).max(1000),
+  type: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  target: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
   reversible: z.boolean(),
 });
 export type ProposedAction = z.infer<typeof ProposedActionSchema>;
 
 /** An automatic containment the agent already carried out (critical tier). */
-export const ContainmentSchema = ProposedActionSchema.extend({
-  at: z.string().max(100),
+export const ContainmentSchema = z.extend(ProposedActionSchema, {
+  at: z.string().check(z.maxLength(100)),
   /** `skipped` in dry run (nothing was changed), `failed` when the executor could not be reached. */
-  status: z.enum(['executed', 'skipped', 'failed']).default('executed'),
-  detail: z.string().max(1000).optional(),
+  status: z._default(z.enum(['executed', 'skipped', 'failed']), 'executed'),
+  detail: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type Containment = z.infer<typeof ContainmentSchema>;
 
 /** Evidence items are strings or small objects; objects are shown as JSON. */
-const EvidenceItemSchema = z.union([z.string().max(50_000), z.record(z.string(), z.unknown())]);
+const EvidenceItemSchema = z.union([z.string().check(z.maxLength(50_000)), z.record(z.string(), z.unknown())]);
 
 /** An incident as the message carries it: already normalised, or raw. */
 export const IncidentInputSchema = z.union([IncidentSchema, RawIncidentEventSchema]);
@@ -34,29 +35,29 @@ export type IncidentInput = Incident | RawIncidentEvent;
 
 export const ApprovalRequestSchema = z.object({
   kind: z.literal('approval_request'),
-  taskToken: z.string().min(1).max(8192),
-  executionArn: z.string().max(2048).optional(),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+  executionArn: z.optional(z.string().check(z.maxLength(2048))),
   incident: IncidentInputSchema,
   tier: z.enum(APPROVAL_TIERS),
   proposedAction: ProposedActionSchema,
-  reasoning: z.string().max(200_000).default(''),
-  evidence: z.array(EvidenceItemSchema).max(200).default([]),
-  containment: ContainmentSchema.optional(),
+  reasoning: z._default(z.string().check(z.maxLength(200_000)), ''),
+  evidence: z._default(z.array(EvidenceItemSchema).check(z.maxLength(200)), []),
+  containment: z.optional(ContainmentSchema),
   /** Who asked: a Slack user id when a person triggered the agent, else the agent's name. */
-  requestedBy: z.string().max(200).optional(),
-  dryRun: z.boolean().default(false),
+  requestedBy: z.optional(z.string().check(z.maxLength(200))),
+  dryRun: z._default(z.boolean(), false),
 });
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 
 export const NotificationSchema = z.object({
   kind: z.literal('notification'),
   incident: IncidentInputSchema,
-  tier: z.enum(RISK_TIERS).optional(),
+  tier: z.optional(z.enum(RISK_TIERS)),
   /** What the workflow did on its own (low tier auto-containment). */
-  actionTaken: ProposedActionSchema.extend({ status: z.enum(['executed', 'failed', 'skipped']) }).optional(),
-  reasoning: z.string().max(200_000).optional(),
-  evidence: z.array(EvidenceItemSchema).max(200).optional(),
-  dryRun: z.boolean().default(false),
+  actionTaken: z.optional(z.extend(ProposedActionSchema, { status: z.enum(['executed', 'failed', 'skipped']) })),
+  reasoning: z.optional(z.string().check(z.maxLength(200_000))),
+  evidence: z.optional(z.array(EvidenceItemSchema).check(z.maxLength(200))),
+  dryRun: z._default(z.boolean(), false),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 

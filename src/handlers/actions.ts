@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zodSetup';
 import { runAction } from '../app/runAction';
 import { IncidentSchema } from '../domain/incident';
 import type { ActionResult } from '../domain/incidentRecord';
@@ -9,8 +10,10 @@ import { buildContainer, type Container } from './support/container';
 const ActionInputSchema = z.object({
   operation: z.enum(['contain', 'execute', 'rollback', 'close']),
   incident: IncidentSchema,
-  action: ProposedActionSchema.optional(),
-  approval: z.object({ decision: z.string().optional(), decidedBy: z.array(z.string()).optional(), ledgerHash: z.string().optional() }).passthrough().optional(),
+  action: z.optional(ProposedActionSchema),
+  approval: z.optional(
+    z.looseObject({ decision: z.optional(z.string()), decidedBy: z.optional(z.array(z.string())), ledgerHash: z.optional(z.string()) }),
+  ),
   dryRun: z.boolean(),
 });
 

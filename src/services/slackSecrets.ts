@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../domain/zodSetup';
 import { ConfigInvalidError } from '../errors';
 import type { Config } from '../config';
 
@@ -8,7 +9,10 @@ export interface SlackSecrets {
   botToken: string;
 }
 
-const SecretSchema = z.object({ signingSecret: z.string().min(1), botToken: z.string().startsWith('xoxb-') });
+const SecretSchema = z.object({
+  signingSecret: z.string().check(z.minLength(1)),
+  botToken: z.string().check(z.startsWith('xoxb-')),
+});
 
 /**
  * Slack secrets: from Secrets Manager in AWS (cached for 5 minutes by
