@@ -1,4 +1,5 @@
-import { RawIncidentEventSchema, normalizeIncident, type Incident } from '../domain/incident';
+import { normalizeIncident, type Incident } from '../domain/incident';
+import { RawIncidentEventSchema } from '../domain/incidentSchemas';
 import type { ProposedAction } from '../domain/messages';
 import { proposalFor } from '../domain/proposals';
 import { classify } from '../domain/risk';

@@ -33,10 +33,12 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     ledgerHash: record.decisionHash,
     dryRun: record.dryRun,
   };
+  const resuming = resume(deps, taskToken, output, record.executionArn);
   // The decided card does not depend on delivery: on the click path it goes
-  // out while the workflow is resumed (Slack is the slowest call of the two).
-  const shown = justCommitted ? showCard(deps, record) : undefined;
-  const outcome = await resume(deps, taskToken, output, record.executionArn);
+  // out while the workflow is resumed. It is rendered on the next turn of the
+  // event loop, once the resume request is on its way.
+  const shown = justCommitted ? nextTurn().then(() => showCard(deps, record)) : undefined;
+  const outcome = await resuming;
   const cardShown = (await shown) ?? false;
 
   if (outcome === 'retry_later') {
@@ -67,6 +69,8 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered))) await refreshCard(deps, incidentId);
   return outcome;
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Hands the decision to the workflow and classifies the answer. */
 async function resume(deps: AppDeps, taskToken: string, output: WorkflowDecisionOutput, executionArn: string | undefined): Promise<Exclude<DeliveryOutcome, 'nothing_to_deliver'>> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { IncidentSchema, normalizeIncident, type Incident } from '../domain/incident';
+import { normalizeIncident, type Incident } from '../domain/incident';
+import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
 import { evidenceAsText, type ApprovalRequest, type IncidentInput, type InboundMessage, type Notification } from '../domain/messages';

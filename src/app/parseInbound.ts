@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
-import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incident';
+import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incidentSchemas';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
 import type { RejectedPayload } from '../services/IncidentStore';
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './zodSetup';
-import { IncidentSchema, RawIncidentEventSchema, type Incident, type RawIncidentEvent } from './incident';
+import type { Incident, RawIncidentEvent } from './incident';
+import { IncidentSchema, RawIncidentEventSchema } from './incidentSchemas';
 import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
 
 /**

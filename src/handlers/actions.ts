@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../domain/zodSetup';
 import { runAction } from '../app/runAction';
-import { IncidentSchema } from '../domain/incident';
+import { IncidentSchema } from '../domain/incidentSchemas';
 import type { ActionResult } from '../domain/incidentRecord';
 import { ProposedActionSchema } from '../domain/messages';
 import { buildContainer, type Container } from './support/container';

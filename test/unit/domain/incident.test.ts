@@ -1,14 +1,13 @@
+import fc from 'fast-check';
+import { IncidentSchema, OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../../../src/domain/incidentSchemas';
 import {
-  IncidentSchema,
   incidentIdFor,
   naturalKey,
   normalizeIncident,
-  OnChainEventSchema,
   patternKey,
-  RawIncidentEventSchema,
-  WafEventSchema,
   type OnChainIncident,
   type WafIncident,
+  formatUsd,
 } from '../../../src/domain/incident';
 import { onChainEvent, wafEvent } from './fixtures';
 
@@ -365,5 +364,21 @@ describe('Schema: IncidentSchema', () => {
     // Assess
     expect(result.success).toBe(false);
     expect(issuePaths(result)).toEqual(['id']);
+  });
+});
+
+describe('Function: formatUsd', () => {
+  const intl = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+  it('formats exactly as en-US currency with whole dollars, huge and tiny amounts included', () => {
+    // Prepare
+    const edges = [0, 0.5, 1.5, 2.5, 999.5, 1000, 25_000, 250_000, 123_456_789.49, 1e15, 1e21, 1e25, 2 ** 53 + 2];
+
+    // Act
+    const mismatches = edges.filter((x) => formatUsd(x) !== intl.format(x));
+
+    // Assess
+    expect(mismatches).toEqual([]);
+    fc.assert(fc.property(fc.double({ min: 0, max: 1e30, noNaN: true }), (x) => formatUsd(x) === intl.format(x)));
   });
 });
