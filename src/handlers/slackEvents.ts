@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
+import { slackFetch } from '../services/WebApiSlackGateway';
 import { buildContainer, type Container } from './support/container';
 import { INCIDENT_ID } from '../domain/incident';
 import { PREPARED_VOTE_CLICK, type PreparedVoteClick } from '../listeners/voteClick';
@@ -51,6 +52,7 @@ async function init(): Promise<Ready> {
     logLevel: LogLevel.ERROR,
     clientOptions: {
       ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
+      fetch: slackFetch(),
       timeout: config.callTimeoutMs,
       retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1000 },
     },

@@ -1,5 +1,6 @@
-import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
+import { nodeHttpFetch } from './nodeHttpFetch';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
 
 /** Options of {@link WebApiSlackGateway}. */
@@ -15,6 +16,11 @@ export interface WebApiSlackGatewayOptions {
 }
 
 /** Builds a WebClient with bounded retries and a timeout. */
+/** One transport per container, shared by every WebClient (keep-alive connections). */
+let sharedFetch: FetchFunction | undefined;
+/** The Slack transport every WebClient here uses (see {@link nodeHttpFetch}). */
+export const slackFetch = (): FetchFunction => (sharedFetch ??= nodeHttpFetch());
+
 export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>): WebClient {
   const opts: WebClientOptions = {
     timeout: options.timeoutMs,
@@ -22,6 +28,8 @@ export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOp
     logLevel: LogLevel.ERROR,
     retryConfig: { retries: options.retries, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true },
     ...(options.slackApiUrl !== undefined && { slackApiUrl: options.slackApiUrl }),
+    // node:http instead of the global fetch: no undici load on a cold start.
+    fetch: slackFetch(),
   };
   return new WebClient(token, opts);
 }
