@@ -13,6 +13,7 @@ import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { Sandbox } from '../sandbox/Sandbox';
 import { clientOptions } from '../src/services/awsClients';
+import { slackFetch } from '../src/services/WebApiSlackGateway';
 import { coldStarts } from './coldStart';
 import { createPending, criticalEvent, highEvent, log, median, signedClick, sleep, summarize, until, writeResult, type PendingCard } from './lib';
 
@@ -116,7 +117,8 @@ async function run(sandbox: Sandbox) {
       raw: { total: summarize(direct), ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)])) },
       method:
         'bot: signed Approve click on a fresh HIGH request (1 approver) -> first SendTaskSuccess read by the local Step Functions for that execution. ' +
-        'raw: DynamoDB PutItem, KMS Sign (DIGEST), SFN SendTaskSuccess on another waiting execution, Slack chat.update on an existing card, sequential, SDK clients, same local services. ' +
+        'raw: DynamoDB PutItem, KMS Sign (DIGEST), SFN SendTaskSuccess on another waiting execution, Slack chat.update on an existing card, sequential, ' +
+        'with the clients configured as the bot\'s (AWS SDK v3, WebClient on the same node:http transport), same local services. ' +
         'Bot and raw samples alternate; each waits for its workflow to finish before the next.',
     },
     ack: {
@@ -151,7 +153,8 @@ function rawCalls(sandbox: Sandbox) {
   const ddb = new DynamoDBClient(opts);
   const kms = new KMSClient(opts);
   const sfn = new SFNClient(opts);
-  const slack = new WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: process.env.SLACK_API_URL!, logLevel: LogLevel.ERROR, retryConfig: { retries: 1 } });
+  // The bot's Slack transport too (node:http, keep-alive), so the two paths differ only in what the bot does.
+  const slack = new WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: process.env.SLACK_API_URL!, logLevel: LogLevel.ERROR, retryConfig: { retries: 1 }, fetch: slackFetch() });
   const table = process.env.INCIDENTS_TABLE!;
   const keyId = process.env.SIGNING_KEY_ID!;
   return async (card: PendingCard, i: number) => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebClient, ErrorCode as SlackErrorCode, type WebAPIHTTPError } from '@slack/web-api';
+import { WebClient, WebClientEvent, ErrorCode as SlackErrorCode, type WebAPIHTTPError } from '@slack/web-api';
 import { nodeHttpFetch } from '../../src/services/nodeHttpFetch';
 
 /** A local HTTP server whose answer each test sets. */
@@ -92,7 +92,7 @@ describe('Function: nodeHttpFetch (the Slack transport, against a local HTTP ser
     });
     const client = new WebClient('xoxb-test', { slackApiUrl: `${srv.url}/api/`, fetch, retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 10 }, rejectRateLimitedCalls: false });
     let rateLimited = 0;
-    client.on('rate_limited', () => rateLimited++);
+    client.on(WebClientEvent.RATE_LIMITED, () => rateLimited++);
 
     // Act
     const updated = await client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' });
