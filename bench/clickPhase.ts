@@ -15,10 +15,10 @@ import { Sandbox } from '../sandbox/Sandbox';
 import { clientOptions } from '../src/services/awsClients';
 import { slackFetch } from '../src/services/WebApiSlackGateway';
 import { coldStarts } from './coldStart';
-import { createPending, criticalEvent, highEvent, log, median, signedClick, sleep, summarize, until, writeResult, type PendingCard } from './lib';
+import { createPending, criticalEvent, highEvent, log, median, postClick, signedClick, sleep, summarize, until, writeResult, type PendingCard } from './lib';
 
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
-const DECISION_SAMPLES = Number(process.env.BENCH_DECISION_SAMPLES ?? 40);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const DECISION_SAMPLES = Number(process.env.BENCH_DECISION_SAMPLES ?? 100);
 const ACK_CLICKS = 200;
 const COLD_SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
 /** The ack clicks: one per high incident, two per critical incident. */
@@ -78,8 +78,7 @@ async function run(sandbox: Sandbox) {
   const click = async (card: PendingCard, user: string, actionId: string, decides: boolean) => {
     const { body, headers } = signedClick(sandbox, card, user, actionId);
     const t0 = performance.now();
-    const res = await fetch(`${sandbox.url}/slack/events`, { method: 'POST', body, headers });
-    await res.text();
+    const res = await postClick(`${sandbox.url}/slack/events`, body, headers);
     ack.push(performance.now() - t0);
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
     // Samples stay independent: the decided workflow finishes before the next click.
@@ -137,8 +136,7 @@ async function run(sandbox: Sandbox) {
 async function botDecision(sandbox: Sandbox, card: PendingCard): Promise<{ resumedMs: number; ackMs: number }> {
   const { body, headers } = signedClick(sandbox, card, 'U0APPROVER1', 'chainsec_approve');
   const t0 = performance.now();
-  const res = await fetch(`${sandbox.url}/slack/events`, { method: 'POST', body, headers });
-  await res.text();
+  const res = await postClick(`${sandbox.url}/slack/events`, body, headers);
   const ackMs = performance.now() - t0;
   if (res.status !== 200) throw new Error(`click answered ${res.status}`);
   const first = await until('SendTaskSuccess', () => sandbox.sfn.taskSuccessRequests(card.executionArn)[0], 10_000, 1);

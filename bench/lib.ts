@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { Sandbox } from '../sandbox/Sandbox';
 import type { RecordedMessage } from '../sandbox/local/MessageStore';
@@ -165,4 +166,25 @@ export function writeResult(file: string | undefined, result: unknown): void {
 /** Progress, on stderr (stdout stays clean). */
 export function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
+}
+
+const clickAgent = new Agent({ keepAlive: true });
+
+/**
+ * POSTs a signed click the way Slack's servers would, over a kept-alive
+ * node:http connection: the client's own cost stays out of the bot's numbers
+ * (Node's fetch spends ~1 ms more per request on this machine).
+ */
+export function postClick(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: clickAgent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
 }

@@ -7,7 +7,7 @@
  * Lambda): the click phase (decision overhead, ack latency, cold start)
  * with the local Slack rate limit off for its setup, then the storm with it on.
  *
- * Knobs (environment): BENCH_DECISION_SAMPLES (40), BENCH_WARMUP (10),
+ * Knobs (environment): BENCH_DECISION_SAMPLES (100), BENCH_WARMUP (20),
  * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (210).
  */
 import { spawn, spawnSync } from 'node:child_process';
