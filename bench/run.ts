@@ -21,12 +21,14 @@ const ROOT = path.resolve(__dirname, '..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
-/** Size of every bundle in dist/, by handler name. */
+/** Size of each handler's bundle in dist/ (and of the two baselines), by name. */
 function bundleBytes(): Record<string, number> {
-  const dist = path.join(ROOT, 'dist');
+  const handlers = readdirSync(path.join(ROOT, 'src/handlers'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.basename(f, '.ts'));
   const out: Record<string, number> = {};
-  for (const name of readdirSync(dist).sort()) {
-    const file = path.join(dist, name, 'index.js');
+  for (const name of [...handlers, 'bareBolt', 'bareBoltSlim'].sort()) {
+    const file = path.join(ROOT, 'dist', name, 'index.js');
     if (existsSync(file)) out[name] = statSync(file).size;
   }
   return out;
