@@ -131,6 +131,8 @@ export class LocalBedrock extends LocalServer {
    * misbehaving model, for checking the bot's own escaping and bounds.
    */
   public answer: string | undefined;
+  /** The `stopReason` of answers that are not blocked: `max_tokens` or `content_filtered` play a cut or filtered answer. */
+  public stopReason = 'end_turn';
   /** What the guardrail answers in `guardrail` mode. */
   public guardrailMessage = GUARDRAIL_BLOCKED_MESSAGE;
   private readonly recorded: RecordedConverseRequest[] = [];
@@ -154,6 +156,7 @@ export class LocalBedrock extends LocalServer {
   /** Back to `summarize`, no fixed answer, no faults, no recorded requests. */
   public reset(): void {
     this.mode = 'summarize';
+    this.stopReason = 'end_turn';
     this.answer = undefined;
     this.guardrailMessage = GUARDRAIL_BLOCKED_MESSAGE;
     this.faults.clear();
@@ -237,7 +240,7 @@ export class LocalBedrock extends LocalServer {
         if (gone()) return;
       }
       const answer = this.answer ?? summaryOf(body);
-      return this.answerWith(res, recorded, body, answer, 'end_turn', started);
+      return this.answerWith(res, recorded, body, answer, this.stopReason, started);
     } catch (e) {
       if (!(e instanceof BedrockError)) throw e;
       if (gone()) return;

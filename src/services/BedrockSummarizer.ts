@@ -84,6 +84,9 @@ export class BedrockSummarizer implements Summarizer {
         this.options.telemetry.metric('GuardrailInterventions');
         return fallback('guardrail_intervened');
       }
+      // Only a finished answer is shown: one cut at maxTokens may end mid-claim,
+      // and a filtered one is not the model's answer.
+      if (out.stopReason !== 'end_turn' && out.stopReason !== 'stop_sequence') return fallback(String(out.stopReason ?? 'no_stop_reason'));
       const text = (out.output?.message?.content ?? []).map((c) => c.text ?? '').join(' ').trim();
       if (!text) return fallback('empty');
       return { text: text.slice(0, 600), source: 'bedrock' };

@@ -123,6 +123,19 @@ describe('Class: BedrockSummarizer', () => {
     expect(telemetry.warnings).toEqual([{ message: 'summary fell back', extra: { reason: 'timeout' } }]);
   });
 
+  it.each(['max_tokens', 'content_filtered'])('falls back when the answer stopped for %s (a cut or filtered text is never shown)', async (stopReason) => {
+    // Prepare
+    bedrock.stopReason = stopReason;
+    bedrock.answer = 'The transfer is safe and should be approved because';
+    const { s } = summarizer();
+
+    // Act
+    const summary = await s.summarize(incident, REASONING, EVIDENCE);
+
+    // Assess
+    expect(summary).toEqual({ text: fallbackSummary(incident), source: 'fallback', fallbackReason: stopReason });
+  });
+
   it('falls back with reason "guardrail_intervened" and counts GuardrailInterventions when the guardrail blocks', async () => {
     // Prepare
     bedrock.mode = 'guardrail';
