@@ -9,10 +9,10 @@ import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { slackFetch } from '../services/WebApiSlackGateway';
-import { buildContainer, type Container } from './support/container';
-import { INCIDENT_ID } from '../domain/incident';
 import { PREPARED_VOTE_CLICK, type PreparedVoteClick } from '../listeners/voteClick';
-import { repeatedRequestAnswer, verifySlackRequest, voteClickOf } from './support/requestGuard';
+import { buildContainer, type Container } from './support/container';
+import { repeatedRequestAnswer, verifySlackRequest } from './support/requestGuard';
+import { prepareVoteClick } from './support/voteClicks';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
@@ -81,18 +81,10 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
       telemetry.metric('RejectedRequests');
       return verdict.refused;
     }
-    const vote = voteClickOf(event);
-    if (vote) {
-      // The vote's transaction takes the claim (one write fewer on the click
-      // path), and the incident is read while Bolt dispatches.
-      const { incidentId } = vote;
-      const prepared: PreparedVoteClick = {
-        claim: verdict.claim,
-        replayed: false,
-        ...(INCIDENT_ID.test(incidentId) && { incidentRead: { incidentId, read: deps.store.get(incidentId) } }),
-      };
-      // A failed read is the vote's own read to retry, not an unhandled rejection.
-      prepared.incidentRead?.read.catch(() => undefined);
+    // A vote click's claim is taken by the vote's own transaction (one write
+    // fewer on the click path); anything else is claimed here, up front.
+    const prepared = prepareVoteClick(event, verdict.claim, deps.store);
+    if (prepared) {
       preparedClicks.set(event, prepared);
       const answer = await handle(event, context);
       return prepared.replayed ? repeated(event, telemetry) : answer;

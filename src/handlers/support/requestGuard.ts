@@ -1,6 +1,5 @@
 import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { VOTE_ACTION_IDS } from '../../domain/actionIds';
 import type { OnceClaim } from '../../services/IncidentStore';
 
 /** Slack's own window, applied in both directions (Bolt checks only the past). */
@@ -8,12 +7,14 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 /** A claimed signature is remembered for longer than any timestamp stays valid. */
 const REPLAY_MEMORY_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + 60;
 
-function header(event: AwsEvent, name: string): string | undefined {
+/** A request header, whatever its case. */
+export function header(event: AwsEvent, name: string): string | undefined {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v ?? undefined;
   return undefined;
 }
 
-function rawBody(event: AwsEvent): string {
+/** The request body as sent (API Gateway may base64-encode it). */
+export function rawBody(event: AwsEvent): string {
   const body = event.body ?? '';
   return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
@@ -53,26 +54,4 @@ export function verifySlackRequest(event: AwsEvent, deps: { signingSecret: strin
 export function repeatedRequestAnswer(event: AwsEvent): AwsResponse {
   if (header(event, 'x-slack-retry-num') !== undefined) return { statusCode: 200, body: '' };
   return refused('replayed request');
-}
-
-const VOTES = new Set<string>(VOTE_ACTION_IDS);
-
-/**
- * The incident a request votes on, when it is one click on a vote button
- * (whose claim the vote's commit can take); `undefined` for anything else,
- * unexpected shapes included (those are claimed up front).
- */
-export function voteClickOf(event: AwsEvent): { incidentId: string } | undefined {
-  if (!/^application\/x-www-form-urlencoded/i.test(header(event, 'content-type') ?? '')) return undefined;
-  const payload = new URLSearchParams(rawBody(event)).get('payload');
-  if (!payload) return undefined;
-  try {
-    const body = JSON.parse(payload) as { type?: unknown; actions?: Array<{ action_id?: unknown; value?: unknown }> };
-    if (body.type !== 'block_actions' || !Array.isArray(body.actions) || body.actions.length !== 1) return undefined;
-    const [action] = body.actions;
-    if (!VOTES.has(String(action?.action_id))) return undefined;
-    return { incidentId: typeof action?.value === 'string' ? action.value : '' };
-  } catch {
-    return undefined;
-  }
 }
