@@ -66,7 +66,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   if (result.kind === 'rejected') {
     // A refusal is an answer too: the click is claimed before it is given.
     const { claim } = input;
-    if (claim && !(await deps.store.claimOnce(claim.key, claim.ttlSeconds, claim.now))) return { kind: 'replayed' };
+    if (claim && !(await deps.store.claimOnce(claim))) return { kind: 'replayed' };
     deps.telemetry.metric('VotesRejected');
     return result;
   }

@@ -89,8 +89,7 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
       const answer = await handle(event, context);
       return prepared.replayed ? repeated(event, telemetry) : answer;
     }
-    const { key, ttlSeconds, now } = verdict.claim;
-    if (!(await deps.store.claimOnce(key, ttlSeconds, now))) return repeated(event, telemetry);
+    if (!(await deps.store.claimOnce(verdict.claim))) return repeated(event, telemetry);
     return await handle(event, context);
   } finally {
     telemetry.flush();

@@ -251,9 +251,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
     };
   }
 
-  public async claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean> {
+  public async claimOnce(claim: OnceClaim): Promise<boolean> {
     try {
-      await this.doc.send(new PutCommand(this.oncePut({ key, ttlSeconds, now })));
+      await this.doc.send(new PutCommand(this.oncePut(claim)));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;

@@ -80,7 +80,7 @@ export interface IncidentStore {
    * `ttlSeconds`; an expired claim can be taken again.
    * @returns false when the key was claimed before
    */
-  claimOnce(key: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  claimOnce(claim: OnceClaim): Promise<boolean>;
   /** Atomically adds 1 to an expiring counter (rate windows). @returns the new value */
   increment(key: string, ttlSeconds: number, now: Date): Promise<number>;
   /** Reads a small versioned side document (a digest, a repeated pattern). */

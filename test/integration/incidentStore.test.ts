@@ -72,7 +72,7 @@ describe('Class: DynamoDbIncidentStore (DynamoDB Local)', () => {
 
     // Assess
     expect((await store.get(record.incident.id))!.record.votes).toHaveLength(1);
-    expect(await store.claimOnce(c.key, c.ttlSeconds, now)).toBe(false);
+    expect(await store.claimOnce(c)).toBe(false);
   });
 
   it('refuses a commit whose claim was taken before, writing nothing', async () => {
@@ -80,7 +80,7 @@ describe('Class: DynamoDbIncidentStore (DynamoDB Local)', () => {
     const record = await created();
     const current = (await store.get(record.incident.id))!;
     const c = claim();
-    await store.claimOnce(c.key, c.ttlSeconds, now);
+    await store.claimOnce(c);
 
     // Act
     const attempt = store.commit(current, withVote(record), [], c);
@@ -104,7 +104,7 @@ describe('Class: DynamoDbIncidentStore (DynamoDB Local)', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
-    expect(await store.claimOnce(c.key, c.ttlSeconds, now)).toBe(true);
+    expect(await store.claimOnce(c)).toBe(true);
   });
 
   it('updates from a known version without reading, and re-reads on conflict', async () => {

@@ -24,7 +24,7 @@ export function voteListener(deps: AppDeps) {
     const prepared = preparedVoteClickOf(context);
     /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
     const claimNow = async (): Promise<boolean> => {
-      if (!prepared || (await deps.store.claimOnce(prepared.claim.key, prepared.claim.ttlSeconds, prepared.claim.now))) return true;
+      if (!prepared || (await deps.store.claimOnce(prepared.claim))) return true;
       prepared.replayed = true;
       return false;
     };
