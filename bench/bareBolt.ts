@@ -3,11 +3,13 @@ import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambda
 import type { Context } from 'aws-lambda';
 
 /**
- * The cold-start baseline (never deployed): the smallest Bolt app on
- * AwsLambdaReceiver that answers a button click. Built by
- * `node scripts/build.mjs --bench` into dist/bareBolt/index.js, the same way
- * as the real handlers. It acks and calls nothing (slackApiUrl points at the
- * local Slack API from the environment, never at slack.com).
+ * The cold-start baselines (never deployed): the smallest Bolt app on
+ * AwsLambdaReceiver that answers a button click. `node scripts/build.mjs
+ * --bench` builds it twice: dist/bareBolt the standard way (the contract's
+ * baseline), dist/bareBoltSlim slimmed like our handlers (`@slack/bolt` read
+ * from bench/slimBoltIndex.ts, unused receivers stubbed). It acks and calls
+ * nothing (slackApiUrl points at the local Slack API from the environment,
+ * never at slack.com).
  */
 const receiver = new AwsLambdaReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret', logLevel: LogLevel.ERROR });
 const app = new App({

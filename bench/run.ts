@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const stale =
     !existsSync(bare) ||
     !existsSync(path.join(ROOT, 'dist/bareBoltSlim/index.js')) ||
-    statSync(bare).mtimeMs < Math.max(statSync(path.join(__dirname, 'bareBolt.ts')).mtimeMs, statSync(path.join(__dirname, 'bareBoltSlim.ts')).mtimeMs);
+    statSync(bare).mtimeMs < Math.max(statSync(path.join(__dirname, 'bareBolt.ts')).mtimeMs, statSync(path.join(__dirname, 'slimBoltIndex.ts')).mtimeMs);
   if (stale || !existsSync(path.join(ROOT, 'dist/slackEvents/index.js'))) {
     log('bundling (node scripts/build.mjs --bench)');
     const built = spawnSync(NODE, [path.join(ROOT, 'scripts/build.mjs'), '--bench'], { stdio: 'inherit' });
