@@ -88,6 +88,6 @@ for (const [name, { entry, plugins }] of Object.entries(selected)) {
     plugins,
     logLevel: 'warning',
   });
-  sizes[name] = statSync(outfile).size;
+  sizes[name] = { bytes: statSync(outfile).size, file: outfile };
 }
-for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, path.join(outdir ? path.resolve(outdir) : path.join(outRoot, name), 'index.js'))}`);
+for (const [name, { bytes, file }] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, file)}`);

@@ -42,6 +42,7 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   const cardShown = (await shown) ?? false;
 
   if (outcome === 'retry_later') {
+    // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.
     if (!cardShown) await refreshCard(deps, incidentId);
     return outcome;
   }
@@ -81,7 +82,6 @@ async function resume(deps: AppDeps, taskToken: string, output: WorkflowDecision
     if (!(e instanceof WorkflowTokenGoneError)) {
       deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId: output.incidentId, error: (e as Error).message });
       deps.telemetry.metric('WorkflowResumeRetries');
-      // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.
       return 'retry_later';
     }
     const resumed = await alreadyResumedWith(deps, executionArn, output.ledgerHash);

@@ -29,7 +29,7 @@ export type Verdict = { refused: AwsResponse } | { claim: OnceClaim };
  * the future are refused along with bad signatures (no I/O here). An authentic
  * request gets its one-time claim, keyed by its signature, which must be taken
  * before anything is done for it: up front by the handler, or by a vote's
- * own commit (see src/listeners/requestClaim.ts).
+ * own commit (see src/listeners/voteClick.ts).
  */
 export function verifySlackRequest(event: AwsEvent, deps: { signingSecret: string; now: Date }): Verdict {
   const signature = header(event, 'x-slack-signature');
