@@ -35,6 +35,29 @@ describe('Class: LocalKms', () => {
       expect(verify('sha256', message, pem, Buffer.from(out.Signature!))).toBe(true);
     });
 
+    it('signs many digests that node:crypto verifies, each with a fresh nonce', async () => {
+      // Prepare: digests of all sizes of integer, including ones above the curve order
+      const pem = kms.publicKeyPem();
+      const messages = Array.from({ length: 120 }, (_, i) => Buffer.from(`entry ${i} ${'x'.repeat(i)}`));
+
+      // Act
+      const sigs = await Promise.all(
+        messages.map((m) =>
+          client.send(new SignCommand({ KeyId: kms.keyArn, Message: createHash('sha256').update(m).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })),
+        ),
+      );
+
+      // Assess
+      sigs.forEach(({ Signature }, i) => expect(verify('sha256', messages[i]!, pem, Buffer.from(Signature!))).toBe(true));
+      // A repeated r would mean a repeated nonce, which leaks the private key.
+      const rs = sigs.map(({ Signature }) => Buffer.from(Signature!).subarray(4, 4 + Buffer.from(Signature!)[3]!).toString('hex'));
+      expect(new Set(rs).size).toBe(rs.length);
+      // Signing the same digest twice gives two different signatures (random nonce, as KMS).
+      const again = await client.send(new SignCommand({ KeyId: kms.keyArn, Message: createHash('sha256').update(messages[0]!).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      expect(Buffer.from(again.Signature!).equals(Buffer.from(sigs[0]!.Signature!))).toBe(false);
+      expect(verify('sha256', messages[0]!, pem, Buffer.from(again.Signature!))).toBe(true);
+    });
+
     it('hashes a RAW message first, and accepts the key id and the alias', async () => {
       // Act
       const byId = await client.send(new SignCommand({ KeyId: kms.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
