@@ -8,7 +8,9 @@ import { LocalServer, send } from './LocalServer';
  * forwarded as they are; `faults.set('TransactWriteItems', { error:
  * 'ProvisionedThroughputExceededException', status: 400, times: 2 })` answers
  * the next two with DynamoDB's own error shape instead, so the real SDK
- * client's retry settings are what a test exercises.
+ * client's retry settings are what a test exercises. A fault keyed
+ * `<Operation>@<TableName>` (e.g. `PutItem@chainsec-ledger`) applies to that
+ * table only, and wins over one keyed by the operation alone.
  */
 export class DynamoDbFaultProxy extends LocalServer {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -35,19 +37,19 @@ export class DynamoDbFaultProxy extends LocalServer {
 
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const fault = this.faults.take(operation);
+    const body = await readBody(req);
+    const fault = this.faults.take(operation, `${operation}@${tableOf(body)}`);
     await delay(fault?.delayMs);
     if (fault?.error || fault?.status) {
       const code = fault.error ?? 'InternalServerError';
       const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message: fault.message ?? `injected fault: ${code}` });
-      req.resume();
       send(res, fault.status ?? 500, body, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
       return;
     }
-    await this.forward(req, res);
+    await this.forward(req, body, res);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const { host, port } = this.upstreamAddress();
     return new Promise<void>((resolve) => {
       const upstream = request({ host, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
@@ -64,7 +66,26 @@ export class DynamoDbFaultProxy extends LocalServer {
         else res.destroy();
         resolve();
       });
-      req.pipe(upstream);
+      upstream.end(body);
     });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** The request's `TableName` ('' when it has none, e.g. a transaction). */
+function tableOf(body: Buffer): string {
+  try {
+    const { TableName } = JSON.parse(body.toString('utf8')) as { TableName?: unknown };
+    return typeof TableName === 'string' ? TableName : '';
+  } catch {
+    return '';
   }
 }

@@ -56,15 +56,20 @@ export class FaultSwitch {
 
   /**
    * The fault to apply to this call of `operation`, if any, counting it
-   * against `times`. Services call this once per request.
+   * against `times`. Services call this once per request. A fault armed for
+   * `narrower` (e.g. `PutItem@<table>`) wins, and is counted under that key.
    */
-  public take(operation: string): Fault | undefined {
+  public take(operation: string, narrower?: string): Fault | undefined {
+    if (narrower !== undefined && this.armed.has(narrower)) return this.apply(narrower, narrower);
     const key = this.armed.has(operation) ? operation : this.armed.has(ANY_OPERATION) ? ANY_OPERATION : undefined;
-    if (key === undefined) return undefined;
+    return key === undefined ? undefined : this.apply(key, operation);
+  }
+
+  private apply(key: string, counted: string): Fault {
     const armed = this.armed.get(key)!;
     armed.remaining -= 1;
     if (armed.remaining <= 0) this.armed.delete(key);
-    this.hits.set(operation, (this.hits.get(operation) ?? 0) + 1);
+    this.hits.set(counted, (this.hits.get(counted) ?? 0) + 1);
     return armed.fault;
   }
 

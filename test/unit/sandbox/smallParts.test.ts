@@ -35,6 +35,25 @@ describe('Class: FaultSwitch', () => {
       expect(faults.take('Sign')).toBeUndefined();
     });
 
+    it('prefers a narrower key (one table) and counts it apart from the operation', () => {
+      // Prepare
+      const faults = new FaultSwitch();
+      faults.set('PutItem', { error: 'Broad' });
+      faults.set('PutItem@ledger', { error: 'Narrow', times: 1 });
+
+      // Act
+      const onLedger = faults.take('PutItem', 'PutItem@ledger');
+      const onLedgerAgain = faults.take('PutItem', 'PutItem@ledger');
+      const elsewhere = faults.take('PutItem', 'PutItem@incidents');
+
+      // Assess
+      expect(onLedger).toEqual({ error: 'Narrow', times: 1 });
+      expect(onLedgerAgain).toEqual({ error: 'Broad' });
+      expect(elsewhere).toEqual({ error: 'Broad' });
+      expect(faults.triggered('PutItem@ledger')).toBe(1);
+      expect(faults.triggered('PutItem')).toBe(2);
+    });
+
     it('refuses nonsense', () => {
       // Assess
       expect(() => new FaultSwitch().set('x', { times: 0 })).toThrow(RangeError);
