@@ -27,6 +27,7 @@ export const ErrorCode = {
   ReplayedRequest: 'chainsec_replayed_request',
   ConfigInvalid: 'chainsec_config_invalid',
   LedgerInvalid: 'chainsec_ledger_invalid',
+  LedgerConflict: 'chainsec_ledger_conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -105,6 +106,18 @@ export class ReplayedRequestError extends ChainsecError {
   public constructor(details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.ReplayedRequest, 'request already processed', details, options);
     this.name = 'ReplayedRequestError';
+  }
+}
+
+/**
+ * The ledger table already holds a different entry at an entry's place
+ * (incident, seq): a fork or an overwrite, never expected. Nothing is
+ * replaced; the entry stays unpublished in its incident for inspection.
+ */
+export class LedgerConflictError extends ChainsecError {
+  public constructor(details: Record<string, unknown>, options?: ErrorOptions) {
+    super(ErrorCode.LedgerConflict, 'a different ledger entry is already stored at this place', details, options);
+    this.name = 'LedgerConflictError';
   }
 }
 

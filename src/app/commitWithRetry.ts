@@ -3,7 +3,7 @@ import type { IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
 import type { AppDeps } from './deps';
-import { sealEntries, type EntryDraft } from './ledgerWriter';
+import { publishEntries, sealEntries, type EntryDraft } from './ledgerWriter';
 
 /** What a step decides after reading the current state. */
 export type StepPlan<R> =
@@ -16,21 +16,28 @@ const MAX_ATTEMPTS = 8;
 export interface CommitOptions {
   /** Receives the incident as written (callers that act on it next skip a read). */
   onCommitted?: (written: StoredIncident) => void;
-  /** The causing request's one-time key, taken in the same transaction (see IncidentStore.commit). */
+  /** The causing request's one-time key, taken in the same write (see IncidentStore.commit). */
   claim?: OnceClaim;
   /** A read of the incident already under way, used by the first attempt (a failed one is read again). */
   firstRead?: Promise<StoredIncident | undefined>;
+  /**
+   * Leaves the new ledger entries unpublished (they are in the ledger from the
+   * commit on, inside the incident) for the caller to publish once its urgent
+   * work is done: the vote path resumes the workflow first. By default they
+   * are published right after the commit.
+   */
+  publishLater?: boolean;
 }
 
 /**
- * Read → plan → sign → conditional transactional write, retried when another
- * writer got there first (N concurrent clicks produce exactly one outcome per
- * rule, never a lost or duplicated vote). Signing happens before the write, so
- * a signing failure writes nothing.
+ * Read → plan → sign → one conditional write of the state with its entries,
+ * retried when another writer got there first (N concurrent clicks produce
+ * exactly one outcome per rule, never a lost or duplicated vote). Signing
+ * happens before the write, so a signing failure writes nothing.
  * @throws ReplayedRequestError when `options.claim` was taken before (nothing written)
  */
 export async function commitWithRetry<R>(
-  deps: Pick<AppDeps, 'store' | 'signer'>,
+  deps: Pick<AppDeps, 'store' | 'signer' | 'telemetry'>,
   incidentId: string,
   plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
   options: CommitOptions = {},
@@ -55,14 +62,17 @@ export async function commitWithRetry<R>(
       // The workflow output cites the decision entry, so it can be traced to the ledger.
       ...(decision && { decisionHash: decision.hash }),
     };
+    let written: StoredIncident;
     try {
-      await deps.store.commit(current, next, entries, options.claim);
-      options.onCommitted?.({ ...current, record: next, version: current.version + 1 });
-      return step.result;
+      written = await deps.store.commit(current, next, entries, options.claim);
     } catch (e) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;
       // Back off a little with jitter so colliding writers spread out.
       await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
+      continue;
     }
+    options.onCommitted?.(written);
+    if (!options.publishLater && entries.length > 0) await publishEntries(deps, incidentId, written);
+    return step.result;
   }
 }

@@ -1,5 +1,8 @@
 import { entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
+import { ErrorCode } from '../errors';
+import type { StoredIncident } from '../services/IncidentStore';
 import type { Signer } from '../services/Signer';
+import type { AppDeps } from './deps';
 
 /** What a use case says about an entry; seq, links, key id and signature are added here. */
 export interface EntryDraft {
@@ -39,4 +42,24 @@ function stripUndefined(d: EntryDraft): EntryDraft {
   const out: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(d)) if (v !== undefined) out[k] = v;
   return out as EntryDraft;
+}
+
+/**
+ * Publishes an incident's committed entries to the ledger table (see
+ * IncidentStore.publishEntries). Never throws: the entries are in the ledger
+ * already (inside the incident), and the sweep publishes what is left.
+ */
+export async function publishEntries(deps: Pick<AppDeps, 'store' | 'telemetry'>, incidentId: string, known?: StoredIncident): Promise<void> {
+  try {
+    await deps.store.publishEntries(incidentId, known);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === ErrorCode.LedgerConflict) {
+      // Never expected: another entry holds this place. Nothing is replaced.
+      deps.telemetry.error('ledger entry conflicts with the stored one; left unpublished', { incidentId, ...(e as { details?: object }).details });
+      deps.telemetry.metric('LedgerConflicts');
+      return;
+    }
+    deps.telemetry.warn('ledger entries committed; publishing them is left to the sweep', { incidentId, error: (e as Error).message });
+  }
 }

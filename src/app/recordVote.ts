@@ -8,7 +8,7 @@ import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
 import type { AppDeps } from './deps';
-import type { EntryDraft } from './ledgerWriter';
+import { publishEntries, type EntryDraft } from './ledgerWriter';
 import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
 
 /** A click on Approve, Deny or Rollback. */
@@ -19,7 +19,7 @@ export interface VoteInput {
   /** Channel of the card, or `null` for the App Home tab. */
   channelId: string | null;
   /**
-   * The click's one-time key: taken in the vote's own transaction (or, when
+   * The click's one-time key: taken in the vote's own write (or, when
    * the vote is refused, before saying so), so a replayed click changes nothing.
    */
   claim?: OnceClaim;
@@ -49,7 +49,8 @@ export function approvalState(record: IncidentRecord): ApprovalState {
 /**
  * Records one person's vote: authorise by policy, sign the vote (and the
  * decision, when this vote completes the quorum), commit both with the state
- * change in one transaction, then resume the workflow and update the card.
+ * change in one write, then resume the workflow, update the card and publish
+ * the entries to the ledger table.
  * Throws only before the commit (nothing recorded); after it, failures are
  * logged and left to the sweep.
  * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
@@ -66,24 +67,33 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   if (result.kind === 'rejected') {
     // A refusal is an answer too: the click is claimed before it is given.
     const { claim } = input;
-    if (claim && !(await deps.store.claimOnce(claim))) return { kind: 'replayed' };
+    if (claim && !(await deps.store.claimOnce(claim, input.incidentId))) return { kind: 'replayed' };
     deps.telemetry.metric('VotesRejected');
     return result;
   }
   if (result.kind === 'replayed') return result;
   deps.telemetry.metric('Votes');
   // Committed: from here on nothing throws. What fails is left to the sweep
-  // (it re-drives undelivered decisions and stale cards).
+  // (it re-drives undelivered decisions, stale cards and unpublished entries).
+  const done = await afterCommit(deps, input.incidentId, result, written);
+  // The entries were committed inside the incident; the ledger table gets
+  // them now that the workflow and the card are seen to.
+  await publishEntries(deps, input.incidentId);
+  return done;
+}
+
+/** Resumes the workflow when the vote decided, else refreshes the card. */
+async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<VoteResult, { kind: 'recorded' }>, written: StoredIncident | undefined): Promise<VoteResult> {
   if (result.decided) {
     deps.telemetry.metric(`Decisions_${result.decided.decision}`);
-    const delivery = await deliverDecision(deps, input.incidentId, written).catch((e: unknown) => {
-      deps.telemetry.warn('decision stored; its delivery is left to the sweep', { incidentId: input.incidentId, error: (e as Error).message });
+    const delivery = await deliverDecision(deps, incidentId, written).catch((e: unknown) => {
+      deps.telemetry.warn('decision stored; its delivery is left to the sweep', { incidentId, error: (e as Error).message });
       return 'retry_later' as const;
     });
     return { ...result, decided: { ...result.decided, delivery } };
   }
-  await refreshCard(deps, input.incidentId).catch((e: unknown) => {
-    deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId: input.incidentId, error: (e as Error).message });
+  await refreshCard(deps, incidentId).catch((e: unknown) => {
+    deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId, error: (e as Error).message });
   });
   return result;
 }
@@ -139,5 +149,5 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
       ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
     };
     return { kind: 'commit', next, drafts, result: recorded };
-  }, { onCommitted, ...(input.claim && { claim: input.claim }), ...(input.incidentRead && { firstRead: input.incidentRead }) });
+  }, { onCommitted, publishLater: true, ...(input.claim && { claim: input.claim }), ...(input.incidentRead && { firstRead: input.incidentRead }) });
 }

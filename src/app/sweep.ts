@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors';
 import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { nextEscalation } from '../domain/escalation';
@@ -19,6 +20,8 @@ export interface SweepReport {
   cardsFixed: string[];
   /** Cards posted late (their first post failed) and digests / threads brought up to date. */
   posted: string[];
+  /** Ledger entries committed but left unpublished (a crash or an outage after the commit), now in the ledger table. */
+  entriesPublished: number;
   errors: Array<{ incidentId: string; error: string }>;
 }
 
@@ -30,12 +33,12 @@ const REDRIVE_AFTER_MS = 5_000;
 /**
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):
  * expires requests past their deadline (fail closed), escalates unacknowledged
- * ones to on-call, re-drives decisions stored but not delivered, and fixes
- * cards whose update failed. One incident's failure never stops the others.
+ * ones to on-call, re-drives decisions stored but not delivered, fixes
+ * cards whose update failed, and publishes ledger entries left unpublished. One incident's failure never stops the others.
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], posted: [], errors: [] };
+  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], posted: [], entriesPublished: 0, errors: [] };
   const open = await deps.store.listOpen();
   for (const record of open) {
     const id = record.incident.id;
@@ -78,6 +81,19 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     } catch (e) {
       report.errors.push({ incidentId: doc.key, error: (e as Error).message });
     }
+  }
+  // Last: the work above publishes its own entries.
+  try {
+    const { published, failures } = await deps.store.publishAllEntries();
+    report.entriesPublished = published;
+    for (const { incidentId, error } of failures) {
+      deps.telemetry.error('ledger entries left unpublished', { incidentId, code: error.code, error: error.message });
+      if (error.code === ErrorCode.LedgerConflict) deps.telemetry.metric('LedgerConflicts');
+      report.errors.push({ incidentId, error: error.message });
+    }
+  } catch (e) {
+    deps.telemetry.error('sweep could not list unpublished ledger entries', { error: (e as Error).message });
+    report.errors.push({ incidentId: 'ledger', error: (e as Error).message });
   }
   return report;
 }

@@ -81,7 +81,7 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
       telemetry.metric('RejectedRequests');
       return verdict.refused;
     }
-    // A vote click's claim is taken by the vote's own transaction (one write
+    // A vote click's claim is taken by the vote's own write (one write
     // fewer on the click path); anything else is claimed here, up front.
     const prepared = prepareVoteClick(event, verdict.claim, deps.store);
     if (prepared) {

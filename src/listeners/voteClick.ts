@@ -5,8 +5,8 @@ import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
  * What the handler prepares for a vote click before Bolt dispatches it:
  *
  * - `claim`: the request's one-time claim, not taken up front: the vote's own
- *   transaction takes it (one write fewer on the click path, and the click is
- *   recorded together with its effect). The listener sets `replayed` when the
+ *   commit takes it, in the incident's own item (one write fewer on the click
+ *   path, and the click is recorded together with its effect). The listener sets `replayed` when the
  *   claim was already taken; the handler then answers as for any repeat.
  * - `incidentRead`: the incident, read while Bolt dispatches (the vote's
  *   first read, started a little earlier). Only a hint: the commit is still

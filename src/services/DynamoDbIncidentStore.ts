@@ -10,11 +10,11 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError, ReplayedRequestError } from '../errors';
+import { ConcurrentUpdateError, LedgerConflictError, ReplayedRequestError } from '../errors';
 import { IncidentStatus, DeliveryStatus, type IncidentRecord } from '../domain/incidentRecord';
 import type { LedgerEntry } from '../domain/ledger';
 import { clientOptions } from './awsClients';
-import type { IncidentStore, OnceClaim, RecordMutation, RejectedPayload, StoredIncident, VersionedDoc } from './IncidentStore';
+import type { IncidentInternals, IncidentStore, OnceClaim, PublishReport, RecordMutation, RejectedPayload, StoredIncident, VersionedDoc } from './IncidentStore';
 
 /** Tables the store writes. */
 export interface DynamoDbIncidentStoreOptions {
@@ -26,6 +26,12 @@ export interface DynamoDbIncidentStoreOptions {
 }
 
 const META = 'META';
+/** Ledger entries committed with the incident, not yet copied to the ledger table (exact JSON, seq order). */
+const UNPUBLISHED = 'unpublishedEntries';
+/** One-time keys of the vote clicks on this incident (see IncidentStore.claimOnce). */
+const CLAIMS = 'claims';
+/** How many published entries a store instance remembers, so a write from an older read does not queue them again. */
+const REMEMBERED_PUBLISHED = 10_000;
 const OPEN = 'OPEN';
 /** Side documents (digests, patterns) with a Slack update still owed. */
 const OPEN_DOCS = 'OPEN_DOCS';
@@ -34,7 +40,7 @@ const MAX_KEPT_PAYLOAD = 300_000;
 const MAX_UPDATE_ATTEMPTS = 6;
 
 /** Key and index attributes derived from a record: never set by hand. */
-function keysFor(record: IncidentRecord): Record<string, string> {
+function keysFor(record: IncidentRecord, unpublished = 0): Record<string, string> {
   const id = record.incident.id;
   const keys: Record<string, string> = {
     pk: `INC#${id}`,
@@ -42,7 +48,8 @@ function keysFor(record: IncidentRecord): Record<string, string> {
     gsi1pk: `DAY#${record.requestedAt.slice(0, 10)}`,
     gsi1sk: `${record.requestedAt}#${id}`,
   };
-  if (isOpen(record)) {
+  // Unpublished ledger entries are work left too: the sweep finds them here.
+  if (isOpen(record) || unpublished > 0) {
     keys.pendingPk = OPEN;
     keys.pendingSk = `${record.deadline ?? record.requestedAt}#${id}`;
   }
@@ -60,7 +67,9 @@ export function isOpen(record: IncidentRecord): boolean {
   );
 }
 
-const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pendingPk', 'pendingSk', 'taskToken', 'version', 'expiresAt']);
+const INTERNAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pendingPk', 'pendingSk', 'taskToken', 'version', 'expiresAt', UNPUBLISHED, CLAIMS]);
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function toStored(item: Record<string, unknown>): StoredIncident {
   const record: Record<string, unknown> = {};
@@ -69,7 +78,40 @@ function toStored(item: Record<string, unknown>): StoredIncident {
     record: record as unknown as IncidentRecord,
     ...(typeof item.taskToken === 'string' && { taskToken: item.taskToken }),
     version: typeof item.version === 'number' ? item.version : 0,
+    internal: { unpublished: strings(item[UNPUBLISHED]), claims: strings(item[CLAIMS]) },
   };
+}
+
+/** The internal attributes of a stored incident (absent on one built by hand: none). */
+function internalOf(stored: StoredIncident): IncidentInternals {
+  return stored.internal ?? { unpublished: [], claims: [] };
+}
+
+/** A claim as kept in its incident: `<sha256 of the key>:<expiry, epoch seconds>`. */
+function claimTag({ key, ttlSeconds, now }: OnceClaim): { hash: string; tag: string; nowSec: number } {
+  const hash = createHash('sha256').update(key).digest('hex');
+  const nowSec = Math.floor(now.getTime() / 1000);
+  return { hash, tag: `${hash}:${nowSec + ttlSeconds}`, nowSec };
+}
+
+/** Claims still in force at `nowSec`, and whether `hash` is one of them. */
+function liveClaims(claims: readonly string[], nowSec: number, hash: string): { live: string[]; taken: boolean } {
+  const live = claims.filter((c) => Number(c.slice(c.indexOf(':') + 1)) >= nowSec);
+  return { live, taken: live.some((c) => c.startsWith(`${hash}:`)) };
+}
+
+/** An entry's place in the ledger, from its JSON. */
+function placeOf(json: string): string {
+  const { incidentId, seq } = JSON.parse(json) as Pick<LedgerEntry, 'incidentId' | 'seq'>;
+  return `${incidentId}#${seq}`;
+}
+
+/** The table's entries plus the unpublished ones whose place the table does not hold yet. */
+function withUnpublished(fromTable: LedgerEntry[], unpublished: readonly string[]): LedgerEntry[] {
+  if (unpublished.length === 0) return fromTable;
+  const places = new Set(fromTable.map((e) => `${e.incidentId}#${e.seq}`));
+  const extra = unpublished.map((json) => JSON.parse(json) as LedgerEntry).filter((e) => !places.has(`${e.incidentId}#${e.seq}`));
+  return [...fromTable, ...extra].sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
 }
 
 function isConditionFailure(e: unknown): boolean {
@@ -85,6 +127,8 @@ export class DynamoDbIncidentStore implements IncidentStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly incidents: string;
   private readonly ledgerTable: string;
+  /** Places (`incidentId#seq`) of entries this instance published, oldest first. */
+  private readonly published = new Set<string>();
 
   public constructor(options: DynamoDbIncidentStoreOptions) {
     this.incidents = options.incidentsTable;
@@ -96,15 +140,14 @@ export class DynamoDbIncidentStore implements IncidentStore {
       });
   }
 
-  private ledgerPuts(entries: readonly LedgerEntry[]) {
+  /** The put of one ledger entry, only where its place (incident, seq) is free. */
+  private ledgerPut(e: LedgerEntry, json = JSON.stringify(e)) {
     // The entry is kept as its exact JSON so the hashed bytes survive any marshalling.
-    return entries.map((e) => ({
-      Put: {
-        TableName: this.ledgerTable,
-        Item: { incidentId: e.incidentId, seq: e.seq, type: e.type, at: e.at, hash: e.hash, entry: JSON.stringify(e) },
-        ConditionExpression: 'attribute_not_exists(incidentId)',
-      },
-    }));
+    return {
+      TableName: this.ledgerTable,
+      Item: { incidentId: e.incidentId, seq: e.seq, type: e.type, at: e.at, hash: e.hash, entry: json },
+      ConditionExpression: 'attribute_not_exists(incidentId)',
+    };
   }
 
   public async create(record: IncidentRecord, taskToken: string | undefined, entries: readonly LedgerEntry[]) {
@@ -114,7 +157,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: this.incidents, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...this.ledgerPuts(entries),
+            ...entries.map((e) => ({ Put: this.ledgerPut(e) })),
           ],
         }),
       );
@@ -134,34 +177,54 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return out.Item ? toStored(out.Item) : undefined;
   }
 
-  private putItem(current: StoredIncident, next: IncidentRecord) {
+  /** The whole-item put of `next` over `current` (conditioned on its version), with the internals given. */
+  private putItem(current: StoredIncident, next: IncidentRecord, internals: IncidentInternals = internalOf(current)) {
+    // Entries this instance has published since `current` was read are not queued again.
+    const unpublished = internals.unpublished.filter((json) => !this.published.has(placeOf(json)));
     return {
       TableName: this.incidents,
       Item: {
         ...next,
-        ...keysFor(next),
+        ...keysFor(next, unpublished.length),
         version: current.version + 1,
         ...(current.taskToken !== undefined && { taskToken: current.taskToken }),
+        ...(unpublished.length > 0 && { [UNPUBLISHED]: unpublished }),
+        ...(internals.claims.length > 0 && { [CLAIMS]: internals.claims }),
       },
       ConditionExpression: 'version = :v',
       ExpressionAttributeValues: { ':v': current.version },
     };
   }
 
-  public async commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<void> {
-    const items = [{ Put: this.putItem(current, next) }, ...this.ledgerPuts(entries), ...(claim ? [{ Put: this.oncePut(claim) }] : [])];
+  /** Writes `next` over `current`; ConcurrentUpdateError when the version moved. */
+  private async putOver(current: StoredIncident, next: IncidentRecord, internals: IncidentInternals): Promise<StoredIncident> {
+    const put = this.putItem(current, next, internals);
     try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.doc.send(new PutCommand(put));
     } catch (e) {
-      // Reasons come in item order: the claim is last.
-      if (claim && e instanceof TransactionCanceledException && e.CancellationReasons?.[items.length - 1]?.Code === 'ConditionalCheckFailed') {
-        throw new ReplayedRequestError({ incidentId: next.incident.id }, { cause: e });
-      }
-      if (isConditionFailure(e)) {
-        throw new ConcurrentUpdateError('incident changed since it was read', { incidentId: next.incident.id }, { cause: e });
-      }
+      if (isConditionFailure(e)) throw new ConcurrentUpdateError('incident changed since it was read', { incidentId: next.incident.id }, { cause: e });
       throw e;
     }
+    return {
+      record: next,
+      ...(current.taskToken !== undefined && { taskToken: current.taskToken }),
+      version: put.Item.version,
+      internal: { unpublished: strings(put.Item[UNPUBLISHED]), claims: strings(put.Item[CLAIMS]) },
+    };
+  }
+
+  public async commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<StoredIncident> {
+    const { unpublished, claims } = internalOf(current);
+    let kept = claims;
+    if (claim) {
+      // The claims read with `current` are the item's: the version condition makes the check atomic.
+      const { hash, tag, nowSec } = claimTag(claim);
+      const { live, taken } = liveClaims(claims, nowSec, hash);
+      if (taken) throw new ReplayedRequestError({ incidentId: next.incident.id });
+      kept = [...live, tag];
+    }
+    // The entries are kept as their exact JSON so the hashed bytes survive any marshalling.
+    return this.putOver(current, next, { unpublished: [...unpublished, ...entries.map((e) => JSON.stringify(e))], claims: kept });
   }
 
   public async update(incidentId: string, mutate: RecordMutation, known?: StoredIncident): Promise<IncidentRecord | undefined> {
@@ -171,12 +234,84 @@ export class DynamoDbIncidentStore implements IncidentStore {
       const next = mutate(current.record);
       if (!next) return current.record;
       try {
-        await this.doc.send(new PutCommand(this.putItem(current, next)));
+        await this.putOver(current, next, internalOf(current));
         return next;
       } catch (e) {
-        if (!isConditionFailure(e) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
+        if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
       }
     }
+  }
+
+  public async publishEntries(incidentId: string, known?: StoredIncident): Promise<number> {
+    const stored = known ?? (await this.get(incidentId));
+    if (!stored) return 0;
+    const entries = internalOf(stored).unpublished.filter((json) => !this.published.has(placeOf(json)));
+    await Promise.all(entries.map((json) => this.putLedgerEntry(JSON.parse(json) as LedgerEntry, json)));
+    for (const json of entries) this.remember(placeOf(json));
+    if (internalOf(stored).unpublished.length === 0) return 0;
+    // Drop them from the incident, unless someone wrote since: that writer
+    // carried them along, and the next publication (or the sweep) drops them.
+    // The version stays: this changes nothing a reader of the record sees.
+    const closes = !isOpen(stored.record);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.incidents,
+          Key: { pk: `INC#${incidentId}`, sk: META },
+          UpdateExpression: closes ? 'REMOVE #u, pendingPk, pendingSk' : 'REMOVE #u',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeNames: { '#u': UNPUBLISHED },
+          ExpressionAttributeValues: { ':v': stored.version },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+    return entries.length;
+  }
+
+  public async publishAllEntries(): Promise<PublishReport> {
+    const items = await this.queryAll({
+      TableName: this.incidents,
+      IndexName: 'pending',
+      KeyConditionExpression: 'pendingPk = :p',
+      FilterExpression: 'attribute_exists(#u)',
+      ExpressionAttributeNames: { '#u': UNPUBLISHED },
+      ExpressionAttributeValues: { ':p': OPEN },
+    });
+    const report: PublishReport = { published: 0, failures: [] };
+    for (const item of items) {
+      const stored = toStored(item);
+      const incidentId = stored.record.incident.id;
+      try {
+        report.published += await this.publishEntries(incidentId, stored);
+      } catch (e) {
+        // One incident's failure (a conflict, an outage) never stops the others.
+        report.failures.push({ incidentId, error: e as Error & { code?: string } });
+      }
+    }
+    return report;
+  }
+
+  /** Puts one entry where its place is free; a place holding the same entry is fine (a repeat). */
+  private async putLedgerEntry(entry: LedgerEntry, json: string): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand(this.ledgerPut(entry, json)));
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.ledgerTable, Key: { incidentId: entry.incidentId, seq: entry.seq }, ConsistentRead: true }),
+      );
+      if (out.Item?.hash !== entry.hash) {
+        throw new LedgerConflictError({ incidentId: entry.incidentId, seq: entry.seq, hash: entry.hash, stored: out.Item?.hash }, { cause: e });
+      }
+    }
+  }
+
+  private remember(place: string): void {
+    this.published.add(place);
+    // A Set iterates in insertion order: drop the oldest.
+    if (this.published.size > REMEMBERED_PUBLISHED) this.published.delete(this.published.values().next().value!);
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -215,16 +350,29 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   public async ledger(incidentId: string): Promise<LedgerEntry[]> {
+    // The incident first: an entry published between the two reads is then found in the table.
+    const stored = await this.get(incidentId);
     const items = await this.queryAll({
       TableName: this.ledgerTable,
       KeyConditionExpression: 'incidentId = :i',
       ExpressionAttributeValues: { ':i': incidentId },
       ConsistentRead: true,
     });
-    return items.map((i) => JSON.parse(String(i.entry)) as LedgerEntry);
+    return withUnpublished(
+      items.map((i) => JSON.parse(String(i.entry)) as LedgerEntry),
+      stored ? internalOf(stored).unpublished : [],
+    );
   }
 
   public async allLedgerEntries(): Promise<LedgerEntry[]> {
+    const holding = await this.queryAll({
+      TableName: this.incidents,
+      IndexName: 'pending',
+      KeyConditionExpression: 'pendingPk = :p',
+      FilterExpression: 'attribute_exists(#u)',
+      ExpressionAttributeNames: { '#u': UNPUBLISHED },
+      ExpressionAttributeValues: { ':p': OPEN },
+    });
     const entries: LedgerEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -234,8 +382,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
       for (const i of out.Items ?? []) entries.push(JSON.parse(String(i.entry)) as LedgerEntry);
       start = out.LastEvaluatedKey;
     } while (start);
+    const all = withUnpublished(entries, holding.flatMap((i) => internalOf(toStored(i)).unpublished));
     // Chains grouped by incident (first seen first), each in seq order.
-    return entries.sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
+    return all.sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
   }
 
   /** The conditional put that takes a one-time key (the key is stored hashed). */
@@ -251,7 +400,20 @@ export class DynamoDbIncidentStore implements IncidentStore {
     };
   }
 
-  public async claimOnce(claim: OnceClaim): Promise<boolean> {
+  public async claimOnce(claim: OnceClaim, incidentId?: string): Promise<boolean> {
+    for (let attempt = 1; incidentId !== undefined; attempt++) {
+      const current = await this.get(incidentId);
+      if (!current) break;
+      const { hash, tag, nowSec } = claimTag(claim);
+      const { live, taken } = liveClaims(internalOf(current).claims, nowSec, hash);
+      if (taken) return false;
+      try {
+        await this.putOver(current, current.record, { ...internalOf(current), claims: [...live, tag] });
+        return true;
+      } catch (e) {
+        if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
+      }
+    }
     try {
       await this.doc.send(new PutCommand(this.oncePut(claim)));
       return true;

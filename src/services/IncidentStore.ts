@@ -8,6 +8,18 @@ export interface StoredIncident {
   taskToken?: string;
   /** Optimistic-concurrency version; every write bumps it. */
   version: number;
+  /**
+   * What the store keeps beside the record (ledger entries not yet published
+   * to the ledger table, the vote clicks' one-time keys). Only the store reads
+   * it; a StoredIncident the store returned carries it into the next write.
+   */
+  readonly internal?: IncidentInternals;
+}
+
+/** See {@link StoredIncident.internal}. */
+export interface IncidentInternals {
+  readonly unpublished: readonly string[];
+  readonly claims: readonly string[];
 }
 
 /** Derives the next record from the current one; `undefined` means "no change". */
@@ -18,6 +30,14 @@ export interface OnceClaim {
   key: string;
   ttlSeconds: number;
   now: Date;
+}
+
+/** What {@link IncidentStore.publishAllEntries} did. */
+export interface PublishReport {
+  /** Entries copied to the ledger table. */
+  published: number;
+  /** Incidents whose entries stay unpublished, and why (e.g. LedgerConflictError). */
+  failures: Array<{ incidentId: string; error: Error & { code?: string } }>;
 }
 
 /** A side document and the version it was read at. */
@@ -40,8 +60,11 @@ export interface RejectedPayload {
 
 /**
  * Incident state, votes and the ledger (DynamoDB in AWS). Every change that
- * matters is written with its signed ledger entries in one transaction,
- * conditioned on the chain head the caller read (optimistic concurrency).
+ * matters is written with its signed ledger entries in one conditional write
+ * of the incident, conditioned on the version the caller read (optimistic
+ * concurrency). The entries travel inside the incident until they are
+ * published to the ledger table (an outbox): every ledger read includes the
+ * ones not yet published, so the ledger is complete from the commit on.
  */
 export interface IncidentStore {
   /**
@@ -51,14 +74,28 @@ export interface IncidentStore {
   create(record: IncidentRecord, taskToken: string | undefined, entries: readonly LedgerEntry[]): Promise<{ created: true } | { created: false; existing: StoredIncident }>;
   get(incidentId: string): Promise<StoredIncident | undefined>;
   /**
-   * Writes `next` and appends `entries` in one transaction, only if nobody wrote
-   * since `current` was read. With `claim`, the same transaction takes the
-   * request's one-time key (see {@link claimOnce}): the request and its effect
-   * are recorded together or not at all.
+   * Writes `next` with `entries` (unpublished, see {@link publishEntries}) in
+   * one conditional write, only if nobody wrote since `current` was read. With
+   * `claim`, the same write takes the request's one-time key in this incident
+   * (see {@link claimOnce}): the request and its effect are recorded together
+   * or not at all.
+   * @returns the incident as written (pass it on as a later `known`)
    * @throws ConcurrentUpdateError when another writer got there first
    * @throws ReplayedRequestError when the claim was taken before (nothing written)
    */
-  commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<void>;
+  commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<StoredIncident>;
+  /**
+   * Copies an incident's unpublished entries to the ledger table (each put
+   * only where its place is free, so a repeat is harmless) and then drops
+   * them from the incident. Off the decision path; the sweep publishes what
+   * a crash left behind.
+   * @param known the incident as last read or written; read when omitted
+   * @returns how many entries were published
+   * @throws LedgerConflictError when the ledger table holds a different entry at an entry's place
+   */
+  publishEntries(incidentId: string, known?: StoredIncident): Promise<number>;
+  /** Publishes every incident's unpublished entries (the sweep), one incident's failure not stopping the others. */
+  publishAllEntries(): Promise<PublishReport>;
   /**
    * Changes bookkeeping fields that need no ledger entry (card ts, delivery,
    * stale flag): read, mutate, conditional write, retried on conflict.
@@ -77,10 +114,13 @@ export interface IncidentStore {
   allLedgerEntries(): Promise<LedgerEntry[]>;
   /**
    * Claims a one-time key (replay protection). Keys are remembered for
-   * `ttlSeconds`; an expired claim can be taken again.
+   * `ttlSeconds`; an expired claim can be taken again. With `incidentId`
+   * (a vote click), the key is kept in that incident, where {@link commit}
+   * takes and checks it too; without, or when the incident does not exist,
+   * in an item of its own.
    * @returns false when the key was claimed before
    */
-  claimOnce(claim: OnceClaim): Promise<boolean>;
+  claimOnce(claim: OnceClaim, incidentId?: string): Promise<boolean>;
   /** Atomically adds 1 to an expiring counter (rate windows). @returns the new value */
   increment(key: string, ttlSeconds: number, now: Date): Promise<number>;
   /** Reads a small versioned side document (a digest, a repeated pattern). */

@@ -1,6 +1,8 @@
 import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
 import { DynamoDbFaultProxy } from '../../sandbox/local/DynamoDbFaultProxy';
-import { eventually } from '../support/localAws';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { eventually, localClientConfig } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload } from '../../sandbox/local/slackSigning';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
@@ -75,6 +77,13 @@ describe('E2E: faults, through the sandbox', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as LedgerLine)
       .filter((e) => e.incidentId === id);
+  }
+  /** Types of one incident's entries in the ledger table itself, in seq order. */
+  async function ledgerTableOf(id: string): Promise<string[]> {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamo.url)));
+    const out = await doc.send(new QueryCommand({ TableName: process.env.LEDGER_TABLE!, KeyConditionExpression: 'incidentId = :i', ExpressionAttributeValues: { ':i': id }, ConsistentRead: true }));
+    doc.destroy();
+    return (out.Items ?? []).map((i) => String(i.type));
   }
   const count = (entries: LedgerLine[], type: string) => entries.filter((e) => e.type === type).length;
 
@@ -231,12 +240,14 @@ describe('E2E: faults, through the sandbox', () => {
     expect(resumes(p.arn)).toBe(1);
   });
 
-  it('DynamoDB throttles reads and the transaction: retried with backoff, the vote lands', async () => {
+  it('DynamoDB throttles the read and the commit: retried with backoff, the vote lands', async () => {
     // Prepare
     const p = await pending('high');
-    const before = { get: dynamo.faults.triggered('GetItem'), tx: dynamo.faults.triggered('TransactWriteItems') };
+    const incidents = process.env.INCIDENTS_TABLE!;
+    const before = { get: dynamo.faults.triggered('GetItem'), put: dynamo.faults.triggered(`PutItem@${incidents}`) };
     dynamo.faults.set('GetItem', { error: 'ThrottlingException', status: 400, times: 2 });
-    dynamo.faults.set('TransactWriteItems', { error: 'ProvisionedThroughputExceededException', status: 400, times: 2 });
+    // The vote's first write to the incidents table is its commit (state, entries and claim in one item).
+    dynamo.faults.set(`PutItem@${incidents}`, { error: 'ProvisionedThroughputExceededException', status: 400, times: 2 });
 
     // Act
     const click = await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
@@ -245,12 +256,38 @@ describe('E2E: faults, through the sandbox', () => {
     // Assess
     expect(click.status).toBe(200);
     expect(dynamo.faults.triggered('GetItem') - before.get).toBe(2);
-    expect(dynamo.faults.triggered('TransactWriteItems') - before.tx).toBe(2);
+    expect(dynamo.faults.triggered(`PutItem@${incidents}`) - before.put).toBe(2);
     const ledger = await ledgerOf(p.id);
     expect(count(ledger, 'vote')).toBe(1);
     expect(count(ledger, 'decision')).toBe(1);
     expect(done.status).toBe('SUCCEEDED');
     expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER1'] });
+  });
+
+  it('the ledger table is down after the commit: the decision is resumed and in the ledger at once, and the sweep publishes its entries', async () => {
+    // Prepare
+    const p = await pending('high');
+    const ledgerTable = process.env.LEDGER_TABLE!;
+    dynamo.faults.set(`PutItem@${ledgerTable}`, { error: 'InternalServerError', status: 500 });
+
+    // Act
+    const click = await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
+    const done = await h.waitForExecution(p.arn, 15_000);
+    const whileDown = await ledgerOf(p.id);
+    const inTableWhileDown = await ledgerTableOf(p.id);
+    dynamo.faults.clear();
+    const report = await h.json<{ entriesPublished: number; errors: unknown[] }>('POST', '/sandbox/tick', { now: minutesFromNow(1) });
+
+    // Assess: nothing waited on the ledger table, nothing was lost
+    expect(click.status).toBe(200);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER1'] });
+    expect(count(whileDown, 'vote')).toBe(1);
+    expect(count(whileDown, 'decision')).toBe(1);
+    expect(inTableWhileDown.filter((t) => t === 'vote' || t === 'decision')).toEqual([]);
+    expect(report.body.entriesPublished).toBeGreaterThanOrEqual(2);
+    expect(await ledgerTableOf(p.id)).toEqual(whileDown.map((e) => e.type));
+    expect(await ledgerOf(p.id)).toEqual(whileDown);
   });
 
   describe('Slack fails the card update', () => {

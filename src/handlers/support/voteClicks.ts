@@ -30,7 +30,7 @@ function voteClickOf(event: AwsEvent): { incidentId: string } | undefined {
 /**
  * For a vote click, what the handler hands to the vote listener (see
  * src/listeners/voteClick.ts): the click's claim, to be taken in the vote's
- * transaction, and the incident read, started now so it runs while Bolt
+ * commit, and the incident read, started now so it runs while Bolt
  * dispatches. `undefined` for any other request (claimed up front).
  */
 export function prepareVoteClick(event: AwsEvent, claim: OnceClaim, store: Pick<IncidentStore, 'get'>): PreparedVoteClick | undefined {

@@ -22,13 +22,17 @@ export function voteListener(deps: AppDeps) {
     const incidentId = action.value ?? '';
     const channelId = body.container?.type === 'view' ? null : (body.channel?.id ?? null);
     const prepared = preparedVoteClickOf(context);
-    /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
+    const known = INCIDENT_ID.test(incidentId);
+    /**
+     * Takes the click's claim before an answer that records nothing (in the
+     * incident it names, where its vote would take it); false when it was taken before.
+     */
     const claimNow = async (): Promise<boolean> => {
-      if (!prepared || (await deps.store.claimOnce(prepared.claim))) return true;
+      if (!prepared || (await deps.store.claimOnce(prepared.claim, known ? incidentId : undefined))) return true;
       prepared.replayed = true;
       return false;
     };
-    if (!choice || !INCIDENT_ID.test(incidentId)) {
+    if (!choice || !known) {
       if (await claimNow()) await tellClicker(client, body, 'That button does not refer to an incident I know.');
       return;
     }
