@@ -75,14 +75,14 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   deps.telemetry.metric('Votes');
   // Committed: from here on nothing throws. What fails is left to the sweep
   // (it re-drives undelivered decisions, stale cards and unpublished entries).
-  const done = await afterCommit(deps, input.incidentId, result, written);
-  // The entries were committed inside the incident; the ledger table gets
-  // them now that the workflow and the card are seen to.
-  await publishEntries(deps, input.incidentId);
-  return done;
+  return afterCommit(deps, input.incidentId, result, written);
 }
 
-/** Resumes the workflow when the vote decided, else refreshes the card. */
+/**
+ * Resumes the workflow when the vote decided, else refreshes the card; the
+ * entries committed inside the incident are published to the ledger table on
+ * the way (after the resume: nothing waits on them).
+ */
 async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<VoteResult, { kind: 'recorded' }>, written: StoredIncident | undefined): Promise<VoteResult> {
   if (result.decided) {
     deps.telemetry.metric(`Decisions_${result.decided.decision}`);
@@ -92,9 +92,12 @@ async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<Vo
     });
     return { ...result, decided: { ...result.decided, delivery } };
   }
-  await refreshCard(deps, incidentId).catch((e: unknown) => {
-    deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId, error: (e as Error).message });
-  });
+  await Promise.all([
+    refreshCard(deps, incidentId).catch((e: unknown) => {
+      deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId, error: (e as Error).message });
+    }),
+    publishEntries(deps, incidentId, written),
+  ]);
   return result;
 }
 
