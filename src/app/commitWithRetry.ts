@@ -22,9 +22,9 @@ export interface CommitOptions {
   firstRead?: Promise<StoredIncident | undefined>;
   /**
    * Leaves the new ledger entries unpublished (they are in the ledger from the
-   * commit on, inside the incident) for the caller to publish once its urgent
-   * work is done: the vote path resumes the workflow first. By default they
-   * are published right after the commit.
+   * commit on, inside the incident) for the sweep to publish: the vote path,
+   * whose Lambda a person waits on. By default they are published right after
+   * the commit.
    */
   publishLater?: boolean;
 }

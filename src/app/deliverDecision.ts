@@ -6,7 +6,6 @@ import { refreshCard, showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
 import type { StoredIncident } from '../services/IncidentStore';
-import { publishEntries } from './ledgerWriter';
 
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
@@ -40,11 +39,7 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   // event loop, once the resume request is on its way.
   const shown = justCommitted ? nextTurn().then(() => showCard(deps, record)) : undefined;
   const outcome = await resuming;
-  // What the click just committed goes to the ledger table while the card is
-  // shown, before the delivery mark below (whose write then leaves them out).
-  const published = justCommitted ? publishEntries(deps, incidentId, justCommitted) : undefined;
   const cardShown = (await shown) ?? false;
-  await published;
 
   if (outcome === 'retry_later') {
     // The decision is signed and stored: the card shows it (no live buttons) while the sweep retries.

@@ -8,7 +8,7 @@ import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
 import type { AppDeps } from './deps';
-import { publishEntries, type EntryDraft } from './ledgerWriter';
+import type { EntryDraft } from './ledgerWriter';
 import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
 
 /** A click on Approve, Deny or Rollback. */
@@ -49,8 +49,8 @@ export function approvalState(record: IncidentRecord): ApprovalState {
 /**
  * Records one person's vote: authorise by policy, sign the vote (and the
  * decision, when this vote completes the quorum), commit both with the state
- * change in one write, then resume the workflow, update the card and publish
- * the entries to the ledger table.
+ * change in one write, then resume the workflow and update the card (the
+ * sweep publishes the entries to the ledger table).
  * Throws only before the commit (nothing recorded); after it, failures are
  * logged and left to the sweep.
  * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
@@ -79,9 +79,10 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
 }
 
 /**
- * Resumes the workflow when the vote decided, else refreshes the card; the
- * entries committed inside the incident are published to the ledger table on
- * the way (after the resume: nothing waits on them).
+ * Resumes the workflow when the vote decided, else refreshes the card. The
+ * entries stay inside the incident for the sweep to publish to the ledger
+ * table: they are in the ledger already, and a click's Lambda stays short
+ * (publishing cost a cold click ~60 ms of its first SDK calls).
  */
 async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<VoteResult, { kind: 'recorded' }>, written: StoredIncident | undefined): Promise<VoteResult> {
   if (result.decided) {
@@ -92,12 +93,9 @@ async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<Vo
     });
     return { ...result, decided: { ...result.decided, delivery } };
   }
-  await Promise.all([
-    refreshCard(deps, incidentId).catch((e: unknown) => {
-      deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId, error: (e as Error).message });
-    }),
-    publishEntries(deps, incidentId, written),
-  ]);
+  await refreshCard(deps, incidentId).catch((e: unknown) => {
+    deps.telemetry.warn('vote stored; the card was not refreshed', { incidentId, error: (e as Error).message });
+  });
   return result;
 }
 
