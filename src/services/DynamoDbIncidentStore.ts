@@ -270,8 +270,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
     return entries.length;
   }
 
-  public async publishAllEntries(): Promise<PublishReport> {
-    const items = await this.queryAll({
+  /** Incidents holding unpublished entries (they stay in the sweep's index until published). */
+  private withUnpublishedEntries(): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
       TableName: this.incidents,
       IndexName: 'pending',
       KeyConditionExpression: 'pendingPk = :p',
@@ -279,6 +280,10 @@ export class DynamoDbIncidentStore implements IncidentStore {
       ExpressionAttributeNames: { '#u': UNPUBLISHED },
       ExpressionAttributeValues: { ':p': OPEN },
     });
+  }
+
+  public async publishAllEntries(): Promise<PublishReport> {
+    const items = await this.withUnpublishedEntries();
     const report: PublishReport = { published: 0, failures: [] };
     for (const item of items) {
       const stored = toStored(item);
@@ -365,14 +370,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   public async allLedgerEntries(): Promise<LedgerEntry[]> {
-    const holding = await this.queryAll({
-      TableName: this.incidents,
-      IndexName: 'pending',
-      KeyConditionExpression: 'pendingPk = :p',
-      FilterExpression: 'attribute_exists(#u)',
-      ExpressionAttributeNames: { '#u': UNPUBLISHED },
-      ExpressionAttributeValues: { ':p': OPEN },
-    });
+    const holding = await this.withUnpublishedEntries();
     const entries: LedgerEntry[] = [];
     let start: Record<string, unknown> | undefined;
     do {
