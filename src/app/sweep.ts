@@ -34,7 +34,8 @@ const REDRIVE_AFTER_MS = 5_000;
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):
  * expires requests past their deadline (fail closed), escalates unacknowledged
  * ones to on-call, re-drives decisions stored but not delivered, fixes
- * cards whose update failed, and publishes ledger entries left unpublished. One incident's failure never stops the others.
+ * cards whose update failed, and publishes ledger entries left unpublished.
+ * One incident's failure never stops the others.
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();

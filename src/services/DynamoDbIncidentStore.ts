@@ -87,17 +87,16 @@ function internalOf(stored: StoredIncident): IncidentInternals {
   return stored.internal ?? { unpublished: [], claims: [] };
 }
 
-/** A claim as kept in its incident: `<sha256 of the key>:<expiry, epoch seconds>`. */
-function claimTag({ key, ttlSeconds, now }: OnceClaim): { hash: string; tag: string; nowSec: number } {
+/**
+ * The incident's claims with `claim` taken (claims past their expiry
+ * dropped), or `undefined` when it is in force already. A claim is kept as
+ * `<sha256 of the key>:<expiry, epoch seconds>`.
+ */
+function withClaim(claims: readonly string[], { key, ttlSeconds, now }: OnceClaim): string[] | undefined {
   const hash = createHash('sha256').update(key).digest('hex');
   const nowSec = Math.floor(now.getTime() / 1000);
-  return { hash, tag: `${hash}:${nowSec + ttlSeconds}`, nowSec };
-}
-
-/** Claims still in force at `nowSec`, and whether `hash` is one of them. */
-function liveClaims(claims: readonly string[], nowSec: number, hash: string): { live: string[]; taken: boolean } {
   const live = claims.filter((c) => Number(c.slice(c.indexOf(':') + 1)) >= nowSec);
-  return { live, taken: live.some((c) => c.startsWith(`${hash}:`)) };
+  return live.some((c) => c.startsWith(`${hash}:`)) ? undefined : [...live, `${hash}:${nowSec + ttlSeconds}`];
 }
 
 /** An entry's place in the ledger, from its JSON. */
@@ -106,9 +105,11 @@ function placeOf(json: string): string {
   return `${incidentId}#${seq}`;
 }
 
-/** The table's entries plus the unpublished ones whose place the table does not hold yet. */
+/**
+ * The table's entries plus the unpublished ones whose place the table does
+ * not hold yet: chains grouped by incident, each in seq order.
+ */
 function withUnpublished(fromTable: LedgerEntry[], unpublished: readonly string[]): LedgerEntry[] {
-  if (unpublished.length === 0) return fromTable;
   const places = new Set(fromTable.map((e) => `${e.incidentId}#${e.seq}`));
   const extra = unpublished.map((json) => JSON.parse(json) as LedgerEntry).filter((e) => !places.has(`${e.incidentId}#${e.seq}`));
   return [...fromTable, ...extra].sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
@@ -180,7 +181,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   /** The whole-item put of `next` over `current` (conditioned on its version), with the internals given. */
   private putItem(current: StoredIncident, next: IncidentRecord, internals: IncidentInternals = internalOf(current)) {
     // Entries this instance has published since `current` was read are not queued again.
-    const unpublished = internals.unpublished.filter((json) => !this.published.has(placeOf(json)));
+    const unpublished = this.stillUnpublished(internals.unpublished);
     return {
       TableName: this.incidents,
       Item: {
@@ -215,14 +216,9 @@ export class DynamoDbIncidentStore implements IncidentStore {
 
   public async commit(current: StoredIncident, next: IncidentRecord, entries: readonly LedgerEntry[], claim?: OnceClaim): Promise<StoredIncident> {
     const { unpublished, claims } = internalOf(current);
-    let kept = claims;
-    if (claim) {
-      // The claims read with `current` are the item's: the version condition makes the check atomic.
-      const { hash, tag, nowSec } = claimTag(claim);
-      const { live, taken } = liveClaims(claims, nowSec, hash);
-      if (taken) throw new ReplayedRequestError({ incidentId: next.incident.id });
-      kept = [...live, tag];
-    }
+    // The claims read with `current` are the item's: the version condition makes the check atomic.
+    const kept = claim ? withClaim(claims, claim) : claims;
+    if (!kept) throw new ReplayedRequestError({ incidentId: next.incident.id });
     // The entries are kept as their exact JSON so the hashed bytes survive any marshalling.
     return this.putOver(current, next, { unpublished: [...unpublished, ...entries.map((e) => JSON.stringify(e))], claims: kept });
   }
@@ -244,11 +240,11 @@ export class DynamoDbIncidentStore implements IncidentStore {
 
   public async publishEntries(incidentId: string, known?: StoredIncident): Promise<number> {
     const stored = known ?? (await this.get(incidentId));
-    if (!stored) return 0;
-    const entries = internalOf(stored).unpublished.filter((json) => !this.published.has(placeOf(json)));
+    const held = stored ? internalOf(stored).unpublished : [];
+    if (!stored || held.length === 0) return 0;
+    const entries = this.stillUnpublished(held);
     await Promise.all(entries.map((json) => this.putLedgerEntry(JSON.parse(json) as LedgerEntry, json)));
     for (const json of entries) this.remember(placeOf(json));
-    if (internalOf(stored).unpublished.length === 0) return 0;
     // Drop them from the incident, unless someone wrote since: that writer
     // carried them along, and the next publication (or the sweep) drops them.
     // The version stays: this changes nothing a reader of the record sees.
@@ -311,6 +307,11 @@ export class DynamoDbIncidentStore implements IncidentStore {
         throw new LedgerConflictError({ incidentId: entry.incidentId, seq: entry.seq, hash: entry.hash, stored: out.Item?.hash }, { cause: e });
       }
     }
+  }
+
+  /** `unpublished` without the entries this instance has published since they were read. */
+  private stillUnpublished(unpublished: readonly string[]): readonly string[] {
+    return this.published.size === 0 ? unpublished : unpublished.filter((json) => !this.published.has(placeOf(json)));
   }
 
   private remember(place: string): void {
@@ -380,9 +381,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       for (const i of out.Items ?? []) entries.push(JSON.parse(String(i.entry)) as LedgerEntry);
       start = out.LastEvaluatedKey;
     } while (start);
-    const all = withUnpublished(entries, holding.flatMap((i) => internalOf(toStored(i)).unpublished));
-    // Chains grouped by incident (first seen first), each in seq order.
-    return all.sort((a, b) => (a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1));
+    return withUnpublished(entries, holding.flatMap((i) => internalOf(toStored(i)).unpublished));
   }
 
   /** The conditional put that takes a one-time key (the key is stored hashed). */
@@ -402,11 +401,10 @@ export class DynamoDbIncidentStore implements IncidentStore {
     for (let attempt = 1; incidentId !== undefined; attempt++) {
       const current = await this.get(incidentId);
       if (!current) break;
-      const { hash, tag, nowSec } = claimTag(claim);
-      const { live, taken } = liveClaims(internalOf(current).claims, nowSec, hash);
-      if (taken) return false;
+      const claims = withClaim(internalOf(current).claims, claim);
+      if (!claims) return false;
       try {
-        await this.putOver(current, current.record, { ...internalOf(current), claims: [...live, tag] });
+        await this.putOver(current, current.record, { ...internalOf(current), claims });
         return true;
       } catch (e) {
         if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
