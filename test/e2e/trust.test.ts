@@ -168,6 +168,82 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       expect(retry.status).toBe(200);
       expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
     });
+    it.each([['='], ['=anything'], ['=' + '0'.repeat(64)]])(
+      'refuses a replay whose signature header has %s appended (401, one vote)',
+      async (suffix) => {
+        // Prepare
+        const { card, id } = await critical();
+        const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+        const signed = signSlackRequest(body, h.sandbox.signingSecret);
+
+        // Act
+        const first = await h.slack(body, { timestamp: Number(signed['x-slack-request-timestamp']) });
+        await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'vote') ? true : undefined));
+        const replay = await h.slack(body, {
+          timestamp: Number(signed['x-slack-request-timestamp']),
+          signature: signed['x-slack-signature'] + suffix,
+        });
+
+        // Assess
+        expect(first.status).toBe(200);
+        expect(replay.status).toBe(401);
+        expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ['T.0', (t: number) => `${t}.0`],
+      ['0x… (hex)', (t: number) => `0x${t.toString(16)}`],
+      ['Te0', (t: number) => `${t}e0`],
+      ['a leading zero', (t: number) => `0${t}`],
+      ['a plus sign', (t: number) => `+${t}`],
+      ['an inner space', (t: number) => `${String(t).slice(0, 5)} ${String(t).slice(5)}`],
+    ])('refuses a timestamp header written as %s, though its number verifies (401, nothing recorded)', async (_n, decorate) => {
+      // Prepare
+      const { card, id } = await critical();
+      const before = await ledgerOf(id);
+      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const t = Math.floor(Date.now() / 1000);
+      const signed = signSlackRequest(body, h.sandbox.signingSecret, t);
+
+      // Act
+      const res = await fetch(`${h.url}/slack/events`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-signature': signed['x-slack-signature'],
+          'x-slack-request-timestamp': decorate(t),
+        },
+      });
+
+      // Assess
+      expect(res.status).toBe(401);
+      expect(await ledgerOf(id)).toHaveLength(before.length);
+    });
+
+    it.each([
+      ['upper-case hex', (s: string) => s.toUpperCase().replace(/^V0/, 'v0')],
+      ['an upper-case version', (s: string) => s.replace(/^v0/, 'V0')],
+      ['two signatures', (s: string) => `${s},${s}`],
+    ])('refuses a signature header with %s (401, nothing recorded)', async (_n, decorate) => {
+      // Prepare
+      const { card, id } = await critical();
+      const before = await ledgerOf(id);
+      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const signed = signSlackRequest(body, h.sandbox.signingSecret);
+
+      // Act
+      const res = await h.slack(body, {
+        timestamp: Number(signed['x-slack-request-timestamp']),
+        signature: decorate(signed['x-slack-signature']),
+      });
+
+      // Assess
+      expect(res.status).toBe(401);
+      expect(await ledgerOf(id)).toHaveLength(before.length);
+    });
+
     it('answers a replay of a refused click 401, without a second refusal', async () => {
       // Prepare
       const { card, id } = await critical();
