@@ -12,6 +12,10 @@ export const ErrorCode = {
   AlreadyVoted: 'chainsec_already_voted',
   AlreadyDecided: 'chainsec_already_decided',
   WrongChannel: 'chainsec_wrong_channel',
+  /** A message click whose message is not the request's card. */
+  NotTheCard: 'chainsec_not_the_card',
+  /** A click from a surface that cannot decide (not a channel message, not this app's Home tab), or from outside the workspace. */
+  NotADecisionSurface: 'chainsec_not_a_decision_surface',
   NotReversible: 'chainsec_not_reversible',
   NothingToDecide: 'chainsec_nothing_to_decide',
   NotAcknowledgeable: 'chainsec_not_acknowledgeable',

@@ -13,6 +13,7 @@ import { sealEntries } from './ledgerWriter';
 import { escalate } from './escalate';
 import { nextEscalation } from '../domain/escalation';
 import { notePatternCard, routeNotification } from './noiseControl';
+import { identifyRequester } from './identifyRequester';
 
 /** What ingesting one message did. */
 export type IngestOutcome =
@@ -53,6 +54,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     deps.telemetry.metric(`SummaryFallback_${summary.fallbackReason}`);
   }
   const requestedAt = now.toISOString();
+  const requester = message.requestedBy === undefined ? undefined : await identifyRequester(deps, message.requestedBy);
   const record: IncidentRecord = {
     incident,
     tier: message.tier,
@@ -63,7 +65,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     reasoning: message.reasoning,
     evidence,
     summary: { text: summary.text, source: summary.source },
-    ...(message.requestedBy !== undefined && { requestedBy: message.requestedBy }),
+    ...(requester && { requestedBy: requester.requestedBy, requesterKnown: requester.known }),
     requestedAt,
     deadline: new Date(now.getTime() + policy.decisionWindowSeconds * 1000).toISOString(),
     votes: [],
@@ -77,7 +79,9 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   const received = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
     {
       type: LedgerEntryType.IncidentReceived,
-      actor: message.requestedBy ?? 'agent',
+      actor: requester?.requestedBy ?? 'agent',
+      // What the agent sent, when normalising changed it (nothing it says goes unrecorded).
+      ...(requester && requester.requestedBy !== message.requestedBy && { requestedByAsSent: message.requestedBy ?? null }),
       at: requestedAt,
       tier: message.tier,
       incident: incident as unknown as JsonValue,

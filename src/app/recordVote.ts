@@ -2,7 +2,7 @@ import { ErrorCode, ReplayedRequestError, type ErrorCode as Code } from '../erro
 import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { isApprovalTier } from '../domain/tiers';
-import { evaluateVote, type ApprovalState, type Tally, type VoteChoice } from '../domain/votes';
+import { evaluateVote, type ApprovalState, type Tally, type VoteChoice, type VoteSurface } from '../domain/votes';
 import { isApprover } from './approvers';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
@@ -16,8 +16,8 @@ export interface VoteInput {
   incidentId: string;
   userId: string;
   choice: VoteChoice;
-  /** Channel of the card, or `null` for the App Home tab. */
-  channelId: string | null;
+  /** Where the click came from: the card's message, or the App Home tab. */
+  surface: VoteSurface;
   /**
    * The click's one-time key: taken in the vote's own write (or, when
    * the vote is refused, before saying so), so a replayed click changes nothing.
@@ -43,6 +43,7 @@ export function approvalState(record: IncidentRecord): ApprovalState {
     rollbackPossible: record.containment !== undefined,
     ...(record.decision !== undefined && { decision: record.decision }),
     ...(record.decidedBy !== undefined && { decidedBy: record.decidedBy }),
+    ...(record.channel !== undefined && record.ts !== undefined && { card: { channel: record.channel, ts: record.ts } }),
   };
 }
 
@@ -112,13 +113,13 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
     const outcome = evaluateVote(approvalState(record), vote, {
       policy,
       isApprover: await isApprover(deps, policy, input.userId),
-      channelId: input.channelId,
+      surface: input.surface,
       now,
     });
     if (outcome.kind === 'rejected') return { kind: 'stop', result: outcome };
 
     const drafts: EntryDraft[] = [
-      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.channelId ?? 'app_home' },
+      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId },
     ];
     let next: IncidentRecord = {
       ...record,

@@ -1,12 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import type { IncidentRecord } from '../domain/incidentRecord';
-import type { LedgerEntry, LedgerVerdict } from '../domain/ledger';
+import { LedgerEntryType, type LedgerEntry, type LedgerVerdict } from '../domain/ledger';
 import type { OnCall } from '../domain/escalation';
 import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
 import { escapeMrkdwn, untrusted } from './escape';
-import { formatUtc, formatWhen, mention } from './format';
+import { formatUtc, formatWhen, mention, requesterText } from './format';
 
 /** A `/chainsec` answer. */
 export interface CommandMessage {
@@ -89,7 +89,11 @@ export function incidentDetail(input: { record: IncidentRecord; entries: LedgerE
       : [`Source IP: ${untrusted(i.waf.sourceIp, 100)}`, `URI: ${untrusted(i.waf.uri, 1000)}`, `Method: ${untrusted(i.waf.httpMethod, 20)}`, `Rule: ${untrusted(i.waf.ruleName, 300)}`, `Country: ${untrusted(i.waf.country, 100)}`, `Action: ${untrusted(i.waf.action, 50)}`];
   const votes = r.votes.map((v) => `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}`);
   const decision = r.decision ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(mention).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? formatUtc(r.decidedAt) : '—'}` : `*Status:* ${r.status}`;
-  const timeline = input.entries.map((e) => `${e.seq}. ${formatUtc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${mention(e.actor)} · \`${e.hash.slice(0, 12)}\``);
+  // The first entry's actor is whoever the agent named: shown like the card's requester, never a ping.
+  const actor = (e: LedgerEntry) => (e.type === LedgerEntryType.IncidentReceived ? requesterText(r) : mention(e.actor));
+  const timeline = input.entries.map(
+    (e) => `${e.seq}. ${formatUtc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${actor(e)} · \`${e.hash.slice(0, 12)}\``,
+  );
   const first = message(`${i.id} · ${r.tier.toUpperCase()} · ${r.status}`, [
     section(`*${untrusted(i.title, 300)}*\n${facts.join('\n')}`),
     ...(r.proposedAction ? [section(`*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`)] : []),

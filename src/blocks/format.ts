@@ -1,10 +1,9 @@
 import { formatDistanceStrict } from 'date-fns';
 import type { Incident } from '../domain/incident';
 import type { RiskTier } from '../domain/tiers';
+import { SLACK_USER_ID } from '../domain/requester';
 import { escapeMrkdwn, truncate, untrusted } from './escape';
 
-/** What a Slack user id looks like; anything else is shown as text, never as `<@…>`. */
-export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
  * A person as mrkdwn: a mention when `id` is a well-formed Slack user id, else
@@ -13,6 +12,16 @@ export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
  */
 export function mention(id: string): string {
   return SLACK_USER_ID.test(id) ? `<@${id}>` : untrusted(id, 100);
+}
+
+/**
+ * Who asked for an approval, as mrkdwn: a mention only of a user the
+ * workspace knows (checked at ingest), else text, so an agent cannot make a
+ * card ping anyone.
+ */
+export function requesterText(record: { requestedBy?: string; requesterKnown?: boolean }): string {
+  const by = record.requestedBy ?? 'agent';
+  return record.requesterKnown === true && SLACK_USER_ID.test(by) ? `<@${by}>` : untrusted(by, 100);
 }
 
 /** Several people, comma-separated. */

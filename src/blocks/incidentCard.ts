@@ -6,7 +6,7 @@ import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { actions, button, compact, context, header, section } from './elements';
 import { fitMessage } from './fitMessage';
-import { TIER_EMOJI, formatUtc, formatWhen, identifyingLine, mention, mentions, tierLabel } from './format';
+import { TIER_EMOJI, formatUtc, formatWhen, identifyingLine, mention, mentions, requesterText, tierLabel } from './format';
 import { ID_MAX, MAX_MESSAGE_JSON_BYTES, MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX, messageJsonBytes, type BlockMessage } from './limits';
 
 /** `block_id`s of the card, for listeners and tests to find blocks by meaning. */
@@ -228,7 +228,7 @@ function votesLine(record: IncidentRecord, needed: number): string {
 function statusBlock(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): KnownBlock {
   const fields: string[] = [];
   if (version === 'pending' && record.deadline) fields.push(field('Deadline', formatWhen(record.deadline, opts.now)));
-  if (record.requestedBy !== undefined) fields.push(field('Requested by', mention(record.requestedBy)));
+  if (record.requestedBy !== undefined) fields.push(field('Requested by', requesterText(record)));
   fields.push(field(version === 'pending' ? 'Votes so far' : 'Votes', votesLine(record, opts.approvalsNeeded)));
   const text =
     version === 'pending'

@@ -6,7 +6,7 @@
 export { ELLIPSIS, escapeMrkdwn, oneLine, plain, quoteUntrusted, stripInvisible, truncate, untrusted } from './escape';
 export * from './limits';
 export { fitMessage, type FitOptions } from './fitMessage';
-export { SLACK_USER_ID, formatUtc, formatWhen, mention, mentions } from './format';
+export { formatUtc, formatWhen, mention, mentions } from './format';
 export { CardBlockId, actionsBlockId, buildIncidentCard, cardVersion, type CardVersion, type IncidentCardOptions } from './incidentCard';
 export { ESCALATION_ACTIONS_BLOCK_ID, buildEscalationDm, cardLink, type EscalationDmOptions } from './escalationDm';
 export { buildActionOutcomeReply, buildRepeatReply } from './threadReply';

@@ -57,7 +57,10 @@ export interface IncidentRecord {
   /** The agent's full evidence (untrusted). */
   evidence: string[];
   summary?: { text: string; source: SummarySource };
+  /** Who asked: a normalised Slack user id, or an agent's name (see `parseRequester`). */
   requestedBy?: string;
+  /** True when `requestedBy` is a user the workspace knows (`users.info` at ingest): only then is it a mention. */
+  requesterKnown?: boolean;
   requestedAt: string;
   deadline?: string;
   votes: Vote[];

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors';
 import type { TierPolicy } from './policy';
+import { isRequester } from './requester';
 
 /** A button a person can press to vote. */
 export type VoteChoice = 'approve' | 'deny' | 'rollback';
@@ -31,15 +32,22 @@ export interface ApprovalState {
   rollbackPossible: boolean;
   decision?: Decision;
   decidedBy?: readonly string[];
+  /** Where the request's card is; a message click must come from it. */
+  card?: { channel: string; ts: string };
 }
+
+/**
+ * Where a click came from, as the listener read it from Slack's payload: the
+ * request's card (a message in a channel) or the app's Home tab.
+ */
+export type VoteSurface = { kind: 'app_home' } | { kind: 'message'; channelId: string; messageTs: string };
 
 /** Where the click came from. */
 export interface VoteContext {
   policy: TierPolicy;
   /** Resolved by the caller from the allowlist and the user group. */
   isApprover: boolean;
-  /** Channel id, or `null` for the App Home tab. */
-  channelId: string | null;
+  surface: VoteSurface;
   now: Date;
 }
 
@@ -79,13 +87,17 @@ export function evaluateVote(state: ApprovalState, vote: Vote, ctx: VoteContext)
   if (ctx.now.getTime() >= new Date(state.deadline).getTime()) {
     return reject(ErrorCode.RequestExpired, 'This request has expired; the workflow takes its safe fallback.');
   }
-  if (ctx.channelId === null ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(ctx.channelId)) {
+  const { surface } = ctx;
+  if (surface.kind === 'app_home' ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(surface.channelId)) {
     return reject(ErrorCode.WrongChannel, 'Decisions only count in the approvals channel.');
+  }
+  if (surface.kind === 'message' && (state.card?.channel !== surface.channelId || state.card.ts !== surface.messageTs)) {
+    return reject(ErrorCode.NotTheCard, "That button is not on this request's card; your click changed nothing.");
   }
   if (!ctx.isApprover) {
     return reject(ErrorCode.NotAllowedToDecide, 'You are not an approver for this tier; your click changed nothing.');
   }
-  if (state.requestedBy !== undefined && state.requestedBy === vote.userId) {
+  if (isRequester(state.requestedBy, vote.userId)) {
     return reject(ErrorCode.SelfApproval, 'You requested this action, so you cannot decide it.');
   }
   if (state.votes.some((v) => v.userId === vote.userId)) {

@@ -16,6 +16,8 @@ export interface SlackGateway {
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   /** Direct-messages a user. @returns the DM channel and `ts` */
   dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** Whether `userId` is a current (not deactivated) member of the workspace (`users.info`). */
+  isWorkspaceUser(userId: string): Promise<boolean>;
   /** Members of a user group (for approver groups). */
   usergroupMembers(usergroupId: string): Promise<string[]>;
   /** A link to a message, for DMs and `/chainsec pending`. */

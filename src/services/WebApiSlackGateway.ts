@@ -79,6 +79,17 @@ export class WebApiSlackGateway implements SlackGateway {
     return this.post(channel, message);
   }
 
+  public async isWorkspaceUser(userId: string): Promise<boolean> {
+    try {
+      const out = await this.client.users.info({ user: userId });
+      return out.user?.id === userId && out.user.deleted !== true;
+    } catch (e) {
+      // Slack says so for an id it does not know; anything else is a failed lookup.
+      if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return false;
+      throw e;
+    }
+  }
+
   public async usergroupMembers(usergroupId: string): Promise<string[]> {
     const cached = this.groups.get(usergroupId);
     if (cached && cached.until > Date.now()) return cached.members;

@@ -35,6 +35,12 @@ export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
     methods: ['usergroups.users.list'],
     reason: 'Check that a person who clicks belongs to the approver user group (APPROVER_USERGROUP_ID).',
   },
+  {
+    scope: 'users:read',
+    methods: ['users.info'],
+    reason:
+      'Check that the person an agent names as the requester is a member of the workspace before a card mentions them (an unknown id is shown as text, never as a ping).',
+  },
 ] as const;
 
 /**

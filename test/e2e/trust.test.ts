@@ -1,7 +1,7 @@
 import { startHarness, actionIds, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
-import { blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
+import { blockActions, blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { verifyLedgerText } from '../../src/cli/verifyLedgerFile';
 
@@ -69,6 +69,137 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     expect(elsewhere).toBeDefined();
     const votes = (await ledgerOf(id)).filter((e) => e.type === 'vote');
     expect(votes.map((v) => v.actor)).toEqual(['U0APPROVER1']);
+  });
+
+  describe('who asked', () => {
+    it.each(['U0APPROVER1 ', '<@U0APPROVER1>', '<@U0APPROVER1|me>', 'u0approver1'])(
+      'refuses self-approval when the requester is decorated as %j, and mentions the known user',
+      async (requestedBy) => {
+        // Prepare
+        const { card, id } = await critical({ agent: { requested_by: requestedBy, reasoning: 'Asked by a person.' } });
+        const after = (await h.messages()).length;
+
+        // Act
+        await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+        const refusal = await h.waitForMessage('cannot decide', { kind: 'ephemeral', user: 'U0APPROVER1', after });
+        await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+        await h.click({ user: 'U0APPROVER3', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+        const decided = await h.waitForMessage('Decided by', { where: (m) => m.ts === card.ts });
+
+        // Assess
+        expect(refusal).toBeDefined();
+        expect(JSON.stringify(card.blocks)).toContain('<@U0APPROVER1>');
+        const decision = (await ledgerOf(id)).find((e) => e.type === 'decision');
+        expect(decision?.decidedBy).toEqual(['U0APPROVER2', 'U0APPROVER3']);
+        expect(JSON.stringify(decided.blocks)).not.toContain('U0APPROVER1>, ');
+      },
+    );
+
+    it('shows a requester the workspace does not know as text, never as a mention (card and /chainsec incident)', async () => {
+      // Prepare
+      const { card, id } = await critical({ agent: { requested_by: 'U0STRANGER9', reasoning: 'Asked by someone.' } });
+      const after = (await h.messages()).length;
+
+      // Act
+      await h.command('U0APPROVER1', `incident ${id}`);
+      await h.waitForMessage(`${id} ·`, { after, user: 'U0APPROVER1' });
+      const shown = (await h.messages()).filter((m) => m.ts === card.ts || JSON.stringify(m).includes(id));
+
+      // Assess
+      expect(JSON.stringify(card.blocks)).toContain('U0STRANGER9');
+      for (const m of shown) expect(JSON.stringify(m)).not.toContain('<@U0STRANGER9');
+      const received = (await ledgerOf(id)).find((e) => e.type === 'incident_received');
+      expect(received?.actor).toBe('U0STRANGER9');
+    });
+  });
+
+  describe('where a click comes from', () => {
+    let highs = 0;
+    async function high(): Promise<{ arn: string; card: RecordedMessage; id: string }> {
+      const uri = `/api/${unique()}`;
+      const arn = await h.startIncident({
+        id: unique(),
+        timestamp: new Date().toISOString(),
+        action: 'BLOCK',
+        source_ip: `198.51.100.${(highs = (highs % 250) + 1)}`,
+        uri,
+        http_method: 'POST',
+        rule_name: 'SQLi',
+        country: 'NL',
+        analysis: { severity_rating: 4, security_analysis: 'SQL injection attempt.', follow_up_suggestion: 'Block the IP.' },
+      });
+      const card = await h.waitForMessage(uri, { channel: APPROVALS_CHANNEL, kind: 'message' });
+      return { arn, card, id: incidentIdOf(card) };
+    }
+
+    /** A signed click whose payload is the sandbox's standard one, changed by `alter`. */
+    async function alteredClick(user: string, id: string, card: RecordedMessage, alter: (p: Record<string, any>) => void) {
+      const payload: Record<string, any> = blockActions({
+        user,
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+        responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user }),
+      });
+      alter(payload);
+      return h.slack(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    }
+
+    it.each([
+      ['a DM message container with no channel key', (p: Record<string, any>) => {
+        p.container = { type: 'message', message_ts: p.message.ts, channel_id: 'D0APPROVER1', is_ephemeral: false };
+        delete p.channel;
+      }],
+      ['a message container with no channel key at all', (p: Record<string, any>) => delete p.channel],
+      ['a channel that disagrees with its container', (p: Record<string, any>) => (p.container.channel_id = 'C0ELSEWHERE')],
+      ['an ephemeral message', (p: Record<string, any>) => (p.container.is_ephemeral = true)],
+      ['a modal view', (p: Record<string, any>) => {
+        p.container = { type: 'view', view_id: 'V0MODAL' };
+        p.view = { id: 'V0MODAL', type: 'modal', app_id: p.api_app_id };
+        delete p.channel;
+        delete p.message;
+      }],
+      ['a Home view of another app', (p: Record<string, any>) => {
+        p.container = { type: 'view', view_id: 'V0HOME' };
+        p.view = { id: 'V0HOME', type: 'home', app_id: 'A0OTHERAPP' };
+        delete p.channel;
+        delete p.message;
+      }],
+      ['another message in the approvals channel', (p: Record<string, any>) => {
+        p.container.message_ts = '1700000000.000001';
+        p.message.ts = '1700000000.000001';
+      }],
+    ])('refuses a click from %s, and the request stays undecided', async (_name, alter) => {
+      // Prepare
+      const { arn, card, id } = await high();
+      const after = (await h.messages()).length;
+
+      // Act
+      const res = await alteredClick('U0APPROVER1', id, card, alter);
+      const told = await h.waitForMessage('changed nothing', { user: 'U0APPROVER1', after });
+
+      // Assess
+      expect(res.status).toBe(200);
+      expect(told).toBeDefined();
+      expect((await ledgerOf(id)).filter((e) => e.type === 'vote' || e.type === 'decision')).toHaveLength(0);
+      const status = await h.json<{ status: string }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`);
+      expect(status.body.status).toBe('RUNNING');
+    });
+
+    it('tells a user from another workspace they cannot decide (through response_url), and records nothing', async () => {
+      // Prepare
+      const { card, id } = await high();
+      const after = (await h.messages()).length;
+
+      // Act
+      await alteredClick('U0OUTSIDER', id, card, (p) => (p.user.team_id = 'T0OTHERORG'));
+      const told = await h.waitForMessage('cannot decide this', { kind: 'response_url', after });
+
+      // Assess
+      expect(told).toBeDefined();
+      expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(0);
+    });
   });
 
   it('20 concurrent clicks from 3 approvers produce exactly one decision, one ledger decision entry and one resume', async () => {

@@ -1,16 +1,28 @@
 import { ErrorCode } from '../../../src/errors';
 import { defaultApprovalPolicy, type TierPolicy } from '../../../src/domain/policy';
-import { evaluateVote, tally, type ApprovalState, type Vote, type VoteChoice, type VoteContext } from '../../../src/domain/votes';
+import { evaluateVote, tally, type ApprovalState, type Vote, type VoteChoice, type VoteContext, type VoteSurface } from '../../../src/domain/votes';
 
 const NOW = new Date('2025-03-01T12:10:00Z');
 const POLICY = defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3'], approvalsChannel: 'C0APPROVALS' });
 
 function state(over: Partial<ApprovalState> = {}): ApprovalState {
-  return { status: 'pending', votes: [], deadline: '2025-03-01T13:00:00Z', rollbackPossible: true, requestedBy: 'U0AGENT', ...over };
+  return {
+    status: 'pending',
+    votes: [],
+    deadline: '2025-03-01T13:00:00Z',
+    rollbackPossible: true,
+    requestedBy: 'U0AGENT',
+    card: CARD,
+    ...over,
+  };
 }
 
+const CARD = { channel: 'C0APPROVALS', ts: '1740830400.000100' };
+const onCard: VoteSurface = { kind: 'message', channelId: CARD.channel, messageTs: CARD.ts };
+const home: VoteSurface = { kind: 'app_home' };
+
 function ctx(policy: TierPolicy, over: Partial<VoteContext> = {}): VoteContext {
-  return { policy, isApprover: true, channelId: 'C0APPROVALS', now: NOW, ...over };
+  return { policy, isApprover: true, surface: onCard, now: NOW, ...over };
 }
 
 function vote(userId: string, choice: VoteChoice): Vote {
@@ -24,7 +36,7 @@ describe('Function: evaluateVote', () => {
       const decided = state({ status: 'decided', decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] });
 
       // Act
-      const outcome = evaluateVote(decided, vote('U0VIEWER', 'deny'), ctx(POLICY.critical, { isApprover: false, channelId: 'C0OTHER' }));
+      const outcome = evaluateVote(decided, vote('U0VIEWER', 'deny'), ctx(POLICY.critical, { isApprover: false, surface: { kind: 'message', channelId: 'C0OTHER', messageTs: '1.2' } }));
 
       // Assess
       expect(outcome).toEqual({
@@ -70,7 +82,7 @@ describe('Function: evaluateVote', () => {
 
     it('rejects a click in another channel', () => {
       // Act
-      const outcome = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { channelId: 'C0RANDOM' }));
+      const outcome = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { surface: { kind: 'message', channelId: 'C0RANDOM', messageTs: CARD.ts } }));
 
       // Assess
       expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.WrongChannel });
@@ -81,21 +93,36 @@ describe('Function: evaluateVote', () => {
       const noHome: TierPolicy = { ...POLICY.high, allowAppHome: false };
 
       // Act
-      const allowed = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { channelId: null }));
-      const refused = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(noHome, { channelId: null }));
+      const allowed = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { surface: home }));
+      const refused = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(noHome, { surface: home }));
 
       // Assess
       expect(allowed.kind).toBe('recorded');
       expect(refused).toMatchObject({ kind: 'rejected', code: ErrorCode.WrongChannel });
     });
 
-    it('rejects someone who is not an approver', () => {
+    it.each([
+      ['another message in the approvals channel', state(), '1740830400.999999'],
+      ['the card of a request whose card is not stored yet', state({ card: undefined }), CARD.ts],
+    ] as const)('rejects a message click on %s', (_name, request, messageTs) => {
       // Act
-      const outcome = evaluateVote(state(), vote('U0VIEWER', 'approve'), ctx(POLICY.high, { isApprover: false }));
+      const surface: VoteSurface = { kind: 'message', channelId: CARD.channel, messageTs };
+      const outcome = evaluateVote(request, vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { surface }));
 
       // Assess
-      expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.NotAllowedToDecide });
+      expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.NotTheCard });
     });
+
+    it.each(['U0APPROVER1 ', '<@U0APPROVER1>', '<@U0APPROVER1|alice>', '@U0APPROVER1', 'u0approver1', '\u2060U0APPROVER1\u200b'])(
+      'rejects the requester deciding their own request when it names them as %j',
+      (requestedBy) => {
+        // Act
+        const outcome = evaluateVote(state({ requestedBy }), vote('U0APPROVER1', 'approve'), ctx(POLICY.critical));
+
+        // Assess
+        expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.SelfApproval });
+      },
+    );
 
     it.each(['approve', 'deny', 'rollback'] as const)('rejects the requester voting %s on their own request', (choice) => {
       // Prepare

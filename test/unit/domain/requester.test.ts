@@ -1,0 +1,42 @@
+import { isRequester, parseRequester } from '../../../src/domain/requester';
+
+describe('Function: parseRequester', () => {
+  it.each([
+    ['U0APPROVER1', 'U0APPROVER1'],
+    ['  U0APPROVER1 ', 'U0APPROVER1'],
+    ['<@U0APPROVER1>', 'U0APPROVER1'],
+    ['<@U0APPROVER1|alice>', 'U0APPROVER1'],
+    ['@W0GRIDUSER', 'W0GRIDUSER'],
+    ['u0approver1', 'U0APPROVER1'],
+    ['\u2060U0APP\u00adROVER1\u200b', 'U0APPROVER1'],
+    ['\u{E0041}U0APPROVER1', 'U0APPROVER1'],
+  ])('reads %j as the Slack user %s', (raw, userId) => {
+    // Act
+    const requester = parseRequester(raw);
+
+    // Assess
+    expect(requester.userId).toBe(userId);
+  });
+
+  it.each(['chainsec-agent', 'security bot', '<@U0APPROVER1> and friends', 'C0APPROVALS', '<!channel>', '', 'U1'])(
+    'reads %j as an agent name, shown as text',
+    (raw) => {
+      // Act
+      const requester = parseRequester(raw);
+
+      // Assess
+      expect(requester.userId).toBeUndefined();
+      expect(requester.label).toBe(raw.trim());
+    },
+  );
+});
+
+describe('Function: isRequester', () => {
+  it('compares normalised ids, and never matches an agent name or no requester', () => {
+    // Assess
+    expect(isRequester('<@U0APPROVER1>', 'U0APPROVER1')).toBe(true);
+    expect(isRequester('U0APPROVER1', 'U0APPROVER2')).toBe(false);
+    expect(isRequester('chainsec-agent', 'U0APPROVER1')).toBe(false);
+    expect(isRequester(undefined, 'U0APPROVER1')).toBe(false);
+  });
+});
