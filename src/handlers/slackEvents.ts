@@ -9,15 +9,16 @@ import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { slackFetch } from '../services/WebApiSlackGateway';
-import { PREPARED_VOTE_CLICK, type PreparedVoteClick } from '../listeners/voteClick';
+import { REPEATED_REQUEST_BODY, type ChainsecContext, type SlackRequestIdentity } from '../listeners/requestContext';
 import { buildContainer, type Container } from './support/container';
-import { repeatedRequestAnswer, verifySlackRequest } from './support/requestGuard';
-import { prepareVoteClick } from './support/voteClicks';
+import { checkSlackHeaders, repeatedRequestAnswer, slackRequestIdentity } from './support/slackRequestHeaders';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
- * through Bolt's AwsLambdaReceiver. Bolt verifies signatures and old
- * timestamps; the guard in front adds future timestamps and replays.
+ * through Bolt's AwsLambdaReceiver. In front of Bolt, the headers' exact form
+ * and future timestamps are checked (no I/O); Bolt verifies the signature and
+ * old timestamps; its first middleware (src/listeners/middleware/oncePerRequest.ts)
+ * lets each authentic request through once.
  */
 interface Ready {
   container: Container;
@@ -25,8 +26,6 @@ interface Ready {
 }
 
 let ready: Promise<Ready> | undefined;
-/** Vote clicks prepared for the listener, by the event Bolt is processing (read by the receiver's extractor). */
-const preparedClicks = new WeakMap<AwsEvent, PreparedVoteClick>();
 
 async function init(): Promise<Ready> {
   const config = getConfig();
@@ -34,12 +33,13 @@ async function init(): Promise<Ready> {
   const receiver = new AwsLambdaReceiver({
     signingSecret: secrets.signingSecret,
     logLevel: LogLevel.ERROR,
+    // The request's identity, from the headers the handler checked: Bolt's way into its context.
     customPropertiesExtractor: (event) => {
-      const prepared = preparedClicks.get(event as AwsEvent);
-      return prepared ? { [PREPARED_VOTE_CLICK]: prepared } : {};
+      const identity = slackRequestIdentity(event as AwsEvent);
+      return identity ? { slackRequest: identity } : {};
     },
   });
-  const app = new App({
+  const app = new App<ChainsecContext>({
     // One workspace, one bot token: authorising each request from it costs no
     // Slack call (with `token`, Bolt 5 calls auth.test on every request when
     // token verification is off). No listener here reacts to messages, so the
@@ -75,29 +75,21 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
   const { container, handle } = await ready;
   const { deps, secrets, telemetry } = container;
   try {
-    const verdict = verifySlackRequest(event, { signingSecret: secrets.signingSecret, now: deps.clock.now() });
-    if ('refused' in verdict) {
-      telemetry.warn('slack request refused', { reason: verdict.refused.body });
+    const checked = checkSlackHeaders(event, deps.clock.now());
+    if ('refused' in checked) {
+      telemetry.warn('slack request refused', { reason: checked.refused.body });
       telemetry.metric('RejectedRequests');
-      return verdict.refused;
+      return checked.refused;
     }
-    // A vote click's claim is taken by the vote's own write (one write
-    // fewer on the click path); anything else is claimed here, up front.
-    const prepared = prepareVoteClick(event, verdict.claim, deps.store);
-    if (prepared) {
-      preparedClicks.set(event, prepared);
-      const answer = await handle(event, context);
-      return prepared.replayed ? repeated(event, telemetry) : answer;
-    }
-    if (!(await deps.store.claimOnce(verdict.claim))) return repeated(event, telemetry);
-    return await handle(event, context);
+    const answer = await handle(event, context);
+    return answer.body === REPEATED_REQUEST_BODY ? repeated(checked.identity, telemetry) : answer;
   } finally {
     telemetry.flush();
   }
 }
 
-function repeated(event: AwsEvent, telemetry: Container['telemetry']): AwsResponse {
-  const answer = repeatedRequestAnswer(event);
+function repeated(identity: SlackRequestIdentity, telemetry: Container['telemetry']): AwsResponse {
+  const answer = repeatedRequestAnswer(identity);
   if (answer.statusCode === 401) {
     telemetry.warn('slack request refused', { reason: answer.body });
     telemetry.metric('RejectedRequests');

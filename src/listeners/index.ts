@@ -1,12 +1,18 @@
 import type { App } from '@slack/bolt';
+import { oncePerRequest } from './middleware/oncePerRequest';
+import type { ChainsecContext } from './requestContext';
 import type { AppDeps } from '../app/deps';
 import { register as registerVotes } from './actions/vote';
 import { register as registerAcknowledge } from './actions/acknowledge';
 import { register as registerCommands } from './commands/chainsec';
 import { register as registerHome } from './events/appHomeOpened';
 
-/** Registers every listener, grouped by Slack surface (actions, commands, events). */
-export function registerListeners(app: App, deps: AppDeps): void {
+/**
+ * Registers the one-time guard first, then every listener, grouped by Slack
+ * surface (actions, commands, events).
+ */
+export function registerListeners(app: App<ChainsecContext>, deps: AppDeps): void {
+  app.use(oncePerRequest(deps));
   registerVotes(app, deps);
   registerAcknowledge(app, deps);
   registerCommands(app, deps);

@@ -5,7 +5,7 @@ import { userMessageFor } from '../../app/errorMessages';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
-import { preparedVoteClickOf } from '../voteClick';
+import { ackRepeated, type ChainsecContext } from '../requestContext';
 import { tellClicker } from './tellClicker';
 import { isFromThisWorkspace, voteSurfaceOf } from './voteSurface';
 
@@ -15,65 +15,86 @@ const CHOICES: Record<string, VoteChoice> = {
   [ActionId.Rollback]: 'rollback',
 };
 
-/** Approve / Deny / Rollback: records the clicker's vote at once (no modal). */
+type VoteClickArgs = AllMiddlewareArgs<ChainsecContext> & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+/**
+ * Approve / Deny / Rollback: records the clicker's vote at once (no modal).
+ * The click is acknowledged once its outcome is known (Lambda answers only
+ * after the listener anyway): as repeated when its claim was taken before.
+ */
 export function voteListener(deps: AppDeps) {
-  return async ({ ack, body, action, client, context, respond }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>): Promise<void> => {
-    await ack();
-    const choice = CHOICES[action.action_id];
-    const incidentId = action.value ?? '';
-    const where = voteSurfaceOf(body);
-    const tell = (text: string) => tellClicker(client, body, text, respond);
-    const prepared = preparedVoteClickOf(context);
-    const known = INCIDENT_ID.test(incidentId);
-    /**
-     * Takes the click's claim before an answer that records nothing (in the
-     * incident it names, where its vote would take it); false when it was taken before.
-     */
-    const claimNow = async (): Promise<boolean> => {
-      if (!prepared || (await deps.store.claimOnce(prepared.claim, known ? incidentId : undefined))) return true;
-      prepared.replayed = true;
-      return false;
-    };
-    if (!choice || !known) {
-      if (await claimNow()) await tell('That button does not refer to an incident I know.');
-      return;
-    }
-    if (!isFromThisWorkspace(body) || 'refused' in where) {
-      deps.telemetry.warn('vote click refused before reading the incident', { incidentId, reason: 'refused' in where ? 'surface' : 'workspace' });
-      deps.telemetry.metric('VotesRejected');
-      const why = 'refused' in where ? where.refused : 'You cannot decide this: only approvers in this workspace can.';
-      if (await claimNow()) await tell(why);
-      return;
-    }
-    let result: VoteResult;
+  return async (args: VoteClickArgs): Promise<void> => {
+    let outcome: 'processed' | 'repeated' | undefined;
     try {
-      const read = prepared?.incidentRead?.incidentId === incidentId ? prepared.incidentRead.read : undefined;
-      result = await recordVote(deps, { incidentId, userId: body.user.id, choice, surface: where.surface, ...(prepared && { claim: prepared.claim }), ...(read && { incidentRead: read }) });
-    } catch (e) {
-      // recordVote throws only before its commit: nothing was recorded.
-      deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
-      if ((e as { code?: string }).code === 'chainsec_signing_failed') deps.telemetry.metric('SigningFailures');
-      // Fail closed: the clicker is told nothing was recorded, so this signed
-      // click must not count later (a replay is refused). Best effort: the
-      // store may be what failed.
-      if (await claimNow().catch(() => true)) await tell(userMessageFor(e));
-      return;
-    }
-    if (result.kind === 'replayed') {
-      if (prepared) prepared.replayed = true;
-    } else if (result.kind === 'rejected') {
-      await tell(result.message);
-    } else if (!result.decided) {
-      const { tally } = result;
-      await tell(`Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
-    } else if (result.decided.delivery === 'retry_later') {
-      await tell(`Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
+      outcome = await handleVoteClick(deps, args);
+    } finally {
+      await (outcome === 'repeated' ? ackRepeated(args.ack) : args.ack());
     }
   };
 }
 
+async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'processed' | 'repeated'> {
+  const { body, action, client, context, respond } = args;
+  const choice = CHOICES[action.action_id];
+  const incidentId = action.value ?? '';
+  const where = voteSurfaceOf(body);
+  const tell = (text: string) => tellClicker(client, body, text, respond);
+  const click = context.voteClick;
+  const known = INCIDENT_ID.test(incidentId);
+  /**
+   * Takes the click's claim before an answer that records nothing (in the
+   * incident it names, where its vote would take it); false when it was taken before.
+   */
+  const claimNow = async (): Promise<boolean> =>
+    !click || (await deps.store.claimOnce(click.claim, known ? incidentId : undefined));
+  /** Says `text` unless the click was processed before. */
+  const refuse = async (text: string): Promise<'processed' | 'repeated'> => {
+    if (!(await claimNow())) return 'repeated';
+    await tell(text);
+    return 'processed';
+  };
+  if (!choice || !known) return refuse('That button does not refer to an incident I know.');
+  if (!isFromThisWorkspace(body) || 'refused' in where) {
+    const reason = 'refused' in where ? 'surface' : 'workspace';
+    deps.telemetry.warn('vote click refused before reading the incident', { incidentId, reason });
+    deps.telemetry.metric('VotesRejected');
+    return refuse('refused' in where ? where.refused : 'You cannot decide this: only approvers in this workspace can.');
+  }
+  let result: VoteResult;
+  try {
+    const read = click?.incidentRead?.incidentId === incidentId ? click.incidentRead.read : undefined;
+    result = await recordVote(deps, {
+      incidentId,
+      userId: body.user.id,
+      choice,
+      surface: where.surface,
+      ...(click && { claim: click.claim }),
+      ...(read && { incidentRead: read }),
+    });
+  } catch (e) {
+    // recordVote throws only before its commit: nothing was recorded.
+    deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
+    if ((e as { code?: string }).code === 'chainsec_signing_failed') deps.telemetry.metric('SigningFailures');
+    // Fail closed: the clicker is told nothing was recorded, so this signed
+    // click must not count later (a replay is refused). Best effort: the
+    // store may be what failed.
+    if (await claimNow().catch(() => true)) await tell(userMessageFor(e));
+    return 'processed';
+  }
+  if (result.kind === 'replayed') return 'repeated';
+  if (result.kind === 'rejected') {
+    await tell(result.message);
+  } else if (!result.decided) {
+    const { tally } = result;
+    await tell(`Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
+  } else if (result.decided.delivery === 'retry_later') {
+    await tell(`Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
+  }
+  return 'processed';
+}
+
 /** Registers the vote buttons. */
-export function register(app: App, deps: AppDeps): void {
+export function register(app: App<ChainsecContext>, deps: AppDeps): void {
   const listener = voteListener(deps);
   for (const id of [ActionId.Approve, ActionId.Deny, ActionId.Rollback]) app.action<BlockAction<ButtonAction>>(id, listener);
 }

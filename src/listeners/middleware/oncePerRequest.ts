@@ -1,0 +1,63 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { AppDeps } from '../../app/deps';
+import { VOTE_ACTION_IDS } from '../../domain/actionIds';
+import { INCIDENT_ID } from '../../domain/incident';
+import type { IncidentStore, OnceClaim } from '../../services/IncidentStore';
+import { MAX_CLOCK_SKEW_SECONDS, ackRepeated, type ChainsecContext } from '../requestContext';
+
+/** A claimed request is remembered for longer than any timestamp stays valid. */
+const REPLAY_MEMORY_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + 60;
+
+const VOTES = new Set<string>(VOTE_ACTION_IDS);
+
+/** The incident a request votes on, when it is one click on a vote button; `undefined` for anything else. */
+function voteClickOf(body: AnyMiddlewareArgs['body']): { incidentId: string } | undefined {
+  if (body.type !== 'block_actions' || !('actions' in body) || !Array.isArray(body.actions) || body.actions.length !== 1) {
+    return undefined;
+  }
+  const [action] = body.actions as Array<{ action_id?: unknown; value?: unknown }>;
+  if (!VOTES.has(String(action?.action_id))) return undefined;
+  return { incidentId: typeof action?.value === 'string' ? action.value : '' };
+}
+
+/** What the guard uses: the claims and the early read of the store, the clock, telemetry. */
+export type OncePerRequestDeps = Pick<AppDeps, 'clock' | 'telemetry'> & { store: Pick<IncidentStore, 'claimOnce' | 'get'> };
+
+/**
+ * The one-time rule, as Bolt's first global middleware (Bolt has verified the
+ * signature by now): every authentic request is processed once. A vote click's
+ * claim is handed to the vote listener through the context, for the vote's
+ * own commit to take, and the incident read starts now, while Bolt
+ * dispatches; any other request is claimed here, up front. A request claimed
+ * before is acknowledged as repeated (see `ackRepeated`) and goes no further
+ * (events API requests are acknowledged by Bolt before any middleware: a
+ * repeated event is answered 200 and nothing is done).
+ */
+export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewareArgs, ChainsecContext> {
+  return async (args) => {
+    const { body, context, next } = args;
+    // Fail closed: a request without an identity is never processed (it cannot be claimed).
+    if (!context.slackRequest) throw new Error('Slack request without an identity: refused');
+    const claim: OnceClaim = { key: context.slackRequest.claimKey, ttlSeconds: REPLAY_MEMORY_SECONDS, now: deps.clock.now() };
+    const vote = voteClickOf(body);
+    if (vote) {
+      const { incidentId } = vote;
+      if (!INCIDENT_ID.test(incidentId)) {
+        context.voteClick = { claim };
+      } else {
+        const read = deps.store.get(incidentId);
+        // A failed read is the vote's own read to retry, not an unhandled rejection.
+        read.catch(() => undefined);
+        context.voteClick = { claim, incidentRead: { incidentId, read } };
+      }
+      await next();
+      return;
+    }
+    if (await deps.store.claimOnce(claim)) {
+      await next();
+      return;
+    }
+    deps.telemetry.info('slack request already processed; nothing done', { retry: context.slackRequest.isRetry });
+    if ('ack' in args && typeof args.ack === 'function') await ackRepeated(args.ack);
+  };
+}
