@@ -5,18 +5,85 @@
  * display as text instead of pinging people or disguising a link.
  */
 
-/** C0 (except tab and newline), DEL and C1 control characters. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+/**
+ * Emoji sequences that legitimately carry invisible parts, kept whole. Tried
+ * before {@link INVISIBLE} at each position, so their ZWJ (U+200D), VS16
+ * (U+FE0F), keycap (U+20E3) and tag characters survive only inside them:
+ * - a ZWJ sequence by its shape (UTS #51: pictographs, each with an optional
+ *   skin tone and VS16, joined by ZWJ), so emoji newer than our Unicode data
+ *   keep their joins too; a ZWJ can only sit between two pictographs;
+ * - any other RGI emoji (keycaps `1️⃣`, `❤️`, flags, the subdivision flags
+ *   🏴 + tags + U+E007F). Tag characters are kept only in the RGI tag
+ *   sequences (England, Scotland, Wales): they are legitimate flags, and the
+ *   list leaves no room to smuggle hidden text in tag characters, which a
+ *   well-formed-but-unlisted sequence of any length would.
+ * Needs the `v` flag (properties of strings), hence `RegExp` rather than a literal.
+ */
+const EMOJI_ELEMENT = String.raw`\p{Extended_Pictographic}\p{Emoji_Modifier}?\uFE0F?`;
+const KEPT_EMOJI = String.raw`${EMOJI_ELEMENT}(?:\u200D${EMOJI_ELEMENT})+|\p{RGI_Emoji}`;
 
 /**
- * Invisible characters that can reorder or hide what a reader sees: bidi
- * embeddings / overrides / isolates (and the LRM, RLM, ALM marks), zero-width
- * characters and the BOM.
+ * Characters nobody sees, which can hide, reorder or disguise text, by Unicode
+ * property: every format character (Cf: bidi embeddings / overrides / isolates
+ * and marks, zero-width space / joiners, word joiner, soft hyphen, BOM, Mongolian
+ * vowel separator, tags, invisible operators...), every default-ignorable code
+ * point (adds the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the combining
+ * grapheme joiner, variation selectors), variation selectors, noncharacters,
+ * controls (Cc) except tab and newline, and U+2800 BRAILLE PATTERN BLANK, which
+ * has no property saying so but shows as nothing and fakes empty names and lines.
  */
-const INVISIBLE = /[\u061C\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const INVISIBLE = String.raw`[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}[\p{Cc}--[\t\n]]\u2800]`;
 
-/** A surrogate half without its partner; Slack would show garbage, so it becomes U+FFFD. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** One pass: keep an emoji sequence (group 1) or drop an invisible character. */
+const KEEP_OR_DROP = new RegExp(`(${KEPT_EMOJI})|${INVISIBLE}`, 'gv');
+
+/** A surrogate half without its partner (in `u` mode a lone half is its own code point, category Cs). */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/**
+ * What each mrkdwn formatting marker in untrusted text becomes: a visible
+ * look-alike that Slack does not format. Slack mrkdwn has no escape for `*`,
+ * `_`, `~` or a backtick, and the usual zero-width trick is exactly what
+ * {@link stripInvisible} removes. `plain_text` would show the text literally
+ * but also strip the bot's own bold, which is what tells its words (the
+ * confirm dialog's `*action* on *target*`, "Decided by …: *approved*") from
+ * the agent's; replacing the markers instead keeps formatting a channel only
+ * the bot can use. The look-alikes never appear in the bot's own text and
+ * mean nothing to Slack, so they cannot imitate it either: `*APPROVED*` shows
+ * as `∗APPROVED∗`, visibly marks, never bold.
+ * `_` inside a word (`freeze_address`, `SQLi_BODY`, `/api/user_login`) is
+ * kept: Slack only formats `_` at a word edge, and identifiers stay exact
+ * there, so people and checks can still find them.
+ */
+const MARKER_LOOKALIKE: Readonly<Record<string, string>> = {
+  '*': '\u2217', // ∗ ASTERISK OPERATOR
+  _: '\uFF3F', // ＿ FULLWIDTH LOW LINE
+  '~': '\u223C', // ∼ TILDE OPERATOR
+  '`': '\u02CB', // ˋ MODIFIER LETTER GRAVE ACCENT
+};
+
+/**
+ * The markers that can format: every `*` (with the VS16 of a `*️⃣` keycap, which
+ * would dangle after ∗), `~` and backtick, and an `_` not inside a word.
+ */
+const MARKER = /\*\uFE0F?|[~`]|(?<![\p{L}\p{M}\p{N}])_|_(?![\p{L}\p{M}\p{N}])/gu;
+
+/**
+ * A `>` starting a line (after spaces or tabs) makes a blockquote, escaped as
+ * `&gt;` or not; it becomes ＞ (FULLWIDTH GREATER-THAN SIGN). The start of
+ * the text counts, since callers put it after a line break of their own.
+ */
+const QUOTE_MARKER = /^([ \t]*)>/gm;
+
+/**
+ * Makes mrkdwn formatting markers in untrusted text inert (see
+ * {@link MARKER_LOOKALIKE}): bold, italic, strikethrough, code and quotes
+ * cannot be formed, so untrusted text cannot dress up as the bot's words.
+ * Does not strip or escape; {@link escapeMrkdwn} does all three.
+ */
+export function neutraliseFormatting(text: string): string {
+  return text.replace(QUOTE_MARKER, '$1\uFF1E').replace(MARKER, (m) => MARKER_LOOKALIKE[m[0]!] ?? m);
+}
 
 /** The entities {@link escapeMrkdwn} produces; truncation must not cut one in half. */
 const ENTITY_AT = /^&(?:amp|lt|gt);/;
@@ -26,25 +93,29 @@ const LONGEST_ENTITY = '&amp;'.length;
 export const ELLIPSIS = '…';
 
 /**
- * Removes control, bidi and zero-width characters and normalises line breaks
- * (`\r\n`, `\r`, U+2028, U+2029 all become `\n`), without escaping anything.
- * Normalising U+2028/9 matters for quoting: each line must get its own `>`.
+ * Removes every invisible character (see {@link INVISIBLE}) except the parts of
+ * emoji sequences ({@link KEPT_EMOJI}), replaces a lone surrogate with U+FFFD
+ * and normalises line breaks (`\r\n`, `\r`, U+2028, U+2029 all become `\n`),
+ * without escaping anything. Normalising U+2028/9 matters for quoting: each
+ * line must get its own `>`.
  */
 export function stripInvisible(text: string): string {
   return text
     .replace(/\r\n?|[\u2028\u2029]/g, '\n')
-    .replace(CONTROL, '')
-    .replace(INVISIBLE, '')
-    .replace(LONE_SURROGATE, '\uFFFD');
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(KEEP_OR_DROP, (_char, emoji: string | undefined) => emoji ?? '');
 }
 
 /**
  * Escapes untrusted text for a `mrkdwn` text object (or a message `text`):
- * `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, after {@link stripInvisible}.
- * The result contains no `<`, so it can never form a Slack mention or link.
+ * {@link stripInvisible}, then {@link neutraliseFormatting}, then `&` → `&amp;`,
+ * `<` → `&lt;`, `>` → `&gt;`. The result contains no `<`, so it can never form
+ * a Slack mention or link, and no marker that could format it. This is the
+ * one rule for untrusted mrkdwn; every builder reaches it through
+ * {@link untrusted}, {@link quoteUntrusted} or this function.
  */
 export function escapeMrkdwn(text: string): string {
-  return stripInvisible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return neutraliseFormatting(stripInvisible(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -78,8 +149,40 @@ function safeCut(text: string, max: number, tokens: boolean): number {
 function cutWithEllipsis(text: string, max: number, tokens: boolean): string {
   if (text.length <= max) return text;
   if (max < ELLIPSIS.length) return '';
-  const kept = text.slice(0, safeCut(text, max - ELLIPSIS.length, tokens)).trimEnd();
+  // A cut inside an emoji sequence would leave its ZWJ or tags dangling: strip them again.
+  const kept = stripInvisible(text.slice(0, safeCut(text, max - ELLIPSIS.length, tokens))).trimEnd();
   return kept + ELLIPSIS;
+}
+
+/**
+ * Splits already-escaped mrkdwn into parts of at most `size` UTF-16 units,
+ * each cut where {@link truncate} would cut (never inside a surrogate pair or
+ * an entity), and, when one is near, at a grapheme boundary, so an emoji
+ * sequence is not split across two messages. Nothing is lost but the
+ * invisible joins of a sequence longer than the window, which are stripped.
+ * Each part may be shown at the start of a line, so a part that would begin
+ * with `&gt;` begins with ＞ instead (see {@link QUOTE_MARKER}).
+ */
+export function splitText(text: string, size: number): string[] {
+  const parts: string[] = [];
+  const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let rest = text;
+  while (rest.length > size) {
+    let cut = safeCut(rest, size, true);
+    // The last grapheme boundary at or before the cut, within a window of 64 units.
+    const from = Math.max(0, cut - 64);
+    let boundary = from;
+    for (const g of graphemes.segment(rest.slice(from, cut + 64))) {
+      if (from + g.index > cut) break;
+      boundary = from + g.index;
+    }
+    if (boundary > 0 && safeCut(rest, boundary, true) === boundary) cut = boundary;
+    if (cut <= 0) cut = Math.min(size, rest.length);
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  parts.push(rest);
+  return parts.map((p) => stripInvisible(p).replace(/^([ \t]*)&gt;/, '$1\uFF1E'));
 }
 
 /**

@@ -103,3 +103,26 @@ export function textsOf(message: { text: string; blocks: KnownBlock[] }): string
   walk(message.blocks);
   return out;
 }
+
+/**
+ * Invisible characters (Cf, Cc except tab and newline, default-ignorables, variation selectors,
+ * noncharacters, lone surrogates, line / paragraph separators, U+2800) that sit outside an allowed emoji
+ * sequence, as code points `U+XXXX`. Judged per grapheme (`Intl.Segmenter`), so a join is allowed only
+ * inside the grapheme it joins: an RGI emoji, or pictographs joined by ZWJ.
+ */
+export function strayInvisibles(text: string): string[] {
+  // `v` flag (properties of strings); TypeScript's target predates it, so through `RegExp`.
+  const invisible = new RegExp(
+    String.raw`[[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}\p{Cs}\u2028\u2029\u2800]--[\t\n]]`,
+    'gv',
+  );
+  const pictograph = String.raw`\p{Extended_Pictographic}\p{Emoji_Modifier}?\uFE0F?`;
+  const emoji = new RegExp(String.raw`${pictograph}(?:\u200D${pictograph})+|\p{RGI_Emoji}`, 'gv');
+  const out: string[] = [];
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    for (const c of segment.replace(emoji, '').match(invisible) ?? []) {
+      out.push(`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+    }
+  }
+  return out;
+}
