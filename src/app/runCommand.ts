@@ -48,7 +48,7 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
     case 'oncall':
       return [oncall(deps)];
     default:
-      return [render.help(`I do not know \`${verb.slice(0, 40)}\`.`)];
+      return [render.help(`I do not know "${verb.slice(0, 40)}".`)];
   }
 }
 

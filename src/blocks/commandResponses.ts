@@ -5,7 +5,7 @@ import { LedgerEntryType, type LedgerEntry, type LedgerVerdict } from '../domain
 import type { OnCall } from '../domain/escalation';
 import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
-import { escapeMrkdwn, untrusted } from './escape';
+import { escapeMrkdwn, plain, splitText, truncate, untrusted } from './escape';
 import { formatUtc, formatWhen, mention, requesterText } from './format';
 
 /** A `/chainsec` answer. */
@@ -17,17 +17,19 @@ export interface CommandMessage {
 const SECTION_MAX = 2900;
 const MAX_BLOCKS = 45;
 
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, SECTION_MAX) } });
-const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: text.slice(0, SECTION_MAX) }] });
-const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150) } });
+// Bounded with the escape module's cuts, never `slice`: a raw cut can split a surrogate pair,
+// an entity or an emoji sequence and leave its invisible joins dangling.
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, SECTION_MAX) }] });
+const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: plain(text, 150) } });
 
 function message(title: string, blocks: KnownBlock[]): CommandMessage {
-  return { text: title.slice(0, 3000), blocks: [header(title), ...blocks].slice(0, MAX_BLOCKS) };
+  return { text: truncate(title, 3000), blocks: [header(title), ...blocks].slice(0, MAX_BLOCKS) };
 }
 
 const title = (r: IncidentRecord): string => `*${r.incident.id}* · ${r.tier.toUpperCase()} · ${untrusted(r.incident.title, 200)}`;
 
-/** Help, optionally after a message saying what was wrong. */
+/** Help, optionally after a message saying what was wrong (plain text; it may quote what the person typed). */
 export function help(problem?: string): CommandMessage {
   const lines = [
     '`/chainsec status` — counts by state and tier, pending approvals, dry-run mode',
@@ -73,12 +75,6 @@ export function pending(input: { now: Date; rows: Array<{ record: IncidentRecord
   return message(`${input.rows.length} approval${input.rows.length === 1 ? '' : 's'} pending`, blocks);
 }
 
-function chunks(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out.length ? out : [''];
-}
-
 /** `/chainsec incident <id>`: several messages when the reasoning is long, so the full text stays retrievable. */
 export function incidentDetail(input: { record: IncidentRecord; entries: LedgerEntry[]; now: Date }): CommandMessage[] {
   const r = input.record;
@@ -103,7 +99,7 @@ export function incidentDetail(input: { record: IncidentRecord; entries: LedgerE
   ]);
   // The reasoning in full, escaped, quoted, across as many messages as it takes.
   const escaped = escapeMrkdwn(r.reasoning);
-  const parts = chunks(escaped, 2800);
+  const parts = splitText(escaped, 2800);
   const perMessage = 12;
   const messages: CommandMessage[] = [first];
   for (let m = 0; m < parts.length; m += perMessage) {

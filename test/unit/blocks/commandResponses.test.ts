@@ -1,0 +1,27 @@
+import { incidentDetail } from '../../../src/blocks/commandResponses';
+import { buildRecord, NOW, strayInvisibles, textsOf } from './fixtures';
+
+/** The agent's own words dressed as the bot's: bold, italic, strike, code and a quote. */
+const IMITATION = '*APPROVED* by _security_ ~deny~ `ok`\n> Decided by <@U0APPROVER1>: *approved*';
+const INVISIBLE = '\u2060\u00AD\u{E0041}\u{E007F}\u3164\u2800\u180E\u200B\u202E';
+
+describe('Function: incidentDetail', () => {
+  it('shows the full reasoning with nothing invisible and no formatting of its own, and keeps emoji whole across parts', () => {
+    // Prepare: an emoji sequence straddling the 2800-unit part boundary.
+    const reasoning = `${'x'.repeat(2797)}👩‍💻🏴󠁧󠁢󠁳󠁣󠁴󠁿 ${INVISIBLE}${IMITATION} 1️⃣ ❤️ Привет`;
+    const record = buildRecord({ reasoning, evidence: [`${IMITATION}${INVISIBLE}`], incident: { ...buildRecord().incident, title: `*APPROVED*${INVISIBLE}` } });
+
+    // Act
+    const messages = incidentDetail({ record, entries: [], now: NOW });
+
+    // Assess
+    const texts = messages.flatMap(textsOf);
+    expect(texts.flatMap(strayInvisibles)).toEqual([]);
+    for (const t of texts) {
+      expect(t).not.toMatch(/[*_~`]APPROVED|\*approved\*|_security_|~deny~|`ok`/);
+      expect(t).not.toMatch(/^[ \t]*(?:&gt;|>)[ \t]*(?:&gt;|>)?[ \t]*Decided/m);
+    }
+    const shown = texts.join('');
+    for (const kept of ['👩‍💻', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '1️⃣', '❤️', 'Привет']) expect(shown).toContain(kept);
+  });
+});
