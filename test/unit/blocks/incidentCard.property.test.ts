@@ -2,10 +2,18 @@ import fc from 'fast-check';
 import { buildIncidentCard } from '../../../src/blocks/incidentCard';
 import { limitViolations } from '../../../src/blocks/limits';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
-import { buildRecord, NOW, onchainIncident, textsOf, wafIncident } from './fixtures';
+import { buildRecord, NOW, onchainIncident, strayInvisibles, textsOf, wafIncident } from './fixtures';
 
 /** Fragments an attacker would slip into the agent's text or an event field. */
-const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<@U1>', '<@U0APPROVER1>', '<#C0APPROVALS>', '<http://x|y>', '<https://evil.com|bank.com>', '&', '&lt;', '&amp;', '<', '>', '|', '\u202e', '\u2066', '\u200b', '\ufeff', '\u0000', '\u001b', '\u0085', '\r\n', '\n', '\u2028', '`', '*', '😀', '\ud800'];
+const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<@U1>', '<@U0APPROVER1>', '<#C0APPROVALS>', '<http://x|y>', '<https://evil.com|bank.com>', '&', '&lt;', '&amp;', '<', '>', '|', '\u202e', '\u2066', '\u200b', '\ufeff', '\u0000', '\u001b', '\u0085', '\r\n', '\n', '\u2028', '`', '*', '😀', '\ud800',
+  // Invisible characters and the emoji that legitimately use some of them.
+  '\u2060', '\u00ad', '\u{e0001}', '\u{e0041}', '\u{e007f}', '\u200d', '\ufe0f', '\u3164', '\u2800', '\u180e', '\ufdd0',
+  '👩‍💻', '❤️', '1️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🏴',
+  // The bot's own words, dressed in mrkdwn formatting (see APPROVED_FORMATTED).
+  '*APPROVED*', '_APPROVED_', '~APPROVED~', '`APPROVED`', '```APPROVED```', '\n> APPROVED.', '\n&gt; APPROVED.'];
+
+/** `APPROVED` next to a marker that would format it: what untrusted text must never produce. */
+const APPROVED_FORMATTED = /(?:[*~`]|(?<![\p{L}\p{M}\p{N}])_)APPROVED|APPROVED(?:[*~`]|_(?![\p{L}\p{M}\p{N}]))|^[ \t]*(?:>|&gt;)[ \t]*APPROVED/mu;
 
 const hostileText = (maxLength: number): fc.Arbitrary<string> =>
   fc
@@ -77,7 +85,7 @@ function withoutOurTokens(text: string, record: IncidentRecord): string {
 }
 
 describe('Function: buildIncidentCard (properties)', () => {
-  it('never lets untrusted text form a mention, broadcast or link, and never breaks a Block Kit limit', () => {
+  it('never lets untrusted text form a mention, broadcast, link or formatting, or show anything invisible, and never breaks a Block Kit limit', () => {
     fc.assert(
       fc.property(recordArb, fc.integer({ min: 1, max: 3 }), (record, approvalsNeeded) => {
         // Act
@@ -86,8 +94,8 @@ describe('Function: buildIncidentCard (properties)', () => {
         // Assess
         for (const text of textsOf(card)) {
           expect(withoutOurTokens(text, record)).not.toContain('<');
-          expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B-\u200D\uFEFF]/);
-          expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+          expect(strayInvisibles(text)).toEqual([]);
+          expect(text).not.toMatch(APPROVED_FORMATTED);
           expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
         }
         expect(limitViolations(card)).toEqual([]);
