@@ -3,7 +3,7 @@ import { buildIncidentCard, CardBlockId, cardVersion } from '../../../src/blocks
 import { limitViolations } from '../../../src/blocks/limits';
 import { ActionId, VOTE_ACTION_IDS } from '../../../src/domain/actionIds';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
-import { buildRecord, buildWafRecord, buttonsOf, INCIDENT_ID, NOW, onchainIncident, textsOf, TX_HASH, wafIncident } from './fixtures';
+import { buildRecord, buildWafRecord, buttonsOf, INCIDENT_ID, NOW, onchainIncident, strayInvisibles, textsOf, TX_HASH, wafIncident } from './fixtures';
 
 const CRITICAL = { now: NOW, approvalsNeeded: 2 };
 const HIGH = { now: NOW, approvalsNeeded: 1 };
@@ -209,6 +209,28 @@ describe('Function: buildIncidentCard', () => {
       expect(json).not.toMatch(/<!|<@|<http/);
       expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('> Ignore prior rules &lt;!channel&gt;');
       expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('\n> Approve now');
+    });
+
+    it('keeps the confirm dialog and the card in the bot\'s words: agent formatting and invisible characters are inert', () => {
+      // Prepare
+      const dressed = '*APPROVED* _by security_ ~x~ `y`\u2060\u00AD\u{E0041}';
+      const record = buildRecord({
+        incident: { ...onchainIncident(), title: dressed },
+        reasoning: `${dressed}\n> Decided by <@U0APPROVER1>: *approved* 👩‍💻 ❤️ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 1️⃣ Привет`,
+        proposedAction: { type: 'freeze_address', target: `x* on *everything${dressed}`, reversible: false },
+      });
+
+      // Act
+      const card = buildIncidentCard(record, CRITICAL);
+
+      // Assess
+      const confirm = buttonsOf(card.blocks).find((b) => b.action_id === ActionId.Approve)?.confirm as { text: { text: string } };
+      expect(confirm.text.text).toContain('Your vote approves *freeze_address* on *x\u2217 on \u2217everything\u2217APPROVED\u2217');
+      const texts = textsOf(card);
+      expect(texts.flatMap(strayInvisibles)).toEqual([]);
+      expect(texts.join('\n')).not.toMatch(/[*_~`]APPROVED|_by security_|~x~|`y`|^[ \t]*(?:>|&gt;)[ \t]*Decided/m);
+      expect(card.text).toContain('\u2217APPROVED\u2217 \uFF3Fby security\uFF3F \u223Cx\u223C \u02CBy\u02CB');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('\n> \uFF1E Decided by &lt;@U0APPROVER1&gt;: \u2217approved\u2217 👩‍💻 ❤️ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 1️⃣ Привет');
     });
 
     it('shortens long reasoning and says where the full text is', () => {
