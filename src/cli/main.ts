@@ -11,7 +11,8 @@ export const USAGE = `Usage: chainsec verify --ledger FILE --public-key PEM [--p
 
 Verifies an exported chainsec decision ledger (JSON Lines) offline: every
 entry's hash, ECDSA signature and place in its incident's chain, and the
-checkpoint that names each chain's last entry.
+checkpoint that names each chain's last entry. Each line must be its entry
+as the exporter writes it: no duplicate keys, whitespace, CR or BOM.
 
 Options:
   --ledger FILE       the ledger export (GET /sandbox/ledger); "-" reads stdin
@@ -37,13 +38,17 @@ const processIo: CliIo = {
 
 class UsageError extends Error {}
 
-function readText(path: string, what: string): string {
+function readBytes(path: string, what: string): Buffer {
   try {
     // `-` is stdin, so `curl .../sandbox/ledger | chainsec verify --ledger -` works.
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    return readFileSync(path === '-' ? 0 : path);
   } catch (e) {
     throw new UnusableInputError(`cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e });
   }
+}
+
+function readText(path: string, what: string): string {
+  return readBytes(path, what).toString('utf8');
 }
 
 function verify(args: string[], io: CliIo): number {
@@ -70,11 +75,12 @@ function verify(args: string[], io: CliIo): number {
   // Read and check the keys first: a bad key is unusable input whatever the ledger holds.
   const pems = keyFiles.map((file) => readText(file, 'public key'));
   const fingerprints = pems.map((pem, i) => readPublicKey(pem, `public key ${keyFiles[i]!}`).fingerprint);
-  const text = readText(values.ledger, 'ledger');
+  // Bytes, not text: a byte that is not UTF-8 fails its line instead of being read as U+FFFD.
+  const bytes = readBytes(values.ledger, 'ledger');
 
   let report;
   try {
-    report = verifyLedgerText(text, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
+    report = verifyLedgerText(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
   } catch (e) {
     if (e instanceof UnusableInputError && e.message === 'the ledger has no entries') {
       throw new UnusableInputError(`ledger ${values.ledger} has no entries`);

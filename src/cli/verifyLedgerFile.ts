@@ -1,5 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { publicKeyFromPem, signatureValid, verifyEntries, type LedgerEntry, type LedgerVerdict } from '../domain/ledger';
+import { readCheckpoint, type CheckpointFacts } from '../domain/checkpoint';
+import { LedgerEntryType, publicKeyFromPem, signatureValid, verifyEntries, type LedgerEntry, type LedgerVerdict } from '../domain/ledger';
+import { parseLedgerLines } from '../domain/ledgerLines';
 
 /**
  * Offline verification of an exported decision ledger (CONTRACT sections 1 and 5):
@@ -61,29 +63,23 @@ export function readPublicKey(pem: string, label: string): TrustedKey {
   return { key, fingerprint };
 }
 
-type ParsedLines = { ok: true; entries: LedgerEntry[]; lines: number[] } | { ok: false; line: number; reason: string };
+/** A failed check, in the shape of {@link VerifyReport}'s failure. */
+export type VerifyFailure = Extract<VerifyReport, { ok: false }>;
 
-/** Splits JSON Lines into objects, remembering each one's line number; blank lines are skipped. */
-function parseJsonLines(text: string): ParsedLines {
-  const entries: LedgerEntry[] = [];
-  const lines: number[] = [];
-  const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (row.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(row);
-    } catch (e) {
-      return { ok: false, line: i + 1, reason: `not valid JSON (${(e as Error).message})` };
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { ok: false, line: i + 1, reason: `not a JSON object (${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value})` };
-    }
-    entries.push(value as LedgerEntry);
-    lines.push(i + 1);
-  }
-  return { ok: true, entries, lines };
+/** An export that verified, with what later checks (`--since-checkpoint`) compare. */
+export interface VerifiedLedger {
+  /** The entries, checkpoint included, in file order. */
+  entries: LedgerEntry[];
+  /** 1-based line of each entry. */
+  lines: number[];
+  /** The checkpoint and its line; undefined when the export has none. */
+  checkpoint: { facts: CheckpointFacts; line: number } | undefined;
+}
+
+/** Options of {@link verifyLedgerText}. */
+export interface VerifyOptions {
+  /** Fail when the export has no checkpoint (default true). */
+  requireCheckpoint?: boolean;
 }
 
 /**
@@ -95,17 +91,32 @@ function parseJsonLines(text: string): ParsedLines {
  * across a rotation), and every given key is equally trusted anyway. `keyId` is
  * still covered by the hash and signature, so it cannot be altered.
  *
- * @param jsonl the export, one entry per line
+ * Every line must be its entry as the exporter renders it (src/domain/ledgerLines.ts):
+ * a duplicate key, a `__proto__` key, whitespace, a CR, a BOM or bytes that are not
+ * UTF-8 fail, naming the line, even where the entry's hash and signature hold.
+ *
+ * @param jsonl the export, one entry per line: its text, or its bytes
  * @param publicKeyPems PEM (SPKI) public keys, at least one
- * @param options.requireCheckpoint fail when the export has no checkpoint (default true)
  * @throws UnusableInputError when there is no key, a key is unreadable, or the ledger has no entries
  */
-export function verifyLedgerText(jsonl: string, publicKeyPems: readonly string[], options: { requireCheckpoint?: boolean } = {}): VerifyReport {
+export function verifyLedgerText(jsonl: string | Uint8Array, publicKeyPems: readonly string[], options: VerifyOptions = {}): VerifyReport {
+  return verifyLedgerExport(jsonl, publicKeyPems, options).report;
+}
+
+/**
+ * {@link verifyLedgerText}, also handing back what it read when the export verifies.
+ * @throws UnusableInputError as verifyLedgerText does
+ */
+export function verifyLedgerExport(
+  jsonl: string | Uint8Array,
+  publicKeyPems: readonly string[],
+  options: VerifyOptions = {},
+): { report: VerifyReport; ledger?: VerifiedLedger } {
   if (publicKeyPems.length === 0) throw new UnusableInputError('no public key given');
   const keys = publicKeyPems.map((pem, i) => readPublicKey(pem, `public key ${i + 1}`).key);
 
-  const parsed = parseJsonLines(jsonl);
-  if (!parsed.ok) return { ok: false, line: parsed.line, incidentId: '?', seq: null, reason: parsed.reason };
+  const parsed = parseLedgerLines(jsonl);
+  if (!parsed.ok) return { report: parsed };
   if (parsed.entries.length === 0) throw new UnusableInputError('the ledger has no entries');
 
   const entriesPerKey = keys.map(() => 0);
@@ -120,16 +131,29 @@ export function verifyLedgerText(jsonl: string, publicKeyPems: readonly string[]
 
   const verdict: LedgerVerdict = verifyEntries(parsed.entries, resolve, parsed.lines);
   if (!verdict.ok) {
-    const reason = keys.length > 1 && verdict.reason.startsWith('signature is not valid') ? `signature is not valid for any of the ${keys.length} public keys` : verdict.reason;
-    return { ...verdict, reason };
+    const several = keys.length > 1 && verdict.reason.startsWith('signature is not valid');
+    const reason = several ? `signature is not valid for any of the ${keys.length} public keys` : verdict.reason;
+    return { report: { ...verdict, reason } };
   }
-  const checkpoint = parsed.entries.some((e) => e.type === 'ledger_checkpoint');
+  const at = parsed.entries.findIndex((e) => e.type === LedgerEntryType.Checkpoint);
   // Exports always end with a signed checkpoint: without it, a cut at the end of a chain (or the
   // removal of the checkpoint line itself) would go unnoticed.
-  if (!checkpoint && (options.requireCheckpoint ?? true)) {
-    return { ok: false, line: (parsed.lines[parsed.lines.length - 1] ?? 0) + 1, incidentId: '*', seq: null, reason: 'no ledger_checkpoint entry: the export is incomplete (its last line removed?)' };
+  if (at === -1 && (options.requireCheckpoint ?? true)) {
+    const line = (parsed.lines[parsed.lines.length - 1] ?? 0) + 1;
+    const reason = 'no ledger_checkpoint entry: the export is incomplete (its last line removed?)';
+    return { report: { ok: false, line, incidentId: '*', seq: null, reason } };
   }
-  return { ok: true, entries: verdict.entries, chains: verdict.chains, checkpoint, entriesPerKey };
+  let checkpoint: VerifiedLedger['checkpoint'];
+  if (at !== -1) {
+    const facts = readCheckpoint(parsed.entries[at]!);
+    const line = parsed.lines[at]!;
+    if ('error' in facts) return { report: { ok: false, line, incidentId: '*', seq: null, reason: facts.error } };
+    checkpoint = { facts, line };
+  }
+  return {
+    report: { ok: true, entries: verdict.entries, chains: verdict.chains, checkpoint: at !== -1, entriesPerKey },
+    ledger: { entries: parsed.entries, lines: parsed.lines, checkpoint },
+  };
 }
 
 /**

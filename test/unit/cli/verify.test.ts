@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { verdictLine, verifyLedgerText, UnusableInputError } from '../../../src/cli/verifyLedgerFile';
-import { entryHash, type LedgerEntry } from '../../../src/domain/ledger';
-import { buildLedger, INCIDENTS, p256, seal, toJsonl } from '../domain/ledgerFixture';
+import { entryHash, GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
+import { buildLedger, checkpointOver, INCIDENTS, p256, seal, toCanonicalJsonl, toJsonl } from '../domain/ledgerFixture';
 
 const ROOT = resolve(__dirname, '../../..');
 const signer = p256();
@@ -34,7 +34,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `text` to a file in the test directory and returns its path. */
-function file(name: string, text: string): string {
+function file(name: string, text: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
@@ -206,6 +206,152 @@ describe('Function: verifyLedgerText', () => {
     expect(line).not.toMatch(/[\n\u001b]/);
   });
 
+  describe('lines as the exporter writes them (one reading for every reader)', () => {
+    /** The export as lines, and the line (0-based index) of INC-B's vote by U0APPROVER3. */
+    function rows(): { rows: string[]; vote: number } {
+      const { entries, positions } = ledger();
+      return { rows: entries.map((e) => JSON.stringify(e)), vote: positions[INCIDENTS[1]]![2]! };
+    }
+
+    it.each([
+      ['in front of the original', (row: string) => row.replace('{', '{"actor":"U0EVIL",'), 'duplicate key "actor"'],
+      ['spelt with an escape', (row: string) => row.replace('{', '{"\\u0061ctor":"U0EVIL",'), 'duplicate key "actor"'],
+      ['twice, equal', (row: string) => row.replace('"actor":"U0APPROVER3"', '"actor":"U0APPROVER3","actor":"U0APPROVER3"'), 'duplicate key "actor"'],
+    ])('fails a duplicate key %s, naming the line, though JSON.parse keeps the signed value', (_how, inject, reason) => {
+      // Prepare
+      const { rows: lines, vote } = rows();
+      lines[vote] = inject(lines[vote]!);
+
+      // Act
+      const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
+
+      // Assess: JSON.parse keeps the last "actor", so the entry's hash and signature still hold
+      expect((JSON.parse(lines[vote]!) as LedgerEntry).actor).toBe('U0APPROVER3');
+      expect(report).toEqual({ ok: false, line: vote + 1, incidentId: '?', seq: null, reason });
+    });
+
+    it('fails a duplicate key nested in the checkpoint, naming its path', () => {
+      // Prepare: a first, forged head of INC-A inside "heads" (the signed one comes later and wins in JSON.parse)
+      const { rows: lines } = rows();
+      const last = lines.length - 1;
+      lines[last] = lines[last]!.replace('"heads":{', `"heads":{"${INCIDENTS[0]}":{"seq":1,"hash":"${'f'.repeat(64)}"},`);
+
+      // Act
+      const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
+
+      // Assess
+      expect(report).toEqual({ ok: false, line: last + 1, incidentId: '?', seq: null, reason: `duplicate key "heads"."${INCIDENTS[0]}"` });
+    });
+
+    it('fails a signed entry holding a __proto__ key (JavaScript readers disagree on it)', () => {
+      // Prepare: JSON.parse makes "__proto__" an own key, so the signer covered it; Object.assign would not copy it
+      const { entries } = ledger();
+      const own = JSON.parse('{"__proto__":{"decision":"approve"}}') as object;
+      entries[1] = seal({ ...entries[1]!, ...own }, signer.privateKey);
+
+      // Act
+      const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: 2, reason: 'key "__proto__" (JavaScript readers disagree on what it means)' });
+    });
+
+    it.each([
+      ['a space after a colon', (row: string) => row.replace('":', '": '), 'is not the compact JSON rendering'],
+      ['trailing spaces', (row: string) => `${row}  `, 'is not the compact JSON rendering'],
+      ['a leading tab', (row: string) => `\t${row}`, 'is not the compact JSON rendering'],
+      ['an escaped character', (row: string) => row.replace('U0APPROVER3', 'U0APPROVER\\u0033'), 'is not the compact JSON rendering'],
+      ['another number form', (row: string) => row.replace('"seq":3', '"seq":3.0'), 'is not the compact JSON rendering'],
+      ['a CR (CRLF line ending)', (row: string) => `${row}\r`, 'ends with a carriage return'],
+    ])('fails a line with %s, though it means the same', (_what, change, reason) => {
+      // Prepare
+      const { rows: lines, vote } = rows();
+      const original = lines[vote]!;
+      lines[vote] = change(original);
+
+      // Act
+      const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
+
+      // Assess
+      expect(lines[vote]).not.toBe(original);
+      expect(JSON.parse(lines[vote]!)).toEqual(JSON.parse(original));
+      expect(report).toMatchObject({ ok: false, line: vote + 1, incidentId: INCIDENTS[1], seq: 3 });
+      expect(!report.ok && report.reason).toContain(reason);
+    });
+
+    it('fails an export written with CRLF line endings on its first line', () => {
+      // Act
+      const report = verifyLedgerText(toJsonl(ledger().entries).replace(/\n/g, '\r\n'), [signer.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: 1, reason: expect.stringContaining('carriage return') });
+    });
+
+    it('fails an export that starts with a byte order mark', () => {
+      // Act
+      const report = verifyLedgerText(`\uFEFF${toJsonl(ledger().entries)}`, [signer.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: 1, reason: expect.stringContaining('byte order mark') });
+    });
+
+    it.each([
+      ['text', (row: string) => `${row} garbage`],
+      ['a second object', (row: string) => `${row}{}`],
+      ['a NUL byte', (row: string) => `${row}\u0000`],
+    ])('fails trailing %s after an entry (caught before too: not JSON)', (_what, change) => {
+      // Prepare
+      const { rows: lines, vote } = rows();
+      lines[vote] = change(lines[vote]!);
+
+      // Act
+      const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
+
+      // Assess
+      expect(report).toMatchObject({ ok: false, line: vote + 1, reason: expect.stringMatching(/^not valid JSON/) });
+    });
+
+    it('fails bytes that are not UTF-8 where the decoder would have read U+FFFD', () => {
+      // Prepare: an entry holding U+FFFD (EF BF BD), then that character replaced by a lone 0xFF byte
+      const { entries, positions } = ledger();
+      const i = positions[INCIDENTS[2]]!.at(-1)!;
+      entries[i] = seal({ ...entries[i]!, note: 'odd \uFFFD char' }, signer.privateKey);
+      entries[entries.length - 1] = checkpointOver(entries.slice(0, -1), signer.privateKey);
+      const text = Buffer.from(toJsonl(entries), 'utf8');
+      const at = text.indexOf(Buffer.from('\uFFFD', 'utf8'));
+      const bytes = Buffer.concat([text.subarray(0, at), Buffer.from([0xff]), text.subarray(at + 3)]);
+
+      // Act
+      const asText = verifyLedgerText(bytes.toString('utf8'), [signer.publicPem]);
+      const asBytes = verifyLedgerText(bytes, [signer.publicPem]);
+
+      // Assess: decoded leniently the line is intact; read as the bytes it is, it is not
+      expect(asText.ok).toBe(true);
+      expect(asBytes).toEqual({ ok: false, line: i + 1, incidentId: '?', seq: null, reason: 'not valid UTF-8' });
+    });
+
+    it('requires canonical JSON (RFC 8785, sorted keys) once the checkpoint is linked', () => {
+      // Prepare
+      const { entries } = buildLedger(signer.privateKey, { link: { seq: 1, prevHash: GENESIS_HASH } });
+
+      // Act
+      const canonical = verifyLedgerText(toCanonicalJsonl(entries), [signer.publicPem]);
+      const stringified = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
+
+      // Assess
+      expect(canonical.ok).toBe(true);
+      expect(stringified).toMatchObject({ ok: false, line: 1, reason: expect.stringContaining('is not the RFC 8785 canonical JSON') });
+    });
+
+    it('still accepts an export written before lines were canonical (JSON.stringify, unlinked checkpoint)', () => {
+      // Act
+      const report = verifyLedgerText(toJsonl(ledger().entries), [signer.publicPem]);
+
+      // Assess
+      expect(report.ok).toBe(true);
+    });
+  });
+
   describe('key rotation', () => {
     /** The first half signed with the old key, the rest (and the checkpoint) with the new one. */
     function rotatedLedger(): LedgerEntry[] {
@@ -293,6 +439,32 @@ describe('Function: main', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toBe(`FAIL line 3 incidentId ${INCIDENTS[2]} seq 1: hash does not match the entry content`);
+  });
+
+  it('prints FAIL naming the line of a duplicate key, and of bytes that are not UTF-8, as read from the file', () => {
+    // Prepare
+    const { entries, positions } = ledger();
+    const rows = entries.map((e) => JSON.stringify(e));
+    const vote = positions[INCIDENTS[0]]![1]!;
+    rows[vote] = rows[vote]!.replace('{', '{"actor":"U0EVIL",');
+    const duplicate = file('duplicate.jsonl', rows.join('\n') + '\n');
+    const last = positions[INCIDENTS[2]]!.at(-1)!;
+    entries[last] = seal({ ...entries[last]!, note: '\uFFFD' }, signer.privateKey);
+    entries[entries.length - 1] = checkpointOver(entries.slice(0, -1), signer.privateKey);
+    const text = Buffer.from(toJsonl(entries));
+    const at = text.indexOf(Buffer.from('\uFFFD'));
+    const notUtf8 = file('not-utf8.jsonl', Buffer.concat([text.subarray(0, at), Buffer.from([0xc3]), text.subarray(at + 3)]));
+    const keyFile = file('key.pem', signer.publicPem);
+
+    // Act
+    const dup = run(['verify', '--ledger', duplicate, '--public-key', keyFile]);
+    const bytes = run(['verify', '--ledger', notUtf8, '--public-key', keyFile]);
+
+    // Assess
+    expect(dup.code).toBe(1);
+    expect(dup.last).toBe(`FAIL line ${vote + 1} incidentId ?: duplicate key "actor"`);
+    expect(bytes.code).toBe(1);
+    expect(bytes.last).toBe(`FAIL line ${last + 1} incidentId ?: not valid UTF-8`);
   });
 
   it('fails a ledger without a checkpoint, and warns when --allow-no-checkpoint accepts it', () => {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import {
   canonicalBytes,
   entryHash,
@@ -58,16 +59,47 @@ export interface BuiltLedger {
   positions: Record<string, number[]>;
 }
 
+/** Where a linked checkpoint sits in the checkpoints' chain. */
+export interface CheckpointLink {
+  seq: number;
+  prevHash: string;
+}
+
+/**
+ * A signed `ledger_checkpoint` naming the head of every chain in `entries`:
+ * linked (numbered, naming the previous checkpoint) with `link`, else
+ * unnumbered as exports wrote them before checkpoints were linked.
+ */
+export function checkpointOver(entries: readonly LedgerEntry[], privateKey: KeyObject, link?: CheckpointLink, at = '2025-03-01T13:00:00.000Z'): LedgerEntry {
+  const heads: Record<string, { seq: number; hash: string }> = {};
+  for (const e of entries) if (e.type !== LedgerEntryType.Checkpoint) heads[e.incidentId] = { seq: e.seq, hash: e.hash };
+  return seal(
+    {
+      type: LedgerEntryType.Checkpoint,
+      incidentId: '*',
+      seq: link?.seq ?? 1,
+      actor: 'chainsec',
+      at,
+      prevHash: link?.prevHash ?? GENESIS_HASH,
+      keyId: KEY_ID,
+      heads,
+      ...(link && { chains: Object.keys(heads).length, entries: entries.length, linked: true }),
+    },
+    privateKey,
+  );
+}
+
 /**
  * Three incident chains interleaved round-robin (as a real export mixes them),
- * then a signed `ledger_checkpoint` naming every chain's head.
+ * then a signed `ledger_checkpoint` naming every chain's head (linked with `link`).
+ * `rounds` keeps only the first rounds of each chain's story (an earlier state).
  */
-export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boolean } = {}): BuiltLedger {
+export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boolean; link?: CheckpointLink; rounds?: number } = {}): BuiltLedger {
   const entries: LedgerEntry[] = [];
   const positions: Record<string, number[]> = {};
   const heads: Record<string, { seq: number; hash: string }> = {};
   const start = Date.parse('2025-03-01T12:00:00Z');
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < (options.rounds ?? 4); round++) {
     for (const incidentId of INCIDENTS) {
       const step = STORY[incidentId][round];
       if (!step) continue;
@@ -89,26 +121,17 @@ export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boole
     }
   }
   if (options.checkpoint !== false) {
-    entries.push(
-      seal(
-        {
-          type: LedgerEntryType.Checkpoint,
-          incidentId: '*',
-          seq: 1,
-          actor: 'chainsec',
-          at: new Date(start + entries.length * 1000).toISOString(),
-          prevHash: GENESIS_HASH,
-          keyId: KEY_ID,
-          heads,
-        },
-        privateKey,
-      ),
-    );
+    entries.push(checkpointOver(entries, privateKey, options.link, new Date(start + entries.length * 1000).toISOString()));
   }
   return { entries, positions };
 }
 
-/** The entries as the JSON Lines export. */
+/** The entries as JSON Lines written with `JSON.stringify`, as exports were before lines were canonical. */
 export function toJsonl(entries: readonly unknown[]): string {
   return entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
+}
+
+/** The entries as the JSON Lines export writes them now: each line RFC 8785 canonical JSON. */
+export function toCanonicalJsonl(entries: readonly unknown[]): string {
+  return entries.map((e) => canonicalize(e)!).join('\n') + '\n';
 }

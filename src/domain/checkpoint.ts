@@ -1,0 +1,76 @@
+import { GENESIS_HASH, LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
+
+/**
+ * The signed `ledger_checkpoint` an export ends with. It names every chain's
+ * head (so a chain cut short at its end is caught) and, since checkpoints are
+ * linked, it is itself an entry of the checkpoints' chain (`incidentId` `*`):
+ * `seq` numbers it among every checkpoint the exporter issued and `prevHash` is
+ * the previous checkpoint's `hash` (64 zeros for the first), so of two exports
+ * a verifier can tell which is later and whether one follows the other.
+ * Checkpoints written before the link (no `linked: true`) are unnumbered: their
+ * `seq` is always 1 and means nothing.
+ */
+
+/** `incidentId` of checkpoints: the chain of checkpoints. */
+export const CHECKPOINT_CHAIN = '*';
+
+/** A chain's last entry as a checkpoint names it. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** What a checkpoint entry says. */
+export interface CheckpointFacts {
+  hash: string;
+  at: string;
+  /** Its number among the checkpoints issued; undefined for an unnumbered (pre-link) checkpoint. */
+  seq: number | undefined;
+  /** The previous checkpoint's hash ({@link GENESIS_HASH} for the first); undefined when unnumbered. */
+  prevHash: string | undefined;
+  /** Each chain's head, by incident id. */
+  heads: Map<string, ChainHead>;
+}
+
+/**
+ * The unsigned fields of the next checkpoint over `entries` (sealed by the
+ * caller after the previous checkpoint, which gives it `seq` and `prevHash`).
+ */
+export function checkpointDraft(entries: readonly LedgerEntry[], at: string) {
+  const heads: Record<string, ChainHead> = {};
+  for (const e of entries) heads[e.incidentId] = { seq: e.seq, hash: e.hash };
+  return {
+    type: LedgerEntryType.Checkpoint,
+    actor: 'chainsec',
+    at,
+    chains: Object.keys(heads).length,
+    entries: entries.length,
+    heads: heads as unknown as JsonValue,
+    linked: true,
+  };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Reads a checkpoint entry whose hash and signature were checked.
+ * @returns its facts, or why it cannot be a checkpoint
+ */
+export function readCheckpoint(entry: LedgerEntry): CheckpointFacts | { error: string } {
+  if (entry.type !== LedgerEntryType.Checkpoint) return { error: `not a ledger_checkpoint entry (type ${String(entry.type)})` };
+  const named = entry.heads;
+  if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: 'checkpoint has no heads' };
+  const heads = new Map<string, ChainHead>();
+  for (const [incidentId, head] of Object.entries(named)) {
+    const h = head as { seq?: unknown; hash?: unknown } | null;
+    if (typeof h?.seq !== 'number' || typeof h.hash !== 'string') return { error: `checkpoint head of ${incidentId} is malformed` };
+    heads.set(incidentId, { seq: h.seq, hash: h.hash });
+  }
+  const base = { hash: entry.hash, at: String(entry.at), heads };
+  if (entry.linked !== true) return { ...base, seq: undefined, prevHash: undefined };
+  const { seq, prevHash } = entry;
+  if (!Number.isSafeInteger(seq) || seq < 1 || !HEX64.test(prevHash) || (seq === 1) !== (prevHash === GENESIS_HASH)) {
+    return { error: `linked checkpoint has a malformed seq ${String(seq)} or prevHash` };
+  }
+  return { ...base, seq, prevHash };
+}
