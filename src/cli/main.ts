@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readPublicKey, UnusableInputError, verdictLine, verifyLedgerText } from './verifyLedgerFile';
+import { checkSuccession, readEarlierState } from './checkpointSuccession';
+import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedgerExport } from './verifyLedgerFile';
 
 /**
  * `chainsec` command line. Exit codes (CONTRACT section 1): 0 the ledger is
@@ -8,6 +9,7 @@ import { readPublicKey, UnusableInputError, verdictLine, verifyLedgerText } from
  */
 
 export const USAGE = `Usage: chainsec verify --ledger FILE --public-key PEM [--public-key PEM ...]
+                       [--since-checkpoint OLD]
 
 Verifies an exported chainsec decision ledger (JSON Lines) offline: every
 entry's hash, ECDSA signature and place in its incident's chain, and the
@@ -20,6 +22,12 @@ Options:
                       to accept entries signed by any of several keys (rotation)
   --allow-no-checkpoint  accept a partial export without its final checkpoint
                       (a chain cut short at its end then goes unnoticed)
+  --since-checkpoint OLD  also check that the ledger extends an earlier export:
+                      OLD is that export's file, or its checkpoint line alone.
+                      Fails when the ledger's checkpoint number is not after
+                      OLD's, does not link to it when they are consecutive, or
+                      when an entry OLD held is missing or different (a ledger
+                      rolled back to an older export fails here)
   -h, --help          show this help
 
 Exit status: 0 intact (last line "OK ..."), 1 not intact (last line
@@ -59,6 +67,7 @@ function verify(args: string[], io: CliIo): number {
       'public-key': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       'allow-no-checkpoint': { type: 'boolean' },
+      'since-checkpoint': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -75,17 +84,33 @@ function verify(args: string[], io: CliIo): number {
   // Read and check the keys first: a bad key is unusable input whatever the ledger holds.
   const pems = keyFiles.map((file) => readText(file, 'public key'));
   const fingerprints = pems.map((pem, i) => readPublicKey(pem, `public key ${keyFiles[i]!}`).fingerprint);
+  const since = values['since-checkpoint'];
+  if (since === '-' && values.ledger === '-') {
+    throw new UsageError('--ledger and --since-checkpoint cannot both be stdin');
+  }
   // Bytes, not text: a byte that is not UTF-8 fails its line instead of being read as U+FFFD.
   const bytes = readBytes(values.ledger, 'ledger');
+  // The earlier state is the reference: when it does not verify there is nothing to compare with (exit 2).
+  const earlier =
+    since === undefined
+      ? undefined
+      : readEarlierState(readBytes(since, 'earlier export'), pems, `--since-checkpoint ${since}`);
 
-  let report;
+  let verified;
   try {
-    report = verifyLedgerText(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
+    verified = verifyLedgerExport(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
   } catch (e) {
     if (e instanceof UnusableInputError && e.message === 'the ledger has no entries') {
       throw new UnusableInputError(`ledger ${values.ledger} has no entries`);
     }
     throw e;
+  }
+  let report = verified.report;
+  const notes: string[] = [];
+  if (earlier && verified.ledger) {
+    const succession = checkSuccession(verified.ledger, earlier);
+    if (succession.ok) notes.push(...succession.notes);
+    else report = succession;
   }
 
   io.out(`ledger: ${values.ledger}`);
@@ -94,11 +119,16 @@ function verify(args: string[], io: CliIo): number {
     io.out(`public key ${keyFiles[i]!}: SHA-256 ${fp}${used}`);
   });
   if (report.ok) {
-    io.out(
-      report.checkpoint
-        ? 'checkpoint: present; every chain ends where the checkpoint says'
-        : 'checkpoint: absent; entries removed from the end of a chain cannot be detected',
-    );
+    const checkpoint = verified.ledger?.checkpoint?.facts;
+    if (!checkpoint) io.out('checkpoint: absent; entries removed from the end of a chain cannot be detected');
+    else {
+      const which = checkpoint.seq === undefined
+        ? 'unnumbered (exported before checkpoints were linked; --since-checkpoint cannot order it)'
+        : `seq ${checkpoint.seq}`;
+      const at = printable(checkpoint.at, 40);
+      io.out(`checkpoint: present, ${which}, at ${at}; every chain ends where the checkpoint says`);
+    }
+    for (const note of notes) io.out(note);
   }
   io.out(verdictLine(report));
   return report.ok ? 0 : 1;

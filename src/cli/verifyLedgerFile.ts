@@ -1,6 +1,13 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { readCheckpoint, type CheckpointFacts } from '../domain/checkpoint';
-import { LedgerEntryType, publicKeyFromPem, signatureValid, verifyEntries, type LedgerEntry, type LedgerVerdict } from '../domain/ledger';
+import {
+  LedgerEntryType,
+  publicKeyFromPem,
+  signatureValid,
+  verifyEntries,
+  type LedgerEntry,
+  type LedgerVerdict,
+} from '../domain/ledger';
 import { parseLedgerLines } from '../domain/ledgerLines';
 
 /**
@@ -99,7 +106,11 @@ export interface VerifyOptions {
  * @param publicKeyPems PEM (SPKI) public keys, at least one
  * @throws UnusableInputError when there is no key, a key is unreadable, or the ledger has no entries
  */
-export function verifyLedgerText(jsonl: string | Uint8Array, publicKeyPems: readonly string[], options: VerifyOptions = {}): VerifyReport {
+export function verifyLedgerText(
+  jsonl: string | Uint8Array,
+  publicKeyPems: readonly string[],
+  options: VerifyOptions = {},
+): VerifyReport {
   return verifyLedgerExport(jsonl, publicKeyPems, options).report;
 }
 

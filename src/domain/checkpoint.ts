@@ -57,13 +57,17 @@ const HEX64 = /^[0-9a-f]{64}$/;
  * @returns its facts, or why it cannot be a checkpoint
  */
 export function readCheckpoint(entry: LedgerEntry): CheckpointFacts | { error: string } {
-  if (entry.type !== LedgerEntryType.Checkpoint) return { error: `not a ledger_checkpoint entry (type ${String(entry.type)})` };
+  if (entry.type !== LedgerEntryType.Checkpoint) {
+    return { error: `not a ledger_checkpoint entry (type ${String(entry.type)})` };
+  }
   const named = entry.heads;
   if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: 'checkpoint has no heads' };
   const heads = new Map<string, ChainHead>();
   for (const [incidentId, head] of Object.entries(named)) {
     const h = head as { seq?: unknown; hash?: unknown } | null;
-    if (typeof h?.seq !== 'number' || typeof h.hash !== 'string') return { error: `checkpoint head of ${incidentId} is malformed` };
+    if (typeof h?.seq !== 'number' || typeof h.hash !== 'string') {
+      return { error: `checkpoint head of ${incidentId} is malformed` };
+    }
     heads.set(incidentId, { seq: h.seq, hash: h.hash });
   }
   const base = { hash: entry.hash, at: String(entry.at), heads };

@@ -70,7 +70,10 @@ function readRow(text: string, line: number): Row {
 }
 
 function who(entry: LedgerEntry): { incidentId: string; seq: number | null } {
-  return { incidentId: typeof entry.incidentId === 'string' ? entry.incidentId : '?', seq: typeof entry.seq === 'number' ? entry.seq : null };
+  return {
+    incidentId: typeof entry.incidentId === 'string' ? entry.incidentId : '?',
+    seq: typeof entry.seq === 'number' ? entry.seq : null,
+  };
 }
 
 function renderingProblem(text: string, strict: boolean): string {
@@ -93,12 +96,18 @@ export function parseLedgerLines(input: string | Uint8Array): ParsedLedgerLines 
     else if (row.trim() !== '') rows.push(readRow(row, i + 1));
   });
   // Canonical lines are required once the export says it wrote them (its linked checkpoint).
-  const strict = rows.some((r) => 'entry' in r && r.entry.type === LedgerEntryType.Checkpoint && r.entry.linked === true);
+  const linked = (r: Row): boolean =>
+    'entry' in r && r.entry.type === LedgerEntryType.Checkpoint && r.entry.linked === true;
+  const strict = rows.some(linked);
   const entries: LedgerEntry[] = [];
   const lines: number[] = [];
   for (const r of rows) {
-    if ('error' in r) return { ok: false, line: r.line, incidentId: r.incidentId ?? '?', seq: r.seq ?? null, reason: r.error };
-    if (!(strict ? r.canonical : r.compact)) return { ok: false, line: r.line, ...who(r.entry), reason: renderingProblem(r.text, strict) };
+    if ('error' in r) {
+      return { ok: false, line: r.line, incidentId: r.incidentId ?? '?', seq: r.seq ?? null, reason: r.error };
+    }
+    if (!(strict ? r.canonical : r.compact)) {
+      return { ok: false, line: r.line, ...who(r.entry), reason: renderingProblem(r.text, strict) };
+    }
     entries.push(r.entry);
     lines.push(r.line);
   }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import canonicalize from 'canonicalize';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { verdictLine, verifyLedgerText, UnusableInputError } from '../../../src/cli/verifyLedgerFile';
 import { entryHash, GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
-import { buildLedger, checkpointOver, INCIDENTS, p256, seal, toCanonicalJsonl, toJsonl } from '../domain/ledgerFixture';
+import { buildLedger, checkpointOver, INCIDENTS, p256, seal, toCanonicalJsonl, toJsonl, type CheckpointLink } from '../domain/ledgerFixture';
 
 const ROOT = resolve(__dirname, '../../..');
 const signer = p256();
@@ -543,6 +544,202 @@ describe('Function: main', () => {
     expect(top.code).toBe(0);
     expect(sub.code).toBe(0);
     expect(sub.out[0]).toMatch(/^Usage: chainsec verify --ledger FILE --public-key PEM/);
+  });
+});
+
+describe('Option: --since-checkpoint', () => {
+  /** An earlier export (3 rounds of each story, checkpoint seq 1) and the entries that came after it. */
+  function older(): LedgerEntry[] {
+    return buildLedger(signer.privateKey, { rounds: 3, link: { seq: 1, prevHash: GENESIS_HASH } }).entries;
+  }
+
+  /** The full story with a checkpoint at `link` (by default the one after {@link older}'s). */
+  function newer(link: CheckpointLink = { seq: 2, prevHash: older().at(-1)!.hash }, rounds = 4): LedgerEntry[] {
+    return buildLedger(signer.privateKey, { rounds, link }).entries;
+  }
+
+  /** Runs `verify --ledger NEW --since-checkpoint OLD` on files holding them. */
+  function since(next: LedgerEntry[] | string, earlier: LedgerEntry[] | string) {
+    const text = (x: LedgerEntry[] | string): string => (typeof x === 'string' ? x : toCanonicalJsonl(x));
+    const names = { next: file('since-new.jsonl', text(next)), earlier: file('since-old.jsonl', text(earlier)) };
+    return run(['verify', '--ledger', names.next, '--public-key', file('key.pem', signer.publicPem), '--since-checkpoint', names.earlier]);
+  }
+
+  it('accepts a later export that holds every entry of the earlier one, and says how they link', () => {
+    // Act
+    const result = since(newer(), older());
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.last).toBe('OK 12 entries in 3 chains verified');
+    expect(result.out).toContain('since checkpoint: seq 2 follows the earlier checkpoint seq 1 directly (it names its hash)');
+    expect(result.out).toContain("since checkpoint: every one of the earlier export's 9 entries in 3 chains is here, unchanged");
+  });
+
+  it('fails the earlier export checked against the later one: a whole ledger rolled back', () => {
+    // Act
+    const result = since(older(), newer());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toBe("FAIL line 10 incidentId * seq 1: checkpoint seq 1 comes before the earlier checkpoint's seq 2: this export is the older one (a rollback?)");
+  });
+
+  it('fails the same export given twice: it is not a later one', () => {
+    // Prepare
+    const same = toCanonicalJsonl(newer());
+
+    // Act
+    const result = since(same, same);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toMatch(/^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 is the earlier checkpoint itself/);
+  });
+
+  it('fails a checkpoint that has the earlier number with another hash (a fork)', () => {
+    // Act
+    const result = since(newer({ seq: 1, prevHash: GENESIS_HASH }), older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toContain("checkpoint seq 1 has the earlier checkpoint's number but another hash");
+  });
+
+  it('fails the next checkpoint when it names another previous checkpoint', () => {
+    // Act
+    const result = since(newer({ seq: 2, prevHash: 'a'.repeat(64) }), older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toMatch(/^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 names previous checkpoint aaaaaaaaaaaa…, .*the checkpoints fork$/);
+  });
+
+  it('accepts checkpoints further apart, with a note that the link between them is not checkable', () => {
+    // Act
+    const result = since(newer({ seq: 5, prevHash: 'a'.repeat(64) }), older());
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.out.join('\n')).toContain('seq 5 comes 4 checkpoints after the earlier seq 1');
+  });
+
+  it('fails a later-numbered export whose chains are shorter than the earlier ones, naming the first cut chain', () => {
+    // Act
+    const result = since(newer({ seq: 2, prevHash: older().at(-1)!.hash }, 2), older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toBe(`FAIL line 4 incidentId ${INCIDENTS[0]} seq 2: chain ends at seq 2, but the earlier state holds it up to seq 3: entries were removed (a rollback?)`);
+  });
+
+  it('fails a later export in which an entry the earlier one held is different (re-signed by the key)', () => {
+    // Prepare: INC-C's last entry (line 9 in both) rewritten and signed again, with a checkpoint over the result
+    const entries = newer().slice(0, -1);
+    entries[8] = seal({ ...entries[8]!, decidedBy: ['U0MALLORY'] }, signer.privateKey);
+    entries.push(checkpointOver(entries, signer.privateKey, { seq: 2, prevHash: older().at(-1)!.hash }));
+
+    // Act
+    const result = since(entries, older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toBe(`FAIL line 9 incidentId ${INCIDENTS[2]} seq 3: differs from the entry the earlier export holds (line 9) at this place: the chain was rewritten or forked`);
+  });
+
+  it('fails a later export in which a whole chain of the earlier one is missing', () => {
+    // Prepare
+    const entries = newer().slice(0, -1).filter((e) => e.incidentId !== INCIDENTS[1]);
+    entries.push(checkpointOver(entries, signer.privateKey, { seq: 2, prevHash: older().at(-1)!.hash }));
+
+    // Act
+    const result = since(entries, older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toBe(`FAIL line ${entries.length} incidentId ${INCIDENTS[1]}: chain is missing, though the earlier state holds it up to seq 3 (a rollback?)`);
+  });
+
+  it.each([
+    ['its line from the export', (cp: LedgerEntry) => `${canonicalize(cp)}\n`],
+    ['pretty-printed JSON', (cp: LedgerEntry) => JSON.stringify(cp, null, 2)],
+  ])('takes the earlier checkpoint alone, as %s', (_as, render) => {
+    // Prepare
+    const checkpoint = render(older().at(-1)!);
+
+    // Act
+    const later = since(newer(), checkpoint);
+    const rollback = since(older(), render(newer().at(-1)!));
+
+    // Assess
+    expect(later.code).toBe(0);
+    expect(later.out).toContain("since checkpoint: the head of each of the earlier checkpoint's 3 chains is here, unchanged");
+    expect(rollback.code).toBe(1);
+    expect(rollback.last).toContain("checkpoint seq 1 comes before the earlier checkpoint's seq 2");
+  });
+
+  it('compares only the entries when the earlier checkpoint is unnumbered (an export from before the link)', () => {
+    // Prepare
+    const legacy = toJsonl(buildLedger(signer.privateKey, { rounds: 3 }).entries);
+
+    // Act
+    const result = since(newer(), legacy);
+    const cut = since(newer({ seq: 2, prevHash: 'a'.repeat(64) }, 2), legacy);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.out.join('\n')).toContain('the earlier checkpoint is unnumbered (exported before checkpoints were linked)');
+    expect(cut.code).toBe(1);
+    expect(cut.last).toContain('entries were removed');
+  });
+
+  it('fails an unnumbered checkpoint checked against a numbered earlier one', () => {
+    // Act
+    const result = since(toJsonl(buildLedger(signer.privateKey).entries), older());
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toContain('this checkpoint is unnumbered (exported before checkpoints were linked) but the earlier one is seq 1');
+  });
+
+  it('returns 2 when the earlier state cannot be trusted or read', () => {
+    // Prepare
+    const tampered = toCanonicalJsonl(older()).replace('"actor":"U0APPROVER1"', '"actor":"U0APPROVER2"');
+    const duplicate = canonicalize(older().at(-1)!)!.replace('{', '{"seq":9,');
+    const strangers = canonicalize(seal(older().at(-1)!, stranger.privateKey))!;
+
+    // Act
+    const results = [since(newer(), tampered), since(newer(), duplicate), since(newer(), strangers), since(newer(), '')];
+
+    // Assess
+    expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(results[0]!.err[0]).toMatch(/^error: --since-checkpoint .*since-old\.jsonl is not a verified export or checkpoint \(line 4: hash does not match/);
+    expect(results[1]!.err[0]).toMatch(/since-old\.jsonl: duplicate key "seq"$/);
+    expect(results[2]!.err[0]).toMatch(/since-old\.jsonl: the checkpoint's signature is not valid for the given public key\(s\)$/);
+    expect(results[3]!.err[0]).toMatch(/since-old\.jsonl has no entries$/);
+    expect(results.every((r) => r.out.length === 0)).toBe(true);
+  });
+
+  it('says which checkpoint a plain verify saw: numbered, or unnumbered for an old export', () => {
+    // Prepare
+    const keyFile = file('key.pem', signer.publicPem);
+
+    // Act
+    const linked = run(['verify', '--ledger', file('linked.jsonl', toCanonicalJsonl(newer())), '--public-key', keyFile]);
+    const legacy = run(['verify', '--ledger', file('legacy.jsonl', toJsonl(ledger().entries)), '--public-key', keyFile]);
+
+    // Assess
+    expect([linked.code, legacy.code]).toEqual([0, 0]);
+    expect(linked.out.find((l) => l.startsWith('checkpoint:'))).toMatch(/^checkpoint: present, seq 2, at 2025-03-01T12:00:11.000Z; /);
+    expect(legacy.out.find((l) => l.startsWith('checkpoint:'))).toMatch(/^checkpoint: present, unnumbered \(exported before checkpoints were linked/);
+  });
+
+  it('is in the usage', () => {
+    // Act
+    const help = run(['verify', '--help']);
+
+    // Assess
+    expect(help.out[0]).toContain('--since-checkpoint OLD');
   });
 });
 

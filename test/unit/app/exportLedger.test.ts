@@ -1,0 +1,135 @@
+import type { p256 as P256Curve } from '@noble/curves/nist.js';
+import canonicalize from 'canonicalize';
+import { exportLedger, LAST_CHECKPOINT_DOC, type LastCheckpoint } from '../../../src/app/exportLedger';
+import type { AppDeps } from '../../../src/app/deps';
+import { checkSuccession } from '../../../src/cli/checkpointSuccession';
+import { verifyLedgerExport } from '../../../src/cli/verifyLedgerFile';
+import { fixedClock } from '../../../src/domain/clock';
+import { GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
+import type { IncidentStore, VersionedDoc } from '../../../src/services/IncidentStore';
+import type { Signer } from '../../../src/services/Signer';
+import { buildLedger, KEY_ID, p256 } from '../domain/ledgerFixture';
+
+/** @noble/curves is ESM only: loaded through Node's own require, as sandbox/local/LocalKms.ts does. */
+function noble(): typeof P256Curve {
+  const load = process.getBuiltinModule('node:module').createRequire(__filename);
+  return (load('@noble/curves/nist.js') as { p256: typeof P256Curve }).p256;
+}
+
+const key = p256();
+
+/** Signs digests as KMS `Sign` with `MessageType: DIGEST` does (DER), with the fixture's key. */
+const signer: Signer = {
+  keyId: KEY_ID,
+  signDigest: async (digest) => {
+    const d = Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url');
+    return Buffer.from(noble().sign(digest, d, { prehash: false, format: 'der' })).toString('base64');
+  },
+  publicKeyPem: async () => key.publicPem,
+};
+
+/** The side documents of an IncidentStore, with its conditional put; `raceReads` readers wait for each other. */
+class DocStore {
+  public readonly docs = new Map<string, VersionedDoc<unknown>>();
+  public puts = 0;
+  private waiting: Array<() => void> = [];
+
+  public constructor(
+    private readonly entries: LedgerEntry[],
+    private raceReads = 0,
+  ) {}
+
+  public asStore(): IncidentStore {
+    return {
+      allLedgerEntries: async () => [...this.entries],
+      getDoc: async <T>(k: string) => {
+        const doc = this.docs.get(k) as VersionedDoc<T> | undefined;
+        if (this.raceReads > 0) {
+          // Every racing reader reads before any of them writes.
+          this.raceReads--;
+          await new Promise<void>((resolve) => {
+            this.waiting.push(resolve);
+            if (this.raceReads === 0) this.waiting.forEach((w) => w());
+          });
+        }
+        return doc && { ...doc };
+      },
+      putDoc: async <T>(k: string, value: T, expectedVersion: number) => {
+        this.puts++;
+        if ((this.docs.get(k)?.version ?? 0) !== expectedVersion) return false;
+        this.docs.set(k, { value, version: expectedVersion + 1 });
+        return true;
+      },
+    } as unknown as IncidentStore;
+  }
+}
+
+function deps(store: DocStore): Pick<AppDeps, 'store' | 'signer' | 'clock'> {
+  return { store: store.asStore(), signer, clock: fixedClock('2026-11-23T10:00:00Z') };
+}
+
+/** The checkpoint of an export (its last line). */
+function checkpointOf(jsonl: string): LedgerEntry {
+  return JSON.parse(jsonl.trimEnd().split('\n').at(-1)!) as LedgerEntry;
+}
+
+describe('Function: exportLedger', () => {
+  const entries = buildLedger(key.privateKey, { checkpoint: false }).entries;
+
+  it('numbers each checkpoint after the last one issued and names its hash', async () => {
+    // Prepare
+    const store = new DocStore(entries);
+
+    // Act
+    const first = await exportLedger(deps(store));
+    const second = await exportLedger(deps(store));
+
+    // Assess
+    const [a, b] = [checkpointOf(first), checkpointOf(second)];
+    expect(a).toMatchObject({ type: 'ledger_checkpoint', incidentId: '*', seq: 1, prevHash: GENESIS_HASH, linked: true });
+    expect(b).toMatchObject({ seq: 2, prevHash: a.hash, linked: true });
+    expect(store.docs.get(LAST_CHECKPOINT_DOC)).toEqual({ value: { seq: 2, hash: b.hash, at: b.at } satisfies LastCheckpoint, version: 2 });
+  });
+
+  it('writes each line as the canonical JSON of its entry, and the later export verifies as following the earlier', async () => {
+    // Prepare
+    const store = new DocStore(entries);
+    const earlier = verifyLedgerExport(await exportLedger(deps(store)), [key.publicPem]);
+
+    // Act
+    const text = await exportLedger(deps(store));
+    const later = verifyLedgerExport(text, [key.publicPem]);
+
+    // Assess
+    const lines = text.trimEnd().split('\n');
+    expect(lines.every((l) => l === canonicalize(JSON.parse(l)))).toBe(true);
+    expect(later.report).toMatchObject({ ok: true, entries: entries.length + 1, checkpoint: true });
+    const { checkpoint } = earlier.ledger!;
+    const result = checkSuccession(later.ledger!, { checkpoint: checkpoint!.facts, entries: undefined });
+    expect(result.ok).toBe(true);
+  });
+
+  it('gives two concurrent exports two numbers: the loser signs again after the winner', async () => {
+    // Prepare
+    const store = new DocStore(entries, 2);
+
+    // Act
+    const both = await Promise.all([exportLedger(deps(store)), exportLedger(deps(store))]);
+
+    // Assess
+    const [a, b] = both.map(checkpointOf).sort((x, y) => x.seq - y.seq);
+    expect([a!.seq, b!.seq]).toEqual([1, 2]);
+    expect(b!.prevHash).toBe(a!.hash);
+    expect(store.puts).toBe(3);
+  });
+
+  it('gives up with a coded error when other exports keep taking the number first', async () => {
+    // Prepare: every conditional put loses
+    const store = new DocStore(entries);
+    const d = deps(store);
+    d.store.putDoc = async () => false;
+
+    // Act / Assess
+    await expect(exportLedger(d)).rejects.toMatchObject({ code: 'chainsec_concurrent_update' });
+  });
+});
