@@ -8,9 +8,17 @@ import { publishEntries, sealEntries, type EntryDraft } from './ledgerWriter';
 /** What a step decides after reading the current state. */
 export type StepPlan<R> =
   | { kind: 'stop'; result: R }
+  /**
+   * The state is not ready yet, but soon will be (a card posted whose `ts`
+   * is not stored yet): read again after a pause, and give `result` when it
+   * still is not, after {@link MAX_WAITS} pauses.
+   */
+  | { kind: 'wait'; result: R }
   | { kind: 'commit'; next: IncidentRecord; drafts: EntryDraft[]; result: R };
 
 const MAX_ATTEMPTS = 8;
+const MAX_WAITS = 6;
+const WAIT_MS = 100;
 
 /** Options of {@link commitWithRetry}. */
 export interface CommitOptions {
@@ -42,12 +50,18 @@ export async function commitWithRetry<R>(
   plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
   options: CommitOptions = {},
 ): Promise<R> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1, waits = 0; ; attempt++) {
     const early = attempt === 1 && options.firstRead ? await options.firstRead.catch(() => undefined) : undefined;
     const current = early?.record.incident.id === incidentId ? early : await deps.store.get(incidentId);
     if (!current) throw new IncidentNotFoundError(incidentId);
     const step = await plan(current);
     if (step.kind === 'stop') return step.result;
+    if (step.kind === 'wait') {
+      if (++waits > MAX_WAITS) return step.result;
+      await new Promise((r) => setTimeout(r, WAIT_MS * waits));
+      attempt--;
+      continue;
+    }
     const entries = await sealEntries(
       deps.signer,
       incidentId,

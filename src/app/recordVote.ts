@@ -116,7 +116,11 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
       surface: input.surface,
       now,
     });
-    if (outcome.kind === 'rejected') return { kind: 'stop', result: outcome };
+    if (outcome.kind === 'rejected') {
+      // A click on a card that was just posted can come before the card's `ts` is stored: wait for it.
+      const cardNotStored = outcome.code === ErrorCode.NotTheCard && record.ts === undefined;
+      return { kind: cardNotStored ? 'wait' : 'stop', result: outcome };
+    }
 
     const drafts: EntryDraft[] = [
       { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId },
