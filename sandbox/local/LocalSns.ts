@@ -104,10 +104,20 @@ export class LocalSns extends LocalServer {
 
   /**
    * Publishes without HTTP, as a service integration does (Step Functions'
-   * `sns:publish`): same checks, same delivery.
+   * `sns:publish`): same checks, same delivery, and the same
+   * `Publish` faults (their delay aside: this answers at once). A fault armed
+   * for `Publish@<topic ARN>` applies to that topic only.
    * @returns the MessageId.
+   * @throws an Error named after the SNS error code (`InvalidParameter`, ...), as Step Functions reports it
    */
   public publishLocal(topicArn: string, message: string, attributes?: Record<string, SnsMessageAttribute>, subject?: string): string {
+    const fault = this.faults.take('Publish', `Publish@${topicArn}`);
+    if (fault?.error || fault?.status) throw new SnsError(fault.error ?? 'InternalError', fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`, fault.status ?? 500);
+    return this.publish(topicArn, message, attributes, subject);
+  }
+
+  /** Checks, keeps and delivers one message (both entry points; faults are taken by the caller). */
+  private publish(topicArn: string, message: string, attributes?: Record<string, SnsMessageAttribute>, subject?: string): string {
     this.checkTopic(topicArn);
     this.checkMessage(message);
     const record: SnsMessage = {
@@ -141,7 +151,8 @@ export class LocalSns extends LocalServer {
         throw e;
       }
       const action = params.get('Action') ?? '';
-      const fault = this.faults.take(action);
+      const target = params.get('TopicArn') ?? params.get('TargetArn');
+      const fault = this.faults.take(action, target ? `${action}@${target}` : undefined);
       await delay(fault?.delayMs);
       if (fault?.error || fault?.status) {
         throw new SnsError(fault.error ?? 'InternalError', fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`, fault.status ?? 500);
@@ -151,7 +162,7 @@ export class LocalSns extends LocalServer {
       if (!topicArn) throw new SnsError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
       const message = params.get('Message');
       if (message === null) throw new SnsError('ValidationError', "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
-      const messageId = this.publishLocal(topicArn, message, this.attributes(params), params.get('Subject') ?? undefined);
+      const messageId = this.publish(topicArn, message, this.attributes(params), params.get('Subject') ?? undefined);
       const body =
         `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`;

@@ -103,6 +103,7 @@ const WAIT_FOR_TOKEN = '.waitForTaskToken';
 /** Tokens look like AWS's: opaque, base64url, starting `AQ`. Anything else is malformed (InvalidToken). */
 const TOKEN_SHAPE = /^AQ[A-Za-z0-9_-]{100,2046}$/;
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+/** Step Functions' payload quota: an execution's input, a state's input (after Parameters) and output, a task's result. */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** Default timeout of a Task state, as in the interpreter (and far below AWS's one year). */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
@@ -144,6 +145,12 @@ function stateError(name: string, message: string): Error {
  * Every `.waitForTaskToken` attempt gets its own token in `$$.Task.Token`;
  * a token is good for one SendTaskSuccess/Failure, and answers TaskTimedOut
  * once used, timed out, or its execution has ended.
+ *
+ * The 256 KiB payload quota is enforced as AWS does: a Task state's input
+ * after Parameters, a task's result, or any state's output over it fails the
+ * execution with `States.DataLimitExceeded`, which no Catch (not even
+ * `States.ALL`) handles. Task inputs and results are checked before the task
+ * runs on; other state outputs as soon as the state exits.
  */
 export class LocalStepFunctions extends AwsJsonServer {
   public readonly stateMachineArn: string;
@@ -417,6 +424,14 @@ export class LocalStepFunctions extends AwsJsonServer {
     void (async () => {
       for await (const event of eventLogs) {
         execution.events.push(event as unknown as ExecutionEvent);
+        if (event.type === 'StateExited') {
+          const state = (event as { state: { name: string; output?: unknown } }).state;
+          try {
+            this.checkPayload(execution, state.name, 'output', state.output);
+          } catch {
+            // The execution is failed already; the events go on being recorded.
+          }
+        }
         // A TimeoutSecondsPath timeout is only visible here.
         if (event.type === 'StateFailed' && (event as { Error?: string }).Error === 'States.Timeout') this.timeOutTokens(executionArn, (event as { state: { name: string } }).state.name);
       }
@@ -454,10 +469,16 @@ export class LocalStepFunctions extends AwsJsonServer {
     for (const [stateName, state] of this.tasks) {
       const handler = this.handlers[stateName] ?? this.handlers[state.Resource!]!;
       if (!state.Resource?.endsWith(WAIT_FOR_TOKEN)) {
-        out[stateName] = (input) => handler(input, { executionArn: execution.executionArn, stateName }) as Promise<Json>;
+        out[stateName] = async (input) => {
+          this.checkPayload(execution, stateName, 'input', input);
+          const result = await handler(input, { executionArn: execution.executionArn, stateName });
+          this.checkPayload(execution, stateName, 'result', result);
+          return result as Json;
+        };
         continue;
       }
       out[stateName] = async (input) => {
+        this.checkPayload(execution, stateName, 'input', input);
         // Parameters (with $$.Task.Token) were evaluated just before this call: that token is this attempt's.
         const taskToken = task.Token;
         task.Token = newToken();
@@ -474,6 +495,22 @@ export class LocalStepFunctions extends AwsJsonServer {
       };
     }
     return out;
+  }
+
+  /**
+   * Fails the execution with `States.DataLimitExceeded` (terminal: no Catch
+   * applies) when a payload is over the quota, as AWS does.
+   * @throws the same error, so the task that carried it goes no further
+   */
+  private checkPayload(execution: Execution, stateName: string, what: 'input' | 'result' | 'output', payload: unknown): void {
+    const bytes = Buffer.byteLength(JSON.stringify(payload ?? null), 'utf8');
+    if (bytes <= MAX_PAYLOAD_BYTES) return;
+    const cause = `The state/task '${stateName}' ${what} is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte payload quota.`;
+    if (execution.status === 'RUNNING') {
+      this.finish(execution, 'FAILED', { error: 'States.DataLimitExceeded', cause });
+      execution.abort();
+    }
+    throw stateError('States.DataLimitExceeded', cause);
   }
 
   // ---- task tokens ---------------------------------------------------------

@@ -118,6 +118,23 @@ describe('Class: LocalSns', () => {
       // Assess
       expect(received).toEqual([expect.objectContaining({ MessageId: id, Message: '{"a":1}', TopicArn: topic })]);
     });
+
+    it('applies Publish faults, one topic only for Publish@<topic>, and the 256 KiB limit in bytes', () => {
+      // Prepare
+      const down = `${TOPIC}-down`;
+      sns.faults.set(`Publish@${down}`, { error: 'InternalError', status: 500, message: 'SNS is down', times: 1 });
+
+      // Act
+      const failed = () => sns.publishLocal(down, '{"a":1}');
+      const other = sns.publishLocal(`${TOPIC}-up`, '{"a":1}');
+      const multiByte = () => sns.publishLocal(`${TOPIC}-up`, '€'.repeat(90_000));
+
+      // Assess
+      expect(failed).toThrow(expect.objectContaining({ name: 'InternalError', message: 'SNS is down' }));
+      expect(other).toEqual(expect.any(String));
+      expect(sns.publishLocal(down, '{"a":1}')).toEqual(expect.any(String));
+      expect(multiByte).toThrow(expect.objectContaining({ name: 'InvalidParameter', message: 'Invalid parameter: Message too long' }));
+    });
   });
 
   describe('Option: AWS_ENDPOINT_URL_SNS', () => {
