@@ -32,6 +32,7 @@ export const ErrorCode = {
   ConfigInvalid: 'chainsec_config_invalid',
   LedgerInvalid: 'chainsec_ledger_invalid',
   LedgerConflict: 'chainsec_ledger_conflict',
+  FullTextUnavailable: 'chainsec_full_text_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -146,6 +147,17 @@ export class ConfigInvalidError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}) {
     super(ErrorCode.ConfigInvalid, message, details);
     this.name = 'ConfigInvalidError';
+  }
+}
+
+/**
+ * The full text a preview refers to is missing, incomplete, or does not hash
+ * to its reference (see `FullTextStore`); only the preview can be shown.
+ */
+export class FullTextUnavailableError extends ChainsecError {
+  public constructor(reason: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.FullTextUnavailable, `full text unavailable: ${reason}`, details, options);
+    this.name = 'FullTextUnavailableError';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
+import type { FullTextStore } from '../services/FullTextStore';
 import type { IncidentStore } from '../services/IncidentStore';
 import type { Notifier } from '../services/Notifier';
 import type { Signer } from '../services/Signer';
@@ -12,6 +13,8 @@ import type { Telemetry } from './telemetry';
 export interface AppDeps {
   config: Pick<Config, 'approvalsChannel' | 'policy' | 'onCall' | 'dryRun' | 'risk'>;
   store: IncidentStore;
+  /** The agent's long text in full, apart from the incident (messages and states carry a preview). */
+  fullText: FullTextStore;
   signer: Signer;
   workflow: WorkflowGateway;
   slack: SlackGateway;

@@ -2,6 +2,7 @@ import { getConfig, type Config } from '../../config';
 import { systemClock } from '../../domain/clock';
 import type { AppDeps } from '../../app/deps';
 import type { Telemetry } from '../../app/telemetry';
+import { DynamoDbFullTextStore } from '../../services/DynamoDbFullTextStore';
 import { DynamoDbIncidentStore } from '../../services/DynamoDbIncidentStore';
 import { FallbackSummarizer } from '../../services/FallbackSummarizer';
 import { KmsSigner } from '../../services/KmsSigner';
@@ -39,6 +40,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const deps: AppDeps = {
     config,
     store: new DynamoDbIncidentStore({ incidentsTable: config.incidentsTable, ledgerTable: config.ledgerTable, callTimeoutMs: config.callTimeoutMs }),
+    fullText: new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: config.callTimeoutMs }),
     signer: new KmsSigner({ keyId: config.signingKeyId, callTimeoutMs: config.callTimeoutMs }),
     workflow: new StepFunctionsWorkflowGateway({ callTimeoutMs: config.callTimeoutMs }),
     slack: new WebApiSlackGateway({ client: slackClient, timeoutMs: config.callTimeoutMs, retries: options.slackRetries }),

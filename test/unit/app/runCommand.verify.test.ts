@@ -34,6 +34,7 @@ function deps(entries: LedgerEntry[], pems: Record<string, string>): AppDeps {
   return {
     config: { approvalsChannel: 'C0APPROVALS', policy: defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1'], approvalsChannel: 'C0APPROVALS' }), onCall: [], dryRun: false } as unknown as AppDeps['config'],
     store: { get: async () => ({ record, version: 1 }), ledger: async () => entries } as unknown as AppDeps['store'],
+    fullText: {} as AppDeps['fullText'],
     signer: {
       keyId: NEW,
       signDigest: async () => '',
