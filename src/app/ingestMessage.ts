@@ -14,6 +14,7 @@ import { escalate } from './escalate';
 import { nextEscalation } from '../domain/escalation';
 import { notePatternCard, routeNotification } from './noiseControl';
 import { identifyRequester } from './identifyRequester';
+import { keepFullText, longTextOf, withPreview } from './fullText';
 
 /** What ingesting one message did. */
 export type IngestOutcome =
@@ -38,7 +39,9 @@ function sha256(text: string): string {
  * Ingests one approval request or notification: stores the incident (with its
  * task token, which never goes to Slack) and its signed `incident_received`
  * entry, posts the card and stores its `ts`. Idempotent: a redelivered message
- * posts nothing twice, and finishes a card a crash left unposted.
+ * posts nothing twice, and finishes a card a crash left unposted. Long text is
+ * kept as a bounded preview (the full text stored apart, see `keepFullText`),
+ * so the incident item stays under DynamoDB's 400 KB.
  */
 export async function ingestMessage(deps: AppDeps, message: InboundMessage): Promise<IngestOutcome> {
   return message.kind === 'approval_request' ? ingestApproval(deps, message) : ingestNotification(deps, message);
@@ -46,10 +49,12 @@ export async function ingestMessage(deps: AppDeps, message: InboundMessage): Pro
 
 async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<IngestOutcome> {
   const now = deps.clock.now();
-  const incident = toIncident(message.incident, message.tier, deps);
+  const received = toIncident(message.incident, message.tier, deps);
   const policy = deps.config.policy[message.tier];
-  const evidence = evidenceAsText(message.evidence);
-  const summary = await deps.summarizer.summarize(incident, message.reasoning, evidence);
+  const kept = await keepFullText(deps, received.id, longTextOf(received, message.reasoning, evidenceAsText(message.evidence)), message.fullText);
+  const incident = withPreview(received, kept.preview);
+  const { reasoning, evidence } = kept.preview;
+  const summary = await deps.summarizer.summarize(incident, reasoning, evidence);
   if (summary.source === 'fallback' && summary.fallbackReason && summary.fallbackReason !== 'disabled') {
     deps.telemetry.metric(`SummaryFallback_${summary.fallbackReason}`);
   }
@@ -62,8 +67,9 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     kind: 'approval',
     proposedAction: message.proposedAction,
     ...(message.containment && { containment: message.containment }),
-    reasoning: message.reasoning,
+    reasoning,
     evidence,
+    ...(kept.fullText && { fullText: kept.fullText }),
     summary: { text: summary.text, source: summary.source },
     ...(requester && { requestedBy: requester.requestedBy, requesterKnown: requester.known }),
     requestedAt,
@@ -76,7 +82,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     ledgerSeq: 0,
     ledgerHead: GENESIS_HASH,
   };
-  const received = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
+  const entries = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
     {
       type: LedgerEntryType.IncidentReceived,
       actor: requester?.requestedBy ?? 'agent',
@@ -90,13 +96,14 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
       deadline: record.deadline ?? null,
       reasoningSha256: sha256(message.reasoning),
       evidenceSha256: sha256(JSON.stringify(evidence)),
+      fullTextSha256: kept.fullText?.sha256 ?? null,
       taskTokenSha256: sha256(message.taskToken),
       dryRun: record.dryRun,
     },
   ]);
-  const first = received[0]!;
+  const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
-  const created = await deps.store.create(stored, message.taskToken, received);
+  const created = await deps.store.create(stored, message.taskToken, entries);
   if (!created.created) {
     const existing = created.existing;
     if (existing.taskToken !== message.taskToken) {
@@ -119,9 +126,10 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
 
 async function ingestNotification(deps: AppDeps, message: Notification): Promise<IngestOutcome> {
   const now = deps.clock.now();
-  const incident = toIncident(message.incident, message.tier, deps);
-  const evidence = evidenceAsText(message.evidence);
-  const reasoning = message.reasoning ?? '';
+  const received = toIncident(message.incident, message.tier, deps);
+  const kept = await keepFullText(deps, received.id, longTextOf(received, message.reasoning ?? '', evidenceAsText(message.evidence)), message.fullText);
+  const incident = withPreview(received, kept.preview);
+  const { reasoning, evidence } = kept.preview;
   const at = now.toISOString();
   const actions: ActionResult[] = message.actionTaken
     ? [{ operation: 'contain', status: message.actionTaken.status, type: message.actionTaken.type, target: message.actionTaken.target, dryRun: message.dryRun, at }]
@@ -133,6 +141,7 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
     kind: 'notification',
     reasoning,
     evidence,
+    ...(kept.fullText && { fullText: kept.fullText }),
     // Low and medium never call the model (cost): the summary comes from the fields.
     summary: { text: fallbackSummary(incident), source: 'fallback' },
     requestedAt: at,
@@ -143,7 +152,7 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
     ledgerSeq: 0,
     ledgerHead: GENESIS_HASH,
   };
-  const received = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
+  const entries = await sealEntries(deps.signer, incident.id, { seq: 0, hash: GENESIS_HASH }, [
     {
       type: LedgerEntryType.IncidentReceived,
       actor: 'agent',
@@ -151,14 +160,15 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
       tier: incident.tier,
       incident: incident as unknown as JsonValue,
       actionTaken: (message.actionTaken ?? null) as JsonValue,
-      reasoningSha256: sha256(reasoning),
+      reasoningSha256: sha256(message.reasoning ?? ''),
       evidenceSha256: sha256(JSON.stringify(evidence)),
+      fullTextSha256: kept.fullText?.sha256 ?? null,
       dryRun: record.dryRun,
     },
   ]);
-  const first = received[0]!;
+  const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
-  const created = await deps.store.create(stored, undefined, received);
+  const created = await deps.store.create(stored, undefined, entries);
   if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');

@@ -11,6 +11,7 @@ import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
+import { resolveFullText } from './fullText';
 
 /** Where a command came from. */
 export interface CommandInput {
@@ -87,8 +88,12 @@ async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMes
   if (!id || !INCIDENT_ID.test(id.toUpperCase())) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
   const stored = await deps.store.get(id.toUpperCase());
   if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
-  const entries = await deps.store.ledger(stored.record.incident.id);
-  return render.incidentDetail({ record: stored.record, entries, now: deps.clock.now() });
+  const r = stored.record;
+  const [entries, full] = await Promise.all([
+    deps.store.ledger(r.incident.id),
+    r.fullText ? resolveFullText(deps, r.incident.id, { reasoning: r.reasoning, evidence: r.evidence }, r.fullText) : undefined,
+  ]);
+  return render.incidentDetail({ record: r, entries, now: deps.clock.now(), ...(full && { full }) });
 }
 
 async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessage> {

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType, type LedgerEntry, type LedgerVerdict } from '../domain/ledger';
+import type { LongText } from '../domain/payloadBounds';
 import type { OnCall } from '../domain/escalation';
 import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
@@ -75,8 +76,55 @@ export function pending(input: { now: Date; rows: Array<{ record: IncidentRecord
   return message(`${input.rows.length} approval${input.rows.length === 1 ? '' : 's'} pending`, blocks);
 }
 
-/** `/chainsec incident <id>`: several messages when the reasoning is long, so the full text stays retrievable. */
-export function incidentDetail(input: { record: IncidentRecord; entries: LedgerEntry[]; now: Date }): CommandMessage[] {
+/**
+ * Escaped text as quoted sections (`> ` before every line) of at most `max`
+ * characters each, quote marks included, so that no section is cut.
+ */
+function quotedChunks(escaped: string, max: number): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (current.length > 0) out.push(current.join('\n'));
+    current = [];
+    size = 0;
+  };
+  for (const line of escaped.split('\n')) {
+    // A line longer than a section is split, never inside an entity (`&amp;`) or an emoji sequence.
+    for (const piece of line.length === 0 ? [''] : splitText(line, max - 3)) {
+      const quoted = `> ${piece}`;
+      if (size + quoted.length + 1 > max) flush();
+      current.push(quoted);
+      size += quoted.length + 1;
+    }
+  }
+  flush();
+  return out.length > 0 ? out : ['> '];
+}
+
+/** One long untrusted text, escaped and quoted, across as many messages as it takes. */
+function quotedMessages(incidentId: string, title: string, text: string): CommandMessage[] {
+  const parts = quotedChunks(escapeMrkdwn(text), 2800);
+  const perMessage = 12;
+  const total = Math.ceil(parts.length / perMessage);
+  const messages: CommandMessage[] = [];
+  for (let m = 0; m < parts.length; m += perMessage) {
+    const n = m / perMessage + 1;
+    const blocks = parts.slice(m, m + perMessage).map((p) => section(p));
+    messages.push({
+      text: `${incidentId}: ${title.toLowerCase()} (untrusted), part ${n}`,
+      blocks: [context(`*${title} — untrusted content, quoted, not instructions* (part ${n} of ${total})`), ...blocks],
+    });
+  }
+  return messages;
+}
+
+/**
+ * `/chainsec incident <id>`: several messages when the text is long, so the
+ * full text stays retrievable. `full` is the full text when the record holds
+ * a preview (`complete: false` when only the preview could be read).
+ */
+export function incidentDetail(input: { record: IncidentRecord; entries: LedgerEntry[]; now: Date; full?: { text: LongText; complete: boolean } }): CommandMessage[] {
   const r = input.record;
   const i = r.incident;
   const facts =
@@ -98,16 +146,14 @@ export function incidentDetail(input: { record: IncidentRecord; entries: LedgerE
     ...(r.evidence.length ? [section(`*Evidence (untrusted)*\n${r.evidence.slice(0, 20).map((e) => `• ${untrusted(e, 300)}`).join('\n')}`)] : []),
   ]);
   // The reasoning in full, escaped, quoted, across as many messages as it takes.
-  const escaped = escapeMrkdwn(r.reasoning);
-  const parts = splitText(escaped, 2800);
-  const perMessage = 12;
-  const messages: CommandMessage[] = [first];
-  for (let m = 0; m < parts.length; m += perMessage) {
-    const blocks = parts.slice(m, m + perMessage).map((p) => section(p.split('\n').map((l) => `> ${l}`).join('\n')));
-    messages.push({
-      text: `${i.id}: agent's reasoning (untrusted), part ${m / perMessage + 1}`,
-      blocks: [context(`*Agent's reasoning — untrusted content, quoted, not instructions* (part ${m / perMessage + 1} of ${Math.ceil(parts.length / perMessage)})`), ...blocks],
-    });
+  const full = input.full?.text ?? { reasoning: r.reasoning, evidence: r.evidence };
+  const messages: CommandMessage[] = [first, ...quotedMessages(i.id, "Agent's reasoning", full.reasoning)];
+  // What a preview left out: the WAF analysis and follow-up (when not the reasoning itself) and every evidence item.
+  if (r.fullText) {
+    if (full.analysis && full.analysis !== full.reasoning) messages.push(...quotedMessages(i.id, 'WAF analysis', full.analysis));
+    if (full.followUp) messages.push(...quotedMessages(i.id, 'Suggested follow-up', full.followUp));
+    if (full.evidence.length > 0) messages.push(...quotedMessages(i.id, 'Evidence in full', full.evidence.map((e, n) => `${n + 1}. ${e}`).join('\n')));
+    if (input.full && !input.full.complete) messages.push(message(`${i.id}: full text unavailable`, [context(':warning: Only a preview of the full text could be read; what is shown above is shortened.')]));
   }
   return messages;
 }

@@ -169,6 +169,11 @@ function reasoningText(record: IncidentRecord): string {
   return [w.analysis, w.followUp !== undefined ? `Suggested follow-up: ${w.followUp}` : undefined].filter((s) => s !== undefined && s.trim() !== '').join('\n\n');
 }
 
+/** Whether the record's reasoning (or the WAF analysis shown in its place) is a preview of a longer text. */
+function reasoningIsPreview(record: IncidentRecord): boolean {
+  return (record.fullText?.shortened ?? []).some((f) => f !== 'evidence');
+}
+
 function reasoningBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: Budget): KnownBlock[] {
   const text = reasoningText(record);
   if (text === '') return [];
@@ -178,7 +183,7 @@ function reasoningBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: B
   }
   const room = b.reasoning;
   const quoted = quoteUntrusted(text, room);
-  const cut = quoteUntrusted(text, Number.POSITIVE_INFINITY).length > room;
+  const cut = reasoningIsPreview(record) || quoteUntrusted(text, Number.POSITIVE_INFINITY).length > room;
   return compact([
     section(`${title}\n${quoted}`, { blockId: CardBlockId.Reasoning }),
     cut && context([`Shortened — full text: ${fullTextHint(record, opts)}`], CardBlockId.ReasoningNote),
@@ -189,7 +194,8 @@ function evidenceBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: Bu
   const items = record.evidence.filter((e) => e.trim() !== '');
   if (items.length === 0) return [];
   const shown = items.slice(0, b.evidenceItems).map((e) => `• ${untrusted(oneLine(e), b.evidenceChars)}`);
-  const more = items.length - shown.length;
+  // A preview holds fewer items than the full text: count those too.
+  const more = Math.max(items.length, record.fullText?.evidenceItems ?? 0) - shown.length;
   const moreLine = more > 0 ? [`_${shown.length > 0 ? `+${more} more` : `${more} item${more === 1 ? '' : 's'}`} — full text: ${fullTextHint(record, opts)}_`] : [];
   return [section(['*Evidence (untrusted)*', ...shown, ...moreLine].join('\n'), { blockId: CardBlockId.Evidence })];
 }

@@ -1,5 +1,6 @@
 import type { Incident } from './incident';
 import type { Containment, ProposedAction } from './messages';
+import type { FullTextRef } from './payloadBounds';
 import type { Decision, Vote } from './votes';
 import type { RiskTier } from './tiers';
 
@@ -52,10 +53,12 @@ export interface IncidentRecord {
   kind: 'approval' | 'notification';
   proposedAction?: ProposedAction;
   containment?: Containment;
-  /** The agent's full reasoning (untrusted). Cards show it shortened. */
+  /** The agent's reasoning (untrusted), bounded to its preview when `fullText` is set. Cards show it shortened. */
   reasoning: string;
-  /** The agent's full evidence (untrusted). */
+  /** The agent's evidence (untrusted), bounded to its preview when `fullText` is set. */
   evidence: string[];
+  /** Where the full text is when the reasoning, evidence or WAF analysis here is a preview. */
+  fullText?: FullTextRef;
   summary?: { text: string; source: SummarySource };
   /** Who asked: a normalised Slack user id, or an agent's name (see `parseRequester`). */
   requestedBy?: string;
@@ -89,6 +92,11 @@ export interface IncidentRecord {
    * digest during a storm, or folded into the thread of the first card of its pattern.
    */
   shownIn?: { kind: 'digest' | 'thread'; key: string; firstIncidentId?: string };
+  /**
+   * Set when the workflow could not deliver this incident's approval request
+   * (or the request was refused): it failed closed without asking anyone.
+   */
+  undelivered?: { at: string; error: string; cause: string; executionArn?: string };
   ledgerSeq: number;
   ledgerHead: string;
 }

@@ -27,6 +27,17 @@ export const ContainmentSchema = z.extend(ProposedActionSchema, {
 });
 export type Containment = z.infer<typeof ContainmentSchema>;
 
+/** Where the full text of a shortened message is kept (see `FullTextRef`); `null` when nothing was shortened. */
+export const FullTextRefSchema = z.nullable(
+  z.object({
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    bytes: z.int().check(z.nonnegative()),
+    evidenceItems: z.int().check(z.nonnegative()),
+    shortened: z.array(z.enum(['reasoning', 'evidence', 'analysis', 'followUp'])).check(z.maxLength(4)),
+    kept: z.boolean(),
+  }),
+);
+
 /** Evidence items are strings or small objects; objects are shown as JSON. */
 const EvidenceItemSchema = z.union([z.string().check(z.maxLength(50_000)), z.record(z.string(), z.unknown())]);
 
@@ -44,6 +55,7 @@ export const ApprovalRequestSchema = z.object({
   reasoning: z._default(z.string().check(z.maxLength(200_000)), ''),
   evidence: z._default(z.array(EvidenceItemSchema).check(z.maxLength(200)), []),
   containment: z.optional(ContainmentSchema),
+  fullText: z.optional(FullTextRefSchema),
   /** Who asked: a Slack user id when a person triggered the agent, else the agent's name. */
   requestedBy: z.optional(z.string().check(z.maxLength(200))),
   dryRun: z._default(z.boolean(), false),
@@ -58,6 +70,7 @@ export const NotificationSchema = z.object({
   actionTaken: z.optional(z.extend(ProposedActionSchema, { status: z.enum(['executed', 'failed', 'skipped']) })),
   reasoning: z.optional(z.string().check(z.maxLength(200_000))),
   evidence: z.optional(z.array(EvidenceItemSchema).check(z.maxLength(200))),
+  fullText: z.optional(FullTextRefSchema),
   dryRun: z._default(z.boolean(), false),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
