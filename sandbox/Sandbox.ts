@@ -243,6 +243,7 @@ export class Sandbox {
       ExecuteAction: (input: unknown) => this.handlers.actions(input),
       RollbackContainment: (input: unknown) => this.handlers.actions(input),
       Close: (input: unknown) => this.handlers.actions(input),
+      ApprovalFailedFailClosed: (input: unknown) => this.handlers.actions(input),
       NotifyAutoHandled: publish(TOPICS.notifications),
       NotifyOnly: publish(TOPICS.notifications),
       RequestApprovalHigh: publish(TOPICS.approvals),

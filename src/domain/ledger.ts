@@ -18,6 +18,8 @@ export const LedgerEntryType = {
   WorkflowResumed: 'workflow_resumed',
   ActionExecuted: 'action_executed',
   FalsePositive: 'false_positive',
+  /** The workflow could not deliver (or had refused) an approval request and failed closed. */
+  ApprovalUndelivered: 'approval_undelivered',
   Checkpoint: 'ledger_checkpoint',
 } as const;
 export type LedgerEntryType = (typeof LedgerEntryType)[keyof typeof LedgerEntryType];

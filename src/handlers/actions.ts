@@ -4,7 +4,9 @@ import '../domain/zodSetup';
 import { runAction } from '../app/runAction';
 import { IncidentSchema } from '../domain/incidentSchemas';
 import type { ActionResult } from '../domain/incidentRecord';
-import { ProposedActionSchema } from '../domain/messages';
+import { ContainmentSchema, FullTextRefSchema, ProposedActionSchema } from '../domain/messages';
+import { APPROVAL_TIERS } from '../domain/tiers';
+import { reportUndelivered, type UndeliveredOutcome } from '../app/reportUndelivered';
 import { buildContainer, type Container } from './support/container';
 
 const ActionInputSchema = z.object({
@@ -17,10 +19,34 @@ const ActionInputSchema = z.object({
   dryRun: z.boolean(),
 });
 
+/** `ApprovalFailedFailClosed`: the workflow's whole state (bounded), with the error its Catch put at `approvalError`. */
+const UndeliveredInputSchema = z.object({
+  operation: z.literal('report_undelivered'),
+  executionArn: z.string().check(z.maxLength(2048)),
+  state: z.object({
+    incident: IncidentSchema,
+    tier: z.enum(APPROVAL_TIERS),
+    proposedAction: ProposedActionSchema,
+    containment: z.optional(ContainmentSchema),
+    reasoning: z._default(z.string(), ''),
+    evidence: z._default(z.array(z.string()), []),
+    requestedBy: z.optional(z.string().check(z.maxLength(200))),
+    dryRun: z._default(z.boolean(), false),
+    fullText: z.optional(FullTextRefSchema),
+    approvalError: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+  }),
+});
+
+const isReport = (event: unknown): boolean => (event as { operation?: unknown } | null)?.operation === 'report_undelivered';
+
 let ready: Promise<Container> | undefined;
 
-/** The workflow's action tasks (AutoContain, ContainCritical, ExecuteAction, RollbackContainment, Close). */
-export async function handler(event: unknown, _context?: Context): Promise<ActionResult> {
+/**
+ * The workflow's action tasks (AutoContain, ContainCritical, ExecuteAction,
+ * RollbackContainment, Close) and its report of an approval request that
+ * could not be delivered (ApprovalFailedFailClosed).
+ */
+export async function handler(event: unknown, _context?: Context): Promise<ActionResult | UndeliveredOutcome> {
   ready ??= buildContainer({
     slackRetries: 3,
     notifier: async (config) => {
@@ -34,6 +60,18 @@ export async function handler(event: unknown, _context?: Context): Promise<Actio
   });
   const container = await ready;
   try {
+    if (isReport(event)) {
+      const { state, executionArn } = UndeliveredInputSchema.parse(event);
+      const { approvalError, containment, fullText, requestedBy, ...rest } = state;
+      return await reportUndelivered(container.deps, {
+        ...rest,
+        ...(containment && { containment }),
+        ...(fullText !== undefined && { fullText }),
+        ...(requestedBy !== undefined && { requestedBy }),
+        error: { name: approvalError?.Error ?? 'Unknown', cause: approvalError?.Cause ?? '' },
+        executionArn,
+      });
+    }
     // A malformed input fails the task loudly (the workflow's Retry/Catch decide); it never runs an action.
     const input = ActionInputSchema.parse(event);
     return await runAction(container.deps, { ...input, ...(input.approval && { approval: input.approval }) } as Parameters<typeof runAction>[1]);

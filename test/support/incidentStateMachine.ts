@@ -69,6 +69,7 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
       evidence: ['tx 0xabc'],
       requestedBy: 'agent',
       dryRun: true,
+      fullText: null,
       executionArn: input.executionArn,
     };
   });
@@ -83,6 +84,7 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
       ExecuteAction: actions('ExecuteAction'),
       RollbackContainment: actions('RollbackContainment'),
       Close: actions('Close'),
+      ApprovalFailedFailClosed: actions('ApprovalFailedFailClosed'),
       NotifyAutoHandled: publish('NotifyAutoHandled'),
       NotifyOnly: publish('NotifyOnly'),
       RequestApprovalHigh: publish('RequestApprovalHigh'),

@@ -762,6 +762,10 @@ describe('File: template.yaml', () => {
       expect(critical.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
       expect(byName['chainsec-dev-ApprovalsPastSla']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'ApprovalsPastSla', Threshold: 1 });
       expect(byName['chainsec-dev-SigningFailures']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'SigningFailures', Threshold: 1 });
+      const undelivered = byName['chainsec-dev-ApprovalRequestsUndelivered']!.p;
+      expect(undelivered).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'ApprovalRequestsUndelivered', Statistic: 'Sum', Period: 60, Threshold: 1 });
+      expect(undelivered).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(undelivered.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
       expect(watchedQueues.sort()).toEqual(dlqs.map(([id]) => id).sort());
       expect(dlqs.length).toBe(3);
       expect(watchedFunctions.sort()).toEqual(Object.keys(FUNCTIONS).sort());
@@ -777,7 +781,7 @@ describe('File: template.yaml', () => {
       const emitted = new Set([...source.matchAll(/metric\('([A-Za-z]+)'/g)].map((m) => m[1]));
 
       // Assess
-      expect(alarms).toHaveLength(3);
+      expect(alarms).toHaveLength(4);
       for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
     });
   });

@@ -283,6 +283,64 @@ describe('Class: LocalStepFunctions', () => {
     });
   });
 
+  describe('Quota: 256 KiB payloads (States.DataLimitExceeded)', () => {
+    const big = 'x'.repeat(256 * 1024);
+    /** Prepare → Work (a Lambda-like task) → Done, with a Catch on States.ALL that must not apply. */
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:lambda:us-east-1:000000000000:function:work',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+          Next: 'Grow',
+        },
+        Grow: { Type: 'Pass', Parameters: { 'size.$': '$.size', 'pad.$': '$.pad', 'again.$': '$.pad' }, Next: 'Done' },
+        Caught: { Type: 'Succeed' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const sfn = new LocalStepFunctions({
+      definition,
+      stateMachineArn: TEST_ARN,
+      taskHandlers: { Work: async (input) => ({ size: (input as { size: number }).size, pad: 'p'.repeat((input as { size: number }).size) }) },
+    });
+    beforeAll(() => sfn.start());
+    afterAll(() => sfn.stop());
+
+    it('fails the execution, past any Catch, when a task result is over the quota', async () => {
+      // Act
+      const { executionArn } = sfn.startExecution({ size: big.length });
+      const done = await sfn.waitForCompletion(executionArn);
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(done.cause).toMatch(/'Work' result is \d+ bytes/);
+    });
+
+    it('fails the execution when a state output grows over the quota (a Pass state here)', async () => {
+      // Act: 150 KiB is fine as a result, twice that as the Pass state's output is not.
+      const { executionArn } = sfn.startExecution({ size: 150 * 1024 });
+      const done = await sfn.waitForCompletion(executionArn);
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(done.cause).toMatch(/'Grow' output/);
+    });
+
+    it('counts bytes, not characters', async () => {
+      // Act: 100,000 "€" are 300,000 bytes of UTF-8.
+      const multiByte = new LocalStepFunctions({ definition, stateMachineArn: TEST_ARN, taskHandlers: { Work: async () => ({ size: 0, pad: '€'.repeat(100_000) }) } });
+      await multiByte.start();
+      const { executionArn } = multiByte.startExecution({});
+      const done = await multiByte.waitForCompletion(executionArn);
+      await multiByte.stop();
+
+      // Assess
+      expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    });
+  });
+
   describe("with the repository's incident-response workflow", () => {
     const { handlers, calls } = fakeIncidentHandlers();
     const sfn = new LocalStepFunctions({ definition: incidentDefinition(), stateMachineArn: INCIDENT_STATE_MACHINE_ARN, taskHandlers: handlers });
@@ -354,6 +412,35 @@ describe('Class: LocalStepFunctions', () => {
         approvalError: { Error: 'chainsec.DeliveryFailed', Cause: 'card could not be posted' },
         actionResult: { operation: 'close' },
       });
+      // The failure is reported (recorded, shown, counted) before the workflow closes.
+      const report = calls.find((c) => c.stateName === 'ApprovalFailedFailClosed' && c.context.executionArn === executionArn)!;
+      expect(report.input).toMatchObject({ operation: 'report_undelivered', executionArn, state: { approvalError: { Error: 'chainsec.DeliveryFailed' } } });
+    });
+
+    it('a report that fails too still fails closed (never an approval)', async () => {
+      // Prepare
+      const failing = fakeIncidentHandlers();
+      failing.handlers.ApprovalFailedFailClosed = async () => {
+        throw Object.assign(new Error('Slack and DynamoDB are down'), { name: 'Error' });
+      };
+      const local = new LocalStepFunctions({
+        definition: incidentDefinition(),
+        stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+        taskHandlers: failing.handlers,
+        retryIntervalOverrides: { ApprovalFailedFailClosed: 0 },
+      });
+      await local.start();
+      const { executionArn } = local.startExecution({ id: 'f2', tier: 'high' });
+      const token = await eventually(() => failing.calls.find((c) => c.context.taskToken)?.context.taskToken);
+
+      // Act
+      local.sendTaskFailure(token, 'InternalError', 'SNS is down');
+      const done = await local.waitForCompletion(executionArn);
+      await local.stop();
+
+      // Assess
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.output).toMatchObject({ approval: { decision: 'deny', decidedBy: [] }, reportError: { Error: 'Error' }, actionResult: { operation: 'close' } });
     });
 
     it('timeout path: nobody answers, the workflow expires (fail closed); a late SendTaskSuccess gets TaskTimedOut', async () => {

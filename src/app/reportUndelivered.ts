@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { Incident } from '../domain/incident';
+import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
+import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
+import type { Containment, ProposedAction } from '../domain/messages';
+import { cutToBytes, type FullTextRef } from '../domain/payloadBounds';
+import type { ApprovalTier } from '../domain/tiers';
+import { commitWithRetry } from './commitWithRetry';
+import type { AppDeps } from './deps';
+import { keepFullText, longTextOf, withPreview } from './fullText';
+import { sealEntries, type EntryDraft } from './ledgerWriter';
+import { postCard } from './ingestMessage';
+
+/** The error a refused request fails with when its incident already has a live request (see ingestMessage). */
+export const DUPLICATE_REQUEST_ERROR = 'chainsec.DuplicateRequest';
+
+/** What the workflow knows when its approval request failed: its state, and the error the Catch recorded. */
+export interface UndeliveredRequest {
+  incident: Incident;
+  tier: ApprovalTier;
+  proposedAction: ProposedAction;
+  containment?: Containment;
+  reasoning: string;
+  evidence: string[];
+  requestedBy?: string;
+  dryRun: boolean;
+  fullText?: FullTextRef | null;
+  /** The Catch's `Error` / `Cause` (an SNS error, or what the bot failed the task with). */
+  error: { name: string; cause: string };
+  executionArn: string;
+}
+
+/** What {@link reportUndelivered} did. */
+export type UndeliveredOutcome =
+  | { status: 'recorded'; incidentId: string; shown: boolean }
+  | { status: 'appended'; incidentId: string }
+  | { status: 'already_recorded'; incidentId: string; shown: boolean };
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The loud side of failing closed: the workflow could not deliver an approval
+ * request (SNS refused it, or the bot failed the task), so nobody was asked and
+ * the proposed action will not run. Counted first (the `ApprovalRequestsUndelivered`
+ * alarm fires even if what follows fails), then recorded as an incident with
+ * signed `incident_received` and `approval_undelivered` entries, then shown in
+ * the approvals channel on a card saying so (posted by the sweep if Slack is
+ * down). A request refused because the incident already has a live one only
+ * adds an entry to that incident's chain and a reply in its card's thread.
+ * Safe to run again (the workflow retries it): nothing is recorded twice.
+ */
+export async function reportUndelivered(deps: AppDeps, request: UndeliveredRequest): Promise<UndeliveredOutcome> {
+  const id = request.incident.id;
+  const duplicate = request.error.name === DUPLICATE_REQUEST_ERROR;
+  if (duplicate) deps.telemetry.metric('DuplicateApprovalRequests');
+  else deps.telemetry.metric('ApprovalRequestsUndelivered');
+  deps.telemetry.error('approval request not delivered; the workflow failed closed', {
+    incidentId: id,
+    tier: request.tier,
+    error: request.error.name,
+    cause: request.error.cause.slice(0, 500),
+  });
+  const at = deps.clock.now().toISOString();
+  const undelivered = { at, error: request.error.name.slice(0, 256), cause: cutToBytes(request.error.cause, 2000).text, executionArn: request.executionArn };
+  const entry: EntryDraft = {
+    type: LedgerEntryType.ApprovalUndelivered,
+    actor: 'workflow',
+    at,
+    tier: request.tier,
+    error: undelivered.error,
+    cause: undelivered.cause,
+    executionArn: request.executionArn,
+    proposedAction: request.proposedAction,
+    containment: (request.containment ?? null) as JsonValue,
+    fallback: 'fail_closed',
+  };
+
+  const existing = await deps.store.get(id);
+  if (existing) {
+    if (existing.record.undelivered?.executionArn === request.executionArn) {
+      // A retry of this report: recorded already; make sure it is shown.
+      return { status: 'already_recorded', incidentId: id, shown: await showIfMissing(deps, existing.record) };
+    }
+    await appendToExisting(deps, id, entry);
+    return { status: 'appended', incidentId: id };
+  }
+
+  const kept = await keepFullText(deps, id, longTextOf(request.incident, request.reasoning, request.evidence), request.fullText);
+  const incident = withPreview(request.incident, kept.preview);
+  const record: IncidentRecord = {
+    incident,
+    tier: request.tier,
+    // Nobody was asked and the workflow denied: nothing is pending, nothing to deliver.
+    status: IncidentStatus.Decided,
+    kind: 'approval',
+    proposedAction: request.proposedAction,
+    ...(request.containment && { containment: request.containment }),
+    reasoning: kept.preview.reasoning,
+    evidence: kept.preview.evidence,
+    ...(kept.fullText && { fullText: kept.fullText }),
+    ...(request.requestedBy !== undefined && { requestedBy: request.requestedBy }),
+    requestedAt: at,
+    votes: [],
+    decision: 'deny',
+    decidedBy: [],
+    decidedAt: at,
+    escalationLevel: 0,
+    dryRun: request.dryRun || deps.config.dryRun,
+    actions: [],
+    executionArn: request.executionArn,
+    undelivered,
+    ledgerSeq: 0,
+    ledgerHead: GENESIS_HASH,
+  };
+  const entries = await sealEntries(deps.signer, id, { seq: 0, hash: GENESIS_HASH }, [
+    {
+      type: LedgerEntryType.IncidentReceived,
+      actor: request.requestedBy ?? 'agent',
+      at,
+      tier: request.tier,
+      incident: incident as unknown as JsonValue,
+      proposedAction: request.proposedAction,
+      containment: (request.containment ?? null) as JsonValue,
+      reasoningSha256: sha256(request.reasoning),
+      evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),
+      fullTextSha256: kept.fullText?.sha256 ?? null,
+      delivered: false,
+      dryRun: record.dryRun,
+    },
+    entry,
+  ]);
+  const last = entries[entries.length - 1]!;
+  const stored: IncidentRecord = { ...record, ledgerSeq: last.seq, ledgerHead: last.hash };
+  const created = await deps.store.create(stored, undefined, entries);
+  if (!created.created) {
+    // Ingest created it meanwhile (the request did arrive after all): the entry goes on its chain.
+    await appendToExisting(deps, id, entry);
+    return { status: 'appended', incidentId: id };
+  }
+  return { status: 'recorded', incidentId: id, shown: await showIfMissing(deps, stored) };
+}
+
+/** Adds the entry to an incident that already has a chain, and says so in its card's thread. */
+async function appendToExisting(deps: AppDeps, incidentId: string, entry: EntryDraft): Promise<void> {
+  const record = await commitWithRetry(deps, incidentId, ({ record: current }) => ({ kind: 'commit', result: current, next: current, drafts: [entry] }));
+  if (!record.channel || !record.ts) return;
+  const text = `:warning: Another approval request for ${incidentId} (from ${String(entry.executionArn)}) could not be delivered: it failed closed; this card's request still stands.`;
+  try {
+    await deps.slack.post(record.channel, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, record.ts);
+  } catch (e) {
+    deps.telemetry.warn('thread reply about an undelivered request failed', { incidentId, error: (e as Error).message });
+  }
+}
+
+/** Posts the card when it is shown nowhere yet; a Slack failure leaves it to the sweep (the incident stays open). */
+async function showIfMissing(deps: AppDeps, record: IncidentRecord): Promise<boolean> {
+  if (record.ts) return true;
+  try {
+    await postCard(deps, record);
+    return true;
+  } catch (e) {
+    deps.telemetry.warn('undelivered-request card not posted; the sweep will post it', { incidentId: record.incident.id, error: (e as Error).message });
+    return false;
+  }
+}
+
