@@ -8,6 +8,7 @@ import type { ApprovalTier } from '../domain/tiers';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
 import { keepFullText, longTextOf, withPreview } from './fullText';
+import { identifyRequester } from './identifyRequester';
 import { sealEntries, type EntryDraft } from './ledgerWriter';
 import { postCard } from './ingestMessage';
 
@@ -88,6 +89,8 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
   }
 
   const kept = await keepFullText(deps, id, longTextOf(request.incident, request.reasoning, request.evidence), request.fullText);
+  // Shown like an approval card's requester: a mention only for a user the workspace knows.
+  const requester = request.requestedBy !== undefined ? await identifyRequester(deps, request.requestedBy) : undefined;
   const incident = withPreview(request.incident, kept.preview);
   const record: IncidentRecord = {
     incident,
@@ -100,7 +103,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     reasoning: kept.preview.reasoning,
     evidence: kept.preview.evidence,
     ...(kept.fullText && { fullText: kept.fullText }),
-    ...(request.requestedBy !== undefined && { requestedBy: request.requestedBy }),
+    ...(requester && { requestedBy: requester.requestedBy, requesterKnown: requester.known }),
     requestedAt: at,
     votes: [],
     decision: 'deny',
@@ -117,7 +120,8 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
   const entries = await sealEntries(deps.signer, id, { seq: 0, hash: GENESIS_HASH }, [
     {
       type: LedgerEntryType.IncidentReceived,
-      actor: request.requestedBy ?? 'agent',
+      actor: requester?.requestedBy ?? 'agent',
+      ...(requester && requester.requestedBy !== request.requestedBy && { requestedByAsSent: request.requestedBy ?? null }),
       at,
       tier: request.tier,
       incident: incident as unknown as JsonValue,

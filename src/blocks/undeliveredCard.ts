@@ -3,7 +3,7 @@ import type { IncidentRecord } from '../domain/incidentRecord';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { context, header, section } from './elements';
 import { fitMessage } from './fitMessage';
-import { formatUtc, identifyingLine, mention, tierLabel } from './format';
+import { formatUtc, identifyingLine, requesterText, tierLabel } from './format';
 import { MESSAGE_TEXT_MAX, type BlockMessage } from './limits';
 
 /** `block_id`s of the undelivered-request card. */
@@ -61,7 +61,7 @@ export function buildUndeliveredCard(record: IncidentRecord): BlockMessage {
       ? [context(record.actions.slice(-5).map((a) => `${a.operation}${a.type ? ` ${untrusted(a.type, 100)}` : ''}: ${a.status} at ${formatUtc(a.at)}`))]
       : []),
     context(
-      [`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · requested by ${mention(record.requestedBy ?? 'agent')} · ${u ? `failed at ${formatUtc(u.at)}` : ''}${record.dryRun ? ' · *DRY RUN*' : ''}`],
+      [`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · requested by ${requesterText(record)} · ${u ? `failed at ${formatUtc(u.at)}` : ''}${record.dryRun ? ' · *DRY RUN*' : ''}`],
       UndeliveredBlockId.Footer,
     ),
   ];
