@@ -1,7 +1,13 @@
 import * as z from 'zod/mini';
 import './domain/zodSetup';
 import { ConfigInvalidError } from './errors';
-import { defaultApprovalPolicy, type ApprovalPolicy, type TierPolicy } from './domain/policy';
+import {
+  DECISION_WINDOW_CHOICES_SECONDS,
+  defaultApprovalPolicy,
+  isDecisionWindowChoice,
+  type ApprovalPolicy,
+  type TierPolicy,
+} from './domain/policy';
 import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
 import type { OnCallShift } from './domain/escalation';
 
@@ -35,6 +41,8 @@ const OnCallShiftSchema = z.object({
 /**
  * One tier's overrides. Every field is checked (and unknown keys refused) so a
  * typo or `approvalsNeeded: 0` fails at start instead of weakening the policy.
+ * The decision window is not among them: the state machine's timeout is
+ * deployed from it, so it has its own variables ({@link DECISION_WINDOW_VARIABLES}).
  */
 const TierOverrideSchema = z.partial(
   z.strictObject({
@@ -43,11 +51,27 @@ const TierOverrideSchema = z.partial(
     approverUsergroupId: nonEmpty(),
     decisionChannels: z.array(nonEmpty()).check(z.minLength(1)),
     allowAppHome: z.boolean(),
-    decisionWindowSeconds: z.int().check(z.positive()),
     ackSlaSeconds: z.int().check(z.positive()),
     dmPrimaryImmediately: z.boolean(),
     onTimeout: z.enum(['deny', 'rollback']),
   }),
+);
+
+/**
+ * The variable holding each tier's decision window. template.yaml sets them from
+ * the parameters that also give the state machine's approval states their
+ * `TimeoutSeconds` (one source); unset, the default policy's window applies.
+ */
+export const DECISION_WINDOW_VARIABLES = {
+  high: 'HIGH_DECISION_WINDOW_SECONDS',
+  critical: 'CRITICAL_DECISION_WINDOW_SECONDS',
+} as const;
+
+/** A decision window the state machine can be deployed with. */
+const decisionWindow = z.optional(
+  z.coerce.number().check(
+    z.refine(isDecisionWindowChoice, `must be one of ${DECISION_WINDOW_CHOICES_SECONDS.join(', ')} (seconds)`),
+  ),
 );
 
 const PolicyOverrideSchema = z.strictObject({ high: z.optional(TierOverrideSchema), critical: z.optional(TierOverrideSchema) });
@@ -65,6 +89,8 @@ const EnvSchema = z.object({
   ONCALL_SCHEDULE: z._default(z.string(), '[]'),
   /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
   POLICY_OVERRIDES: z.optional(z.string()),
+  [DECISION_WINDOW_VARIABLES.high]: decisionWindow,
+  [DECISION_WINDOW_VARIABLES.critical]: decisionWindow,
   DRY_RUN: bool,
   SLACK_API_URL: z.optional(z.url()),
   /** Sandbox / local: secrets straight from the environment. */
@@ -111,6 +137,28 @@ function parseJson(name: string, text: string): unknown {
 }
 
 /**
+ * A decision window in POLICY_OVERRIDES would be a policy the state machine does
+ * not keep (its timeout is deployed from the window variables): refused, naming
+ * the field and where the window is set instead.
+ * @throws ConfigInvalidError with `details.field`
+ */
+function refuseWindowOverrides(json: unknown): void {
+  if (json === null || typeof json !== 'object') return;
+  for (const tier of ['high', 'critical'] as const) {
+    const o = (json as Record<string, unknown>)[tier];
+    if (o !== null && typeof o === 'object' && 'decisionWindowSeconds' in o) {
+      const field = `${tier}.decisionWindowSeconds`;
+      throw new ConfigInvalidError(
+        `POLICY_OVERRIDES: ${field} cannot be overridden here; set ${DECISION_WINDOW_VARIABLES[tier]} ` +
+          '(template parameter ' +
+          `${tier === 'high' ? 'High' : 'Critical'}DecisionWindowSeconds), which the state machine's timeout follows`,
+        { field },
+      );
+    }
+  }
+}
+
+/**
  * Parses configuration from an environment map.
  * @throws ConfigInvalidError naming every missing or malformed variable
  */
@@ -132,8 +180,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     ...(e.APPROVER_USERGROUP_ID !== undefined && { approverUsergroupId: e.APPROVER_USERGROUP_ID }),
     approvalsChannel: e.APPROVALS_CHANNEL,
   });
+  for (const tier of ['high', 'critical'] as const) {
+    const window = e[DECISION_WINDOW_VARIABLES[tier]];
+    if (window !== undefined) policy[tier] = { ...policy[tier], decisionWindowSeconds: window };
+  }
   if (e.POLICY_OVERRIDES) {
-    const overrides = PolicyOverrideSchema.safeParse(parseJson('POLICY_OVERRIDES', e.POLICY_OVERRIDES));
+    const json = parseJson('POLICY_OVERRIDES', e.POLICY_OVERRIDES);
+    refuseWindowOverrides(json);
+    const overrides = PolicyOverrideSchema.safeParse(json);
     if (!overrides.success) {
       const problems = overrides.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
       throw new ConfigInvalidError(`POLICY_OVERRIDES: ${problems.join('; ')}`, { problems });

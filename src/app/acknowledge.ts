@@ -2,7 +2,8 @@ import { ErrorCode } from '../errors';
 import { IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { onCallAt } from '../domain/escalation';
-import { isApprovalTier } from '../domain/tiers';
+import { tierPolicy } from '../domain/policy';
+import type { RiskTier } from '../domain/tiers';
 import { isApprover } from './approvers';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
@@ -11,13 +12,12 @@ import type { AppDeps } from './deps';
 export type MarkResult = { kind: 'done'; message: string } | { kind: 'rejected'; code: string; message: string };
 
 /** Whether the user may act on the incident at all: an approver, or on call now. */
-async function mayRespond(deps: AppDeps, tier: string, userId: string): Promise<boolean> {
+async function mayRespond(deps: AppDeps, tier: RiskTier, userId: string): Promise<boolean> {
   if (deps.config.onCall.length > 0) {
     const oc = onCallAt(deps.config.onCall, deps.clock.now());
     if (oc.primary === userId || oc.secondary === userId) return true;
   }
-  const policy = isApprovalTier(tier as never) ? deps.config.policy[tier as 'high' | 'critical'] : deps.config.policy.high;
-  return isApprover(deps, policy, userId);
+  return isApprover(deps, tierPolicy(deps.config.policy, tier), userId);
 }
 
 /** "I'm on it": stops escalation and starts the time-to-decide clock. Signed like every other step. */

@@ -1,15 +1,19 @@
 import { buildIncidentCard } from '../blocks';
 import { buildUndeliveredCard } from '../blocks/undeliveredCard';
 import type { IncidentRecord } from '../domain/incidentRecord';
-import { isApprovalTier } from '../domain/tiers';
+import { approvalsNeeded, onTimeoutOf } from '../domain/policy';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
 
 /** The card for a record as of now (one saying so when its approval request could not be delivered). */
 export function cardFor(deps: Pick<AppDeps, 'config' | 'clock'>, record: IncidentRecord): SlackMessage {
   if (record.undelivered) return buildUndeliveredCard(record);
-  const approvalsNeeded = isApprovalTier(record.tier) ? deps.config.policy[record.tier].approvalsNeeded : 0;
-  return buildIncidentCard(record, { now: deps.clock.now(), approvalsNeeded });
+  const { policy } = deps.config;
+  return buildIncidentCard(record, {
+    now: deps.clock.now(),
+    approvalsNeeded: approvalsNeeded(policy, record.tier),
+    onTimeout: onTimeoutOf(policy, record.tier),
+  });
 }
 
 /**

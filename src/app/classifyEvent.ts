@@ -4,6 +4,7 @@ import type { ProposedAction } from '../domain/messages';
 import type { FullTextRef } from '../domain/payloadBounds';
 import { proposalFor } from '../domain/proposals';
 import { classify } from '../domain/risk';
+import { onTimeoutOf, type TimeoutFallback } from '../domain/policy';
 import type { RiskTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
 import { keepFullText, longTextOf, withPreview } from './fullText';
@@ -26,6 +27,12 @@ export interface ClassifiedState {
   requestedBy: string;
   dryRun: boolean;
   fullText: FullTextRef | null;
+  /**
+   * The tier's configured fallback on expiry: the state machine's `RouteDecision`
+   * rolls the containment back on `rollback` (when there is one), else closes,
+   * whether the bot expired the request or the approval state timed out.
+   */
+  onTimeout: TimeoutFallback;
   executionArn?: string;
 }
 
@@ -62,6 +69,7 @@ export async function classifyEvent(
     fullText: kept.fullText ?? null,
     requestedBy: p.requestedBy,
     dryRun: deps.config.dryRun,
+    onTimeout: onTimeoutOf(deps.config.policy, tier),
     ...(input.executionArn !== undefined && { executionArn: input.executionArn }),
   };
 }

@@ -6,6 +6,7 @@ import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger'
 import { evidenceAsText, type ApprovalRequest, type IncidentInput, type InboundMessage, type Notification } from '../domain/messages';
 import { classify } from '../domain/risk';
 import type { RiskTier } from '../domain/tiers';
+import { decisionDeadline } from '../domain/policy';
 import { fallbackSummary } from '../domain/summary';
 import { cardFor } from './cards';
 import type { AppDeps } from './deps';
@@ -73,7 +74,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     summary: { text: summary.text, source: summary.source },
     ...(requester && { requestedBy: requester.requestedBy, requesterKnown: requester.known }),
     requestedAt,
-    deadline: new Date(now.getTime() + policy.decisionWindowSeconds * 1000).toISOString(),
+    deadline: decisionDeadline(policy, now).toISOString(),
     votes: [],
     escalationLevel: 0,
     dryRun: message.dryRun || deps.config.dryRun,

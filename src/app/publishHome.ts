@@ -1,7 +1,6 @@
 import { subDays } from 'date-fns';
 import { buildHomeView } from '../blocks/homeView';
 import { IncidentStatus } from '../domain/incidentRecord';
-import { isApprovalTier, type RiskTier } from '../domain/tiers';
 import { utcDays } from '../domain/utcDays';
 import type { AppDeps } from './deps';
 
@@ -14,6 +13,5 @@ export async function publishHome(deps: AppDeps, userId: string): Promise<void> 
     .filter((r) => r.votes.some((v) => v.userId === userId))
     .sort((a, b) => (b.decidedAt ?? b.requestedAt).localeCompare(a.decidedAt ?? a.requestedAt))
     .slice(0, 10);
-  const needed = (tier: string) => (isApprovalTier(tier as RiskTier) ? deps.config.policy[tier as 'high' | 'critical'].approvalsNeeded : 1);
-  await deps.slack.publishHome(userId, buildHomeView({ userId, waiting, decided, now, approvalsNeeded: needed }));
+  await deps.slack.publishHome(userId, buildHomeView({ userId, waiting, decided, now, policy: deps.config.policy }));
 }

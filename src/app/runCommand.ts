@@ -6,7 +6,7 @@ import { onCallAt } from '../domain/escalation';
 import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
 import { computeStats } from '../domain/stats';
 import { utcDays } from '../domain/utcDays';
-import { isApprovalTier } from '../domain/tiers';
+import { approvalsNeeded } from '../domain/policy';
 import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
@@ -75,7 +75,7 @@ async function pending(deps: AppDeps): Promise<SlackMessage> {
   open.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
   const rows = await Promise.all(
     open.map(async (r) => {
-      const needed = isApprovalTier(r.tier) ? deps.config.policy[r.tier].approvalsNeeded : 1;
+      const needed = approvalsNeeded(deps.config.policy, r.tier);
       const t = tally(r.votes, needed);
       const link = r.channel && r.ts ? await deps.slack.permalink(r.channel, r.ts) : undefined;
       return { record: r, approvals: t.approve.length, rollbacks: t.rollback.length, needed, ...(link && { link }) };

@@ -4,6 +4,7 @@ import { LedgerEntryType } from '../domain/ledger';
 import { nextEscalation } from '../domain/escalation';
 import { escalate } from './escalate';
 import { isApprovalTier } from '../domain/tiers';
+import { expiryFallback, onTimeoutOf } from '../domain/policy';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
@@ -104,8 +105,8 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
   const expired = await commitWithRetry(deps, incidentId, ({ record }) => {
     if (record.status !== IncidentStatus.Pending) return { kind: 'stop', result: false };
     const at = deps.clock.now().toISOString();
-    const fallback = isApprovalTier(record.tier) ? deps.config.policy[record.tier].onTimeout : 'deny';
-    const effective = fallback === 'rollback' && record.containment ? 'rollback containment' : 'deny (fail closed)';
+    const fallback = expiryFallback(onTimeoutOf(deps.config.policy, record.tier), record.containment !== undefined);
+    const effective = fallback === 'rollback' ? 'rollback containment' : 'deny (fail closed)';
     return {
       kind: 'commit',
       result: true,

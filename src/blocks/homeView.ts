@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { IncidentRecord } from '../domain/incidentRecord';
+import { approvalsNeeded, onTimeoutOf, type ApprovalPolicy } from '../domain/policy';
 import { buildIncidentCard } from './incidentCard';
 import { truncate } from './escape';
 
@@ -15,12 +16,17 @@ export function buildHomeView(input: {
   waiting: IncidentRecord[];
   decided: IncidentRecord[];
   now: Date;
-  approvalsNeeded: (tier: string) => number;
+  /** The policy the cards' votes and fallbacks are shown by. */
+  policy: ApprovalPolicy;
 }): { type: 'home'; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Waiting for you (${input.waiting.length})` } }];
   if (input.waiting.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing is waiting for your decision.' } });
   for (const record of input.waiting.slice(0, MAX_WAITING)) {
-    const card = buildIncidentCard(record, { now: input.now, approvalsNeeded: input.approvalsNeeded(record.tier) });
+    const card = buildIncidentCard(record, {
+      now: input.now,
+      approvalsNeeded: approvalsNeeded(input.policy, record.tier),
+      onTimeout: onTimeoutOf(input.policy, record.tier),
+    });
     const buttons = card.blocks.filter((b) => b.type === 'actions');
     blocks.push(
       { type: 'section', text: { type: 'mrkdwn', text: `*${record.incident.id}* · ${record.tier.toUpperCase()}${record.dryRun ? ' · DRY RUN' : ''}\n${truncate(card.text, 600)}` } },

@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { ActionId } from '../domain/actionIds';
 import { formatUsd } from '../domain/incident';
 import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
+import { expiryFallback, type TimeoutFallback } from '../domain/policy';
 import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { actions, button, compact, context, header, section } from './elements';
@@ -44,6 +45,8 @@ export interface IncidentCardOptions {
   now: Date;
   /** Distinct approvers the tier needs (shown as "1 of 2 approvals"). */
   approvalsNeeded: number;
+  /** The tier's configured fallback when nobody decides (the policy's `onTimeout`). */
+  onTimeout: TimeoutFallback;
   /** How to get the full text when the card shortens it; default `/chainsec incident <id>`. */
   fullTextHint?: string;
 }
@@ -81,9 +84,11 @@ const DECISION_WORD: Record<VoteChoice, { header: string; past: string }> = {
 
 const DRY_RUN = 'DRY RUN · ';
 
-/** What the workflow does when nobody decides: undo a containment if there is one, else fail closed. */
-function expiryFallback(record: IncidentRecord): string {
-  return record.tier === 'critical' && record.containment ? 'containment rolled back' : 'denied (fail closed)';
+/** What the workflow does when nobody decides, by the policy's rule ({@link expiryFallback}). */
+function fallbackWords(record: IncidentRecord, opts: IncidentCardOptions): string {
+  const hasContainment = record.containment !== undefined;
+  if (expiryFallback(opts.onTimeout, hasContainment) === 'rollback') return 'containment rolled back';
+  return hasContainment ? 'denied (fail closed), containment kept' : 'denied (fail closed)';
 }
 
 function personDecision(record: IncidentRecord): VoteChoice | undefined {
@@ -94,7 +99,7 @@ function fullTextHint(record: IncidentRecord, opts: IncidentCardOptions): string
   return `\`${escapeMrkdwn(opts.fullTextHint ?? `/chainsec incident ${record.incident.id}`)}\``;
 }
 
-function headerText(record: IncidentRecord, version: CardVersion): string {
+function headerText(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): string {
   const dry = record.dryRun ? DRY_RUN : '';
   const tier = tierLabel(record.tier);
   switch (version) {
@@ -103,14 +108,14 @@ function headerText(record: IncidentRecord, version: CardVersion): string {
     case 'decided':
       return `${DECISION_WORD[personDecision(record) ?? 'deny'].header} · ${dry}${tier}`;
     case 'expired':
-      return `⌛ Expired — ${expiryFallback(record)} · ${dry}${tier}`;
+      return `⌛ Expired — ${fallbackWords(record, opts)} · ${dry}${tier}`;
     case 'notification':
       return `${TIER_EMOJI[record.tier]} ${dry}${tier} — ${record.tier === 'low' ? 'handled automatically' : 'for your information'}`;
   }
 }
 
 /** The `text` fallback: notifications and screen readers show it; it names tier and incident. */
-function fallbackText(record: IncidentRecord, version: CardVersion): string {
+function fallbackText(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): string {
   const i = record.incident;
   const dry = record.dryRun ? DRY_RUN : '';
   const what =
@@ -119,7 +124,7 @@ function fallbackText(record: IncidentRecord, version: CardVersion): string {
       : version === 'decided'
         ? DECISION_WORD[personDecision(record) ?? 'deny'].past
         : version === 'expired'
-          ? `expired, ${expiryFallback(record)}`
+          ? `expired, ${fallbackWords(record, opts)}`
           : record.tier === 'low'
             ? 'handled automatically'
             : 'for your information';
@@ -244,7 +249,7 @@ function statusBlock(record: IncidentRecord, opts: IncidentCardOptions, version:
 }
 
 /** Who decided, or that nobody did; and, when the workflow's task was gone, that its fallback ran instead. */
-function outcomeBlock(record: IncidentRecord, version: CardVersion): KnownBlock {
+function outcomeBlock(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): KnownBlock {
   const lines: string[] = [];
   const decision = personDecision(record);
   if (decision) {
@@ -253,10 +258,10 @@ function outcomeBlock(record: IncidentRecord, version: CardVersion): KnownBlock 
   }
   if (version === 'expired' && !decision) {
     const deadline = record.deadline ? ` (${formatUtc(record.deadline)})` : '';
-    lines.push(`Nobody decided before the deadline${deadline}; the workflow took its safe fallback: *${expiryFallback(record)}*.`);
+    lines.push(`Nobody decided before the deadline${deadline}; the workflow took its safe fallback: *${fallbackWords(record, opts)}*.`);
   }
   if (record.delivery === 'token_gone' && decision) {
-    lines.push(`:warning: The workflow had already timed out; its fallback ran (${expiryFallback(record)}), not this decision.`);
+    lines.push(`:warning: The workflow had already timed out; its fallback ran (${fallbackWords(record, opts)}), not this decision.`);
   }
   return section(lines.join('\n'), { blockId: CardBlockId.Outcome });
 }
@@ -353,20 +358,20 @@ function render(record: IncidentRecord, opts: IncidentCardOptions, version: Card
   const markers = markerLines(record, version);
   const approval = version !== 'notification';
   const blocks = compact([
-    header(headerText(record, version)),
+    header(headerText(record, opts, version)),
     factsBlock(record, b),
     ...summaryBlocks(record, b),
     ...reasoningBlocks(record, opts, b),
     ...evidenceBlocks(record, opts, b),
     version === 'notification' && record.tier === 'low' ? actionTakenBlock(record) : proposedActionBlock(record, version, opts.now),
-    (version === 'decided' || version === 'expired') && outcomeBlock(record, version),
+    (version === 'decided' || version === 'expired') && outcomeBlock(record, opts, version),
     approval && statusBlock(record, opts, version),
     markers.length > 0 && context(markers),
     version === 'pending' && voteButtons(record, opts),
     version === 'notification' && !record.falsePositive && actions(actionsBlockId(CardBlockId.Triage, record.incident.id), [falsePositiveButton(record.incident.id)]),
     footer(record),
   ]);
-  return { text: fallbackText(record, version), blocks };
+  return { text: fallbackText(record, opts, version), blocks };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ApprovalTier } from './tiers';
+import { isApprovalTier, type ApprovalTier, type RiskTier } from './tiers';
 
 /** What the workflow does when nobody decides in time. */
 export type TimeoutFallback = 'deny' | 'rollback';
@@ -72,3 +72,66 @@ export function defaultApprovalPolicy(inputs: PolicyInputs): ApprovalPolicy {
  * machine's `TimeoutSeconds` is the backstop if the bot is down.
  */
 export const WORKFLOW_TIMEOUT_GRACE_SECONDS = 5 * 60;
+
+/**
+ * The decision windows (seconds) a deployment may choose, per tier. The state
+ * machine's approval states wait a static `TimeoutSeconds` substituted at deploy
+ * time, and CloudFormation cannot add: template.yaml maps each of these windows
+ * to its {@link approvalStateTimeoutSeconds} (`Mappings.ApprovalStateTimeout`),
+ * and its window parameters allow exactly these values. The configuration
+ * refuses any other window, which the state machine could not honour.
+ */
+export const DECISION_WINDOW_CHOICES_SECONDS: readonly number[] = [
+  15 * 60,
+  30 * 60,
+  60 * 60,
+  2 * 60 * 60,
+  4 * 60 * 60,
+  8 * 60 * 60,
+  12 * 60 * 60,
+  24 * 60 * 60,
+];
+
+/** Whether the state machine can be deployed with this decision window. */
+export function isDecisionWindowChoice(seconds: number): boolean {
+  return DECISION_WINDOW_CHOICES_SECONDS.includes(seconds);
+}
+
+/** The approval state's `TimeoutSeconds` for a decision window: the window plus the grace. */
+export function approvalStateTimeoutSeconds(decisionWindowSeconds: number): number {
+  return decisionWindowSeconds + WORKFLOW_TIMEOUT_GRACE_SECONDS;
+}
+
+/**
+ * The rules that govern a record of `tier`: its own for high and critical; low
+ * and medium (nothing to decide) follow high's people, e.g. for "I'm on it" and
+ * "false positive".
+ */
+export function tierPolicy(policy: ApprovalPolicy, tier: RiskTier): TierPolicy {
+  return isApprovalTier(tier) ? policy[tier] : policy.high;
+}
+
+/** Distinct approvers a record of `tier` needs to approve or roll back; 0 where there is nothing to decide. */
+export function approvalsNeeded(policy: ApprovalPolicy, tier: RiskTier): number {
+  return isApprovalTier(tier) ? policy[tier].approvalsNeeded : 0;
+}
+
+/** The configured fallback of `tier` (`deny` where there is nothing to decide). */
+export function onTimeoutOf(policy: ApprovalPolicy, tier: RiskTier): TimeoutFallback {
+  return isApprovalTier(tier) ? policy[tier].onTimeout : 'deny';
+}
+
+/**
+ * What actually happens when nobody decides in time: a `rollback` fallback
+ * undoes the agent's containment, so it needs one; without one the request
+ * fails closed. The state machine's `RouteDecision` applies the same rule to
+ * the `onTimeout` that Classify put in its state.
+ */
+export function expiryFallback(onTimeout: TimeoutFallback, hasContainment: boolean): TimeoutFallback {
+  return onTimeout === 'rollback' && hasContainment ? 'rollback' : 'deny';
+}
+
+/** When a request made at `requestedAt` expires: its tier's decision window later. */
+export function decisionDeadline(policy: Pick<TierPolicy, 'decisionWindowSeconds'>, requestedAt: Date): Date {
+  return new Date(requestedAt.getTime() + policy.decisionWindowSeconds * 1000);
+}

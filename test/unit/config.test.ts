@@ -159,13 +159,13 @@ describe('Function: parseConfig', () => {
   describe('POLICY_OVERRIDES', () => {
     it('merges each tier over the default policy', () => {
       // Prepare
-      const overrides = { high: { decisionWindowSeconds: 1800 }, critical: { approvalsNeeded: 3, allowAppHome: false } };
+      const overrides = { high: { ackSlaSeconds: 600 }, critical: { approvalsNeeded: 3, allowAppHome: false } };
 
       // Act
       const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify(overrides) }));
 
       // Assess
-      expect(policy.high).toMatchObject({ approvalsNeeded: 1, decisionWindowSeconds: 1800, ackSlaSeconds: 900, onTimeout: 'deny' });
+      expect(policy.high).toMatchObject({ approvalsNeeded: 1, decisionWindowSeconds: 3600, ackSlaSeconds: 600, onTimeout: 'deny' });
       expect(policy.critical).toMatchObject({ approvalsNeeded: 3, allowAppHome: false, decisionWindowSeconds: 14400, onTimeout: 'rollback' });
       expect(policy.critical.approverUserIds).toHaveLength(5);
     });
@@ -195,6 +195,32 @@ describe('Function: parseConfig', () => {
       expect(error.message).toContain(`POLICY_OVERRIDES: ${path}`);
     });
 
+    it.each(['high', 'critical'])(
+      'refuses a %s decision window, which the state machine would not keep, naming the field',
+      (tier) => {
+        // Prepare
+        const overrides = { [tier]: { decisionWindowSeconds: 7200 } };
+
+        // Act
+        const error = thrown(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify(overrides) }));
+
+        // Assess
+        expect(error).toBeInstanceOf(ConfigInvalidError);
+        expect(error.code).toBe(ErrorCode.ConfigInvalid);
+        expect(error.details).toEqual({ field: `${tier}.decisionWindowSeconds` });
+        expect(error.message).toContain(`POLICY_OVERRIDES: ${tier}.decisionWindowSeconds cannot be overridden here`);
+        expect(error.message).toContain(`${tier.toUpperCase()}_DECISION_WINDOW_SECONDS`);
+      },
+    );
+
+    it('takes a rollback fallback for high', () => {
+      // Act
+      const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ high: { onTimeout: 'rollback' } }) }));
+
+      // Assess
+      expect(policy.high.onTimeout).toBe('rollback');
+    });
+
     it('refuses overrides that leave a tier without approvers', () => {
       // Act
       const error = thrown(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ critical: { approverUserIds: [] } }) }));
@@ -202,6 +228,39 @@ describe('Function: parseConfig', () => {
       // Assess
       expect(error).toBeInstanceOf(ConfigInvalidError);
       expect(error.message).toContain('no approvers for critical');
+    });
+  });
+
+  describe('decision windows (HIGH_ / CRITICAL_DECISION_WINDOW_SECONDS)', () => {
+    it("keeps the default policy's windows when unset", () => {
+      // Act
+      const { policy } = parseConfig(sandboxEnv());
+
+      // Assess
+      expect([policy.high.decisionWindowSeconds, policy.critical.decisionWindowSeconds]).toEqual([3600, 14400]);
+    });
+
+    it('takes each tier its window from its variable', () => {
+      // Act
+      const { policy } = parseConfig(
+        sandboxEnv({ HIGH_DECISION_WINDOW_SECONDS: '1800', CRITICAL_DECISION_WINDOW_SECONDS: '28800' }),
+      );
+
+      // Assess
+      expect([policy.high.decisionWindowSeconds, policy.critical.decisionWindowSeconds]).toEqual([1800, 28800]);
+    });
+
+    it.each([
+      ['a window the state machine has no timeout for', '3601'],
+      ['text', 'an hour'],
+    ])('refuses %s with a ConfigInvalidError naming the variable', (_what, value) => {
+      // Act
+      const error = thrown(sandboxEnv({ CRITICAL_DECISION_WINDOW_SECONDS: value }));
+
+      // Assess
+      expect(error).toBeInstanceOf(ConfigInvalidError);
+      expect(error.code).toBe(ErrorCode.ConfigInvalid);
+      expect(error.message).toContain('CRITICAL_DECISION_WINDOW_SECONDS:');
     });
   });
 });

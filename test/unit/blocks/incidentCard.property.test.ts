@@ -89,7 +89,7 @@ describe('Function: buildIncidentCard (properties)', () => {
     fc.assert(
       fc.property(recordArb, fc.integer({ min: 1, max: 3 }), (record, approvalsNeeded) => {
         // Act
-        const card = buildIncidentCard(record, { now: NOW, approvalsNeeded });
+        const card = buildIncidentCard(record, { now: NOW, approvalsNeeded, onTimeout: 'deny' });
 
         // Assess
         for (const text of textsOf(card)) {
@@ -117,7 +117,7 @@ describe('Function: buildIncidentCard (properties)', () => {
         const record = buildRecord({ incident, reasoning: big, evidence: [big, big, big, big, big, big], summary: { text: big, source: 'bedrock' }, requestedBy: big });
 
         // Act
-        const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 2 });
+        const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 2, onTimeout: 'rollback' });
 
         // Assess
         expect(limitViolations(card)).toEqual([]);

@@ -5,8 +5,8 @@ import { ActionId, VOTE_ACTION_IDS } from '../../../src/domain/actionIds';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import { buildRecord, buildWafRecord, buttonsOf, INCIDENT_ID, NOW, onchainIncident, strayInvisibles, textsOf, TX_HASH, wafIncident } from './fixtures';
 
-const CRITICAL = { now: NOW, approvalsNeeded: 2 };
-const HIGH = { now: NOW, approvalsNeeded: 1 };
+const CRITICAL = { now: NOW, approvalsNeeded: 2, onTimeout: 'rollback' } as const;
+const HIGH = { now: NOW, approvalsNeeded: 1, onTimeout: 'deny' } as const;
 
 const headerOf = (blocks: KnownBlock[]): string => {
   const h = blocks.find((b) => b.type === 'header');
@@ -378,6 +378,43 @@ describe('Function: buildIncidentCard', () => {
       expect(headerOf(card.blocks)).toBe('⌛ Expired — denied (fail closed) · CRITICAL');
     });
 
+    it('keeps a critical containment when the configured fallback is deny', () => {
+      // Prepare
+      const record = buildRecord({ status: 'expired', decision: 'expired' });
+
+      // Act
+      const card = buildIncidentCard(record, { ...CRITICAL, onTimeout: 'deny' });
+
+      // Assess
+      expect(headerOf(card.blocks)).toBe('⌛ Expired — denied (fail closed), containment kept · CRITICAL');
+      expect(card.text).toContain('CRITICAL expired, denied (fail closed), containment kept');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toContain(
+        'the workflow took its safe fallback: *denied (fail closed), containment kept*',
+      );
+    });
+
+    it('rolls back a containment under a high request when the configured fallback is rollback', () => {
+      // Prepare
+      const record = buildRecord({ tier: 'high', status: 'expired', decision: 'expired' });
+
+      // Act
+      const card = buildIncidentCard(record, { ...HIGH, onTimeout: 'rollback' });
+
+      // Assess
+      expect(headerOf(card.blocks)).toBe('⌛ Expired — containment rolled back · HIGH');
+    });
+
+    it('fails closed under a rollback fallback when there is no containment to undo', () => {
+      // Prepare
+      const record = buildWafRecord({ status: 'expired', decision: 'expired' });
+
+      // Act
+      const card = buildIncidentCard(record, { ...HIGH, onTimeout: 'rollback' });
+
+      // Assess
+      expect(headerOf(card.blocks)).toBe('⌛ Expired — denied (fail closed) · HIGH');
+    });
+
     it('says the fallback ran when a late decision found the task gone', () => {
       // Prepare
       const record = buildRecord({ status: 'expired', decision: 'deny', decidedBy: ['U0APPROVER3'], delivery: 'token_gone' });
@@ -409,7 +446,7 @@ describe('Function: buildIncidentCard', () => {
       });
 
       // Act
-      const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 0 });
+      const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 0, onTimeout: 'deny' });
 
       // Assess
       expect(headerOf(card.blocks)).toBe('🟢 DRY RUN · LOW — handled automatically');
@@ -424,7 +461,7 @@ describe('Function: buildIncidentCard', () => {
       const record = notification({ incident: wafIncident({ severity: 3 }, 'medium'), tier: 'medium', reasoning: 'Probe <@U1>' });
 
       // Act
-      const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 0 });
+      const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 0, onTimeout: 'deny' });
 
       // Assess
       expect(headerOf(card.blocks)).toBe('🟡 MEDIUM — for your information');
