@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import type { RateLimiterOptions } from './local/RateLimiter';
 import { LocalSns } from './local/LocalSns';
 import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
+import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
 import { LocalQueue } from './LocalQueue';
 import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
@@ -128,14 +128,22 @@ export class Sandbox {
       tables,
     );
 
-    // The SFN server must listen before the handlers read their endpoints.
-    const definition = readFileSync(path.join(ROOT, 'statemachine/incident-response.asl.json'), 'utf8')
-      .replaceAll('${ClassifyFunctionArn}', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-classify`)
-      .replaceAll('${ActionsFunctionArn}', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-actions`)
-      .replaceAll('${ApprovalRequestsTopicArn}', TOPICS.approvals)
-      .replaceAll('${NotificationsTopicArn}', TOPICS.notifications);
+    // The SFN server must listen before the handlers read their endpoints. Its
+    // definition is the template's, substitutions resolved from the same
+    // environment the handlers get (decision windows -> approval timeouts).
+    const { definition } = stateMachineFromTemplate({
+      templatePath: path.join(ROOT, 'template.yaml'),
+      logicalId: 'IncidentStateMachine',
+      env: { ...process.env, ...this.options.env },
+      resourceArns: {
+        ClassifyFunction: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-classify`,
+        ActionsFunction: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-actions`,
+        ApprovalRequestsTopic: TOPICS.approvals,
+        NotificationsTopic: TOPICS.notifications,
+      },
+    });
     this.sfn = new LocalStepFunctions({
-      definition: JSON.parse(definition),
+      definition,
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:chainsec-incident-response`,
       taskHandlers: this.taskHandlers(),
     });

@@ -89,8 +89,10 @@ const EnvSchema = z.object({
   ONCALL_SCHEDULE: z._default(z.string(), '[]'),
   /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
   POLICY_OVERRIDES: z.optional(z.string()),
-  [DECISION_WINDOW_VARIABLES.high]: decisionWindow,
-  [DECISION_WINDOW_VARIABLES.critical]: decisionWindow,
+  /** Seconds to decide a high request ({@link DECISION_WINDOW_VARIABLES}). */
+  HIGH_DECISION_WINDOW_SECONDS: decisionWindow,
+  /** Seconds to decide a critical request. */
+  CRITICAL_DECISION_WINDOW_SECONDS: decisionWindow,
   DRY_RUN: bool,
   SLACK_API_URL: z.optional(z.url()),
   /** Sandbox / local: secrets straight from the environment. */

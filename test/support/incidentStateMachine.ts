@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskContext, TaskHandler } from '../../sandbox/local/LocalStepFunctions';
+import { stateMachineFromTemplate } from '../../sandbox/local/stateMachineFromTemplate';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
@@ -16,17 +16,28 @@ export const FAKE_ARNS = {
 export const INCIDENT_STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:chainsec-incident-response`;
 
 /**
- * The repository's incident workflow with `${...}` placeholders replaced by
- * fake ARNs; `approvalTimeoutSeconds` shortens every waitForTaskToken timeout (tests).
+ * The repository's incident workflow as template.yaml deploys it, with fake
+ * ARNs; `env` sets the functions' variables that feed template parameters
+ * (decision windows); `approvalTimeoutSeconds` shortens every waitForTaskToken
+ * timeout (tests).
  */
-export function incidentDefinition(options: { approvalTimeoutSeconds?: number } = {}): Record<string, unknown> {
-  let text = readFileSync(path.resolve(__dirname, '../../statemachine/incident-response.asl.json'), 'utf8');
-  for (const [name, arn] of Object.entries(FAKE_ARNS)) text = text.replaceAll('${' + name + '}', arn);
-  const unreplaced = /\$\{[A-Za-z]+\}/.exec(text);
-  if (unreplaced) throw new Error(`incident-response.asl.json has a placeholder the tests do not know: ${unreplaced[0]}`);
-  const definition = JSON.parse(text) as { States: Record<string, { Resource?: string; TimeoutSeconds?: number }> };
+export function incidentDefinition(
+  options: { approvalTimeoutSeconds?: number; env?: Record<string, string> } = {},
+): Record<string, unknown> {
+  const { definition } = stateMachineFromTemplate({
+    templatePath: path.resolve(__dirname, '../../template.yaml'),
+    logicalId: 'IncidentStateMachine',
+    env: options.env ?? {},
+    resourceArns: {
+      ClassifyFunction: FAKE_ARNS.ClassifyFunctionArn,
+      ActionsFunction: FAKE_ARNS.ActionsFunctionArn,
+      ApprovalRequestsTopic: FAKE_ARNS.ApprovalRequestsTopicArn,
+      NotificationsTopic: FAKE_ARNS.NotificationsTopicArn,
+    },
+  });
+  const states = (definition as { States: Record<string, { Resource?: string; TimeoutSeconds?: number }> }).States;
   if (options.approvalTimeoutSeconds !== undefined) {
-    for (const state of Object.values(definition.States)) {
+    for (const state of Object.values(states)) {
       if (state.Resource?.endsWith('.waitForTaskToken')) state.TimeoutSeconds = options.approvalTimeoutSeconds;
     }
   }
@@ -70,6 +81,8 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
       requestedBy: 'agent',
       dryRun: true,
       fullText: null,
+      // As Classify reads the default policy; an event may set it (tests of the fallback).
+      onTimeout: typeof event.onTimeout === 'string' ? event.onTimeout : event.tier === 'critical' ? 'rollback' : 'deny',
       executionArn: input.executionArn,
     };
   });

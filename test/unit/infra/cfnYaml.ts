@@ -71,6 +71,7 @@ export interface CfnTemplate {
   AWSTemplateFormatVersion?: string;
   Transform?: string | string[];
   Parameters?: Record<string, { Type: string; Default?: string; AllowedValues?: string[]; AllowedPattern?: string }>;
+  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Conditions?: Record<string, unknown>;
   Rules?: Record<string, unknown>;
   Globals?: Record<string, Record<string, unknown>>;

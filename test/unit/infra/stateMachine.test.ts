@@ -11,9 +11,18 @@ const aslValidator = require('asl-validator') as AslValidator;
 
 const DIR = path.resolve(__dirname, '../../../statemachine');
 
+/**
+ * The definition with its numeric placeholders (`${...Seconds}`, substituted
+ * unquoted, as Step Functions substitutes text) given a sample value, and its
+ * ARN placeholders left as written: JSON the validator can read.
+ */
+function asWritten(text: string): string {
+  return text.replace(/\$\{([A-Za-z0-9_]+Seconds)\}/g, '3900');
+}
+
 /** What SAM's DefinitionSubstitutions put in place of the placeholders, in shape. */
 function substituted(text: string): string {
-  return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) =>
+  return asWritten(text).replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) =>
     name.endsWith('FunctionArn')
       ? `arn:aws:lambda:eu-west-1:123456789012:function:chainsec-dev-${name.replace(/FunctionArn$/, '').toLowerCase()}`
       : `arn:aws:sns:eu-west-1:123456789012:chainsec-dev-${name.replace(/TopicArn$/, '').toLowerCase()}`,
@@ -39,7 +48,7 @@ describe('File: statemachine/*.asl.json', () => {
     const text = readFileSync(path.join(DIR, file), 'utf8');
 
     // Act
-    const raw = aslValidator(JSON.parse(text));
+    const raw = aslValidator(JSON.parse(asWritten(text)));
     const deployed = aslValidator(JSON.parse(substituted(text)));
 
     // Assess
@@ -51,7 +60,7 @@ describe('File: statemachine/*.asl.json', () => {
 
   it('rejects a definition whose Next names a missing state', () => {
     // Prepare
-    const definition = JSON.parse(readFileSync(path.join(DIR, 'incident-response.asl.json'), 'utf8')) as {
+    const definition = JSON.parse(asWritten(readFileSync(path.join(DIR, 'incident-response.asl.json'), 'utf8'))) as {
       States: Record<string, { Next?: string }>;
     };
     definition.States.Classify!.Next = 'NoSuchState';

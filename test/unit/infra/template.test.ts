@@ -3,6 +3,11 @@ import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
 import { parseConfig } from '../../../src/config';
+import {
+  DECISION_WINDOW_CHOICES_SECONDS,
+  WORKFLOW_TIMEOUT_GRACE_SECONDS,
+  approvalStateTimeoutSeconds,
+} from '../../../src/domain/policy';
 import { clone, loadTemplate, parseCfnYaml, resourcesOfType, type CfnResource, type CfnTemplate } from './cfnYaml';
 import {
   actionsOf,
@@ -644,8 +649,86 @@ describe('File: template.yaml', () => {
 
       // Assess
       expect(sm.DefinitionUri).toBe('statemachine/incident-response.asl.json');
-      expect([...placeholders(definition)].sort()).toEqual(['ActionsFunctionArn', 'ApprovalRequestsTopicArn', 'ClassifyFunctionArn', 'NotificationsTopicArn']);
+      expect([...placeholders(definition)].sort()).toEqual([
+        'ActionsFunctionArn',
+        'ApprovalRequestsTopicArn',
+        'ClassifyFunctionArn',
+        'CriticalApprovalTimeoutSeconds',
+        'HighApprovalTimeoutSeconds',
+        'NotificationsTopicArn',
+      ]);
       expect(problems).toEqual([]);
+    });
+
+    describe('decision windows: one source for the functions and the approval states', () => {
+      /** The tier each approval state waits for; every waitForTaskToken state must be here. */
+      const APPROVAL_STATES = {
+        RequestApprovalHigh: 'high',
+        RequestApprovalCritical: 'critical',
+        RequestApprovalCriticalUncontained: 'critical',
+      } as const;
+      type AslStates = Record<string, { Resource?: string; TimeoutSeconds?: unknown }>;
+
+      /** The definition as deployed with `parameters`: substitutions resolved, then put in as text. */
+      function deployedStates(parameters: Record<string, string>): AslStates {
+        const subs = resolveValue(props('IncidentStateMachine').DefinitionSubstitutions, resolveCtx(parameters));
+        const text = readFileSync(ASL, 'utf8').replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) =>
+          String((subs as Record<string, unknown>)[name]),
+        );
+        return (JSON.parse(text) as { States: AslStates }).States;
+      }
+
+      it.each([
+        ['the defaults', {}],
+        ['a shorter high and a longer critical window', { HighDecisionWindowSeconds: '1800', CriticalDecisionWindowSeconds: '28800' }],
+        ['the longest windows', { HighDecisionWindowSeconds: '86400', CriticalDecisionWindowSeconds: '86400' }],
+      ])("gives each approval state TimeoutSeconds = its tier's window + grace, with %s", (_what, parameters) => {
+        // Prepare
+        const { policy } = parseConfig(functionEnvironment(template, 'SweepFunction', resolveCtx(parameters)));
+
+        // Act
+        const states = deployedStates(parameters);
+
+        // Assess
+        const waiting = Object.entries(states).filter(([, st]) => st.Resource?.endsWith('.waitForTaskToken'));
+        expect(waiting.map(([name]) => name).sort()).toEqual(Object.keys(APPROVAL_STATES).sort());
+        for (const [name, state] of waiting) {
+          const tier = APPROVAL_STATES[name as keyof typeof APPROVAL_STATES];
+          expect({ name, timeout: state.TimeoutSeconds }).toEqual({
+            name,
+            timeout: policy[tier].decisionWindowSeconds + WORKFLOW_TIMEOUT_GRACE_SECONDS,
+          });
+        }
+      });
+
+      it('allows exactly the windows the configuration accepts, each mapped to window + grace', () => {
+        // Prepare
+        const params = template.Parameters ?? {};
+        const mapping = template.Mappings?.ApprovalStateTimeout ?? {};
+
+        // Act
+        const allowed = ['HighDecisionWindowSeconds', 'CriticalDecisionWindowSeconds'].map((p) => params[p]?.AllowedValues);
+        const rows = Object.entries(mapping).map(([window, row]) => [Number(window), row.Seconds]);
+
+        // Assess
+        expect(allowed).toEqual([DECISION_WINDOW_CHOICES_SECONDS, DECISION_WINDOW_CHOICES_SECONDS]);
+        expect(rows).toEqual(DECISION_WINDOW_CHOICES_SECONDS.map((w) => [w, approvalStateTimeoutSeconds(w)]));
+        expect([params.HighDecisionWindowSeconds?.Default, params.CriticalDecisionWindowSeconds?.Default]).toEqual([3600, 14400]);
+      });
+
+      it('feeds every function the windows from the same parameters', () => {
+        // Prepare
+        const ctx = resolveCtx({ HighDecisionWindowSeconds: '7200', CriticalDecisionWindowSeconds: '43200' });
+
+        // Act
+        const windows = Object.keys(FUNCTIONS).map((id) => {
+          const env = functionEnvironment(template, id, ctx);
+          return [env.HIGH_DECISION_WINDOW_SECONDS, env.CRITICAL_DECISION_WINDOW_SECONDS];
+        });
+
+        // Assess
+        expect(new Set(windows.map((w) => w.join()))).toEqual(new Set(['7200,43200']));
+      });
     });
 
     it('reports an unused substitution and a placeholder without one', () => {

@@ -207,7 +207,7 @@ export function evaluateCondition(name: string, ctx: ResolveContext): boolean {
   return Boolean(resolveValue(c, ctx));
 }
 
-/** Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition and Fn::Join. */
+/** Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::If, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition, Fn::Join and Fn::FindInMap. */
 export function resolveValue(value: unknown, ctx: ResolveContext): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveValue(v, ctx)).filter((v) => v !== NO_VALUE);
   if (value === null || typeof value !== 'object') return value;
@@ -252,6 +252,12 @@ export function resolveValue(value: unknown, ctx: ResolveContext): unknown {
         return (arg as unknown[]).some((c) => resolveValue(c, ctx));
       case 'Condition':
         return evaluateCondition(String(arg), ctx);
+      case 'Fn::FindInMap': {
+        const [map, first, second] = (arg as unknown[]).map((v) => String(resolveValue(v, ctx)));
+        const row = (ctx.template.Mappings?.[map!] as Record<string, Record<string, unknown>> | undefined)?.[first!];
+        if (row?.[second!] === undefined) throw new Error(`Mappings ${map}.${first}.${second} does not exist`);
+        return row[second!];
+      }
       default:
         if (k.startsWith('Fn::')) throw new Error(`${k} is not supported by this resolver`);
     }

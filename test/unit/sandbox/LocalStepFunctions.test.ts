@@ -457,6 +457,46 @@ describe('Class: LocalStepFunctions', () => {
       await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
     });
 
+    it.each([
+      ['rollback', 'RollbackContainment', 'rollback'],
+      ['deny', 'Close', 'close'],
+    ])(
+      'critical timeout path with onTimeout %s: the workflow takes the configured fallback (%s)',
+      async (onTimeout, lastState, operation) => {
+        // Prepare
+        const input = JSON.stringify({ id: `ct-${onTimeout}`, tier: 'critical', onTimeout });
+
+        // Act
+        const { executionArn } = await shortClient.send(new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input }));
+        const done = await short.waitForCompletion(executionArn!, 5000);
+
+        // Assess
+        const states = calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName);
+        expect(states).toEqual(['Classify', 'ContainCritical', 'RequestApprovalCritical', lastState]);
+        expect(done).toMatchObject({
+          status: 'SUCCEEDED',
+          output: { approval: { decision: 'expired', reason: 'workflow timeout' }, actionResult: { operation } },
+        });
+      },
+    );
+
+    it.each([
+      ['rollback', 'high', 'close'],
+      ['deny', 'critical', 'close'],
+      ['rollback', 'critical', 'rollback'],
+    ])('bot expiry with onTimeout %s on %s: RouteDecision ends in %s', async (onTimeout, tier, operation) => {
+      // Prepare
+      const { executionArn } = sfn.startExecution({ id: `be-${onTimeout}-${tier}`, tier, onTimeout });
+      const token = await tokenOf(executionArn);
+
+      // Act
+      sfn.sendTaskSuccess(token, JSON.stringify({ decision: 'expired', decidedBy: [] }));
+      const done = await sfn.waitForCompletion(executionArn);
+
+      // Assess
+      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { approval: { decision: 'expired' }, actionResult: { operation } } });
+    });
+
     it('low path: handled without people', async () => {
       // Act
       const { executionArn } = sfn.startExecution({ id: 'l1', tier: 'low' });
