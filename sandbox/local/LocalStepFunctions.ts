@@ -176,6 +176,11 @@ export class LocalStepFunctions extends AwsJsonServer {
     this.machine = new StateMachine(options.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
   }
 
+  /** The definition it runs (substitutions applied), e.g. to read an approval state's `TimeoutSeconds`. */
+  public get definition(): object {
+    return this.options.definition;
+  }
+
   /**
    * Starts an execution, in process (what `StartExecution` does).
    * Starting again with a running execution's name and the same input returns
