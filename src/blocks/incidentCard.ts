@@ -258,10 +258,12 @@ function outcomeBlock(record: IncidentRecord, opts: IncidentCardOptions, version
   }
   if (version === 'expired' && !decision) {
     const deadline = record.deadline ? ` (${formatUtc(record.deadline)})` : '';
-    lines.push(`Nobody decided before the deadline${deadline}; the workflow took its safe fallback: *${fallbackWords(record, opts)}*.`);
+    const fallback = fallbackWords(record, opts);
+    lines.push(`Nobody decided before the deadline${deadline}; the workflow took its safe fallback: *${fallback}*.`);
   }
   if (record.delivery === 'token_gone' && decision) {
-    lines.push(`:warning: The workflow had already timed out; its fallback ran (${fallbackWords(record, opts)}), not this decision.`);
+    const fallback = fallbackWords(record, opts);
+    lines.push(`:warning: The workflow had already timed out; its fallback ran (${fallback}), not this decision.`);
   }
   return section(lines.join('\n'), { blockId: CardBlockId.Outcome });
 }
