@@ -10,7 +10,7 @@ export interface Requester {
 }
 
 /** Invisible or spacing characters an agent (or a person) may wrap an id in. */
-const WRAPPING = /[\p{Cf}\p{Cc}\p{Z}\u115F\u1160\u3164\uFFA0\u180E]/gu;
+const WRAPPING = /[\p{Cf}\p{Cc}\p{Z}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800]/gu;
 /** `<@U123>`, `<@U123|name>`, `@U123`. */
 const MENTION = /^<@([^|>]+)(?:\|[^>]*)?>$|^@(.+)$/;
 

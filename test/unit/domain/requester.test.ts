@@ -10,6 +10,9 @@ describe('Function: parseRequester', () => {
     ['u0approver1', 'U0APPROVER1'],
     ['\u2060U0APP\u00adROVER1\u200b', 'U0APPROVER1'],
     ['\u{E0041}U0APPROVER1', 'U0APPROVER1'],
+    ['U0APPROVER1\uFE0F', 'U0APPROVER1'],
+    ['U0APP\u034FROVER1', 'U0APPROVER1'],
+    ['\u2800U0APPROVER1\u3164', 'U0APPROVER1'],
   ])('reads %j as the Slack user %s', (raw, userId) => {
     // Act
     const requester = parseRequester(raw);
