@@ -101,7 +101,6 @@ const EnvSchema = z.object({
   /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
   SLACK_SECRET_ARN: z.optional(z.string()),
   ACTIONS_TOPIC_ARN: z.optional(z.string()),
-  REJECTED_TOPIC_ARN: z.optional(z.string()),
   SUMMARIES_ENABLED: bool,
   BEDROCK_MODEL_ID: z._default(z.string(), 'amazon.nova-micro-v1:0'),
   BEDROCK_GUARDRAIL_ID: z.optional(z.string()),
@@ -125,7 +124,6 @@ export interface Config {
   dryRun: boolean;
   slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string };
   actionsTopicArn?: string;
-  rejectedTopicArn?: string;
   summaries: { enabled: boolean; modelId: string; guardrailId?: string; guardrailVersion: string };
   callTimeoutMs: number;
 }
@@ -223,7 +221,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ...(e.SLACK_SECRET_ARN !== undefined && { secretArn: e.SLACK_SECRET_ARN }),
     },
     ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
-    ...(e.REJECTED_TOPIC_ARN !== undefined && { rejectedTopicArn: e.REJECTED_TOPIC_ARN }),
     summaries: {
       enabled: e.SUMMARIES_ENABLED,
       modelId: e.BEDROCK_MODEL_ID,

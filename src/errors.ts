@@ -18,19 +18,14 @@ export const ErrorCode = {
   NotADecisionSurface: 'chainsec_not_a_decision_surface',
   NotReversible: 'chainsec_not_reversible',
   NothingToDecide: 'chainsec_nothing_to_decide',
-  NotAcknowledgeable: 'chainsec_not_acknowledgeable',
   RequestExpired: 'chainsec_request_expired',
   IncidentNotFound: 'chainsec_incident_not_found',
   SigningFailed: 'chainsec_signing_failed',
   ConcurrentUpdate: 'chainsec_concurrent_update',
   WorkflowTokenGone: 'chainsec_workflow_token_gone',
   WorkflowUnavailable: 'chainsec_workflow_unavailable',
-  SlackUnavailable: 'chainsec_slack_unavailable',
-  StoreUnavailable: 'chainsec_store_unavailable',
-  RequestNotAuthentic: 'chainsec_request_not_authentic',
   ReplayedRequest: 'chainsec_replayed_request',
   ConfigInvalid: 'chainsec_config_invalid',
-  LedgerInvalid: 'chainsec_ledger_invalid',
   LedgerConflict: 'chainsec_ledger_conflict',
   FullTextUnavailable: 'chainsec_full_text_unavailable',
 } as const;
@@ -71,14 +66,6 @@ export class UnknownPayloadError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}) {
     super(ErrorCode.UnknownPayload, message, details);
     this.name = 'UnknownPayloadError';
-  }
-}
-
-/** A vote was refused by policy; `code` says which rule. */
-export class VoteRejectedError extends ChainsecError {
-  public constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(code, message, details);
-    this.name = 'VoteRejectedError';
   }
 }
 
@@ -159,9 +146,4 @@ export class FullTextUnavailableError extends ChainsecError {
     super(ErrorCode.FullTextUnavailable, `full text unavailable: ${reason}`, details, options);
     this.name = 'FullTextUnavailableError';
   }
-}
-
-/** True when `e` is a ChainsecError with the given code. */
-export function hasCode(e: unknown, code: ErrorCode): e is ChainsecError {
-  return e instanceof ChainsecError && e.code === code;
 }

@@ -15,8 +15,6 @@ export function userMessageFor(error: unknown): string {
       return 'Many people clicked at once and your vote could not be recorded. Please click again.';
     case ErrorCode.WorkflowUnavailable:
       return 'Your decision is recorded; resuming the workflow failed for now and will be retried automatically.';
-    case ErrorCode.StoreUnavailable:
-      return 'The incident store is unavailable; nothing was recorded. Please try again.';
     default:
       return error.message;
   }

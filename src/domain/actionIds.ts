@@ -8,7 +8,6 @@ export const ActionId = {
   Rollback: 'chainsec_rollback',
   Acknowledge: 'chainsec_ack',
   FalsePositive: 'chainsec_false_positive',
-  ShowFullText: 'chainsec_show_full',
 } as const;
 export type ActionId = (typeof ActionId)[keyof typeof ActionId];
 

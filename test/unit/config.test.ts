@@ -59,7 +59,6 @@ describe('Function: parseConfig', () => {
     expect(config.policy.high.approverUserIds).toEqual(['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3', 'U0ONCALL1', 'U0ONCALL2']);
     expect(config.policy.critical.decisionChannels).toEqual(['C0APPROVALS']);
     expect(config.onCall).toEqual([{ start: '2025-01-01T00:00:00Z', primary: 'U0ONCALL1', secondary: 'U0ONCALL2' }]);
-    expect(config.rejectedTopicArn).toBeUndefined();
     expect('secretArn' in config.slack).toBe(false);
   });
 
