@@ -8,9 +8,10 @@ import {
   WORKFLOW_TIMEOUT_GRACE_SECONDS,
   approvalStateTimeoutSeconds,
 } from '../../../src/domain/policy';
-import { clone, loadTemplate, parseCfnYaml, resourcesOfType, type CfnResource, type CfnTemplate } from './cfnYaml';
+import { loadTemplate, parseCfnYaml, type CfnResource, type CfnTemplate } from '../../../sandbox/local/cfnYaml';
 import {
   actionsOf,
+  clone,
   asyncWithoutDeadLetter,
   functionEnvironment,
   handlerProblems,
@@ -20,6 +21,7 @@ import {
   policyStatements,
   refTarget,
   resolveValue,
+  resourcesOfType,
   sourceFiles,
   substitutionProblems,
   wildcardActions,

@@ -1,12 +1,31 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { walk, type CfnResource, type CfnTemplate } from './cfnYaml';
+import type { CfnResource, CfnTemplate } from '../../../sandbox/local/cfnYaml';
 
 /**
  * Checks on a parsed template that JSON Schema cannot express. Each returns
  * the problems it found (empty when the template is fine), so the tests can
  * prove on a broken copy that a check does fail.
  */
+
+/** A deep copy (templates are plain JSON once parsed). */
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Logical ids and resources of one type. */
+export function resourcesOfType(template: CfnTemplate, type: string): Array<[string, CfnResource]> {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** Visits every value of a JSON tree with its path. */
+export function walk(node: unknown, visit: (value: unknown, path: string[]) => void, path: string[] = []): void {
+  visit(node, path);
+  if (Array.isArray(node)) node.forEach((child, i) => walk(child, visit, [...path, String(i)]));
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, child] of Object.entries(node)) walk(child, visit, [...path, k]);
+  }
+}
 
 /** An IAM-style statement (role policy, key policy, topic or queue policy) and where it is. */
 export interface FoundStatement {

@@ -51,6 +51,22 @@ describe('Function: parseCfnYaml', () => {
     });
   });
 
+  it('knows the language extensions forms and refuses a tag CloudFormation does not know', () => {
+    // Prepare
+    const text = ['a: !ToJsonString { k: !Ref V }', 'b: !Length [1, 2]', 'c: !Transform { Name: AWS::Include }'].join('\n');
+
+    // Act
+    const out = parseCfnYaml(text);
+
+    // Assess
+    expect(out).toEqual({
+      a: { 'Fn::ToJsonString': { k: { Ref: 'V' } } },
+      b: { 'Fn::Length': [1, 2] },
+      c: { 'Fn::Transform': { Name: 'AWS::Include' } },
+    });
+    expect(() => parseCfnYaml('a: !Bogus x')).toThrow(/unknown tag.*Bogus/);
+  });
+
   it('reports YAML errors with their position', () => {
     // Act
     const parse = () => parseCfnYaml('a: [1, 2\nb: 3');
