@@ -28,6 +28,7 @@ export const ErrorCode = {
   ConfigInvalid: 'chainsec_config_invalid',
   LedgerConflict: 'chainsec_ledger_conflict',
   FullTextUnavailable: 'chainsec_full_text_unavailable',
+  IngestRetry: 'chainsec_ingest_retry',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -126,6 +127,17 @@ export class WorkflowUnavailableError extends ChainsecError {
   public constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.WorkflowUnavailable, message, {}, options);
     this.name = 'WorkflowUnavailableError';
+  }
+}
+
+/**
+ * An inbound record failed in a way a redelivery can fix (a store, Slack or
+ * Step Functions outage): the event source delivers it again, then dead-letters it.
+ */
+export class IngestRetryError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.IngestRetry, message, details, options);
+    this.name = 'IngestRetryError';
   }
 }
 

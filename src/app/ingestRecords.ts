@@ -1,6 +1,6 @@
-import { ChainsecError, ErrorCode } from '../errors';
 import type { InboundMessage } from '../domain/messages';
-import { tierRank, type RiskTier } from '../domain/tiers';
+import { type RiskTier, tierRank } from '../domain/tiers';
+import { ChainsecError, ErrorCode } from '../errors';
 import type { AppDeps } from './deps';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
@@ -22,45 +22,94 @@ export type RecordOutcome =
 /** Runs one valid message (the handler wraps this with Powertools idempotency). */
 export type ProcessMessage = (message: InboundMessage, body: string) => Promise<IngestOutcome>;
 
-const messageTier = (m: InboundMessage): RiskTier =>
-  m.kind === 'approval_request' ? m.tier : (m.tier ?? ('tier' in m.incident && typeof m.incident.tier === 'string' ? (m.incident.tier as RiskTier) : 'medium'));
+/** A record of a batch once parsed: the message it carries, or why it is refused. */
+export type PlannedRecord =
+  | { record: InboundRecord; message: InboundMessage }
+  | { record: InboundRecord; refused: unknown };
+
+const messageTier = (m: InboundMessage): RiskTier => {
+  if (m.kind === 'approval_request') return m.tier;
+  if (m.tier) return m.tier;
+  return 'tier' in m.incident && typeof m.incident.tier === 'string' ? (m.incident.tier as RiskTier) : 'medium';
+};
 
 /**
- * Processes a batch: bad records are kept for inspection (and an invalid
- * approval request fails its workflow task closed) without stopping the rest;
- * valid ones run most urgent first (critical before low); failures that a
- * retry can fix are reported back so only those records are redelivered.
+ * Parses every record of a batch and puts them in the order they must run:
+ * the refused ones first (they are only kept, which is quick), then the valid
+ * ones most urgent first (critical before low), in arrival order within a
+ * tier. The caller must run them one at a time in this order: a critical card
+ * is then never queued behind a low one for Slack's per-channel rate limit.
  */
-export async function ingestRecords(deps: AppDeps, records: readonly InboundRecord[], process: ProcessMessage): Promise<RecordOutcome[]> {
-  const outcomes: RecordOutcome[] = [];
+export function planRecords(records: readonly InboundRecord[]): PlannedRecord[] {
+  const refused: PlannedRecord[] = [];
   const valid: Array<{ record: InboundRecord; message: InboundMessage }> = [];
   for (const record of records) {
     try {
       valid.push({ record, message: parseInbound(record.body) });
     } catch (e) {
-      const code = e instanceof ChainsecError ? e.code : ErrorCode.InvalidInput;
-      deps.telemetry.error('inbound record rejected', { recordId: record.id, source: record.source, code, reason: (e as Error).message });
-      deps.telemetry.metric('RejectedPayloads');
-      try {
-        await deps.store.keepRejected(rejectedRecord(record.source, record.body, e, deps.clock.now()));
-        const token = salvageTaskToken(record.body);
-        if (token) await deps.workflow.fail(token, 'chainsec.InvalidRequest', (e as Error).message.slice(0, 1000)).catch(() => undefined);
-        outcomes.push({ id: record.id, status: 'rejected', code, reason: (e as Error).message });
-      } catch (keepError) {
-        // Could not even keep it: let the queue redeliver (and dead-letter) it rather than lose it.
-        outcomes.push({ id: record.id, status: 'retry', reason: (keepError as Error).message });
-      }
+      refused.push({ record, refused: e });
     }
   }
+  // Array.prototype.sort is stable: arrival order holds within a tier.
   valid.sort((a, b) => tierRank(messageTier(b.message)) - tierRank(messageTier(a.message)));
-  for (const { record, message } of valid) {
+  return [...refused, ...valid];
+}
+
+/**
+ * Runs one planned record. A refused record is kept for inspection (and an
+ * invalid approval request fails its workflow task closed); a valid one is
+ * processed. Never throws: a failure that a redelivery can fix (including
+ * failing to keep a refused record, which must not be lost) comes back as
+ * `retry`.
+ */
+export async function ingestRecord(
+  deps: AppDeps,
+  planned: PlannedRecord,
+  process: ProcessMessage,
+): Promise<RecordOutcome> {
+  const { record } = planned;
+  if ('refused' in planned) {
+    const e = planned.refused;
+    const reason = (e as Error).message;
+    const code = e instanceof ChainsecError ? e.code : ErrorCode.InvalidInput;
+    deps.telemetry.error('inbound record rejected', { recordId: record.id, source: record.source, code, reason });
+    deps.telemetry.metric('RejectedPayloads');
     try {
-      outcomes.push({ id: record.id, status: 'processed', outcome: await process(message, record.body) });
-    } catch (e) {
-      deps.telemetry.warn('inbound record failed; will be retried', { recordId: record.id, error: (e as Error).message, name: (e as Error).name });
-      deps.telemetry.metric('IngestRetries');
-      outcomes.push({ id: record.id, status: 'retry', reason: (e as Error).message });
+      await deps.store.keepRejected(rejectedRecord(record.source, record.body, e, deps.clock.now()));
+      const token = salvageTaskToken(record.body);
+      if (token) {
+        await deps.workflow.fail(token, 'chainsec.InvalidRequest', reason.slice(0, 1000)).catch(() => undefined);
+      }
+      return { id: record.id, status: 'rejected', code, reason };
+    } catch (keepError) {
+      // Could not even keep it: let the queue redeliver (and dead-letter) it rather than lose it.
+      return { id: record.id, status: 'retry', reason: (keepError as Error).message };
     }
   }
+  try {
+    return { id: record.id, status: 'processed', outcome: await process(planned.message, record.body) };
+  } catch (e) {
+    const error = e as Error;
+    const extra = { recordId: record.id, error: error.message, name: error.name };
+    deps.telemetry.warn('inbound record failed; will be retried', extra);
+    deps.telemetry.metric('IngestRetries');
+    return { id: record.id, status: 'retry', reason: error.message };
+  }
+}
+
+/**
+ * Processes a batch: bad records are kept for inspection without stopping the
+ * rest; valid ones run most urgent first, one at a time ({@link planRecords});
+ * failures that a retry can fix are reported back as `retry`, so only those
+ * records are redelivered. The SQS handler runs the same plan through
+ * Powertools' batch processor instead (see `src/handlers/ingest.ts`).
+ */
+export async function ingestRecords(
+  deps: AppDeps,
+  records: readonly InboundRecord[],
+  process: ProcessMessage,
+): Promise<RecordOutcome[]> {
+  const outcomes: RecordOutcome[] = [];
+  for (const planned of planRecords(records)) outcomes.push(await ingestRecord(deps, planned, process));
   return outcomes;
 }

@@ -2,10 +2,12 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, EventBridgeEvent, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestMessage } from '../app/ingestMessage';
-import { ingestRecords, type InboundRecord } from '../app/ingestRecords';
+import { type InboundRecord, ingestRecords } from '../app/ingestRecords';
 import type { InboundMessage } from '../domain/messages';
+import { IngestRetryError } from '../errors';
 import { FallbackSummarizer } from '../services/FallbackSummarizer';
 import { buildContainer, type Container } from './support/container';
+import { processSqsIngestBatch } from './support/sqsIngestBatch';
 
 /**
  * Incident notifications and approval requests: from SQS (subscribed to the
@@ -69,7 +71,7 @@ export function toInboundRecords(event: IngestEvent): InboundRecord[] {
 }
 
 /** The Lambda entry point. */
-export async function handler(event: IngestEvent, context: Context): Promise<SQSBatchResponse | void> {
+export async function handler(event: IngestEvent, context: Context): Promise<SQSBatchResponse | undefined> {
   ready ??= init().catch((e: unknown) => {
     ready = undefined;
     throw e;
@@ -78,13 +80,21 @@ export async function handler(event: IngestEvent, context: Context): Promise<SQS
   idempotency.registerLambdaContext(context);
   try {
     const records = toInboundRecords(event);
-    const outcomes = await ingestRecords(container.deps, records, process);
-    const retry = outcomes.filter((o) => o.status === 'retry');
-    const isSqs = 'Records' in event && event.Records.some((r) => 'messageId' in r);
-    if (isSqs) return { batchItemFailures: retry.map((o) => ({ itemIdentifier: o.id })) };
+    if (isSqsEvent(event)) return await processSqsIngestBatch(container.deps, event, records, process, context);
     // SNS and EventBridge invoke asynchronously: throwing makes Lambda retry, then dead-letter.
-    if (retry.length > 0) throw new Error(`ingest failed for ${retry.length} record(s): ${retry[0]!.reason}`);
+    const retry = (await ingestRecords(container.deps, records, process)).filter((o) => o.status === 'retry');
+    if (retry.length > 0) {
+      throw new IngestRetryError(`ingest failed for ${retry.length} record(s): ${retry[0]?.reason}`, {
+        recordIds: retry.map((o) => o.id),
+      });
+    }
+    return undefined;
   } finally {
     container.telemetry.flush();
   }
+}
+
+/** An SQS batch (the queue subscribed to the SNS topics), as opposed to SNS or EventBridge invoking directly. */
+function isSqsEvent(event: IngestEvent): event is SQSEvent {
+  return 'Records' in event && event.Records.some((r) => 'messageId' in r);
 }

@@ -1,0 +1,59 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AppDeps } from '../../app/deps';
+import {
+  type InboundRecord,
+  ingestRecord,
+  type PlannedRecord,
+  planRecords,
+  type ProcessMessage,
+  type RecordOutcome,
+} from '../../app/ingestRecords';
+import { IngestRetryError } from '../../errors';
+
+/**
+ * Runs an SQS batch through Powertools' {@link BatchProcessor}, which reports
+ * the records to redeliver as `batchItemFailures` (partial batch response).
+ *
+ * Order: Powertools runs records in parallel by default. Here the batch is
+ * handed to it already in {@link planRecords} order (refused records first,
+ * then critical before low) with `processInParallel: false`, so records run
+ * one at a time in that order, as the Slack rate limit needs.
+ *
+ * A batch where every record failed is answered with every record as a
+ * failure (`throwOnFullBatchFailure: false`) rather than thrown: SQS
+ * redelivers the same records either way, and the IngestErrors alarm
+ * (template.yaml) stays for the function itself failing; records that wait
+ * for a retry show as the IngestRetries metric, then in the dead-letter queue's alarm.
+ *
+ * @param records the batch's records as {@link InboundRecord}s, one per SQS record, ids = `messageId`s
+ */
+export async function processSqsIngestBatch(
+  deps: AppDeps,
+  event: SQSEvent,
+  records: readonly InboundRecord[],
+  process: ProcessMessage,
+  context?: Context,
+): Promise<SQSBatchResponse> {
+  const byId = new Map(event.Records.map((r) => [r.messageId, r]));
+  const plan = new Map<string, PlannedRecord>();
+  const ordered: SQSRecord[] = [];
+  for (const planned of planRecords(records)) {
+    const sqs = byId.get(planned.record.id);
+    if (!sqs) throw new Error(`no SQS record with messageId ${planned.record.id}`);
+    plan.set(sqs.messageId, planned);
+    ordered.push(sqs);
+  }
+  const runOne = async (record: SQSRecord): Promise<RecordOutcome> => {
+    const planned = plan.get(record.messageId);
+    if (!planned) throw new Error(`no planned record for messageId ${record.messageId}`);
+    const outcome = await ingestRecord(deps, planned, process);
+    if (outcome.status === 'retry') throw new IngestRetryError(outcome.reason, { recordId: outcome.id });
+    return outcome;
+  };
+  return processPartialResponse({ Records: ordered }, runOne, new BatchProcessor(EventType.SQS), {
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+    ...(context && { context }),
+  });
+}

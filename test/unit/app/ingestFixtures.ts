@@ -1,0 +1,72 @@
+import type { AppDeps } from '../../../src/app/deps';
+import type { IngestOutcome } from '../../../src/app/ingestMessage';
+import type { ProcessMessage } from '../../../src/app/ingestRecords';
+import { silentTelemetry } from '../../../src/app/telemetry';
+import type { InboundMessage } from '../../../src/domain/messages';
+import type { RejectedPayload } from '../../../src/services/IncidentStore';
+
+/** A notification body of a tier, told apart by its `tx_hash`. */
+export const notification = (tx: string, tier?: 'low' | 'medium' | 'high' | 'critical'): string =>
+  JSON.stringify({
+    kind: 'notification',
+    ...(tier && { tier }),
+    incident: { tx_hash: tx, amount_usd: 10, protocol: 'p', anomaly_score: 0.1 },
+  });
+
+/** The `tx_hash` of a processed message. */
+export const txOf = (m: InboundMessage): string =>
+  m.kind === 'notification' && 'tx_hash' in m.incident ? String(m.incident.tx_hash) : '?';
+
+/** What the fake ports saw. */
+export interface Seen {
+  kept: RejectedPayload[];
+  failedTasks: string[];
+  /** The messages processed, in the order they ran (their `tx_hash`), and the most that ran at once. */
+  processed: string[];
+  maxConcurrent: number;
+}
+
+/**
+ * Just enough ports for the ingest batch code: a store that keeps rejects
+ * (or fails to, with `keepFails`) and a workflow that records failed tasks.
+ */
+export function buildDeps(options: { keepFails?: boolean } = {}): { deps: AppDeps; seen: Seen } {
+  const seen: Seen = { kept: [], failedTasks: [], processed: [], maxConcurrent: 0 };
+  const deps = {
+    store: {
+      keepRejected: async (r: RejectedPayload) => {
+        if (options.keepFails) throw new Error('store down');
+        seen.kept.push(r);
+        return 'kept';
+      },
+    },
+    workflow: {
+      fail: async (token: string) => {
+        seen.failedTasks.push(token);
+      },
+    },
+    clock: { now: () => new Date('2025-01-01T00:00:00Z') },
+    telemetry: silentTelemetry,
+  } as unknown as AppDeps;
+  return { deps, seen };
+}
+
+/**
+ * A message runner that records the order it ran messages in and how many ran
+ * at once (each call yields to the event loop before it ends, so a runner
+ * started in parallel would overlap); it throws for the `tx_hash`es in `failing`.
+ */
+export function recordingProcess(seen: Seen, failing: ReadonlySet<string> = new Set()): ProcessMessage {
+  let running = 0;
+  return async (message) => {
+    running++;
+    seen.maxConcurrent = Math.max(seen.maxConcurrent, running);
+    await new Promise((resolve) => setImmediate(resolve));
+    running--;
+    const tx = txOf(message);
+    seen.processed.push(tx);
+    if (failing.has(tx)) throw new Error(`slack down for ${tx}`);
+    const outcome: IngestOutcome = { kind: 'created', incidentId: tx, ts: '1.0' };
+    return outcome;
+  };
+}

@@ -1,0 +1,81 @@
+import { type InboundRecord, ingestRecord, ingestRecords, planRecords } from '../../../src/app/ingestRecords';
+import { buildDeps, notification, recordingProcess, txOf } from './ingestFixtures';
+
+const records = (bodies: string[]): InboundRecord[] => bodies.map((body, i) => ({ id: `m${i}`, source: 'sqs', body }));
+
+describe('Function: planRecords', () => {
+  it('puts refused records first, then valid ones most urgent first, in arrival order within a tier', () => {
+    // Prepare
+    const batch = records([
+      notification('low-1', 'low'),
+      '{"broken":',
+      notification('crit-1', 'critical'),
+      notification('untiered'),
+      notification('high-1', 'high'),
+      JSON.stringify({ hello: 'world' }),
+      notification('crit-2', 'critical'),
+      notification('low-2', 'low'),
+      notification('med-1', 'medium'),
+    ]);
+
+    // Act
+    const plan = planRecords(batch);
+
+    // Assess
+    expect(plan.map((p) => ('refused' in p ? `refused:${p.record.id}` : txOf(p.message)))).toEqual([
+      'refused:m1',
+      'refused:m5',
+      'crit-1',
+      'crit-2',
+      'high-1',
+      'untiered',
+      'med-1',
+      'low-1',
+      'low-2',
+    ]);
+  });
+});
+
+describe('Function: ingestRecords', () => {
+  it('keeps refused records, runs the valid ones one at a time in urgency order, and reports retries', async () => {
+    // Prepare
+    const { deps, seen } = buildDeps();
+    const batch = records([
+      notification('low-1', 'low'),
+      JSON.stringify({ kind: 'approval_request', taskToken: 'tok-1' }),
+      notification('crit-1', 'critical'),
+      notification('high-1', 'high'),
+    ]);
+
+    // Act
+    const outcomes = await ingestRecords(deps, batch, recordingProcess(seen, new Set(['high-1'])));
+
+    // Assess
+    expect(seen.processed).toEqual(['crit-1', 'high-1', 'low-1']);
+    expect(seen.maxConcurrent).toBe(1);
+    expect(seen.kept.map((k) => k.code)).toEqual(['chainsec_invalid_input']);
+    expect(seen.kept[0]?.payload).not.toContain('tok-1');
+    expect(seen.failedTasks).toEqual(['tok-1']);
+    expect(outcomes.map((o) => [o.id, o.status])).toEqual([
+      ['m1', 'rejected'],
+      ['m2', 'processed'],
+      ['m3', 'retry'],
+      ['m0', 'processed'],
+    ]);
+  });
+});
+
+describe('Function: ingestRecord', () => {
+  it('asks for a retry when a refused record cannot be kept, rather than losing it', async () => {
+    // Prepare
+    const { deps, seen } = buildDeps({ keepFails: true });
+    const [planned] = planRecords(records(['not json']));
+
+    // Act
+    const outcome = await ingestRecord(deps, planned!, recordingProcess(seen));
+
+    // Assess
+    expect(outcome).toEqual({ id: 'm0', status: 'retry', reason: 'store down' });
+    expect(seen.processed).toEqual([]);
+  });
+});
