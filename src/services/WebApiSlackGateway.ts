@@ -34,6 +34,11 @@ export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOp
   return new WebClient(token, opts);
 }
 
+/** A new message's text and blocks; a text-only message (no blocks) is sent without `blocks`. */
+function content(message: SlackMessage): { text: string; blocks?: SlackMessage['blocks'] } {
+  return message.blocks.length > 0 ? { text: message.text, blocks: message.blocks } : { text: message.text };
+}
+
 /** {@link SlackGateway} on `@slack/web-api`. */
 export class WebApiSlackGateway implements SlackGateway {
   private readonly client: WebClient;
@@ -51,8 +56,7 @@ export class WebApiSlackGateway implements SlackGateway {
   public async post(channel: string, message: SlackMessage, threadTs?: string) {
     const out = await this.client.chat.postMessage({
       channel,
-      text: message.text,
-      blocks: message.blocks,
+      ...content(message),
       unfurl_links: false,
       unfurl_media: false,
       ...(threadTs !== undefined && { thread_ts: threadTs }),
@@ -65,7 +69,7 @@ export class WebApiSlackGateway implements SlackGateway {
   }
 
   public async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+    await this.client.chat.postEphemeral({ channel, user, ...content(message) });
   }
 
   public async dm(user: string, message: SlackMessage) {

@@ -10,16 +10,16 @@ import { tellClicker } from './tellClicker';
 export function register(app: App, deps: AppDeps): void {
   const handle =
     (run: typeof acknowledge) =>
-    async ({ ack, body, action, client }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
+    async ({ ack, body, action }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
       await ack();
       const incidentId = action.value ?? '';
-      if (!INCIDENT_ID.test(incidentId)) return tellClicker(client, body, 'That button does not refer to an incident I know.');
+      if (!INCIDENT_ID.test(incidentId)) return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
       try {
         const result = await run(deps, { incidentId, userId: body.user.id });
-        await tellClicker(client, body, result.message);
+        await tellClicker(deps.slack, body, result.message);
       } catch (e) {
         deps.telemetry.error('action failed', { incidentId, error: (e as Error).message });
-        await tellClicker(client, body, userMessageFor(e));
+        await tellClicker(deps.slack, body, userMessageFor(e));
       }
     };
   app.action<BlockAction<ButtonAction>>(ActionId.Acknowledge, handle(acknowledge));

@@ -34,11 +34,11 @@ export function voteListener(deps: AppDeps) {
 }
 
 async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'processed' | 'repeated'> {
-  const { body, action, client, context, respond } = args;
+  const { body, action, context, respond } = args;
   const choice = CHOICES[action.action_id];
   const incidentId = action.value ?? '';
   const where = voteSurfaceOf(body);
-  const tell = (text: string) => tellClicker(client, body, text, respond);
+  const tell = (text: string) => tellClicker(deps.slack, body, text, respond);
   const click = context.voteClick;
   const known = INCIDENT_ID.test(incidentId);
   /**
