@@ -8,9 +8,8 @@ import type { Context } from 'aws-lambda';
 import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadSlackSecrets } from '../services/slackSecrets';
-import { slackFetch } from '../services/WebApiSlackGateway';
 import { REPEATED_REQUEST_BODY, type ChainsecContext, type SlackRequestIdentity } from '../listeners/requestContext';
-import { buildContainer, type Container } from './support/container';
+import { buildContainer, type Container, slackClientSettings } from './support/container';
 import { checkSlackHeaders, repeatedRequestAnswer, slackRequestIdentity } from './support/slackRequestHeaders';
 
 /**
@@ -43,22 +42,20 @@ async function init(): Promise<Ready> {
     // One workspace, one bot token: authorising each request from it costs no
     // Slack call (with `token`, Bolt 5 calls auth.test on every request when
     // token verification is off). No listener here reacts to messages, so the
-    // bot's own user id is not needed to ignore its own messages.
-    authorize: async () => ({ botToken: secrets.botToken }),
+    // bot's own user id is not needed to ignore its own messages. No token in
+    // the context either: Bolt then hands listeners `app.client` instead of
+    // building a second client per workspace.
+    authorize: async () => ({}),
     ignoreSelf: false,
     receiver,
     // Lambda freezes after the response: listeners must finish before it is sent.
     processBeforeResponse: true,
     logLevel: LogLevel.ERROR,
-    clientOptions: {
-      ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }),
-      fetch: slackFetch(),
-      timeout: config.callTimeoutMs,
-      retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1000 },
-    },
+    // The Lambda's one WebClient: Bolt builds it from our settings (the bot
+    // token travels as its Authorization header) and the gateway wraps it.
+    clientOptions: slackClientSettings(config, secrets, 1),
   });
-  // Our own client with the bot token: with `authorize`, Bolt's app.client has no token of its own.
-  const container = await buildContainer({ slackRetries: 1 });
+  const container = await buildContainer({ slackRetries: 1, slackClient: app.client });
   registerListeners(app, container.deps);
   app.error(async (error) => {
     container.telemetry.error('unhandled Bolt error', { error: error.message, code: (error as { code?: string }).code });

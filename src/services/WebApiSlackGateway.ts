@@ -15,14 +15,23 @@ export interface WebApiSlackGatewayOptions {
   retries: number;
 }
 
-/** Builds a WebClient with bounded retries and a timeout. */
 /** One transport per container, shared by every WebClient (keep-alive connections). */
 let sharedFetch: FetchFunction | undefined;
 /** The Slack transport every WebClient here uses (see {@link nodeHttpFetch}). */
 export const slackFetch = (): FetchFunction => (sharedFetch ??= nodeHttpFetch());
 
-export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>): WebClient {
-  const opts: WebClientOptions = {
+/**
+ * The settings of chainsec's WebClient: bounded retries, a timeout, our
+ * transport, and the bot token as the `Authorization` header. The header
+ * (rather than the constructor's token argument) lets Bolt's App build the
+ * one client of the Slack Lambda from these settings: `new App({ clientOptions })`
+ * has no token of its own when it authorises with `authorize`.
+ */
+export function slackClientOptions(
+  token: string,
+  options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>,
+): WebClientOptions {
+  return {
     timeout: options.timeoutMs,
     // Rate-limit waits are expected under load; real failures surface as errors.
     logLevel: LogLevel.ERROR,
@@ -30,8 +39,13 @@ export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOp
     ...(options.slackApiUrl !== undefined && { slackApiUrl: options.slackApiUrl }),
     // node:http instead of the global fetch: no undici load on a cold start.
     fetch: slackFetch(),
+    headers: { Authorization: `Bearer ${token}` },
   };
-  return new WebClient(token, opts);
+}
+
+/** Builds a WebClient with {@link slackClientOptions}. */
+export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOptions, 'client' | 'token'>): WebClient {
+  return new WebClient(token, slackClientOptions(token, options));
 }
 
 /** A new message's text and blocks; a text-only message (no blocks) is sent without `blocks`. */

@@ -1,3 +1,4 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { getConfig, type Config } from '../../config';
 import { systemClock } from '../../domain/clock';
 import type { AppDeps } from '../../app/deps';
@@ -9,7 +10,7 @@ import { KmsSigner } from '../../services/KmsSigner';
 import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
 import { loadSlackSecrets, type SlackSecrets } from '../../services/slackSecrets';
 import { StepFunctionsWorkflowGateway } from '../../services/StepFunctionsWorkflowGateway';
-import { buildWebClient, WebApiSlackGateway } from '../../services/WebApiSlackGateway';
+import { slackClientOptions, WebApiSlackGateway } from '../../services/WebApiSlackGateway';
 import type { Summarizer } from '../../services/Summarizer';
 import type { Notifier } from '../../services/Notifier';
 
@@ -28,6 +29,18 @@ export interface ContainerOptions {
   /** Load the summariser (Bedrock) only where it is used: keeps the click path small. */
   summarizer?: (config: Config, telemetry: Telemetry) => Promise<Summarizer>;
   notifier?: (config: Config) => Promise<Notifier | undefined>;
+  /**
+   * The one WebClient of this Lambda when the handler already has it (Bolt's
+   * `app.client`, built with {@link slackClientSettings}); built here otherwise.
+   */
+  slackClient?: WebClient;
+}
+
+/** The settings of a handler's Slack client: {@link slackClientOptions} from the configuration. */
+export function slackClientSettings(config: Config, secrets: SlackSecrets, retries: number): WebClientOptions {
+  const apiUrl = config.slack.apiUrl;
+  const options = { timeoutMs: config.callTimeoutMs, retries, ...(apiUrl && { slackApiUrl: apiUrl }) };
+  return slackClientOptions(secrets.botToken, options);
 }
 
 /** Builds the ports from configuration. Clients reach local services through endpoint settings only. */
@@ -35,7 +48,8 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const config = getConfig();
   const secrets = await loadSlackSecrets(config);
   const telemetry = new PowertoolsTelemetry();
-  const slackClient = buildWebClient(secrets.botToken, { timeoutMs: config.callTimeoutMs, retries: options.slackRetries, ...(config.slack.apiUrl && { slackApiUrl: config.slack.apiUrl }) });
+  const slackClient =
+    options.slackClient ?? new WebClient(secrets.botToken, slackClientSettings(config, secrets, options.slackRetries));
   const notifier = options.notifier ? await options.notifier(config) : undefined;
   const deps: AppDeps = {
     config,
