@@ -47,6 +47,38 @@ exports.default = NotBundled;`,
   },
 };
 
+/**
+ * Powertools' tracer brings the X-Ray SDK (~125 KB minified) and is loaded
+ * only where X-Ray is on (src/services/PowertoolsTracing.ts, a dynamic
+ * import). Bundled inline it would still be read and parsed on every cold
+ * start, so it goes to its own file beside the handler (tracer.js, written
+ * when a bundle imports it), required only when the dynamic import runs.
+ */
+const TRACER_FILE = './tracer.js';
+const separateTracer = {
+  name: 'separate-tracer',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-lambda-powertools\/tracer$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') throw new Error(`${args.importer}: import the tracer lazily (await import)`);
+      return { path: TRACER_FILE, external: true };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+  external: ['@aws-sdk/*'],
+  // An external `import()` (the tracer's file, above) becomes a `require()`: a
+  // native import() of a CommonJS file would give only its `default` export.
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+};
+
 const only = option('--only');
 const outdir = option('--outdir');
 if (outdir && !only) throw new Error('--outdir needs --only <handler>');
@@ -54,7 +86,7 @@ if (outdir && !only) throw new Error('--outdir needs --only <handler>');
 const entries = Object.fromEntries(
   readdirSync(handlersDir)
     .filter((f) => f.endsWith('.ts') && statSync(path.join(handlersDir, f)).isFile())
-    .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt] }]),
+    .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt, separateTracer] }]),
 );
 if (process.argv.includes('--bench')) {
   entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
@@ -75,19 +107,19 @@ for (const [name, { entry, plugins }] of Object.entries(selected)) {
   const dir = outdir ? path.resolve(outdir) : path.join(outRoot, name);
   if (!outdir) rmSync(dir, { recursive: true, force: true });
   const outfile = path.join(dir, 'index.js');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    external: ['@aws-sdk/*'],
-    plugins,
-    logLevel: 'warning',
-  });
+  const { metafile } = await build({ ...common, entryPoints: [entry], outfile, plugins, metafile: true });
   sizes[name] = { bytes: statSync(outfile).size, file: outfile };
+  const imports = Object.values(metafile.outputs).flatMap((o) => o.imports);
+  if (imports.some((i) => i.external && i.path === TRACER_FILE)) {
+    const tracerFile = path.join(dir, 'tracer.js');
+    await build({
+      ...common,
+      stdin: { contents: "module.exports = require('@aws-lambda-powertools/tracer');", resolveDir: root },
+      outfile: tracerFile,
+    });
+    sizes[`${name} (tracer)`] = { bytes: statSync(tracerFile).size, file: tracerFile };
+  }
 }
-for (const [name, { bytes, file }] of Object.entries(sizes)) console.log(`${name.padEnd(12)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, file)}`);
+for (const [name, { bytes, file }] of Object.entries(sizes)) {
+  console.log(`${name.padEnd(20)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  ${path.relative(root, file)}`);
+}

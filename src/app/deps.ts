@@ -8,6 +8,7 @@ import type { SlackGateway } from '../services/SlackGateway';
 import type { Summarizer } from '../services/Summarizer';
 import type { WorkflowGateway } from '../services/WorkflowGateway';
 import type { Telemetry } from './telemetry';
+import type { Tracing } from './tracing';
 
 /** The ports every use case receives; handlers build them once per container. */
 export interface AppDeps {
@@ -22,4 +23,6 @@ export interface AppDeps {
   notifier?: Notifier;
   clock: Clock;
   telemetry: Telemetry;
+  /** Spans around use cases (X-Ray in AWS); none when left out. */
+  tracing?: Tracing;
 }

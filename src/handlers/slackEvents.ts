@@ -7,6 +7,7 @@ import { LogLevel } from '@slack/web-api';
 import type { Context } from 'aws-lambda';
 import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
+import { loadTracing } from '../services/PowertoolsTracing';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { REPEATED_REQUEST_BODY, type ChainsecContext, type SlackRequestIdentity } from '../listeners/requestContext';
 import { buildContainer, type Container, slackClientSettings } from './support/container';
@@ -55,7 +56,9 @@ async function init(): Promise<Ready> {
     // token travels as its Authorization header) and the gateway wraps it.
     clientOptions: slackClientSettings(config, secrets, 1),
   });
-  const container = await buildContainer({ slackRetries: 1, slackClient: app.client });
+  // X-Ray where the function traces (template.yaml: Tracing: Active); loaded lazily, not at all elsewhere.
+  const tracing = await loadTracing();
+  const container = await buildContainer({ slackRetries: 1, slackClient: app.client, ...(tracing && { tracing }) });
   registerListeners(app, container.deps);
   app.error(async (error) => {
     container.telemetry.error('unhandled Bolt error', { error: error.message, code: (error as { code?: string }).code });

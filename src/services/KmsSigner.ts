@@ -3,6 +3,11 @@ import { SigningFailedError } from '../errors';
 import { clientOptions } from './awsClients';
 import type { Signer } from './Signer';
 
+/** The KMS client {@link KmsSigner} builds when given none: two attempts, within the call timeout. */
+export function kmsClient(callTimeoutMs: number): KMSClient {
+  return new KMSClient(clientOptions(callTimeoutMs, 2));
+}
+
 /** Options of {@link KmsSigner}. */
 export interface KmsSignerOptions {
   keyId: string;
@@ -22,7 +27,7 @@ export class KmsSigner implements Signer {
 
   public constructor(options: KmsSignerOptions) {
     this.keyId = options.keyId;
-    this.client = options.client ?? new KMSClient(clientOptions(options.callTimeoutMs, 2));
+    this.client = options.client ?? kmsClient(options.callTimeoutMs);
   }
 
   public async signDigest(digest: Buffer): Promise<string> {

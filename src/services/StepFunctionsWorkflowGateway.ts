@@ -7,6 +7,12 @@ import type { ExecutionStatus, WorkflowGateway } from './WorkflowGateway';
 /** Errors by which Step Functions says the task cannot be resumed any more. */
 const TOKEN_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
+/** The Step Functions client {@link StepFunctionsWorkflowGateway} builds when given none. */
+export function sfnClient(callTimeoutMs: number): SFNClient {
+  // The SDK's standard retry covers throttling; a token error is final and not retried.
+  return new SFNClient(clientOptions(callTimeoutMs, 3));
+}
+
 /** Options of {@link StepFunctionsWorkflowGateway}. */
 export interface StepFunctionsWorkflowGatewayOptions {
   callTimeoutMs: number;
@@ -18,8 +24,7 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
   private readonly client: SFNClient;
 
   public constructor(options: StepFunctionsWorkflowGatewayOptions) {
-    // The SDK's standard retry covers throttling; a token error is final and not retried.
-    this.client = options.client ?? new SFNClient(clientOptions(options.callTimeoutMs, 3));
+    this.client = options.client ?? sfnClient(options.callTimeoutMs);
   }
 
   private async call(run: () => Promise<unknown>): Promise<void> {

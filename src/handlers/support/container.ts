@@ -6,10 +6,12 @@ import type { Telemetry } from '../../app/telemetry';
 import { DynamoDbFullTextStore } from '../../services/DynamoDbFullTextStore';
 import { DynamoDbIncidentStore } from '../../services/DynamoDbIncidentStore';
 import { FallbackSummarizer } from '../../services/FallbackSummarizer';
-import { KmsSigner } from '../../services/KmsSigner';
+import { documentClient } from '../../services/dynamoDbClient';
+import { KmsSigner, kmsClient } from '../../services/KmsSigner';
 import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
+import type { PowertoolsTracing } from '../../services/PowertoolsTracing';
 import { loadSlackSecrets, type SlackSecrets } from '../../services/slackSecrets';
-import { StepFunctionsWorkflowGateway } from '../../services/StepFunctionsWorkflowGateway';
+import { StepFunctionsWorkflowGateway, sfnClient } from '../../services/StepFunctionsWorkflowGateway';
 import { slackClientOptions, WebApiSlackGateway } from '../../services/WebApiSlackGateway';
 import type { Summarizer } from '../../services/Summarizer';
 import type { Notifier } from '../../services/Notifier';
@@ -34,6 +36,8 @@ export interface ContainerOptions {
    * `app.client`, built with {@link slackClientSettings}); built here otherwise.
    */
   slackClient?: WebClient;
+  /** X-Ray, where the handler loaded it (`loadTracing`): the SDK clients are captured, and use cases get spans. */
+  tracing?: PowertoolsTracing;
 }
 
 /** The settings of a handler's Slack client: {@link slackClientOptions} from the configuration. */
@@ -51,17 +55,28 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const slackClient =
     options.slackClient ?? new WebClient(secrets.botToken, slackClientSettings(config, secrets, options.slackRetries));
   const notifier = options.notifier ? await options.notifier(config) : undefined;
+  const { tracing } = options;
+  const ms = config.callTimeoutMs;
+  const capture = <C>(client: C): C => (tracing ? tracing.captureClient(client) : client);
+  // One DynamoDB client for the container: the incident store and the full-text store share it.
+  const dynamo = capture(documentClient(ms));
   const deps: AppDeps = {
     config,
-    store: new DynamoDbIncidentStore({ incidentsTable: config.incidentsTable, ledgerTable: config.ledgerTable, callTimeoutMs: config.callTimeoutMs }),
-    fullText: new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: config.callTimeoutMs }),
-    signer: new KmsSigner({ keyId: config.signingKeyId, callTimeoutMs: config.callTimeoutMs }),
-    workflow: new StepFunctionsWorkflowGateway({ callTimeoutMs: config.callTimeoutMs }),
+    store: new DynamoDbIncidentStore({
+      incidentsTable: config.incidentsTable,
+      ledgerTable: config.ledgerTable,
+      callTimeoutMs: ms,
+      client: dynamo,
+    }),
+    fullText: new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: ms, client: dynamo }),
+    signer: new KmsSigner({ keyId: config.signingKeyId, callTimeoutMs: ms, client: capture(kmsClient(ms)) }),
+    workflow: new StepFunctionsWorkflowGateway({ callTimeoutMs: ms, client: capture(sfnClient(ms)) }),
     slack: new WebApiSlackGateway({ client: slackClient, timeoutMs: config.callTimeoutMs, retries: options.slackRetries }),
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),
     clock: systemClock,
     telemetry,
+    ...(tracing && { tracing }),
   };
   return { config, secrets, deps, telemetry };
 }

@@ -4,6 +4,7 @@ import type { VoteChoice } from '../../domain/votes';
 import { userMessageFor } from '../../app/errorMessages';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
+import { noTracing } from '../../app/tracing';
 import { INCIDENT_ID } from '../../domain/incident';
 import { ackRepeated, type ChainsecContext } from '../requestContext';
 import { tellClicker } from './tellClicker';
@@ -63,14 +64,10 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
   let result: VoteResult;
   try {
     const read = click?.incidentRead?.incidentId === incidentId ? click.incidentRead.read : undefined;
-    result = await recordVote(deps, {
-      incidentId,
-      userId: body.user.id,
-      choice,
-      surface: where.surface,
-      ...(click && { claim: click.claim }),
-      ...(read && { incidentRead: read }),
-    });
+    const vote = { incidentId, userId: body.user.id, choice, surface: where.surface };
+    result = await (deps.tracing ?? noTracing).span('recordVote', () =>
+      recordVote(deps, { ...vote, ...(click && { claim: click.claim }), ...(read && { incidentRead: read }) }),
+    );
   } catch (e) {
     // recordVote throws only before its commit: nothing was recorded.
     deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
