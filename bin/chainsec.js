@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-'use strict';
 
 /*
  * `npx chainsec ...` entry point. The CLI is TypeScript in src/cli; tsx's

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 export interface LocalQueueOptions {
   name: string;
   /** The consumer, called with SQS Lambda events (the production ingest handler). */
-  consumer: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   batchSize?: number;
   /** Receives before a message goes to the dead-letter list. */
   maxReceiveCount?: number;

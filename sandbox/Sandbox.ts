@@ -320,7 +320,10 @@ export class Sandbox {
 
   private execution(res: ServerResponse, executionArn: string): void {
     const d = this.sfn.describe(executionArn);
-    if (!d) return sendJson(res, 404, { error: 'ExecutionDoesNotExist', executionArn });
+    if (!d) {
+      sendJson(res, 404, { error: 'ExecutionDoesNotExist', executionArn });
+      return;
+    }
     sendJson(res, 200, { status: d.status, output: d.output ?? null, error: d.error ?? null, cause: d.cause ?? null });
   }
 

@@ -132,7 +132,7 @@ function parseJson(name: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigInvalidError(`${name} is not valid JSON`, { name }, );
+    throw new ConfigInvalidError(`${name} is not valid JSON`, { name }, { cause: e });
   }
 }
 

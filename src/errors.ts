@@ -143,8 +143,8 @@ export class IngestRetryError extends ChainsecError {
 
 /** Configuration is missing or malformed; raised once per container at start. */
 export class ConfigInvalidError extends ChainsecError {
-  public constructor(message: string, details: Record<string, unknown> = {}) {
-    super(ErrorCode.ConfigInvalid, message, details);
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.ConfigInvalid, message, details, options);
     this.name = 'ConfigInvalidError';
   }
 }

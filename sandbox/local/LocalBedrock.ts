@@ -2,7 +2,6 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type Server } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { delay } from './FaultSwitch';
 import { BodyTooLargeError, LocalServer, readRequestBody, send } from './LocalServer';
 
 /**
@@ -327,15 +326,6 @@ export function summaryOf(body: ConverseRequestBody): string {
   return `Model summary: a ${tier} ${kind} incident (${String(parsed.id ?? '?')}), ${detail}.`;
 }
 
-function jsonStringField(text: string, field: string): string | undefined {
-  const m = new RegExp(`"${field}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`).exec(text);
-  if (!m) return undefined;
-  try {
-    return JSON.parse(m[1]!) as string;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The checks Bedrock Runtime makes on a Converse body that the bot could get wrong. */
 function validate(input: Record<string, unknown>): ConverseRequestBody {
@@ -352,14 +342,18 @@ function validate(input: Record<string, unknown>): ConverseRequestBody {
     if (!Array.isArray(message.content) || message.content.length === 0) {
       throw invalid(`The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`);
     }
-    message.content.forEach((c: unknown, j) => checkBlock(c, `messages.${i}.content.${j}`, CONTENT_MEMBERS));
+    message.content.forEach((c: unknown, j) => {
+      checkBlock(c, `messages.${i}.content.${j}`, CONTENT_MEMBERS);
+    });
   });
   if ((messages[0] as { role: string }).role !== 'user') {
     throw invalid('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
   }
   if (input.system !== undefined) {
     if (!Array.isArray(input.system)) throw invalid('system must be a list of SystemContentBlock');
-    input.system.forEach((c: unknown, j) => checkBlock(c, `system.${j}`, SYSTEM_MEMBERS));
+    input.system.forEach((c: unknown, j) => {
+      checkBlock(c, `system.${j}`, SYSTEM_MEMBERS);
+    });
   }
   const inference = input.inferenceConfig as Record<string, unknown> | undefined;
   if (inference !== undefined) {

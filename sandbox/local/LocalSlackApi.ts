@@ -263,7 +263,7 @@ export class LocalSlackApi extends LocalServer {
     const channel = this.channelOf(args);
     const ts = required(args, 'ts', 'message_not_found');
     const existing = this.messages.find(channel, ts);
-    if (!existing || existing.kind !== 'message') throw new SlackApiError('message_not_found');
+    if (existing?.kind !== 'message') throw new SlackApiError('message_not_found');
     const { text, blocks } = this.content(args, false);
     const updated = this.messages.update(channel, ts, { ...(text !== undefined && { text }), ...(blocks !== undefined && { blocks }) })!;
     return ok({ channel, ts, text: updated.text, message: slackMessage(updated) });

@@ -188,7 +188,10 @@ async function homeOpened(ctx: PageContext, req: IncomingMessage, res: ServerRes
 
 function home(ctx: PageContext, url: URL, res: ServerResponse): void {
   const result = HomeOpenedBody.safeParse({ user: url.searchParams.get('user') ?? '' });
-  if (!result.success) return badRequest(res, result.error);
+  if (!result.success) {
+    badRequest(res, result.error);
+    return;
+  }
   const view = ctx.homeView(result.data.user);
   sendJson(res, 200, { user: result.data.user, viewId: homeViewId(result.data.user), view: view ?? null });
 }

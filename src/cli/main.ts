@@ -96,7 +96,7 @@ function verify(args: string[], io: CliIo): number {
       ? undefined
       : readEarlierState(readBytes(since, 'earlier export'), pems, `--since-checkpoint ${since}`);
 
-  let verified;
+  let verified: ReturnType<typeof verifyLedgerExport>;
   try {
     verified = verifyLedgerExport(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
   } catch (e) {

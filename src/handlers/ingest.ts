@@ -43,7 +43,8 @@ async function init(): Promise<Ready> {
     staticPkValue: 'IDEMPOTENCY#ingest',
     expiryAttr: 'expiresAt',
   });
-  const process = makeIdempotent(async (body: string, message: InboundMessage) => ingestMessage(container.deps, message), {
+  // The first argument (the message text) is the idempotency key; the parsed message is what runs.
+  const process = makeIdempotent(async (_body: string, message: InboundMessage) => ingestMessage(container.deps, message), {
     persistenceStore,
     config: idempotency,
   });

@@ -1,7 +1,6 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
-import { startHarness, actionIds, unique, incidentIdOf, textOf, wafEvent, type Harness } from '../support/sandboxHarness';
+import { startHarness, unique, incidentIdOf, textOf, type Harness } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
-import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 
 
 describe('E2E: dry run', () => {

@@ -116,7 +116,8 @@ export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boole
         privateKey,
       );
       heads[incidentId] = { seq: entry.seq, hash: entry.hash };
-      (positions[incidentId] ??= []).push(entries.length);
+      positions[incidentId] ??= [];
+      positions[incidentId].push(entries.length);
       entries.push(entry);
     }
   }

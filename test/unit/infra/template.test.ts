@@ -403,7 +403,7 @@ describe('File: template.yaml', () => {
       const fnVars = Object.keys(FUNCTIONS).flatMap((id) =>
         Object.keys(((props(id).Environment as { Variables?: object } | undefined)?.Variables ?? {}) as object),
       );
-      const globalVars = Object.keys((template.Globals?.Function?.Environment as { Variables: object }).Variables);
+      const globalVars = Object.keys((template.Globals!.Function!.Environment as { Variables: object }).Variables);
 
       // Act
       const unknown = [...new Set([...globalVars, ...fnVars])].filter(
@@ -555,7 +555,7 @@ describe('File: template.yaml', () => {
 
       // Act
       const signStatements = keyStatements.filter((s) => actionsOf(s).includes('kms:Sign'));
-      const named = (signStatements[0]?.Condition as { ArnEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }).ArnEquals['aws:PrincipalArn'].map(
+      const named = (signStatements[0]!.Condition as { ArnEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }).ArnEquals['aws:PrincipalArn'].map(
         (a) => a['Fn::Sub'],
       );
       const expected = signers.map((id) => {
@@ -836,10 +836,10 @@ describe('File: template.yaml', () => {
       // Act
       const byName = Object.fromEntries(alarms.map(([id, a]) => [String(resolveValue(a.Properties?.AlarmName, ctx)), { id, p: a.Properties ?? {} }]));
       const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([id]) => /DLQ$/.test(id));
-      const watchedQueues = alarms.filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS').map(([, a]) => refTarget((a.Properties?.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
+      const watchedQueues = alarms.filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS').map(([, a]) => refTarget((a.Properties!.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
       const watchedFunctions = alarms
         .filter(([, a]) => a.Properties?.Namespace === 'AWS/Lambda' && a.Properties?.MetricName === 'Errors')
-        .map(([, a]) => refTarget((a.Properties?.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
+        .map(([, a]) => refTarget((a.Properties!.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
 
       // Assess
       const critical = byName['chainsec-dev-CriticalEventCount']!.p;

@@ -21,8 +21,9 @@ export function resourcesOfType(template: CfnTemplate, type: string): Array<[str
 /** Visits every value of a JSON tree with its path. */
 export function walk(node: unknown, visit: (value: unknown, path: string[]) => void, path: string[] = []): void {
   visit(node, path);
-  if (Array.isArray(node)) node.forEach((child, i) => walk(child, visit, [...path, String(i)]));
-  else if (node !== null && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    for (const [i, child] of node.entries()) walk(child, visit, [...path, String(i)]);
+  } else if (node !== null && typeof node === 'object') {
     for (const [k, child] of Object.entries(node)) walk(child, visit, [...path, k]);
   }
 }

@@ -48,7 +48,9 @@ describe('Class: LocalKms', () => {
       );
 
       // Assess
-      sigs.forEach(({ Signature }, i) => expect(verify('sha256', messages[i]!, pem, Buffer.from(Signature!))).toBe(true));
+      for (const [i, { Signature }] of sigs.entries()) {
+        expect(verify('sha256', messages[i]!, pem, Buffer.from(Signature!))).toBe(true);
+      }
       // A repeated r would mean a repeated nonce, which leaks the private key.
       const rs = sigs.map(({ Signature }) => Buffer.from(Signature!).subarray(4, 4 + Buffer.from(Signature!)[3]!).toString('hex'));
       expect(new Set(rs).size).toBe(rs.length);
