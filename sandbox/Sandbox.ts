@@ -13,7 +13,7 @@ import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
 import { LocalQueue } from './LocalQueue';
-import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
+import { APPROVALS_CHANNEL, APPROVERS, DEFAULT_SIGNING_SECRET, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
 import { parseJsonBody, readBody, sendJson, sendText } from './http';
 import { handlePageRequest } from './web/pageRoutes';
@@ -91,7 +91,7 @@ export class Sandbox {
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
 
   public constructor(private readonly options: SandboxOptions = {}) {
-    this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret';
+    this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? DEFAULT_SIGNING_SECRET;
     this.slack = new LocalSlackApi(options.slackRateLimit === undefined ? {} : { rateLimit: options.slackRateLimit });
     this.kms = new LocalKms();
     this.sns = new LocalSns();

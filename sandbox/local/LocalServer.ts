@@ -5,12 +5,6 @@ import { FaultSwitch } from './FaultSwitch';
 /** Local services bound their request bodies; AWS and Slack limits are far below this. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** Options every local service accepts. */
-export interface LocalServerOptions {
-  /** Port to listen on; 0 (default) picks a free one. */
-  port?: number;
-}
-
 /** Thrown when a request body is over the limit the local services accept. */
 export class BodyTooLargeError extends Error {
   public constructor() {

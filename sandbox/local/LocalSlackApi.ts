@@ -463,4 +463,3 @@ function maxInWindow(times: number[], windowMs: number): number {
 }
 
 export { MessageStore } from './MessageStore';
-export type { RecordedMessage } from './MessageStore';

@@ -3,6 +3,7 @@ import type { IncidentRecord } from '../domain/incidentRecord';
 import { approvalsNeeded, onTimeoutOf, type ApprovalPolicy } from '../domain/policy';
 import { buildIncidentCard } from './incidentCard';
 import { truncate } from './escape';
+import { HOME_BLOCKS_MAX } from './limits';
 
 /** App Home allows 100 blocks; each waiting approval takes up to 3. */
 const MAX_WAITING = 25;
@@ -40,5 +41,5 @@ export function buildHomeView(input: {
     return `• *${r.incident.id}* · ${r.tier.toUpperCase()} · you: ${mine?.choice ?? '—'} · outcome: ${r.decision ?? r.status}`;
   });
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') || 'No recent votes.' } });
-  return { type: 'home', blocks: blocks.slice(0, 100) };
+  return { type: 'home', blocks: blocks.slice(0, HOME_BLOCKS_MAX) };
 }

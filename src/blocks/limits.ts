@@ -36,8 +36,6 @@ export const CONFIRM_BUTTON_MAX = 30;
 export const MESSAGE_BLOCKS_MAX = 50;
 /** Blocks in an App Home view. */
 export const HOME_BLOCKS_MAX = 100;
-/** Slack truncates a message `text` beyond this. */
-export const MESSAGE_TEXT_SLACK_MAX = 40_000;
 /** Our own bound for the `text` fallback: it is a notification line, not the card. */
 export const MESSAGE_TEXT_MAX = 3000;
 /**
