@@ -73,7 +73,7 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
     throw e;
   });
   const { container, handle } = await ready;
-  const { deps, secrets, telemetry } = container;
+  const { deps, telemetry } = container;
   try {
     const checked = checkSlackHeaders(event, deps.clock.now());
     if ('refused' in checked) {

@@ -117,11 +117,12 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     let highs = 0;
     async function high(): Promise<{ arn: string; card: RecordedMessage; id: string }> {
       const uri = `/api/${unique()}`;
+      highs = (highs % 250) + 1;
       const arn = await h.startIncident({
         id: unique(),
         timestamp: new Date().toISOString(),
         action: 'BLOCK',
-        source_ip: `198.51.100.${(highs = (highs % 250) + 1)}`,
+        source_ip: `198.51.100.${highs}`,
         uri,
         http_method: 'POST',
         rule_name: 'SQLi',

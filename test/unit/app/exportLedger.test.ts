@@ -49,7 +49,7 @@ class DocStore {
           this.raceReads--;
           await new Promise<void>((resolve) => {
             this.waiting.push(resolve);
-            if (this.raceReads === 0) this.waiting.forEach((w) => w());
+            if (this.raceReads === 0) for (const w of this.waiting) w();
           });
         }
         return doc && { ...doc };

@@ -112,6 +112,7 @@ export function textsOf(message: { text: string; blocks: KnownBlock[] }): string
  */
 export function strayInvisibles(text: string): string[] {
   // `v` flag (properties of strings); TypeScript's target predates it, so through `RegExp`.
+  // biome-ignore lint/complexity/useRegexLiterals: a `v`-flag literal does not compile for the ES2022 target
   const invisible = new RegExp(
     String.raw`[[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}\p{Cs}\u2028\u2029\u2800]--[\t\n]]`,
     'gv',

@@ -15,8 +15,15 @@ function fakeDeps(): OncePerRequestDeps & { claimed: string[]; reads: string[] }
     clock: { now: () => NOW },
     telemetry: { info: () => undefined, warn: () => undefined, error: () => undefined, metric: () => undefined },
     store: {
-      claimOnce: async (claim: OnceClaim) => (claimed.includes(claim.key) ? false : (claimed.push(claim.key), true)),
-      get: async (id: string): Promise<StoredIncident | undefined> => (reads.push(id), undefined),
+      claimOnce: async (claim: OnceClaim) => {
+        if (claimed.includes(claim.key)) return false;
+        claimed.push(claim.key);
+        return true;
+      },
+      get: async (id: string): Promise<StoredIncident | undefined> => {
+        reads.push(id);
+        return undefined;
+      },
     },
   };
 }
