@@ -77,11 +77,6 @@ export function jsonTextBytes(text: string): number {
   return bytes;
 }
 
-/** UTF-8 bytes of a value's JSON. */
-export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-}
-
 /**
  * `text` cut so that its JSON takes at most `maxBytes`, on a code point
  * boundary (never half an emoji), ending with {@link SHORTENED_MARK} when cut.
