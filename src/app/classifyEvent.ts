@@ -43,14 +43,14 @@ export interface ClassifiedState {
  * @throws InvalidInputError or UnknownPayloadError (the state machine's Catch ends in `Rejected`)
  */
 export async function classifyEvent(
-  deps: Pick<AppDeps, 'config' | 'clock' | 'store' | 'fullText' | 'telemetry'>,
+  deps: Pick<AppDeps, 'config' | 'clock' | 'rejected' | 'fullText' | 'telemetry'>,
   input: { event: unknown; executionArn?: string },
 ): Promise<ClassifiedState> {
   const parsed = RawIncidentEventSchema.safeParse(input.event);
   if (!parsed.success) {
     const error = incidentEventError(input.event);
     const text = JSON.stringify(input.event ?? null);
-    await deps.store.keepRejected(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
+    await deps.rejected.keep(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
     deps.telemetry.metric('RejectedPayloads');
     throw error;
   }

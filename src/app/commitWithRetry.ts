@@ -1,7 +1,8 @@
 import { ConcurrentUpdateError, IncidentNotFoundError } from '../errors';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
+import type { StoredIncident } from '../services/IncidentRepository';
+import type { OnceClaim } from '../services/RequestClaims';
 import type { AppDeps } from './deps';
 import { publishEntries, sealEntries, type EntryDraft } from './ledgerWriter';
 
@@ -24,7 +25,7 @@ const WAIT_MS = 100;
 export interface CommitOptions {
   /** Receives the incident as written (callers that act on it next skip a read). */
   onCommitted?: (written: StoredIncident) => void;
-  /** The causing request's one-time key, taken in the same write (see IncidentStore.commit). */
+  /** The causing request's one-time key, taken in the same write (see IncidentRepository.commit). */
   claim?: OnceClaim;
   /** A read of the incident already under way, used by the first attempt (a failed one is read again). */
   firstRead?: Promise<StoredIncident | undefined>;
@@ -45,14 +46,14 @@ export interface CommitOptions {
  * @throws ReplayedRequestError when `options.claim` was taken before (nothing written)
  */
 export async function commitWithRetry<R>(
-  deps: Pick<AppDeps, 'store' | 'signer' | 'telemetry'>,
+  deps: Pick<AppDeps, 'incidents' | 'outbox' | 'signer' | 'telemetry'>,
   incidentId: string,
   plan: (current: StoredIncident) => Promise<StepPlan<R>> | StepPlan<R>,
   options: CommitOptions = {},
 ): Promise<R> {
   for (let attempt = 1, waits = 0; ; attempt++) {
     const early = attempt === 1 && options.firstRead ? await options.firstRead.catch(() => undefined) : undefined;
-    const current = early?.record.incident.id === incidentId ? early : await deps.store.get(incidentId);
+    const current = early?.record.incident.id === incidentId ? early : await deps.incidents.get(incidentId);
     if (!current) throw new IncidentNotFoundError(incidentId);
     const step = await plan(current);
     if (step.kind === 'stop') return step.result;
@@ -78,7 +79,7 @@ export async function commitWithRetry<R>(
     };
     let written: StoredIncident;
     try {
-      written = await deps.store.commit(current, next, entries, options.claim);
+      written = await deps.incidents.commit(current, next, entries, options.claim);
     } catch (e) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;
       // Back off a little with jitter so colliding writers spread out.

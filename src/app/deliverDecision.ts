@@ -5,7 +5,7 @@ import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard, showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
-import type { StoredIncident } from '../services/IncidentStore';
+import type { StoredIncident } from '../services/IncidentRepository';
 
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
@@ -17,7 +17,7 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' |
  */
 export async function deliverDecision(deps: AppDeps, incidentId: string, justCommitted?: StoredIncident): Promise<DeliveryOutcome> {
   // The click path hands over what it just wrote (saves a read); a re-drive reads the store.
-  const stored = justCommitted ?? (await deps.store.get(incidentId));
+  const stored = justCommitted ?? (await deps.incidents.get(incidentId));
   if (!stored) return 'nothing_to_deliver';
   const { record, taskToken } = stored;
   if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash) return 'nothing_to_deliver';
@@ -66,7 +66,7 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   // wrote in between (the workflow's next step records its result), the card
   // we showed may be older than theirs: show the latest once more.
   const delivered = { ...record, delivery: DeliveryStatus.Delivered };
-  const written = await deps.store.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored);
+  const written = await deps.incidents.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored);
   if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered))) await refreshCard(deps, incidentId);
   return outcome;
 }

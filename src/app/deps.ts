@@ -1,19 +1,22 @@
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { FullTextStore } from '../services/FullTextStore';
-import type { IncidentStore } from '../services/IncidentStore';
 import type { Notifier } from '../services/Notifier';
 import type { Signer } from '../services/Signer';
+import type { StoragePorts } from '../services/StoragePorts';
 import type { SlackGateway } from '../services/SlackGateway';
 import type { Summarizer } from '../services/Summarizer';
 import type { WorkflowGateway } from '../services/WorkflowGateway';
 import type { Telemetry } from './telemetry';
 import type { Tracing } from './tracing';
 
-/** The ports every use case receives; handlers build them once per container. */
-export interface AppDeps {
+/**
+ * The ports every use case receives; handlers build them once per container.
+ * The storage ports (`incidents`, `outbox`, `ledger`, `claims`, `counters`,
+ * `sideDocs`, `rejected`) come from {@link StoragePorts}.
+ */
+export interface AppDeps extends StoragePorts {
   config: Pick<Config, 'approvalsChannel' | 'policy' | 'onCall' | 'dryRun' | 'risk'>;
-  store: IncidentStore;
   /** The agent's long text in full, apart from the incident (messages and states carry a preview). */
   fullText: FullTextStore;
   signer: Signer;

@@ -30,22 +30,22 @@ const MAX_ATTEMPTS = 5;
  *
  * Checkpoints are linked: each one takes the next number after the last one
  * issued and names its hash (see src/domain/checkpoint.ts), remembered in the
- * store's side document {@link LAST_CHECKPOINT_DOC}. Taking a number is a write
+ * side document {@link LAST_CHECKPOINT_DOC}. Taking a number is a write
  * conditioned on the version read, so two concurrent exports never share one;
  * the loser signs again after the winner. The document is read before the
  * entries, so a higher number never names fewer entries (the ledger only grows).
  * @throws ConcurrentUpdateError when other exports kept winning the race
  */
-export async function exportLedger(deps: Pick<AppDeps, 'store' | 'signer' | 'clock'>): Promise<string> {
+export async function exportLedger(deps: Pick<AppDeps, 'sideDocs' | 'ledger' | 'signer' | 'clock'>): Promise<string> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const last = await deps.store.getDoc<LastCheckpoint>(LAST_CHECKPOINT_DOC);
+    const last = await deps.sideDocs.get<LastCheckpoint>(LAST_CHECKPOINT_DOC);
     const previous: ChainHead = last ? { seq: last.value.seq, hash: last.value.hash } : { seq: 0, hash: GENESIS_HASH };
-    const entries = await deps.store.allLedgerEntries();
+    const entries = await deps.ledger.all();
     const now = deps.clock.now();
     const draft = checkpointDraft(entries, now.toISOString());
     const [checkpoint] = await sealEntries(deps.signer, CHECKPOINT_CHAIN, previous, [draft]);
     const issued: LastCheckpoint = { seq: checkpoint!.seq, hash: checkpoint!.hash, at: String(checkpoint!.at) };
-    const taken = await deps.store.putDoc(LAST_CHECKPOINT_DOC, issued, last?.version ?? 0, {
+    const taken = await deps.sideDocs.put(LAST_CHECKPOINT_DOC, issued, last?.version ?? 0, {
       now,
       ttlSeconds: LAST_CHECKPOINT_TTL_SECONDS,
       open: false,

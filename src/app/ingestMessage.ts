@@ -104,7 +104,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   ]);
   const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
-  const created = await deps.store.create(stored, message.taskToken, entries);
+  const created = await deps.incidents.create(stored, message.taskToken, entries);
   if (!created.created) {
     const existing = created.existing;
     if (existing.taskToken !== message.taskToken) {
@@ -169,7 +169,7 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   ]);
   const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
-  const created = await deps.store.create(stored, undefined, entries);
+  const created = await deps.incidents.create(stored, undefined, entries);
   if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
@@ -187,13 +187,13 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
  */
 export async function postCard(deps: AppDeps, record: IncidentRecord): Promise<IncidentRecord & { channel: string; ts: string }> {
   const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
-  const written = await deps.store.update(record.incident.id, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
+  const written = await deps.incidents.update(record.incident.id, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
   return { ...(written ?? record), channel: posted.channel, ts: posted.ts };
 }
 
 /** Crash recovery: the incident was stored but is shown nowhere (its post failed, or a crash came first). */
 export async function postIfMissing(deps: AppDeps, incidentId: string): Promise<boolean> {
-  const stored = await deps.store.get(incidentId);
+  const stored = await deps.incidents.get(incidentId);
   if (!stored || stored.record.ts || stored.record.shownIn) return false;
   await postCard(deps, stored.record);
   return true;

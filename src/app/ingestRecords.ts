@@ -75,7 +75,7 @@ export async function ingestRecord(
     deps.telemetry.error('inbound record rejected', { recordId: record.id, source: record.source, code, reason });
     deps.telemetry.metric('RejectedPayloads');
     try {
-      await deps.store.keepRejected(rejectedRecord(record.source, record.body, e, deps.clock.now()));
+      await deps.rejected.keep(rejectedRecord(record.source, record.body, e, deps.clock.now()));
       const token = salvageTaskToken(record.body);
       if (token) {
         await deps.workflow.fail(token, 'chainsec.InvalidRequest', reason.slice(0, 1000)).catch(() => undefined);

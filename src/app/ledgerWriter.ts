@@ -1,6 +1,6 @@
 import { entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
 import { ErrorCode } from '../errors';
-import type { StoredIncident } from '../services/IncidentStore';
+import type { StoredIncident } from '../services/IncidentRepository';
 import type { Signer } from '../services/Signer';
 import type { AppDeps } from './deps';
 
@@ -46,12 +46,12 @@ function stripUndefined(d: EntryDraft): EntryDraft {
 
 /**
  * Publishes an incident's committed entries to the ledger table (see
- * IncidentStore.publishEntries). Never throws: the entries are in the ledger
+ * LedgerOutbox.publish). Never throws: the entries are in the ledger
  * already (inside the incident), and the sweep publishes what is left.
  */
-export async function publishEntries(deps: Pick<AppDeps, 'store' | 'telemetry'>, incidentId: string, known?: StoredIncident): Promise<void> {
+export async function publishEntries(deps: Pick<AppDeps, 'outbox' | 'telemetry'>, incidentId: string, known?: StoredIncident): Promise<void> {
   try {
-    await deps.store.publishEntries(incidentId, known);
+    await deps.outbox.publish(incidentId, known);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === ErrorCode.LedgerConflict) {

@@ -66,12 +66,12 @@ export type Route = { kind: 'card'; patternKey?: string } | { kind: 'thread'; ke
 const owed = (d: SideDoc): number => (d.kind === 'pattern' ? d.count : d.total);
 
 /** Read–modify–write of a side document with optimistic retries. */
-async function upsert<T extends SideDoc>(deps: Pick<AppDeps, 'store' | 'clock'>, key: string, mutate: (current: T | undefined) => T): Promise<T> {
+async function upsert<T extends SideDoc>(deps: Pick<AppDeps, 'sideDocs' | 'clock'>, key: string, mutate: (current: T | undefined) => T): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.store.getDoc<T>(key);
+    const current = await deps.sideDocs.get<T>(key);
     const next = mutate(current?.value);
     const open = next.renderedCount !== owed(next);
-    if (await deps.store.putDoc(key, next, current?.version ?? 0, { now: deps.clock.now(), ttlSeconds: DOC_TTL_SECONDS, open })) return next;
+    if (await deps.sideDocs.put(key, next, current?.version ?? 0, { now: deps.clock.now(), ttlSeconds: DOC_TTL_SECONDS, open })) return next;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`side document ${key} kept changing`);
     await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
   }
@@ -105,14 +105,14 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
         return { ...p, count: p.count + 1, lastIncidentId: incident.id, recent };
       });
   if (pKey && pattern && pattern.firstIncidentId !== incident.id && pattern.ts) {
-    await deps.store.update(incident.id, (r) => ({ ...r, shownIn: { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId } }));
+    await deps.incidents.update(incident.id, (r) => ({ ...r, shownIn: { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId } }));
     deps.telemetry.metric('NotificationsFolded');
     await renderDoc(deps, pKey, false);
     return { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId };
   }
 
   const minute = now.toISOString().slice(0, 16);
-  const rate = await deps.store.increment(`RATE#${deps.config.approvalsChannel}#${minute}`, 180, now);
+  const rate = await deps.counters.increment(`RATE#${deps.config.approvalsChannel}#${minute}`, 180, now);
   if (rate > STORM_THRESHOLD_PER_MINUTE) {
     const window = now.toISOString().slice(0, 13);
     const dKey = `DIGEST#${deps.config.approvalsChannel}#${window}`;
@@ -129,7 +129,7 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
         worst,
       };
     });
-    await deps.store.update(incident.id, (r) => ({ ...r, shownIn: { kind: 'digest', key: dKey } }));
+    await deps.incidents.update(incident.id, (r) => ({ ...r, shownIn: { kind: 'digest', key: dKey } }));
     deps.telemetry.metric('NotificationsDigested');
     await renderDoc(deps, dKey, false);
     return { kind: 'digest', key: dKey };
@@ -150,7 +150,7 @@ export async function notePatternCard(deps: AppDeps, key: string, channel: strin
  */
 export async function renderDoc(deps: AppDeps, key: string, force: boolean): Promise<boolean> {
   const now = deps.clock.now();
-  const current = await deps.store.getDoc<SideDoc>(key);
+  const current = await deps.sideDocs.get<SideDoc>(key);
   if (!current) return true;
   const doc = current.value;
   if (doc.renderedCount === owed(doc) && doc.ts) return true;
@@ -158,7 +158,7 @@ export async function renderDoc(deps: AppDeps, key: string, force: boolean): Pro
   const claimed = doc.claimedAt && now.getTime() - Date.parse(doc.claimedAt) < CLAIM_STALE_MS;
   if ((recent && !force) || claimed) return false;
   const claim = { ...doc, claimedAt: now.toISOString() };
-  if (!(await deps.store.putDoc(key, claim, current.version, { now, ttlSeconds: DOC_TTL_SECONDS, open: true }))) return false;
+  if (!(await deps.sideDocs.put(key, claim, current.version, { now, ttlSeconds: DOC_TTL_SECONDS, open: true }))) return false;
 
   let placed: { channel: string; ts: string; replyTs?: string } | undefined;
   try {
@@ -188,11 +188,11 @@ async function renderDigest(deps: AppDeps, doc: DigestDoc): Promise<{ channel: s
 
 async function renderPattern(deps: AppDeps, doc: PatternDoc): Promise<{ channel: string; ts: string; replyTs: string }> {
   if (!doc.channel || !doc.ts) throw new Error('the first card of this pattern is not posted yet');
-  const first = await deps.store.get(doc.firstIncidentId);
+  const first = await deps.incidents.get(doc.firstIncidentId);
   if (!first) throw new Error(`first incident ${doc.firstIncidentId} is gone`);
   const repeats = doc.count - 1;
   if (first.record.repeats !== repeats) {
-    await deps.store.update(doc.firstIncidentId, (r) => ({ ...r, repeats }));
+    await deps.incidents.update(doc.firstIncidentId, (r) => ({ ...r, repeats }));
     await refreshCard(deps, doc.firstIncidentId);
   }
   // One reply in the first card's thread, updated in place with the counter.

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
 import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incidentSchemas';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
-import type { RejectedPayload } from '../services/IncidentStore';
+import type { RejectedPayload } from '../services/RejectedPayloads';
 
 /** Records over this many bytes are refused (CONTRACT section 2). */
 export const MAX_RECORD_BYTES = 256 * 1024;

@@ -9,7 +9,8 @@ import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
 import type { AppDeps } from './deps';
 import type { EntryDraft } from './ledgerWriter';
-import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
+import type { StoredIncident } from '../services/IncidentRepository';
+import type { OnceClaim } from '../services/RequestClaims';
 
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {
@@ -68,7 +69,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   if (result.kind === 'rejected') {
     // A refusal is an answer too: the click is claimed before it is given.
     const { claim } = input;
-    if (claim && !(await deps.store.claimOnce(claim, input.incidentId))) return { kind: 'replayed' };
+    if (claim && !(await deps.claims.take(claim, input.incidentId))) return { kind: 'replayed' };
     deps.telemetry.metric('VotesRejected');
     return result;
   }

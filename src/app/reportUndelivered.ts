@@ -78,7 +78,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     fallback: 'fail_closed',
   };
 
-  const existing = await deps.store.get(id);
+  const existing = await deps.incidents.get(id);
   if (existing) {
     if (existing.record.undelivered?.executionArn === request.executionArn) {
       // A retry of this report: recorded already; make sure it is shown.
@@ -137,7 +137,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
   ]);
   const last = entries[entries.length - 1]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: last.seq, ledgerHead: last.hash };
-  const created = await deps.store.create(stored, undefined, entries);
+  const created = await deps.incidents.create(stored, undefined, entries);
   if (!created.created) {
     // Ingest created it meanwhile (the request did arrive after all): the entry goes on its chain.
     await appendToExisting(deps, id, entry);

@@ -41,7 +41,7 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
   }
   deps.telemetry.metric(`Actions_${input.operation}_${result.status}`);
 
-  const known = await deps.store.get(input.incident.id);
+  const known = await deps.incidents.get(input.incident.id);
   if (known) {
     await commitWithRetry(deps, input.incident.id, ({ record }) => ({
       kind: 'commit',

@@ -55,12 +55,12 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
 
 async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
   const now = deps.clock.now();
-  return deps.store.listByDays(utcDays(subDays(now, days), now));
+  return deps.incidents.listByDays(utcDays(subDays(now, days), now));
 }
 
 async function status(deps: AppDeps): Promise<SlackMessage> {
   const now = deps.clock.now();
-  const [records, open] = await Promise.all([recent(deps, 7), deps.store.listOpen()]);
+  const [records, open] = await Promise.all([recent(deps, 7), deps.incidents.listOpen()]);
   const pendingRecords = open.filter((r) => r.status === IncidentStatus.Pending).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   const counts: Record<string, Record<string, number>> = {};
   for (const r of records) {
@@ -71,7 +71,7 @@ async function status(deps: AppDeps): Promise<SlackMessage> {
 }
 
 async function pending(deps: AppDeps): Promise<SlackMessage> {
-  const open = (await deps.store.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
+  const open = (await deps.incidents.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
   open.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
   const rows = await Promise.all(
     open.map(async (r) => {
@@ -86,11 +86,11 @@ async function pending(deps: AppDeps): Promise<SlackMessage> {
 
 async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMessage[]> {
   if (!id || !INCIDENT_ID.test(id.toUpperCase())) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
-  const stored = await deps.store.get(id.toUpperCase());
+  const stored = await deps.incidents.get(id.toUpperCase());
   if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
   const r = stored.record;
   const [entries, full] = await Promise.all([
-    deps.store.ledger(r.incident.id),
+    deps.ledger.chain(r.incident.id),
     r.fullText ? resolveFullText(deps, r.incident.id, { reasoning: r.reasoning, evidence: r.evidence }, r.fullText) : undefined,
   ]);
   return render.incidentDetail({ record: r, entries, now: deps.clock.now(), ...(full && { full }) });
@@ -103,7 +103,7 @@ async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessa
     if (!keys.has(keyId)) keys.set(keyId, publicKeyFromPem(await deps.signer.publicKeyPem(keyId)));
   };
   const check = async (record: IncidentRecord): Promise<{ incidentId: string; verdict: LedgerVerdict }> => {
-    const entries = await deps.store.ledger(record.incident.id);
+    const entries = await deps.ledger.chain(record.incident.id);
     for (const keyId of new Set(entries.map((e) => e.keyId))) {
       await load(keyId).catch(() => undefined); // an unknown key fails that entry's check, by name
     }
@@ -116,7 +116,7 @@ async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessa
   };
   if (id) {
     if (!INCIDENT_ID.test(id.toUpperCase())) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
-    const stored = await deps.store.get(id.toUpperCase());
+    const stored = await deps.incidents.get(id.toUpperCase());
     if (!stored) return render.error(`No incident ${id.toUpperCase()}.`);
     return render.verify({ results: [await check(stored.record)], scope: id.toUpperCase(), total: 1 });
   }
@@ -130,7 +130,7 @@ async function stats(deps: AppDeps, range: string | undefined): Promise<SlackMes
   if (!(key in RANGES)) return render.error('Usage: `/chainsec stats [24h|7d|30d]`.');
   const to = deps.clock.now();
   const from = RANGES[key as keyof typeof RANGES](to);
-  const records = await deps.store.listByDays(utcDays(from, to));
+  const records = await deps.incidents.listByDays(utcDays(from, to));
   return render.stats(key, computeStats(records, from, new Date(to.getTime() + 1)));
 }
 

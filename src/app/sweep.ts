@@ -41,7 +41,7 @@ const REDRIVE_AFTER_MS = 5_000;
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
   const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], posted: [], entriesPublished: 0, errors: [] };
-  const open = await deps.store.listOpen();
+  const open = await deps.incidents.listOpen();
   for (const record of open) {
     const id = record.incident.id;
     try {
@@ -77,7 +77,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
       report.errors.push({ incidentId: id, error: (e as Error).message });
     }
   }
-  for (const doc of await deps.store.listOpenDocs()) {
+  for (const doc of await deps.sideDocs.listOpen()) {
     try {
       if (await renderDoc(deps, doc.key, true)) report.posted.push(doc.key);
     } catch (e) {
@@ -86,7 +86,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   }
   // Last: the work above publishes its own entries.
   try {
-    const { published, failures } = await deps.store.publishAllEntries();
+    const { published, failures } = await deps.outbox.publishAll();
     report.entriesPublished = published;
     for (const { incidentId, error } of failures) {
       deps.telemetry.error('ledger entries left unpublished', { incidentId, code: error.code, error: error.message });

@@ -1,5 +1,6 @@
 import type { Context } from '@slack/bolt';
-import type { OnceClaim, StoredIncident } from '../services/IncidentStore';
+import type { StoredIncident } from '../services/IncidentRepository';
+import type { OnceClaim } from '../services/RequestClaims';
 
 /** Slack's own window, applied in both directions (Bolt checks only the past). */
 export const MAX_CLOCK_SKEW_SECONDS = 300;

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FullTextUnavailableError } from '../errors';
 import { fullTextDocument, splitUtf8, type LongText } from '../domain/payloadBounds';
-import { clientOptions } from './awsClients';
+import { buildDocumentClient } from './dynamodb/documentClient';
 import type { FullTextStore } from './FullTextStore';
 
 /** Options of {@link DynamoDbFullTextStore}. */
@@ -38,11 +37,7 @@ export class DynamoDbFullTextStore implements FullTextStore {
   public constructor(options: DynamoDbFullTextStoreOptions) {
     this.table = options.incidentsTable;
     this.partBytes = options.partBytes ?? PART_BYTES;
-    this.doc =
-      options.client ??
-      DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions(options.callTimeoutMs)), {
-        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-      });
+    this.doc = options.client ?? buildDocumentClient(options.callTimeoutMs);
   }
 
   public async put(incidentId: string, full: LongText): Promise<{ sha256: string; bytes: number }> {

@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { startHarness, unique, type Harness } from '../support/sandboxHarness';
 import { lambdaContext } from '../../sandbox/lambdaEvents';
-import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 
 function sqsEvent(bodies: string[]): SQSEvent {
   return {
@@ -42,8 +42,8 @@ describe('E2E: ingest batches with bad records', () => {
     // Act
     const out = await handler(sqsEvent(bodies), lambdaContext('chainsec-ingest'));
     const card = await h.waitForMessage(tx);
-    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
-    const kept = await store.listRejected(10);
+    const { rejected } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const kept = await rejected.list(10);
 
     // Assess
     expect(out).toEqual({ batchItemFailures: [] });
@@ -76,8 +76,8 @@ describe('E2E: ingest batches with bad records', () => {
     // Act
     const arn = await h.startIncident({ tx_hash: marker, protocol: 'Aave', anomaly_score: 0.5 });
     const execution = await h.waitForExecution(arn);
-    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
-    const kept = (await store.listRejected(50)).find((k) => k.payload.includes(marker));
+    const { rejected } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const kept = (await rejected.list(50)).find((k) => k.payload.includes(marker));
 
     // Assess
     expect(execution.status).toBe('FAILED');

@@ -1,7 +1,9 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
 import { startHarness, unique, textOf, type Harness } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
-import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import type { RecordedMessage } from '../../sandbox/local/MessageStore';
+import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 import { GENESIS_HASH } from '../../src/domain/ledger';
 import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
 import type { IncidentRecord } from '../../src/domain/incidentRecord';
@@ -18,7 +20,7 @@ describe('E2E: stats against seeded timings', () => {
 
   it('reports p50/p90 time to acknowledge and decide, outcomes, distribution, auto-action and false-positive rates', async () => {
     // Prepare: 10 high requests acknowledged after 1..10 min and decided after 2..20 min, plus low ones.
-    const store = new DynamoDbIncidentStore({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const { incidents } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
     const base = Date.now() - 3 * 3600_000;
     const seed = async (i: number, tier: 'high' | 'low', patch: Partial<IncidentRecord>) => {
       const event = { tx_hash: `0xseed${unique()}${i}`, amount_usd: 10, protocol: 'Seed', anomaly_score: tier === 'high' ? 0.8 : 0.1 };
@@ -39,7 +41,7 @@ describe('E2E: stats against seeded timings', () => {
         ledgerHead: GENESIS_HASH,
         ...patch,
       };
-      await store.create(record, undefined, []);
+      await incidents.create(record, undefined, []);
     };
     for (let i = 1; i <= 10; i++) {
       const at = base + i * 1000;

@@ -4,9 +4,9 @@ import { systemClock } from '../../domain/clock';
 import type { AppDeps } from '../../app/deps';
 import type { Telemetry } from '../../app/telemetry';
 import { DynamoDbFullTextStore } from '../../services/DynamoDbFullTextStore';
-import { DynamoDbIncidentStore } from '../../services/DynamoDbIncidentStore';
+import { createDynamoDbPorts } from '../../services/dynamodb/createDynamoDbPorts';
 import { FallbackSummarizer } from '../../services/FallbackSummarizer';
-import { documentClient } from '../../services/dynamoDbClient';
+import { buildDocumentClient } from '../../services/dynamodb/documentClient';
 import { KmsSigner, kmsClient } from '../../services/KmsSigner';
 import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
 import type { PowertoolsTracing } from '../../services/PowertoolsTracing';
@@ -59,10 +59,10 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const ms = config.callTimeoutMs;
   const capture = <C>(client: C): C => (tracing ? tracing.captureClient(client) : client);
   // One DynamoDB client for the container: the incident store and the full-text store share it.
-  const dynamo = capture(documentClient(ms));
+  const dynamo = capture(buildDocumentClient(ms));
   const deps: AppDeps = {
     config,
-    store: new DynamoDbIncidentStore({
+    ...createDynamoDbPorts({
       incidentsTable: config.incidentsTable,
       ledgerTable: config.ledgerTable,
       callTimeoutMs: ms,

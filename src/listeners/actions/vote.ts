@@ -47,7 +47,7 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
    * incident it names, where its vote would take it); false when it was taken before.
    */
   const claimNow = async (): Promise<boolean> =>
-    !click || (await deps.store.claimOnce(click.claim, known ? incidentId : undefined));
+    !click || (await deps.claims.take(click.claim, known ? incidentId : undefined));
   /** Says `text` unless the click was processed before. */
   const refuse = async (text: string): Promise<'processed' | 'repeated'> => {
     if (!(await claimNow())) return 'repeated';

@@ -2,7 +2,8 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppDeps } from '../../app/deps';
 import { VOTE_ACTION_IDS } from '../../domain/actionIds';
 import { INCIDENT_ID } from '../../domain/incident';
-import type { IncidentStore, OnceClaim } from '../../services/IncidentStore';
+import type { IncidentRepository } from '../../services/IncidentRepository';
+import type { OnceClaim, RequestClaims } from '../../services/RequestClaims';
 import { MAX_CLOCK_SKEW_SECONDS, ackRepeated, type ChainsecContext } from '../requestContext';
 
 /** A claimed request is remembered for longer than any timestamp stays valid. */
@@ -20,8 +21,11 @@ function voteClickOf(body: AnyMiddlewareArgs['body']): { incidentId: string } | 
   return { incidentId: typeof action?.value === 'string' ? action.value : '' };
 }
 
-/** What the guard uses: the claims and the early read of the store, the clock, telemetry. */
-export type OncePerRequestDeps = Pick<AppDeps, 'clock' | 'telemetry'> & { store: Pick<IncidentStore, 'claimOnce' | 'get'> };
+/** What the guard uses: the claims, the early read of the incident, the clock, telemetry. */
+export type OncePerRequestDeps = Pick<AppDeps, 'clock' | 'telemetry'> & {
+  claims: Pick<RequestClaims, 'take'>;
+  incidents: Pick<IncidentRepository, 'get'>;
+};
 
 /**
  * The one-time rule, as Bolt's first global middleware (Bolt has verified the
@@ -45,7 +49,7 @@ export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewa
       if (!INCIDENT_ID.test(incidentId)) {
         context.voteClick = { claim };
       } else {
-        const read = deps.store.get(incidentId);
+        const read = deps.incidents.get(incidentId);
         // A failed read is the vote's own read to retry, not an unhandled rejection.
         read.catch(() => undefined);
         context.voteClick = { claim, incidentRead: { incidentId, read } };
@@ -53,7 +57,7 @@ export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewa
       await next();
       return;
     }
-    if (await deps.store.claimOnce(claim)) {
+    if (await deps.claims.take(claim)) {
       await next();
       return;
     }

@@ -4,7 +4,7 @@ import { parseConfig } from '../../../src/config';
 import { fixedClock } from '../../../src/domain/clock';
 import { PAYLOAD_LIMIT_BYTES, fullTextDocument, type LongText } from '../../../src/domain/payloadBounds';
 import type { FullTextStore } from '../../../src/services/FullTextStore';
-import type { IncidentStore } from '../../../src/services/IncidentStore';
+import type { RejectedPayloads } from '../../../src/services/RejectedPayloads';
 
 /** An in-memory FullTextStore; `failing` makes every put throw. */
 function memoryFullText(failing = false): FullTextStore & { docs: Map<string, LongText> } {
@@ -34,7 +34,8 @@ const config = parseConfig({
 });
 
 function deps(fullText: FullTextStore, telemetry: Telemetry = silentTelemetry) {
-  return { config, clock: fixedClock('2026-11-23T12:00:00Z'), store: {} as IncidentStore, fullText, telemetry };
+  const rejected: RejectedPayloads = { keep: async () => 'kept', list: async () => [] };
+  return { config, clock: fixedClock('2026-11-23T12:00:00Z'), rejected, fullText, telemetry };
 }
 
 /** Every field at its schema maximum, in the characters that cost most in JSON (`\u0001`: 6 bytes each). */

@@ -6,7 +6,8 @@ import { checkSuccession } from '../../../src/cli/checkpointSuccession';
 import { verifyLedgerExport } from '../../../src/cli/verifyLedgerFile';
 import { fixedClock } from '../../../src/domain/clock';
 import { GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
-import type { IncidentStore, VersionedDoc } from '../../../src/services/IncidentStore';
+import type { Ledger } from '../../../src/services/Ledger';
+import type { SideDocuments, VersionedDoc } from '../../../src/services/SideDocuments';
 import type { Signer } from '../../../src/services/Signer';
 import { buildLedger, KEY_ID, p256 } from '../domain/ledgerFixture';
 
@@ -28,7 +29,7 @@ const signer: Signer = {
   publicKeyPem: async () => key.publicPem,
 };
 
-/** The side documents of an IncidentStore, with its conditional put; `raceReads` readers wait for each other. */
+/** Side documents with their conditional put, and a fixed ledger; `raceReads` readers wait for each other. */
 class DocStore {
   public readonly docs = new Map<string, VersionedDoc<unknown>>();
   public puts = 0;
@@ -39,10 +40,10 @@ class DocStore {
     private raceReads = 0,
   ) {}
 
-  public asStore(): IncidentStore {
+  public asSideDocs(): SideDocuments {
     return {
-      allLedgerEntries: async () => [...this.entries],
-      getDoc: async <T>(k: string) => {
+      get: async <T>(k: string) => {
+        // What was put under `k` is a T to whoever reads it as one.
         const doc = this.docs.get(k) as VersionedDoc<T> | undefined;
         if (this.raceReads > 0) {
           // Every racing reader reads before any of them writes.
@@ -54,18 +55,23 @@ class DocStore {
         }
         return doc && { ...doc };
       },
-      putDoc: async <T>(k: string, value: T, expectedVersion: number) => {
+      put: async <T>(k: string, value: T, expectedVersion: number) => {
         this.puts++;
         if ((this.docs.get(k)?.version ?? 0) !== expectedVersion) return false;
         this.docs.set(k, { value, version: expectedVersion + 1 });
         return true;
       },
-    } as unknown as IncidentStore;
+      listOpen: async () => [],
+    };
+  }
+
+  public asLedger(): Ledger {
+    return { all: async () => [...this.entries], chain: async (id) => this.entries.filter((e) => e.incidentId === id) };
   }
 }
 
-function deps(store: DocStore): Pick<AppDeps, 'store' | 'signer' | 'clock'> {
-  return { store: store.asStore(), signer, clock: fixedClock('2026-11-23T10:00:00Z') };
+function deps(store: DocStore): Pick<AppDeps, 'sideDocs' | 'ledger' | 'signer' | 'clock'> {
+  return { sideDocs: store.asSideDocs(), ledger: store.asLedger(), signer, clock: fixedClock('2026-11-23T10:00:00Z') };
 }
 
 /** The checkpoint of an export (its last line). */
@@ -127,7 +133,7 @@ describe('Function: exportLedger', () => {
     // Prepare: every conditional put loses
     const store = new DocStore(entries);
     const d = deps(store);
-    d.store.putDoc = async () => false;
+    d.sideDocs.put = async () => false;
 
     // Act / Assess
     await expect(exportLedger(d)).rejects.toMatchObject({ code: 'chainsec_concurrent_update' });

@@ -3,7 +3,7 @@ import type { IngestOutcome } from '../../../src/app/ingestMessage';
 import type { ProcessMessage } from '../../../src/app/ingestRecords';
 import { silentTelemetry } from '../../../src/app/telemetry';
 import type { InboundMessage } from '../../../src/domain/messages';
-import type { RejectedPayload } from '../../../src/services/IncidentStore';
+import type { RejectedPayload } from '../../../src/services/RejectedPayloads';
 
 /** A notification body of a tier, told apart by its `tx_hash`. */
 export const notification = (tx: string, tier?: 'low' | 'medium' | 'high' | 'critical'): string =>
@@ -27,14 +27,14 @@ export interface Seen {
 }
 
 /**
- * Just enough ports for the ingest batch code: a store that keeps rejects
+ * Just enough ports for the ingest batch code: a rejected store that keeps them
  * (or fails to, with `keepFails`) and a workflow that records failed tasks.
  */
 export function buildDeps(options: { keepFails?: boolean } = {}): { deps: AppDeps; seen: Seen } {
   const seen: Seen = { kept: [], failedTasks: [], processed: [], maxConcurrent: 0 };
   const deps = {
-    store: {
-      keepRejected: async (r: RejectedPayload) => {
+    rejected: {
+      keep: async (r: RejectedPayload) => {
         if (options.keepFails) throw new Error('store down');
         seen.kept.push(r);
         return 'kept';

@@ -33,7 +33,13 @@ function deps(entries: LedgerEntry[], pems: Record<string, string>): AppDeps {
   const record = { incident: { id: ID }, ledgerSeq: last.seq, ledgerHead: last.hash } as unknown as IncidentRecord;
   return {
     config: { approvalsChannel: 'C0APPROVALS', policy: defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1'], approvalsChannel: 'C0APPROVALS' }), onCall: [], dryRun: false } as unknown as AppDeps['config'],
-    store: { get: async () => ({ record, version: 1 }), ledger: async () => entries } as unknown as AppDeps['store'],
+    incidents: { get: async () => ({ record, version: 1 }) } as unknown as AppDeps['incidents'],
+    ledger: { chain: async () => entries, all: async () => entries },
+    outbox: {} as AppDeps['outbox'],
+    claims: {} as AppDeps['claims'],
+    counters: {} as AppDeps['counters'],
+    sideDocs: {} as AppDeps['sideDocs'],
+    rejected: {} as AppDeps['rejected'],
     fullText: {} as AppDeps['fullText'],
     signer: {
       keyId: NEW,

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { oncePerRequest, type OncePerRequestDeps } from '../../../../src/listeners/middleware/oncePerRequest';
 import { REPEATED_REQUEST, type ChainsecContext } from '../../../../src/listeners/requestContext';
-import type { OnceClaim, StoredIncident } from '../../../../src/services/IncidentStore';
+import type { StoredIncident } from '../../../../src/services/IncidentRepository';
+import type { OnceClaim } from '../../../../src/services/RequestClaims';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 
@@ -14,12 +15,14 @@ function fakeDeps(): OncePerRequestDeps & { claimed: string[]; reads: string[] }
     reads,
     clock: { now: () => NOW },
     telemetry: { info: () => undefined, warn: () => undefined, error: () => undefined, metric: () => undefined },
-    store: {
-      claimOnce: async (claim: OnceClaim) => {
+    claims: {
+      take: async (claim: OnceClaim) => {
         if (claimed.includes(claim.key)) return false;
         claimed.push(claim.key);
         return true;
       },
+    },
+    incidents: {
       get: async (id: string): Promise<StoredIncident | undefined> => {
         reads.push(id);
         return undefined;

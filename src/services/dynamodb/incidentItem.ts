@@ -1,0 +1,85 @@
+import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../domain/incidentRecord';
+import type { IncidentInternals, StoredIncident } from '../IncidentRepository';
+import type { OnceClaim } from '../RequestClaims';
+import { dayIndexKeys, epochSeconds, incidentKey, OPEN, sha256Hex } from './tableLayout';
+
+/**
+ * The incident's item: the record's fields at the top level, beside them the
+ * keys, the version, the task token, the outbox (`unpublishedEntries`) and
+ * the vote clicks' claims (`claims`). The repository, the outbox and the
+ * claims share this codec, so the three write one item the same way.
+ */
+
+/** Ledger entries committed with the incident, not yet copied to the ledger table (exact JSON, seq order). */
+export const UNPUBLISHED = 'unpublishedEntries';
+/** One-time keys of the vote clicks on this incident (see RequestClaims). */
+export const CLAIMS = 'claims';
+
+/** Attributes of the item that are not the record's. */
+const INTERNAL = new Set([
+  ...['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pendingPk', 'pendingSk'],
+  ...['taskToken', 'version', 'expiresAt', UNPUBLISHED, CLAIMS],
+]);
+
+/** Work remains: a pending request, an undelivered decision, or a card to fix. */
+export function isOpen(record: IncidentRecord): boolean {
+  return (
+    record.status === IncidentStatus.Pending ||
+    record.delivery === DeliveryStatus.Pending ||
+    record.cardStale === true ||
+    // Shown nowhere yet (its post failed, or a crash came first): the sweep posts it.
+    (!record.ts && !record.shownIn)
+  );
+}
+
+/** Key and index attributes derived from a record: never set by hand. */
+export function keysFor(record: IncidentRecord, unpublished = 0): Record<string, string> {
+  const id = record.incident.id;
+  const keys: Record<string, string> = { ...incidentKey(id), ...dayIndexKeys(id, record.requestedAt) };
+  // Unpublished ledger entries are work left too: the sweep finds them here.
+  if (isOpen(record) || unpublished > 0) {
+    keys.pendingPk = OPEN;
+    keys.pendingSk = `${record.deadline ?? record.requestedAt}#${id}`;
+  }
+  return keys;
+}
+
+/** The strings of a list attribute (anything else ignored). */
+export const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** A stored incident from its item. */
+export function toStored(item: Record<string, unknown>): StoredIncident {
+  const record: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!INTERNAL.has(k)) record[k] = v;
+  return {
+    // The item is the record plus the attributes dropped above.
+    record: record as unknown as IncidentRecord,
+    ...(typeof item.taskToken === 'string' && { taskToken: item.taskToken }),
+    version: typeof item.version === 'number' ? item.version : 0,
+    internal: { unpublished: strings(item[UNPUBLISHED]), claims: strings(item[CLAIMS]) },
+  };
+}
+
+/** The internal attributes of a stored incident (absent on one built by hand: none). */
+export function internalOf(stored: StoredIncident): IncidentInternals {
+  return stored.internal ?? { unpublished: [], claims: [] };
+}
+
+/**
+ * The incident's claims with `claim` taken (claims past their expiry
+ * dropped), or `undefined` when it is in force already. A claim is kept as
+ * `<sha256 of the key>:<expiry, epoch seconds>`.
+ */
+export function withClaim(claims: readonly string[], { key, ttlSeconds, now }: OnceClaim): string[] | undefined {
+  const hash = sha256Hex(key);
+  const nowSec = epochSeconds(now);
+  const live = claims.filter((c) => Number(c.slice(c.indexOf(':') + 1)) >= nowSec);
+  return live.some((c) => c.startsWith(`${hash}:`)) ? undefined : [...live, `${hash}:${nowSec + ttlSeconds}`];
+}
+
+/** An unpublished entry's place in the ledger (`incidentId#seq`), from its JSON. */
+export function placeOfJson(json: string): string {
+  const { incidentId, seq } = JSON.parse(json) as { incidentId: string; seq: number };
+  return `${incidentId}#${seq}`;
+}

@@ -1,0 +1,171 @@
+import { ConcurrentUpdateError, ReplayedRequestError } from '../../../../src/errors';
+import { DeliveryStatus, IncidentStatus } from '../../../../src/domain/incidentRecord';
+import type { OnceClaim } from '../../../../src/services/RequestClaims';
+import type { StoragePorts } from '../../../../src/services/StoragePorts';
+import { approvalRecord, storedEntries, withVote } from '../../../support/records';
+import { localTables, type LocalTables } from './localTables';
+
+/** DynamoDbIncidentRepository against DynamoDB Local. */
+describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
+  let tables: LocalTables;
+  let ports: StoragePorts;
+  const now = new Date('2026-11-23T10:00:00Z');
+  let n = 0;
+  const claim = (): OnceClaim => ({ key: `slack:v0=repository-${++n}-${Date.now()}`, ttlSeconds: 660, now });
+
+  beforeAll(async () => {
+    tables = await localTables('repository');
+    ports = tables.ports();
+  }, 60_000);
+  afterAll(async () => {
+    await tables.stop();
+  });
+
+  async function created() {
+    const record = approvalRecord(now);
+    await ports.incidents.create(record, 'token', []);
+    return record;
+  }
+
+  describe('Method: create', () => {
+    it('creates an incident at version 1 with its token, and answers a redelivery with the stored one', async () => {
+      // Prepare
+      const record = approvalRecord(now);
+      const [first] = storedEntries(record.incident.id, 1, 1, now);
+
+      // Act
+      const fresh = await ports.incidents.create(record, 'token', [first!]);
+      const again = await ports.incidents.create({ ...record, reasoning: 'changed' }, 'other', []);
+
+      // Assess
+      expect(fresh).toEqual({ created: true });
+      expect(again.created).toBe(false);
+      if (again.created) return;
+      expect(again.existing).toMatchObject({ version: 1, taskToken: 'token', record: { reasoning: record.reasoning } });
+      // The first entries go straight to the ledger table.
+      expect(await ports.ledger.chain(record.incident.id)).toEqual([first]);
+    });
+  });
+
+  describe('Method: commit', () => {
+    it('writes the record, its entries and the click claim in one conditional PutItem', async () => {
+      // Prepare
+      const record = await created();
+      const current = (await ports.incidents.get(record.incident.id))!;
+      const c = claim();
+      const before = tables.sent.length;
+
+      // Act
+      const entries = storedEntries(record.incident.id, 1, 2, now);
+      const written = await ports.incidents.commit(current, withVote(record), entries, c);
+
+      // Assess
+      expect(tables.sent.slice(before)).toEqual([{ operation: 'PutItem', condition: 'version = :v' }]);
+      expect(written.version).toBe(current.version + 1);
+      expect(written.internal?.unpublished).toHaveLength(2);
+      expect((await ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
+      expect(await ports.claims.take(c, record.incident.id)).toBe(false);
+    });
+
+    it('refuses a commit whose claim was taken before, writing nothing', async () => {
+      // Prepare
+      const record = await created();
+      const c = claim();
+      expect(await ports.claims.take(c, record.incident.id)).toBe(true);
+      const current = (await ports.incidents.get(record.incident.id))!;
+
+      // Act
+      const attempt = ports.incidents.commit(current, withVote(record), [], c);
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(ReplayedRequestError);
+      const after = (await ports.incidents.get(record.incident.id))!;
+      expect(after.version).toBe(current.version);
+      expect(after.record.votes).toHaveLength(0);
+    });
+
+    it('leaves the claim free when the commit loses to another writer', async () => {
+      // Prepare
+      const record = await created();
+      const stale = (await ports.incidents.get(record.incident.id))!;
+      await ports.incidents.commit(stale, withVote(record), []);
+      const c = claim();
+
+      // Act
+      const attempt = ports.incidents.commit(stale, withVote(record), [], c);
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      expect(await ports.claims.take(c, record.incident.id)).toBe(true);
+    });
+  });
+
+  describe('Method: update', () => {
+    it('updates from a known version without reading, and re-reads on conflict', async () => {
+      // Prepare
+      const record = await created();
+      const known = (await ports.incidents.get(record.incident.id))!;
+      await ports.incidents.commit(known, withVote(record), []);
+
+      // Act
+      const written = await ports.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), known);
+
+      // Assess
+      expect(written?.votes).toHaveLength(1);
+      const after = (await ports.incidents.get(record.incident.id))!;
+      expect(after.record.cardStale).toBe(true);
+      expect(after.record.votes).toHaveLength(1);
+      expect(after.version).toBe(known.version + 2);
+    });
+
+    it('writes nothing for "no change", and nothing for an unknown incident', async () => {
+      // Prepare
+      const record = await created();
+
+      // Act
+      const unchanged = await ports.incidents.update(record.incident.id, () => undefined);
+      const unknown = await ports.incidents.update('INC-0000000000', (r) => r);
+
+      // Assess
+      expect(unchanged).toEqual(record);
+      expect(unknown).toBeUndefined();
+      expect((await ports.incidents.get(record.incident.id))!.version).toBe(1);
+    });
+  });
+
+  describe('Method: listOpen', () => {
+    it('lists incidents with work left, and not one decided, delivered and shown', async () => {
+      // Prepare
+      const open = await created();
+      const done = approvalRecord(now);
+      const decided = { status: IncidentStatus.Decided, decision: 'approve' } as const;
+      const delivered = { ...decided, delivery: DeliveryStatus.Delivered };
+      await ports.incidents.create({ ...done, ...delivered, channel: 'C1', ts: '1.0' }, 'token', []);
+
+      // Act
+      const ids = (await ports.incidents.listOpen()).map((r) => r.incident.id);
+
+      // Assess
+      expect(ids).toContain(open.incident.id);
+      expect(ids).not.toContain(done.incident.id);
+    });
+  });
+
+  describe('Method: listByDays', () => {
+    it('lists the incidents requested on the given UTC days', async () => {
+      // Prepare
+      const today = await created();
+      const earlier = approvalRecord(new Date('2026-11-20T23:59:59Z'));
+      await ports.incidents.create(earlier, undefined, []);
+
+      // Act
+      const onDay = (await ports.incidents.listByDays(['2026-11-23'])).map((r) => r.incident.id);
+      const onOther = (await ports.incidents.listByDays(['2026-11-20', '2026-11-21'])).map((r) => r.incident.id);
+
+      // Assess
+      expect(onDay).toContain(today.incident.id);
+      expect(onDay).not.toContain(earlier.incident.id);
+      expect(onOther).toContain(earlier.incident.id);
+    });
+  });
+});

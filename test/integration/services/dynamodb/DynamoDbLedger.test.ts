@@ -1,0 +1,71 @@
+import type { StoragePorts } from '../../../../src/services/StoragePorts';
+import { approvalRecord, storedEntries, withVote } from '../../../support/records';
+import { localTables, type LocalTables } from './localTables';
+
+/** DynamoDbLedger against DynamoDB Local: the ledger table completed by the outboxes. */
+describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
+  let tables: LocalTables;
+  let ports: StoragePorts;
+  const now = new Date('2026-11-23T10:00:00Z');
+
+  beforeAll(async () => {
+    tables = await localTables('ledger');
+    ports = tables.ports();
+  }, 60_000);
+  afterAll(async () => {
+    await tables.stop();
+  });
+
+  /** An incident with its first entry published (at create) and `later` more committed, unpublished. */
+  async function withChain(later: number) {
+    const record = approvalRecord(now);
+    const [first] = storedEntries(record.incident.id, 1, 1, now);
+    await ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
+    const rest = storedEntries(record.incident.id, 2, later, now);
+    const current = (await ports.incidents.get(record.incident.id))!;
+    const written = await ports.incidents.commit(current, withVote(record), rest);
+    return { incidentId: record.incident.id, entries: [first!, ...rest], written };
+  }
+
+  describe('Method: chain', () => {
+    it('reads published and unpublished entries as one chain in seq order, before and after publishing', async () => {
+      // Prepare
+      const { incidentId, entries, written } = await withChain(2);
+
+      // Act
+      const before = await ports.ledger.chain(incidentId);
+      await ports.outbox.publish(incidentId, written);
+      const after = await ports.ledger.chain(incidentId);
+
+      // Assess
+      expect(before).toEqual(entries);
+      expect(after).toEqual(entries);
+    });
+
+    it('reads an unknown incident as an empty chain', async () => {
+      // Act
+      const chain = await ports.ledger.chain('INC-0000000000');
+
+      // Assess
+      expect(chain).toEqual([]);
+    });
+  });
+
+  describe('Method: all', () => {
+    it('reads every chain, grouped by incident and in order, unpublished entries included', async () => {
+      // Prepare
+      const a = await withChain(1);
+      const b = await withChain(2);
+      await ports.outbox.publish(b.incidentId, b.written);
+
+      // Act
+      const all = await ports.ledger.all();
+
+      // Assess
+      expect(all.filter((e) => e.incidentId === a.incidentId)).toEqual(a.entries);
+      expect(all.filter((e) => e.incidentId === b.incidentId)).toEqual(b.entries);
+      const order = all.map((e) => `${e.incidentId}#${String(e.seq).padStart(6, '0')}`);
+      expect(order).toEqual([...order].sort());
+    });
+  });
+});

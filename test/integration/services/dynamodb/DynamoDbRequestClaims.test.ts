@@ -1,0 +1,71 @@
+import type { OnceClaim } from '../../../../src/services/RequestClaims';
+import type { StoragePorts } from '../../../../src/services/StoragePorts';
+import { approvalRecord } from '../../../support/records';
+import { localTables, type LocalTables } from './localTables';
+
+/** DynamoDbRequestClaims against DynamoDB Local. */
+describe('Class: DynamoDbRequestClaims (DynamoDB Local)', () => {
+  let tables: LocalTables;
+  let ports: StoragePorts;
+  const now = new Date('2026-11-23T10:00:00Z');
+  let n = 0;
+  const claim = (): OnceClaim => ({ key: `slack:v0=claims-${++n}-${Date.now()}`, ttlSeconds: 660, now });
+  const later = (c: OnceClaim): OnceClaim => ({ ...c, now: new Date(now.getTime() + (c.ttlSeconds + 1) * 1000) });
+
+  beforeAll(async () => {
+    tables = await localTables('claims');
+    ports = tables.ports();
+  }, 60_000);
+  afterAll(async () => {
+    await tables.stop();
+  });
+
+  describe('Method: take', () => {
+    it('takes a key in its incident once, bumping the version, and again once it expired', async () => {
+      // Prepare
+      const record = approvalRecord(now);
+      await ports.incidents.create(record, 'token', []);
+      const c = claim();
+
+      // Act
+      const first = await ports.claims.take(c, record.incident.id);
+      const second = await ports.claims.take(c, record.incident.id);
+      const afterExpiry = await ports.claims.take(later(c), record.incident.id);
+
+      // Assess
+      expect([first, second, afterExpiry]).toEqual([true, false, true]);
+      const stored = (await ports.incidents.get(record.incident.id))!;
+      expect(stored.version).toBe(3);
+      expect(stored.internal?.claims).toHaveLength(1);
+      expect(stored.record).toEqual(record);
+    });
+
+    it('keeps the keys of unknown incidents, and keys without one, in items of their own', async () => {
+      // Prepare
+      const c = claim();
+      const d = claim();
+
+      // Act
+      const unknown = [await ports.claims.take(c, 'INC-0000000000'), await ports.claims.take(c, 'INC-0000000000')];
+      const alone = [await ports.claims.take(d), await ports.claims.take(d), await ports.claims.take(later(d))];
+
+      // Assess
+      expect(unknown).toEqual([true, false]);
+      expect(alone).toEqual([true, false, true]);
+    });
+
+    it('lets exactly one of concurrent takers of the same key win', async () => {
+      // Prepare
+      const record = approvalRecord(now);
+      await ports.incidents.create(record, 'token', []);
+      const c = claim();
+      const containers = [ports, tables.ports(), tables.ports(), tables.ports()];
+
+      // Act
+      const taken = await Promise.all(containers.map((p) => p.claims.take(c, record.incident.id)));
+
+      // Assess
+      expect(taken.filter(Boolean)).toHaveLength(1);
+    });
+  });
+});
