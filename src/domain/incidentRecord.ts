@@ -100,3 +100,16 @@ export interface IncidentRecord {
   ledgerSeq: number;
   ledgerHead: string;
 }
+
+/**
+ * Work remains for the sweep: a pending request, an undelivered decision, a
+ * card to fix, or a card shown nowhere yet (its post failed, or a crash came first).
+ */
+export function hasWorkLeft(record: IncidentRecord): boolean {
+  return (
+    record.status === IncidentStatus.Pending ||
+    record.delivery === DeliveryStatus.Pending ||
+    record.cardStale === true ||
+    (!record.ts && !record.shownIn)
+  );
+}

@@ -1,10 +1,11 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LedgerConflictError } from '../../errors';
+import { hasWorkLeft } from '../../domain/incidentRecord';
 import type { LedgerEntry } from '../../domain/ledger';
 import type { StoredIncident } from '../IncidentRepository';
 import type { LedgerOutbox, PublishReport } from '../LedgerOutbox';
 import type { IncidentItems } from './IncidentItems';
-import { internalOf, isOpen, placeOfJson, UNPUBLISHED } from './incidentItem';
+import { internalOf, placeOfJson, UNPUBLISHED } from './incidentItem';
 import { incidentKey, isConditionFailure, ledgerEntryPut, versionIs } from './tableLayout';
 
 /** {@link LedgerOutbox} from the incident items' `unpublishedEntries` to the ledger table. */
@@ -21,7 +22,7 @@ export class DynamoDbLedgerOutbox implements LedgerOutbox {
     // Drop them from the incident, unless someone wrote since: that writer
     // carried them along, and the next publication (or the sweep) drops them.
     // The version stays: this changes nothing a reader of the record sees.
-    const closes = !isOpen(stored.record);
+    const closes = !hasWorkLeft(stored.record);
     try {
       await this.items.client.send(
         new UpdateCommand({

@@ -1,4 +1,4 @@
-import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../domain/incidentRecord';
+import { hasWorkLeft, type IncidentRecord } from '../../domain/incidentRecord';
 import type { IncidentInternals, StoredIncident } from '../IncidentRepository';
 import type { OnceClaim } from '../RequestClaims';
 import { dayIndexKeys, epochSeconds, incidentKey, OPEN, sha256Hex } from './tableLayout';
@@ -21,23 +21,12 @@ const INTERNAL = new Set([
   ...['taskToken', 'version', 'expiresAt', UNPUBLISHED, CLAIMS],
 ]);
 
-/** Work remains: a pending request, an undelivered decision, or a card to fix. */
-export function isOpen(record: IncidentRecord): boolean {
-  return (
-    record.status === IncidentStatus.Pending ||
-    record.delivery === DeliveryStatus.Pending ||
-    record.cardStale === true ||
-    // Shown nowhere yet (its post failed, or a crash came first): the sweep posts it.
-    (!record.ts && !record.shownIn)
-  );
-}
-
 /** Key and index attributes derived from a record: never set by hand. */
 export function keysFor(record: IncidentRecord, unpublished = 0): Record<string, string> {
   const id = record.incident.id;
   const keys: Record<string, string> = { ...incidentKey(id), ...dayIndexKeys(id, record.requestedAt) };
   // Unpublished ledger entries are work left too: the sweep finds them here.
-  if (isOpen(record) || unpublished > 0) {
+  if (hasWorkLeft(record) || unpublished > 0) {
     keys.pendingPk = OPEN;
     keys.pendingSk = `${record.deadline ?? record.requestedAt}#${id}`;
   }

@@ -1,11 +1,9 @@
 import { runCommand } from '../../../src/app/runCommand';
-import { silentTelemetry } from '../../../src/app/telemetry';
 import type { AppDeps } from '../../../src/app/deps';
-import { fixedClock } from '../../../src/domain/clock';
 import { GENESIS_HASH, LedgerEntryType, type LedgerEntry } from '../../../src/domain/ledger';
-import { defaultApprovalPolicy } from '../../../src/domain/policy';
-import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import { p256, seal } from '../domain/ledgerFixture';
+import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { approvalRecord } from '../../support/records';
 
 const ID = 'INC-ROTATED000';
 const OLD = 'arn:aws:kms:us-east-1:000000000000:key/old';
@@ -30,17 +28,11 @@ function rotatedChain(oldKey: ReturnType<typeof p256>, newKey: ReturnType<typeof
 
 function deps(entries: LedgerEntry[], pems: Record<string, string>): AppDeps {
   const last = entries[entries.length - 1]!;
-  const record = { incident: { id: ID }, ledgerSeq: last.seq, ledgerHead: last.hash } as unknown as IncidentRecord;
+  const { deps, storage } = fakeAppDeps({ now: '2026-11-23T12:00:00Z' });
+  const record = approvalRecord(new Date('2026-11-23T10:00:00Z'), { ledgerSeq: last.seq, ledgerHead: last.hash });
+  storage.table.seed({ ...record, incident: { ...record.incident, id: ID } }, { unpublished: entries });
   return {
-    config: { approvalsChannel: 'C0APPROVALS', policy: defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1'], approvalsChannel: 'C0APPROVALS' }), onCall: [], dryRun: false } as unknown as AppDeps['config'],
-    incidents: { get: async () => ({ record, version: 1 }) } as unknown as AppDeps['incidents'],
-    ledger: { chain: async () => entries, all: async () => entries },
-    outbox: {} as AppDeps['outbox'],
-    claims: {} as AppDeps['claims'],
-    counters: {} as AppDeps['counters'],
-    sideDocs: {} as AppDeps['sideDocs'],
-    rejected: {} as AppDeps['rejected'],
-    fullText: {} as AppDeps['fullText'],
+    ...deps,
     signer: {
       keyId: NEW,
       signDigest: async () => '',
@@ -50,11 +42,6 @@ function deps(entries: LedgerEntry[], pems: Record<string, string>): AppDeps {
         return pem;
       },
     },
-    workflow: {} as AppDeps['workflow'],
-    slack: {} as AppDeps['slack'],
-    summarizer: {} as AppDeps['summarizer'],
-    clock: fixedClock('2026-11-23T12:00:00Z'),
-    telemetry: silentTelemetry,
   };
 }
 
