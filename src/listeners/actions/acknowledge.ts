@@ -6,22 +6,24 @@ import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
 import { tellClicker } from './tellClicker';
 
+/** A button that marks the incident it names: "I'm on it" ({@link acknowledge}) or {@link markFalsePositive}. */
+export function markListener(deps: AppDeps, run: typeof acknowledge) {
+  return async ({ ack, body, action }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
+    await ack();
+    const incidentId = action.value ?? '';
+    if (!INCIDENT_ID.test(incidentId)) return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
+    try {
+      const result = await run(deps, { incidentId, userId: body.user.id });
+      await tellClicker(deps.slack, body, result.message);
+    } catch (e) {
+      deps.telemetry.error('action failed', { incidentId, error: (e as Error).message });
+      await tellClicker(deps.slack, body, userMessageFor(e));
+    }
+  };
+}
+
 /** "I'm on it" and "Mark false positive". */
 export function register(app: App, deps: AppDeps): void {
-  const handle =
-    (run: typeof acknowledge) =>
-    async ({ ack, body, action }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
-      await ack();
-      const incidentId = action.value ?? '';
-      if (!INCIDENT_ID.test(incidentId)) return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
-      try {
-        const result = await run(deps, { incidentId, userId: body.user.id });
-        await tellClicker(deps.slack, body, result.message);
-      } catch (e) {
-        deps.telemetry.error('action failed', { incidentId, error: (e as Error).message });
-        await tellClicker(deps.slack, body, userMessageFor(e));
-      }
-    };
-  app.action<BlockAction<ButtonAction>>(ActionId.Acknowledge, handle(acknowledge));
-  app.action<BlockAction<ButtonAction>>(ActionId.FalsePositive, handle(markFalsePositive));
+  app.action<BlockAction<ButtonAction>>(ActionId.Acknowledge, markListener(deps, acknowledge));
+  app.action<BlockAction<ButtonAction>>(ActionId.FalsePositive, markListener(deps, markFalsePositive));
 }

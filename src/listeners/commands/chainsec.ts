@@ -7,8 +7,8 @@ import type { AppDeps } from '../../app/deps';
  * `/chainsec …`: acknowledged at once, answered through `response_url`
  * (ephemeral), one message per part for long answers.
  */
-export function register(app: App, deps: AppDeps): void {
-  app.command('/chainsec', async ({ ack, command, respond }: AllMiddlewareArgs & SlackCommandMiddlewareArgs) => {
+export function chainsecCommand(deps: AppDeps) {
+  return async ({ ack, command, respond }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
     try {
       const messages = await runCommand(deps, { text: command.text ?? '', userId: command.user_id, channelId: command.channel_id });
@@ -17,5 +17,10 @@ export function register(app: App, deps: AppDeps): void {
       deps.telemetry.error('command failed', { command: (command.text ?? '').slice(0, 50), error: (e as Error).message });
       await respond({ response_type: 'ephemeral', text: userMessageFor(e) });
     }
-  });
+  };
+}
+
+/** Registers `/chainsec`. */
+export function register(app: App, deps: AppDeps): void {
+  app.command('/chainsec', chainsecCommand(deps));
 }

@@ -3,9 +3,14 @@ import { publishHome } from '../../app/publishHome';
 import type { AppDeps } from '../../app/deps';
 
 /** Publishes the Home tab when a person opens it. */
-export function register(app: App, deps: AppDeps): void {
-  app.event('app_home_opened', async ({ event }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>) => {
+export function appHomeOpened(deps: AppDeps) {
+  return async ({ event }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_home_opened'>): Promise<void> => {
     if (event.tab !== 'home') return;
     await publishHome(deps, event.user);
-  });
+  };
+}
+
+/** Registers the Home tab. */
+export function register(app: App, deps: AppDeps): void {
+  app.event('app_home_opened', appHomeOpened(deps));
 }
