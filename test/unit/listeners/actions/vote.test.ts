@@ -1,3 +1,4 @@
+import type { Tracing } from '../../../../src/app/tracing';
 import { ActionId } from '../../../../src/domain/actionIds';
 import { REPEATED_REQUEST, type ChainsecContext } from '../../../../src/listeners/requestContext';
 import { voteListener } from '../../../../src/listeners/actions/vote';
@@ -12,6 +13,9 @@ describe('Listener: vote buttons', () => {
   beforeEach(() => {
     f = fakeAppDeps({ now });
   });
+  /** What the clicker was told in the channel, through the Slack gateway. */
+  const ephemerals = () =>
+    f.slack.callsOf('postEphemeral').map((c) => ({ channel: c.channel, user: c.user, text: c.message.text }));
 
   type VoteClick = NonNullable<ChainsecContext['voteClick']>;
   /** The click's deferred claim, as the request guard hands it over in the context. */
@@ -21,14 +25,14 @@ describe('Listener: vote buttons', () => {
   it('acks, records the vote and tells the clicker how far the quorum is', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now, {}, 'critical');
-    const { args, ack, postEphemeral } = click(ActionId.Approve, record.incident.id, { userId: 'U0APPROVER1' });
+    const { args, ack } = click(ActionId.Approve, record.incident.id, { userId: 'U0APPROVER1' });
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
-    expect(postEphemeral).toHaveBeenCalledWith({
+    expect(ephemerals()).toContainEqual({
       channel: 'C0APPROVALS',
       user: 'U0APPROVER1',
       text: 'Your approve vote is recorded and signed (1 of 2 needed).',
@@ -40,14 +44,14 @@ describe('Listener: vote buttons', () => {
   it('acks and decides, resuming the workflow, with no ephemeral (the card says it)', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now);
-    const { args, ack, postEphemeral } = click(ActionId.Deny, record.incident.id);
+    const { args, ack } = click(ActionId.Deny, record.incident.id);
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
-    expect(postEphemeral).not.toHaveBeenCalled();
+    expect(ephemerals()).toEqual([]);
     expect(f.workflow.resumed.map((r) => r.output.decision)).toEqual(['deny']);
     expect(f.storage.table.peek(record.incident.id)!.record.status).toBe(IncidentStatus.Decided);
     expect(f.slack.callsOf('update').length).toBeGreaterThanOrEqual(1);
@@ -56,22 +60,22 @@ describe('Listener: vote buttons', () => {
   it('tells a member who may not approve why, and records nothing', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now);
-    const { args, ack, postEphemeral } = click(ActionId.Approve, record.incident.id, { userId: 'U0VIEWER' });
+    const { args, ack } = click(ActionId.Approve, record.incident.id, { userId: 'U0VIEWER' });
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
-    expect(postEphemeral).toHaveBeenCalledWith(told(/not an approver/, 'U0VIEWER'));
+    expect(ephemerals()).toContainEqual(told(/not an approver/, 'U0VIEWER'));
     expect(f.storage.table.peek(record.incident.id)!.record.votes).toEqual([]);
-    expect(f.slack.calls).toEqual([]);
+    expect(f.slack.calls.map((c) => c.method)).toEqual(['postEphemeral']); // the refusal only: no card update
   });
 
   it('answers a button that names no incident, taking its claim', async () => {
     // Prepare
     const preparation = prepared();
-    const { args, ack, postEphemeral } = click(ActionId.Approve, 'not-an-id', { context: contextWith(preparation) });
+    const { args, ack } = click(ActionId.Approve, 'not-an-id', { context: contextWith(preparation) });
 
     // Act
     await voteListener(f.deps)(args);
@@ -80,8 +84,7 @@ describe('Listener: vote buttons', () => {
 
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
-    expect(postEphemeral).toHaveBeenCalledWith(told('That button does not refer to an incident I know.'));
-    expect(again.postEphemeral).not.toHaveBeenCalled();
+    expect(ephemerals()).toEqual([told('That button does not refer to an incident I know.')]);
     expect(again.ack).toHaveBeenCalledWith(REPEATED_REQUEST);
   });
 
@@ -92,7 +95,7 @@ describe('Listener: vote buttons', () => {
     const first = click(ActionId.Approve, record.incident.id, { context: contextWith(prepared(key)) });
     await voteListener(f.deps)(first.args);
     const replay = { context: contextWith(prepared(key)) };
-    const { args, ack, postEphemeral } = click(ActionId.Approve, record.incident.id, replay);
+    const { args, ack } = click(ActionId.Approve, record.incident.id, replay);
 
     // Act
     await voteListener(f.deps)(args);
@@ -100,7 +103,7 @@ describe('Listener: vote buttons', () => {
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
     expect(ack).toHaveBeenCalledWith(REPEATED_REQUEST);
-    expect(postEphemeral).not.toHaveBeenCalled();
+    expect(ephemerals()).toHaveLength(1); // the first click's "1 of 2", nothing for the replay
     expect(f.storage.table.peek(record.incident.id)!.record.votes).toHaveLength(1);
   });
 
@@ -109,13 +112,13 @@ describe('Listener: vote buttons', () => {
     const { record } = seedApproval(f.storage, now);
     f.signer.failing = true;
     const preparation = prepared();
-    const { args, postEphemeral } = click(ActionId.Approve, record.incident.id, { context: contextWith(preparation) });
+    const { args } = click(ActionId.Approve, record.incident.id, { context: contextWith(preparation) });
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
-    expect(postEphemeral).toHaveBeenCalledWith(told(/could not be signed/));
+    expect(ephemerals()).toContainEqual(told(/could not be signed/));
     expect(await f.deps.claims.take(preparation.claim, record.incident.id)).toBe(false);
     expect(f.telemetry.count('SigningFailures')).toBe(1);
     expect(f.workflow.resumed).toEqual([]);
@@ -124,14 +127,14 @@ describe('Listener: vote buttons', () => {
   it('refuses a clicker from another organisation before reading the incident', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now);
-    const { args, ack, postEphemeral } = click(ActionId.Approve, record.incident.id, { userTeamId: 'T0ELSEWHERE' });
+    const { args, ack } = click(ActionId.Approve, record.incident.id, { userTeamId: 'T0ELSEWHERE' });
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
     expect(ack).toHaveBeenCalledTimes(1);
-    expect(postEphemeral).toHaveBeenCalledWith(told(/only approvers in this workspace/));
+    expect(ephemerals()).toContainEqual(told(/only approvers in this workspace/));
     expect(f.storage.table.peek(record.incident.id)!.record.votes).toEqual([]);
     expect(f.telemetry.count('VotesRejected')).toBe(1);
   });
@@ -139,15 +142,44 @@ describe('Listener: vote buttons', () => {
   it('answers a click on the App Home tab in a DM', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now, {}, 'critical');
-    const { args, openConversation, postMessage } = click(ActionId.Approve, record.incident.id, { channelId: null });
+    const { args } = click(ActionId.Approve, record.incident.id, { channelId: null });
 
     // Act
     await voteListener(f.deps)(args);
 
     // Assess
-    expect(openConversation).toHaveBeenCalledWith({ users: 'U0APPROVER1' });
-    expect(postMessage).toHaveBeenCalledWith({ channel: 'D0DM', text: expect.stringMatching(/recorded and signed/) });
+    const dms = f.slack.callsOf('dm').map((c) => ({ user: c.user, text: c.message.text }));
+    expect(dms).toEqual([{ user: 'U0APPROVER1', text: expect.stringMatching(/recorded and signed/) }]);
     const { votes } = f.storage.table.peek(record.incident.id)!.record;
     expect(votes).toEqual([expect.objectContaining({ userId: 'U0APPROVER1' })]);
+  });
+});
+
+describe('Listener: vote buttons, traced', () => {
+  it('runs the vote use case inside a "recordVote" span', async () => {
+    // Prepare
+    const now = new Date('2026-11-23T10:00:00Z');
+    const f = fakeAppDeps({ now });
+    const spans: Array<{ name: string; outcome: string }> = [];
+    const tracing: Tracing = {
+      span: async (name, work) => {
+        try {
+          const out = await work();
+          spans.push({ name, outcome: 'ok' });
+          return out;
+        } catch (e) {
+          spans.push({ name, outcome: `threw ${(e as Error).name}` });
+          throw e;
+        }
+      },
+    };
+    const { args } = click(ActionId.Approve, 'INC-ABCDEFGHJK');
+
+    // Act
+    await voteListener({ ...f.deps, tracing })(args);
+
+    // Assess
+    expect(spans).toEqual([{ name: 'recordVote', outcome: 'threw IncidentNotFoundError' }]);
+    expect(f.slack.callsOf('postEphemeral').map((c) => c.message.text)).toEqual(['I do not know incident INC-ABCDEFGHJK.']);
   });
 });
