@@ -5,7 +5,7 @@ import type { IncidentItems } from './IncidentItems';
 import { internalOf, withClaim } from './incidentItem';
 import { epochSeconds, isConditionFailure, onceKey, sha256Hex } from './tableLayout';
 
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 8;
 
 /**
  * {@link RequestClaims}: a vote click's key in its incident's `claims` (the
@@ -26,6 +26,8 @@ export class DynamoDbRequestClaims implements RequestClaims {
         return true;
       } catch (e) {
         if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;
+        // Back off with jitter, as the vote's commit does: many refused clicks on one incident spread out.
+        await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
       }
     }
     try {
