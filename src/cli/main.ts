@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { describeScope } from '../domain/checkpoint';
 import { checkSuccession, readEarlierState } from './checkpointSuccession';
+import { EXPORT_USAGE, exportCommand } from './exportCommand';
 import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedgerExport } from './verifyLedgerFile';
 
 /**
@@ -30,8 +32,13 @@ Options:
                       rolled back to an older export fails here)
   -h, --help          show this help
 
+A partial export (chainsec export --incident / --since) verifies like a
+whole one and is reported as partial on the checkpoint and OK lines.
+
 Exit status: 0 intact (last line "OK ..."), 1 not intact (last line
-"FAIL ..." naming the first bad entry), 2 unusable input.`;
+"FAIL ..." naming the first bad entry), 2 unusable input.
+
+${EXPORT_USAGE}`;
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -127,19 +134,23 @@ function verify(args: string[], io: CliIo): number {
         : `seq ${checkpoint.seq}`;
       const at = printable(checkpoint.at, 40);
       io.out(`checkpoint: present, ${which}, at ${at}; every chain ends where the checkpoint says`);
+      if (checkpoint.partial) {
+        io.out(`partial export: ${printable(describeScope(checkpoint.partial))}; other chains are not in this file`);
+      }
     }
     for (const note of notes) io.out(note);
   }
-  io.out(verdictLine(report));
+  const partial = report.ok ? verified.ledger?.checkpoint?.facts.partial : undefined;
+  io.out(verdictLine(report) + (partial ? ` (partial export: ${printable(describeScope(partial))})` : ''));
   return report.ok ? 0 : 1;
 }
 
 /**
  * Runs the CLI.
  * @param argv the arguments after the program name
- * @returns the process exit code
+ * @returns the process exit code (a promise of it for `export`, which talks to AWS)
  */
-export function main(argv: readonly string[], io: CliIo = processIo): number {
+export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw new UsageError('missing command');
@@ -147,6 +158,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
       io.out(USAGE);
       return 0;
     }
+    if (command === 'export') return exportCommand(rest, { ...io, env: process.env });
     if (command !== 'verify') throw new UsageError(`unknown command ${command}`);
     return verify(rest, io);
   } catch (e) {

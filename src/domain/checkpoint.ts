@@ -1,4 +1,5 @@
 import { GENESIS_HASH, LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
+import type { LedgerConflict } from './ledgerMerge';
 
 /**
  * The signed `ledger_checkpoint` an export ends with. It names every chain's
@@ -20,8 +21,21 @@ export interface ChainHead {
   hash: string;
 }
 
+/**
+ * What a partial export holds (`partial` in its checkpoint): one incident's
+ * chain, or every chain with an entry at or after `since`. Chains are whole
+ * either way (they verify from their first entry); the others are left out.
+ */
+export interface ExportScope {
+  incidentId?: string;
+  /** ISO-8601. */
+  since?: string;
+}
+
 /** What a checkpoint entry says. */
 export interface CheckpointFacts {
+  /** Set when the export is partial: the checkpoint names only the chains in scope. */
+  partial: ExportScope | undefined;
   hash: string;
   at: string;
   /** Its number among the checkpoints issued; undefined for an unnumbered (pre-link) checkpoint. */
@@ -36,10 +50,17 @@ export interface CheckpointFacts {
  * The unsigned fields of the next checkpoint over `entries` (sealed by the
  * caller after the previous checkpoint, which gives it `seq` and `prevHash`).
  */
-export function checkpointDraft(entries: readonly LedgerEntry[], at: string) {
+export function checkpointDraft(
+  entries: readonly LedgerEntry[],
+  at: string,
+  extra: { partial?: ExportScope; conflicts?: readonly LedgerConflict[] } = {},
+) {
   const heads: Record<string, ChainHead> = {};
   for (const e of entries) heads[e.incidentId] = { seq: e.seq, hash: e.hash };
+  const { partial, conflicts } = extra;
   return {
+    ...(partial && { partial: { ...partial } as unknown as JsonValue }),
+    ...(conflicts && conflicts.length > 0 && { conflicts: conflicts.map((c) => ({ ...c })) as unknown as JsonValue }),
     type: LedgerEntryType.Checkpoint,
     actor: 'chainsec',
     at,
@@ -70,11 +91,34 @@ export function readCheckpoint(entry: LedgerEntry): CheckpointFacts | { error: s
     }
     heads.set(incidentId, { seq: h.seq, hash: h.hash });
   }
-  const base = { hash: entry.hash, at: String(entry.at), heads };
+  const partial = readScope(entry.partial);
+  if (partial === null) return { error: 'checkpoint has a malformed partial scope' };
+  const base = { hash: entry.hash, at: String(entry.at), heads, partial };
   if (entry.linked !== true) return { ...base, seq: undefined, prevHash: undefined };
   const { seq, prevHash } = entry;
   if (!Number.isSafeInteger(seq) || seq < 1 || !HEX64.test(prevHash) || (seq === 1) !== (prevHash === GENESIS_HASH)) {
     return { error: `linked checkpoint has a malformed seq ${String(seq)} or prevHash` };
   }
   return { ...base, seq, prevHash };
+}
+
+/** A checkpoint's `partial`: undefined when absent, null when malformed. */
+function readScope(value: unknown): ExportScope | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { incidentId, since, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return null;
+  if (incidentId !== undefined && typeof incidentId !== 'string') return null;
+  if (since !== undefined && typeof since !== 'string') return null;
+  if (incidentId === undefined && since === undefined) return null;
+  return { ...(incidentId !== undefined && { incidentId }), ...(since !== undefined && { since }) };
+}
+
+/** How to name a partial export's scope to a person. */
+export function describeScope(scope: ExportScope): string {
+  const parts = [
+    ...(scope.incidentId === undefined ? [] : [`incident ${scope.incidentId}`]),
+    ...(scope.since === undefined ? [] : [`chains with entries since ${scope.since}`]),
+  ];
+  return parts.join(', ');
 }

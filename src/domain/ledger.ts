@@ -108,6 +108,8 @@ const REQUIRED = ['type', 'incidentId', 'seq', 'actor', 'at', 'prevHash', 'keyId
  */
 export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver, lines?: readonly number[]): LedgerVerdict {
   const heads = new Map<string, { seq: number; hash: string }>();
+  /** Where each (incident, seq) was first seen, to name both entries of a conflict. */
+  const places = new Map<string, { hash: string; line: number }>();
   let checkpoint: { entry: LedgerEntry; line: number } | undefined;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
@@ -130,6 +132,13 @@ export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver
       continue;
     }
     if (checkpoint) return fail('entry after the checkpoint');
+    const place = `${e.incidentId}\u0000${e.seq}`;
+    const held = places.get(place);
+    if (held && held.hash !== e.hash) {
+      return fail(`conflicting entries at this place: line ${held.line} (hash ${held.hash.slice(0, 12)}…, the ledger ` +
+        `table's) and line ${line} (hash ${String(e.hash).slice(0, 12)}…, an outbox's): the chain is forked`);
+    }
+    if (!held) places.set(place, { hash: e.hash, line });
     const head = heads.get(e.incidentId);
     const expectedSeq = head ? head.seq + 1 : 1;
     const expectedPrev = head ? head.hash : GENESIS_HASH;

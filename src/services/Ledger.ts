@@ -8,6 +8,11 @@ import type { LedgerEntry } from '../domain/ledger';
 export interface Ledger {
   /** One incident's chain, in seq order. */
   chain(incidentId: string): Promise<LedgerEntry[]>;
-  /** Every entry, grouped by incident, each chain in seq order (the export). */
-  all(): Promise<LedgerEntry[]>;
+  /**
+   * Every entry (or, with `scope.incidentId`, that incident's), grouped by
+   * incident, each chain in seq order, read consistently (the export). An
+   * outbox entry that differs from the ledger table's entry at its place is
+   * kept right after it (see src/domain/ledgerMerge.ts), so the export can name both.
+   */
+  all(scope?: { incidentId?: string }): Promise<LedgerEntry[]>;
 }

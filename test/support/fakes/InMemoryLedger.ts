@@ -1,16 +1,11 @@
 import type { LedgerEntry } from '../../../src/domain/ledger';
+import { mergeOutbox, splitConflicts } from '../../../src/domain/ledgerMerge';
 import type { Ledger } from '../../../src/services/Ledger';
 import type { InMemoryIncidentTable } from './InMemoryIncidentTable';
 
-const place = (e: LedgerEntry): string => `${e.incidentId}#${e.seq}`;
-
-/** The table's entries plus the unpublished ones it does not hold yet, grouped by incident, in seq order. */
+/** The table's entries plus the outboxes' (src/domain/ledgerMerge.ts), as DynamoDbLedger merges them. */
 function merged(fromTable: LedgerEntry[], unpublished: readonly string[]): LedgerEntry[] {
-  const places = new Set(fromTable.map(place));
-  const extra = unpublished.map((json) => JSON.parse(json) as LedgerEntry).filter((e) => !places.has(place(e)));
-  return [...fromTable, ...extra].sort((a, b) =>
-    a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1,
-  );
+  return mergeOutbox(fromTable, unpublished.map((json) => JSON.parse(json) as LedgerEntry));
 }
 
 /** {@link Ledger} in memory: the ledger table completed by the incidents' outboxes. */
@@ -20,11 +15,15 @@ export class InMemoryLedger implements Ledger {
   public async chain(incidentId: string): Promise<LedgerEntry[]> {
     const stored = await this.table.read(incidentId, 'ledger.read');
     const fromTable = (await this.table.ledgerEntries()).filter((e) => e.incidentId === incidentId);
-    return merged(fromTable, stored?.internal?.unpublished ?? []);
+    return splitConflicts(merged(fromTable, stored?.internal?.unpublished ?? [])).chains;
   }
 
-  public async all(): Promise<LedgerEntry[]> {
-    const holding = await this.table.readAll('ledger.read');
-    return merged(await this.table.ledgerEntries(), holding.flatMap((s) => s.internal?.unpublished ?? []));
+  public async all(scope: { incidentId?: string } = {}): Promise<LedgerEntry[]> {
+    const { incidentId } = scope;
+    const holding = (await this.table.readAll('ledger.read')).filter(
+      (s) => incidentId === undefined || s.record.incident.id === incidentId,
+    );
+    const fromTable = (await this.table.ledgerEntries()).filter((e) => incidentId === undefined || e.incidentId === incidentId);
+    return merged(fromTable, holding.flatMap((s) => s.internal?.unpublished ?? []));
   }
 }

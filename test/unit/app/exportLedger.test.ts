@@ -1,15 +1,21 @@
 import type { p256 as P256Curve } from '@noble/curves/nist.js';
 import canonicalize from 'canonicalize';
-import { exportLedger, LAST_CHECKPOINT_DOC, type LastCheckpoint } from '../../../src/app/exportLedger';
+import {
+  buildLedgerExport,
+  exportLedger,
+  LAST_CHECKPOINT_DOC,
+  type LastCheckpoint,
+} from '../../../src/app/exportLedger';
 import type { AppDeps } from '../../../src/app/deps';
 import { checkSuccession } from '../../../src/cli/checkpointSuccession';
 import { verifyLedgerExport } from '../../../src/cli/verifyLedgerFile';
 import { fixedClock } from '../../../src/domain/clock';
 import { GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
+import { mergeOutbox } from '../../../src/domain/ledgerMerge';
 import type { Ledger } from '../../../src/services/Ledger';
 import type { SideDocuments, VersionedDoc } from '../../../src/services/SideDocuments';
 import type { Signer } from '../../../src/services/Signer';
-import { buildLedger, KEY_ID, p256 } from '../domain/ledgerFixture';
+import { buildLedger, INCIDENTS, KEY_ID, p256, seal } from '../domain/ledgerFixture';
 
 /** @noble/curves is ESM only: loaded through Node's own require, as sandbox/local/LocalKms.ts does. */
 function noble(): typeof P256Curve {
@@ -38,6 +44,8 @@ class DocStore {
   public constructor(
     private readonly entries: LedgerEntry[],
     private raceReads = 0,
+    /** Entries still in the incidents' outboxes. */
+    private readonly outbox: LedgerEntry[] = [],
   ) {}
 
   public asSideDocs(): SideDocuments {
@@ -66,7 +74,11 @@ class DocStore {
   }
 
   public asLedger(): Ledger {
-    return { all: async () => [...this.entries], chain: async (id) => this.entries.filter((e) => e.incidentId === id) };
+    const of = (id: string | undefined) => (e: LedgerEntry) => id === undefined || e.incidentId === id;
+    // As DynamoDbLedger merges the ledger table with the outboxes.
+    const all = async (scope: { incidentId?: string } = {}) =>
+      mergeOutbox(this.entries.filter(of(scope.incidentId)), this.outbox.filter(of(scope.incidentId)));
+    return { all, chain: async (id) => all({ incidentId: id }) };
   }
 }
 
@@ -137,5 +149,58 @@ describe('Function: exportLedger', () => {
 
     // Act / Assess
     await expect(exportLedger(d)).rejects.toMatchObject({ code: 'chainsec_concurrent_update' });
+  });
+  it('exports one incident with --incident: a partial checkpoint naming only that chain, which verifies', async () => {
+    // Prepare
+    const store = new DocStore(entries);
+
+    // Act
+    const built = await buildLedgerExport(deps(store), { incidentId: INCIDENTS[1] });
+
+    // Assess
+    const text = `${built.lines.join('\n')}\n`;
+    const checkpoint = checkpointOf(text);
+    expect(checkpoint).toMatchObject({ partial: { incidentId: INCIDENTS[1] }, chains: 1, entries: 4 });
+    expect(Object.keys(checkpoint.heads as object)).toEqual([INCIDENTS[1]]);
+    const verified = verifyLedgerExport(text, [key.publicPem]);
+    expect(verified.report).toMatchObject({ ok: true, entries: 5, chains: 1 });
+    expect(verified.ledger!.checkpoint!.facts.partial).toEqual({ incidentId: INCIDENTS[1] });
+  });
+
+  it('exports --since whole chains with an entry at or after that time, and leaves the others out', async () => {
+    // Prepare: the fixture's entries are one second apart from 12:00:00; INC-CCCCCCCCCC ends at 12:00:08
+    const store = new DocStore(entries);
+
+    // Act
+    const built = await buildLedgerExport(deps(store), { since: '2025-03-01T12:00:09Z' });
+
+    // Assess
+    const exported = built.lines.slice(0, -1).map((l) => JSON.parse(l) as LedgerEntry);
+    expect([...new Set(exported.map((e) => e.incidentId))]).toEqual([INCIDENTS[0], INCIDENTS[1]]);
+    expect(exported.filter((e) => e.incidentId === INCIDENTS[0]).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    const verified = verifyLedgerExport(`${built.lines.join('\n')}\n`, [key.publicPem]);
+    expect(verified.report).toMatchObject({ ok: true, chains: 2 });
+    expect(verified.ledger!.checkpoint!.facts.partial).toEqual({ since: '2025-03-01T12:00:09Z' });
+  });
+
+  it('exports both entries of a place the ledger table and an outbox disagree on, names both, and verify fails there', async () => {
+    // Prepare: the outbox holds another seq 2 of INC-AAAAAAAAAA than the table
+    const tableEntry = entries.find((e) => e.incidentId === INCIDENTS[0] && e.seq === 2)!;
+    const forked = seal({ ...tableEntry, actor: 'U0APPROVER3' }, key.privateKey);
+    const store = new DocStore(entries, 0, [forked, tableEntry]);
+
+    // Act
+    const built = await buildLedgerExport(deps(store));
+
+    // Assess
+    expect(built.conflicts).toEqual([{ incidentId: INCIDENTS[0], seq: 2, ledgerTable: tableEntry.hash, outbox: forked.hash }]);
+    const text = `${built.lines.join('\n')}\n`;
+    expect(checkpointOf(text).conflicts).toEqual(built.conflicts);
+    expect(checkpointOf(text).heads).toMatchObject({ [INCIDENTS[0]]: { seq: 4 } });
+    const { report } = verifyLedgerExport(text, [key.publicPem]);
+    expect(report).toMatchObject({ ok: false, line: 3, incidentId: INCIDENTS[0], seq: 2 });
+    const reason = (report as { reason: string }).reason;
+    expect(reason).toContain(`line 2 (hash ${tableEntry.hash.slice(0, 12)}`);
+    expect(reason).toContain(`line 3 (hash ${forked.hash.slice(0, 12)}`);
   });
 });

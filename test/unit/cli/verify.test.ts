@@ -24,7 +24,7 @@ function run(argv: string[]): { code: number; out: string[]; err: string[]; last
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = main(argv, io);
+  const code = main(argv, io) as number;
   return { code, out, err, last: out.at(-1) ?? '' };
 }
 
