@@ -131,13 +131,18 @@ export async function exportCommand(args: readonly string[], io: ExportIo): Prom
   const partial = Object.keys(scope).length > 0 ? `, partial export (${describeScope(scope)})` : '';
   io.out(`checkpoint: seq ${built.checkpointSeq}${partial}`);
   for (const c of built.conflicts) {
-    io.out(`conflict: incident ${printable(c.incidentId)} seq ${c.seq}: the ledger table holds entry ${c.ledgerTable}, ` +
-      `the incident's outbox entry ${c.outbox}`);
+    io.out(
+      `conflict: incident ${printable(c.incidentId)} seq ${c.seq}: the ledger table holds entry ${c.ledgerTable}, ` +
+        `the incident's outbox entry ${c.outbox}`,
+    );
   }
   const first = built.conflicts[0];
   if (first) {
-    io.out(`FAIL ${built.conflicts.length} conflicting entries; first at incident ${printable(first.incidentId)} ` +
-      `seq ${first.seq}: ledger table ${first.ledgerTable} vs outbox ${first.outbox} (both exported; verify fails there)`);
+    io.out(
+      `FAIL ${built.conflicts.length} conflicting entries; first at incident ${printable(first.incidentId)} ` +
+        `seq ${first.seq}: ledger table ${first.ledgerTable} vs outbox ${first.outbox} ` +
+        '(both exported; verify fails there)',
+    );
     return 1;
   }
   io.out(`OK ${built.entries} entries in ${built.chains} chains exported${partial}`);

@@ -29,7 +29,9 @@ const OptionsSchema = z.object({
   keyId: name('--key-id or SIGNING_KEY_ID'),
   incidentId: z.optional(name('--incident')),
   since: z.optional(
-    z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), '--since is not ISO-8601')),
+    z
+      .string()
+      .check(z.refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), '--since is not ISO-8601')),
   ),
 });
 

@@ -135,8 +135,9 @@ export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver
     const place = `${e.incidentId}\u0000${e.seq}`;
     const held = places.get(place);
     if (held && held.hash !== e.hash) {
-      return fail(`conflicting entries at this place: line ${held.line} (hash ${held.hash.slice(0, 12)}…, the ledger ` +
-        `table's) and line ${line} (hash ${String(e.hash).slice(0, 12)}…, an outbox's): the chain is forked`);
+      const first = `line ${held.line} (hash ${held.hash.slice(0, 12)}…, the ledger table's)`;
+      const second = `line ${line} (hash ${String(e.hash).slice(0, 12)}…, an outbox's)`;
+      return fail(`conflicting entries at this place: ${first} and ${second}: the chain is forked`);
     }
     if (!held) places.set(place, { hash: e.hash, line });
     const head = heads.get(e.incidentId);

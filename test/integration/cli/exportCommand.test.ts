@@ -51,9 +51,15 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
   ];
 
   /** Runs bin/chainsec.js in a child process without blocking this one (the local KMS answers from here). */
-  function chainsec(args: string[], env = awsEnv()): Promise<{ status: number | null; lines: string[]; stderr: string }> {
+  function chainsec(
+    args: string[],
+    env = awsEnv(),
+  ): Promise<{ status: number | null; lines: string[]; stderr: string }> {
     return new Promise((done, fail) => {
-      const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], { cwd: dir, env });
+      const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], {
+        cwd: dir,
+        env,
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -77,7 +83,9 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     const arn = await h.startIncident(first);
     const card = await h.waitForMessage(first.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
     decided = incidentIdOf(card);
-    expect((await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_deny', value: decided, messageTs: card.ts })).status).toBe(200);
+    expect(
+      (await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_deny', value: decided, messageTs: card.ts })).status,
+    ).toBe(200);
     expect((await h.waitForExecution(arn)).status).toBe('SUCCEEDED');
     since = new Date(Date.now() + 1).toISOString();
     await new Promise((r) => setTimeout(r, 5));
@@ -135,7 +143,9 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     expect(Object.keys(checkpointOf(recent).heads as object)).toEqual([pending]);
     expect(verifiedOne.status).toBe(0);
     expect(verifiedOne.lines).toContain(`partial export: incident ${decided}; other chains are not in this file`);
-    expect(verifiedOne.lines.at(-1)).toMatch(new RegExp(`^OK \\d+ entries in 1 chains verified \\(partial export: incident ${decided}\\)$`));
+    expect(verifiedOne.lines.at(-1)).toMatch(
+      new RegExp(`^OK \\d+ entries in 1 chains verified \\(partial export: incident ${decided}\\)$`),
+    );
     expect(verifiedRecent.status).toBe(0);
     expect(verifiedRecent.lines.at(-1)).toContain(`(partial export: chains with entries since ${since})`);
   });
@@ -177,7 +187,7 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     expect(readdirSync(sub)).toEqual([]);
   });
 
-  it('reports a ledger-table entry and a different outbox entry at one place, naming both, and verify fails there', async () => {
+  it('reports a table entry and another outbox entry at one place, naming both; verify fails there', async () => {
     // Prepare: the pending incident's outbox gets another seq 1, signed with the sandbox's key
     const whole = join(dir, 'before-fork.jsonl');
     expect((await chainsec(['export', '--out', whole, ...tableFlags()])).status).toBe(0);
@@ -189,7 +199,9 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     const kms = new KMSClient({ ...localClientConfig(h.sandbox.kms.url), region: 'us-east-1' });
     const signer = new KmsSigner({ keyId: h.sandbox.kms.keyArn, callTimeoutMs: 5000, client: kms });
     const forked = { ...body, hash, signature: await signer.signDigest(Buffer.from(hash, 'hex')) } as LedgerEntry;
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(process.env.AWS_ENDPOINT_URL_DYNAMODB!)));
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(process.env.AWS_ENDPOINT_URL_DYNAMODB!)),
+    );
     await doc.send(
       new UpdateCommand({
         TableName: process.env.INCIDENTS_TABLE!,
@@ -207,9 +219,12 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     // Assess
     expect(exported.status).toBe(1);
     expect(exported.lines).toContain(
-      `conflict: incident ${pending} seq 1: the ledger table holds entry ${first.hash}, the incident's outbox entry ${hash}`,
+      `conflict: incident ${pending} seq 1: the ledger table holds entry ${first.hash}, ` +
+        `the incident's outbox entry ${hash}`,
     );
-    expect(exported.lines.at(-1)).toMatch(new RegExp(`^FAIL 1 conflicting entries; first at incident ${pending} seq 1`));
+    expect(exported.lines.at(-1)).toMatch(
+      new RegExp(`^FAIL 1 conflicting entries; first at incident ${pending} seq 1`),
+    );
     expect(existsSync(out)).toBe(true);
     expect(verified.status).toBe(1);
     const fail = verified.lines.at(-1)!;

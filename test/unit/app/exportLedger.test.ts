@@ -183,7 +183,7 @@ describe('Function: exportLedger', () => {
     expect(verified.ledger!.checkpoint!.facts.partial).toEqual({ since: '2025-03-01T12:00:09Z' });
   });
 
-  it('exports both entries of a place the ledger table and an outbox disagree on, names both, and verify fails there', async () => {
+  it('exports both entries of a place the table and an outbox disagree on, naming both; verify fails there', async () => {
     // Prepare: the outbox holds another seq 2 of INC-AAAAAAAAAA than the table
     const tableEntry = entries.find((e) => e.incidentId === INCIDENTS[0] && e.seq === 2)!;
     const forked = seal({ ...tableEntry, actor: 'U0APPROVER3' }, key.privateKey);
@@ -193,7 +193,8 @@ describe('Function: exportLedger', () => {
     const built = await buildLedgerExport(deps(store));
 
     // Assess
-    expect(built.conflicts).toEqual([{ incidentId: INCIDENTS[0], seq: 2, ledgerTable: tableEntry.hash, outbox: forked.hash }]);
+    const conflict = { incidentId: INCIDENTS[0], seq: 2, ledgerTable: tableEntry.hash, outbox: forked.hash };
+    expect(built.conflicts).toEqual([conflict]);
     const text = `${built.lines.join('\n')}\n`;
     expect(checkpointOf(text).conflicts).toEqual(built.conflicts);
     expect(checkpointOf(text).heads).toMatchObject({ [INCIDENTS[0]]: { seq: 4 } });

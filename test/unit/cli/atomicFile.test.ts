@@ -27,9 +27,13 @@ describe('Function: writeLinesAtomically', () => {
     const seen: Array<[number, number]> = [];
 
     // Act
-    writeLinesAtomically(join(dir, 'big.jsonl'), Array.from({ length: 25_000 }, (_, i) => String(i)), {
-      progress: (written, total) => seen.push([written, total]),
-    });
+    writeLinesAtomically(
+      join(dir, 'big.jsonl'),
+      Array.from({ length: 25_000 }, (_, i) => String(i)),
+      {
+        progress: (written, total) => seen.push([written, total]),
+      },
+    );
 
     // Assess
     expect(seen).toEqual([

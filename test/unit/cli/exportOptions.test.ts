@@ -1,6 +1,10 @@
 import { exportOptions } from '../../../src/cli/exportOptions';
 
-const ENV = { INCIDENTS_TABLE: 'chainsec-incidents', LEDGER_TABLE: 'chainsec-ledger', SIGNING_KEY_ID: 'alias/chainsec' };
+const ENV = {
+  INCIDENTS_TABLE: 'chainsec-incidents',
+  LEDGER_TABLE: 'chainsec-ledger',
+  SIGNING_KEY_ID: 'alias/chainsec',
+};
 
 describe('Function: exportOptions', () => {
   it('takes the tables and the key from the environment, flags first', () => {

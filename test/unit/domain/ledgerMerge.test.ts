@@ -16,7 +16,9 @@ describe('Function: mergeOutbox', () => {
     // Assess
     expect(merged).toHaveLength(entries.length);
     expect(merged.map((e) => `${e.incidentId}:${e.seq}`)).toEqual(
-      [...entries].sort((a, b) => a.incidentId.localeCompare(b.incidentId) || a.seq - b.seq).map((e) => `${e.incidentId}:${e.seq}`),
+      [...entries]
+        .sort((a, b) => a.incidentId.localeCompare(b.incidentId) || a.seq - b.seq)
+        .map((e) => `${e.incidentId}:${e.seq}`),
     );
   });
 
