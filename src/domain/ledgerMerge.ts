@@ -18,7 +18,8 @@ export interface LedgerConflict {
   outbox: string;
 }
 
-const placeOf = (e: LedgerEntry): string => `${e.incidentId}#${e.seq}`;
+/** An entry's place in the ledger (`incidentId#seq`). */
+const placeOf = (entry: Pick<LedgerEntry, 'incidentId' | 'seq'>): string => `${entry.incidentId}#${entry.seq}`;
 
 const byPlace = (a: LedgerEntry, b: LedgerEntry): number =>
   a.incidentId === b.incidentId ? a.seq - b.seq : a.incidentId < b.incidentId ? -1 : 1;

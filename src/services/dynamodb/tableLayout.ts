@@ -78,9 +78,6 @@ export function isConditionFailure(e: unknown): boolean {
   return false;
 }
 
-/** An entry's place in the ledger (`incidentId#seq`). */
-export const placeOf = (entry: Pick<LedgerEntry, 'incidentId' | 'seq'>): string => `${entry.incidentId}#${entry.seq}`;
-
 /**
  * The put of one ledger entry, only where its place (incident, seq) is free.
  * The entry is kept as its exact JSON so the hashed bytes survive any marshalling.

@@ -23,7 +23,8 @@ export class InMemoryLedger implements Ledger {
     const holding = (await this.table.readAll('ledger.read')).filter(
       (s) => incidentId === undefined || s.record.incident.id === incidentId,
     );
-    const fromTable = (await this.table.ledgerEntries()).filter((e) => incidentId === undefined || e.incidentId === incidentId);
+    const inScope = (e: LedgerEntry): boolean => incidentId === undefined || e.incidentId === incidentId;
+    const fromTable = (await this.table.ledgerEntries()).filter(inScope);
     return merged(fromTable, holding.flatMap((s) => s.internal?.unpublished ?? []));
   }
 }

@@ -183,7 +183,7 @@ describe('Function: exportLedger', () => {
     expect(verified.ledger!.checkpoint!.facts.partial).toEqual({ since: '2025-03-01T12:00:09Z' });
   });
 
-  it('exports both entries of a place the table and an outbox disagree on, naming both; verify fails there', async () => {
+  it('exports both entries of a place the table and an outbox disagree on, naming both; verify fails', async () => {
     // Prepare: the outbox holds another seq 2 of INC-AAAAAAAAAA than the table
     const tableEntry = entries.find((e) => e.incidentId === INCIDENTS[0] && e.seq === 2)!;
     const forked = seal({ ...tableEntry, actor: 'U0APPROVER3' }, key.privateKey);

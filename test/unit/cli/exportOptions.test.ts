@@ -25,7 +25,8 @@ describe('Function: exportOptions', () => {
   it('names every missing option, flag and variable', () => {
     // Act / Assess
     expect(() => exportOptions({}, {})).toThrow(
-      'missing --out FILE, --incidents-table (or INCIDENTS_TABLE), --ledger-table (or LEDGER_TABLE), --key-id (or SIGNING_KEY_ID)',
+      'missing --out FILE, --incidents-table (or INCIDENTS_TABLE), --ledger-table (or LEDGER_TABLE), ' +
+        '--key-id (or SIGNING_KEY_ID)',
     );
   });
 

@@ -67,5 +67,24 @@ describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
       const order = all.map((e) => `${e.incidentId}#${String(e.seq).padStart(6, '0')}`);
       expect(order).toEqual([...order].sort());
     });
+
+    it('reads one incident (scope.incidentId), an outbox entry differing from the table one after it', async () => {
+      // Prepare: seq 1 published at create, then another seq 1 committed into the outbox
+      const record = approvalRecord(now);
+      const id = record.incident.id;
+      const [first] = storedEntries(id, 1, 1, now);
+      await ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
+      const [forked] = storedEntries(id, 1, 1, now);
+      await ports.incidents.commit((await ports.incidents.get(id))!, withVote(record), [forked!]);
+      await withChain(1);
+
+      // Act
+      const scoped = await ports.ledger.all({ incidentId: id });
+      const chain = await ports.ledger.chain(id);
+
+      // Assess
+      expect(scoped).toEqual([first, forked]);
+      expect(chain).toEqual([first]);
+    });
   });
 });
