@@ -1,4 +1,4 @@
-import { readCheckpoint, type CheckpointFacts } from '../domain/checkpoint';
+import { describeScope, readCheckpoint, type CheckpointFacts, type ExportScope } from '../domain/checkpoint';
 import { entryHash, LedgerEntryType, signatureValid, type LedgerEntry } from '../domain/ledger';
 import { parseStrictJson } from '../domain/strictJson';
 import {
@@ -120,8 +120,19 @@ export function checkSuccession(newer: VerifiedLedger, earlier: EarlierState): S
   const order = checkOrder(newer.checkpoint, earlier.checkpoint);
   if (typeof order !== 'string') return order;
 
-  const problem = firstMissingOrChanged(newer, earlier);
+  const scope = newer.checkpoint.facts.partial;
+  const problem = firstMissingOrChanged(newer, earlier, scope && inScopeOf(scope, newer, earlier));
   if (problem) return problem;
+  if (scope) {
+    return {
+      ok: true,
+      notes: [
+        `since checkpoint: ${order}`,
+        `since checkpoint: this is a partial export (${printable(describeScope(scope))}): the earlier state's ` +
+          'chains in its scope are here, unchanged; chains outside it are not compared',
+      ],
+    };
+  }
   const held = earlier.entries
     ? `every one of the earlier export's ${earlier.entries.length} entries in ` +
       `${new Set(earlier.entries.map((e) => e.entry.incidentId)).size} chains is here, unchanged`
@@ -168,8 +179,25 @@ function checkOrder(later: NonNullable<VerifiedLedger['checkpoint']>, o: Checkpo
     '(the link itself is checkable only between consecutive checkpoints)';
 }
 
-/** Where `newer` lacks or contradicts what `earlier` held, at the lowest line of `newer`. */
-function firstMissingOrChanged(newer: VerifiedLedger, earlier: EarlierState): VerifyFailure | undefined {
+/**
+ * Which of the earlier state's chains a partial export must hold: the scoped
+ * incident's; with `since`, each chain it holds, and each earlier chain with an
+ * entry at or after `since` (known when the earlier export itself was given).
+ */
+function inScopeOf(scope: ExportScope, newer: VerifiedLedger, earlier: EarlierState): (incidentId: string) => boolean {
+  if (scope.incidentId !== undefined) return (id) => id === scope.incidentId;
+  const from = Date.parse(String(scope.since));
+  const chains = new Set(newer.entries.map((e) => e.incidentId));
+  for (const { entry } of earlier.entries ?? []) if (Date.parse(String(entry.at)) >= from) chains.add(entry.incidentId);
+  return (id) => chains.has(id);
+}
+
+/** Where `newer` lacks or contradicts what `earlier` held (in scope), at the lowest line of `newer`. */
+function firstMissingOrChanged(
+  newer: VerifiedLedger,
+  earlier: EarlierState,
+  inScope: (incidentId: string) => boolean = () => true,
+): VerifyFailure | undefined {
   const place = (incidentId: string, seq: number): string => `${incidentId}\u0000${seq}`;
   const held = new Map<string, { hash: string; line: number }>();
   const ends = new Map<string, { seq: number; line: number }>();
@@ -178,9 +206,11 @@ function firstMissingOrChanged(newer: VerifiedLedger, earlier: EarlierState): Ve
     held.set(place(e.incidentId, e.seq), { hash: e.hash, line: newer.lines[i]! });
     ends.set(e.incidentId, { seq: e.seq, line: newer.lines[i]! });
   });
-  const wanted: Array<{ incidentId: string; seq: number; hash: string; line?: number }> = earlier.entries
-    ? earlier.entries.map(({ entry: e, line }) => ({ incidentId: e.incidentId, seq: e.seq, hash: e.hash, line }))
-    : [...earlier.checkpoint.heads].map(([incidentId, h]) => ({ incidentId, seq: h.seq, hash: h.hash }));
+  const wanted: Array<{ incidentId: string; seq: number; hash: string; line?: number }> = (
+    earlier.entries
+      ? earlier.entries.map(({ entry: e, line }) => ({ incidentId: e.incidentId, seq: e.seq, hash: e.hash, line }))
+      : [...earlier.checkpoint.heads].map(([incidentId, h]) => ({ incidentId, seq: h.seq, hash: h.hash }))
+  ).filter((w) => inScope(w.incidentId));
   const longest = new Map<string, number>();
   for (const w of wanted) longest.set(w.incidentId, Math.max(longest.get(w.incidentId) ?? 0, w.seq));
 

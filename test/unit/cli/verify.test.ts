@@ -792,3 +792,45 @@ describe('Program: bin/chainsec.js', () => {
     expect(result.stderr).toMatch(/^error: cannot read public key nowhere\.pem/);
   });
 });
+
+describe('Partial exports', () => {
+  /** The full story's chain of one incident, with a checkpoint (seq 2, after `earlier`) saying it is partial. */
+  function partialOf(incidentId: string, earlier: LedgerEntry[], chainOf = incidentId): LedgerEntry[] {
+    const chain = buildLedger(signer.privateKey, { checkpoint: false }).entries.filter((e) => e.incidentId === chainOf);
+    const base = checkpointOver(chain, signer.privateKey, { seq: 2, prevHash: earlier.at(-1)!.hash });
+    return [...chain, seal({ ...base, partial: { incidentId } }, signer.privateKey)];
+  }
+  const earlier = (): LedgerEntry[] =>
+    buildLedger(signer.privateKey, { rounds: 3, link: { seq: 1, prevHash: GENESIS_HASH } }).entries;
+
+  it('says partial on the checkpoint line and the OK line', () => {
+    // Prepare
+    const ledgerFile = file('partial.jsonl', toCanonicalJsonl(partialOf(INCIDENTS[0], earlier())));
+
+    // Act
+    const result = run(['verify', '--ledger', ledgerFile, '--public-key', file('key.pem', signer.publicPem)]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`partial export: incident ${INCIDENTS[0]}; other chains are not in this file`);
+    expect(result.last).toBe(`OK 5 entries in 1 chains verified (partial export: incident ${INCIDENTS[0]})`);
+  });
+
+  it('compares only its scope with --since-checkpoint, and still fails when the scoped chain is not the one held', () => {
+    // Prepare: a partial export of INC-A, and one claiming INC-A that holds INC-B's chain
+    const old = file('partial-old.jsonl', toCanonicalJsonl(earlier()));
+    const key = file('key.pem', signer.publicPem);
+    const good = file('partial-good.jsonl', toCanonicalJsonl(partialOf(INCIDENTS[0], earlier())));
+    const wrong = file('partial-wrong.jsonl', toCanonicalJsonl(partialOf(INCIDENTS[0], earlier(), INCIDENTS[1])));
+
+    // Act
+    const ok = run(['verify', '--ledger', good, '--public-key', key, '--since-checkpoint', old]);
+    const bad = run(['verify', '--ledger', wrong, '--public-key', key, '--since-checkpoint', old]);
+
+    // Assess
+    expect(ok.code).toBe(0);
+    expect(ok.out.join('\n')).toContain('this is a partial export (incident INC-AAAAAAAAAA)');
+    expect(bad.code).toBe(1);
+    expect(bad.last).toMatch(/incidentId INC-AAAAAAAAAA: chain is missing, though the earlier state holds it up to seq 3/);
+  });
+});
