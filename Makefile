@@ -5,7 +5,7 @@
 
 BUILD = node scripts/build.mjs --outdir "$(ARTIFACTS_DIR)" --only
 
-.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction
+.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction
 
 build-SlackEventsFunction:
 	$(BUILD) slackEvents
@@ -21,3 +21,9 @@ build-ClassifyFunction:
 
 build-ActionsFunction:
 	$(BUILD) actions
+
+build-LedgerPublisherFunction:
+	$(BUILD) ledgerPublisher
+
+build-LedgerFeedFunction:
+	$(BUILD) ledgerFeed

@@ -29,6 +29,10 @@ export const ErrorCode = {
   LedgerConflict: 'chainsec_ledger_conflict',
   FullTextUnavailable: 'chainsec_full_text_unavailable',
   IngestRetry: 'chainsec_ingest_retry',
+  /** A stream record that cannot be handled as delivered (no key, no entry): reported as a batch item failure. */
+  StreamRecordInvalid: 'chainsec_stream_record_invalid',
+  /** EventBridge refused ledger entries (the SIEM feed): the stream delivers them again. */
+  LedgerFeedFailed: 'chainsec_ledger_feed_failed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -157,5 +161,25 @@ export class FullTextUnavailableError extends ChainsecError {
   public constructor(reason: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.FullTextUnavailable, `full text unavailable: ${reason}`, details, options);
     this.name = 'FullTextUnavailableError';
+  }
+}
+
+/**
+ * A DynamoDB stream record the publisher or the SIEM feed cannot read (no
+ * key, no entry JSON): a poison record, reported as a batch item failure
+ * and, past the mapping's retries, sent to its on-failure queue.
+ */
+export class StreamRecordInvalidError extends ChainsecError {
+  public constructor(reason: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.StreamRecordInvalid, `stream record invalid: ${reason}`, details, options);
+    this.name = 'StreamRecordInvalidError';
+  }
+}
+
+/** EventBridge did not take some ledger entries (PutEvents failed, or answered FailedEntryCount > 0). */
+export class LedgerFeedError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.LedgerFeedFailed, message, details, options);
+    this.name = 'LedgerFeedError';
   }
 }

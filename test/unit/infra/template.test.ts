@@ -17,6 +17,7 @@ import {
   handlerProblems,
   makefileTargets,
   nonInlinePolicies,
+  patternMatches,
   placeholders,
   policyStatements,
   refTarget,
@@ -51,6 +52,8 @@ const FUNCTIONS = {
   SweepFunction: { bundle: 'sweep', signs: true },
   ClassifyFunction: { bundle: 'classify', signs: false },
   ActionsFunction: { bundle: 'actions', signs: true },
+  LedgerPublisherFunction: { bundle: 'ledgerPublisher', signs: false },
+  LedgerFeedFunction: { bundle: 'ledgerFeed', signs: false },
 } as const;
 const MAKEFILE = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
 
@@ -285,7 +288,7 @@ describe('File: template.yaml', () => {
   });
 
   describe('Functions', () => {
-    it('declares the five functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
+    it('declares the seven functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
       // Prepare
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
       const globals = template.Globals?.Function ?? {};
@@ -500,7 +503,7 @@ describe('File: template.yaml', () => {
 
     it('uses Resource * only where AWS has no resource type, and narrows SendTask* by region', () => {
       // Prepare
-      const allowedWithStar = /^(xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|states:SendTask(Success|Failure)$)/;
+      const allowedWithStar = /^(xray:|dynamodb:ListStreams$|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|states:SendTask(Success|Failure)$)/;
 
       // Act
       const star = policyStatements(template).filter(
@@ -633,12 +636,15 @@ describe('File: template.yaml', () => {
       delete broken.Resources.NotificationsSubscription!.Properties!.RedrivePolicy;
       const sm = broken.Resources.IncidentStateMachine!.Properties!;
       delete (sm.Events as Record<string, { Properties: Record<string, unknown> }>).IncidentDetected!.Properties.DeadLetterConfig;
+      const publisher = broken.Resources.LedgerPublisherFunction!.Properties!;
+      delete (publisher.Events as Record<string, { Properties: Record<string, unknown> }>).OutboxWrites!.Properties.DestinationConfig;
 
       // Act
       const problems = asyncWithoutDeadLetter(broken);
 
       // Assess
-      expect(problems).toHaveLength(5);
+      expect(problems).toHaveLength(6);
+      expect(problems.join('\n')).toMatch(/LedgerPublisherFunction\.OutboxWrites: DynamoDB stream mapping without an OnFailure destination/);
     });
 
     it('substitutes exactly the placeholders the state machine definition uses', () => {
@@ -814,6 +820,152 @@ describe('File: template.yaml', () => {
     });
   });
 
+  describe('Ledger streams and the SIEM feed', () => {
+    type StreamEvent = { Type: string; Properties: Record<string, unknown> };
+    const eventOf = (fn: string, name: string): StreamEvent => (props(fn).Events as Record<string, StreamEvent>)[name]!;
+    const patternOf = (e: StreamEvent): unknown => {
+      const filters = (e.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> }).Filters;
+      expect(filters).toHaveLength(1);
+      return JSON.parse(filters[0]!.Pattern);
+    };
+    /** A stream record as Lambda delivers it, its image in DynamoDB's attribute-value form. */
+    const record = (eventName: string, keys: Record<string, unknown>, image?: Record<string, unknown>) => ({
+      eventName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: keys, ...(image && { NewImage: { ...keys, ...image } }), StreamViewType: 'NEW_IMAGE', SequenceNumber: '1' },
+    });
+
+    it('streams both tables with NEW_IMAGE', () => {
+      // Prepare
+      const tables = ['IncidentsTable', 'LedgerTable'];
+
+      // Act
+      const specs = tables.map((t) => props(t).StreamSpecification);
+
+      // Assess
+      for (const spec of specs) expect(spec).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    });
+
+    it('maps the incidents stream to the publisher: partial failures, bisect, bounded retries, on-failure queue', () => {
+      // Prepare
+      const outbox = eventOf('LedgerPublisherFunction', 'OutboxWrites');
+
+      // Act
+      const p = outbox.Properties;
+
+      // Assess
+      expect(outbox.Type).toBe('DynamoDB');
+      expect(p.Stream).toEqual({ 'Fn::GetAtt': ['IncidentsTable', 'StreamArn'] });
+      expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(p.BisectBatchOnFunctionError).toBe(true);
+      expect(p.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+      expect(p.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+      expect(p.MaximumBatchingWindowInSeconds).toBe(0);
+      expect(refTarget((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe('LedgerStreamsDLQ');
+    });
+
+    it("filters the incidents stream to incident items holding unpublished entries", () => {
+      // Prepare
+      const pattern = patternOf(eventOf('LedgerPublisherFunction', 'OutboxWrites'));
+      const keys = { pk: { S: 'INC#abc' }, sk: { S: 'META' } };
+      const holding = { unpublishedEntries: { L: [{ S: '{"seq":1}' }, { S: '{"seq":2}' }] }, version: { N: '3' } };
+
+      // Act
+      const matches = {
+        committed: patternMatches(pattern, record('MODIFY', keys, holding)),
+        created: patternMatches(pattern, record('INSERT', keys, holding)),
+        published: patternMatches(pattern, record('MODIFY', keys, { version: { N: '3' } })),
+        removed: patternMatches(pattern, record('REMOVE', keys)),
+        counter: patternMatches(pattern, record('MODIFY', { pk: { S: 'COUNT#x' }, sk: { S: 'COUNT' } }, holding)),
+      };
+
+      // Assess
+      expect(matches).toEqual({ committed: true, created: true, published: false, removed: false, counter: false });
+    });
+
+    it('maps the ledger stream (INSERTs only) to the feed, with the same failure handling', () => {
+      // Prepare
+      const inserts = eventOf('LedgerFeedFunction', 'LedgerInserts');
+      const pattern = patternOf(inserts);
+      const keys = { incidentId: { S: 'abc' }, seq: { N: '1' } };
+
+      // Act
+      const p = inserts.Properties;
+
+      // Assess
+      expect(p.Stream).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
+      expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(p.BisectBatchOnFunctionError).toBe(true);
+      expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+      expect(refTarget((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe('LedgerStreamsDLQ');
+      expect(patternMatches(pattern, record('INSERT', keys, { entry: { S: '{}' } }))).toBe(true);
+      expect(patternMatches(pattern, record('MODIFY', keys, { entry: { S: '{}' } }))).toBe(false);
+      expect(patternMatches(pattern, record('REMOVE', keys))).toBe(false);
+    });
+
+    it('gives the publisher only stream reads, the outbox and ledger calls and its DLQ: no signing, no bus', () => {
+      // Prepare
+      const statements = roleStatements('LedgerPublisherFunction');
+
+      // Act
+      const actions = [...roleActions('LedgerPublisherFunction')].filter((a) => !/^(logs|xray):/.test(a)).sort();
+      const on = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Resource);
+
+      // Assess
+      expect(actions).toEqual(
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetItem',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'sqs:SendMessage',
+        ].sort(),
+      );
+      expect(on('dynamodb:GetRecords')).toEqual([{ 'Fn::GetAtt': ['IncidentsTable', 'StreamArn'] }]);
+      expect(on('dynamodb:UpdateItem')).toEqual([{ 'Fn::GetAtt': ['IncidentsTable', 'Arn'] }]);
+      expect(on('dynamodb:PutItem')).toEqual([{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }]);
+      expect(on('sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': ['LedgerStreamsDLQ', 'Arn'] }]);
+    });
+
+    it('gives the feed only the ledger stream, PutEvents of its own events on the default bus, and its DLQ', () => {
+      // Prepare
+      const statements = roleStatements('LedgerFeedFunction');
+
+      // Act
+      const actions = [...roleActions('LedgerFeedFunction')].filter((a) => !/^(logs|xray|kms):/.test(a)).sort();
+      const put = statements.find((s) => actionsOf(s).includes('events:PutEvents'));
+      const putAnywhere = Object.keys(FUNCTIONS).filter((id) => roleActions(id).has('events:PutEvents'));
+
+      // Assess
+      expect(actions).toEqual(
+        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'events:PutEvents', 'sqs:SendMessage'].sort(),
+      );
+      expect(put?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' });
+      expect(put?.Condition).toEqual({ StringEquals: { 'events:source': 'chainsec.ledger', 'events:detail-type': 'chainsec Ledger Entry' } });
+      expect(putAnywhere).toEqual(['LedgerFeedFunction']);
+      expect(statements.find((s) => actionsOf(s).includes('dynamodb:GetRecords'))?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
+    });
+
+    it('uses the event source and detail-type the code emits', async () => {
+      // Prepare
+      const { LEDGER_EVENT_SOURCE, LEDGER_EVENT_DETAIL_TYPE } = await import('../../../src/domain/siemEvent');
+
+      // Act
+      const put = roleStatements('LedgerFeedFunction').find((s) => actionsOf(s).includes('events:PutEvents'));
+
+      // Assess
+      expect(put?.Condition).toEqual({ StringEquals: { 'events:source': LEDGER_EVENT_SOURCE, 'events:detail-type': LEDGER_EVENT_DETAIL_TYPE } });
+    });
+  });
+
   describe('Secrets and alarms', () => {
     it('keeps the Slack credentials in a Secrets Manager secret created without real values', () => {
       // Prepare
@@ -852,7 +1004,7 @@ describe('File: template.yaml', () => {
       expect(undelivered).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
       expect(undelivered.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
       expect(watchedQueues.sort()).toEqual(dlqs.map(([id]) => id).sort());
-      expect(dlqs.length).toBe(3);
+      expect(dlqs.length).toBe(4);
       expect(watchedFunctions.sort()).toEqual(Object.keys(FUNCTIONS).sort());
       for (const [, a] of alarms) expect(a.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     });

@@ -107,7 +107,8 @@ const POLLED_EVENTS = new Set(['SQS', 'Kinesis', 'DynamoDB', 'MSK', 'MQ', 'SelfM
  * Every asynchronous delivery must end somewhere inspectable when it fails:
  * EventBridge targets need a DeadLetterConfig, functions invoked
  * asynchronously an on-failure destination (or DLQ), SQS sources a queue with
- * a RedrivePolicy, and SNS subscriptions a RedrivePolicy.
+ * a RedrivePolicy, stream mappings (DynamoDB, Kinesis) an OnFailure
+ * destination, and SNS subscriptions a RedrivePolicy.
  */
 export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
   const problems: string[] = [];
@@ -129,6 +130,10 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
           const queue = queueId ? res[queueId] : undefined;
           const redrive = queue?.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
           if (!redrive?.deadLetterTargetArn) problems.push(`${id}.${name}: SQS source ${queueId ?? '?'} has no RedrivePolicy`);
+        }
+        if (e.Type === 'DynamoDB' || e.Type === 'Kinesis') {
+          const onFailure = (ep.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+          if (!onFailure) problems.push(`${id}.${name}: ${e.Type} stream mapping without an OnFailure destination`);
         }
       }
       if (invokedAsync) {
@@ -304,5 +309,28 @@ export function sourceFiles(dir: string): string[] {
     const full = path.join(dir, d.name);
     if (d.isDirectory()) return sourceFiles(full);
     return d.isFile() && d.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/**
+ * Whether a Lambda event filter pattern matches an event, for the subset of
+ * the EventBridge pattern language the template uses: nested objects, lists
+ * of exact values, and `{"exists": true|false}`. As in EventBridge, an array
+ * in the event matches when any of its elements does (arrays of objects are
+ * looked into). A test aid, not AWS's engine.
+ */
+export function patternMatches(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(event)) return event.some((e) => patternMatches(pattern, e));
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) => {
+      if (p !== null && typeof p === 'object' && 'exists' in p) return (event !== undefined) === (p as { exists: boolean }).exists;
+      return p === event;
+    });
+  }
+  if (pattern === null || typeof pattern !== 'object') return false;
+  return Object.entries(pattern).every(([k, p]) => {
+    const value = event !== null && typeof event === 'object' ? (event as Record<string, unknown>)[k] : undefined;
+    if (value === undefined) return Array.isArray(p) && p.some((x) => x !== null && typeof x === 'object' && (x as { exists?: boolean }).exists === false);
+    return patternMatches(p, value);
   });
 }
