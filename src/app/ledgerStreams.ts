@@ -14,9 +14,9 @@ import type { AppDeps } from './deps';
  * @returns how many entries this call put in the ledger table (0: nothing was left)
  * @throws LedgerConflictError when another entry holds an entry's place (a poison record)
  */
-export async function publishOutbox(deps: Pick<AppDeps, 'store' | 'telemetry'>, incidentId: string): Promise<number> {
+export async function publishOutbox(deps: Pick<AppDeps, 'outbox' | 'telemetry'>, incidentId: string): Promise<number> {
   try {
-    const published = await deps.store.publishEntries(incidentId);
+    const published = await deps.outbox.publish(incidentId);
     if (published > 0) deps.telemetry.metric('LedgerEntriesPublishedFromStream', published);
     return published;
   } catch (e) {

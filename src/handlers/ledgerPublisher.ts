@@ -1,26 +1,25 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { getConfig } from '../config';
-import { DynamoDbIncidentStore } from '../services/DynamoDbIncidentStore';
-import { documentClient } from '../services/dynamoDbClient';
+import { createDynamoDbPorts } from '../services/dynamodb/createDynamoDbPorts';
+import type { LedgerOutbox } from '../services/LedgerOutbox';
 import { PowertoolsTelemetry } from '../services/PowertoolsTelemetry';
 import { publishFromStream } from './support/ledgerStreamBatches';
 
 interface Ready {
-  store: DynamoDbIncidentStore;
+  outbox: LedgerOutbox;
   telemetry: PowertoolsTelemetry;
 }
 let ready: Ready | undefined;
 
-/** The store and telemetry only: no Slack, no KMS (the entries are signed already). */
+/** The outbox port and telemetry only: no Slack, no KMS (the entries are signed already). */
 function init(): Ready {
   const config = getConfig();
-  const store = new DynamoDbIncidentStore({
+  const { outbox } = createDynamoDbPorts({
     incidentsTable: config.incidentsTable,
     ledgerTable: config.ledgerTable,
     callTimeoutMs: config.callTimeoutMs,
-    client: documentClient(config.callTimeoutMs),
   });
-  return { store, telemetry: new PowertoolsTelemetry() };
+  return { outbox, telemetry: new PowertoolsTelemetry() };
 }
 
 /**

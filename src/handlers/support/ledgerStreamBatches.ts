@@ -4,11 +4,8 @@ import type { AppDeps } from '../../app/deps';
 import { feedLedger, publishOutbox } from '../../app/ledgerStreams';
 import type { LedgerEntry } from '../../domain/ledger';
 import { StreamRecordInvalidError } from '../../errors';
+import { incidentIdOfKey } from '../../services/dynamodb/tableLayout';
 import type { LedgerFeed } from '../../services/LedgerFeed';
-
-/** The incident item's key: `pk` = `INC#<id>`, `sk` = `META` (DynamoDbIncidentStore). */
-const INCIDENT_PREFIX = 'INC#';
-const META = 'META';
 
 /**
  * The incident a stream record of the incidents table is about, or undefined
@@ -21,9 +18,7 @@ export function incidentIdOf(record: DynamoDBRecord): string | undefined {
   if (pk === undefined || sk === undefined) {
     throw new StreamRecordInvalidError('no pk/sk key', { eventID: record.eventID, sequenceNumber: record.dynamodb?.SequenceNumber });
   }
-  if (!pk.startsWith(INCIDENT_PREFIX) || sk !== META) return undefined;
-  const id = pk.slice(INCIDENT_PREFIX.length);
-  return id.length > 0 ? id : undefined;
+  return incidentIdOfKey(pk, sk);
 }
 
 /**
@@ -69,7 +64,7 @@ function options(context: Context | undefined) {
  * them within a minute once the cause is gone).
  */
 export function publishFromStream(
-  deps: Pick<AppDeps, 'store' | 'telemetry'>,
+  deps: Pick<AppDeps, 'outbox' | 'telemetry'>,
   event: DynamoDBStreamEvent,
   context?: Context,
 ): Promise<DynamoDBBatchResponse> {

@@ -38,6 +38,12 @@ export const BY_DAY_INDEX = 'byDay';
 
 /** The key of an incident's item. */
 export const incidentKey = (incidentId: string) => ({ pk: `INC#${incidentId}`, sk: META });
+
+/** The incident an item's key names (the inverse of {@link incidentKey}), or undefined for another kind of item. */
+export function incidentIdOfKey(pk: string, sk: string): string | undefined {
+  if (!pk.startsWith('INC#') || sk !== META) return undefined;
+  return pk.length > 4 ? pk.slice(4) : undefined;
+}
 /** The key of a one-time claim kept on its own (`hashedKey`: see {@link sha256Hex}). */
 export const onceKey = (hashedKey: string) => ({ pk: `ONCE#${hashedKey}`, sk: 'ONCE' });
 /** The key of a counter. */

@@ -1,124 +1,79 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { loadTemplate } from '../../sandbox/local/cfnYaml';
-import { DynamoDbLocal } from '../../sandbox/local/DynamoDbLocal';
-import { createTablesFromTemplate } from '../../sandbox/local/tablesFromTemplate';
-import { silentTelemetry } from '../../src/app/telemetry';
-import { normalizeIncident } from '../../src/domain/incident';
-import { type IncidentRecord, IncidentStatus } from '../../src/domain/incidentRecord';
-import type { LedgerEntry } from '../../src/domain/ledger';
-import { feedFromStream, publishFromStream } from '../../src/handlers/support/ledgerStreamBatches';
-import { DynamoDbIncidentStore } from '../../src/services/DynamoDbIncidentStore';
-import { onChainEvent } from '../unit/domain/fixtures';
-import { RecordingLedgerFeed, streamEvent, streamRecord } from '../support/ledgerStreamRecords';
-import { localClientConfig } from '../support/localAws';
-import { patternMatches } from '../unit/infra/templateChecks';
+import { loadTemplate } from '../../../../sandbox/local/cfnYaml';
+import { silentTelemetry } from '../../../../src/app/telemetry';
+import type { LedgerEntry } from '../../../../src/domain/ledger';
+import { feedFromStream, publishFromStream } from '../../../../src/handlers/support/ledgerStreamBatches';
+import type { StoragePorts } from '../../../../src/services/StoragePorts';
+import { RecordingLedgerFeed, streamEvent, streamRecord } from '../../../support/ledgerStreamRecords';
+import { approvalRecord, storedEntries } from '../../../support/records';
+import { patternMatches } from '../../../unit/infra/templateChecks';
+import { type LocalTables, localTables } from '../../services/dynamodb/localTables';
 
-const TEMPLATE = path.resolve(__dirname, '../../template.yaml');
+const TEMPLATE = path.resolve(__dirname, '../../../../template.yaml');
 
 /** The publisher mapping's filter pattern (template.yaml). */
 function publisherFilter(): unknown {
-  const events = loadTemplate(TEMPLATE).Resources.LedgerPublisherFunction!.Properties!.Events as Record<string, { Properties: { FilterCriteria: { Filters: Array<{ Pattern: string }> } } }>;
+  type Mapping = { Properties: { FilterCriteria: { Filters: Array<{ Pattern: string }> } } };
+  const events = loadTemplate(TEMPLATE).Resources.LedgerPublisherFunction!.Properties!.Events as Record<string, Mapping>;
   return JSON.parse(events.OutboxWrites!.Properties.FilterCriteria.Filters[0]!.Pattern);
 }
 
 /**
  * The outbox publisher and the SIEM feed (src/handlers/support/ledgerStreamBatches.ts)
  * against DynamoDB Local, fed stream records built from the items' real
- * attribute values, as Lambda would deliver them.
+ * attribute values (a low-level GetItem answer is a NewImage), as Lambda delivers them.
  */
-describe('Ledger streams (DynamoDB Local)', () => {
-  let own: DynamoDbLocal | undefined;
-  let store: DynamoDbIncidentStore;
-  let low: DynamoDBClient;
-  let doc: DynamoDBDocumentClient;
-  let incidentsTable: string;
-  let ledgerTable: string;
+describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
+  let tables: LocalTables;
+  let ports: StoragePorts;
   const now = new Date('2026-12-01T10:00:00Z');
-  const deps = () => ({ store, telemetry: silentTelemetry });
+  const deps = () => ({ outbox: ports.outbox, telemetry: silentTelemetry });
 
   beforeAll(async () => {
-    let endpoint = process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT;
-    if (!endpoint) {
-      own = new DynamoDbLocal();
-      await own.start();
-      endpoint = own.endpoint;
-    }
-    const suffix = randomBytes(4).toString('hex');
-    low = new DynamoDBClient(localClientConfig(endpoint));
-    const tables = await createTablesFromTemplate(low, TEMPLATE, {
-      IncidentsTable: `streams-incidents-${suffix}`,
-      LedgerTable: `streams-ledger-${suffix}`,
-    });
-    incidentsTable = tables.IncidentsTable!;
-    ledgerTable = tables.LedgerTable!;
-    doc = DynamoDBDocumentClient.from(low, { marshallOptions: { removeUndefinedValues: true } });
-    store = new DynamoDbIncidentStore({ incidentsTable, ledgerTable, callTimeoutMs: 2000, client: doc });
+    tables = await localTables('streams');
+    ports = tables.ports();
   }, 60_000);
   afterAll(async () => {
-    await own?.stop();
+    await tables.stop();
   });
 
   /** An incident with `n` entries committed to its outbox. */
   async function committed(n = 2): Promise<{ id: string; entries: LedgerEntry[] }> {
-    const incident = normalizeIncident(onChainEvent({ tx_hash: `0x${randomBytes(8).toString('hex')}` }), 'high', now);
-    const record = {
-      incident,
-      tier: 'high',
-      status: IncidentStatus.Pending,
-      kind: 'approval',
-      reasoning: '',
-      evidence: [],
-      requestedAt: now.toISOString(),
-      deadline: new Date(now.getTime() + 3_600_000).toISOString(),
-      votes: [],
-      escalationLevel: 0,
-      dryRun: false,
-      actions: [],
-      ledgerSeq: 0,
-      ledgerHead: '0'.repeat(64),
-    } as IncidentRecord;
-    await store.create(record, 'token', []);
-    const entries = entriesOf(incident.id, 1, n);
-    await store.commit((await store.get(incident.id))!, { ...record, escalationLevel: 1 }, entries);
-    return { id: incident.id, entries };
+    const record = approvalRecord(now);
+    const id = record.incident.id;
+    await ports.incidents.create(record, 'token', []);
+    const entries = entriesOf(id, 1, n);
+    await ports.incidents.commit((await ports.incidents.get(id))!, { ...record, escalationLevel: 1 }, entries);
+    return { id, entries };
   }
 
-  /** Ledger entries as the store sees them (it neither hashes nor verifies). */
+  /** Stored entries, the last one a decision. */
   const entriesOf = (incidentId: string, from: number, n: number): LedgerEntry[] =>
-    Array.from({ length: n }, (_, i) => ({
-      type: i === n - 1 ? 'decision' : 'vote',
-      incidentId,
-      seq: from + i,
-      actor: 'U1',
-      at: now.toISOString(),
-      prevHash: '0'.repeat(64),
-      hash: randomBytes(32).toString('hex'),
-      signature: 'c2ln',
-      keyId: 'k',
-      ...(i === n - 1 && { decision: 'approve', decidedBy: ['U1'], tier: 'high' }),
-    }) as unknown as LedgerEntry);
+    storedEntries(incidentId, from, n, now).map((e, i) =>
+      i === n - 1 ? ({ ...e, type: 'decision', decision: 'approve', decidedBy: ['U1'], tier: 'high' } as LedgerEntry) : e,
+    );
 
   /** The incident item's stream record, its NewImage the item as stored now. */
   async function incidentRecord(id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY') {
     const Key = { pk: { S: `INC#${id}` }, sk: { S: 'META' } };
-    const out = await low.send(new GetItemCommand({ TableName: incidentsTable, Key, ConsistentRead: true }));
+    const out = await tables.client.send(new GetItemCommand({ TableName: tables.incidentsTable, Key, ConsistentRead: true }));
     return streamRecord(eventName, Key, out.Item);
   }
 
   /** The ledger item's INSERT record. */
   async function ledgerRecord(e: LedgerEntry) {
     const Key = { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } };
-    const out = await low.send(new GetItemCommand({ TableName: ledgerTable, Key, ConsistentRead: true }));
+    const out = await tables.client.send(new GetItemCommand({ TableName: tables.ledgerTable, Key, ConsistentRead: true }));
     return streamRecord('INSERT', Key, out.Item, 'ledger');
   }
 
-  const outbox = async (id: string) => (await store.get(id))!.internal?.unpublished ?? [];
+  const outbox = async (id: string) => (await ports.incidents.get(id))!.internal?.unpublished ?? [];
   const inTable = async (e: LedgerEntry) =>
-    (await low.send(new GetItemCommand({ TableName: ledgerTable, Key: { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } } }))).Item;
+    (await tables.client.send(new GetItemCommand({ TableName: tables.ledgerTable, Key: { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } } }))).Item;
 
   it('publishes the outbox of an incident its stream record names, emptying the outbox', async () => {
     // Prepare
@@ -133,7 +88,7 @@ describe('Ledger streams (DynamoDB Local)', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await outbox(id)).toEqual([]);
     for (const e of entries) expect((await inTable(e))?.hash?.S).toBe(e.hash);
-    expect(await store.ledger(id)).toEqual(entries);
+    expect(await ports.ledger.chain(id)).toEqual(entries);
   });
 
   it("matches the mapping's filter with the item's real image while it holds entries, and not once published", async () => {
@@ -157,8 +112,8 @@ describe('Ledger streams (DynamoDB Local)', () => {
     const stale = await incidentRecord(id);
     await publishFromStream(deps(), streamEvent(stale));
     const later = entriesOf(id, 3, 1);
-    const current = (await store.get(id))!;
-    await store.commit(current, current.record, later);
+    const current = (await ports.incidents.get(id))!;
+    await ports.incidents.commit(current, current.record, later);
 
     // Act
     const again = await publishFromStream(deps(), streamEvent(stale, stale));
@@ -166,7 +121,11 @@ describe('Ledger streams (DynamoDB Local)', () => {
     // Assess: the stale image named the incident; what it holds now (seq 3) is published too.
     expect(again).toEqual({ batchItemFailures: [] });
     expect(await outbox(id)).toEqual([]);
-    expect(await store.ledger(id)).toEqual([...entries, ...later]);
+    expect(await ports.ledger.chain(id)).toEqual([...entries, ...later]);
+    // Once more: nothing is left to put.
+    const before = tables.sent.length;
+    expect(await publishFromStream(deps(), streamEvent(stale))).toEqual({ batchItemFailures: [] });
+    expect(tables.sent.slice(before).map((o) => o.operation)).toEqual(['GetItem']);
   });
 
   it('reports a poison record (a conflicting entry, a record without keys) as a batch item failure and publishes the others', async () => {
@@ -175,9 +134,9 @@ describe('Ledger streams (DynamoDB Local)', () => {
     const poisoned = await committed(2);
     const last = await committed(1);
     const squatter = { ...poisoned.entries[0]!, hash: randomBytes(32).toString('hex') };
-    await doc.send(
+    await tables.client.send(
       new PutCommand({
-        TableName: ledgerTable,
+        TableName: tables.ledgerTable,
         Item: { incidentId: squatter.incidentId, seq: squatter.seq, type: squatter.type, at: squatter.at, hash: squatter.hash, entry: JSON.stringify(squatter) },
       }),
     );
