@@ -22,7 +22,10 @@ export async function publishOutbox(deps: Pick<AppDeps, 'outbox' | 'telemetry'>,
   } catch (e) {
     const error = e as Error & { code?: string; details?: object };
     if (error.code === ErrorCode.LedgerConflict) {
-      deps.telemetry.error('ledger entry conflicts with the stored one; left unpublished', { incidentId, ...error.details });
+      deps.telemetry.error('ledger entry conflicts with the stored one; left unpublished', {
+        incidentId,
+        ...error.details,
+      });
       deps.telemetry.metric('LedgerConflicts');
     }
     throw e;
@@ -34,7 +37,10 @@ export async function publishOutbox(deps: Pick<AppDeps, 'outbox' | 'telemetry'>,
  * Throws when the feed refused them, so the stream delivers them again
  * (at-least-once: consumers deduplicate on `hash`).
  */
-export async function feedLedger(deps: { feed: LedgerFeed } & Pick<AppDeps, 'telemetry'>, entries: readonly LedgerEntry[]): Promise<void> {
+export async function feedLedger(
+  deps: { feed: LedgerFeed } & Pick<AppDeps, 'telemetry'>,
+  entries: readonly LedgerEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await deps.feed.emit(entries);
   deps.telemetry.metric('LedgerEventsEmitted', entries.length);

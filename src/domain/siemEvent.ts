@@ -29,7 +29,10 @@ export interface LedgerEventDetail {
 }
 
 /** The fields that identify an entry and let a reader check it against the exported ledger. */
-export type LedgerEntryStub = Pick<LedgerEntry, 'type' | 'incidentId' | 'seq' | 'actor' | 'at' | 'prevHash' | 'keyId' | 'hash' | 'signature'>;
+export type LedgerEntryStub = Pick<
+  LedgerEntry,
+  'type' | 'incidentId' | 'seq' | 'actor' | 'at' | 'prevHash' | 'keyId' | 'hash' | 'signature'
+>;
 
 /** The part of OCSF's Incident Finding (2005) a decision fills. */
 export interface OcsfIncidentFinding {
@@ -115,5 +118,9 @@ export function ledgerEventDetail(entry: LedgerEntry, maxBytes = MAX_DETAIL_BYTE
   const bytes = Buffer.byteLength(JSON.stringify(full), 'utf8');
   if (bytes <= maxBytes) return full;
   const { type, incidentId, seq, actor, at, prevHash, keyId, hash, signature } = entry;
-  return { entry: { type, incidentId, seq, actor, at, prevHash, keyId, hash, signature }, truncated: { bytes }, ...(ocsf && { ocsf }) };
+  return {
+    entry: { type, incidentId, seq, actor, at, prevHash, keyId, hash, signature },
+    truncated: { bytes },
+    ...(ocsf && { ocsf }),
+  };
 }

@@ -18,7 +18,10 @@ let ready: Ready | undefined;
  * are reported (ReportBatchItemFailures).
  */
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
-  ready ??= { feed: new EventBridgeLedgerFeed({ callTimeoutMs: getConfig().callTimeoutMs }), telemetry: new PowertoolsTelemetry() };
+  ready ??= {
+    feed: new EventBridgeLedgerFeed({ callTimeoutMs: getConfig().callTimeoutMs }),
+    telemetry: new PowertoolsTelemetry(),
+  };
   try {
     return await feedFromStream(ready, event, context);
   } finally {

@@ -44,7 +44,9 @@ export class EventBridgeLedgerFeed implements LedgerFeed {
       );
       if ((out.FailedEntryCount ?? 0) > 0) {
         // Entries answer in request order; a failed one carries an ErrorCode.
-        const failed = (out.Entries ?? []).flatMap((r, j) => (r.ErrorCode ? [{ place: placeOf(chunk[j]), error: r.ErrorCode }] : []));
+        const failed = (out.Entries ?? []).flatMap((r, j) =>
+          r.ErrorCode ? [{ place: placeOf(chunk[j]), error: r.ErrorCode }] : [],
+        );
         throw new LedgerFeedError(`EventBridge refused ${out.FailedEntryCount} ledger event(s)`, { failed });
       }
     }

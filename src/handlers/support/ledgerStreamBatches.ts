@@ -16,7 +16,10 @@ export function incidentIdOf(record: DynamoDBRecord): string | undefined {
   const pk = record.dynamodb?.Keys?.pk?.S;
   const sk = record.dynamodb?.Keys?.sk?.S;
   if (pk === undefined || sk === undefined) {
-    throw new StreamRecordInvalidError('no pk/sk key', { eventID: record.eventID, sequenceNumber: record.dynamodb?.SequenceNumber });
+    throw new StreamRecordInvalidError('no pk/sk key', {
+      eventID: record.eventID,
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+    });
   }
   return incidentIdOfKey(pk, sk);
 }

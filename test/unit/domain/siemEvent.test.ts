@@ -1,5 +1,11 @@
 import type { LedgerEntry } from '../../../src/domain/ledger';
-import { LEDGER_EVENT_DETAIL_TYPE, LEDGER_EVENT_SOURCE, MAX_DETAIL_BYTES, ledgerEventDetail, ocsfDecision } from '../../../src/domain/siemEvent';
+import {
+  LEDGER_EVENT_DETAIL_TYPE,
+  LEDGER_EVENT_SOURCE,
+  MAX_DETAIL_BYTES,
+  ledgerEventDetail,
+  ocsfDecision,
+} from '../../../src/domain/siemEvent';
 
 const base = {
   incidentId: 'INC-1',
@@ -11,7 +17,13 @@ const base = {
   hash: 'b'.repeat(64),
   signature: 'c2ln',
 };
-const decision = { ...base, type: 'decision', decision: 'deny', decidedBy: ['U1', 'U2'], tier: 'critical' } as LedgerEntry;
+const decision = {
+  ...base,
+  type: 'decision',
+  decision: 'deny',
+  decidedBy: ['U1', 'U2'],
+  tier: 'critical',
+} as LedgerEntry;
 const vote = { ...base, type: 'vote', choice: 'approve' } as unknown as LedgerEntry;
 
 describe('Module: siemEvent', () => {

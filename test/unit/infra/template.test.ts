@@ -637,14 +637,15 @@ describe('File: template.yaml', () => {
       const sm = broken.Resources.IncidentStateMachine!.Properties!;
       delete (sm.Events as Record<string, { Properties: Record<string, unknown> }>).IncidentDetected!.Properties.DeadLetterConfig;
       const publisher = broken.Resources.LedgerPublisherFunction!.Properties!;
-      delete (publisher.Events as Record<string, { Properties: Record<string, unknown> }>).OutboxWrites!.Properties.DestinationConfig;
+      const publisherEvents = publisher.Events as Record<string, { Properties: Record<string, unknown> }>;
+      delete publisherEvents.OutboxWrites!.Properties.DestinationConfig;
 
       // Act
       const problems = asyncWithoutDeadLetter(broken);
 
       // Assess
       expect(problems).toHaveLength(6);
-      expect(problems.join('\n')).toMatch(/LedgerPublisherFunction\.OutboxWrites: DynamoDB stream mapping without an OnFailure destination/);
+      expect(problems.join('\n')).toMatch(/LedgerPublisherFunction\.OutboxWrites: DynamoDB stream mapping without/);
     });
 
     it('substitutes exactly the placeholders the state machine definition uses', () => {
@@ -832,8 +833,15 @@ describe('File: template.yaml', () => {
     const record = (eventName: string, keys: Record<string, unknown>, image?: Record<string, unknown>) => ({
       eventName,
       eventSource: 'aws:dynamodb',
-      dynamodb: { Keys: keys, ...(image && { NewImage: { ...keys, ...image } }), StreamViewType: 'NEW_IMAGE', SequenceNumber: '1' },
+      dynamodb: {
+        Keys: keys,
+        ...(image && { NewImage: { ...keys, ...image } }),
+        StreamViewType: 'NEW_IMAGE',
+        SequenceNumber: '1',
+      },
     });
+    const onFailureOf = (p: Record<string, unknown>) =>
+      refTarget((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
 
     it('streams both tables with NEW_IMAGE', () => {
       // Prepare
@@ -846,7 +854,7 @@ describe('File: template.yaml', () => {
       for (const spec of specs) expect(spec).toEqual({ StreamViewType: 'NEW_IMAGE' });
     });
 
-    it('maps the incidents stream to the publisher: partial failures, bisect, bounded retries, on-failure queue', () => {
+    it('maps the incidents stream to the publisher: partial failures, bisect, bounded retries, DLQ', () => {
       // Prepare
       const outbox = eventOf('LedgerPublisherFunction', 'OutboxWrites');
 
@@ -862,7 +870,7 @@ describe('File: template.yaml', () => {
       expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
       expect(p.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
       expect(p.MaximumBatchingWindowInSeconds).toBe(0);
-      expect(refTarget((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe('LedgerStreamsDLQ');
+      expect(onFailureOf(p)).toBe('LedgerStreamsDLQ');
     });
 
     it("filters the incidents stream to incident items holding unpublished entries", () => {
@@ -898,7 +906,7 @@ describe('File: template.yaml', () => {
       expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(p.BisectBatchOnFunctionError).toBe(true);
       expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
-      expect(refTarget((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe('LedgerStreamsDLQ');
+      expect(onFailureOf(p)).toBe('LedgerStreamsDLQ');
       expect(patternMatches(pattern, record('INSERT', keys, { entry: { S: '{}' } }))).toBe(true);
       expect(patternMatches(pattern, record('MODIFY', keys, { entry: { S: '{}' } }))).toBe(false);
       expect(patternMatches(pattern, record('REMOVE', keys))).toBe(false);
@@ -946,12 +954,23 @@ describe('File: template.yaml', () => {
 
       // Assess
       expect(actions).toEqual(
-        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'events:PutEvents', 'sqs:SendMessage'].sort(),
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+          'events:PutEvents',
+          'sqs:SendMessage',
+        ].sort(),
       );
-      expect(put?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' });
-      expect(put?.Condition).toEqual({ StringEquals: { 'events:source': 'chainsec.ledger', 'events:detail-type': 'chainsec Ledger Entry' } });
+      const defaultBus = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default';
+      expect(put?.Resource).toEqual({ 'Fn::Sub': defaultBus });
+      expect(put?.Condition).toEqual({
+        StringEquals: { 'events:source': 'chainsec.ledger', 'events:detail-type': 'chainsec Ledger Entry' },
+      });
       expect(putAnywhere).toEqual(['LedgerFeedFunction']);
-      expect(statements.find((s) => actionsOf(s).includes('dynamodb:GetRecords'))?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
+      const streamRead = statements.find((s) => actionsOf(s).includes('dynamodb:GetRecords'));
+      expect(streamRead?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
     });
 
     it('uses the event source and detail-type the code emits', async () => {
@@ -962,7 +981,9 @@ describe('File: template.yaml', () => {
       const put = roleStatements('LedgerFeedFunction').find((s) => actionsOf(s).includes('events:PutEvents'));
 
       // Assess
-      expect(put?.Condition).toEqual({ StringEquals: { 'events:source': LEDGER_EVENT_SOURCE, 'events:detail-type': LEDGER_EVENT_DETAIL_TYPE } });
+      expect(put?.Condition).toEqual({
+        StringEquals: { 'events:source': LEDGER_EVENT_SOURCE, 'events:detail-type': LEDGER_EVENT_DETAIL_TYPE },
+      });
     });
   });
 

@@ -132,8 +132,10 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
           if (!redrive?.deadLetterTargetArn) problems.push(`${id}.${name}: SQS source ${queueId ?? '?'} has no RedrivePolicy`);
         }
         if (e.Type === 'DynamoDB' || e.Type === 'Kinesis') {
-          const onFailure = (ep.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
-          if (!onFailure) problems.push(`${id}.${name}: ${e.Type} stream mapping without an OnFailure destination`);
+          const destination = ep.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
+          if (!destination?.OnFailure?.Destination) {
+            problems.push(`${id}.${name}: ${e.Type} stream mapping without an OnFailure destination`);
+          }
         }
       }
       if (invokedAsync) {
@@ -322,15 +324,16 @@ export function sourceFiles(dir: string): string[] {
 export function patternMatches(pattern: unknown, event: unknown): boolean {
   if (Array.isArray(event)) return event.some((e) => patternMatches(pattern, e));
   if (Array.isArray(pattern)) {
-    return pattern.some((p) => {
-      if (p !== null && typeof p === 'object' && 'exists' in p) return (event !== undefined) === (p as { exists: boolean }).exists;
-      return p === event;
-    });
+    return pattern.some((p) => (existsRule(p) ? (event !== undefined) === p.exists : p === event));
   }
   if (pattern === null || typeof pattern !== 'object') return false;
   return Object.entries(pattern).every(([k, p]) => {
     const value = event !== null && typeof event === 'object' ? (event as Record<string, unknown>)[k] : undefined;
-    if (value === undefined) return Array.isArray(p) && p.some((x) => x !== null && typeof x === 'object' && (x as { exists?: boolean }).exists === false);
+    if (value === undefined) return Array.isArray(p) && p.some((x) => existsRule(x) && !x.exists);
     return patternMatches(p, value);
   });
+}
+
+function existsRule(p: unknown): p is { exists: boolean } {
+  return p !== null && typeof p === 'object' && 'exists' in p;
 }

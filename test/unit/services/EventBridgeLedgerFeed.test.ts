@@ -24,7 +24,9 @@ function recordingClient(fail: (i: number) => boolean = () => false) {
   const client = {
     send: async (command: PutEventsCommand) => {
       calls.push(command.input);
-      const results = (command.input.Entries ?? []).map((_, i) => (fail(i) ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` }));
+      const results = (command.input.Entries ?? []).map((_, i) =>
+        fail(i) ? { ErrorCode: 'InternalFailure' } : { EventId: `e${i}` },
+      );
       return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     },
   } as unknown as EventBridgeClient;
@@ -44,7 +46,11 @@ describe('Class: EventBridgeLedgerFeed', () => {
     // Assess
     expect(calls.map((c) => c.Entries?.length)).toEqual([10, 2]);
     const first = calls[0]!.Entries![0]!;
-    expect(first).toMatchObject({ Source: 'chainsec.ledger', DetailType: 'chainsec Ledger Entry', Time: new Date(entries[0]!.at) });
+    expect(first).toMatchObject({
+      Source: 'chainsec.ledger',
+      DetailType: 'chainsec Ledger Entry',
+      Time: new Date(entries[0]!.at),
+    });
     expect(first.EventBusName).toBeUndefined();
     const detail = JSON.parse(first.Detail!) as { entry: LedgerEntry; ocsf?: { class_uid: number } };
     expect(detail.entry).toEqual(entries[0]);
@@ -62,6 +68,9 @@ describe('Class: EventBridgeLedgerFeed', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(LedgerFeedError);
-    await expect(attempt).rejects.toMatchObject({ code: 'chainsec_ledger_feed_failed', details: { failed: [{ place: 'INC-1#2', error: 'InternalFailure' }] } });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'chainsec_ledger_feed_failed',
+      details: { failed: [{ place: 'INC-1#2', error: 'InternalFailure' }] },
+    });
   });
 });

@@ -18,7 +18,10 @@ const TEMPLATE = path.resolve(__dirname, '../../../../template.yaml');
 /** The publisher mapping's filter pattern (template.yaml). */
 function publisherFilter(): unknown {
   type Mapping = { Properties: { FilterCriteria: { Filters: Array<{ Pattern: string }> } } };
-  const events = loadTemplate(TEMPLATE).Resources.LedgerPublisherFunction!.Properties!.Events as Record<string, Mapping>;
+  const events = loadTemplate(TEMPLATE).Resources.LedgerPublisherFunction!.Properties!.Events as Record<
+    string,
+    Mapping
+  >;
   return JSON.parse(events.OutboxWrites!.Properties.FilterCriteria.Filters[0]!.Pattern);
 }
 
@@ -54,26 +57,39 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
   /** Stored entries, the last one a decision. */
   const entriesOf = (incidentId: string, from: number, n: number): LedgerEntry[] =>
     storedEntries(incidentId, from, n, now).map((e, i) =>
-      i === n - 1 ? ({ ...e, type: 'decision', decision: 'approve', decidedBy: ['U1'], tier: 'high' } as LedgerEntry) : e,
+      i === n - 1
+        ? ({ ...e, type: 'decision', decision: 'approve', decidedBy: ['U1'], tier: 'high' } as LedgerEntry)
+        : e,
     );
 
   /** The incident item's stream record, its NewImage the item as stored now. */
   async function incidentRecord(id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY') {
     const Key = { pk: { S: `INC#${id}` }, sk: { S: 'META' } };
-    const out = await tables.client.send(new GetItemCommand({ TableName: tables.incidentsTable, Key, ConsistentRead: true }));
+    const out = await tables.client.send(
+      new GetItemCommand({ TableName: tables.incidentsTable, Key, ConsistentRead: true }),
+    );
     return streamRecord(eventName, Key, out.Item);
   }
 
   /** The ledger item's INSERT record. */
   async function ledgerRecord(e: LedgerEntry) {
     const Key = { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } };
-    const out = await tables.client.send(new GetItemCommand({ TableName: tables.ledgerTable, Key, ConsistentRead: true }));
+    const out = await tables.client.send(
+      new GetItemCommand({ TableName: tables.ledgerTable, Key, ConsistentRead: true }),
+    );
     return streamRecord('INSERT', Key, out.Item, 'ledger');
   }
 
   const outbox = async (id: string) => (await ports.incidents.get(id))!.internal?.unpublished ?? [];
   const inTable = async (e: LedgerEntry) =>
-    (await tables.client.send(new GetItemCommand({ TableName: tables.ledgerTable, Key: { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } } }))).Item;
+    (
+      await tables.client.send(
+        new GetItemCommand({
+          TableName: tables.ledgerTable,
+          Key: { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } },
+        }),
+      )
+    ).Item;
 
   it('publishes the outbox of an incident its stream record names, emptying the outbox', async () => {
     // Prepare
@@ -91,7 +107,7 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     expect(await ports.ledger.chain(id)).toEqual(entries);
   });
 
-  it("matches the mapping's filter with the item's real image while it holds entries, and not once published", async () => {
+  it("matches the mapping's filter with the real image while it holds entries, not once published", async () => {
     // Prepare
     const { id } = await committed(1);
     const holding = await incidentRecord(id);
@@ -128,7 +144,7 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     expect(tables.sent.slice(before).map((o) => o.operation)).toEqual(['GetItem']);
   });
 
-  it('reports a poison record (a conflicting entry, a record without keys) as a batch item failure and publishes the others', async () => {
+  it('reports a poison record (a conflict, no keys) as a batch item failure, publishing the others', async () => {
     // Prepare
     const first = await committed(1);
     const poisoned = await committed(2);
@@ -137,7 +153,14 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     await tables.client.send(
       new PutCommand({
         TableName: tables.ledgerTable,
-        Item: { incidentId: squatter.incidentId, seq: squatter.seq, type: squatter.type, at: squatter.at, hash: squatter.hash, entry: JSON.stringify(squatter) },
+        Item: {
+          incidentId: squatter.incidentId,
+          seq: squatter.seq,
+          type: squatter.type,
+          at: squatter.at,
+          hash: squatter.hash,
+          entry: JSON.stringify(squatter),
+        },
       }),
     );
     const conflicting = await incidentRecord(poisoned.id);
