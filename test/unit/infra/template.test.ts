@@ -969,6 +969,9 @@ describe('File: template.yaml', () => {
         StringEquals: { 'events:source': 'chainsec.ledger', 'events:detail-type': 'chainsec Ledger Entry' },
       });
       expect(putAnywhere).toEqual(['LedgerFeedFunction']);
+      // The incidents stream carries whole items (task tokens, agent text): only the publisher reads a stream of it.
+      const streamReaders = Object.keys(FUNCTIONS).filter((id) => roleActions(id).has('dynamodb:GetRecords'));
+      expect(streamReaders.sort()).toEqual(['LedgerFeedFunction', 'LedgerPublisherFunction']);
       const streamRead = statements.find((s) => actionsOf(s).includes('dynamodb:GetRecords'));
       expect(streamRead?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
     });
