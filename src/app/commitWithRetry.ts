@@ -52,7 +52,9 @@ export async function commitWithRetry<R>(
   options: CommitOptions = {},
 ): Promise<R> {
   for (let attempt = 1, waits = 0; ; attempt++) {
-    const early = attempt === 1 && options.firstRead ? await options.firstRead.catch(() => undefined) : undefined;
+    // The early read serves the very first pass only: after a wait or a conflict, read the store again.
+    const first = attempt === 1 && waits === 0;
+    const early = first && options.firstRead ? await options.firstRead.catch(() => undefined) : undefined;
     const current = early?.record.incident.id === incidentId ? early : await deps.incidents.get(incidentId);
     if (!current) throw new IncidentNotFoundError(incidentId);
     const step = await plan(current);

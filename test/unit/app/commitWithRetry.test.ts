@@ -140,6 +140,46 @@ describe('Function: commitWithRetry', () => {
     expect(result).toBe('done');
   });
 
+  it('waits on a "wait" step and plans again from a fresh read, not from the read under way', async () => {
+    // Prepare: the read under way saw no card yet; the store has it by the time the step waits.
+    const seeded = seedApproval(f.storage, now);
+    const id = seeded.record.incident.id;
+    const stale: StoredIncident = { ...seeded, record: { ...seeded.record, ts: undefined } };
+    const seen: Array<string | undefined> = [];
+
+    // Act
+    const result = await commitWithRetry(
+      f.deps,
+      id,
+      (current): StepPlan<string> => {
+        seen.push(current.record.ts);
+        return current.record.ts === undefined ? { kind: 'wait', result: 'not ready' } : acknowledge(current);
+      },
+      { firstRead: Promise.resolve(stale) },
+    );
+
+    // Assess
+    expect(seen).toEqual([undefined, seeded.record.ts]);
+    expect(result).toBe('done');
+  });
+
+  it('gives the result of the wait step when the state never becomes ready', async () => {
+    // Prepare
+    const { record } = seedApproval(f.storage, now);
+    let plans = 0;
+
+    // Act
+    const result = await commitWithRetry(f.deps, record.incident.id, (): StepPlan<string> => {
+      plans++;
+      return { kind: 'wait', result: 'not ready' };
+    });
+
+    // Assess
+    expect(result).toBe('not ready');
+    expect(plans).toBe(7);
+    expect(f.storage.table.writes).toEqual([]);
+  });
+
   it('reads again when the read under way failed', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now);
