@@ -4,6 +4,7 @@ import { ConfigInvalidError } from './errors';
 import {
   DECISION_WINDOW_CHOICES_SECONDS,
   defaultApprovalPolicy,
+  MAX_RECEIPT_TTL_SECONDS,
   isDecisionWindowChoice,
   type ApprovalPolicy,
   type TierPolicy,
@@ -54,6 +55,7 @@ const TierOverrideSchema = z.partial(
     ackSlaSeconds: z.int().check(z.positive()),
     dmPrimaryImmediately: z.boolean(),
     onTimeout: z.enum(['deny', 'rollback']),
+    receiptTtlSeconds: z.int().check(z.positive(), z.lte(MAX_RECEIPT_TTL_SECONDS)),
   }),
 );
 

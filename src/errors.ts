@@ -33,6 +33,19 @@ export const ErrorCode = {
   StreamRecordInvalid: 'chainsec_stream_record_invalid',
   /** EventBridge refused ledger entries (the SIEM feed): the stream delivers them again. */
   LedgerFeedFailed: 'chainsec_ledger_feed_failed',
+  /** A receipt is not a receipt: a field missing, extra or of the wrong type, a date that is not ISO-8601. */
+  ReceiptMalformed: 'chainsec_receipt_malformed',
+  /** A receipt's signature is not an ECDSA P-256 signature at all (absent, truncated, not DER). */
+  ReceiptSignatureInvalid: 'chainsec_receipt_signature_invalid',
+  /** A receipt names a key the executor does not trust, or the key cannot check it. */
+  ReceiptWrongKey: 'chainsec_receipt_wrong_key',
+  /** A well-formed signature that does not cover the receipt's fields: a field changed after signing. */
+  ReceiptFieldChanged: 'chainsec_receipt_field_changed',
+  ReceiptExpired: 'chainsec_receipt_expired',
+  /** The action about to run is not the one the receipt allows (changed or widened parameters). */
+  ReceiptActionMismatch: 'chainsec_receipt_action_mismatch',
+  /** The receipt was redeemed before: its action ran (or is running) already. */
+  ReceiptReplayed: 'chainsec_receipt_replayed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -181,5 +194,22 @@ export class LedgerFeedError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.LedgerFeedFailed, message, details, options);
     this.name = 'LedgerFeedError';
+/** The codes a {@link ReceiptRejectedError} carries. */
+export type ReceiptRejection =
+  | typeof ErrorCode.ReceiptMalformed
+  | typeof ErrorCode.ReceiptSignatureInvalid
+  | typeof ErrorCode.ReceiptWrongKey
+  | typeof ErrorCode.ReceiptFieldChanged
+  | typeof ErrorCode.ReceiptExpired
+  | typeof ErrorCode.ReceiptActionMismatch
+  | typeof ErrorCode.ReceiptReplayed;
+
+/** A receipt does not allow the action: `code` says which check refused it (see `verifyReceipt`). */
+export class ReceiptRejectedError extends ChainsecError {
+  public declare readonly code: ReceiptRejection;
+
+  public constructor(code: ReceiptRejection, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(code, message, details, options);
+    this.name = 'ReceiptRejectedError';
   }
 }

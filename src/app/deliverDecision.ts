@@ -4,6 +4,7 @@ import { LedgerEntryType } from '../domain/ledger';
 import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard, showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
+import { signReceipt } from './signReceipt';
 import type { AppDeps } from './deps';
 import type { StoredIncident } from '../services/IncidentRepository';
 
@@ -25,6 +26,16 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     deps.telemetry.error('decision stored without a task token', { incidentId });
     return 'nothing_to_deliver';
   }
+  let receipt: Awaited<ReturnType<typeof signReceipt>>;
+  try {
+    receipt = await signReceipt(deps, incidentId, record);
+  } catch (e) {
+    // Fail closed: no receipt, no resume. The decision stays stored and undelivered; the sweep retries.
+    deps.telemetry.error('receipt not signed; the workflow is not resumed', { incidentId, error: (e as Error).message });
+    deps.telemetry.metric('ReceiptSigningFailures');
+    await refreshCard(deps, incidentId);
+    return 'retry_later';
+  }
   const output: WorkflowDecisionOutput = {
     decision: record.decision,
     decidedBy: record.decidedBy ?? [],
@@ -32,6 +43,7 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     incidentId,
     ledgerHash: record.decisionHash,
     dryRun: record.dryRun,
+    ...(receipt && { receipt }),
   };
   const resuming = resume(deps, taskToken, output, record.executionArn);
   // The decided card does not depend on delivery: on the click path it goes

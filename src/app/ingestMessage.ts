@@ -4,6 +4,7 @@ import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
 import { evidenceAsText, type ApprovalRequest, type IncidentInput, type InboundMessage, type Notification } from '../domain/messages';
+import { actionDigest } from '../domain/actionDigest';
 import { classify } from '../domain/risk';
 import type { RiskTier } from '../domain/tiers';
 import { decisionDeadline } from '../domain/policy';
@@ -61,12 +62,14 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   }
   const requestedAt = now.toISOString();
   const requester = message.requestedBy === undefined ? undefined : await identifyRequester(deps, message.requestedBy);
+  const digest = message.actionDigest ?? actionDigest(message.proposedAction);
   const record: IncidentRecord = {
     incident,
     tier: message.tier,
     status: IncidentStatus.Pending,
     kind: 'approval',
     proposedAction: message.proposedAction,
+    actionDigest: digest,
     ...(message.containment && { containment: message.containment }),
     reasoning,
     evidence,
@@ -93,6 +96,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
       tier: message.tier,
       incident: incident as unknown as JsonValue,
       proposedAction: message.proposedAction,
+      actionDigest: digest,
       containment: (message.containment ?? null) as JsonValue,
       deadline: record.deadline ?? null,
       reasoningSha256: sha256(message.reasoning),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
 import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incidentSchemas';
+import { actionDigest } from '../domain/actionDigest';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
 import type { RejectedPayload } from '../services/RejectedPayloads';
 
@@ -35,7 +36,8 @@ export function parseInbound(text: string): InboundMessage {
   if (kind === 'approval_request') {
     const r = ApprovalRequestSchema.safeParse(json);
     if (!r.success) throw new InvalidInputError(`invalid approval request: ${describe(r.error)}`);
-    return r.data;
+    // The digest of the action as it arrived: parsing trims strings, and a receipt binds the original.
+    return { ...r.data, actionDigest: actionDigest((json as { proposedAction: unknown }).proposedAction) };
   }
   if (kind === 'notification') {
     const r = NotificationSchema.safeParse(json);

@@ -140,6 +140,7 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
         decision: outcome.decision.decision,
         decidedBy: outcome.decision.decidedBy,
         tier: record.tier,
+        actionDigest: record.actionDigest ?? null,
       });
       next = {
         ...next,

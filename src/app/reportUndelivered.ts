@@ -1,3 +1,4 @@
+import { actionDigest } from '../domain/actionDigest';
 import { createHash } from 'node:crypto';
 import type { Incident } from '../domain/incident';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
@@ -126,6 +127,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
       tier: request.tier,
       incident: incident as unknown as JsonValue,
       proposedAction: request.proposedAction,
+      actionDigest: actionDigest(request.proposedAction),
       containment: (request.containment ?? null) as JsonValue,
       reasoningSha256: sha256(request.reasoning),
       evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),

@@ -11,7 +11,9 @@ export interface ActionInput {
   operation: ActionResult['operation'];
   incident: Incident;
   action?: ProposedAction;
-  approval?: { decision?: string; decidedBy?: string[]; ledgerHash?: string };
+  /** `action` as the workflow passed it, before parsing: what the command carries, so its digest is the approved one. */
+  actionAsSent?: unknown;
+  approval?: { decision?: string; decidedBy?: string[]; ledgerHash?: string; receipt?: unknown };
   dryRun: boolean;
 }
 
@@ -33,7 +35,9 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
     result = { ...base, status: 'failed', detail: 'no actions topic configured' };
   } else {
     try {
-      await deps.notifier.publishAction({ ...base, incidentId: input.incident.id, approval: input.approval ?? null });
+      // The receipt lets the executor check, on its own, that people allowed exactly this action (CONTRACT section 9).
+      const command = { ...base, incidentId: input.incident.id, action: (input.actionAsSent ?? input.action ?? null) as JsonValue };
+      await deps.notifier.publishAction({ ...command, approval: input.approval ?? null, receipt: (input.approval?.receipt ?? null) as JsonValue });
       result = { ...base, status: 'executed' };
     } catch (e) {
       result = { ...base, status: 'failed', detail: (e as Error).message };

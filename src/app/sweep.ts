@@ -113,7 +113,7 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
       next: { ...record, status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], decidedAt: at, delivery: DeliveryStatus.Pending },
       drafts: [
         { type: LedgerEntryType.Expiry, actor: 'chainsec', at, deadline: record.deadline ?? null, fallback: effective },
-        { type: LedgerEntryType.Decision, actor: 'chainsec', at, decision: 'expired', decidedBy: [], tier: record.tier },
+        { type: LedgerEntryType.Decision, actor: 'chainsec', at, decision: 'expired', decidedBy: [], tier: record.tier, actionDigest: record.actionDigest ?? null },
       ],
     };
   });

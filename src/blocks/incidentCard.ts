@@ -1,3 +1,4 @@
+import { shortDigest } from '../domain/actionDigest';
 import type { Button, KnownBlock } from '@slack/types';
 import { ActionId } from '../domain/actionIds';
 import { formatUsd } from '../domain/incident';
@@ -353,7 +354,9 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
 function footer(record: IncidentRecord): KnownBlock {
   const i = record.incident;
   const dry = record.dryRun ? ' · *DRY RUN*' : '';
-  return context([`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · observed ${formatUtc(i.observedAt)}${dry}`], CardBlockId.Footer);
+  // The action's digest, short: what the executor's log and the receipt name, for a person to compare.
+  const digest = record.actionDigest ? ` · action \`${shortDigest(record.actionDigest)}\`` : '';
+  return context([`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · observed ${formatUtc(i.observedAt)}${digest}${dry}`], CardBlockId.Footer);
 }
 
 function render(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion, b: Budget): BlockMessage {

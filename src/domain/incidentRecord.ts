@@ -70,6 +70,8 @@ export interface IncidentRecord {
   decision?: Decision;
   decidedBy?: string[];
   decidedAt?: string;
+  /** `actionDigest` of the request's `proposedAction` as it arrived: what a receipt allows. */
+  actionDigest?: string;
   /** Hash of the signed `decision` ledger entry the workflow output cites. */
   decisionHash?: string;
   delivery?: DeliveryStatus;

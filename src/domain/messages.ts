@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import './zodSetup';
 import type { Incident, RawIncidentEvent } from './incident';
+import type { Receipt } from './receipt';
 import { IncidentSchema, RawIncidentEventSchema } from './incidentSchemas';
 import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
 
@@ -10,10 +11,11 @@ import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
  * notifications. A bare raw incident event is read as a notification.
  */
 
-/** What the agent proposes to do (or did). */
+/** What the agent proposes to do (or did); `parameters` are the executor's (CONTRACT section 8). */
 export const ProposedActionSchema = z.object({
   type: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   target: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+  parameters: z.optional(z.record(z.string(), z.json())),
   reversible: z.boolean(),
 });
 export type ProposedAction = z.infer<typeof ProposedActionSchema>;
@@ -60,7 +62,10 @@ export const ApprovalRequestSchema = z.object({
   requestedBy: z.optional(z.string().check(z.maxLength(200))),
   dryRun: z._default(z.boolean(), false),
 });
-export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
+export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema> & {
+  /** `actionDigest` of `proposedAction` as it arrived, before parsing (set by `parseInbound`, never read from the message). */
+  actionDigest?: string;
+};
 
 export const NotificationSchema = z.object({
   kind: z.literal('notification'),
@@ -92,4 +97,6 @@ export interface WorkflowDecisionOutput {
   /** hash of the signed ledger `decision` entry that authorises this output */
   ledgerHash: string;
   dryRun: boolean;
+  /** For approve, rollback, and an expiry that rolls a containment back: what executors check (CONTRACT section 9). */
+  receipt?: Receipt;
 }

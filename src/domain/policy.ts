@@ -23,6 +23,19 @@ export interface TierPolicy {
   dmPrimaryImmediately: boolean;
   /** The safe fallback on expiry. */
   onTimeout: TimeoutFallback;
+  /** Seconds a decision's receipt allows its action, from the decision on (see `receiptExpiry`). */
+  receiptTtlSeconds: number;
+}
+
+/** Default {@link TierPolicy.receiptTtlSeconds}: an approval is acted on within 15 minutes, or not at all. */
+const DEFAULT_RECEIPT_TTL_SECONDS = 15 * 60;
+
+/** Most a receipt may last (config refuses more): an approval is not a standing permission. */
+export const MAX_RECEIPT_TTL_SECONDS = 24 * 60 * 60;
+
+/** When a receipt for a decision taken at `decidedAt` stops allowing its action. */
+export function receiptExpiry(policy: Pick<TierPolicy, 'receiptTtlSeconds'>, decidedAt: Date): Date {
+  return new Date(decidedAt.getTime() + policy.receiptTtlSeconds * 1000);
 }
 
 export type ApprovalPolicy = Record<ApprovalTier, TierPolicy>;
@@ -45,6 +58,7 @@ export function defaultApprovalPolicy(inputs: PolicyInputs): ApprovalPolicy {
     ...(inputs.approverUsergroupId !== undefined && { approverUsergroupId: inputs.approverUsergroupId }),
     decisionChannels: [inputs.approvalsChannel],
     allowAppHome: true,
+    receiptTtlSeconds: DEFAULT_RECEIPT_TTL_SECONDS,
   };
   return {
     high: {

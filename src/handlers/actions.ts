@@ -74,7 +74,12 @@ export async function handler(event: unknown, _context?: Context): Promise<Actio
     }
     // A malformed input fails the task loudly (the workflow's Retry/Catch decide); it never runs an action.
     const input = ActionInputSchema.parse(event);
-    return await runAction(container.deps, { ...input, ...(input.approval && { approval: input.approval }) } as Parameters<typeof runAction>[1]);
+    const actionAsSent = (event as { action?: unknown }).action;
+    return await runAction(container.deps, {
+      ...input,
+      ...(input.approval && { approval: input.approval }),
+      ...(actionAsSent !== undefined && { actionAsSent }),
+    } as Parameters<typeof runAction>[1]);
   } finally {
     container.telemetry.flush();
   }

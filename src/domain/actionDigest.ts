@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/**
+ * The action digest (CONTRACT section 9): lowercase hex SHA-256 of the RFC 8785
+ * canonical JSON of a request's `proposedAction`, as it arrived. It binds a
+ * decision, and its receipt, to this action with these parameters: an action
+ * changed after the approval has another digest. The only place it is computed.
+ * @throws TypeError when the value has no JSON rendering (undefined, a function, a cycle)
+ */
+export function actionDigest(action: unknown): string {
+  const text = canonicalize(action);
+  if (text === undefined) throw new TypeError('the action has no JSON rendering');
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Characters of the digest shown on a card, for a person to compare with the executor's log. */
+const SHORT_DIGEST_CHARS = 12;
+
+/** The digest's short form shown on cards (its first 12 hex characters). */
+export function shortDigest(digest: string): string {
+  return digest.slice(0, SHORT_DIGEST_CHARS);
+}

@@ -1,0 +1,142 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { actionDigest } from '../domain/actionDigest';
+import { RECEIPT_FIELDS, receiptCanonicalBytes, receiptDigest, type Receipt } from '../domain/receipt';
+import { ErrorCode, ReceiptRejectedError } from '../errors';
+
+/**
+ * Checks a chainsec receipt before an executor runs its action (CONTRACT
+ * section 9). Imports no Slack and no AWS SDK: `node:crypto` and `canonicalize`
+ * only, so an executor can vendor it. The signature is checked with a public
+ * key (PEM, SPKI), or with a function the caller gives (KMS `Verify`, see
+ * `KmsReceiptSignatureCheck`).
+ */
+
+/**
+ * Checks a DER signature over a 32-byte digest with the key named `keyId`.
+ * @returns false when the signature does not hold
+ */
+export type SignatureCheck = (digest: Buffer, signatureDer: Buffer, keyId: string) => boolean | Promise<boolean>;
+
+/** Options of {@link verifyReceipt}. */
+export interface VerifyReceiptOptions {
+  /** The ledger's public key, PEM (SPKI) or a KeyObject. One of `publicKey` and `checkSignature` is required. */
+  publicKey?: string | KeyObject;
+  /** A signature check of the caller's (KMS `Verify`), used instead of `publicKey`. */
+  checkSignature?: SignatureCheck;
+  /** The key ids trusted; a receipt naming another is refused (`chainsec_receipt_wrong_key`). */
+  trustedKeyIds?: readonly string[];
+  /** The action about to run: its digest must equal the receipt's `actionDigest`. */
+  action?: unknown;
+  /** The current time (default: now); a receipt past its `expiresAt` is refused. */
+  now?: Date;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+const refuse = (code: ConstructorParameters<typeof ReceiptRejectedError>[0], message: string, details = {}) =>
+  new ReceiptRejectedError(code, message, details);
+
+/**
+ * Reads a value as a receipt: every field present with its type, nothing else.
+ * @throws ReceiptRejectedError `chainsec_receipt_malformed`
+ */
+export function parseReceipt(value: unknown): Receipt {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw refuse(ErrorCode.ReceiptMalformed, 'the receipt is not a JSON object');
+  }
+  const r = value as Record<string, unknown>;
+  const extra = Object.keys(r).filter((k) => !(RECEIPT_FIELDS as readonly string[]).includes(k));
+  if (extra.length > 0) throw refuse(ErrorCode.ReceiptMalformed, `the receipt has unknown fields: ${extra.join(', ')}`);
+  for (const field of RECEIPT_FIELDS) {
+    const v = r[field];
+    const ok = field === 'decidedBy' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === 'string' && v !== '';
+    if (!ok) throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is missing or not ${field === 'decidedBy' ? 'a list of strings' : 'a string'}`);
+  }
+  for (const field of ['actionDigest', 'ledgerHash'] as const) {
+    if (!HEX64.test(r[field] as string)) throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is not 64 lowercase hex digits`);
+  }
+  for (const field of ['decidedAt', 'expiresAt'] as const) {
+    const text = r[field] as string;
+    if (!ISO_INSTANT.test(text) || Number.isNaN(Date.parse(text))) {
+      throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is not an ISO-8601 instant`);
+    }
+  }
+  return r as unknown as Receipt;
+}
+
+/**
+ * Whether `der` is an ECDSA signature: SEQUENCE { INTEGER r, INTEGER s }, DER,
+ * each integer positive and at most 32 bytes (P-256) once its sign byte is off.
+ */
+function isEcdsaDer(der: Buffer): boolean {
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return false;
+  let at = 2;
+  for (let i = 0; i < 2; i++) {
+    if (der[at] !== 0x02) return false;
+    const len = der[at + 1] ?? 0;
+    const body = der.subarray(at + 2, at + 2 + len);
+    if (len === 0 || body.length !== len || len > 33 || (body[0]! & 0x80) !== 0) return false;
+    if (len > 1 && body[0] === 0 && (body[1]! & 0x80) === 0) return false;
+    if (len === 33 && body[0] !== 0) return false;
+    at += 2 + len;
+  }
+  return at === der.length;
+}
+
+/** node:crypto hashes what it verifies: verifying the canonical bytes with SHA-256 checks the signature over their digest. */
+function publicKeyCheck(key: string | KeyObject, receipt: Receipt): SignatureCheck {
+  const keyObject = typeof key === 'string' ? createPublicKey({ key, format: 'pem' }) : key;
+  return (_digest, signatureDer) => {
+    try {
+      return verify('sha256', receiptCanonicalBytes(receipt), { key: keyObject, dsaEncoding: 'der' }, signatureDer);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * Verifies a receipt: its shape, the key it names, its signature, its expiry
+ * and (given `action`) that it allows this action.
+ * @returns the receipt, typed
+ * @throws ReceiptRejectedError naming the check that refused it by its `code`:
+ *   `chainsec_receipt_malformed`, `chainsec_receipt_wrong_key`,
+ *   `chainsec_receipt_signature_invalid` (not a signature),
+ *   `chainsec_receipt_field_changed` (a signature, but not over these fields),
+ *   `chainsec_receipt_expired`, `chainsec_receipt_action_mismatch`
+ */
+export async function verifyReceipt(value: unknown, options: VerifyReceiptOptions): Promise<Receipt> {
+  const receipt = parseReceipt(value);
+  const facts = { incidentId: receipt.incidentId, keyId: receipt.keyId };
+  if (options.trustedKeyIds && !options.trustedKeyIds.includes(receipt.keyId)) {
+    throw refuse(ErrorCode.ReceiptWrongKey, `the receipt is signed with key ${receipt.keyId}, not a trusted key`, facts);
+  }
+  const check = options.checkSignature ?? (options.publicKey !== undefined ? publicKeyCheck(options.publicKey, receipt) : undefined);
+  if (!check) throw new TypeError('verifyReceipt needs publicKey or checkSignature');
+  const signature = Buffer.from(receipt.signature, 'base64');
+  if (signature.toString('base64') !== receipt.signature.replace(/\s/g, '') || !isEcdsaDer(signature)) {
+    throw refuse(ErrorCode.ReceiptSignatureInvalid, 'the receipt signature is not a base64 DER ECDSA signature', facts);
+  }
+  if (!(await check(receiptDigest(receipt), signature, receipt.keyId))) {
+    throw refuse(
+      ErrorCode.ReceiptFieldChanged,
+      'the signature does not cover these fields with this key: a field was changed after signing (or the key is not the signer\'s)',
+      facts,
+    );
+  }
+  const now = options.now ?? new Date();
+  if (Date.parse(receipt.expiresAt) <= now.getTime()) {
+    throw refuse(ErrorCode.ReceiptExpired, `the receipt expired at ${receipt.expiresAt}`, { ...facts, expiresAt: receipt.expiresAt });
+  }
+  if (options.action !== undefined) {
+    const digest = actionDigest(options.action);
+    if (digest !== receipt.actionDigest) {
+      throw refuse(ErrorCode.ReceiptActionMismatch, `the action's digest ${digest} is not the receipt's ${receipt.actionDigest}`, {
+        ...facts,
+        actionDigest: digest,
+      });
+    }
+  }
+  return receipt;
+}
