@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
 import { checkSuccession, readEarlierState } from './checkpointSuccession';
 import { EXPORT_USAGE, exportCommand } from './exportCommand';
+import { checkReceiptFile } from './verifyReceiptFile';
 import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedgerExport } from './verifyLedgerFile';
 
 /**
@@ -12,6 +13,8 @@ import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedger
 
 export const USAGE = `Usage: chainsec verify --ledger FILE --public-key PEM [--public-key PEM ...]
                        [--since-checkpoint OLD]
+       chainsec verify-receipt --receipt FILE --public-key PEM [--action FILE]
+                       [--now ISO-8601]
 
 Verifies an exported chainsec decision ledger (JSON Lines) offline: every
 entry's hash, ECDSA signature and place in its incident's chain, and the
@@ -37,6 +40,14 @@ whole one and is reported as partial on the checkpoint and OK lines.
 
 Exit status: 0 intact (last line "OK ..."), 1 not intact (last line
 "FAIL ..." naming the first bad entry), 2 unusable input.
+
+verify-receipt checks a decision's receipt (the workflow output's "receipt",
+or a command's on the actions topic): its ECDSA signature with the public key,
+that its expiresAt is not past (as of --now, default now) and, with --action,
+that the action file's JSON has the receipt's actionDigest (SHA-256 of its
+RFC 8785 canonical JSON). Exit status: 0 valid (last line "OK ..."), 1 not
+valid (a "FAIL <code>: ..." line saying why), 2 unusable input (a receipt,
+key or action file that cannot be read or is malformed).
 
 ${EXPORT_USAGE}`;
 
@@ -64,6 +75,38 @@ function readBytes(path: string, what: string): Buffer {
 
 function readText(path: string, what: string): string {
   return readBytes(path, what).toString('utf8');
+}
+
+function verifyReceiptCommand(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      receipt: { type: 'string' },
+      'public-key': { type: 'string' },
+      action: { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]!}`);
+  if (!values.receipt) throw new UsageError('missing --receipt FILE');
+  if (!values['public-key']) throw new UsageError('missing --public-key PEM');
+  const { lines, code } = checkReceiptFile({
+    publicKeyPem: readText(values['public-key'], 'public key'),
+    publicKeyFile: values['public-key'],
+    receiptText: readText(values.receipt, 'receipt'),
+    receiptFile: values.receipt,
+    ...(values.action !== undefined && { actionText: readText(values.action, 'action'), actionFile: values.action }),
+    ...(values.now !== undefined && { now: values.now }),
+  });
+  for (const line of lines) io.out(line);
+  return code;
 }
 
 function verify(args: string[], io: CliIo): number {
@@ -158,6 +201,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
       io.out(USAGE);
       return 0;
     }
+    if (command === 'verify-receipt') return verifyReceiptCommand(rest, io);
     if (command === 'export') return exportCommand(rest, { ...io, env: process.env });
     if (command !== 'verify') throw new UsageError(`unknown command ${command}`);
     return verify(rest, io);

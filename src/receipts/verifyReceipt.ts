@@ -84,16 +84,62 @@ function isEcdsaDer(der: Buffer): boolean {
   return at === der.length;
 }
 
-/** node:crypto hashes what it verifies: verifying the canonical bytes with SHA-256 checks the signature over their digest. */
-function publicKeyCheck(key: string | KeyObject, receipt: Receipt): SignatureCheck {
-  const keyObject = typeof key === 'string' ? createPublicKey({ key, format: 'pem' }) : key;
-  return (_digest, signatureDer) => {
-    try {
-      return verify('sha256', receiptCanonicalBytes(receipt), { key: keyObject, dsaEncoding: 'der' }, signatureDer);
-    } catch {
-      return false;
+/** Shape, key and signature form: the checks before the signature's. */
+function readSigned(value: unknown, options: VerifyReceiptOptions): { receipt: Receipt; signature: Buffer } {
+  const receipt = parseReceipt(value);
+  if (options.trustedKeyIds && !options.trustedKeyIds.includes(receipt.keyId)) {
+    throw refuse(ErrorCode.ReceiptWrongKey, `the receipt is signed with key ${receipt.keyId}, not a trusted key`, factsOf(receipt));
+  }
+  const signature = Buffer.from(receipt.signature, 'base64');
+  if (signature.toString('base64') !== receipt.signature || !isEcdsaDer(signature)) {
+    throw refuse(ErrorCode.ReceiptSignatureInvalid, 'the receipt signature is not a base64 DER ECDSA signature', factsOf(receipt));
+  }
+  return { receipt, signature };
+}
+
+const factsOf = (receipt: Receipt) => ({ incidentId: receipt.incidentId, keyId: receipt.keyId });
+
+const notCovered = (receipt: Receipt) =>
+  refuse(
+    ErrorCode.ReceiptFieldChanged,
+    "the signature does not cover these fields with this key: a field was changed after signing (or the key is not the signer's)",
+    factsOf(receipt),
+  );
+
+/** Expiry and action: the checks after the signature's. */
+function checkAllows(receipt: Receipt, options: VerifyReceiptOptions): Receipt {
+  const now = options.now ?? new Date();
+  if (Date.parse(receipt.expiresAt) <= now.getTime()) {
+    throw refuse(ErrorCode.ReceiptExpired, `the receipt expired at ${receipt.expiresAt}`, { ...factsOf(receipt), expiresAt: receipt.expiresAt });
+  }
+  if (options.action !== undefined) {
+    const digest = actionDigest(options.action);
+    if (digest !== receipt.actionDigest) {
+      throw refuse(ErrorCode.ReceiptActionMismatch, `the action's digest ${digest} is not the receipt's ${receipt.actionDigest}`, {
+        ...factsOf(receipt),
+        actionDigest: digest,
+      });
     }
-  };
+  }
+  return receipt;
+}
+
+/**
+ * {@link verifyReceipt} with a public key, synchronously (the CLI).
+ * @throws ReceiptRejectedError as {@link verifyReceipt}
+ */
+export function verifyReceiptWithKey(value: unknown, options: VerifyReceiptOptions & { publicKey: string | KeyObject }): Receipt {
+  const { receipt, signature } = readSigned(value, options);
+  const key = typeof options.publicKey === 'string' ? createPublicKey({ key: options.publicKey, format: 'pem' }) : options.publicKey;
+  // node:crypto hashes what it verifies: verifying the canonical bytes with SHA-256 checks the signature over their digest.
+  let valid = false;
+  try {
+    valid = verify('sha256', receiptCanonicalBytes(receipt), { key, dsaEncoding: 'der' }, signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw notCovered(receipt);
+  return checkAllows(receipt, options);
 }
 
 /**
@@ -107,36 +153,12 @@ function publicKeyCheck(key: string | KeyObject, receipt: Receipt): SignatureChe
  *   `chainsec_receipt_expired`, `chainsec_receipt_action_mismatch`
  */
 export async function verifyReceipt(value: unknown, options: VerifyReceiptOptions): Promise<Receipt> {
-  const receipt = parseReceipt(value);
-  const facts = { incidentId: receipt.incidentId, keyId: receipt.keyId };
-  if (options.trustedKeyIds && !options.trustedKeyIds.includes(receipt.keyId)) {
-    throw refuse(ErrorCode.ReceiptWrongKey, `the receipt is signed with key ${receipt.keyId}, not a trusted key`, facts);
+  const { checkSignature, publicKey } = options;
+  if (!checkSignature) {
+    if (publicKey === undefined) throw new TypeError('verifyReceipt needs publicKey or checkSignature');
+    return verifyReceiptWithKey(value, { ...options, publicKey });
   }
-  const check = options.checkSignature ?? (options.publicKey !== undefined ? publicKeyCheck(options.publicKey, receipt) : undefined);
-  if (!check) throw new TypeError('verifyReceipt needs publicKey or checkSignature');
-  const signature = Buffer.from(receipt.signature, 'base64');
-  if (signature.toString('base64') !== receipt.signature.replace(/\s/g, '') || !isEcdsaDer(signature)) {
-    throw refuse(ErrorCode.ReceiptSignatureInvalid, 'the receipt signature is not a base64 DER ECDSA signature', facts);
-  }
-  if (!(await check(receiptDigest(receipt), signature, receipt.keyId))) {
-    throw refuse(
-      ErrorCode.ReceiptFieldChanged,
-      'the signature does not cover these fields with this key: a field was changed after signing (or the key is not the signer\'s)',
-      facts,
-    );
-  }
-  const now = options.now ?? new Date();
-  if (Date.parse(receipt.expiresAt) <= now.getTime()) {
-    throw refuse(ErrorCode.ReceiptExpired, `the receipt expired at ${receipt.expiresAt}`, { ...facts, expiresAt: receipt.expiresAt });
-  }
-  if (options.action !== undefined) {
-    const digest = actionDigest(options.action);
-    if (digest !== receipt.actionDigest) {
-      throw refuse(ErrorCode.ReceiptActionMismatch, `the action's digest ${digest} is not the receipt's ${receipt.actionDigest}`, {
-        ...facts,
-        actionDigest: digest,
-      });
-    }
-  }
-  return receipt;
+  const { receipt, signature } = readSigned(value, options);
+  if (!(await checkSignature(receiptDigest(receipt), signature, receipt.keyId))) throw notCovered(receipt);
+  return checkAllows(receipt, options);
 }
