@@ -1,0 +1,173 @@
+import { createHash, sign, verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { deliverDecision } from '../../../src/app/deliverDecision';
+import type { AppDeps } from '../../../src/app/deps';
+import { silentTelemetry } from '../../../src/app/telemetry';
+import { normalizeIncident } from '../../../src/domain/incident';
+import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../../src/domain/incidentRecord';
+import type { LedgerEntry } from '../../../src/domain/ledger';
+import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
+import { defaultApprovalPolicy } from '../../../src/domain/policy';
+import { SigningFailedError } from '../../../src/errors';
+import type { StoredIncident } from '../../../src/services/IncidentStore';
+import { onChainEvent } from '../domain/fixtures';
+import { ACTION, p256, sha256Canonical } from '../receipts/receiptFixture';
+
+const key = p256();
+const decidedAt = '2026-12-01T10:00:00.000Z';
+const decisionHash = 'cd'.repeat(32);
+
+function decided(overrides: Partial<IncidentRecord> = {}): StoredIncident {
+  const incident = normalizeIncident(onChainEvent({ tx_hash: '0xfeed' }), 'critical', new Date(decidedAt));
+  const record: IncidentRecord = {
+    incident,
+    tier: 'critical',
+    status: IncidentStatus.Decided,
+    kind: 'approval',
+    proposedAction: ACTION,
+    actionDigest: sha256Canonical(ACTION),
+    reasoning: '',
+    evidence: [],
+    requestedAt: decidedAt,
+    votes: [],
+    decision: 'approve',
+    decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
+    decidedAt,
+    decisionHash,
+    delivery: DeliveryStatus.Pending,
+    escalationLevel: 0,
+    dryRun: false,
+    actions: [],
+    ledgerSeq: 3,
+    ledgerHead: decisionHash,
+    ...overrides,
+  };
+  return { record, taskToken: 'token-1', version: 1 };
+}
+
+/** Deps around one stored incident; the signer signs with `key` unless told to fail. */
+function depsFor(stored: StoredIncident, opts: { signingFails?: boolean; ledger?: LedgerEntry[] } = {}) {
+  const resumed: WorkflowDecisionOutput[] = [];
+  const policy = defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1', 'U0APPROVER2'], approvalsChannel: 'C0APPROVALS' });
+  policy.critical = { ...policy.critical, receiptTtlSeconds: 600 };
+  const deps = {
+    config: { approvalsChannel: 'C0APPROVALS', policy, onCall: undefined, dryRun: false, risk: undefined },
+    store: {
+      get: async () => stored,
+      update: async (_id: string, mutate: (r: IncidentRecord) => IncidentRecord | undefined) => mutate(stored.record),
+      ledger: async () => opts.ledger ?? [],
+    },
+    signer: {
+      keyId: 'alias/test',
+      signDigest: async (digest: Buffer) => {
+        if (opts.signingFails) throw new SigningFailedError('KMS could not sign: KMSInternalException');
+        return signPrehashed(digest);
+      },
+      publicKeyPem: async () => key.pem,
+    },
+    workflow: {
+      resume: async (_token: string, output: WorkflowDecisionOutput) => {
+        resumed.push(output);
+      },
+      fail: async () => {},
+      describe: async () => undefined,
+    },
+    slack: { update: async () => {} },
+    clock: { now: () => new Date(decidedAt) },
+    telemetry: silentTelemetry,
+  } as unknown as AppDeps;
+  return { deps, resumed };
+}
+
+/** The bytes the test expects chainsec to ask a signature for (the receipt's RFC 8785 JSON, rendered here). */
+let lastSigned: Buffer | undefined;
+
+/**
+ * node:crypto cannot sign a bare digest (it hashes what it signs), so the test
+ * signer checks that the digest chainsec asks for is SHA-256 of the expected
+ * bytes and signs those: the same signature KMS gives for the digest.
+ */
+function signPrehashed(digest: Buffer): string {
+  if (!lastSigned || !createHash('sha256').update(lastSigned).digest().equals(digest)) throw new Error('digest is not of the expected bytes');
+  return sign('sha256', lastSigned, { key: key.privateKey, dsaEncoding: 'der' }).toString('base64');
+}
+
+/** The receipt body a test expects, rendered by `canonicalize` here (not by chainsec). */
+function expectedBody(overrides: Record<string, unknown> = {}) {
+  return {
+    incidentId: 'onchain-0xfeed',
+    actionDigest: sha256Canonical(ACTION),
+    decision: 'approve',
+    decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
+    decidedAt,
+    expiresAt: '2026-12-01T10:10:00.000Z',
+    ledgerHash: decisionHash,
+    keyId: 'alias/test',
+    ...overrides,
+  };
+}
+
+describe('Function: deliverDecision (receipts)', () => {
+  it('resumes an approval with a receipt that verifies over its RFC 8785 JSON with the ledger key', async () => {
+    // Prepare
+    const stored = decided();
+    stored.record.incident.id = 'onchain-0xfeed';
+    const { deps, resumed } = depsFor(stored);
+    lastSigned = Buffer.from(canonicalize(expectedBody())!, 'utf8');
+
+    // Act
+    const outcome = await deliverDecision(deps, 'onchain-0xfeed');
+
+    // Assess
+    expect(outcome).toBe('delivered');
+    const receipt = resumed[0]!.receipt!;
+    const { signature, ...body } = receipt;
+    expect(body).toEqual(expectedBody());
+    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: key.publicKey, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(resumed[0]!.ledgerHash).toBe(decisionHash);
+  });
+
+  it('fails closed: when the receipt cannot be signed the workflow is not resumed and the decision stays undelivered', async () => {
+    // Prepare
+    const stored = decided();
+    const { deps, resumed } = depsFor(stored, { signingFails: true });
+
+    // Act
+    const outcome = await deliverDecision(deps, stored.record.incident.id);
+
+    // Assess
+    expect(outcome).toBe('retry_later');
+    expect(resumed).toEqual([]);
+    expect(stored.record.delivery).toBe(DeliveryStatus.Pending);
+  });
+
+  it('gives a deny no receipt', async () => {
+    // Prepare
+    const { deps, resumed } = depsFor(decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] }), { signingFails: true });
+
+    // Act
+    const outcome = await deliverDecision(deps, 'x');
+
+    // Assess
+    expect(outcome).toBe('delivered');
+    expect(resumed[0]!.receipt).toBeUndefined();
+  });
+
+  it('gives an expiry that rolls the containment back a receipt decided by chainsec, citing the expiry entry', async () => {
+    // Prepare
+    const containment = { type: 'pause_contract', target: '0xabc', reversible: true, at: decidedAt, status: 'executed' as const };
+    const stored = decided({ status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], containment });
+    stored.record.incident.id = 'onchain-0xfeed';
+    const expiry = { type: 'expiry', hash: 'ee'.repeat(32) } as LedgerEntry;
+    const decision = { type: 'decision', hash: decisionHash } as LedgerEntry;
+    const { deps, resumed } = depsFor(stored, { ledger: [expiry, decision] });
+    lastSigned = Buffer.from(canonicalize(expectedBody({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) }))!, 'utf8');
+
+    // Act
+    const outcome = await deliverDecision(deps, 'onchain-0xfeed');
+
+    // Assess
+    expect(outcome).toBe('delivered');
+    expect(resumed[0]!.receipt).toMatchObject({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) });
+  });
+});
