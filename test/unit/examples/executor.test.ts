@@ -1,0 +1,82 @@
+import { handleCommand, type ExecutorDeps } from '../../../examples/executor/handler';
+import { ErrorCode } from '../../../src/errors';
+import type { RedemptionStore } from '../../../src/receipts/redeemReceipt';
+import { ACTION, p256, signedReceipt, VALID_AT } from '../receipts/receiptFixture';
+
+const signer = p256();
+const stranger = p256();
+
+function executor(): ExecutorDeps & { ran: unknown[]; logs: Array<Record<string, unknown>> } {
+  const taken = new Set<string>();
+  const redemptions: RedemptionStore = { redeemOnce: async (key) => (taken.has(key) ? false : (taken.add(key), true)) };
+  const ran: unknown[] = [];
+  const logs: Array<Record<string, unknown>> = [];
+  return {
+    verification: { publicKey: signer.pem },
+    redemptions,
+    run: async (command) => {
+      ran.push(command);
+    },
+    log: (line) => logs.push(line),
+    now: () => VALID_AT,
+    name: 'test-executor',
+    ran,
+    logs,
+  };
+}
+
+const command = (overrides: Record<string, unknown> = {}) => ({
+  operation: 'execute',
+  incidentId: 'onchain-0xfeed',
+  action: ACTION,
+  receipt: signedReceipt(signer.privateKey),
+  ...overrides,
+});
+
+describe('Example: executor (examples/executor/handler.ts)', () => {
+  it('runs a command whose receipt allows exactly this action, once', async () => {
+    // Prepare
+    const deps = executor();
+
+    // Act
+    const outcome = await handleCommand(command(), deps);
+
+    // Assess
+    expect(outcome).toEqual({ ran: true, incidentId: 'onchain-0xfeed' });
+    expect(deps.ran).toHaveLength(1);
+  });
+
+  it.each([
+    ['unsigned', command({ receipt: null }), ErrorCode.ReceiptMalformed, /unsigned/],
+    ['signed by someone else', command({ receipt: signedReceipt(stranger.privateKey) }), ErrorCode.ReceiptFieldChanged, /signature/],
+    ['expired', command({ receipt: signedReceipt(signer.privateKey, { expiresAt: '2026-12-01T10:01:00.000Z' }) }), ErrorCode.ReceiptExpired, /expired/],
+    ['widened', command({ action: { ...ACTION, parameters: { ...ACTION.parameters, limit: 10_000 } } }), ErrorCode.ReceiptActionMismatch, /digest/],
+    ['for another incident', command({ incidentId: 'onchain-other' }), ErrorCode.ReceiptFieldChanged, /incident/],
+    ['an approval used for a rollback', command({ operation: 'rollback', receipt: signedReceipt(signer.privateKey, { decision: 'approve' }) }), ErrorCode.ReceiptActionMismatch, /does not allow rollback/],
+  ])('refuses a command %s and says why in its log', async (_what, cmd, code, reason) => {
+    // Prepare
+    const deps = executor();
+
+    // Act
+    const outcome = await handleCommand(cmd, deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ ran: false, code });
+    expect(deps.ran).toEqual([]);
+    expect(deps.logs).toEqual([expect.objectContaining({ message: 'command refused', code, reason: expect.stringMatching(reason) })]);
+  });
+
+  it('refuses a replayed command: the same receipt runs its action once', async () => {
+    // Prepare
+    const deps = executor();
+    await handleCommand(command(), deps);
+
+    // Act
+    const replay = await handleCommand(command(), deps);
+
+    // Assess
+    expect(replay).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });
+    expect(deps.ran).toHaveLength(1);
+    expect(deps.logs.at(-1)).toMatchObject({ message: 'command refused', reason: expect.stringMatching(/redeemed before/) });
+  });
+});
