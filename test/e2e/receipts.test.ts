@@ -1,0 +1,64 @@
+import { verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
+import { ErrorCode } from '../../src/errors';
+import type { RedemptionStore } from '../../src/receipts/redeemReceipt';
+import { startHarness, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
+import { sha256Canonical } from '../unit/receipts/receiptFixture';
+
+describe('E2E: receipts, through the sandbox', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('critical approved by two: the output and the command carry a receipt the sandbox key verifies; an executor runs it once', async () => {
+    // Prepare
+    const tx = `0x${unique()}r1`;
+    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const id = incidentIdOf(card);
+
+    // Act
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    const execution = await h.waitForExecution(arn);
+    const pem = await (await fetch(`${h.url}/sandbox/public-key`)).text();
+
+    // Assess: the receipt, checked with node:crypto over an RFC 8785 rendering made here
+    expect(execution.status).toBe('SUCCEEDED');
+    const { receipt } = execution.output.approval;
+    const { signature, ...body } = receipt;
+    expect(Object.keys(body).sort()).toEqual(['actionDigest', 'decidedAt', 'decidedBy', 'decision', 'expiresAt', 'incidentId', 'keyId', 'ledgerHash']);
+    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: pem, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(body).toMatchObject({ incidentId: id, decision: 'approve', ledgerHash: execution.output.approval.ledgerHash });
+    expect([...body.decidedBy].sort()).toEqual(['U0APPROVER1', 'U0APPROVER2']);
+    expect(body.actionDigest).toBe(sha256Canonical(execution.output.proposedAction));
+    expect(Date.parse(body.expiresAt) - Date.parse(body.decidedAt)).toBe(15 * 60 * 1000);
+    expect(JSON.stringify(card.blocks)).toContain(body.actionDigest.slice(0, 12));
+
+    // Assess: the ledger's incident_received and decision entries carry the digest
+    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const chain = ledger.filter((e) => e.incidentId === id);
+    expect(chain.find((e) => e.type === 'incident_received').actionDigest).toBe(body.actionDigest);
+    expect(chain.find((e) => e.type === 'decision').actionDigest).toBe(body.actionDigest);
+
+    // Assess: the command on the actions topic carries it, and the example executor runs it once
+    const commands = h.sandbox.sns
+      .published()
+      .map((m) => JSON.parse(m.Message) as ActionCommand & { receipt?: unknown })
+      .filter((c) => c.incidentId === id && c.operation === 'execute');
+    expect(commands).toHaveLength(1);
+    expect(commands[0]!.receipt).toEqual(receipt);
+    const taken = new Set<string>();
+    const redemptions: RedemptionStore = { redeemOnce: async (key) => (taken.has(key) ? false : (taken.add(key), true)) };
+    const deps = { verification: { publicKey: pem }, redemptions, run: async () => {}, log: () => {}, now: () => new Date(), name: 'e2e' };
+    expect(await handleCommand(commands[0]!, deps)).toEqual({ ran: true, incidentId: id });
+    expect(await handleCommand(commands[0]!, deps)).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });
+  });
+});
