@@ -182,6 +182,9 @@ describe('Function: parseConfig', () => {
       ['a zero quorum', { critical: { approvalsNeeded: 0 } }, 'critical.approvalsNeeded'],
       ['a quorum given as text', { high: { approvalsNeeded: '2' } }, 'high.approvalsNeeded'],
       ['an unknown fallback', { high: { onTimeout: 'approve' } }, 'high.onTimeout'],
+      ['a receipt that never expires', { critical: { receiptTtlSeconds: 0 } }, 'critical.receiptTtlSeconds'],
+      ['a receipt valid for over a day', { high: { receiptTtlSeconds: 86_401 } }, 'high.receiptTtlSeconds'],
+      ['a receipt lifetime in minutes, as text', { high: { receiptTtlSeconds: '15m' } }, 'high.receiptTtlSeconds'],
       ['a misspelt field', { high: { approvalNeeded: 2 } }, 'high'],
       ['an unknown tier', { medium: { approvalsNeeded: 1 } }, '(root)'],
       ['not an object', [1, 2], '(root)'],
@@ -211,6 +214,16 @@ describe('Function: parseConfig', () => {
         expect(error.message).toContain(`${tier.toUpperCase()}_DECISION_WINDOW_SECONDS`);
       },
     );
+
+    it('keeps receipts 15 minutes by default, and takes a tier its own receipt lifetime', () => {
+      // Act
+      const defaults = parseConfig(sandboxEnv()).policy;
+      const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ critical: { receiptTtlSeconds: 300 } }) }));
+
+      // Assess
+      expect([defaults.high.receiptTtlSeconds, defaults.critical.receiptTtlSeconds]).toEqual([900, 900]);
+      expect([policy.high.receiptTtlSeconds, policy.critical.receiptTtlSeconds]).toEqual([900, 300]);
+    });
 
     it('takes a rollback fallback for high', () => {
       // Act
