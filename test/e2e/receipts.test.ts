@@ -3,9 +3,8 @@ import canonicalize from 'canonicalize';
 import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { ErrorCode } from '../../src/errors';
-import type { RedemptionStore } from '../../src/receipts/redeemReceipt';
 import { startHarness, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
-import { sha256Canonical } from '../unit/receipts/receiptFixture';
+import { memoryRedemptions, sha256Canonical } from '../unit/receipts/receiptFixture';
 
 describe('E2E: receipts, through the sandbox', () => {
   let h: Harness;
@@ -55,8 +54,7 @@ describe('E2E: receipts, through the sandbox', () => {
       .filter((c) => c.incidentId === id && c.operation === 'execute');
     expect(commands).toHaveLength(1);
     expect(commands[0]!.receipt).toEqual(receipt);
-    const taken = new Set<string>();
-    const redemptions: RedemptionStore = { redeemOnce: async (key) => (taken.has(key) ? false : (taken.add(key), true)) };
+    const redemptions = memoryRedemptions();
     const deps = { verification: { publicKey: pem }, redemptions, run: async () => {}, log: () => {}, now: () => new Date(), name: 'e2e' };
     expect(await handleCommand(commands[0]!, deps)).toEqual({ ran: true, incidentId: id });
     expect(await handleCommand(commands[0]!, deps)).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });

@@ -1,14 +1,12 @@
 import { handleCommand, type ExecutorDeps } from '../../../examples/executor/handler';
 import { ErrorCode } from '../../../src/errors';
-import type { RedemptionStore } from '../../../src/receipts/redeemReceipt';
-import { ACTION, p256, signedReceipt, VALID_AT } from '../receipts/receiptFixture';
+import { ACTION, memoryRedemptions, p256, signedReceipt, VALID_AT } from '../receipts/receiptFixture';
 
 const signer = p256();
 const stranger = p256();
 
 function executor(): ExecutorDeps & { ran: unknown[]; logs: Array<Record<string, unknown>> } {
-  const taken = new Set<string>();
-  const redemptions: RedemptionStore = { redeemOnce: async (key) => (taken.has(key) ? false : (taken.add(key), true)) };
+  const redemptions = memoryRedemptions();
   const ran: unknown[] = [];
   const logs: Array<Record<string, unknown>> = [];
   return {

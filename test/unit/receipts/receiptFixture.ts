@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import type { RedemptionStore } from '../../../src/receipts/redeemReceipt';
 
 /**
  * Receipts built here, without chainsec's receipt code: RFC 8785 JSON by
@@ -55,3 +56,15 @@ export function signedReceipt(key: KeyObject, overrides: Record<string, unknown>
 
 /** The time a test receipt is valid at (5 minutes after its decision). */
 export const VALID_AT = new Date('2026-12-01T10:05:00.000Z');
+
+/** An in-memory redemption store: a key redeems once. */
+export function memoryRedemptions(): RedemptionStore {
+  const taken = new Set<string>();
+  return {
+    redeemOnce: async (key) => {
+      if (taken.has(key)) return false;
+      taken.add(key);
+      return true;
+    },
+  };
+}

@@ -2,8 +2,8 @@ import { createHash, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { ErrorCode, ReceiptRejectedError } from '../../../src/errors';
 import { parseReceipt, verifyReceipt, verifyReceiptWithKey } from '../../../src/receipts/verifyReceipt';
-import { redeemReceipt, type RedemptionStore } from '../../../src/receipts/redeemReceipt';
-import { ACTION, p256, receiptBody, signBody, signedReceipt, VALID_AT } from './receiptFixture';
+import { redeemReceipt } from '../../../src/receipts/redeemReceipt';
+import { ACTION, memoryRedemptions, p256, receiptBody, signBody, signedReceipt, VALID_AT } from './receiptFixture';
 
 const signer = p256();
 const stranger = p256();
@@ -110,8 +110,7 @@ describe('Function: verifyReceipt', () => {
 describe('Function: redeemReceipt', () => {
   it('redeems a receipt once; the second time it is replayed', async () => {
     // Prepare
-    const taken = new Set<string>();
-    const store: RedemptionStore = { redeemOnce: async (key) => (taken.has(key) ? false : (taken.add(key), true)) };
+    const store = memoryRedemptions();
     const receipt = await verifyReceipt(signedReceipt(signer.privateKey), { publicKey: signer.pem, now: VALID_AT });
 
     // Act
