@@ -80,7 +80,7 @@ let ready: Promise<ExecutorDeps> | undefined;
 async function fromEnvironment(): Promise<ExecutorDeps> {
   const env = process.env;
   if (!env.REDEMPTIONS_TABLE) throw new Error('REDEMPTIONS_TABLE is not set');
-  const { DynamoDbRedemptionStore } = await import('../../src/services/DynamoDbRedemptionStore');
+  const { DynamoDbRedemptionStore } = await import('../../src/services/dynamodb/DynamoDbRedemptionStore');
   let verification: ExecutorDeps['verification'];
   if (env.RECEIPT_PUBLIC_KEY) verification = { publicKey: env.RECEIPT_PUBLIC_KEY };
   else if (env.SIGNING_KEY_ID) {

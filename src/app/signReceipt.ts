@@ -17,7 +17,7 @@ const EXPIRY_DECIDER = 'chainsec';
  * @returns undefined when the decision allows nothing (deny, an expiry that denies)
  * @throws SigningFailedError when the key cannot sign: the caller must not resume the workflow
  */
-export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'store'>, incidentId: string, record: IncidentRecord): Promise<Receipt | undefined> {
+export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'ledger'>, incidentId: string, record: IncidentRecord): Promise<Receipt | undefined> {
   const { decision, decisionHash, decidedAt } = record;
   if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction) return undefined;
   let decidedBy = record.decidedBy ?? [];
@@ -44,8 +44,8 @@ export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'sto
 }
 
 /** The hash of the expiry entry written with the `expired` decision (the entry just before it). */
-async function expiryEntryHash(deps: Pick<AppDeps, 'store'>, incidentId: string, decisionHash: string): Promise<string> {
-  const chain = await deps.store.ledger(incidentId);
+async function expiryEntryHash(deps: Pick<AppDeps, 'ledger'>, incidentId: string, decisionHash: string): Promise<string> {
+  const chain = await deps.ledger.chain(incidentId);
   const at = chain.findIndex((e) => e.hash === decisionHash);
   const expiry = at > 0 ? chain[at - 1] : undefined;
   if (expiry?.type !== LedgerEntryType.Expiry) throw new Error(`no expiry entry before the expired decision of ${incidentId}`);

@@ -5,7 +5,7 @@ import { DynamoDbLocal } from '../../sandbox/local/DynamoDbLocal';
 import { ErrorCode } from '../../src/errors';
 import { redeemReceipt } from '../../src/receipts/redeemReceipt';
 import { verifyReceipt } from '../../src/receipts/verifyReceipt';
-import { DynamoDbRedemptionStore } from '../../src/services/DynamoDbRedemptionStore';
+import { DynamoDbRedemptionStore } from '../../src/services/dynamodb/DynamoDbRedemptionStore';
 import { localClientConfig } from '../support/localAws';
 import { p256, signedReceipt, VALID_AT } from '../unit/receipts/receiptFixture';
 

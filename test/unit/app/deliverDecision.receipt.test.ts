@@ -9,7 +9,7 @@ import type { LedgerEntry } from '../../../src/domain/ledger';
 import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
 import { SigningFailedError } from '../../../src/errors';
-import type { StoredIncident } from '../../../src/services/IncidentStore';
+import type { StoredIncident } from '../../../src/services/IncidentRepository';
 import { onChainEvent } from '../domain/fixtures';
 import { ACTION, p256, sha256Canonical } from '../receipts/receiptFixture';
 
@@ -52,11 +52,11 @@ function depsFor(stored: StoredIncident, opts: { signingFails?: boolean; ledger?
   policy.critical = { ...policy.critical, receiptTtlSeconds: 600 };
   const deps = {
     config: { approvalsChannel: 'C0APPROVALS', policy, onCall: undefined, dryRun: false, risk: undefined },
-    store: {
+    incidents: {
       get: async () => stored,
       update: async (_id: string, mutate: (r: IncidentRecord) => IncidentRecord | undefined) => mutate(stored.record),
-      ledger: async () => opts.ledger ?? [],
     },
+    ledger: { chain: async () => opts.ledger ?? [] },
     signer: {
       keyId: 'alias/test',
       signDigest: async (digest: Buffer) => {

@@ -44,6 +44,7 @@ describe('Function: deliverDecision', () => {
           incidentId: record.incident.id,
           ledgerHash: decisionHash,
           dryRun: false,
+          receipt: expect.objectContaining({ incidentId: record.incident.id, decision: 'approve', ledgerHash: decisionHash }),
         },
       },
     ]);

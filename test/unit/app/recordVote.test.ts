@@ -63,7 +63,9 @@ describe('Function: recordVote', () => {
     const chain = await f.deps.ledger.chain(id);
     expect(chain.map((e) => [e.seq, e.type])).toEqual([[1, LedgerEntryType.Vote], [2, LedgerEntryType.Decision]]);
     expect(chain[1]!.prevHash).toBe(chain[0]!.hash);
-    expect(f.signer.signed).toEqual(chain.map((e) => e.hash));
+    // The entries, then the decision's receipt (signed before the workflow is resumed).
+    expect(f.signer.signed.slice(0, 2)).toEqual(chain.map((e) => e.hash));
+    expect(f.signer.signed).toHaveLength(3);
     expect(f.workflow.resumed).toEqual([
       {
         taskToken: TASK_TOKEN,
@@ -74,6 +76,7 @@ describe('Function: recordVote', () => {
           incidentId: id,
           ledgerHash: chain[1]!.hash,
           dryRun: false,
+          receipt: expect.objectContaining({ incidentId: id, decision: 'approve', ledgerHash: chain[1]!.hash }),
         },
       },
     ]);

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RedemptionStore } from '../receipts/redeemReceipt';
-import { clientOptions } from './awsClients';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { RedemptionStore } from '../../receipts/redeemReceipt';
+import { buildDocumentClient } from './documentClient';
 
 /** Options of {@link DynamoDbRedemptionStore}. */
 export interface DynamoDbRedemptionStoreOptions {
@@ -25,7 +25,7 @@ export class DynamoDbRedemptionStore implements RedemptionStore {
 
   public constructor(options: DynamoDbRedemptionStoreOptions) {
     this.tableName = options.tableName;
-    this.client = options.client ?? DynamoDBDocumentClient.from(new DynamoDBClient(clientOptions(options.callTimeoutMs, 3)));
+    this.client = options.client ?? buildDocumentClient(options.callTimeoutMs);
   }
 
   public async redeemOnce(key: string, keepUntil: Date, facts: { incidentId: string; redeemedBy: string }): Promise<boolean> {
