@@ -59,4 +59,32 @@ describe('E2E: receipts, through the sandbox', () => {
     expect(await handleCommand(commands[0]!, deps)).toEqual({ ran: true, incidentId: id });
     expect(await handleCommand(commands[0]!, deps)).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });
   });
+
+  it('critical nobody decides: the expiry rolls the containment back with a receipt decided by chainsec, citing the expiry entry', async () => {
+    // Prepare
+    const tx = `0x${unique()}r2`;
+    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const id = incidentIdOf(card);
+
+    // Act: the sweep runs after the critical window (4 h by default)
+    const now = new Date(Date.now() + 5 * 60 * 60 * 1000).toISOString();
+    await h.json('POST', '/sandbox/tick', { now });
+    const execution = await h.waitForExecution(arn);
+    const pem = await (await fetch(`${h.url}/sandbox/public-key`)).text();
+
+    // Assess
+    expect(execution.output.approval.decision).toBe('expired');
+    expect(execution.output.actionResult.operation).toBe('rollback');
+    const { signature, ...body } = execution.output.approval.receipt;
+    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: pem, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
+    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const expiry = ledger.find((e) => e.incidentId === id && e.type === 'expiry');
+    expect(body).toMatchObject({ incidentId: id, decision: 'expired', decidedBy: ['chainsec'], ledgerHash: expiry.hash });
+    const rollback = h.sandbox.sns
+      .published()
+      .map((m) => JSON.parse(m.Message) as { incidentId?: string; operation?: string; receipt?: unknown })
+      .find((c) => c.incidentId === id && c.operation === 'rollback');
+    expect(rollback?.receipt).toEqual(execution.output.approval.receipt);
+  });
 });
