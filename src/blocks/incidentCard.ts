@@ -214,6 +214,8 @@ function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: 
   const lines: string[] = [];
   const p = record.proposedAction;
   if (p) lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
+  // The parameters are part of what is approved (the receipt's digest covers them): a person sees them too.
+  if (p?.parameters && Object.keys(p.parameters).length > 0) lines.push(`*Parameters:* ${untrusted(JSON.stringify(p.parameters), 500)}`);
   const c = record.containment;
   if (c) {
     const undo =

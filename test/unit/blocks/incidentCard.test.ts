@@ -523,3 +523,26 @@ describe('Function: cardVersion', () => {
     expect(version).toBe(expected);
   });
 });
+
+describe('Function: buildIncidentCard (what the receipt binds)', () => {
+  it("shows the action's parameters, escaped, and its short digest in the footer", () => {
+    // Prepare
+    const digest = 'ab12cd34ef56'.padEnd(64, '0');
+    const record = buildRecord({
+      proposedAction: { type: 'freeze_address', target: '0xfrom', parameters: { limit: 100, note: '*all* <!channel>' }, reversible: true },
+      actionDigest: digest,
+    });
+
+    // Act
+    const card = buildIncidentCard(record, CRITICAL);
+
+    // Assess
+    const action = sectionText(blockById(card.blocks, CardBlockId.Action));
+    expect(action).toContain('*Parameters:*');
+    expect(action).toContain('limit');
+    expect(action).not.toContain('<!channel>');
+    expect(JSON.stringify(blockById(card.blocks, CardBlockId.Footer))).toContain('ab12cd34ef56');
+    expect(JSON.stringify(blockById(card.blocks, CardBlockId.Footer))).not.toContain(digest);
+    expect(limitViolations(card)).toEqual([]);
+  });
+});
