@@ -10,6 +10,9 @@ import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
 import { SigningFailedError } from '../../../src/errors';
 import type { StoredIncident } from '../../../src/services/IncidentRepository';
+import { sweep } from '../../../src/app/sweep';
+import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { seedApproval } from '../../support/fakes/seeds';
 import { onChainEvent } from '../domain/fixtures';
 import { ACTION, p256, sha256Canonical } from '../receipts/receiptFixture';
 
@@ -169,5 +172,38 @@ describe('Function: deliverDecision (receipts)', () => {
     // Assess
     expect(outcome).toBe('delivered');
     expect(resumed[0]!.receipt).toMatchObject({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) });
+  });
+
+  it('fails closed on the fakes, and the sweep delivers the decision with its receipt once the key signs again', async () => {
+    // Prepare
+    const now = new Date(decidedAt);
+    const f = fakeAppDeps({ now });
+    const { record } = seedApproval(f.storage, now, {
+      status: IncidentStatus.Decided,
+      decision: 'approve',
+      decidedBy: ['U0APPROVER1'],
+      decidedAt,
+      decisionHash,
+      delivery: DeliveryStatus.Pending,
+      ledgerSeq: 2,
+    });
+    f.signer.failing = true;
+
+    // Act
+    const first = await deliverDecision(f.deps, record.incident.id);
+    const undelivered = f.storage.table.peek(record.incident.id)!.record.delivery;
+    f.signer.failing = false;
+    // The sweep re-drives a decision left undelivered for a while.
+    const later = new Date(now.getTime() + 5 * 60_000);
+    f.deps.clock = { now: () => later };
+    await sweep(f.deps);
+
+    // Assess
+    expect(first).toBe('retry_later');
+    expect(undelivered).toBe(DeliveryStatus.Pending);
+    expect(f.telemetry.count('ReceiptSigningFailures')).toBe(1);
+    expect(f.workflow.resumed).toHaveLength(1);
+    expect(f.workflow.resumed[0]!.output.receipt).toMatchObject({ incidentId: record.incident.id, decision: 'approve', ledgerHash: decisionHash });
+    expect(f.storage.table.peek(record.incident.id)!.record.delivery).toBe(DeliveryStatus.Delivered);
   });
 });
