@@ -14,12 +14,14 @@ const EXPIRY_DECIDER = 'chainsec';
  * section 9): an approve, a rollback, or an expiry whose fallback rolls the
  * containment back (then decided by `chainsec`, and `ledgerHash` is the
  * expiry entry's). Signed with the ledger's key, as its entries are.
- * @returns undefined when the decision allows nothing (deny, an expiry that denies)
+ * @returns undefined when the decision allows nothing (deny, an expiry that denies, anything in dry run)
  * @throws SigningFailedError when the key cannot sign: the caller must not resume the workflow
  */
 export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'ledger'>, incidentId: string, record: IncidentRecord): Promise<Receipt | undefined> {
   const { decision, decisionHash, decidedAt } = record;
   if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction) return undefined;
+  // In dry run people approve knowing nothing runs: a receipt would let anyone reading the output run it for real.
+  if (record.dryRun) return undefined;
   let decidedBy = record.decidedBy ?? [];
   let ledgerHash = decisionHash;
   if (decision === 'expired') {

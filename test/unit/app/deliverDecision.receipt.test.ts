@@ -144,6 +144,18 @@ describe('Function: deliverDecision (receipts)', () => {
     expect(stored.record.delivery).toBe(DeliveryStatus.Pending);
   });
 
+  it('gives a dry-run approval no receipt (nothing may run from it)', async () => {
+    // Prepare
+    const { deps, resumed } = depsFor(decided({ dryRun: true }), { signingFails: true });
+
+    // Act
+    const outcome = await deliverDecision(deps, 'x');
+
+    // Assess
+    expect(outcome).toBe('delivered');
+    expect(resumed[0]!.receipt).toBeUndefined();
+  });
+
   it('gives a deny no receipt', async () => {
     // Prepare
     const { deps, resumed } = depsFor(decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] }), { signingFails: true });
