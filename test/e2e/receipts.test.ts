@@ -17,7 +17,7 @@ describe('E2E: receipts, through the sandbox', () => {
 
   it('critical approved by two: the output and the command carry a receipt the sandbox key verifies; an executor runs it once', async () => {
     // Prepare
-    const tx = `0x${unique()}r1`;
+    const tx = `0x${unique()}e1`;
     const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
@@ -62,7 +62,7 @@ describe('E2E: receipts, through the sandbox', () => {
 
   it('critical nobody decides: the expiry rolls the containment back with a receipt decided by chainsec, citing the expiry entry', async () => {
     // Prepare
-    const tx = `0x${unique()}r2`;
+    const tx = `0x${unique()}e2`;
     const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
