@@ -194,6 +194,9 @@ export class LedgerFeedError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.LedgerFeedFailed, message, details, options);
     this.name = 'LedgerFeedError';
+  }
+}
+
 /** The codes a {@link ReceiptRejectedError} carries. */
 export type ReceiptRejection =
   | typeof ErrorCode.ReceiptMalformed
