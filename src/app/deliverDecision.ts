@@ -1,6 +1,7 @@
 import { WorkflowTokenGoneError } from '../errors';
 import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
+import { workflowReason } from '../domain/reason';
 import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard, showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
@@ -44,6 +45,7 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     ledgerHash: record.decisionHash,
     dryRun: record.dryRun,
     ...(receipt && { receipt }),
+    ...withReason(workflowReason(record)),
   };
   const resuming = resume(deps, taskToken, output, record.executionArn);
   // The decided card does not depend on delivery: on the click path it goes
@@ -82,6 +84,9 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered))) await refreshCard(deps, incidentId);
   return outcome;
 }
+
+/** The output's `reason` (CONTRACT §9), only when a decider gave one. */
+const withReason = (reason: string | undefined): { reason?: string } => (reason === undefined ? {} : { reason });
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -17,8 +17,10 @@ export interface VoteInput {
   incidentId: string;
   userId: string;
   choice: VoteChoice;
-  /** Where the click came from: the card's message, or the App Home tab. */
+  /** Where the click came from: the card's message, or the App Home tab (a reason modal counts as where it was opened). */
   surface: VoteSurface;
+  /** The person's reason, already bounded (`boundReason`); signed into the vote entry. */
+  reason?: string;
   /**
    * The click's one-time key: taken in the vote's own write (or, when
    * the vote is refused, before saying so), so a replayed click changes nothing.
@@ -110,7 +112,7 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
     const policy = deps.config.policy[record.tier];
     const now = deps.clock.now();
     const at = now.toISOString();
-    const vote = { userId: input.userId, choice: input.choice, at };
+    const vote = { userId: input.userId, choice: input.choice, at, ...(input.reason !== undefined && { reason: input.reason }) };
     const outcome = evaluateVote(approvalState(record), vote, {
       policy,
       isApprover: await isApprover(deps, policy, input.userId),
@@ -124,7 +126,7 @@ function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: Stor
     }
 
     const drafts: EntryDraft[] = [
-      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId },
+      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId, reason: input.reason },
     ];
     let next: IncidentRecord = {
       ...record,

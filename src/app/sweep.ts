@@ -8,6 +8,8 @@ import { expiryFallback, onTimeoutOf } from '../domain/policy';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
+import { announceDecision } from './announceDecision';
+import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
 import { postIfMissing } from './ingestMessage';
 import { renderDoc } from './noiseControl';
@@ -19,6 +21,8 @@ export interface SweepReport {
   expired: string[];
   redriven: Array<{ incidentId: string; outcome: string }>;
   cardsFixed: string[];
+  /** Decisions whose notices (thread line, requester DM) were sent. */
+  announced: string[];
   /** Cards posted late (their first post failed) and digests / threads brought up to date. */
   posted: string[];
   /** Ledger entries committed but left unpublished (a crash or an outage after the commit), now in the ledger table. */
@@ -40,7 +44,7 @@ const REDRIVE_AFTER_MS = 5_000;
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], posted: [], entriesPublished: 0, errors: [] };
+  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], announced: [], posted: [], entriesPublished: 0, errors: [] };
   const open = await deps.incidents.listOpen();
   for (const record of open) {
     const id = record.incident.id;
@@ -72,6 +76,10 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
         continue;
       }
       if (record.cardStale && (await refreshCard(deps, id))) report.cardsFixed.push(id);
+      // After delivery (a decision is never held up by its notices): the thread line and the requester's DM.
+      if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) {
+        if ((await announceDecision(deps, id)) === 'announced') report.announced.push(id);
+      }
     } catch (e) {
       deps.telemetry.error('sweep step failed', { incidentId: id, error: (e as Error).message });
       report.errors.push({ incidentId: id, error: (e as Error).message });

@@ -1,3 +1,4 @@
+import { reasonText } from './decisionNotices';
 import type { KnownBlock } from '@slack/types';
 import { formatDistanceStrict } from 'date-fns';
 import type { IncidentRecord } from '../domain/incidentRecord';
@@ -131,7 +132,7 @@ export function incidentDetail(input: { record: IncidentRecord; entries: LedgerE
     i.kind === 'onchain'
       ? [`Tx hash: ${untrusted(i.onchain.txHash, 200)}`, `Amount: $${i.onchain.amountUsd}`, `Protocol: ${untrusted(i.onchain.protocol, 200)}`, `Anomaly score: ${i.onchain.anomalyScore}`, ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []), ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : [])]
       : [`Source IP: ${untrusted(i.waf.sourceIp, 100)}`, `URI: ${untrusted(i.waf.uri, 1000)}`, `Method: ${untrusted(i.waf.httpMethod, 20)}`, `Rule: ${untrusted(i.waf.ruleName, 300)}`, `Country: ${untrusted(i.waf.country, 100)}`, `Action: ${untrusted(i.waf.action, 50)}`];
-  const votes = r.votes.map((v) => `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}`);
+  const votes = r.votes.map((v) => `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}${v.reason !== undefined ? ` — reason: ${reasonText(v.reason)}` : ''}`);
   const decision = r.decision ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(mention).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? formatUtc(r.decidedAt) : '—'}` : `*Status:* ${r.status}`;
   // The first entry's actor is whoever the agent named: shown like the card's requester, never a ping.
   const actor = (e: LedgerEntry) => (e.type === LedgerEntryType.IncidentReceived ? requesterText(r) : mention(e.actor));

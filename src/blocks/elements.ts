@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, Overflow, SectionBlock } from '@slack/types';
 import { plain, truncate } from './escape';
 import {
   BUTTON_TEXT_MAX,
@@ -78,8 +78,8 @@ export function button(spec: { actionId: string; text: string; value: string; st
 }
 
 /** An actions block. */
-export function actions(blockId: string, elements: Button[]): ActionsBlock {
-  return { type: 'actions', block_id: blockId, elements };
+export function actions(blockId: string, elements: ReadonlyArray<Button | Overflow>): ActionsBlock {
+  return { type: 'actions', block_id: blockId, elements: [...elements] };
 }
 
 /** Drops `undefined` / `false` entries, so builders can write optional blocks inline. */

@@ -8,6 +8,8 @@ import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { actions, button, compact, context, header, section } from './elements';
 import { fitMessage } from './fitMessage';
+import { reasonText } from './decisionNotices';
+import { reasonMenu } from './reasonModal';
 import { TIER_EMOJI, formatUtc, formatWhen, identifyingLine, mention, mentions, requesterText, tierLabel } from './format';
 import { ID_MAX, MAX_MESSAGE_JSON_BYTES, MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX, messageJsonBytes, type BlockMessage } from './limits';
 
@@ -21,6 +23,8 @@ export const CardBlockId = {
   Action: 'chainsec_action',
   Status: 'chainsec_status',
   Outcome: 'chainsec_outcome',
+  /** The reasons people gave with their votes (untrusted, quoted). */
+  Reasons: 'chainsec_reasons',
   /** The vote buttons on a pending approval card (prefix; see {@link actionsBlockId}). */
   Vote: 'chainsec_vote',
   /** "Mark false positive" on a notification card (prefix; see {@link actionsBlockId}). */
@@ -271,6 +275,14 @@ function outcomeBlock(record: IncidentRecord, opts: IncidentCardOptions, version
   return section(lines.join('\n'), { blockId: CardBlockId.Outcome });
 }
 
+/** The reasons given with votes, one line each: who, what, and their words (escaped, quoted). */
+function reasonsBlock(record: IncidentRecord): KnownBlock | undefined {
+  const given = record.votes.filter((v) => v.reason !== undefined);
+  if (given.length === 0) return undefined;
+  const lines = given.map((v) => `• ${mention(v.userId)} (${v.choice}): ${reasonText(v.reason ?? '', 1000)}`);
+  return section(`*Reason${given.length === 1 ? '' : 's'} given*\n${lines.join('\n')}`, { blockId: CardBlockId.Reasons });
+}
+
 function actionResultLine(a: ActionResult): string {
   const icon = a.status === 'executed' ? '✅' : a.status === 'failed' ? '❌' : '⏭️';
   const what = a.type !== undefined && a.target !== undefined ? ` ${actionLine(a.type, a.target)}` : a.type !== undefined ? ` ${untrusted(a.type, 100)}` : '';
@@ -350,7 +362,7 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
   }
   if (record.acknowledgedBy === undefined) buttons.push(button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: id }));
   if (!record.falsePositive) buttons.push(falsePositiveButton(id));
-  return actions(actionsBlockId(CardBlockId.Vote, id), buttons);
+  return actions(actionsBlockId(CardBlockId.Vote, id), [...buttons, reasonMenu(record)]);
 }
 
 function footer(record: IncidentRecord): KnownBlock {
@@ -373,6 +385,7 @@ function render(record: IncidentRecord, opts: IncidentCardOptions, version: Card
     version === 'notification' && record.tier === 'low' ? actionTakenBlock(record) : proposedActionBlock(record, version, opts.now),
     (version === 'decided' || version === 'expired') && outcomeBlock(record, opts, version),
     approval && statusBlock(record, opts, version),
+    approval && reasonsBlock(record),
     markers.length > 0 && context(markers),
     version === 'pending' && voteButtons(record, opts),
     version === 'notification' && !record.falsePositive && actions(actionsBlockId(CardBlockId.Triage, record.incident.id), [falsePositiveButton(record.incident.id)]),

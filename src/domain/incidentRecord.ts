@@ -1,3 +1,4 @@
+import { announcementOwed } from './announcement';
 import type { Incident } from './incident';
 import type { Containment, ProposedAction } from './messages';
 import type { FullTextRef } from './payloadBounds';
@@ -99,19 +100,40 @@ export interface IncidentRecord {
    * (or the request was refused): it failed closed without asking anyone.
    */
   undelivered?: { at: string; error: string; cause: string; executionArn?: string };
+  /** The decision's notices (a line in the card's thread, a DM to the requester), each sent once: see `announcement.ts`. */
+  announcement?: Announcement;
   ledgerSeq: number;
   ledgerHead: string;
 }
 
 /**
  * Work remains for the sweep: a pending request, an undelivered decision, a
- * card to fix, or a card shown nowhere yet (its post failed, or a crash came first).
+ * card to fix, a decision's notices to send, or a card shown nowhere yet
+ * (its post failed, or a crash came first).
  */
 export function hasWorkLeft(record: IncidentRecord): boolean {
   return (
     record.status === IncidentStatus.Pending ||
     record.delivery === DeliveryStatus.Pending ||
     record.cardStale === true ||
+    // A decision whose thread line or requester DM is not sent yet (see announcement.ts).
+    announcementOwed(record) ||
     (!record.ts && !record.shownIn)
   );
+}
+
+/** What happened to one notice: sent, or nothing to send it to (no card, no known requester). */
+export type NoticeState = 'sent' | 'skipped';
+
+/**
+ * The notices of a decision. `claimedAt` is a lease: whoever set it sends what
+ * is not done yet; past the lease (a crash mid-send) the sweep takes it over.
+ */
+export interface Announcement {
+  /** Absent when nobody holds the lease (after a failed send, for the next sweep to retry). */
+  claimedAt?: string;
+  /** Sends tried so far; past a bound, what is still not sent is given up (logged), never retried forever. */
+  attempts?: number;
+  thread?: NoticeState;
+  requester?: NoticeState;
 }

@@ -99,4 +99,6 @@ export interface WorkflowDecisionOutput {
   dryRun: boolean;
   /** For approve, rollback, and an expiry that rolls a containment back: what executors check (CONTRACT section 9). */
   receipt?: Receipt;
+  /** Why, as the people who decided gave it (CONTRACT §9); absent when none did. Untrusted text. */
+  reason?: string;
 }

@@ -11,6 +11,8 @@ export interface Vote {
   userId: string;
   choice: VoteChoice;
   at: string;
+  /** Why, when the person gave a reason (bounded, see `boundReason`; untrusted text). */
+  reason?: string;
 }
 
 /** Lifecycle of an approval request. */

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 
 /** A message as chainsec builds it. */
 export interface SlackMessage {
@@ -22,6 +22,8 @@ export interface SlackGateway {
   usergroupMembers(usergroupId: string): Promise<string[]>;
   /** A link to a message, for DMs and `/chainsec pending`. */
   permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** Opens a modal for the person whose interaction gave `triggerId` (valid 3 s, once). */
+  openView(triggerId: string, view: ModalView): Promise<void>;
   /** Publishes a user's App Home tab. */
   publishHome(user: string, view: { type: 'home'; blocks: KnownBlock[] }): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { nodeHttpFetch } from './nodeHttpFetch';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
 
@@ -124,6 +124,10 @@ export class WebApiSlackGateway implements SlackGateway {
     } catch {
       return undefined;
     }
+  }
+
+  public async openView(triggerId: string, view: ModalView): Promise<void> {
+    await this.client.views.open({ trigger_id: triggerId, view });
   }
 
   public async publishHome(user: string, view: { type: 'home'; blocks: KnownBlock[] }): Promise<void> {

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { SlackGateway, SlackMessage } from '../../../src/services/SlackGateway';
 import { Faults, otherCallersFirst } from './Faults';
 
@@ -11,6 +11,7 @@ export type SlackCall =
   | { method: 'isWorkspaceUser'; userId: string }
   | { method: 'usergroupMembers'; usergroupId: string }
   | { method: 'permalink'; channel: string; ts: string }
+  | { method: 'openView'; triggerId: string; view: ModalView }
   | { method: 'publishHome'; user: string; view: { type: 'home'; blocks: KnownBlock[] } };
 
 /** The gateway's methods, as fault names. */
@@ -72,6 +73,10 @@ export class RecordingSlackGateway implements SlackGateway {
   public async usergroupMembers(usergroupId: string): Promise<string[]> {
     await this.record({ method: 'usergroupMembers', usergroupId });
     return [...(this.usergroups[usergroupId] ?? [])];
+  }
+
+  public async openView(triggerId: string, view: ModalView): Promise<void> {
+    await this.record({ method: 'openView', triggerId, view });
   }
 
   public async permalink(channel: string, ts: string): Promise<string | undefined> {
