@@ -270,6 +270,7 @@ export class Sandbox {
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
       if (req.method === 'GET' && p.startsWith('/sandbox/executions/')) return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
       if (req.method === 'GET' && p === '/sandbox/messages') return sendJson(res, 200, this.slack.messages.all());
+      if (req.method === 'GET' && p === '/sandbox/views') return sendJson(res, 200, this.slack.openedViews);
       if (req.method === 'POST' && p.startsWith('/sandbox/response/')) return await this.responseUrl(req, res, p.slice('/sandbox/response/'.length));
       if (req.method === 'GET' && p === '/sandbox/ledger') return sendText(res, 200, await this.handlers.exportLedger(), 'application/x-ndjson; charset=utf-8');
       if (req.method === 'GET' && p === '/sandbox/public-key') return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');

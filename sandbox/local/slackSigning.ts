@@ -45,6 +45,8 @@ export interface BlockActionsOptions {
   view?: { id: string; type?: string; [k: string]: unknown };
   /** `actions[0].action_ts`; now by default. */
   actionTs?: string;
+  /** For an overflow menu: the chosen option's value (the action is then of type `overflow`, `value` unused). */
+  selectedOption?: string;
 }
 
 const userName = (id: string) => SANDBOX_USERS.find((u) => u.id === id)?.name ?? id.toLowerCase();
@@ -53,14 +55,24 @@ const nowTs = () => (Date.now() / 1000).toFixed(6);
 
 /** A standard `block_actions` interactivity payload (the JSON object), as Slack sends for a button click. */
 export function blockActions(options: BlockActionsOptions): Record<string, unknown> {
-  const action = {
-    action_id: options.actionId,
-    block_id: options.blockId ?? randomBytes(3).toString('base64url'),
-    text: { type: 'plain_text', text: options.buttonText ?? options.actionId, emoji: true },
-    ...(options.value !== undefined && { value: options.value }),
-    type: 'button',
-    action_ts: options.actionTs ?? nowTs(),
-  };
+  const blockId = options.blockId ?? randomBytes(3).toString('base64url');
+  const action =
+    options.selectedOption !== undefined
+      ? {
+          action_id: options.actionId,
+          block_id: blockId,
+          selected_option: { text: { type: 'plain_text', text: options.buttonText ?? options.selectedOption, emoji: true }, value: options.selectedOption },
+          type: 'overflow',
+          action_ts: options.actionTs ?? nowTs(),
+        }
+      : {
+          action_id: options.actionId,
+          block_id: blockId,
+          text: { type: 'plain_text', text: options.buttonText ?? options.actionId, emoji: true },
+          ...(options.value !== undefined && { value: options.value }),
+          type: 'button',
+          action_ts: options.actionTs ?? nowTs(),
+        };
   const base = {
     type: 'block_actions',
     user: { id: options.user, username: userName(options.user), name: userName(options.user), team_id: TEAM_ID },
@@ -102,6 +114,63 @@ export function blockActions(options: BlockActionsOptions): Record<string, unkno
 /** The form body Slack posts for a button click: `payload=<urlencoded JSON>`. */
 export function blockActionsPayload(options: BlockActionsOptions): string {
   return new URLSearchParams({ payload: JSON.stringify(blockActions(options)) }).toString();
+}
+
+/** Options of {@link viewSubmission}. */
+export interface ViewSubmissionOptions {
+  /** Who submitted. */
+  user: string;
+  /** The modal as opened (`views.open`'s view, with its `id`): `callback_id`, `private_metadata`, `blocks`. */
+  view: { id: string; callback_id?: string; private_metadata?: string; [k: string]: unknown };
+  /** Input values, by block id then action id (`view.state.values`); plain text inputs. */
+  values?: Record<string, Record<string, string>>;
+  /** The app the view belongs to; this app by default. */
+  appId?: string;
+  /** The submitter's team; this workspace by default. */
+  userTeamId?: string;
+}
+
+/** A standard `view_submission` interactivity payload (the JSON object), as Slack sends when a modal is submitted. */
+export function viewSubmission(options: ViewSubmissionOptions): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const [block, inputs] of Object.entries(options.values ?? {})) {
+    values[block] = Object.fromEntries(Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]));
+  }
+  const { id, ...view } = options.view;
+  return {
+    type: 'view_submission',
+    team: { id: TEAM_ID, domain: TEAM_DOMAIN },
+    user: { id: options.user, username: userName(options.user), name: userName(options.user), team_id: options.userTeamId ?? TEAM_ID },
+    api_app_id: APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: newTriggerId(),
+    view: {
+      id,
+      team_id: TEAM_ID,
+      type: 'modal',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      hash: randomBytes(8).toString('hex'),
+      root_view_id: id,
+      previous_view_id: null,
+      clear_on_close: false,
+      notify_on_close: false,
+      external_id: '',
+      ...view,
+      state: { values },
+      app_id: options.appId ?? APP_ID,
+      bot_id: BOT_ID,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+/** The form body Slack posts when a modal is submitted: `payload=<urlencoded JSON>`. */
+export function viewSubmissionPayload(options: ViewSubmissionOptions): string {
+  return new URLSearchParams({ payload: JSON.stringify(viewSubmission(options)) }).toString();
 }
 
 /** Options of {@link slashCommandBody}. */

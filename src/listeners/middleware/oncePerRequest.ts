@@ -1,6 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppDeps } from '../../app/deps';
-import { VOTE_ACTION_IDS } from '../../domain/actionIds';
+import { ReasonView, VOTE_ACTION_IDS } from '../../domain/actionIds';
+import { parseReasonMetadata } from '../../domain/reasonModal';
 import { INCIDENT_ID } from '../../domain/incident';
 import type { IncidentRepository } from '../../services/IncidentRepository';
 import type { OnceClaim, RequestClaims } from '../../services/RequestClaims';
@@ -11,8 +12,17 @@ const REPLAY_MEMORY_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS + 60;
 
 const VOTES = new Set<string>(VOTE_ACTION_IDS);
 
-/** The incident a request votes on, when it is one click on a vote button; `undefined` for anything else. */
+/**
+ * The incident a request votes on, when it is one click on a vote button or
+ * the reason modal's submission (a vote too: its claim goes into the vote's
+ * own write, as a click's does); `undefined` for anything else.
+ */
 function voteClickOf(body: AnyMiddlewareArgs['body']): { incidentId: string } | undefined {
+  if (body.type === 'view_submission') {
+    const view = (body as { view?: { callback_id?: unknown; private_metadata?: unknown } }).view;
+    if (view?.callback_id !== ReasonView.CallbackId) return undefined;
+    return { incidentId: parseReasonMetadata(view.private_metadata)?.incidentId ?? '' };
+  }
   if (body.type !== 'block_actions' || !('actions' in body) || !Array.isArray(body.actions) || body.actions.length !== 1) {
     return undefined;
   }

@@ -1,0 +1,33 @@
+import { isApprovalTier } from '../domain/tiers';
+import { evaluateVote, type VoteChoice, type VoteSurface } from '../domain/votes';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import { isApprover } from './approvers';
+import type { AppDeps } from './deps';
+import { approvalState } from './recordVote';
+
+/** What {@link previewVote} found: the record the vote would go to, or why it would be refused. */
+export type VotePreview = { kind: 'allowed'; record: IncidentRecord } | { kind: 'refused'; message: string };
+
+/**
+ * Whether a vote would be accepted now, by the same rules as {@link recordVote},
+ * without recording anything: the reason modal is opened only for a vote
+ * that could count, so nobody types a reason for nothing. Only a hint: the
+ * submission is checked again, in full, when it is recorded.
+ */
+export async function previewVote(
+  deps: Pick<AppDeps, 'store' | 'config' | 'clock' | 'slack' | 'telemetry'>,
+  input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
+): Promise<VotePreview> {
+  const record = (await deps.store.get(input.incidentId))?.record;
+  if (!record) return { kind: 'refused', message: 'That button does not refer to an incident I know.' };
+  if (record.kind !== 'approval' || !isApprovalTier(record.tier)) return { kind: 'refused', message: 'This incident needs no decision.' };
+  const policy = deps.config.policy[record.tier];
+  const now = deps.clock.now();
+  const outcome = evaluateVote(approvalState(record), { userId: input.userId, choice: input.choice, at: now.toISOString() }, {
+    policy,
+    isApprover: await isApprover(deps, policy, input.userId),
+    surface: input.surface,
+    now,
+  });
+  return outcome.kind === 'rejected' ? { kind: 'refused', message: outcome.message } : { kind: 'allowed', record };
+}
