@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors';
 import { isApprovalTier } from '../domain/tiers';
 import { evaluateVote, type VoteChoice, type VoteSurface } from '../domain/votes';
 import type { IncidentRecord } from '../domain/incidentRecord';
@@ -18,9 +19,24 @@ export async function previewVote(
   deps: Pick<AppDeps, 'store' | 'config' | 'clock' | 'slack' | 'telemetry'>,
   input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
 ): Promise<VotePreview> {
+  for (let wait = 1; ; wait++) {
+    const preview = await previewOnce(deps, input);
+    // A click on a card that was just posted can come before the card's `ts` is stored (as in recordVote).
+    if (!('cardNotStored' in preview) || wait > CARD_WAITS) return preview.preview;
+    await new Promise((r) => setTimeout(r, CARD_WAIT_MS * wait));
+  }
+}
+
+const CARD_WAITS = 6;
+const CARD_WAIT_MS = 100;
+
+async function previewOnce(
+  deps: Pick<AppDeps, 'store' | 'config' | 'clock' | 'slack' | 'telemetry'>,
+  input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
+): Promise<{ preview: VotePreview; cardNotStored?: true }> {
   const record = (await deps.store.get(input.incidentId))?.record;
-  if (!record) return { kind: 'refused', message: 'That button does not refer to an incident I know.' };
-  if (record.kind !== 'approval' || !isApprovalTier(record.tier)) return { kind: 'refused', message: 'This incident needs no decision.' };
+  if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
+  if (record.kind !== 'approval' || !isApprovalTier(record.tier)) return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
   const policy = deps.config.policy[record.tier];
   const now = deps.clock.now();
   const outcome = evaluateVote(approvalState(record), { userId: input.userId, choice: input.choice, at: now.toISOString() }, {
@@ -29,5 +45,7 @@ export async function previewVote(
     surface: input.surface,
     now,
   });
-  return outcome.kind === 'rejected' ? { kind: 'refused', message: outcome.message } : { kind: 'allowed', record };
+  if (outcome.kind !== 'rejected') return { preview: { kind: 'allowed', record } };
+  const preview: VotePreview = { kind: 'refused', message: outcome.message };
+  return outcome.code === ErrorCode.NotTheCard && record.ts === undefined ? { preview, cardNotStored: true } : { preview };
 }
