@@ -16,7 +16,7 @@ export type VotePreview = { kind: 'allowed'; record: IncidentRecord } | { kind: 
  * submission is checked again, in full, when it is recorded.
  */
 export async function previewVote(
-  deps: Pick<AppDeps, 'store' | 'config' | 'clock' | 'slack' | 'telemetry'>,
+  deps: Pick<AppDeps, 'incidents' | 'config' | 'clock' | 'slack' | 'telemetry'>,
   input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
 ): Promise<VotePreview> {
   for (let wait = 1; ; wait++) {
@@ -31,10 +31,10 @@ const CARD_WAITS = 6;
 const CARD_WAIT_MS = 100;
 
 async function previewOnce(
-  deps: Pick<AppDeps, 'store' | 'config' | 'clock' | 'slack' | 'telemetry'>,
+  deps: Pick<AppDeps, 'incidents' | 'config' | 'clock' | 'slack' | 'telemetry'>,
   input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
 ): Promise<{ preview: VotePreview; cardNotStored?: true }> {
-  const record = (await deps.store.get(input.incidentId))?.record;
+  const record = (await deps.incidents.get(input.incidentId))?.record;
   if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
   if (record.kind !== 'approval' || !isApprovalTier(record.tier)) return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
   const policy = deps.config.policy[record.tier];

@@ -55,7 +55,7 @@ export function reasonSubmissionListener(deps: AppDeps) {
     if (!metadata) {
       deps.telemetry.warn('reason submission refused before reading the incident', { reason: 'untrusted form' });
       deps.telemetry.metric('VotesRejected');
-      if (claim && !(await deps.store.claimOnce(claim))) return ackRepeated(ack);
+      if (claim && !(await deps.claims.take(claim))) return ackRepeated(ack);
       return refuse(FORGED);
     }
     const { incidentId, choice, surface } = metadata;
@@ -70,7 +70,7 @@ export function reasonSubmissionListener(deps: AppDeps) {
     } catch (e) {
       deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
       // Fail closed, as for a click: this signed submission must not count later.
-      if (claim && !(await deps.store.claimOnce(claim, incidentId).catch(() => true))) return ackRepeated(ack);
+      if (claim && !(await deps.claims.take(claim, incidentId).catch(() => true))) return ackRepeated(ack);
       return refuse(userMessageFor(e));
     }
     if (result.kind === 'replayed') return ackRepeated(ack);

@@ -2,7 +2,7 @@ import { announceDecision } from '../../../src/app/announceDecision';
 import type { AppDeps } from '../../../src/app/deps';
 import { ANNOUNCE_LEASE_MS, ANNOUNCE_MAX_ATTEMPTS } from '../../../src/domain/announcement';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
-import type { RecordMutation } from '../../../src/services/IncidentStore';
+import type { RecordMutation } from '../../../src/services/IncidentRepository';
 import type { SlackMessage } from '../../../src/services/SlackGateway';
 import { buildRecord } from '../blocks/fixtures';
 
@@ -13,7 +13,7 @@ function buildDeps(record: IncidentRecord, slackFails: { post?: boolean; dm?: bo
   const metrics: string[] = [];
   const deps = {
     clock: { now: () => held.now },
-    store: {
+    incidents: {
       update: async (_id: string, mutate: RecordMutation) => {
         const next = mutate(held.record);
         if (next) held.record = next;
@@ -34,7 +34,7 @@ function buildDeps(record: IncidentRecord, slackFails: { post?: boolean; dm?: bo
       permalink: async () => 'https://chainsec.slack.com/archives/C0APPROVALS/p1',
     },
     telemetry: { info: () => undefined, warn: () => undefined, error: () => undefined, metric: (m: string) => metrics.push(m) },
-  } as unknown as Pick<AppDeps, 'clock' | 'slack' | 'store' | 'telemetry'>;
+  } as unknown as Pick<AppDeps, 'clock' | 'slack' | 'incidents' | 'telemetry'>;
   return { deps, held, sent, metrics };
 }
 
