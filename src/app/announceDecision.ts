@@ -1,8 +1,4 @@
-import {
-  ANNOUNCE_MAX_ATTEMPTS,
-  announcementClaimable,
-  claimAnnouncement,
-} from '../domain/announcement';
+import { ANNOUNCE_MAX_ATTEMPTS, announcementClaimable, claimAnnouncement } from '../domain/announcement';
 import type { Announcement, IncidentRecord, NoticeState } from '../domain/incidentRecord';
 import { SLACK_USER_ID } from '../domain/requester';
 import { buildDecisionThreadLine, buildRequesterDm } from '../blocks/decisionNotices';
@@ -44,7 +40,12 @@ export async function announceDecision(deps: AnnounceDeps, incidentId: string): 
   const failed = thread === undefined || requester === undefined;
   const givenUp = failed && attempts >= ANNOUNCE_MAX_ATTEMPTS;
   if (givenUp) {
-    deps.telemetry.error('decision notices given up', { incidentId, attempts, thread: thread ?? 'failed', requester: requester ?? 'failed' });
+    deps.telemetry.error('decision notices given up', {
+      incidentId,
+      attempts,
+      thread: thread ?? 'failed',
+      requester: requester ?? 'failed',
+    });
     deps.telemetry.metric('DecisionNoticesGivenUp');
   }
   const settle = (s: NoticeState | undefined): NoticeState | undefined => s ?? (givenUp ? 'skipped' : undefined);
@@ -61,11 +62,20 @@ export async function announceDecision(deps: AnnounceDeps, incidentId: string): 
 }
 
 /** Sends one notice; `undefined` when it failed (left for the next sweep). */
-async function send(deps: AnnounceDeps, incidentId: string, which: string, fn: () => Promise<NoticeState>): Promise<NoticeState | undefined> {
+async function send(
+  deps: AnnounceDeps,
+  incidentId: string,
+  which: string,
+  fn: () => Promise<NoticeState>,
+): Promise<NoticeState | undefined> {
   try {
     return await fn();
   } catch (e) {
-    deps.telemetry.warn('decision notice not sent; the sweep will retry', { incidentId, notice: which, error: (e as Error).message });
+    deps.telemetry.warn('decision notice not sent; the sweep will retry', {
+      incidentId,
+      notice: which,
+      error: (e as Error).message,
+    });
     return undefined;
   }
 }
@@ -79,7 +89,10 @@ async function postThreadLine(deps: AnnounceDeps, record: IncidentRecord): Promi
 async function dmRequester(deps: AnnounceDeps, record: IncidentRecord): Promise<NoticeState> {
   const user = requesterUser(record);
   if (!user) return 'skipped';
-  const link = record.channel && record.ts ? await deps.slack.permalink(record.channel, record.ts).catch(() => undefined) : undefined;
+  const link =
+    record.channel && record.ts
+      ? await deps.slack.permalink(record.channel, record.ts).catch(() => undefined)
+      : undefined;
   await deps.slack.dm(user, buildRequesterDm(record, link));
   return 'sent';
 }

@@ -36,16 +36,23 @@ async function previewOnce(
 ): Promise<{ preview: VotePreview; cardNotStored?: true }> {
   const record = (await deps.incidents.get(input.incidentId))?.record;
   if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
-  if (record.kind !== 'approval' || !isApprovalTier(record.tier)) return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
+  if (record.kind !== 'approval' || !isApprovalTier(record.tier))
+    return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
   const policy = deps.config.policy[record.tier];
   const now = deps.clock.now();
-  const outcome = evaluateVote(approvalState(record), { userId: input.userId, choice: input.choice, at: now.toISOString() }, {
-    policy,
-    isApprover: await isApprover(deps, policy, input.userId),
-    surface: input.surface,
-    now,
-  });
+  const outcome = evaluateVote(
+    approvalState(record),
+    { userId: input.userId, choice: input.choice, at: now.toISOString() },
+    {
+      policy,
+      isApprover: await isApprover(deps, policy, input.userId),
+      surface: input.surface,
+      now,
+    },
+  );
   if (outcome.kind !== 'rejected') return { preview: { kind: 'allowed', record } };
   const preview: VotePreview = { kind: 'refused', message: outcome.message };
-  return outcome.code === ErrorCode.NotTheCard && record.ts === undefined ? { preview, cardNotStored: true } : { preview };
+  return outcome.code === ErrorCode.NotTheCard && record.ts === undefined
+    ? { preview, cardNotStored: true }
+    : { preview };
 }

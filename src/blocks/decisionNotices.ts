@@ -32,7 +32,8 @@ function reasonsLine(record: IncidentRecord): string | undefined {
   const reasons = decisionReasons(record);
   if (reasons.length === 0) return undefined;
   const one = reasons.length === 1;
-  return `Reason${one ? '' : 's'}: ${reasons.map((r) => (one ? reasonText(r.reason) : `${mention(r.userId)} ${reasonText(r.reason)}`)).join(' · ')}`;
+  const each = reasons.map((r) => (one ? reasonText(r.reason) : `${mention(r.userId)} ${reasonText(r.reason)}`));
+  return `Reason${one ? '' : 's'}: ${each.join(' · ')}`;
 }
 
 function whoDecided(record: IncidentRecord): string {
@@ -55,7 +56,8 @@ export function buildRequesterDm(record: IncidentRecord, cardLink?: string): Blo
   const p = record.proposedAction;
   const what = p ? `*${untrusted(p.type, 100)}* on *${untrusted(p.target, 300)}*` : 'your request';
   const outcome = `*${outcomeOf(record).word}*`;
-  const head = `${outcomeOf(record).icon} Your ${tierLabel(record.tier)} request for ${what} (${escapeMrkdwn(i.id)}) was ${outcome}.`;
+  const request = `${tierLabel(record.tier)} request for ${what} (${escapeMrkdwn(i.id)})`;
+  const head = `${outcomeOf(record).icon} Your ${request} was ${outcome}.`;
   const reasons = reasonsLine(record);
   const link = cardLink?.startsWith('https://') ? `<${cardLink}|Open the card>` : undefined;
   return {

@@ -22,7 +22,10 @@ export function reasonMenu(record: IncidentRecord): Overflow {
   return {
     type: 'overflow',
     action_id: ActionId.WithReason,
-    options: choices.map((c) => ({ text: { type: 'plain_text', text: `${VERB[c]} with reason…` }, value: reasonOptionValue(c, id) })),
+    options: choices.map((c) => ({
+      text: { type: 'plain_text', text: `${VERB[c]} with reason…` },
+      value: reasonOptionValue(c, id),
+    })),
   };
 }
 

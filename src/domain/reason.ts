@@ -33,9 +33,13 @@ export function boundReason(raw: string | null | undefined): BoundedReason | und
 }
 
 /** The reasons the people who decided gave, in the order they voted. */
-export function decisionReasons(record: Pick<IncidentRecord, 'votes' | 'decidedBy'>): Array<{ userId: string; reason: string }> {
+export function decisionReasons(
+  record: Pick<IncidentRecord, 'votes' | 'decidedBy'>,
+): Array<{ userId: string; reason: string }> {
   const deciders = new Set(record.decidedBy ?? []);
-  return record.votes.flatMap((v) => (deciders.has(v.userId) && v.reason !== undefined ? [{ userId: v.userId, reason: v.reason }] : []));
+  return record.votes.flatMap((v) =>
+    deciders.has(v.userId) && v.reason !== undefined ? [{ userId: v.userId, reason: v.reason }] : [],
+  );
 }
 
 /**

@@ -61,7 +61,13 @@ export function parseReasonMetadata(raw: unknown): ReasonModalMetadata | undefin
   if (typeof u !== 'string' || !SLACK_USER_ID.test(u)) return undefined;
   let surface: VoteSurface;
   if (h === 1 && c === undefined && t === undefined) surface = { kind: 'app_home' };
-  else if (h === undefined && typeof c === 'string' && CHANNEL_ID.test(c) && typeof t === 'string' && MESSAGE_TS.test(t)) {
+  else if (
+    h === undefined &&
+    typeof c === 'string' &&
+    CHANNEL_ID.test(c) &&
+    typeof t === 'string' &&
+    MESSAGE_TS.test(t)
+  ) {
     surface = { kind: 'message', channelId: c, messageTs: t };
   } else return undefined;
   return { incidentId: i, choice: v as VoteChoice, userId: u, surface };

@@ -5,7 +5,11 @@ import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { REASON_CUT_MARKER, REASON_MAX } from '../../src/domain/reason';
 
-type OpenedView = { id: string; trigger_id: string; view: { callback_id: string; private_metadata: string; [k: string]: unknown } };
+type OpenedView = {
+  id: string;
+  trigger_id: string;
+  view: { callback_id: string; private_metadata: string; [k: string]: unknown };
+};
 
 describe('E2E: reasons — a reason with any decision, and the loop closed', () => {
   let h: Harness;
@@ -40,7 +44,13 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
   }
 
   /** Picks "<choice> with reason…" on the card as `user`, a signed block_actions; returns the modal opened. */
-  async function openModal(user: string, card: RecordedMessage, id: string, choice: string, opens = true): Promise<{ status: number; view?: OpenedView }> {
+  async function openModal(
+    user: string,
+    card: RecordedMessage,
+    id: string,
+    choice: string,
+    opens = true,
+  ): Promise<{ status: number; view?: OpenedView }> {
     const before = (await h.json<OpenedView[]>('GET', '/sandbox/views')).body.length;
     const res = await h.slack(
       blockActionsPayload({
@@ -53,7 +63,9 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       }),
     );
     if (!opens) return { status: res.status };
-    const view = await eventually(async () => (await h.json<OpenedView[]>('GET', '/sandbox/views')).body.slice(before)[0]);
+    const view = await eventually(
+      async () => (await h.json<OpenedView[]>('GET', '/sandbox/views')).body.slice(before)[0],
+    );
     return { status: res.status, view };
   }
 
@@ -85,13 +97,23 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       const opened = await openModal('U0APPROVER1', card, id, 'deny');
       view = opened.view!;
       signedAt = Math.floor(Date.now() / 1000);
-      body = viewSubmissionPayload({ user: 'U0APPROVER1', view: { ...view.view, id: view.id }, values: { chainsec_reason: { chainsec_reason_text: reason } } });
+      body = viewSubmissionPayload({
+        user: 'U0APPROVER1',
+        view: { ...view.view, id: view.id },
+        values: { chainsec_reason: { chainsec_reason_text: reason } },
+      });
     });
 
     it('a signed click on the menu opens the modal, whose metadata holds references only', async () => {
       // Assess
       expect(view.view.callback_id).toBe('chainsec_reason_modal');
-      expect(JSON.parse(view.view.private_metadata)).toEqual({ i: id, v: 'deny', u: 'U0APPROVER1', c: APPROVALS_CHANNEL, t: card.ts });
+      expect(JSON.parse(view.view.private_metadata)).toEqual({
+        i: id,
+        v: 'deny',
+        u: 'U0APPROVER1',
+        c: APPROVALS_CHANNEL,
+        t: card.ts,
+      });
       expect(JSON.stringify(view)).not.toMatch(/token/i);
     });
 
@@ -119,7 +141,10 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
       // Act
       const replay = await h.slack(body, { timestamp: signedAt });
-      const retry = await h.slack(body, { timestamp: signedAt, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+      const retry = await h.slack(body, {
+        timestamp: signedAt,
+        headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+      });
 
       // Assess
       expect(replay.status).toBe(401);
@@ -140,7 +165,9 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       expect(textOf(dm)).toContain(reason);
       const all = await h.messages();
       expect(all.filter((m) => m.thread_ts === card.ts && m.text.includes('denied'))).toHaveLength(1);
-      expect(all.filter((m) => m.user === 'U0ONCALL2' && m.channel.startsWith('D') && m.text.includes(id))).toHaveLength(1);
+      expect(
+        all.filter((m) => m.user === 'U0ONCALL2' && m.channel.startsWith('D') && m.text.includes(id)),
+      ).toHaveLength(1);
     });
   });
 
@@ -215,16 +242,49 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
     it.each([
       ['a non-approver submitting a modal opened for an approver', 'U0VIEWER', {}],
-      ['metadata naming another incident', 'U0APPROVER1', { private_metadata: JSON.stringify({ i: 'INC-0000000000', v: 'approve', u: 'U0APPROVER1', c: APPROVALS_CHANNEL, t: '1.1' }) }],
-      ['metadata naming another message as the card', 'U0APPROVER1', { private_metadata: JSON.stringify({ i: 'ID', v: 'approve', u: 'U0APPROVER1', c: APPROVALS_CHANNEL, t: '1700000000.000100' }) }],
-      ['metadata with an extra key', 'U0APPROVER1', { private_metadata: JSON.stringify({ i: 'ID', v: 'approve', u: 'U0APPROVER1', h: 1, x: 1 }) }],
+      [
+        'metadata naming another incident',
+        'U0APPROVER1',
+        {
+          private_metadata: JSON.stringify({
+            i: 'INC-0000000000',
+            v: 'approve',
+            u: 'U0APPROVER1',
+            c: APPROVALS_CHANNEL,
+            t: '1.1',
+          }),
+        },
+      ],
+      [
+        'metadata naming another message as the card',
+        'U0APPROVER1',
+        {
+          private_metadata: JSON.stringify({
+            i: 'ID',
+            v: 'approve',
+            u: 'U0APPROVER1',
+            c: APPROVALS_CHANNEL,
+            t: '1700000000.000100',
+          }),
+        },
+      ],
+      [
+        'metadata with an extra key',
+        'U0APPROVER1',
+        { private_metadata: JSON.stringify({ i: 'ID', v: 'approve', u: 'U0APPROVER1', h: 1, x: 1 }) },
+      ],
       ['another app’s modal', 'U0APPROVER1', { appId: 'A0OTHERAPP' }],
       ['another callback id', 'U0APPROVER1', { callback_id: 'someone_else' }],
       ['a submitter from another workspace', 'U0APPROVER1', { userTeamId: 'T0ELSEWHERE' }],
     ] as const)('refuses %s', async (_name, user, override) => {
       // Prepare
       const before = await ledgerOf(id);
-      const patched = Object.fromEntries(Object.entries(override).map(([k, v]) => [k, typeof v === 'string' ? v.replace('"ID"', JSON.stringify(id)) : v]));
+      const patched = Object.fromEntries(
+        Object.entries(override).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v.replace('"ID"', JSON.stringify(id)) : v,
+        ]),
+      );
 
       // Act
       const res = await submit(user, view, 'Forged.', patched);
@@ -240,11 +300,13 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
       // Assess
       expect(res.status).toBe(200);
-      const votes = (await eventually(async () => {
+      const votes = await eventually(async () => {
         const v = (await ledgerOf(id)).filter((e) => e.type === 'vote');
         return v.length > 0 ? v : undefined;
-      }));
-      expect(votes).toEqual([expect.objectContaining({ actor: 'U0APPROVER1', reason: 'Checked with the protocol team.' })]);
+      });
+      expect(votes).toEqual([
+        expect.objectContaining({ actor: 'U0APPROVER1', reason: 'Checked with the protocol team.' }),
+      ]);
     });
   });
 });

@@ -31,7 +31,10 @@ export function withReasonListener(deps: AppDeps) {
     try {
       const preview = await previewVote(deps, { ...option, userId, surface: where.surface });
       if (preview.kind === 'refused') return tell(preview.message);
-      await deps.slack.openView(body.trigger_id, buildReasonModal(preview.record, { ...option, userId, surface: where.surface }));
+      await deps.slack.openView(
+        body.trigger_id,
+        buildReasonModal(preview.record, { ...option, userId, surface: where.surface }),
+      );
     } catch (e) {
       deps.telemetry.error('reason modal not opened', { incidentId: option.incidentId, error: (e as Error).message });
       await tell(userMessageFor(e));

@@ -23,7 +23,8 @@ const FORGED = 'This form does not refer to a request you can decide; nothing wa
  */
 export function trustedSubmission(body: ViewSubmitAction): ReasonModalMetadata | undefined {
   const { view, user } = body;
-  if (view.type !== 'modal' || view.callback_id !== ReasonView.CallbackId || view.app_id !== body.api_app_id) return undefined;
+  if (view.type !== 'modal' || view.callback_id !== ReasonView.CallbackId || view.app_id !== body.api_app_id)
+    return undefined;
   const metadata = parseReasonMetadata(view.private_metadata);
   if (!metadata || metadata.userId !== user.id) return undefined;
   const teamId = body.team?.id;
@@ -49,7 +50,8 @@ const plainMessage = (text: string) => text.replace(/<@([UW][A-Z0-9]+)>/g, '@$1'
 export function reasonSubmissionListener(deps: AppDeps) {
   return async (args: ReasonSubmitArgs): Promise<void> => {
     const { ack, body, context } = args;
-    const refuse = (message: string) => ack({ response_action: 'errors', errors: { [ReasonView.InputBlock]: plainMessage(message) } });
+    const refuse = (message: string) =>
+      ack({ response_action: 'errors', errors: { [ReasonView.InputBlock]: plainMessage(message) } });
     const claim = context.voteClick?.claim;
     const metadata = trustedSubmission(body);
     if (!metadata) {
@@ -60,7 +62,8 @@ export function reasonSubmissionListener(deps: AppDeps) {
     }
     const { incidentId, choice, surface } = metadata;
     const reason = boundReason(typedReason(body));
-    const read = context.voteClick?.incidentRead?.incidentId === incidentId ? context.voteClick.incidentRead.read : undefined;
+    const read =
+      context.voteClick?.incidentRead?.incidentId === incidentId ? context.voteClick.incidentRead.read : undefined;
     let result: VoteResult;
     try {
       const input = { incidentId, userId: body.user.id, choice, surface, ...(reason && { reason: reason.text }) };
@@ -68,7 +71,11 @@ export function reasonSubmissionListener(deps: AppDeps) {
         recordVote(deps, { ...input, ...(claim && { claim }), ...(read && { incidentRead: read }) }),
       );
     } catch (e) {
-      deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
+      deps.telemetry.error('vote failed', {
+        incidentId,
+        code: (e as { code?: string }).code,
+        error: (e as Error).message,
+      });
       // Fail closed, as for a click: this signed submission must not count later.
       if (claim && !(await deps.claims.take(claim, incidentId).catch(() => true))) return ackRepeated(ack);
       return refuse(userMessageFor(e));
@@ -76,14 +83,23 @@ export function reasonSubmissionListener(deps: AppDeps) {
     if (result.kind === 'replayed') return ackRepeated(ack);
     if (result.kind === 'rejected') return refuse(result.message);
     await ack();
-    const cut = reason?.cut ? ` Your reason was longer than ${REASON_MAX} characters: it was cut, and ends with “…[cut]”.` : '';
-    const done = result.decided ? `Decision recorded (${result.decided.decision}).` : `Your ${choice} vote is recorded and signed (${result.tally[choice].length} of ${result.tally.needed} needed).`;
+    const cut = reason?.cut
+      ? ` Your reason was longer than ${REASON_MAX} characters: it was cut, and ends with “…[cut]”.`
+      : '';
+    const done = result.decided
+      ? `Decision recorded (${result.decided.decision}).`
+      : `Your ${choice} vote is recorded and signed (${result.tally[choice].length} of ${result.tally.needed} needed).`;
     await tellVoter(deps, body.user.id, surface, `${done}${reason ? ' Your reason is signed with it.' : ''}${cut}`);
   };
 }
 
 /** Tells the voter, only them: ephemeral in the card's channel, or a DM when the modal came from the App Home tab. */
-async function tellVoter(deps: AppDeps, userId: string, surface: ReasonModalMetadata['surface'], text: string): Promise<void> {
+async function tellVoter(
+  deps: AppDeps,
+  userId: string,
+  surface: ReasonModalMetadata['surface'],
+  text: string,
+): Promise<void> {
   const message = { text: escapeMrkdwn(text), blocks: [] };
   try {
     if (surface.kind === 'message') await deps.slack.postEphemeral(surface.channelId, userId, message);

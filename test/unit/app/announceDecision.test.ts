@@ -33,7 +33,12 @@ function buildDeps(record: IncidentRecord, slackFails: { post?: boolean; dm?: bo
       },
       permalink: async () => 'https://chainsec.slack.com/archives/C0APPROVALS/p1',
     },
-    telemetry: { info: () => undefined, warn: () => undefined, error: () => undefined, metric: (m: string) => metrics.push(m) },
+    telemetry: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      metric: (m: string) => metrics.push(m),
+    },
   } as unknown as Pick<AppDeps, 'clock' | 'slack' | 'incidents' | 'telemetry'>;
   return { deps, held, sent, metrics };
 }
@@ -95,7 +100,11 @@ describe('Function: announceDecision', () => {
     expect(outcomes.slice(0, -1).every((o) => o === 'retry_later')).toBe(true);
     expect(outcomes.at(-1)).toBe('announced');
     expect(sent.filter((s) => s.kind === 'post')).toHaveLength(1);
-    expect(held.record.announcement).toMatchObject({ thread: 'sent', requester: 'skipped', attempts: ANNOUNCE_MAX_ATTEMPTS });
+    expect(held.record.announcement).toMatchObject({
+      thread: 'sent',
+      requester: 'skipped',
+      attempts: ANNOUNCE_MAX_ATTEMPTS,
+    });
     expect(metrics).toContain('DecisionNoticesGivenUp');
   });
 

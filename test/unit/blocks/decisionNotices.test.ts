@@ -8,7 +8,13 @@ const hostile = '<!channel> *APPROVED* <@U0APPROVER1> <https://evil.example|bank
 describe('Function: buildDecisionThreadLine', () => {
   it('says who decided what, when, and why, with the reason inert', () => {
     // Prepare
-    const record = buildRecord({ status: 'decided', decision: 'deny', decidedBy: ['U0APPROVER2'], decidedAt: at, votes: [{ userId: 'U0APPROVER2', choice: 'deny', at, reason: hostile }] });
+    const record = buildRecord({
+      status: 'decided',
+      decision: 'deny',
+      decidedBy: ['U0APPROVER2'],
+      decidedAt: at,
+      votes: [{ userId: 'U0APPROVER2', choice: 'deny', at, reason: hostile }],
+    });
 
     // Act
     const line = buildDecisionThreadLine(record);
@@ -26,7 +32,9 @@ describe('Function: buildDecisionThreadLine', () => {
 
   it('an expiry says nobody decided', () => {
     // Act
-    const line = buildDecisionThreadLine(buildRecord({ status: 'expired', decision: 'expired', decidedBy: [], decidedAt: at }));
+    const line = buildDecisionThreadLine(
+      buildRecord({ status: 'expired', decision: 'expired', decidedBy: [], decidedAt: at }),
+    );
 
     // Assess
     expect(line.text).toContain('⌛ Nobody decided before the deadline');
@@ -40,7 +48,13 @@ describe('Function: buildRequesterDm', () => {
       { userId: 'U0APPROVER1', choice: 'approve' as const, at, reason: 'Checked.' },
       { userId: 'U0APPROVER2', choice: 'approve' as const, at, reason: 'Agreed.' },
     ];
-    const record = buildRecord({ status: 'decided', decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'], decidedAt: at, votes });
+    const record = buildRecord({
+      status: 'decided',
+      decision: 'approve',
+      decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
+      decidedAt: at,
+      votes,
+    });
 
     // Act
     const dm = buildRequesterDm(record, 'https://chainsec.slack.com/archives/C0APPROVALS/p1');

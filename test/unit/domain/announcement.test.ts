@@ -1,4 +1,10 @@
-import { ANNOUNCE_LEASE_MS, announcementClaimable, announcementDone, announcementOwed, claimAnnouncement } from '../../../src/domain/announcement';
+import {
+  ANNOUNCE_LEASE_MS,
+  announcementClaimable,
+  announcementDone,
+  announcementOwed,
+  claimAnnouncement,
+} from '../../../src/domain/announcement';
 import { buildRecord } from '../blocks/fixtures';
 
 describe('Function: announcementClaimable', () => {
@@ -10,7 +16,9 @@ describe('Function: announcementClaimable', () => {
     expect(announcementOwed(buildRecord({ decision: 'deny' }))).toBe(true);
     expect(announcementOwed(buildRecord({ decision: 'deny', announcement: { thread: 'sent' } }))).toBe(true);
     expect(announcementDone({ announcement: { thread: 'sent', requester: 'skipped' } })).toBe(true);
-    expect(announcementOwed(buildRecord({ decision: 'expired', announcement: { thread: 'sent', requester: 'skipped' } }))).toBe(false);
+    expect(
+      announcementOwed(buildRecord({ decision: 'expired', announcement: { thread: 'sent', requester: 'skipped' } })),
+    ).toBe(false);
   });
 
   it('a live lease holds the notices; a lease past ANNOUNCE_LEASE_MS can be taken over', () => {

@@ -1,4 +1,10 @@
-import { REASON_CUT_MARKER, REASON_MAX, boundReason, decisionReasons, workflowReason } from '../../../src/domain/reason';
+import {
+  REASON_CUT_MARKER,
+  REASON_MAX,
+  boundReason,
+  decisionReasons,
+  workflowReason,
+} from '../../../src/domain/reason';
 
 describe('Function: boundReason', () => {
   it('keeps a short reason as typed, trimmed; empty means no reason', () => {
@@ -61,7 +67,11 @@ describe('Function: workflowReason', () => {
     ];
 
     // Act / Assess
-    expect(workflowReason({ votes, decidedBy: ['U0APPROVER1', 'U0APPROVER2'] })).toBe('U0APPROVER1: A.\nU0APPROVER2: B.');
-    expect(workflowReason({ votes: [{ userId: 'U0APPROVER1', choice: 'deny', at }], decidedBy: ['U0APPROVER1'] })).toBeUndefined();
+    expect(workflowReason({ votes, decidedBy: ['U0APPROVER1', 'U0APPROVER2'] })).toBe(
+      'U0APPROVER1: A.\nU0APPROVER2: B.',
+    );
+    expect(
+      workflowReason({ votes: [{ userId: 'U0APPROVER1', choice: 'deny', at }], decidedBy: ['U0APPROVER1'] }),
+    ).toBeUndefined();
   });
 });

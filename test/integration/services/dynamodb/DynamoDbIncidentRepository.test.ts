@@ -134,19 +134,23 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
   });
 
   describe('Method: listOpen', () => {
-    it('lists incidents with work left, and not one decided, delivered and shown', async () => {
+    it('lists incidents with work left, and not one decided, delivered, shown and announced', async () => {
       // Prepare
       const open = await created();
       const done = approvalRecord(now);
+      const unannounced = approvalRecord(now);
       const decided = { status: IncidentStatus.Decided, decision: 'approve' } as const;
-      const delivered = { ...decided, delivery: DeliveryStatus.Delivered };
-      await ports.incidents.create({ ...done, ...delivered, channel: 'C1', ts: '1.0' }, 'token', []);
+      const delivered = { ...decided, delivery: DeliveryStatus.Delivered, channel: 'C1', ts: '1.0' };
+      const announced = { ...delivered, announcement: { thread: 'sent', requester: 'skipped' } } as const;
+      await ports.incidents.create({ ...done, ...announced }, 'token', []);
+      await ports.incidents.create({ ...unannounced, ...delivered }, 'token', []);
 
       // Act
       const ids = (await ports.incidents.listOpen()).map((r) => r.incident.id);
 
-      // Assess
+      // Assess: a decision whose thread line or requester DM is not sent yet is work left
       expect(ids).toContain(open.incident.id);
+      expect(ids).toContain(unannounced.incident.id);
       expect(ids).not.toContain(done.incident.id);
     });
   });

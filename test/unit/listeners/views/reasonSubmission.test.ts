@@ -2,9 +2,19 @@ import type { ViewSubmitAction } from '@slack/bolt';
 import { trustedSubmission } from '../../../../src/listeners/views/reasonSubmission';
 import { viewSubmission, type ViewSubmissionOptions } from '../../../../sandbox/local/slackSigning';
 
-const metadata = JSON.stringify({ i: 'INC-7GQ2KX4ZPA', v: 'deny', u: 'U0APPROVER1', c: 'C0APPROVALS', t: '1700000000.000100' });
+const metadata = JSON.stringify({
+  i: 'INC-7GQ2KX4ZPA',
+  v: 'deny',
+  u: 'U0APPROVER1',
+  c: 'C0APPROVALS',
+  t: '1700000000.000100',
+});
 const body = (over: Partial<ViewSubmissionOptions> = {}, view: Record<string, unknown> = {}) =>
-  viewSubmission({ user: 'U0APPROVER1', view: { id: 'V1', callback_id: 'chainsec_reason_modal', private_metadata: metadata, ...view }, ...over }) as unknown as ViewSubmitAction;
+  viewSubmission({
+    user: 'U0APPROVER1',
+    view: { id: 'V1', callback_id: 'chainsec_reason_modal', private_metadata: metadata, ...view },
+    ...over,
+  }) as unknown as ViewSubmitAction;
 
 describe('Function: trustedSubmission', () => {
   it('trusts this app’s reason modal, submitted by the person it was opened for, in this workspace', () => {
