@@ -364,6 +364,7 @@ export class Sandbox {
       },
       homeView: (user) => this.slack.homeViews?.[user],
       message: (channel, ts) => this.slack.messages.find(channel, ts),
+      openedViews: () => this.slack.openedViews,
     };
   }
 }

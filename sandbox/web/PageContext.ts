@@ -19,4 +19,6 @@ export interface PageContext {
    * `GET /sandbox/messages`.
    */
   message?(channel: string, ts: string): { text?: string; blocks?: unknown[] } | undefined;
+  /** Modals opened so far (views.open), oldest first: the page submits them as Slack would. */
+  openedViews?(): ReadonlyArray<{ id: string; view: unknown }>;
 }

@@ -1,3 +1,4 @@
+import { ReasonView } from '../../src/domain/actionIds';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readBody, parseJsonBody, sendJson } from '../http';
 import { APP_ID, BOT_USER_ID, SANDBOX_USERS, TEAM_ID } from '../identities';
-import { blockActionsPayload, signSlackRequest, slashCommandBody } from '../local/slackSigning';
+import { blockActionsPayload, signSlackRequest, slashCommandBody, viewSubmissionPayload } from '../local/slackSigning';
 import type { PageContext } from './PageContext';
 
 /**
@@ -51,6 +52,8 @@ const clickFields = {
   value: z.string().max(2000).optional(),
   blockId: z.string().min(1).max(255).optional(),
   buttonText: z.string().max(200).optional(),
+  /** An overflow menu's chosen option (the card's "… with reason"). */
+  selectedOption: z.string().min(1).max(150).optional(),
 };
 
 /** A click on a button of a view (the App Home tab). */
@@ -72,6 +75,9 @@ const CommandBody = z
   .strict();
 
 const HomeOpenedBody = z.object({ user: userId }).strict();
+
+/** A modal the page shows, submitted with the reason typed (the reason modal's one input). */
+const SubmitViewBody = z.object({ user: userId, viewId: z.string().min(1).max(64), reason: z.string().max(3000) }).strict();
 
 /** 400 with a readable list of what is wrong. */
 function badRequest(res: ServerResponse, error: z.ZodError): void {
@@ -132,7 +138,9 @@ async function click(ctx: PageContext, req: IncomingMessage, res: ServerResponse
     ...(body.value !== undefined && { value: body.value }),
     ...(body.blockId !== undefined && { blockId: body.blockId }),
     ...(body.buttonText !== undefined && { buttonText: body.buttonText }),
+    ...(body.selectedOption !== undefined && { selectedOption: body.selectedOption }),
   };
+  const viewsBefore = ctx.openedViews?.().length ?? 0;
   let form: string;
   if (body.view === true) {
     const home = (ctx.homeView(body.user) ?? {}) as Record<string, unknown>;
@@ -147,7 +155,21 @@ async function click(ctx: PageContext, req: IncomingMessage, res: ServerResponse
       responseUrl: ctx.responseUrlFor({ channel: body.channel, user: body.user }),
     });
   }
-  sendJson(res, 200, await sendSigned(ctx, form, 'application/x-www-form-urlencoded'));
+  const answer = await sendSigned(ctx, form, 'application/x-www-form-urlencoded');
+  // A click that opened a modal (the reason menu): the page shows it and submits it.
+  const modal = ctx.openedViews?.().slice(viewsBefore)[0];
+  sendJson(res, 200, { ...answer, ...(modal && { modal }) });
+}
+
+/** Submits a modal the page showed, as Slack would (`view_submission`, signed), with the reason typed. */
+async function submitView(ctx: PageContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readValid(req, res, SubmitViewBody);
+  if (!body) return;
+  const opened = ctx.openedViews?.().find((v) => v.id === body.viewId);
+  if (!opened) return sendJson(res, 404, { error: 'no such modal', viewId: body.viewId });
+  const view = { ...(opened.view as Record<string, unknown>), id: opened.id };
+  const values = { [ReasonView.InputBlock]: { [ReasonView.InputAction]: body.reason } };
+  sendJson(res, 200, await sendSigned(ctx, viewSubmissionPayload({ user: body.user, view, values }), 'application/x-www-form-urlencoded'));
 }
 
 async function command(ctx: PageContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -209,6 +231,7 @@ const UI_ROUTES: Record<string, string> = {
   '/sandbox/ui/command': 'POST',
   '/sandbox/ui/home-opened': 'POST',
   '/sandbox/ui/home': 'GET',
+  '/sandbox/ui/submit-view': 'POST',
 };
 
 /**
@@ -244,6 +267,9 @@ export async function handlePageRequest(ctx: PageContext, req: IncomingMessage, 
       break;
     case '/sandbox/ui/home':
       home(ctx, url, res);
+      break;
+    case '/sandbox/ui/submit-view':
+      await submitView(ctx, req, res);
       break;
   }
   return true;

@@ -219,6 +219,36 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
     }
   });
 
+  it('the sandbox page drives it: its menu click opens the modal, its submit records the vote with the reason', async () => {
+    // Prepare
+    const { card, id } = await high();
+    const menu = {
+      user: 'U0APPROVER2',
+      channel: APPROVALS_CHANNEL,
+      messageTs: card.ts,
+      actionId: 'chainsec_with_reason',
+    };
+
+    // Act
+    const clicked = await h.json<{ status: number; modal?: { id: string } }>('POST', '/sandbox/ui/click', {
+      ...menu,
+      selectedOption: `deny:${id}`,
+    });
+    const modalId = clicked.body.modal?.id ?? '';
+    const reason = 'Denied from the page.';
+    const submitted = await h.json<{ status: number }>('POST', '/sandbox/ui/submit-view', {
+      user: 'U0APPROVER2',
+      viewId: modalId,
+      reason,
+    });
+
+    // Assess
+    expect(clicked.body.status).toBe(200);
+    expect(submitted.body.status).toBe(200);
+    const vote = (await ledgerOf(id)).find((e) => e.type === 'vote');
+    expect(vote).toMatchObject({ actor: 'U0APPROVER2', choice: 'deny', reason });
+  });
+
   describe('forged and refused submissions record nothing', () => {
     let card: RecordedMessage;
     let id: string;

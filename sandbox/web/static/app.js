@@ -163,6 +163,7 @@ function renderMessage(m, replies = []) {
     renderBlocks(m.blocks, m.text, {
       ...mdCtx(),
       onButton: (button, blockId, element) => onMessageButton(m, button, blockId, element),
+      onOverflow: (menu, value, blockId, element) => onMessageOverflow(m, menu, value, blockId, element),
     }),
   );
   main.append(card);
@@ -273,6 +274,34 @@ function onMessageButton(m, button, blockId, element) {
       },
     }),
   );
+}
+
+/**
+ * A menu choice on a message (the card's "… with reason"): a signed click;
+ * when it opens a modal, the reason is asked for and the modal submitted,
+ * signed, as Slack would; a refusal shown in the modal is shown as a toast.
+ */
+async function onMessageOverflow(m, menu, value, blockId, element) {
+  element.disabled = true;
+  try {
+    const answer = await api('/sandbox/ui/click', {
+      method: 'POST',
+      body: { user: state.user, channel: m.channel, messageTs: m.ts, actionId: String(menu.action_id ?? ''), selectedOption: value, blockId: String(blockId) },
+    });
+    if (answer.status !== 200) return toast(`Slack request answered ${answer.status}`, 'error');
+    if (!answer.modal) return;
+    const title = answer.modal.view?.title?.text ?? 'Reason';
+    const reason = window.prompt(`${title}: why? (up to 500 characters)`, '');
+    if (reason === null) return;
+    const submitted = await api('/sandbox/ui/submit-view', { method: 'POST', body: { user: state.user, viewId: answer.modal.id, reason } });
+    const refused = /"response_action":"errors"/.test(String(submitted.body)) ? Object.values(JSON.parse(submitted.body).errors ?? {})[0] : undefined;
+    if (submitted.status !== 200 || refused) toast(String(refused ?? `Slack request answered ${submitted.status}`), 'error');
+  } catch (e) {
+    toast(e.message, 'error');
+  } finally {
+    element.disabled = false;
+    void pollMessages();
+  }
 }
 
 function onHomeButton(button, blockId, element) {

@@ -36,11 +36,32 @@ function renderButton(button, blockId, ctx) {
   return b;
 }
 
+/** An overflow menu (⋯) as a select; `ctx.onOverflow(menu, value, blockId, select)` is called on choice. */
+function renderOverflow(menu, blockId, ctx) {
+  const select = el('select', 'bk-overflow');
+  select.setAttribute('aria-label', 'More actions');
+  select.dataset.actionId = String(menu.action_id ?? '');
+  select.append(el('option', '', '⋯'));
+  for (const o of menu.options ?? []) {
+    const option = el('option', '', textOf(o.text));
+    option.value = String(o.value ?? '');
+    select.append(option);
+  }
+  select.addEventListener('change', () => {
+    const value = select.value;
+    select.selectedIndex = 0;
+    if (value) ctx.onOverflow?.(menu, value, blockId, select);
+  });
+  return select;
+}
+
 function renderElement(element, blockId, ctx) {
   if (!element || typeof element !== 'object') return el('span', 'bk-unsupported', 'invalid element');
   switch (element.type) {
     case 'button':
       return renderButton(element, blockId, ctx);
+    case 'overflow':
+      return renderOverflow(element, blockId, ctx);
     case 'image':
       return imagePlaceholder(element.alt_text, undefined, true);
     case 'mrkdwn':
