@@ -46,6 +46,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
   const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], announced: [], posted: [], entriesPublished: 0, errors: [] };
   const open = await deps.incidents.listOpen();
+  const toAnnounce: string[] = [];
   for (const record of open) {
     const id = record.incident.id;
     try {
@@ -77,9 +78,16 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
       }
       if (record.cardStale && (await refreshCard(deps, id))) report.cardsFixed.push(id);
       // After delivery (a decision is never held up by its notices): the thread line and the requester's DM.
-      if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) {
-        if ((await announceDecision(deps, id)) === 'announced') report.announced.push(id);
-      }
+      if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) toAnnounce.push(id);
+    } catch (e) {
+      deps.telemetry.error('sweep step failed', { incidentId: id, error: (e as Error).message });
+      report.errors.push({ incidentId: id, error: (e as Error).message });
+    }
+  }
+  // After every expiry, escalation and re-drive: a thread post may wait out Slack's channel rate limit.
+  for (const id of toAnnounce) {
+    try {
+      if ((await announceDecision(deps, id)) === 'announced') report.announced.push(id);
     } catch (e) {
       deps.telemetry.error('sweep step failed', { incidentId: id, error: (e as Error).message });
       report.errors.push({ incidentId: id, error: (e as Error).message });

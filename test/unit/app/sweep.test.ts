@@ -141,4 +141,51 @@ describe('Function: sweep', () => {
     expect(report.errors).toEqual([{ incidentId: first.record.incident.id, error: 'slack down' }]);
     expect(report.escalated.map((e) => e.incidentId)).toEqual([second.record.incident.id]);
   });
+  describe('decision notices', () => {
+    const decided = {
+      status: IncidentStatus.Decided,
+      decision: 'deny',
+      decidedBy: ['U0APPROVER1'],
+      decidedAt: minutes(1).toISOString(),
+      delivery: DeliveryStatus.Delivered,
+      votes: [{ userId: 'U0APPROVER1', choice: 'deny', at: minutes(1).toISOString(), reason: 'Red team.' }],
+      requestedBy: 'U0ONCALL2',
+      requesterKnown: true,
+    } as const;
+
+    it('posts the thread line and DMs the requester after delivery, once across sweeps', async () => {
+      // Prepare
+      const f = fakeAppDeps({ now: minutes(2) });
+      const { record } = seedApproval(f.storage, requestedAt, { ...decided, votes: [...decided.votes], decidedBy: [...decided.decidedBy] });
+
+      // Act
+      const first = await sweep(f.deps);
+      const second = await sweep(f.deps);
+
+      // Assess
+      expect(first.announced).toEqual([record.incident.id]);
+      expect(second.announced).toEqual([]);
+      const threadLines = f.slack.callsOf('post').filter((c) => c.threadTs === record.ts);
+      expect(threadLines).toHaveLength(1);
+      expect(threadLines[0]!.message.text).toContain('Red team.');
+      expect(f.slack.callsOf('dm').map((c) => c.user)).toEqual(['U0ONCALL2']);
+    });
+
+    it('a failed thread post never touches the decision and is retried by the next sweep', async () => {
+      // Prepare
+      const f = fakeAppDeps({ now: minutes(2) });
+      const { record } = seedApproval(f.storage, requestedAt, { ...decided, votes: [...decided.votes], decidedBy: [...decided.decidedBy] });
+      f.slack.faults.fail('post', new Error('slack down'));
+
+      // Act
+      const first = await sweep(f.deps);
+      const second = await sweep(f.deps);
+
+      // Assess
+      expect(first.announced).toEqual([]);
+      expect(second.announced).toEqual([record.incident.id]);
+      expect(f.slack.callsOf('dm')).toHaveLength(1);
+      expect(f.storage.table.peek(record.incident.id)!.record).toMatchObject({ decision: 'deny', delivery: DeliveryStatus.Delivered });
+    });
+  });
 });
