@@ -45,7 +45,8 @@ export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
 
 /**
  * Web API methods chainsec calls that need no scope: `chat.getPermalink`
- * (links to a card from DMs and commands) and `views.publish` (the Home tab;
- * the app_home_opened event that triggers it needs no scope either).
+ * (links to a card from DMs and commands), `views.open` (the reason modal, opened
+ * with the click's trigger_id) and `views.publish` (the Home tab; the
+ * app_home_opened event that triggers it needs no scope either).
  */
-export const SLACK_METHODS_WITHOUT_SCOPE: readonly string[] = ['chat.getPermalink', 'views.publish'] as const;
+export const SLACK_METHODS_WITHOUT_SCOPE: readonly string[] = ['chat.getPermalink', 'views.open', 'views.publish'] as const;
