@@ -103,6 +103,12 @@ const EnvSchema = z.object({
   /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
   SLACK_SECRET_ARN: z.optional(z.string()),
   ACTIONS_TOPIC_ARN: z.optional(z.string()),
+  /** The S3 bucket (Object Lock) the sweep writes anchors to; none written when unset. */
+  ANCHOR_BUCKET: z.optional(z.string().check(z.minLength(3))),
+  /** Key prefix of anchors in ANCHOR_BUCKET. */
+  ANCHOR_PREFIX: z._default(z.string(), 'anchors/'),
+  /** Path-style S3 requests: for a local S3 server at AWS_ENDPOINT_URL_S3 (AWS needs none). */
+  S3_FORCE_PATH_STYLE: bool,
   SUMMARIES_ENABLED: bool,
   BEDROCK_MODEL_ID: z._default(z.string(), 'amazon.nova-micro-v1:0'),
   BEDROCK_GUARDRAIL_ID: z.optional(z.string()),
@@ -126,6 +132,9 @@ export interface Config {
   dryRun: boolean;
   slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string };
   actionsTopicArn?: string;
+  /** Where anchors go (src/domain/anchor.ts); undefined: none are written. */
+  anchors?: { bucket: string; prefix: string };
+  s3ForcePathStyle: boolean;
   summaries: { enabled: boolean; modelId: string; guardrailId?: string; guardrailVersion: string };
   callTimeoutMs: number;
 }
@@ -223,6 +232,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ...(e.SLACK_SECRET_ARN !== undefined && { secretArn: e.SLACK_SECRET_ARN }),
     },
     ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
+    ...(e.ANCHOR_BUCKET !== undefined && { anchors: { bucket: e.ANCHOR_BUCKET, prefix: e.ANCHOR_PREFIX } }),
+    s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     summaries: {
       enabled: e.SUMMARIES_ENABLED,
       modelId: e.BEDROCK_MODEL_ID,

@@ -46,6 +46,8 @@ export const ErrorCode = {
   ReceiptActionMismatch: 'chainsec_receipt_action_mismatch',
   /** The receipt was redeemed before: its action ran (or is running) already. */
   ReceiptReplayed: 'chainsec_receipt_replayed',
+  /** The write-once anchor storage (S3) could not take an anchor; the next sweep writes it. */
+  AnchorUnavailable: 'chainsec_anchor_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -214,5 +216,13 @@ export class ReceiptRejectedError extends ChainsecError {
   public constructor(code: ReceiptRejection, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(code, message, details, options);
     this.name = 'ReceiptRejectedError';
+  }
+}
+
+/** An anchor could not be written to its write-once storage (S3 down, refused): the next sweep retries. */
+export class AnchorUnavailableError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.AnchorUnavailable, `anchor not written: ${message}`, details, options);
+    this.name = 'AnchorUnavailableError';
   }
 }

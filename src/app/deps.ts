@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { AnchorStore } from '../services/AnchorStore';
 import type { Clock } from '../domain/clock';
 import type { FullTextStore } from '../services/FullTextStore';
 import type { Notifier } from '../services/Notifier';
@@ -24,6 +25,8 @@ export interface AppDeps extends StoragePorts {
   slack: SlackGateway;
   summarizer: Summarizer;
   notifier?: Notifier;
+  /** Write-once storage of anchors (S3 with Object Lock); the sweep writes none without it. */
+  anchors?: AnchorStore;
   clock: Clock;
   telemetry: Telemetry;
   /** Spans around use cases (X-Ray in AWS); none when left out. */

@@ -13,6 +13,7 @@ import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
 import { postIfMissing } from './ingestMessage';
 import { renderDoc } from './noiseControl';
+import { writeAnchor } from './writeAnchor';
 
 /** What one sweep did, incident ids by kind of work. */
 export interface SweepReport {
@@ -27,6 +28,8 @@ export interface SweepReport {
   posted: string[];
   /** Ledger entries committed but left unpublished (a crash or an outage after the commit), now in the ledger table. */
   entriesPublished: number;
+  /** The anchor written by this sweep, if the ledger changed since the last one. */
+  anchor?: { seq: number; chains: number };
   errors: Array<{ incidentId: string; error: string }>;
 }
 
@@ -39,7 +42,8 @@ const REDRIVE_AFTER_MS = 5_000;
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):
  * expires requests past their deadline (fail closed), escalates unacknowledged
  * ones to on-call, re-drives decisions stored but not delivered, fixes
- * cards whose update failed, and publishes ledger entries left unpublished.
+ * cards whose update failed, publishes ledger entries left unpublished, and
+ * anchors every chain's head in write-once storage when the ledger changed.
  * One incident's failure never stops the others.
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
@@ -113,7 +117,29 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     deps.telemetry.error('sweep could not list unpublished ledger entries', { error: (e as Error).message });
     report.errors.push({ incidentId: 'ledger', error: (e as Error).message });
   }
+  // After publishing, so the anchor names what the ledger table holds.
+  if (deps.anchors) await anchor({ ...deps, anchors: deps.anchors }, report);
   return report;
+}
+
+/**
+ * Writes the anchor, if due. A failure (storage down, key unavailable) counts a
+ * missed anchor (`AnchorsMissed`; its alarm fires after 3 sweeps in a row) and
+ * leaves the anchor due, so the next sweep writes it.
+ */
+async function anchor(deps: AppDeps & Required<Pick<AppDeps, 'anchors'>>, report: SweepReport): Promise<void> {
+  try {
+    const outcome = await writeAnchor(deps);
+    if (outcome.written) {
+      report.anchor = { seq: outcome.seq, chains: outcome.chains };
+      deps.telemetry.metric('AnchorsWritten');
+    }
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    deps.telemetry.error('anchor not written; the next sweep retries', { code: error.code, error: error.message });
+    deps.telemetry.metric('AnchorsMissed');
+    report.errors.push({ incidentId: 'anchor', error: error.message });
+  }
 }
 
 /** Expires a pending request: signed expiry + `expired` decision, then the workflow takes its fallback. */

@@ -21,6 +21,8 @@ export const LedgerEntryType = {
   /** The workflow could not deliver (or had refused) an approval request and failed closed. */
   ApprovalUndelivered: 'approval_undelivered',
   Checkpoint: 'ledger_checkpoint',
+  /** A signed checkpoint of every chain's head written to write-once storage (src/domain/anchor.ts). */
+  Anchor: 'ledger_anchor',
 } as const;
 export type LedgerEntryType = (typeof LedgerEntryType)[keyof typeof LedgerEntryType];
 

@@ -8,6 +8,7 @@ import { createDynamoDbPorts } from '../../services/dynamodb/createDynamoDbPorts
 import { FallbackSummarizer } from '../../services/FallbackSummarizer';
 import { buildDocumentClient } from '../../services/dynamodb/documentClient';
 import { KmsSigner, kmsClient } from '../../services/KmsSigner';
+import { s3Client, S3AnchorStore } from '../../services/S3AnchorStore';
 import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
 import type { PowertoolsTracing } from '../../services/PowertoolsTracing';
 import { loadSlackSecrets, type SlackSecrets } from '../../services/slackSecrets';
@@ -60,6 +61,9 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const capture = <C>(client: C): C => (tracing ? tracing.captureClient(client) : client);
   // One DynamoDB client for the container: the incident store and the full-text store share it.
   const dynamo = capture(buildDocumentClient(ms));
+  const anchorsAt = config.anchors;
+  const anchors =
+    anchorsAt && new S3AnchorStore({ ...anchorsAt, client: capture(s3Client(ms, config.s3ForcePathStyle)) });
   const deps: AppDeps = {
     config,
     ...createDynamoDbPorts({
@@ -74,6 +78,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     slack: new WebApiSlackGateway({ client: slackClient, timeoutMs: config.callTimeoutMs, retries: options.slackRetries }),
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),
+    ...(anchors && { anchors }),
     clock: systemClock,
     telemetry,
     ...(tracing && { tracing }),

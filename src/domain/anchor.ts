@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { ChainHead } from './checkpoint';
+import { LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
+
+/**
+ * Anchors (CONTRACT section 10): signed checkpoints of every chain's head,
+ * written by the sweep to write-once storage (S3 with Object Lock) whenever the
+ * ledger changed since the last one. An export verifies on its own; a whole
+ * export rolled back to an earlier, genuinely signed state does too. An anchor
+ * written before the roll-back names an entry (incident, `seq`, `hash`) that
+ * the rolled-back export lacks or contradicts, and storage that nobody in the
+ * stack can delete or rewrite keeps that anchor. No I/O here.
+ */
+
+/** `incidentId` of anchors: their own chain, apart from the incidents' and the checkpoints' (`*`). */
+export const ANCHOR_CHAIN = '#anchors';
+
+/**
+ * Every incident chain's head among `entries` (checkpoints and anchors left out).
+ * Entries of a chain come in seq order, as the store and exports give them.
+ */
+export function chainHeads(entries: readonly LedgerEntry[]): Map<string, ChainHead> {
+  const heads = new Map<string, ChainHead>();
+  for (const e of entries) {
+    if (e.type === LedgerEntryType.Checkpoint || e.type === LedgerEntryType.Anchor) continue;
+    const known = heads.get(e.incidentId);
+    if (!known || e.seq > known.seq) heads.set(e.incidentId, { seq: e.seq, hash: e.hash });
+  }
+  return heads;
+}
+
+/** Lowercase hex SHA-256 of the heads' canonical JSON: equal digests, unchanged ledger. */
+export function headsDigest(heads: ReadonlyMap<string, ChainHead>): string {
+  return createHash('sha256')
+    .update(canonicalize(Object.fromEntries(heads)) ?? '{}')
+    .digest('hex');
+}
+
+/** The unsigned fields of an anchor naming `heads` (sealed on {@link ANCHOR_CHAIN} after the previous anchor). */
+export function anchorDraft(heads: ReadonlyMap<string, ChainHead>, at: string) {
+  return {
+    type: LedgerEntryType.Anchor,
+    actor: 'chainsec',
+    at,
+    chains: heads.size,
+    heads: Object.fromEntries(heads) as unknown as JsonValue,
+  };
+}
+
+/** What an anchor entry says. */
+export interface AnchorFacts {
+  hash: string;
+  seq: number;
+  at: string;
+  heads: Map<string, ChainHead>;
+}
+
+/**
+ * Reads an anchor entry whose hash and signature were checked.
+ * @returns its facts, or why it cannot be an anchor
+ */
+export function readAnchor(entry: LedgerEntry): AnchorFacts | { error: string } {
+  if (entry.type !== LedgerEntryType.Anchor || entry.incidentId !== ANCHOR_CHAIN) {
+    return { error: `not a ledger_anchor entry (type ${String(entry.type)})` };
+  }
+  const named = entry.heads;
+  if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: 'anchor has no heads' };
+  const heads = new Map<string, ChainHead>();
+  for (const [incidentId, head] of Object.entries(named)) {
+    const h = head as { seq?: unknown; hash?: unknown } | null;
+    if (!Number.isSafeInteger(h?.seq) || typeof h?.hash !== 'string') {
+      return { error: `anchor head of ${incidentId} is malformed` };
+    }
+    heads.set(incidentId, { seq: h.seq as number, hash: h.hash });
+  }
+  return { hash: entry.hash, seq: entry.seq, at: String(entry.at), heads };
+}
+
+/** An entry an anchor names that the export lacks or contradicts. */
+export interface AnchorMismatch {
+  incidentId: string;
+  seq: number;
+  reason: string;
+}
+
+/**
+ * Checks that the export holds every entry the anchor names, unchanged.
+ * @param entries the export's entries (verified)
+ * @returns the first entry the export lacks or contradicts; undefined when it holds them all
+ */
+export function anchorMismatch(entries: readonly LedgerEntry[], anchor: AnchorFacts): AnchorMismatch | undefined {
+  const hashes = new Map<string, Map<number, string>>();
+  for (const e of entries) {
+    if (e.type === LedgerEntryType.Checkpoint || e.type === LedgerEntryType.Anchor) continue;
+    const chain = hashes.get(e.incidentId) ?? new Map<number, string>();
+    chain.set(e.seq, e.hash);
+    hashes.set(e.incidentId, chain);
+  }
+  const which = `anchor seq ${anchor.seq} of ${anchor.at}`;
+  for (const [incidentId, head] of anchor.heads) {
+    const found = hashes.get(incidentId)?.get(head.seq);
+    if (found === undefined) {
+      const has = hashes.get(incidentId)?.size ?? 0;
+      const what = has === 0 ? 'has no entry of this chain' : `ends this chain at seq ${has}`;
+      const reason = `${which} names seq ${head.seq} but the export ${what} (rolled back to an earlier state?)`;
+      return { incidentId, seq: head.seq, reason };
+    }
+    if (found !== head.hash) {
+      return { incidentId, seq: head.seq, reason: `${which} names another entry at seq ${head.seq} (hash differs)` };
+    }
+  }
+  return undefined;
+}
