@@ -12,7 +12,7 @@ const tsx = register({ namespace: 'chainsec-cli' });
 const { main } = tsx.require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'), __filename);
 
 // exitCode (not process.exit) lets piped stdout drain before the process ends.
-// `export` answers a promise (it talks to AWS); `verify` a number at once.
-Promise.resolve(main(process.argv.slice(2))).then((code) => {
+// `export` and `verify` both answer a promise (they may talk to AWS).
+main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
+import { s3Client, readAnchorObjects } from '../services/S3AnchorStore';
+import { checkAnchors, readAnchors } from './anchorCheck';
 import { checkSuccession, readEarlierState } from './checkpointSuccession';
 import { EXPORT_USAGE, exportCommand } from './exportCommand';
 import { checkReceiptFile } from './verifyReceiptFile';
@@ -12,7 +14,7 @@ import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedger
  */
 
 export const USAGE = `Usage: chainsec verify --ledger FILE --public-key PEM [--public-key PEM ...]
-                       [--since-checkpoint OLD]
+                       [--since-checkpoint OLD] [--anchors FILE|s3://BUCKET/PREFIX]
        chainsec verify-receipt --receipt FILE --public-key PEM [--action FILE]
                        [--now ISO-8601]
 
@@ -33,6 +35,14 @@ Options:
                       OLD's, does not link to it when they are consecutive, or
                       when an entry OLD held is missing or different (a ledger
                       rolled back to an older export fails here)
+  --anchors FILE|s3://BUCKET/PREFIX  also check the export against the
+                      anchors the sweep wrote to write-once storage: a JSON
+                      Lines file (GET /sandbox/anchors), or every object under
+                      PREFIX in an S3 bucket, read with your AWS credentials
+                      (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3 as the SDK
+                      reads them). Fails when an anchor names an entry
+                      (incident, seq, hash) the export lacks or contradicts (an
+                      export rolled back to an earlier state fails here)
   -h, --help          show this help
 
 A partial export (chainsec export --incident / --since) verifies like a
@@ -109,7 +119,30 @@ function verifyReceiptCommand(args: string[], io: CliIo): number {
   return code;
 }
 
-function verify(args: string[], io: CliIo): number {
+/** How long the CLI waits for one S3 call. */
+const S3_CALL_TIMEOUT_MS = 30_000;
+
+/**
+ * The anchors' text: a file, or every object under an `s3://bucket/prefix`.
+ * @throws UnusableInputError when they cannot be read
+ */
+async function readAnchorsText(source: string): Promise<string | Buffer> {
+  const url = /^s3:\/\/([^/]+)\/?(.*)$/.exec(source);
+  if (!url) return readBytes(source, 'anchors');
+  const [, bucket, prefix] = url as unknown as [string, string, string];
+  const client = s3Client(S3_CALL_TIMEOUT_MS, process.env.S3_FORCE_PATH_STYLE === 'true');
+  try {
+    return await readAnchorObjects(client, bucket, prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+  } catch (e) {
+    throw new UnusableInputError(`cannot read anchors ${source}: ${(e as Error).name}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
+async function verify(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -118,6 +151,7 @@ function verify(args: string[], io: CliIo): number {
       help: { type: 'boolean', short: 'h' },
       'allow-no-checkpoint': { type: 'boolean' },
       'since-checkpoint': { type: 'string' },
+      anchors: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -146,6 +180,14 @@ function verify(args: string[], io: CliIo): number {
       ? undefined
       : readEarlierState(readBytes(since, 'earlier export'), pems, `--since-checkpoint ${since}`);
 
+  const anchorsAt = values.anchors;
+  if (anchorsAt === '-' && (values.ledger === '-' || since === '-')) {
+    throw new UsageError('only one of --ledger, --since-checkpoint and --anchors can be stdin');
+  }
+  // The anchors are the reference too: unreadable or untrusted ones leave nothing to compare with (exit 2).
+  const anchors =
+    anchorsAt === undefined ? undefined : readAnchors(await readAnchorsText(anchorsAt), pems, `--anchors ${anchorsAt}`);
+
   let verified: ReturnType<typeof verifyLedgerExport>;
   try {
     verified = verifyLedgerExport(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
@@ -161,6 +203,11 @@ function verify(args: string[], io: CliIo): number {
     const succession = checkSuccession(verified.ledger, earlier);
     if (succession.ok) notes.push(...succession.notes);
     else report = succession;
+  }
+  if (anchors && verified.ledger && report.ok) {
+    const anchored = checkAnchors(verified.ledger, anchors, anchorsAt!);
+    if (anchored.ok) notes.push(...anchored.notes);
+    else report = anchored;
   }
 
   io.out(`ledger: ${values.ledger}`);
@@ -193,7 +240,7 @@ function verify(args: string[], io: CliIo): number {
  * @param argv the arguments after the program name
  * @returns the process exit code (a promise of it for `export`, which talks to AWS)
  */
-export function main(argv: readonly string[], io: CliIo = processIo): number | Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw new UsageError('missing command');
@@ -204,7 +251,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number | P
     if (command === 'verify-receipt') return verifyReceiptCommand(rest, io);
     if (command === 'export') return exportCommand(rest, { ...io, env: process.env });
     if (command !== 'verify') throw new UsageError(`unknown command ${command}`);
-    return verify(rest, io);
+    return await verify(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`error: ${e.message}`);

@@ -20,11 +20,11 @@ function ledger(): { entries: LedgerEntry[]; positions: Record<string, number[]>
 }
 
 /** Runs `main` in-process and captures what it prints. */
-function run(argv: string[]): { code: number; out: string[]; err: string[]; last: string } {
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[]; last: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = main(argv, io) as number;
+  const code = await main(argv, io);
   return { code, out, err, last: out.at(-1) ?? '' };
 }
 
@@ -412,13 +412,13 @@ describe('Function: verifyLedgerText', () => {
 });
 
 describe('Function: main', () => {
-  it('prints OK as its last line and returns 0 for an intact ledger', () => {
+  it('prints OK as its last line and returns 0 for an intact ledger', async () => {
     // Prepare
     const ledgerFile = file('intact.jsonl', toJsonl(ledger().entries));
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+    const result = await run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -427,7 +427,7 @@ describe('Function: main', () => {
     expect(result.err).toEqual([]);
   });
 
-  it('prints FAIL as its last line and returns 1 for a tampered ledger', () => {
+  it('prints FAIL as its last line and returns 1 for a tampered ledger', async () => {
     // Prepare
     const { entries } = ledger();
     entries[2] = { ...entries[2]!, at: '2025-03-01T12:00:03.000Z' };
@@ -435,14 +435,14 @@ describe('Function: main', () => {
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+    const result = await run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toBe(`FAIL line 3 incidentId ${INCIDENTS[2]} seq 1: hash does not match the entry content`);
   });
 
-  it('prints FAIL naming the line of a duplicate key, and of bytes that are not UTF-8, as read from the file', () => {
+  it('prints FAIL naming the line of a duplicate key, and of bytes that are not UTF-8, as read from the file', async () => {
     // Prepare
     const { entries, positions } = ledger();
     const rows = entries.map((e) => JSON.stringify(e));
@@ -458,8 +458,8 @@ describe('Function: main', () => {
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const dup = run(['verify', '--ledger', duplicate, '--public-key', keyFile]);
-    const bytes = run(['verify', '--ledger', notUtf8, '--public-key', keyFile]);
+    const dup = await run(['verify', '--ledger', duplicate, '--public-key', keyFile]);
+    const bytes = await run(['verify', '--ledger', notUtf8, '--public-key', keyFile]);
 
     // Assess
     expect(dup.code).toBe(1);
@@ -468,14 +468,14 @@ describe('Function: main', () => {
     expect(bytes.last).toBe(`FAIL line ${last + 1} incidentId ?: not valid UTF-8`);
   });
 
-  it('fails a ledger without a checkpoint, and warns when --allow-no-checkpoint accepts it', () => {
+  it('fails a ledger without a checkpoint, and warns when --allow-no-checkpoint accepts it', async () => {
     // Prepare
     const ledgerFile = file('nocheckpoint.jsonl', toJsonl(buildLedger(signer.privateKey, { checkpoint: false }).entries));
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const strict = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
-    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keyFile, '--allow-no-checkpoint']);
+    const strict = await run(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+    const result = await run(['verify', '--ledger', ledgerFile, '--public-key', keyFile, '--allow-no-checkpoint']);
 
     // Assess
     expect(strict.code).toBe(1);
@@ -484,13 +484,13 @@ describe('Function: main', () => {
     expect(result.out).toContain('checkpoint: absent; entries removed from the end of a chain cannot be detected');
   });
 
-  it('accepts --public-key more than once', () => {
+  it('accepts --public-key more than once', async () => {
     // Prepare
     const ledgerFile = file('intact2.jsonl', toJsonl(ledger().entries));
     const keys = [file('old.pem', rotated.publicPem), file('new.pem', signer.publicPem)];
 
     // Act
-    const result = run(['verify', '--ledger', ledgerFile, '--public-key', keys[0]!, '--public-key', keys[1]!]);
+    const result = await run(['verify', '--ledger', ledgerFile, '--public-key', keys[0]!, '--public-key', keys[1]!]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -504,9 +504,9 @@ describe('Function: main', () => {
     ['no --ledger', ['verify', '--public-key', 'k.pem'], 'error: missing --ledger FILE'],
     ['no --public-key', ['verify', '--ledger', 'l.jsonl'], 'error: missing --public-key PEM'],
     ['a stray argument', ['verify', 'extra', '--ledger', 'l', '--public-key', 'k'], 'error: unexpected argument extra'],
-  ])('returns 2 with an error line on %s', (_what, argv, message) => {
+  ])('returns 2 with an error line on %s', async (_what, argv, message) => {
     // Act
-    const result = run(argv);
+    const result = await run(argv);
 
     // Assess
     expect(result.code).toBe(2);
@@ -514,7 +514,7 @@ describe('Function: main', () => {
     expect(result.out).toEqual([]);
   });
 
-  it('returns 2 on a missing ledger file, an unreadable or bad PEM, and an empty ledger', () => {
+  it('returns 2 on a missing ledger file, an unreadable or bad PEM, and an empty ledger', async () => {
     // Prepare
     const keyFile = file('key.pem', signer.publicPem);
     const badKey = file('bad.pem', '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n');
@@ -522,10 +522,10 @@ describe('Function: main', () => {
     const empty = file('empty.jsonl', '\n');
 
     // Act
-    const missingLedger = run(['verify', '--ledger', join(dir, 'missing.jsonl'), '--public-key', keyFile]);
-    const missingKey = run(['verify', '--ledger', ledgerFile, '--public-key', join(dir, 'missing.pem')]);
-    const garbageKey = run(['verify', '--ledger', ledgerFile, '--public-key', badKey]);
-    const emptyLedger = run(['verify', '--ledger', empty, '--public-key', keyFile]);
+    const missingLedger = await run(['verify', '--ledger', join(dir, 'missing.jsonl'), '--public-key', keyFile]);
+    const missingKey = await run(['verify', '--ledger', ledgerFile, '--public-key', join(dir, 'missing.pem')]);
+    const garbageKey = await run(['verify', '--ledger', ledgerFile, '--public-key', badKey]);
+    const emptyLedger = await run(['verify', '--ledger', empty, '--public-key', keyFile]);
 
     // Assess
     expect([missingLedger.code, missingKey.code, garbageKey.code, emptyLedger.code]).toEqual([2, 2, 2, 2]);
@@ -535,10 +535,10 @@ describe('Function: main', () => {
     expect(emptyLedger.err[0]).toBe(`error: ledger ${empty} has no entries`);
   });
 
-  it('prints the usage and returns 0 on --help', () => {
+  it('prints the usage and returns 0 on --help', async () => {
     // Act
-    const top = run(['--help']);
-    const sub = run(['verify', '--help']);
+    const top = await run(['--help']);
+    const sub = await run(['verify', '--help']);
 
     // Assess
     expect(top.code).toBe(0);
@@ -559,15 +559,15 @@ describe('Option: --since-checkpoint', () => {
   }
 
   /** Runs `verify --ledger NEW --since-checkpoint OLD` on files holding them. */
-  function since(next: LedgerEntry[] | string, earlier: LedgerEntry[] | string) {
+  async function since(next: LedgerEntry[] | string, earlier: LedgerEntry[] | string) {
     const text = (x: LedgerEntry[] | string): string => (typeof x === 'string' ? x : toCanonicalJsonl(x));
     const names = { next: file('since-new.jsonl', text(next)), earlier: file('since-old.jsonl', text(earlier)) };
-    return run(['verify', '--ledger', names.next, '--public-key', file('key.pem', signer.publicPem), '--since-checkpoint', names.earlier]);
+    return await run(['verify', '--ledger', names.next, '--public-key', file('key.pem', signer.publicPem), '--since-checkpoint', names.earlier]);
   }
 
-  it('accepts a later export that holds every entry of the earlier one, and says how they link', () => {
+  it('accepts a later export that holds every entry of the earlier one, and says how they link', async () => {
     // Act
-    const result = since(newer(), older());
+    const result = await since(newer(), older());
 
     // Assess
     expect(result.code).toBe(0);
@@ -576,84 +576,84 @@ describe('Option: --since-checkpoint', () => {
     expect(result.out).toContain("since checkpoint: every one of the earlier export's 9 entries in 3 chains is here, unchanged");
   });
 
-  it('fails the earlier export checked against the later one: a whole ledger rolled back', () => {
+  it('fails the earlier export checked against the later one: a whole ledger rolled back', async () => {
     // Act
-    const result = since(older(), newer());
+    const result = await since(older(), newer());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toBe("FAIL line 10 incidentId * seq 1: checkpoint seq 1 comes before the earlier checkpoint's seq 2: this export is the older one (a rollback?)");
   });
 
-  it('fails the same export given twice: it is not a later one', () => {
+  it('fails the same export given twice: it is not a later one', async () => {
     // Prepare
     const same = toCanonicalJsonl(newer());
 
     // Act
-    const result = since(same, same);
+    const result = await since(same, same);
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toMatch(/^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 is the earlier checkpoint itself/);
   });
 
-  it('fails a checkpoint that has the earlier number with another hash (a fork)', () => {
+  it('fails a checkpoint that has the earlier number with another hash (a fork)', async () => {
     // Act
-    const result = since(newer({ seq: 1, prevHash: GENESIS_HASH }), older());
+    const result = await since(newer({ seq: 1, prevHash: GENESIS_HASH }), older());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toContain("checkpoint seq 1 has the earlier checkpoint's number but another hash");
   });
 
-  it('fails the next checkpoint when it names another previous checkpoint', () => {
+  it('fails the next checkpoint when it names another previous checkpoint', async () => {
     // Act
-    const result = since(newer({ seq: 2, prevHash: 'a'.repeat(64) }), older());
+    const result = await since(newer({ seq: 2, prevHash: 'a'.repeat(64) }), older());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toMatch(/^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 names previous checkpoint aaaaaaaaaaaa…, .*the checkpoints fork$/);
   });
 
-  it('accepts checkpoints further apart, with a note that the link between them is not checkable', () => {
+  it('accepts checkpoints further apart, with a note that the link between them is not checkable', async () => {
     // Act
-    const result = since(newer({ seq: 5, prevHash: 'a'.repeat(64) }), older());
+    const result = await since(newer({ seq: 5, prevHash: 'a'.repeat(64) }), older());
 
     // Assess
     expect(result.code).toBe(0);
     expect(result.out.join('\n')).toContain('seq 5 comes 4 checkpoints after the earlier seq 1');
   });
 
-  it('fails a later-numbered export whose chains are shorter than the earlier ones, naming the first cut chain', () => {
+  it('fails a later-numbered export whose chains are shorter than the earlier ones, naming the first cut chain', async () => {
     // Act
-    const result = since(newer({ seq: 2, prevHash: older().at(-1)!.hash }, 2), older());
+    const result = await since(newer({ seq: 2, prevHash: older().at(-1)!.hash }, 2), older());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toBe(`FAIL line 4 incidentId ${INCIDENTS[0]} seq 2: chain ends at seq 2, but the earlier state holds it up to seq 3: entries were removed (a rollback?)`);
   });
 
-  it('fails a later export in which an entry the earlier one held is different (re-signed by the key)', () => {
+  it('fails a later export in which an entry the earlier one held is different (re-signed by the key)', async () => {
     // Prepare: INC-C's last entry (line 9 in both) rewritten and signed again, with a checkpoint over the result
     const entries = newer().slice(0, -1);
     entries[8] = seal({ ...entries[8]!, decidedBy: ['U0MALLORY'] }, signer.privateKey);
     entries.push(checkpointOver(entries, signer.privateKey, { seq: 2, prevHash: older().at(-1)!.hash }));
 
     // Act
-    const result = since(entries, older());
+    const result = await since(entries, older());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toBe(`FAIL line 9 incidentId ${INCIDENTS[2]} seq 3: differs from the entry the earlier export holds (line 9) at this place: the chain was rewritten or forked`);
   });
 
-  it('fails a later export in which a whole chain of the earlier one is missing', () => {
+  it('fails a later export in which a whole chain of the earlier one is missing', async () => {
     // Prepare
     const entries = newer().slice(0, -1).filter((e) => e.incidentId !== INCIDENTS[1]);
     entries.push(checkpointOver(entries, signer.privateKey, { seq: 2, prevHash: older().at(-1)!.hash }));
 
     // Act
-    const result = since(entries, older());
+    const result = await since(entries, older());
 
     // Assess
     expect(result.code).toBe(1);
@@ -663,13 +663,13 @@ describe('Option: --since-checkpoint', () => {
   it.each([
     ['its line from the export', (cp: LedgerEntry) => `${canonicalize(cp)}\n`],
     ['pretty-printed JSON', (cp: LedgerEntry) => JSON.stringify(cp, null, 2)],
-  ])('takes the earlier checkpoint alone, as %s', (_as, render) => {
+  ])('takes the earlier checkpoint alone, as %s', async (_as, render) => {
     // Prepare
     const checkpoint = render(older().at(-1)!);
 
     // Act
-    const later = since(newer(), checkpoint);
-    const rollback = since(older(), render(newer().at(-1)!));
+    const later = await since(newer(), checkpoint);
+    const rollback = await since(older(), render(newer().at(-1)!));
 
     // Assess
     expect(later.code).toBe(0);
@@ -678,13 +678,13 @@ describe('Option: --since-checkpoint', () => {
     expect(rollback.last).toContain("checkpoint seq 1 comes before the earlier checkpoint's seq 2");
   });
 
-  it('compares only the entries when the earlier checkpoint is unnumbered (an export from before the link)', () => {
+  it('compares only the entries when the earlier checkpoint is unnumbered (an export from before the link)', async () => {
     // Prepare
     const legacy = toJsonl(buildLedger(signer.privateKey, { rounds: 3 }).entries);
 
     // Act
-    const result = since(newer(), legacy);
-    const cut = since(newer({ seq: 2, prevHash: 'a'.repeat(64) }, 2), legacy);
+    const result = await since(newer(), legacy);
+    const cut = await since(newer({ seq: 2, prevHash: 'a'.repeat(64) }, 2), legacy);
 
     // Assess
     expect(result.code).toBe(0);
@@ -693,23 +693,23 @@ describe('Option: --since-checkpoint', () => {
     expect(cut.last).toContain('entries were removed');
   });
 
-  it('fails an unnumbered checkpoint checked against a numbered earlier one', () => {
+  it('fails an unnumbered checkpoint checked against a numbered earlier one', async () => {
     // Act
-    const result = since(toJsonl(buildLedger(signer.privateKey).entries), older());
+    const result = await since(toJsonl(buildLedger(signer.privateKey).entries), older());
 
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toContain('this checkpoint is unnumbered (exported before checkpoints were linked) but the earlier one is seq 1');
   });
 
-  it('returns 2 when the earlier state cannot be trusted or read', () => {
+  it('returns 2 when the earlier state cannot be trusted or read', async () => {
     // Prepare
     const tampered = toCanonicalJsonl(older()).replace('"actor":"U0APPROVER1"', '"actor":"U0APPROVER2"');
     const duplicate = canonicalize(older().at(-1)!)!.replace('{', '{"seq":9,');
     const strangers = canonicalize(seal(older().at(-1)!, stranger.privateKey))!;
 
     // Act
-    const results = [since(newer(), tampered), since(newer(), duplicate), since(newer(), strangers), since(newer(), '')];
+    const results = [await since(newer(), tampered), await since(newer(), duplicate), await since(newer(), strangers), await since(newer(), '')];
 
     // Assess
     expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2]);
@@ -720,13 +720,13 @@ describe('Option: --since-checkpoint', () => {
     expect(results.every((r) => r.out.length === 0)).toBe(true);
   });
 
-  it('says which checkpoint a plain verify saw: numbered, or unnumbered for an old export', () => {
+  it('says which checkpoint a plain verify saw: numbered, or unnumbered for an old export', async () => {
     // Prepare
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const linked = run(['verify', '--ledger', file('linked.jsonl', toCanonicalJsonl(newer())), '--public-key', keyFile]);
-    const legacy = run(['verify', '--ledger', file('legacy.jsonl', toJsonl(ledger().entries)), '--public-key', keyFile]);
+    const linked = await run(['verify', '--ledger', file('linked.jsonl', toCanonicalJsonl(newer())), '--public-key', keyFile]);
+    const legacy = await run(['verify', '--ledger', file('legacy.jsonl', toJsonl(ledger().entries)), '--public-key', keyFile]);
 
     // Assess
     expect([linked.code, legacy.code]).toEqual([0, 0]);
@@ -734,9 +734,9 @@ describe('Option: --since-checkpoint', () => {
     expect(legacy.out.find((l) => l.startsWith('checkpoint:'))).toMatch(/^checkpoint: present, unnumbered \(exported before checkpoints were linked/);
   });
 
-  it('is in the usage', () => {
+  it('is in the usage', async () => {
     // Act
-    const help = run(['verify', '--help']);
+    const help = await run(['verify', '--help']);
 
     // Assess
     expect(help.out[0]).toContain('--since-checkpoint OLD');
@@ -803,12 +803,12 @@ describe('Partial exports', () => {
   const earlier = (): LedgerEntry[] =>
     buildLedger(signer.privateKey, { rounds: 3, link: { seq: 1, prevHash: GENESIS_HASH } }).entries;
 
-  it('says partial on the checkpoint line and the OK line', () => {
+  it('says partial on the checkpoint line and the OK line', async () => {
     // Prepare
     const ledgerFile = file('partial.jsonl', toCanonicalJsonl(partialOf(INCIDENTS[0], earlier())));
 
     // Act
-    const result = run(['verify', '--ledger', ledgerFile, '--public-key', file('key.pem', signer.publicPem)]);
+    const result = await run(['verify', '--ledger', ledgerFile, '--public-key', file('key.pem', signer.publicPem)]);
 
     // Assess
     expect(result.code).toBe(0);
@@ -816,7 +816,7 @@ describe('Partial exports', () => {
     expect(result.last).toBe(`OK 5 entries in 1 chains verified (partial export: incident ${INCIDENTS[0]})`);
   });
 
-  it('compares only its scope with --since-checkpoint, and fails when the scoped chain is missing', () => {
+  it('compares only its scope with --since-checkpoint, and fails when the scoped chain is missing', async () => {
     // Prepare: a partial export of INC-A, and one claiming INC-A that holds INC-B's chain
     const old = file('partial-old.jsonl', toCanonicalJsonl(earlier()));
     const key = file('key.pem', signer.publicPem);
@@ -824,8 +824,8 @@ describe('Partial exports', () => {
     const wrong = file('partial-wrong.jsonl', toCanonicalJsonl(partialOf(INCIDENTS[0], earlier(), INCIDENTS[1])));
 
     // Act
-    const ok = run(['verify', '--ledger', good, '--public-key', key, '--since-checkpoint', old]);
-    const bad = run(['verify', '--ledger', wrong, '--public-key', key, '--since-checkpoint', old]);
+    const ok = await run(['verify', '--ledger', good, '--public-key', key, '--since-checkpoint', old]);
+    const bad = await run(['verify', '--ledger', wrong, '--public-key', key, '--since-checkpoint', old]);
 
     // Assess
     expect(ok.code).toBe(0);

@@ -1,0 +1,84 @@
+import { anchorMismatch, readAnchor, type AnchorFacts } from '../domain/anchor';
+import { entryHash, LedgerEntryType, publicKeyFromPem, signatureValid } from '../domain/ledger';
+import { parseLedgerLines } from '../domain/ledgerLines';
+import { printable, UnusableInputError, type VerifiedLedger, type VerifyFailure } from './verifyLedgerFile';
+
+/**
+ * `chainsec verify --anchors FILE|s3://...`: does the export hold every entry
+ * the anchors name (src/domain/anchor.ts)? An export rolled back to an earlier,
+ * genuinely signed state verifies on its own, but lacks (or contradicts) an
+ * entry that an anchor written before the roll-back names. No I/O here.
+ */
+
+/** The result of {@link checkAnchors}: notes to print when it holds. */
+export type AnchorCheckResult = { ok: true; notes: string[] } | VerifyFailure;
+
+/**
+ * Reads anchors (JSON Lines, as `GET /sandbox/anchors` and the S3 objects hold
+ * them), each checked against the trusted keys.
+ * @param label how to name the input in errors (a file name or an s3:// URL)
+ * @throws UnusableInputError when there is no anchor, or one is malformed or not signed by a given key
+ */
+export function readAnchors(
+  input: string | Uint8Array,
+  publicKeyPems: readonly string[],
+  label: string,
+): Array<{ facts: AnchorFacts; line: number }> {
+  const keys = publicKeyPems.map((pem) => publicKeyFromPem(pem));
+  const parsed = parseLedgerLines(input);
+  if (!parsed.ok) throw new UnusableInputError(`${label} line ${parsed.line}: ${printable(parsed.reason, 300)}`);
+  if (parsed.entries.length === 0) throw new UnusableInputError(`${label} has no anchors`);
+  return parsed.entries.map((entry, i) => {
+    const line = parsed.lines[i]!;
+    const bad = (why: string) => new UnusableInputError(`${label} line ${line} is not a trusted anchor: ${why}`);
+    if (entry.type !== LedgerEntryType.Anchor) throw bad(`type ${printable(String(entry.type), 40)}`);
+    if (typeof entry.hash !== 'string' || entryHash(entry) !== entry.hash) throw bad('its hash does not match');
+    if (!keys.some((k) => signatureValid(entry, k))) throw bad('no given public key verifies its signature');
+    const facts = readAnchor(entry);
+    if ('error' in facts) throw bad(facts.error);
+    return { facts, line };
+  });
+}
+
+/**
+ * Checks a verified export against anchors: every (incident, seq, hash) an
+ * anchor names must be in the export, with that hash. Chains and entries newer
+ * than the last anchor are fine (the export is later).
+ * @returns a failure naming the incident, or notes to print
+ */
+export function checkAnchors(
+  ledger: VerifiedLedger,
+  anchors: ReadonlyArray<{ facts: AnchorFacts; line: number }>,
+  label: string,
+): AnchorCheckResult {
+  for (const { facts, line } of anchors) {
+    const mismatch = anchorMismatch(ledger.entries, facts);
+    if (!mismatch) continue;
+    const { incidentId, seq } = mismatch;
+    return {
+      ok: false,
+      line: exportLineOf(ledger, incidentId, seq),
+      incidentId,
+      seq,
+      reason: `${mismatch.reason} (${printable(label, 200)} line ${line})`,
+    };
+  }
+  const latest = anchors.reduce((a, b) => (b.facts.seq > a.facts.seq ? b : a)).facts;
+  const at = printable(latest.at, 40);
+  return {
+    ok: true,
+    notes: [
+      `anchors: ${anchors.length} from ${printable(label, 200)}, latest seq ${latest.seq} at ${at}; ` +
+        'the export holds every entry they name',
+    ],
+  };
+}
+
+/** Where a FAIL points in the export: the entry at `seq` of the chain, or its last entry, or past the end. */
+function exportLineOf(ledger: VerifiedLedger, incidentId: string, seq: number): number {
+  let line: number | undefined;
+  ledger.entries.forEach((e, i) => {
+    if (e.incidentId === incidentId && e.type !== LedgerEntryType.Checkpoint && e.seq <= seq) line = ledger.lines[i];
+  });
+  return line ?? (ledger.lines.at(-1) ?? 0) + 1;
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, type CliIo } from '../../../src/cli/main';
+import { ANCHOR_CHAIN, anchorDraft, chainHeads } from '../../../src/domain/anchor';
+import { GENESIS_HASH, type LedgerEntry, type UnsignedLedgerEntry } from '../../../src/domain/ledger';
+import { buildLedger, INCIDENTS, KEY_ID, p256, seal, toCanonicalJsonl } from '../domain/ledgerFixture';
+
+const signer = p256();
+const stranger = p256();
+
+/** The export after `rounds` rounds of the fixture's story (3: an earlier state of the full 4). */
+function exportAfter(rounds: number): LedgerEntry[] {
+  return buildLedger(signer.privateKey, { rounds, link: { seq: 1, prevHash: GENESIS_HASH } }).entries;
+}
+
+/** Anchors as the sweep writes them, one after each export given, chained. */
+function anchorsOver(exports: LedgerEntry[][], key = signer.privateKey): LedgerEntry[] {
+  const anchors: LedgerEntry[] = [];
+  for (const entries of exports) {
+    const prev = anchors.at(-1);
+    const body = {
+      ...anchorDraft(chainHeads(entries), '2026-12-01T10:00:00.000Z'),
+      incidentId: ANCHOR_CHAIN,
+      seq: (prev?.seq ?? 0) + 1,
+      prevHash: prev?.hash ?? GENESIS_HASH,
+      keyId: KEY_ID,
+    } as UnsignedLedgerEntry;
+    anchors.push(seal(body, key));
+  }
+  return anchors;
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chainsec-anchors-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** `chainsec verify --ledger L --public-key K --anchors A`, in-process. */
+async function verify(ledger: LedgerEntry[], anchors: LedgerEntry[] | string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const anchorText = typeof anchors === 'string' ? anchors : toCanonicalJsonl(anchors);
+  const args = ['verify', '--ledger', file('ledger.jsonl', toCanonicalJsonl(ledger))];
+  args.push('--public-key', file('key.pem', signer.publicPem), '--anchors', file('anchors.jsonl', anchorText));
+  const code = await main(args, io);
+  return { code, out, err, last: out.at(-1) ?? '' };
+}
+
+describe('CLI: chainsec verify --anchors', () => {
+  it('accepts an export holding every entry the anchors name, and says so', async () => {
+    // Prepare
+    const anchors = anchorsOver([exportAfter(3), exportAfter(4)]);
+
+    // Act
+    const result = await verify(exportAfter(4), anchors);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.last).toBe('OK 12 entries in 3 chains verified');
+    expect(result.out).toContain(
+      'anchors: 2 from ' + join(dir, 'anchors.jsonl') + ', latest seq 2 at 2026-12-01T10:00:00.000Z; ' +
+        'the export holds every entry they name',
+    );
+  });
+
+  it('fails an older genuine export against newer anchors, naming the incident', async () => {
+    // Prepare: the older export verifies on its own; the anchors were written after the full story
+    const anchors = anchorsOver([exportAfter(3), exportAfter(4)]);
+
+    // Act
+    const result = await verify(exportAfter(3), anchors);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toMatch(
+      new RegExp(`^FAIL line \\d+ incidentId ${INCIDENTS[0]} seq 4: anchor seq 2 of 2026-12-01T10:00:00.000Z names seq 4 ` +
+        'but the export ends this chain at seq 3 \\(rolled back to an earlier state\\?\\)'),
+    );
+  });
+
+  it('fails an export whose entry at an anchored seq is another one', async () => {
+    // Prepare: an anchor naming a different (genuinely signed) entry at seq 2 of the first chain
+    const full = exportAfter(4);
+    const anchor = anchorsOver([full])[0]!;
+    const heads = { ...(anchor.heads as Record<string, unknown>), [INCIDENTS[0]]: { seq: 2, hash: 'f'.repeat(64) } };
+    const forged = seal({ ...anchor, heads } as unknown as UnsignedLedgerEntry, signer.privateKey);
+
+    // Act
+    const result = await verify(full, [forged]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toMatch(new RegExp(`^FAIL line \\d+ incidentId ${INCIDENTS[0]} seq 2: .*hash differs`));
+  });
+
+  it.each([
+    ['an anchor signed by another key', () => toCanonicalJsonl(anchorsOver([exportAfter(4)], stranger.privateKey))],
+    ['an anchor altered after signing', () => toCanonicalJsonl([{ ...anchorsOver([exportAfter(4)])[0]!, chains: 9 }])],
+    ['a ledger entry instead of an anchor', () => toCanonicalJsonl([exportAfter(4)[0]])],
+    ['no anchors at all', () => '\n'],
+  ])('exits 2 on %s: untrusted anchors prove nothing', async (_what, anchors) => {
+    // Act
+    const result = await verify(exportAfter(4), anchors());
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err[0]).toMatch(/^error: --anchors .*(not a trusted anchor|has no anchors)/);
+  });
+});
