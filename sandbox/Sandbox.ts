@@ -9,6 +9,7 @@ import { LocalKms } from './local/LocalKms';
 import { LocalSlackApi } from './local/LocalSlackApi';
 import type { RateLimiterOptions } from './local/RateLimiter';
 import { LocalSns } from './local/LocalSns';
+import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
@@ -25,6 +26,8 @@ const REGION = 'us-east-1';
 const INGEST_TIMEOUT_MS = 60_000;
 const ACCOUNT = '000000000000';
 const topicArn = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-${name}`;
+/** The anchors' bucket (template.yaml `AnchorBucket`, with Object Lock there). */
+const ANCHOR_BUCKET = 'chainsec-anchors';
 const TOPICS = {
   approvals: topicArn('approval-requests'),
   notifications: topicArn('notifications'),
@@ -64,6 +67,7 @@ interface Handlers {
   classify: (event: unknown) => Promise<unknown>;
   actions: (event: unknown) => Promise<unknown>;
   exportLedger: () => Promise<string>;
+  anchors: () => Promise<string>;
   publicKeyPem: () => Promise<string>;
 }
 
@@ -82,6 +86,8 @@ export class Sandbox {
   public readonly kms: LocalKms;
   public readonly sns: LocalSns;
   public readonly bedrock: LocalBedrock;
+  /** The local S3 API holding anchors. */
+  public readonly s3: LocalS3;
   public sfn!: LocalStepFunctions;
   public ingestQueue!: LocalQueue;
   private dynamo?: DynamoDbLocal;
@@ -96,6 +102,7 @@ export class Sandbox {
     this.kms = new LocalKms();
     this.sns = new LocalSns();
     this.bedrock = new LocalBedrock();
+    this.s3 = new LocalS3({ buckets: [ANCHOR_BUCKET], credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
 
   /** The sandbox's base URL. */
@@ -118,7 +125,7 @@ export class Sandbox {
       await this.dynamo.start();
       dynamoEndpoint = this.dynamo.endpoint;
     }
-    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start()]);
+    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start(), this.s3.start()]);
 
     const suffix = randomBytes(4).toString('hex');
     const tables = { IncidentsTable: `chainsec-incidents-${suffix}`, LedgerTable: `chainsec-ledger-${suffix}` };
@@ -159,6 +166,9 @@ export class Sandbox {
       AWS_ENDPOINT_URL_SFN: this.sfn.url,
       AWS_ENDPOINT_URL_SNS: this.sns.url,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: this.bedrock.url,
+      AWS_ENDPOINT_URL_S3: this.s3.url,
+      S3_FORCE_PATH_STYLE: 'true',
+      ANCHOR_BUCKET,
       INCIDENTS_TABLE: tables.IncidentsTable,
       LEDGER_TABLE: tables.LedgerTable,
       SIGNING_KEY_ID: this.kms.keyArn,
@@ -206,7 +216,7 @@ export class Sandbox {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.ingestQueue?.stop();
     await this.sfn?.stop();
-    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop()]);
+    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop(), this.s3.stop()]);
     await this.dynamo?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
@@ -214,7 +224,7 @@ export class Sandbox {
 
   /** Imports the production handlers once the environment points at local services. */
   private async loadHandlers(): Promise<Handlers> {
-    const [slackEvents, ingest, sweep, classify, actions, container, exportMod] = await Promise.all([
+    const [slackEvents, ingest, sweep, classify, actions, container, exportMod, s3] = await Promise.all([
       import('../src/handlers/slackEvents'),
       import('../src/handlers/ingest'),
       import('../src/handlers/sweep'),
@@ -222,7 +232,10 @@ export class Sandbox {
       import('../src/handlers/actions'),
       import('../src/handlers/support/container'),
       import('../src/app/exportLedger'),
+      import('../src/services/S3AnchorStore'),
     ]);
+    // Anchors are read back through the S3 API, as `chainsec verify --anchors s3://...` reads them.
+    const anchorsClient = s3.s3Client(5000, true);
     const exportContainer = container.buildContainer({ slackRetries: 0 });
     return {
       slackEvents: slackEvents.handler as unknown as Handlers['slackEvents'],
@@ -231,6 +244,7 @@ export class Sandbox {
       classify: (event) => classify.handler(event as never),
       actions: (event) => actions.handler(event),
       exportLedger: async () => exportMod.exportLedger((await exportContainer).deps),
+      anchors: () => s3.readAnchorObjects(anchorsClient, ANCHOR_BUCKET, s3.DEFAULT_ANCHOR_PREFIX),
       publicKeyPem: async () => (await exportContainer).deps.signer.publicKeyPem(),
     };
   }
@@ -273,6 +287,7 @@ export class Sandbox {
       if (req.method === 'GET' && p === '/sandbox/views') return sendJson(res, 200, this.slack.openedViews);
       if (req.method === 'POST' && p.startsWith('/sandbox/response/')) return await this.responseUrl(req, res, p.slice('/sandbox/response/'.length));
       if (req.method === 'GET' && p === '/sandbox/ledger') return sendText(res, 200, await this.handlers.exportLedger(), 'application/x-ndjson; charset=utf-8');
+      if (req.method === 'GET' && p === '/sandbox/anchors') return sendText(res, 200, await this.handlers.anchors(), 'application/x-ndjson; charset=utf-8');
       if (req.method === 'GET' && p === '/sandbox/public-key') return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');
       if (req.method === 'POST' && p === '/sandbox/tick') return await this.tick(req, res);
       if (req.method === 'GET' && p === '/sandbox/queue') return sendJson(res, 200, { ...this.ingestQueue.stats(), deadLetters: this.ingestQueue.deadLetters() });
