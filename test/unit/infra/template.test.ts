@@ -419,7 +419,7 @@ describe('File: template.yaml', () => {
   });
 
   describe('IAM', () => {
-    it('has no Action (or NotAction) containing * anywhere: roles, key, topic and queue policies', () => {
+    it('has no allowed Action (or any NotAction) containing * anywhere: roles, key, topic, queue and bucket policies', () => {
       // Prepare
       const statements = policyStatements(template);
 
@@ -990,6 +990,86 @@ describe('File: template.yaml', () => {
     });
   });
 
+  describe('Anchors', () => {
+    const bucket = () => resource('AnchorBucket');
+    const statements = () =>
+      (resource('AnchorBucketPolicy').Properties?.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
+    const bucketAndObjects = [{ 'Fn::GetAtt': ['AnchorBucket', 'Arn'] }, { 'Fn::Sub': '${AnchorBucket.Arn}/*' }];
+
+    it('locks every anchor in compliance mode for AnchorRetentionDays (default 400), versioned, retained', () => {
+      // Act
+      const p = bucket().Properties ?? {};
+
+      // Assess
+      expect(p.ObjectLockEnabled).toBe(true);
+      expect(p.ObjectLockConfiguration).toEqual({
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: { Ref: 'AnchorRetentionDays' } } },
+      });
+      expect(template.Parameters?.AnchorRetentionDays).toMatchObject({ Type: 'Number', Default: 400, MinValue: 1 });
+      expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(p.LifecycleConfiguration).toBeUndefined();
+    });
+
+    it('encrypts anchors with the data key (SSE-KMS) and blocks public access', () => {
+      // Act
+      const p = bucket().Properties ?? {};
+
+      // Assess
+      expect(p.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
+            BucketKeyEnabled: true,
+          },
+        ],
+      });
+      expect(Object.values(p.PublicAccessBlockConfiguration as object)).toEqual([true, true, true, true]);
+      const other = statements().filter((st) => st.Action === 's3:PutObject').map((st) => st.Condition);
+      expect(other).toEqual([
+        { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': ['DataKey', 'Arn'] } } },
+        { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      ]);
+    });
+
+    it('denies every principal deleting anchors or weakening the lock, and anything without TLS', () => {
+      // Act
+      const deny = statements().find((st) => st.Sid === 'AnchorsAreWriteOnce')!;
+      const tls = statements().find((st) => st.Sid === 'TlsOnly')!;
+
+      // Assess
+      expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Resource: bucketAndObjects });
+      expect(deny.Condition).toBeUndefined();
+      for (const a of [
+        's3:DeleteObject',
+        's3:DeleteObjectVersion',
+        's3:PutObjectRetention',
+        's3:BypassGovernanceRetention',
+        's3:PutBucketObjectLockConfiguration',
+        's3:PutBucketVersioning',
+        's3:PutLifecycleConfiguration',
+      ]) {
+        expect(deny.Action).toContain(a);
+      }
+      expect(tls).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: bucketAndObjects });
+      expect(tls.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    });
+
+    it('lets only the sweep write anchors, and only put them (no read, delete or retention)', () => {
+      // Act
+      const s3ByRole = Object.fromEntries(
+        Object.keys(FUNCTIONS).map((fn) => [fn, [...roleActions(fn)].filter((a) => a.startsWith('s3:'))]),
+      );
+      const put = roleStatements('SweepFunction').find((st) => actionsOf(st).includes('s3:PutObject'));
+
+      // Assess
+      expect(s3ByRole).toEqual({ ...Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, []])), SweepFunction: ['s3:PutObject'] });
+      expect(put?.Resource).toEqual({ 'Fn::Sub': '${AnchorBucket.Arn}/anchors/*' });
+      expect(functionEnvironment(template, 'SweepFunction', resolveCtx()).ANCHOR_BUCKET).toBeDefined();
+    });
+  });
+
   describe('Secrets and alarms', () => {
     it('keeps the Slack credentials in a Secrets Manager secret created without real values', () => {
       // Prepare
@@ -1033,6 +1113,18 @@ describe('File: template.yaml', () => {
       for (const [, a] of alarms) expect(a.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     });
 
+    it('alarms after 3 sweeps in a row missed their anchor', () => {
+      // Act
+      const missed = resource('AnchorsMissedAlarm').Properties ?? {};
+
+      // Assess
+      expect(missed).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'AnchorsMissed', Statistic: 'Sum', Period: 60 });
+      expect(missed).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1, TreatMissingData: 'notBreaching' });
+      expect(missed.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(missed.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
+      expect(missed.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    });
+
     it('emits the metrics the alarms watch', () => {
       // Prepare
       const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.Namespace === 'ChainSecOps');
@@ -1042,7 +1134,7 @@ describe('File: template.yaml', () => {
       const emitted = new Set([...source.matchAll(/metric\('([A-Za-z]+)'/g)].map((m) => m[1]));
 
       // Assess
-      expect(alarms).toHaveLength(4);
+      expect(alarms).toHaveLength(5);
       for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
     });
   });

@@ -52,9 +52,11 @@ export function actionsOf(statement: Record<string, unknown>): string[] {
   return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
 }
 
-/** Statements whose Action (or NotAction) contains a `*` anywhere. */
+/** Allow statements whose Action contains a `*`, and any statement with a NotAction. */
 export function wildcardActions(template: CfnTemplate): string[] {
   return policyStatements(template)
+    // A wildcard in a Deny only takes away (the anchors bucket's TLS-only `s3:*`); a NotAction never.
+    .filter(({ statement }) => statement.Effect !== 'Deny' || 'NotAction' in statement)
     .filter(({ statement }) => actionsOf(statement).some((a) => a.includes('*')) || 'NotAction' in statement)
     .map(({ path: at, statement }) => `${at}: ${actionsOf(statement).join(', ')}`);
 }
