@@ -6,7 +6,6 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectLockConfigurationCommand,
-  PutObjectRetentionCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ANCHOR_CHAIN, anchorDraft } from '../../src/domain/anchor';

@@ -113,7 +113,7 @@ describe('Function: sweep (anchors)', () => {
       const head = entries.filter((e) => e.incidentId === id).at(-1)!;
       expect(facts.heads.get(id)).toEqual({ seq: head.seq, hash: head.hash });
     }
-    expect((docs.get(LAST_ANCHOR_DOC)?.value as LastAnchor).hash).toBe(a2.hash);
+    expect((docs.get(LAST_ANCHOR_DOC)!.value as LastAnchor).hash).toBe(a2.hash);
   });
 
   it('writes no anchor over an empty ledger', async () => {

@@ -993,7 +993,7 @@ describe('File: template.yaml', () => {
   describe('Anchors', () => {
     const bucket = () => resource('AnchorBucket');
     const statements = () =>
-      (resource('AnchorBucketPolicy').Properties?.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
+      (resource('AnchorBucketPolicy').Properties!.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
     const bucketAndObjects = [{ 'Fn::GetAtt': ['AnchorBucket', 'Arn'] }, { 'Fn::Sub': '${AnchorBucket.Arn}/*' }];
 
     it('locks every anchor in compliance mode for AnchorRetentionDays (default 400), versioned, retained', () => {
