@@ -11,7 +11,10 @@ import type { Context } from 'aws-lambda';
  * nothing (slackApiUrl points at the local Slack API from the environment,
  * never at slack.com).
  */
-const receiver = new AwsLambdaReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret', logLevel: LogLevel.ERROR });
+const receiver = new AwsLambdaReceiver({
+  signingSecret: process.env.SLACK_SIGNING_SECRET ?? 'sandbox-signing-secret',
+  logLevel: LogLevel.ERROR,
+});
 const app = new App({
   token: process.env.SLACK_BOT_TOKEN ?? 'xoxb-sandbox',
   receiver,

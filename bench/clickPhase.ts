@@ -15,7 +15,20 @@ import { Sandbox } from '../sandbox/Sandbox';
 import { clientOptions } from '../src/services/awsClients';
 import { slackFetch } from '../src/services/WebApiSlackGateway';
 import { coldStarts } from './coldStart';
-import { createPending, criticalEvent, highEvent, log, median, postClick, signedClick, sleep, summarize, until, writeResult, type PendingCard } from './lib';
+import {
+  createPending,
+  criticalEvent,
+  highEvent,
+  log,
+  median,
+  postClick,
+  signedClick,
+  sleep,
+  summarize,
+  until,
+  writeResult,
+  type PendingCard,
+} from './lib';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const DECISION_SAMPLES = Number(process.env.BENCH_DECISION_SAMPLES ?? 100);
@@ -45,8 +58,14 @@ async function run(sandbox: Sandbox) {
   const setupStarted = performance.now();
   const nHigh = 2 * (WARMUP + DECISION_SAMPLES) + ACK_HIGH + COLD_SAMPLES;
   log(`setup: ${nHigh} high + ${ACK_CRITICAL} critical pending approvals (local Slack rate limit off)`);
-  const highs = await createPending(sandbox, Array.from({ length: nHigh }, () => highEvent('')));
-  const criticals = await createPending(sandbox, Array.from({ length: ACK_CRITICAL }, () => criticalEvent('')));
+  const highs = await createPending(
+    sandbox,
+    Array.from({ length: nHigh }, () => highEvent('')),
+  );
+  const criticals = await createPending(
+    sandbox,
+    Array.from({ length: ACK_CRITICAL }, () => criticalEvent('')),
+  );
   const setupSeconds = (performance.now() - setupStarted) / 1000;
   const take = (n: number) => highs.splice(0, n);
   const botPool = take(WARMUP + DECISION_SAMPLES);
@@ -59,7 +78,12 @@ async function run(sandbox: Sandbox) {
   const bot: number[] = [];
   const botAck: number[] = [];
   const direct: number[] = [];
-  const parts: Record<'putItem' | 'sign' | 'sendTaskSuccess' | 'chatUpdate', number[]> = { putItem: [], sign: [], sendTaskSuccess: [], chatUpdate: [] };
+  const parts: Record<'putItem' | 'sign' | 'sendTaskSuccess' | 'chatUpdate', number[]> = {
+    putItem: [],
+    sign: [],
+    sendTaskSuccess: [],
+    chatUpdate: [],
+  };
   log(`decision: ${WARMUP} warm-up + ${DECISION_SAMPLES} samples each, bot and raw alternating`);
   for (let i = 0; i < WARMUP + DECISION_SAMPLES; i++) {
     const b = await botDecision(sandbox, botPool[i]!);
@@ -87,7 +111,13 @@ async function run(sandbox: Sandbox) {
   for (let i = 0; i < ACK_CRITICAL; i++) {
     const crit = criticals[i]!;
     await click(crit, 'U0APPROVER1', 'chainsec_approve', false);
-    if (i < ACK_HIGH) await click(ackHighs[i]!, i % 2 ? 'U0APPROVER3' : 'U0APPROVER2', i % 3 === 0 ? 'chainsec_deny' : 'chainsec_approve', true);
+    if (i < ACK_HIGH)
+      await click(
+        ackHighs[i]!,
+        i % 2 ? 'U0APPROVER3' : 'U0APPROVER2',
+        i % 3 === 0 ? 'chainsec_deny' : 'chainsec_approve',
+        true,
+      );
     await click(crit, 'U0ONCALL1', i % 4 === 0 ? 'chainsec_deny' : 'chainsec_approve', true);
   }
   const clicked = new Set([...criticals, ...ackHighs].map((c) => c.incidentId));
@@ -105,7 +135,11 @@ async function run(sandbox: Sandbox) {
   const botMedian = median(bot);
   const rawMedian = median(direct);
   return {
-    setup: { seconds: Math.round(setupSeconds * 10) / 10, pendingCreated: nHigh + ACK_CRITICAL, slackRateLimit: 'off (setup only: ~300 cards would take ~300 s at 1/s)' },
+    setup: {
+      seconds: Math.round(setupSeconds * 10) / 10,
+      pendingCreated: nHigh + ACK_CRITICAL,
+      slackRateLimit: 'off (setup only: ~300 cards would take ~300 s at 1/s)',
+    },
     decision: {
       overheadRatio: Math.round((botMedian / rawMedian) * 1000) / 1000,
       botMedianMs: Math.round(botMedian * 100) / 100,
@@ -113,11 +147,14 @@ async function run(sandbox: Sandbox) {
       samples: DECISION_SAMPLES,
       warmup: WARMUP,
       bot: { clickToResumed: summarize(bot), clickToHttpAnswer: summarize(botAck) },
-      raw: { total: summarize(direct), ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)])) },
+      raw: {
+        total: summarize(direct),
+        ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, summarize(v)])),
+      },
       method:
         'bot: signed Approve click on a fresh HIGH request (1 approver) -> first SendTaskSuccess read by the local Step Functions for that execution. ' +
         'raw: DynamoDB PutItem, KMS Sign (DIGEST), SFN SendTaskSuccess on another waiting execution, Slack chat.update on an existing card, sequential, ' +
-        'with the clients configured as the bot\'s (AWS SDK v3, WebClient on the same node:http transport), same local services. ' +
+        "with the clients configured as the bot's (AWS SDK v3, WebClient on the same node:http transport), same local services. " +
         'Bot and raw samples alternate; each waits for its workflow to finish before the next.',
     },
     ack: {
@@ -126,7 +163,8 @@ async function run(sandbox: Sandbox) {
       clicks: ack.length,
       statuses,
       votesRecorded,
-      setup: 'sandbox with the local Slack rate limit off, so the 200 pending cards post at once; clicks sent one at a time, each after the previous decided workflow finished',
+      setup:
+        'sandbox with the local Slack rate limit off, so the 200 pending cards post at once; clicks sent one at a time, each after the previous decided workflow finished',
     },
     coldStart: cold,
   };
@@ -152,22 +190,51 @@ function rawCalls(sandbox: Sandbox) {
   const kms = new KMSClient(opts);
   const sfn = new SFNClient(opts);
   // The bot's Slack transport too (node:http, keep-alive), so the two paths differ only in what the bot does.
-  const slack = new WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: process.env.SLACK_API_URL!, logLevel: LogLevel.ERROR, retryConfig: { retries: 1 }, fetch: slackFetch() });
+  const slack = new WebClient(process.env.SLACK_BOT_TOKEN, {
+    slackApiUrl: process.env.SLACK_API_URL!,
+    logLevel: LogLevel.ERROR,
+    retryConfig: { retries: 1 },
+    fetch: slackFetch(),
+  });
   const table = process.env.INCIDENTS_TABLE!;
   const keyId = process.env.SIGNING_KEY_ID!;
   return async (card: PendingCard, i: number) => {
     const token = sandbox.sfn.waitingTasks(card.executionArn)[0]?.taskToken;
     if (!token) throw new Error('raw sample: no waiting task');
     const message = sandbox.slack.messages.all().find((m) => m.ts === card.ts)!;
-    const output = JSON.stringify({ decision: 'deny', decidedBy: ['U0APPROVER2'], decidedAt: new Date().toISOString(), incidentId: card.incidentId, ledgerHash: '0'.repeat(64), dryRun: false });
+    const output = JSON.stringify({
+      decision: 'deny',
+      decidedBy: ['U0APPROVER2'],
+      decidedAt: new Date().toISOString(),
+      incidentId: card.incidentId,
+      ledgerHash: '0'.repeat(64),
+      dryRun: false,
+    });
     const t0 = performance.now();
-    await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'BENCH' }, payload: { S: randomBytes(1024).toString('base64') } } }));
+    await ddb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'BENCH' }, payload: { S: randomBytes(1024).toString('base64') } },
+      }),
+    );
     const t1 = performance.now();
-    await kms.send(new SignCommand({ KeyId: keyId, Message: randomBytes(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    await kms.send(
+      new SignCommand({
+        KeyId: keyId,
+        Message: randomBytes(32),
+        MessageType: 'DIGEST',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
     const t2 = performance.now();
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output }));
     const t3 = performance.now();
-    await slack.chat.update({ channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks as never });
+    await slack.chat.update({
+      channel: message.channel,
+      ts: message.ts,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
     const t4 = performance.now();
     await sandbox.sfn.waitForCompletion(card.executionArn, 30_000);
     return { total: t4 - t0, putItem: t1 - t0, sign: t2 - t1, sendTaskSuccess: t3 - t2, chatUpdate: t4 - t3 };

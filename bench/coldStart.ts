@@ -21,13 +21,18 @@ interface ColdRun {
 }
 
 /** BENCH_CPU_PROF=<dir>: each cold process also writes a V8 CPU profile there (for digging, not for the numbers). */
-const PROFILE_ARGS = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100'] : [];
+const PROFILE_ARGS = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, '--cpu-prof-interval=100']
+  : [];
 
 /** Spawns one fresh process that requires `bundle` and invokes it with `event`. */
 function coldStart(bundle: string, event: unknown, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(NODE, [...PROFILE_ARGS, CHILD, bundle], { env: { ...env, BENCH_EVENT: JSON.stringify(event) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [...PROFILE_ARGS, CHILD, bundle], {
+      env: { ...env, BENCH_EVENT: JSON.stringify(event) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,7 +41,10 @@ function coldStart(bundle: string, event: unknown, env: NodeJS.ProcessEnv): Prom
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
       if (code !== 0 || !line) return reject(new Error(`cold start of ${bundle} exited ${code}: ${err.slice(-2000)}`));
-      resolve({ ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<ColdRun, 'wallMs'>), wallMs: performance.now() - t0 });
+      resolve({
+        ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<ColdRun, 'wallMs'>),
+        wallMs: performance.now() - t0,
+      });
     });
   });
 }
@@ -71,7 +79,9 @@ export async function coldStarts(sandbox: Sandbox, cards: PendingCard[]) {
   }
   const med = (name: Bundle) => median(runs[name].map((r) => r.readyMs));
   const ratio = (name: Bundle) => Math.round((med('slackEvents') / med(name)) * 1000) / 1000;
-  log(`cold start: slackEvents median ${med('slackEvents').toFixed(1)} ms, bareBolt ${med('bareBolt').toFixed(1)} ms, bareBoltSlim ${med('bareBoltSlim').toFixed(1)} ms`);
+  log(
+    `cold start: slackEvents median ${med('slackEvents').toFixed(1)} ms, bareBolt ${med('bareBolt').toFixed(1)} ms, bareBoltSlim ${med('bareBoltSlim').toFixed(1)} ms`,
+  );
   const describe = (name: Bundle) => ({
     handlerReadyMs: summarize(runs[name].map((r) => r.readyMs)),
     requireDoneMs: summarize(runs[name].map((r) => r.requiredMs)),

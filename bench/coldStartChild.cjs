@@ -26,7 +26,13 @@ const requiredAt = performance.now();
 handler(event, context).then(
   (res) => {
     const readyMs = performance.now();
-    const line = JSON.stringify({ readyMs, requireStartMs: requireStart, requiredMs: requiredAt, statusCode: res?.statusCode, body: res && typeof res.body === 'string' ? res.body.slice(0, 200) : '' });
+    const line = JSON.stringify({
+      readyMs,
+      requireStartMs: requireStart,
+      requiredMs: requiredAt,
+      statusCode: res?.statusCode,
+      body: res && typeof res.body === 'string' ? res.body.slice(0, 200) : '',
+    });
     // SDK keep-alive sockets would hold the process open: exit once reported.
     process.stdout.write(`\nBENCH_RESULT ${line}\n`, () => process.exit(0));
   },

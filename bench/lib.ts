@@ -50,7 +50,12 @@ export function summarize(values: readonly number[]): Summary {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a value, or throws after `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, everyMs = 5): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+  everyMs = 5,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -61,7 +66,11 @@ export async function until<T>(what: string, check: () => T | undefined | Promis
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */
-export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -92,12 +101,28 @@ export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /** A high-tier on-chain event (one approver decides). */
 export function highEvent(tag: string): Record<string, unknown> {
-  return { tx_hash: `0x${tag}${hex(20)}`, amount_usd: 25_000, protocol: 'Aave', anomaly_score: 0.8, chain: 'ethereum', from: `0x${hex(20)}`, to: `0x${hex(20)}` };
+  return {
+    tx_hash: `0x${tag}${hex(20)}`,
+    amount_usd: 25_000,
+    protocol: 'Aave',
+    anomaly_score: 0.8,
+    chain: 'ethereum',
+    from: `0x${hex(20)}`,
+    to: `0x${hex(20)}`,
+  };
 }
 
 /** A critical-tier on-chain event (two approvers decide). */
 export function criticalEvent(tag: string): Record<string, unknown> {
-  return { tx_hash: `0x${tag}${hex(20)}`, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, chain: 'ethereum', from: `0x${hex(20)}`, to: `0x${hex(20)}` };
+  return {
+    tx_hash: `0x${tag}${hex(20)}`,
+    amount_usd: 250_000,
+    protocol: 'Uniswap',
+    anomaly_score: 0.95,
+    chain: 'ethereum',
+    from: `0x${hex(20)}`,
+    to: `0x${hex(20)}`,
+  };
 }
 
 /** A pending approval request, ready to be clicked. */
@@ -112,11 +137,20 @@ export interface PendingCard {
  * Starts `events` as workflows through `POST /sandbox/incidents` and waits
  * until each has its approval card and the ingest queue is idle.
  */
-export async function createPending(sandbox: Sandbox, events: Array<Record<string, unknown>>, concurrency = 8): Promise<PendingCard[]> {
+export async function createPending(
+  sandbox: Sandbox,
+  events: Array<Record<string, unknown>>,
+  concurrency = 8,
+): Promise<PendingCard[]> {
   const arns = await pool(events, concurrency, async (event) => {
-    const res = await fetch(`${sandbox.url}/sandbox/incidents`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${sandbox.url}/sandbox/incidents`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+      headers: { 'content-type': 'application/json' },
+    });
     const body = (await res.json()) as { executionArn?: string };
-    if (res.status !== 202 || !body.executionArn) throw new Error(`start incident: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 202 || !body.executionArn)
+      throw new Error(`start incident: ${res.status} ${JSON.stringify(body)}`);
     return body.executionArn;
   });
   const cards = await until(
@@ -143,7 +177,12 @@ export async function createPending(sandbox: Sandbox, events: Array<Record<strin
 }
 
 /** A signed Slack click request (body and headers), as Slack sends it. */
-export function signedClick(sandbox: Sandbox, card: PendingCard, user: string, actionId: string): { body: string; headers: Record<string, string> } {
+export function signedClick(
+  sandbox: Sandbox,
+  card: PendingCard,
+  user: string,
+  actionId: string,
+): { body: string; headers: Record<string, string> } {
   const body = blockActionsPayload({
     user,
     actionId,
@@ -175,15 +214,23 @@ const clickAgent = new Agent({ keepAlive: true });
  * node:http connection: the client's own cost stays out of the bot's numbers
  * (Node's fetch spends ~1 ms more per request on this machine).
  */
-export function postClick(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+export function postClick(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: clickAgent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.once('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: clickAgent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.once('error', reject);
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });

@@ -8,7 +8,7 @@
  * with the local Slack rate limit off for its setup, then the storm with it on.
  *
  * Knobs (environment): BENCH_DECISION_SAMPLES (100), BENCH_WARMUP (20),
- * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (210).
+ * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (300).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +39,10 @@ function phase(script: string, env: NodeJS.ProcessEnv): Promise<Record<string, a
   const out = path.join(os.tmpdir(), `chainsec-bench-${path.basename(script, '.ts')}-${process.pid}.json`);
   rmSync(out, { force: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [TSX, path.join(__dirname, script), out], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(NODE, [TSX, path.join(__dirname, script), out], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0 || !existsSync(out)) return reject(new Error(`${script} exited ${code}`));
@@ -57,7 +60,11 @@ async function main(): Promise<void> {
   const stale =
     !existsSync(bare) ||
     !existsSync(path.join(ROOT, 'dist/bareBoltSlim/index.js')) ||
-    statSync(bare).mtimeMs < Math.max(statSync(path.join(__dirname, 'bareBolt.ts')).mtimeMs, statSync(path.join(__dirname, 'slimBoltIndex.ts')).mtimeMs);
+    statSync(bare).mtimeMs <
+      Math.max(
+        statSync(path.join(__dirname, 'bareBolt.ts')).mtimeMs,
+        statSync(path.join(__dirname, 'slimBoltIndex.ts')).mtimeMs,
+      );
   if (stale || !existsSync(path.join(ROOT, 'dist/slackEvents/index.js'))) {
     log('bundling (node scripts/build.mjs --bench)');
     const built = spawnSync(NODE, [path.join(ROOT, 'scripts/build.mjs'), '--bench'], { stdio: 'inherit' });
@@ -84,7 +91,13 @@ async function main(): Promise<void> {
   const results = {
     measuredAt: new Date().toISOString(),
     node: process.version,
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memory: os.totalmem(), memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, platform: `${os.platform()} ${os.release()} ${os.arch()}` },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      memory: os.totalmem(),
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    },
     decision: clicks.decision,
     ack: clicks.ack,
     coldStart: clicks.coldStart,
@@ -99,17 +112,44 @@ async function main(): Promise<void> {
 
 function printTable(r: Record<string, any>): void {
   const row = (k: string, v: string, note = '') => console.log(`${k.padEnd(34)} ${v.padStart(12)}  ${note}`);
-  console.log(`\nchainsec bench — ${r.measuredAt}, node ${r.node}, ${r.machine.cpus} CPU(s), ${r.machine.memoryGiB} GiB\n`);
-  row('decision.overheadRatio', String(r.decision.overheadRatio), `bot median ${r.decision.botMedianMs} ms / raw median ${r.decision.rawMedianMs} ms (target < 1.3)`);
-  row('ack.p99Ms', String(r.ack.p99Ms), `p50 ${r.ack.p50} · p90 ${r.ack.p90} · max ${r.ack.max} ms over ${r.ack.clicks} clicks`);
-  row('coldStart.ratioVsBareBolt', String(r.coldStart.ratioVsBareBolt), `slackEvents ${r.coldStart.slackEventsMedianMs} ms / bareBolt ${r.coldStart.bareBoltMedianMs} ms (target <= 1.2)`);
-  row('coldStart.ratioVsSlimBareBolt', String(r.coldStart.ratioVsSlimBareBolt), `vs bare Bolt slimmed like ours, ${r.coldStart.bareBoltSlimMedianMs} ms (information)`);
-  for (const [name, b] of Object.entries(r.bundle.bytes as Record<string, number>)) row(`bundle.bytes.${name}`, String(b), `${(b / 1024).toFixed(0)} KiB`);
+  console.log(
+    `\nchainsec bench — ${r.measuredAt}, node ${r.node}, ${r.machine.cpus} CPU(s), ${r.machine.memoryGiB} GiB\n`,
+  );
+  row(
+    'decision.overheadRatio',
+    String(r.decision.overheadRatio),
+    `bot median ${r.decision.botMedianMs} ms / raw median ${r.decision.rawMedianMs} ms (target < 1.3)`,
+  );
+  row(
+    'ack.p99Ms',
+    String(r.ack.p99Ms),
+    `p50 ${r.ack.p50} · p90 ${r.ack.p90} · max ${r.ack.max} ms over ${r.ack.clicks} clicks`,
+  );
+  row(
+    'coldStart.ratioVsBareBolt',
+    String(r.coldStart.ratioVsBareBolt),
+    `slackEvents ${r.coldStart.slackEventsMedianMs} ms / bareBolt ${r.coldStart.bareBoltMedianMs} ms (target <= 1.2)`,
+  );
+  row(
+    'coldStart.ratioVsSlimBareBolt',
+    String(r.coldStart.ratioVsSlimBareBolt),
+    `vs bare Bolt slimmed like ours, ${r.coldStart.bareBoltSlimMedianMs} ms (information)`,
+  );
+  for (const [name, b] of Object.entries(r.bundle.bytes as Record<string, number>))
+    row(`bundle.bytes.${name}`, String(b), `${(b / 1024).toFixed(0)} KiB`);
   const s = r.storm;
   row('storm.sent / uniqueSent', `${s.sent} / ${s.uniqueSent}`);
-  row('storm.recorded / lost', `${s.recorded} / ${s.lost}`, s.allRecorded ? '' : `timed out after ${s.timeoutSeconds} s`);
+  row(
+    'storm.recorded / lost',
+    `${s.recorded} / ${s.lost}`,
+    s.allRecorded ? '' : `timed out after ${s.timeoutSeconds} s`,
+  );
   row('storm.approvalCards', String(s.approvalCards));
-  row('storm.slackPosts', String(s.slackPosts), `${s.slackPostsDelivered} delivered, ${s.slackRateLimited} answered 429`);
+  row(
+    'storm.slackPosts',
+    String(s.slackPosts),
+    `${s.slackPostsDelivered} delivered, ${s.slackRateLimited} answered 429`,
+  );
   row('storm.maxPostsPerSecondPerChannel', String(s.maxPostsPerSecondPerChannel));
   row('storm.seconds', String(s.seconds), `sent in ${s.sendSeconds} s; drained ${s.drainedSeconds ?? 'no'}`);
   console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);

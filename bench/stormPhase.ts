@@ -16,7 +16,7 @@ import { log, pool, prng, sleep, writeResult } from './lib';
 
 const TOTAL = Number(process.env.BENCH_STORM_SIZE ?? 1000);
 const DUPLICATES = 20;
-const TIMEOUT_S = Number(process.env.BENCH_STORM_TIMEOUT_S ?? 210);
+const TIMEOUT_S = Number(process.env.BENCH_STORM_TIMEOUT_S ?? 300);
 const SEND_CONCURRENCY = 32;
 
 type Tier = 'critical' | 'high' | 'medium' | 'low';
@@ -27,7 +27,12 @@ export function stormEvents(total = TOTAL, seed = 0xc4a15ec): Array<Record<strin
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const hexOf = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
-  const counts: Record<Tier, number> = { critical: Math.round(total * 0.02), high: Math.round(total * 0.08), medium: Math.round(total * 0.3), low: 0 };
+  const counts: Record<Tier, number> = {
+    critical: Math.round(total * 0.02),
+    high: Math.round(total * 0.08),
+    medium: Math.round(total * 0.3),
+    low: 0,
+  };
   counts.low = total - counts.critical - counts.high - counts.medium;
   const tiers: Tier[] = (Object.entries(counts) as Array<[Tier, number]>).flatMap(([t, n]) => Array<Tier>(n).fill(t));
   for (let i = tiers.length - 1; i > 0; i--) {
@@ -35,15 +40,34 @@ export function stormEvents(total = TOTAL, seed = 0xc4a15ec): Array<Record<strin
     [tiers[i], tiers[j]] = [tiers[j]!, tiers[i]!];
   }
   // A few patterns the agent keeps reporting: the same source IP + URI (WAF) or the same sender (on-chain).
-  const wafPatterns = Array.from({ length: 5 }, (_, k) => ({ source_ip: `198.51.100.${10 + k}`, uri: ['/api/login', '/wp-admin/setup.php', '/api/users?id=1%27--', '/.env', '/graphql'][k]! }));
+  const wafPatterns = Array.from({ length: 5 }, (_, k) => ({
+    source_ip: `198.51.100.${10 + k}`,
+    uri: ['/api/login', '/wp-admin/setup.php', '/api/users?id=1%27--', '/.env', '/graphql'][k]!,
+  }));
   const senders = Array.from({ length: 3 }, () => `0x${hexOf(40)}`);
-  const wafSeverity: Record<Tier, () => number> = { critical: () => 5, high: () => 4, medium: () => 3, low: () => Math.floor(rnd() * 3) };
-  const score: Record<Tier, () => number> = { critical: () => between(0.91, 0.99), high: () => between(0.71, 0.89), medium: () => between(0.41, 0.69), low: () => between(0.02, 0.39) };
+  const wafSeverity: Record<Tier, () => number> = {
+    critical: () => 5,
+    high: () => 4,
+    medium: () => 3,
+    low: () => Math.floor(rnd() * 3),
+  };
+  const score: Record<Tier, () => number> = {
+    critical: () => between(0.91, 0.99),
+    high: () => between(0.71, 0.89),
+    medium: () => between(0.41, 0.69),
+    low: () => between(0.02, 0.39),
+  };
   const started = Date.parse('2025-06-01T00:00:00Z');
   const events = tiers.map((tier, i): Record<string, unknown> => {
     const timestamp = new Date(started + i * 137).toISOString();
     if (rnd() < 0.5) {
-      const pattern = rnd() < 0.1 ? pick(wafPatterns) : { source_ip: `203.0.113.${Math.floor(rnd() * 254) + 1}`, uri: `/api/${pick(['orders', 'users', 'search', 'cart'])}/${Math.floor(rnd() * 10_000)}` };
+      const pattern =
+        rnd() < 0.1
+          ? pick(wafPatterns)
+          : {
+              source_ip: `203.0.113.${Math.floor(rnd() * 254) + 1}`,
+              uri: `/api/${pick(['orders', 'users', 'search', 'cart'])}/${Math.floor(rnd() * 10_000)}`,
+            };
       return {
         id: `storm-${i}-${hexOf(6)}`,
         timestamp,
@@ -52,12 +76,17 @@ export function stormEvents(total = TOTAL, seed = 0xc4a15ec): Array<Record<strin
         http_method: pick(['GET', 'POST']),
         rule_name: pick(['SQLi_BODY', 'XSS_QUERYARGUMENTS', 'AWSManagedRulesKnownBadInputsRuleSet', 'RateLimit_IP']),
         country: pick(['US', 'DE', 'BR', 'VN', 'RU', 'NL']),
-        analysis: { severity_rating: wafSeverity[tier](), security_analysis: `Storm WAF event ${i}.`, follow_up_suggestion: 'Review the source.' },
+        analysis: {
+          severity_rating: wafSeverity[tier](),
+          security_analysis: `Storm WAF event ${i}.`,
+          follow_up_suggestion: 'Review the source.',
+        },
       };
     }
     return {
       tx_hash: `0x${hexOf(64)}`,
-      amount_usd: tier === 'critical' && rnd() < 0.3 ? Math.round(between(100_001, 900_000)) : Math.round(between(100, 90_000)),
+      amount_usd:
+        tier === 'critical' && rnd() < 0.3 ? Math.round(between(100_001, 900_000)) : Math.round(between(100, 90_000)),
       protocol: pick(['Uniswap', 'Aave', 'Curve', 'Compound']),
       anomaly_score: Math.round(score[tier]() * 1000) / 1000,
       chain: 'ethereum',
@@ -94,13 +123,20 @@ async function run(sandbox: Sandbox) {
   const ids = events.map((e) => incidentIdFor(e as unknown as RawIncidentEvent));
   const unique = new Set(ids);
   const tiers: Record<string, number> = {};
-  for (const e of events) tiers[classify(e as unknown as RawIncidentEvent)] = (tiers[classify(e as unknown as RawIncidentEvent)] ?? 0) + 1;
-  log(`storm: sending ${events.length} incidents (${unique.size} unique) with the Slack rate limit ON; timeout ${TIMEOUT_S} s`);
+  for (const e of events)
+    tiers[classify(e as unknown as RawIncidentEvent)] = (tiers[classify(e as unknown as RawIncidentEvent)] ?? 0) + 1;
+  log(
+    `storm: sending ${events.length} incidents (${unique.size} unique) with the Slack rate limit ON; timeout ${TIMEOUT_S} s`,
+  );
 
   const t0 = performance.now();
   const statuses: Record<string, number> = {};
   await pool(events, SEND_CONCURRENCY, async (event) => {
-    const res = await fetch(`${sandbox.url}/sandbox/incidents`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${sandbox.url}/sandbox/incidents`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+      headers: { 'content-type': 'application/json' },
+    });
     await res.text();
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
   });
@@ -112,16 +148,25 @@ async function run(sandbox: Sandbox) {
     const found = new Set<string>();
     const pages = paginateScan(
       { client: ddb },
-      { TableName: process.env.LEDGER_TABLE!, ProjectionExpression: 'incidentId', FilterExpression: '#t = :r', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':r': { S: 'incident_received' } } },
+      {
+        TableName: process.env.LEDGER_TABLE!,
+        ProjectionExpression: 'incidentId',
+        FilterExpression: '#t = :r',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':r': { S: 'incident_received' } },
+      },
     );
-    for await (const page of pages) for (const item of page.Items ?? []) if (item.incidentId?.S) found.add(item.incidentId.S);
+    for await (const page of pages)
+      for (const item of page.Items ?? []) if (item.incidentId?.S) found.add(item.incidentId.S);
     return found;
   };
   const deadLettered = (): Set<string> => {
     const out = new Set<string>();
     for (const d of sandbox.ingestQueue.deadLetters()) {
       try {
-        const message = JSON.parse((JSON.parse(d.body) as { Message: string }).Message) as { incident?: { id?: string } };
+        const message = JSON.parse((JSON.parse(d.body) as { Message: string }).Message) as {
+          incident?: { id?: string };
+        };
         if (message.incident?.id) out.add(message.incident.id);
       } catch {
         /* unreadable: counted lost anyway */
@@ -143,11 +188,15 @@ async function run(sandbox: Sandbox) {
     }
     await sleep(2000);
   }
-  log(`storm: ${recorded.size}/${unique.size} recorded${recordedAt ? '' : ' (timed out)'}; waiting for the ingest queue to drain`);
+  log(
+    `storm: ${recorded.size}/${unique.size} recorded${recordedAt ? '' : ' (timed out)'}; waiting for the ingest queue to drain`,
+  );
   let drainedAt: number | undefined;
   while (performance.now() < deadline) {
     const q = sandbox.ingestQueue.stats();
-    const running = sandbox.sfn.listExecutions().filter((e) => e.status === 'RUNNING' && sandbox.sfn.waitingTasks(e.executionArn).length === 0).length;
+    const running = sandbox.sfn
+      .listExecutions()
+      .filter((e) => e.status === 'RUNNING' && sandbox.sfn.waitingTasks(e.executionArn).length === 0).length;
     if (q.waiting === 0 && running === 0) {
       drainedAt = performance.now();
       break;
@@ -159,7 +208,10 @@ async function run(sandbox: Sandbox) {
   const stats = sandbox.slack.stats();
   const messages = sandbox.slack.messages.all();
   const approvalCards = messages.filter(
-    (m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && JSON.stringify(m.blocks).includes('"chainsec_approve"'),
+    (m) =>
+      m.channel === APPROVALS_CHANNEL &&
+      m.kind === 'message' &&
+      JSON.stringify(m.blocks).includes('"chainsec_approve"'),
   ).length;
   const recordedUnique = [...unique].filter((id) => recordedSet.has(id)).length;
   const recordedSent = ids.filter((id) => recordedSet.has(id)).length;

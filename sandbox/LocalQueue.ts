@@ -70,7 +70,8 @@ export class LocalQueue {
   public async drained(timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.messages.length > 0 || this.inFlight) {
-      if (Date.now() > until) throw new Error(`queue ${this.options.name} not drained: ${this.messages.length} waiting`);
+      if (Date.now() > until)
+        throw new Error(`queue ${this.options.name} not drained: ${this.messages.length} waiting`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

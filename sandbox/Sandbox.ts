@@ -61,7 +61,10 @@ export interface SandboxOptions {
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
 
 interface Handlers {
-  slackEvents: Handler<ReturnType<typeof httpApiEvent>, { statusCode: number; headers?: Record<string, unknown>; body: string }>;
+  slackEvents: Handler<
+    ReturnType<typeof httpApiEvent>,
+    { statusCode: number; headers?: Record<string, unknown>; body: string }
+  >;
   ingest: Handler<unknown, unknown>;
   sweep: (event: { now?: string }) => Promise<unknown>;
   classify: (event: unknown) => Promise<unknown>;
@@ -102,7 +105,10 @@ export class Sandbox {
     this.kms = new LocalKms();
     this.sns = new LocalSns();
     this.bedrock = new LocalBedrock();
-    this.s3 = new LocalS3({ buckets: [ANCHOR_BUCKET], credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.s3 = new LocalS3({
+      buckets: [ANCHOR_BUCKET],
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   /** The sandbox's base URL. */
@@ -130,7 +136,11 @@ export class Sandbox {
     const suffix = randomBytes(4).toString('hex');
     const tables = { IncidentsTable: `chainsec-incidents-${suffix}`, LedgerTable: `chainsec-ledger-${suffix}` };
     await createTablesFromTemplate(
-      new DynamoDBClient({ endpoint: dynamoEndpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      new DynamoDBClient({
+        endpoint: dynamoEndpoint,
+        region: REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
       path.join(ROOT, 'template.yaml'),
       tables,
     );
@@ -174,14 +184,18 @@ export class Sandbox {
       SIGNING_KEY_ID: this.kms.keyArn,
       APPROVALS_CHANNEL: APPROVALS_CHANNEL,
       APPROVER_USER_IDS: APPROVERS.join(','),
-      ONCALL_SCHEDULE: JSON.stringify([{ start: '2020-01-01T00:00:00Z', primary: ONCALL_PRIMARY, secondary: ONCALL_SECONDARY }]),
+      ONCALL_SCHEDULE: JSON.stringify([
+        { start: '2020-01-01T00:00:00Z', primary: ONCALL_PRIMARY, secondary: ONCALL_SECONDARY },
+      ]),
       SLACK_SIGNING_SECRET: this.signingSecret,
       SLACK_BOT_TOKEN: 'xoxb-sandbox',
       SLACK_API_URL: `${this.url}/api/`,
       ACTIONS_TOPIC_ARN: TOPICS.actions,
       DRY_RUN: this.options.dryRun ? 'true' : 'false',
       SUMMARIES_ENABLED: this.options.summaries?.enabled ? 'true' : 'false',
-      ...(this.options.summaries?.guardrailId !== undefined && { BEDROCK_GUARDRAIL_ID: this.options.summaries.guardrailId }),
+      ...(this.options.summaries?.guardrailId !== undefined && {
+        BEDROCK_GUARDRAIL_ID: this.options.summaries.guardrailId,
+      }),
       POWERTOOLS_SERVICE_NAME: 'chainsec',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -199,13 +213,23 @@ export class Sandbox {
     // SNS → SQS → ingest, as in AWS (SNS envelope, not raw delivery).
     for (const topic of [TOPICS.approvals, TOPICS.notifications]) {
       this.sns.subscribe(topic, async (m) => {
-        this.ingestQueue.send(JSON.stringify({ Type: 'Notification', MessageId: m.MessageId, TopicArn: m.TopicArn, Message: m.Message, Timestamp: m.Timestamp }));
+        this.ingestQueue.send(
+          JSON.stringify({
+            Type: 'Notification',
+            MessageId: m.MessageId,
+            TopicArn: m.TopicArn,
+            Message: m.Message,
+            Timestamp: m.Timestamp,
+          }),
+        );
       });
     }
     this.ingestQueue.start();
     if (this.options.sweepEveryMs) {
       this.sweepTimer = setInterval(() => {
-        this.handlers.sweep({}).catch((e: unknown) => process.stderr.write(`scheduled sweep failed: ${(e as Error).message}\n`));
+        this.handlers
+          .sweep({})
+          .catch((e: unknown) => process.stderr.write(`scheduled sweep failed: ${(e as Error).message}\n`));
       }, this.options.sweepEveryMs);
       this.sweepTimer.unref();
     }
@@ -282,16 +306,23 @@ export class Sandbox {
       if (req.method === 'POST' && p.startsWith('/api/')) return this.slack.handle(req, res, p.slice('/api/'.length));
       if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
-      if (req.method === 'GET' && p.startsWith('/sandbox/executions/')) return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
+      if (req.method === 'GET' && p.startsWith('/sandbox/executions/'))
+        return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
       if (req.method === 'GET' && p === '/sandbox/messages') return sendJson(res, 200, this.slack.messages.all());
       if (req.method === 'GET' && p === '/sandbox/views') return sendJson(res, 200, this.slack.openedViews);
-      if (req.method === 'POST' && p.startsWith('/sandbox/response/')) return await this.responseUrl(req, res, p.slice('/sandbox/response/'.length));
-      if (req.method === 'GET' && p === '/sandbox/ledger') return sendText(res, 200, await this.handlers.exportLedger(), 'application/x-ndjson; charset=utf-8');
-      if (req.method === 'GET' && p === '/sandbox/anchors') return sendText(res, 200, await this.handlers.anchors(), 'application/x-ndjson; charset=utf-8');
-      if (req.method === 'GET' && p === '/sandbox/public-key') return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');
+      if (req.method === 'POST' && p.startsWith('/sandbox/response/'))
+        return await this.responseUrl(req, res, p.slice('/sandbox/response/'.length));
+      if (req.method === 'GET' && p === '/sandbox/ledger')
+        return sendText(res, 200, await this.handlers.exportLedger(), 'application/x-ndjson; charset=utf-8');
+      if (req.method === 'GET' && p === '/sandbox/anchors')
+        return sendText(res, 200, await this.handlers.anchors(), 'application/x-ndjson; charset=utf-8');
+      if (req.method === 'GET' && p === '/sandbox/public-key')
+        return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');
       if (req.method === 'POST' && p === '/sandbox/tick') return await this.tick(req, res);
-      if (req.method === 'GET' && p === '/sandbox/queue') return sendJson(res, 200, { ...this.ingestQueue.stats(), deadLetters: this.ingestQueue.deadLetters() });
-      if (req.method === 'GET' && p === '/sandbox/actions') return sendJson(res, 200, this.sns.published(TOPICS.actions));
+      if (req.method === 'GET' && p === '/sandbox/queue')
+        return sendJson(res, 200, { ...this.ingestQueue.stats(), deadLetters: this.ingestQueue.deadLetters() });
+      if (req.method === 'GET' && p === '/sandbox/actions')
+        return sendJson(res, 200, this.sns.published(TOPICS.actions));
       if (await handlePageRequest(this.pageContext(), req, res, p)) return;
       return sendJson(res, 404, { error: 'not_found', path: p });
     } catch (e) {
@@ -320,7 +351,8 @@ export class Sandbox {
     const parsed = parseJsonBody(await readBody(req));
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
     const body = parsed.value as { source?: string; message?: unknown };
-    if (body.source !== 'sns' && body.source !== 'eventbridge') return sendJson(res, 400, { error: 'source must be "sns" or "eventbridge"' });
+    if (body.source !== 'sns' && body.source !== 'eventbridge')
+      return sendJson(res, 400, { error: 'source must be "sns" or "eventbridge"' });
     if (body.message === undefined) return sendJson(res, 400, { error: 'message is required' });
     const event =
       body.source === 'sns'
@@ -356,7 +388,8 @@ export class Sandbox {
     const parsed = parseJsonBody(await readBody(req));
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
     const now = (parsed.value as { now?: unknown }).now;
-    if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now)))) return sendJson(res, 400, { error: 'now must be an ISO-8601 time' });
+    if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now))))
+      return sendJson(res, 400, { error: 'now must be an ISO-8601 time' });
     sendJson(res, 200, await this.handlers.sweep(now ? { now: new Date(now).toISOString() } : {}));
   }
 

@@ -24,7 +24,8 @@ export function lambdaContext(functionName: string, timeoutMs = 10_000): Context
 /** The API Gateway HTTP API (payload v2) event for a request, as AWS builds it. */
 export function httpApiEvent(req: IncomingMessage, body: string) {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const url = new URL(req.url ?? '/', 'http://localhost');
   return {
     version: '2.0',
@@ -38,7 +39,13 @@ export function httpApiEvent(req: IncomingMessage, body: string) {
       accountId: '000000000000',
       apiId: 'sandbox',
       domainName: 'localhost',
-      http: { method: req.method ?? 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'POST',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: `${req.method} ${url.pathname}`,
       stage: '$default',

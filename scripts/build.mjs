@@ -36,7 +36,8 @@ function option(name) {
 const slimBolt = {
   name: 'slim-bolt',
   setup(b) {
-    const unused = /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/](HTTPReceiver|SocketModeReceiver|ExpressReceiver)\.js$/;
+    const unused =
+      /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/](HTTPReceiver|SocketModeReceiver|ExpressReceiver)\.js$/;
     b.onLoad({ filter: unused }, (args) => ({
       loader: 'js',
       contents: `"use strict";

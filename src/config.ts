@@ -24,7 +24,12 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 /** A comma-separated list; the default applies before the split, as with classic `.default().transform()`. */
 const csv = z.pipe(
   z._default(z.string(), ''),
-  z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  z.transform((s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
 );
 
 /** `true`/`1` or `false`/`0`/empty; unset means false. */
@@ -71,12 +76,15 @@ export const DECISION_WINDOW_VARIABLES = {
 
 /** A decision window the state machine can be deployed with. */
 const decisionWindow = z.optional(
-  z.coerce.number().check(
-    z.refine(isDecisionWindowChoice, `must be one of ${DECISION_WINDOW_CHOICES_SECONDS.join(', ')} (seconds)`),
-  ),
+  z.coerce
+    .number()
+    .check(z.refine(isDecisionWindowChoice, `must be one of ${DECISION_WINDOW_CHOICES_SECONDS.join(', ')} (seconds)`)),
 );
 
-const PolicyOverrideSchema = z.strictObject({ high: z.optional(TierOverrideSchema), critical: z.optional(TierOverrideSchema) });
+const PolicyOverrideSchema = z.strictObject({
+  high: z.optional(TierOverrideSchema),
+  critical: z.optional(TierOverrideSchema),
+});
 
 const EnvSchema = z.object({
   CHAINSEC_ENV: z._default(z.string(), 'dev'),

@@ -211,9 +211,14 @@ export type ReceiptRejection =
 
 /** A receipt does not allow the action: `code` says which check refused it (see `verifyReceipt`). */
 export class ReceiptRejectedError extends ChainsecError {
-  public declare readonly code: ReceiptRejection;
+  declare public readonly code: ReceiptRejection;
 
-  public constructor(code: ReceiptRejection, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  public constructor(
+    code: ReceiptRejection,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(code, message, details, options);
     this.name = 'ReceiptRejectedError';
   }

@@ -43,19 +43,32 @@ export abstract class AwsJsonServer extends LocalServer {
 
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      if (req.method !== 'POST') throw new AwsError('UnknownOperationException', `${req.method} is not supported; AWS JSON services take POST /`, 404);
+      if (req.method !== 'POST')
+        throw new AwsError(
+          'UnknownOperationException',
+          `${req.method} is not supported; AWS JSON services take POST /`,
+          404,
+        );
       const target = String(req.headers['x-amz-target'] ?? '');
       const [prefix, operation] = target.split('.', 2);
       if (prefix !== this.targetPrefix || !operation) {
-        throw new AwsError('UnknownOperationException', `X-Amz-Target "${target}" is not ${this.targetPrefix}.<Operation>`);
+        throw new AwsError(
+          'UnknownOperationException',
+          `X-Amz-Target "${target}" is not ${this.targetPrefix}.<Operation>`,
+        );
       }
       const handler = this.operations()[operation];
-      if (!handler) throw new AwsError('UnknownOperationException', `operation ${operation} is not supported by this local service`);
+      if (!handler)
+        throw new AwsError(
+          'UnknownOperationException',
+          `operation ${operation} is not supported by this local service`,
+        );
       let input: Record<string, unknown>;
       try {
         const text = await readRequestBody(req);
         const parsed: unknown = text.length === 0 ? {} : JSON.parse(text);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('body is not a JSON object');
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          throw new Error('body is not a JSON object');
         input = parsed as Record<string, unknown>;
       } catch (e) {
         if (e instanceof BodyTooLargeError) throw new AwsError('ValidationException', e.message, 413);
@@ -84,7 +97,10 @@ export abstract class AwsJsonServer extends LocalServer {
 export function requiredString(input: Record<string, unknown>, field: string): string {
   const value = input[field];
   if (typeof value !== 'string' || value.length === 0) {
-    throw new AwsError('ValidationException', `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }

@@ -19,7 +19,10 @@ export class DynamoDbFaultProxy extends LocalServer {
    * @param upstream the DynamoDB endpoint to front (e.g. the run's shared DynamoDB Local)
    * @param port this front's port (0: a free one)
    */
-  public constructor(private readonly upstream?: string, port = 0) {
+  public constructor(
+    private readonly upstream?: string,
+    port = 0,
+  ) {
     super(port);
   }
 
@@ -42,8 +45,14 @@ export class DynamoDbFaultProxy extends LocalServer {
     await delay(fault?.delayMs);
     if (fault?.error || fault?.status) {
       const code = fault.error ?? 'InternalServerError';
-      const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message: fault.message ?? `injected fault: ${code}` });
-      send(res, fault.status ?? 500, body, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
+      const body = JSON.stringify({
+        __type: `com.amazonaws.dynamodb.v20120810#${code}`,
+        message: fault.message ?? `injected fault: ${code}`,
+      });
+      send(res, fault.status ?? 500, body, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': randomUUID(),
+      });
       return;
     }
     await this.forward(req, body, res);
@@ -52,17 +61,26 @@ export class DynamoDbFaultProxy extends LocalServer {
   private forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const { host, port } = this.upstreamAddress();
     return new Promise<void>((resolve) => {
-      const upstream = request({ host, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.once('end', resolve);
-        answer.once('error', () => {
-          res.destroy();
-          resolve();
-        });
-      });
+      const upstream = request(
+        { host, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.once('end', resolve);
+          answer.once('error', () => {
+            res.destroy();
+            resolve();
+          });
+        },
+      );
       upstream.once('error', (e) => {
-        if (!res.headersSent) send(res, 502, JSON.stringify({ __type: 'InternalServerError', message: `DynamoDB unreachable: ${e.message}` }), { 'content-type': 'application/x-amz-json-1.0' });
+        if (!res.headersSent)
+          send(
+            res,
+            502,
+            JSON.stringify({ __type: 'InternalServerError', message: `DynamoDB unreachable: ${e.message}` }),
+            { 'content-type': 'application/x-amz-json-1.0' },
+          );
         else res.destroy();
         resolve();
       });

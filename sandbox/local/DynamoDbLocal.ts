@@ -74,25 +74,33 @@ export class DynamoDbLocal extends DynamoDbFaultProxy {
 
   /** A DynamoDB client for this instance (fake credentials, as any will do). */
   public client(): DynamoDBClient {
-    return new DynamoDBClient({ endpoint: this.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    return new DynamoDBClient({
+      endpoint: this.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
 
   /** Launches Java, waits until it answers ListTables, then opens the front. */
   public override async start(): Promise<void> {
     if (this.child) return;
     const cwd = emulatorDir();
-    if (!existsSync(path.join(cwd, 'DynamoDBLocal.jar'))) throw new Error(`DynamoDBLocal.jar not found in ${cwd}: is amplify-dynamodb-simulator installed?`);
-    const java = this.options.javaPath ?? (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+    if (!existsSync(path.join(cwd, 'DynamoDBLocal.jar')))
+      throw new Error(`DynamoDBLocal.jar not found in ${cwd}: is amplify-dynamodb-simulator installed?`);
+    const java =
+      this.options.javaPath ?? (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
     const port = this.options.javaPort ?? (await freePort());
     const args = [
       ...(this.options.jvmArgs ?? []),
       '-Djava.library.path=DynamoDBLocal_lib',
-      '-jar', 'DynamoDBLocal.jar',
+      '-jar',
+      'DynamoDBLocal.jar',
       '-inMemory',
       // One database whatever the credentials and region: the sandbox's clients differ in both.
       '-sharedDb',
       '-disableTelemetry',
-      '-port', String(port),
+      '-port',
+      String(port),
     ];
     // detached: its own process group, so stop() ends the JVM and anything it started.
     const child = spawn(java, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -142,9 +150,16 @@ export class DynamoDbLocal extends DynamoDbFaultProxy {
       failure = e.code === 'ENOENT' ? new Error(JAVA_INSTALL_HINT) : new Error(`could not start java: ${e.message}`);
     });
     child.once('exit', (code, signal) => {
-      failure ??= new Error(`DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready. Its output:\n${this.output.trim()}`);
+      failure ??= new Error(
+        `DynamoDB Local exited (${signal ?? `code ${code}`}) before it was ready. Its output:\n${this.output.trim()}`,
+      );
     });
-    const probe = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const probe = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     const deadline = Date.now() + timeoutMs;
     try {
       for (;;) {
@@ -156,7 +171,10 @@ export class DynamoDbLocal extends DynamoDbFaultProxy {
           // not listening yet
         }
         if (failure) throw failure;
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms. Its output:\n${this.output.trim()}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms. Its output:\n${this.output.trim()}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {

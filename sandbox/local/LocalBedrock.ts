@@ -83,7 +83,18 @@ const ERROR_STATUS: Record<string, number> = {
 
 /** Content block members Converse knows; a block carries exactly one. */
 const CONTENT_MEMBERS = new Set([
-  'text', 'image', 'document', 'video', 'audio', 'toolUse', 'toolResult', 'guardContent', 'cachePoint', 'reasoningContent', 'citationsContent', 'searchResult',
+  'text',
+  'image',
+  'document',
+  'video',
+  'audio',
+  'toolUse',
+  'toolResult',
+  'guardContent',
+  'cachePoint',
+  'reasoningContent',
+  'citationsContent',
+  'searchResult',
 ]);
 const SYSTEM_MEMBERS = new Set(['text', 'guardContent', 'cachePoint']);
 
@@ -196,9 +207,18 @@ export class LocalBedrock extends LocalServer {
     try {
       const path = (req.url ?? '/').split('?')[0]!;
       const match = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(path);
-      if (!match) throw new BedrockError('UnknownOperationException', `${req.method} ${path} is not a Bedrock Runtime operation`);
-      if (req.method !== 'POST') throw new BedrockError('UnknownOperationException', `${req.method} ${path} is not supported; Converse takes POST`);
-      if (match[2] !== 'converse') throw new BedrockError('UnknownOperationException', `${match[2]} is not supported by this local service (Converse only)`);
+      if (!match)
+        throw new BedrockError('UnknownOperationException', `${req.method} ${path} is not a Bedrock Runtime operation`);
+      if (req.method !== 'POST')
+        throw new BedrockError(
+          'UnknownOperationException',
+          `${req.method} ${path} is not supported; Converse takes POST`,
+        );
+      if (match[2] !== 'converse')
+        throw new BedrockError(
+          'UnknownOperationException',
+          `${match[2]} is not supported by this local service (Converse only)`,
+        );
       let modelId: string;
       try {
         modelId = decodeURIComponent(match[1]!);
@@ -225,12 +245,20 @@ export class LocalBedrock extends LocalServer {
       await this.wait(fault?.delayMs, res, gone);
       if (fault?.error || fault?.status) {
         const code = fault.error ?? 'InternalServerException';
-        throw new BedrockError(code, fault.message ?? `injected fault: ${code}`, fault.status ?? ERROR_STATUS[code] ?? 500);
+        throw new BedrockError(
+          code,
+          fault.message ?? `injected fault: ${code}`,
+          fault.status ?? ERROR_STATUS[code] ?? 500,
+        );
       }
       if (gone()) return;
 
       const mode = this.mode;
-      if (mode === 'error') throw new BedrockError('InternalServerException', 'The server encountered an internal error while processing the request.');
+      if (mode === 'error')
+        throw new BedrockError(
+          'InternalServerException',
+          'The server encountered an internal error while processing the request.',
+        );
       if (mode === 'guardrail' && body.guardrailConfig) {
         return this.answerWith(res, recorded, body, this.guardrailMessage, 'guardrail_intervened', started);
       }
@@ -252,10 +280,21 @@ export class LocalBedrock extends LocalServer {
     }
   }
 
-  private record(req: IncomingMessage, path: string, modelId: string, body: ConverseRequestBody | undefined): RecordedConverseRequest {
+  private record(
+    req: IncomingMessage,
+    path: string,
+    modelId: string,
+    body: ConverseRequestBody | undefined,
+  ): RecordedConverseRequest {
     const auth = String(req.headers.authorization ?? '');
     const signedFor = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\/aws4_request/.exec(auth)?.[1];
-    const entry: RecordedConverseRequest = { modelId, path, ...(body !== undefined && { body }), ...(signedFor !== undefined && { signedFor }), at: new Date() };
+    const entry: RecordedConverseRequest = {
+      modelId,
+      path,
+      ...(body !== undefined && { body }),
+      ...(signedFor !== undefined && { signedFor }),
+      at: new Date(),
+    };
     this.recorded.push(entry);
     return entry;
   }
@@ -274,7 +313,14 @@ export class LocalBedrock extends LocalServer {
     });
   }
 
-  private answerWith(res: ServerResponse, recorded: RecordedConverseRequest, body: ConverseRequestBody, text: string, stopReason: string, started: number): void {
+  private answerWith(
+    res: ServerResponse,
+    recorded: RecordedConverseRequest,
+    body: ConverseRequestBody,
+    text: string,
+    stopReason: string,
+    started: number,
+  ): void {
     const inputTokens = tokens(JSON.stringify(body.messages) + JSON.stringify(body.system ?? []));
     const outputTokens = tokens(text);
     const out = {
@@ -314,7 +360,12 @@ export function summaryOf(body: ConverseRequestBody): string {
     parsed = undefined;
   }
   if (!parsed) {
-    const words = facts.replace(/^[^:{]*:\s*/, '').split(/\s+/).filter((w) => w !== '').slice(0, 16).join(' ');
+    const words = facts
+      .replace(/^[^:{]*:\s*/, '')
+      .split(/\s+/)
+      .filter((w) => w !== '')
+      .slice(0, 16)
+      .join(' ');
     return `Model summary: ${words}.`;
   }
   const tier = typeof parsed.tier === 'string' ? parsed.tier.toUpperCase() : 'UNRATED';
@@ -326,28 +377,35 @@ export function summaryOf(body: ConverseRequestBody): string {
   return `Model summary: a ${tier} ${kind} incident (${String(parsed.id ?? '?')}), ${detail}.`;
 }
 
-
 /** The checks Bedrock Runtime makes on a Converse body that the bot could get wrong. */
 function validate(input: Record<string, unknown>): ConverseRequestBody {
   const messages = input.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw invalid("1 validation error detected: Value at 'messages' failed to satisfy constraint: Member must not be null or empty");
+    throw invalid(
+      "1 validation error detected: Value at 'messages' failed to satisfy constraint: Member must not be null or empty",
+    );
   }
   messages.forEach((m: unknown, i) => {
     const message = m as { role?: unknown; content?: unknown };
     if (typeof m !== 'object' || m === null) throw invalid(`messages.${i} must be an object`);
     if (message.role !== 'user' && message.role !== 'assistant') {
-      throw invalid(`1 validation error detected: Value '${String(message.role)}' at 'messages.${i + 1}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]`);
+      throw invalid(
+        `1 validation error detected: Value '${String(message.role)}' at 'messages.${i + 1}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]`,
+      );
     }
     if (!Array.isArray(message.content) || message.content.length === 0) {
-      throw invalid(`The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`);
+      throw invalid(
+        `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`,
+      );
     }
     message.content.forEach((c: unknown, j) => {
       checkBlock(c, `messages.${i}.content.${j}`, CONTENT_MEMBERS);
     });
   });
   if ((messages[0] as { role: string }).role !== 'user') {
-    throw invalid('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+    throw invalid(
+      'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+    );
   }
   if (input.system !== undefined) {
     if (!Array.isArray(input.system)) throw invalid('system must be a list of SystemContentBlock');
@@ -359,11 +417,18 @@ function validate(input: Record<string, unknown>): ConverseRequestBody {
   if (inference !== undefined) {
     const { maxTokens, temperature, topP } = inference;
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && (maxTokens as number) >= 1)) {
-      throw invalid(`1 validation error detected: Value '${String(maxTokens)}' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+      throw invalid(
+        `1 validation error detected: Value '${String(maxTokens)}' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+      );
     }
-    for (const [name, value] of [['temperature', temperature], ['topP', topP]] as const) {
+    for (const [name, value] of [
+      ['temperature', temperature],
+      ['topP', topP],
+    ] as const) {
       if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= 1)) {
-        throw invalid(`1 validation error detected: Value '${String(value)}' at 'inferenceConfig.${name}' failed to satisfy constraint: Member must have value between 0 and 1`);
+        throw invalid(
+          `1 validation error detected: Value '${String(value)}' at 'inferenceConfig.${name}' failed to satisfy constraint: Member must have value between 0 and 1`,
+        );
       }
     }
   }
@@ -371,18 +436,23 @@ function validate(input: Record<string, unknown>): ConverseRequestBody {
   if (guardrail !== undefined) {
     for (const field of ['guardrailIdentifier', 'guardrailVersion'] as const) {
       if (typeof guardrail[field] !== 'string' || guardrail[field] === '') {
-        throw invalid(`1 validation error detected: Value at 'guardrailConfig.${field}' failed to satisfy constraint: Member must not be null`);
+        throw invalid(
+          `1 validation error detected: Value at 'guardrailConfig.${field}' failed to satisfy constraint: Member must not be null`,
+        );
       }
     }
     if (guardrail.trace !== undefined && !['enabled', 'disabled', 'enabled_full'].includes(guardrail.trace as string)) {
-      throw invalid(`1 validation error detected: Value '${String(guardrail.trace)}' at 'guardrailConfig.trace' failed to satisfy constraint: Member must satisfy enum value set: [enabled, disabled, enabled_full]`);
+      throw invalid(
+        `1 validation error detected: Value '${String(guardrail.trace)}' at 'guardrailConfig.trace' failed to satisfy constraint: Member must satisfy enum value set: [enabled, disabled, enabled_full]`,
+      );
     }
   }
   return input as unknown as ConverseRequestBody;
 }
 
 function checkBlock(block: unknown, where: string, members: ReadonlySet<string>): void {
-  if (typeof block !== 'object' || block === null || Array.isArray(block)) throw invalid(`${where} must be a content block object`);
+  if (typeof block !== 'object' || block === null || Array.isArray(block))
+    throw invalid(`${where} must be a content block object`);
   const keys = Object.keys(block);
   if (keys.length !== 1 || !members.has(keys[0]!)) {
     throw invalid(`${where} must set exactly one of ${[...members].join(', ')}; got ${keys.join(', ') || 'none'}`);
@@ -391,7 +461,9 @@ function checkBlock(block: unknown, where: string, members: ReadonlySet<string>)
   if (keys[0] === 'text' && typeof b.text !== 'string') throw invalid(`${where}.text must be a string`);
   if (keys[0] === 'guardContent') {
     const inner = b.guardContent as Record<string, unknown> | null;
-    if (typeof inner !== 'object' || inner === null || Object.keys(inner).length !== 1) throw invalid(`${where}.guardContent must set exactly one of text, image`);
-    if (inner.text !== undefined && typeof (inner.text as { text?: unknown }).text !== 'string') throw invalid(`${where}.guardContent.text.text must be a string`);
+    if (typeof inner !== 'object' || inner === null || Object.keys(inner).length !== 1)
+      throw invalid(`${where}.guardContent must set exactly one of text, image`);
+    if (inner.text !== undefined && typeof (inner.text as { text?: unknown }).text !== 'string')
+      throw invalid(`${where}.guardContent.text.text must be a string`);
   }
 }

@@ -1,6 +1,21 @@
-import { createECDH, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import type { p256 as P256Curve } from '@noble/curves/nist.js';
-import { AwsError, AwsJsonServer, epochSeconds, optionalString, requiredString, type AwsJsonOperation } from './AwsJsonServer';
+import {
+  AwsError,
+  AwsJsonServer,
+  epochSeconds,
+  optionalString,
+  requiredString,
+  type AwsJsonOperation,
+} from './AwsJsonServer';
 
 /** Options of {@link LocalKms}. */
 export interface LocalKmsOptions {
@@ -34,9 +49,19 @@ const KEY_USAGE = 'SIGN_VERIFY';
 const ALGORITHM = 'ECDSA_SHA_256';
 /** Every algorithm name KMS knows: a known one that does not fit the key is a usage error, not a validation error. */
 const KNOWN_ALGORITHMS = new Set([
-  'RSASSA_PSS_SHA_256', 'RSASSA_PSS_SHA_384', 'RSASSA_PSS_SHA_512',
-  'RSASSA_PKCS1_V1_5_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_384', 'RSASSA_PKCS1_V1_5_SHA_512',
-  'ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512', 'SM2DSA', 'ML_DSA_SHAKE_256', 'ED25519_SHA_512', 'ED25519_PH_SHA_512',
+  'RSASSA_PSS_SHA_256',
+  'RSASSA_PSS_SHA_384',
+  'RSASSA_PSS_SHA_512',
+  'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384',
+  'RSASSA_PKCS1_V1_5_SHA_512',
+  'ECDSA_SHA_256',
+  'ECDSA_SHA_384',
+  'ECDSA_SHA_512',
+  'SM2DSA',
+  'ML_DSA_SHAKE_256',
+  'ED25519_SHA_512',
+  'ED25519_PH_SHA_512',
 ]);
 /** KMS refuses RAW messages over 4096 bytes. */
 const MAX_RAW_MESSAGE_BYTES = 4096;
@@ -56,7 +81,9 @@ function p256(): typeof P256Curve {
     try {
       curve = (load('@noble/curves/nist.js') as { p256: typeof P256Curve }).p256;
     } catch (e) {
-      throw new Error(`LocalKms needs @noble/curves (ESM) loadable through require(), i.e. Node >= 22.12: ${(e as Error).message}`);
+      throw new Error(
+        `LocalKms needs @noble/curves (ESM) loadable through require(), i.e. Node >= 22.12: ${(e as Error).message}`,
+      );
     }
   }
   return curve;
@@ -169,7 +196,9 @@ export class LocalKms extends AwsJsonServer {
 
   private addKey(keyId: string, privateKeyPem?: string): KmsKey {
     if (this.keysById.has(keyId)) throw new Error(`key ${keyId} already exists`);
-    const privateKey = privateKeyPem ? createPrivateKey(privateKeyPem) : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const privateKey = privateKeyPem
+      ? createPrivateKey(privateKeyPem)
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new Error('LocalKms keys must be EC P-256 (prime256v1)');
     }
@@ -197,7 +226,10 @@ export class LocalKms extends AwsJsonServer {
     const id = local.startsWith('key/') ? local.slice('key/'.length) : local;
     const key = this.keysById.get(id);
     if (!key || (ref.startsWith('arn:') && !ref.startsWith(prefix))) {
-      throw new AwsError('NotFoundException', `Key '${ref.startsWith('arn:') ? ref : prefix + 'key/' + ref}' does not exist`);
+      throw new AwsError(
+        'NotFoundException',
+        `Key '${ref.startsWith('arn:') ? ref : prefix + 'key/' + ref}' does not exist`,
+      );
     }
     return key;
   }
@@ -209,19 +241,36 @@ export class LocalKms extends AwsJsonServer {
     const algorithm = requiredString(input, 'SigningAlgorithm');
     if (algorithm !== ALGORITHM) {
       if (KNOWN_ALGORITHMS.has(algorithm)) {
-        throw new AwsError('InvalidKeyUsageException', `Signing algorithm ${algorithm} is not supported for key spec ${KEY_SPEC}; use ${ALGORITHM}.`);
+        throw new AwsError(
+          'InvalidKeyUsageException',
+          `Signing algorithm ${algorithm} is not supported for key spec ${KEY_SPEC}; use ${ALGORITHM}.`,
+        );
       }
-      throw new AwsError('ValidationException', `1 validation error detected: Value '${algorithm}' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [${[...KNOWN_ALGORITHMS].join(', ')}]`);
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value '${algorithm}' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [${[...KNOWN_ALGORITHMS].join(', ')}]`,
+      );
     }
     if (messageType === 'DIGEST') {
-      if (message.length !== 32) throw new AwsError('ValidationException', `Digest is invalid length for algorithm ${ALGORITHM}: expected 32 bytes, got ${message.length}.`);
+      if (message.length !== 32)
+        throw new AwsError(
+          'ValidationException',
+          `Digest is invalid length for algorithm ${ALGORITHM}: expected 32 bytes, got ${message.length}.`,
+        );
       return message;
     }
     if (messageType === 'RAW') {
-      if (message.length > MAX_RAW_MESSAGE_BYTES) throw new AwsError('ValidationException', `Message is longer than ${MAX_RAW_MESSAGE_BYTES} bytes; send a DIGEST instead.`);
+      if (message.length > MAX_RAW_MESSAGE_BYTES)
+        throw new AwsError(
+          'ValidationException',
+          `Message is longer than ${MAX_RAW_MESSAGE_BYTES} bytes; send a DIGEST instead.`,
+        );
       return createHash('sha256').update(message).digest();
     }
-    throw new AwsError('ValidationException', `1 validation error detected: Value '${messageType}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST]`);
+    throw new AwsError(
+      'ValidationException',
+      `1 validation error detected: Value '${messageType}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST]`,
+    );
   }
 
   private sign(input: Record<string, unknown>): object {
@@ -242,7 +291,8 @@ export class LocalKms extends AwsJsonServer {
       valid = false; // not DER: invalid, as KMS says
     }
     // KMS answers an invalid signature with an error, never SignatureValid: false.
-    if (!valid) throw new AwsError('KMSInvalidSignatureException', 'The signature is not valid for this message and key.');
+    if (!valid)
+      throw new AwsError('KMSInvalidSignatureException', 'The signature is not valid for this message and key.');
     return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: ALGORITHM };
   }
 

@@ -185,7 +185,12 @@ export class LocalSlackApi extends LocalServer {
     try {
       ({ args, token } = await this.readArgs(req));
     } catch (e) {
-      const error = e instanceof SlackApiError ? e.code : e instanceof BodyTooLargeError ? 'request_too_large' : 'invalid_form_data';
+      const error =
+        e instanceof SlackApiError
+          ? e.code
+          : e instanceof BodyTooLargeError
+            ? 'request_too_large'
+            : 'invalid_form_data';
       return this.reply(res, method, {}, { body: { ok: false, error } });
     }
     if (!token) return this.reply(res, method, args, { body: { ok: false, error: 'not_authed' } });
@@ -195,12 +200,16 @@ export class LocalSlackApi extends LocalServer {
     await delay(fault?.delayMs);
     if (fault?.status === 429) return this.reply(res, method, args, rateLimited(fault.retryAfterSec ?? 1));
     if (fault?.status && fault.status >= 400) {
-      return this.reply(res, method, args, { status: fault.status, body: { ok: false, error: fault.error ?? 'internal_error' } });
+      return this.reply(res, method, args, {
+        status: fault.status,
+        body: { ok: false, error: fault.error ?? 'internal_error' },
+      });
     }
     if (fault?.error) return this.reply(res, method, args, { body: { ok: false, error: fault.error } });
 
     const handler = this.methods[method];
-    if (!handler) return this.reply(res, method, args, { body: { ok: false, error: 'unknown_method', req_method: method } });
+    if (!handler)
+      return this.reply(res, method, args, { body: { ok: false, error: 'unknown_method', req_method: method } });
     try {
       return this.reply(res, method, args, handler(args, req));
     } catch (e) {
@@ -217,7 +226,8 @@ export class LocalSlackApi extends LocalServer {
     const contentType = String(req.headers['content-type'] ?? '');
     if (contentType.includes('application/json')) {
       const parsed: unknown = text.length === 0 ? {} : JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('JSON body must be an object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('JSON body must be an object');
       Object.assign(args, parsed);
     } else {
       for (const [k, v] of new URLSearchParams(text)) args[k] = JSON_FIELDS.has(k) ? jsonField(k, v) : v;
@@ -233,14 +243,32 @@ export class LocalSlackApi extends LocalServer {
     const status = answer.status ?? 200;
     if (status === 429) this.rateLimitedCount += 1;
     const error = answer.body.ok === true ? undefined : String(answer.body.error ?? 'unknown');
-    this.callLog.push({ method, args, at: Date.now(), status, ok: answer.body.ok === true, ...(error !== undefined && { error }) });
-    send(res, status, JSON.stringify(answer.body), { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+    this.callLog.push({
+      method,
+      args,
+      at: Date.now(),
+      status,
+      ok: answer.body.ok === true,
+      ...(error !== undefined && { error }),
+    });
+    send(res, status, JSON.stringify(answer.body), {
+      'content-type': 'application/json; charset=utf-8',
+      ...answer.headers,
+    });
   }
 
   // ---- methods -------------------------------------------------------------
 
   private authTest(): Answer {
-    return ok({ url: `https://${TEAM_DOMAIN}.slack.com/`, team: 'chainsec sandbox', user: 'chainsec', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID, is_enterprise_install: false });
+    return ok({
+      url: `https://${TEAM_DOMAIN}.slack.com/`,
+      team: 'chainsec sandbox',
+      user: 'chainsec',
+      team_id: TEAM_ID,
+      user_id: BOT_USER_ID,
+      bot_id: BOT_ID,
+      is_enterprise_install: false,
+    });
   }
 
   private postMessage(args: Args): Answer {
@@ -252,7 +280,14 @@ export class LocalSlackApi extends LocalServer {
     }
     const thread_ts = optional(args, 'thread_ts');
     const user = this.dmUserOf(channel);
-    const message = this.messages.add({ channel, text, blocks, kind: 'message', ...(thread_ts && { thread_ts }), ...(user && { user }) });
+    const message = this.messages.add({
+      channel,
+      text,
+      blocks,
+      kind: 'message',
+      ...(thread_ts && { thread_ts }),
+      ...(user && { user }),
+    });
     const times = this.postTimes.get(channel) ?? [];
     times.push(Date.now());
     this.postTimes.set(channel, times);
@@ -265,7 +300,10 @@ export class LocalSlackApi extends LocalServer {
     const existing = this.messages.find(channel, ts);
     if (existing?.kind !== 'message') throw new SlackApiError('message_not_found');
     const { text, blocks } = this.content(args, false);
-    const updated = this.messages.update(channel, ts, { ...(text !== undefined && { text }), ...(blocks !== undefined && { blocks }) })!;
+    const updated = this.messages.update(channel, ts, {
+      ...(text !== undefined && { text }),
+      ...(blocks !== undefined && { blocks }),
+    })!;
     return ok({ channel, ts, text: updated.text, message: slackMessage(updated) });
   }
 
@@ -275,7 +313,14 @@ export class LocalSlackApi extends LocalServer {
     if (!knownUser(user)) throw new SlackApiError('user_not_found');
     const { text, blocks } = this.content(args, true);
     const thread_ts = optional(args, 'thread_ts');
-    const message = this.messages.add({ channel, user, text, blocks, kind: 'ephemeral', ...(thread_ts && { thread_ts }) });
+    const message = this.messages.add({
+      channel,
+      user,
+      text,
+      blocks,
+      kind: 'ephemeral',
+      ...(thread_ts && { thread_ts }),
+    });
     return ok({ message_ts: message.ts });
   }
 
@@ -284,13 +329,19 @@ export class LocalSlackApi extends LocalServer {
     const ts = required(args, 'message_ts', 'message_not_found');
     if (!this.messages.find(channel, ts)) throw new SlackApiError('message_not_found');
     // The sandbox page shows the message at this address (same port as the API it was asked through).
-    const port = String(req.headers.host ?? '').split(':').pop() || '80';
+    const port =
+      String(req.headers.host ?? '')
+        .split(':')
+        .pop() || '80';
     return ok({ channel, permalink: `http://localhost:${port}/#/msg/${channel}/${ts}` });
   }
 
   private conversationsOpen(args: Args): Answer {
     if (typeof args.channel === 'string') return ok({ channel: { id: args.channel } });
-    const users = required(args, 'users', 'users_list_not_supplied').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = required(args, 'users', 'users_list_not_supplied')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     const unknown = users.find((u) => !knownUser(u));
     if (unknown) throw new SlackApiError('user_not_found');
     if (users.length === 1) {
@@ -298,13 +349,29 @@ export class LocalSlackApi extends LocalServer {
       this.dmUsers.set(id, users[0]!);
       return ok({ channel: { id, is_im: true, user: users[0] } });
     }
-    const id = `G${createHash('sha256').update([...users].sort().join(',')).digest('hex').slice(0, 10).toUpperCase()}`;
+    const id = `G${createHash('sha256')
+      .update([...users].sort().join(','))
+      .digest('hex')
+      .slice(0, 10)
+      .toUpperCase()}`;
     return ok({ channel: { id, is_mpim: true } });
   }
 
   private usersInfo(args: Args): Answer {
     const id = required(args, 'user', 'user_not_found');
-    if (id === BOT_USER_ID) return ok({ user: { id, team_id: TEAM_ID, name: 'chainsec', real_name: 'chainsec', is_bot: true, tz: 'UTC', tz_offset: 0, profile: { real_name: 'chainsec', display_name: 'chainsec', bot_id: BOT_ID } } });
+    if (id === BOT_USER_ID)
+      return ok({
+        user: {
+          id,
+          team_id: TEAM_ID,
+          name: 'chainsec',
+          real_name: 'chainsec',
+          is_bot: true,
+          tz: 'UTC',
+          tz_offset: 0,
+          profile: { real_name: 'chainsec', display_name: 'chainsec', bot_id: BOT_ID },
+        },
+      });
     const user = SANDBOX_USERS.find((u) => u.id === id);
     if (!user) throw new SlackApiError('user_not_found');
     return ok({
@@ -335,16 +402,30 @@ export class LocalSlackApi extends LocalServer {
     const view = this.view(args);
     const id = viewId();
     this.openedViews.push({ trigger_id, view, id });
-    return ok({ view: { id, team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID, hash: randomBytes(8).toString('hex'), ...view } });
+    return ok({
+      view: { id, team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID, hash: randomBytes(8).toString('hex'), ...view },
+    });
   }
 
   private viewsPublish(args: Args): Answer {
     const user = required(args, 'user_id', 'invalid_arguments');
     if (!knownUser(user)) throw new SlackApiError('user_not_found');
     const view = this.view(args);
-    if (view.type !== 'home') throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] views.publish only takes views of type home'] } });
+    if (view.type !== 'home')
+      throw new SlackApiError('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] views.publish only takes views of type home'] },
+      });
     this.homeViews[user] = view;
-    return ok({ view: { id: viewId(), team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID, hash: randomBytes(8).toString('hex'), ...view } });
+    return ok({
+      view: {
+        id: viewId(),
+        team_id: TEAM_ID,
+        app_id: APP_ID,
+        bot_id: BOT_ID,
+        hash: randomBytes(8).toString('hex'),
+        ...view,
+      },
+    });
   }
 
   private viewsUpdate(args: Args): Answer {
@@ -384,9 +465,14 @@ export class LocalSlackApi extends LocalServer {
     const blocks = args.blocks === undefined ? undefined : args.blocks;
     if (blocks !== undefined) {
       const problems = blockProblems(blocks);
-      if (problems.length > 0) throw new SlackApiError('invalid_blocks', { errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
+      if (problems.length > 0)
+        throw new SlackApiError('invalid_blocks', {
+          errors: problems,
+          response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+        });
     }
-    if (requireSome && !text && (!Array.isArray(blocks) || blocks.length === 0) && args.attachments === undefined) throw new SlackApiError('no_text');
+    if (requireSome && !text && (!Array.isArray(blocks) || blocks.length === 0) && args.attachments === undefined)
+      throw new SlackApiError('no_text');
     if (text !== undefined && text.length > MAX_TEXT) throw new SlackApiError('msg_too_long');
     if (requireSome) return { text: text ?? '', blocks: (blocks as unknown[] | undefined) ?? [] };
     return { ...(text !== undefined && { text }), ...(blocks !== undefined && { blocks: blocks as unknown[] }) };
@@ -395,10 +481,15 @@ export class LocalSlackApi extends LocalServer {
   private view(args: Args): Record<string, unknown> {
     const view = args.view;
     if (typeof view !== 'object' || view === null || Array.isArray(view) || typeof (view as Args).type !== 'string') {
-      throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: view'] } });
+      throw new SlackApiError('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] missing required field: view'] },
+      });
     }
     const problems = blockProblems((view as Args).blocks ?? []);
-    if (problems.length > 0) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
+    if (problems.length > 0)
+      throw new SlackApiError('invalid_arguments', {
+        response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+      });
     return view as Record<string, unknown>;
   }
 }
@@ -408,7 +499,9 @@ function jsonField(field: string, value: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new SlackApiError(field === 'blocks' ? 'invalid_blocks_format' : field === 'view' ? 'invalid_arguments' : 'invalid_json');
+    throw new SlackApiError(
+      field === 'blocks' ? 'invalid_blocks_format' : field === 'view' ? 'invalid_arguments' : 'invalid_json',
+    );
   }
 }
 

@@ -55,7 +55,12 @@ const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /** Escapes text for an XML element. */
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /**
@@ -83,7 +88,10 @@ export class LocalSns extends LocalServer {
     this.listeners.set(topicArn, list);
     return () => {
       const current = this.listeners.get(topicArn) ?? [];
-      this.listeners.set(topicArn, current.filter((l) => l !== listener));
+      this.listeners.set(
+        topicArn,
+        current.filter((l) => l !== listener),
+      );
     };
   }
 
@@ -110,14 +118,29 @@ export class LocalSns extends LocalServer {
    * @returns the MessageId.
    * @throws an Error named after the SNS error code (`InvalidParameter`, ...), as Step Functions reports it
    */
-  public publishLocal(topicArn: string, message: string, attributes?: Record<string, SnsMessageAttribute>, subject?: string): string {
+  public publishLocal(
+    topicArn: string,
+    message: string,
+    attributes?: Record<string, SnsMessageAttribute>,
+    subject?: string,
+  ): string {
     const fault = this.faults.take('Publish', `Publish@${topicArn}`);
-    if (fault?.error || fault?.status) throw new SnsError(fault.error ?? 'InternalError', fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`, fault.status ?? 500);
+    if (fault?.error || fault?.status)
+      throw new SnsError(
+        fault.error ?? 'InternalError',
+        fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`,
+        fault.status ?? 500,
+      );
     return this.publish(topicArn, message, attributes, subject);
   }
 
   /** Checks, keeps and delivers one message (both entry points; faults are taken by the caller). */
-  private publish(topicArn: string, message: string, attributes?: Record<string, SnsMessageAttribute>, subject?: string): string {
+  private publish(
+    topicArn: string,
+    message: string,
+    attributes?: Record<string, SnsMessageAttribute>,
+    subject?: string,
+  ): string {
     this.checkTopic(topicArn);
     this.checkMessage(message);
     const record: SnsMessage = {
@@ -142,12 +165,14 @@ export class LocalSns extends LocalServer {
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     try {
-      if (req.method !== 'POST') throw new SnsError('InvalidAction', `${req.method} is not supported; SNS takes POST /`);
+      if (req.method !== 'POST')
+        throw new SnsError('InvalidAction', `${req.method} is not supported; SNS takes POST /`);
       let params: URLSearchParams;
       try {
         params = new URLSearchParams(await readRequestBody(req));
       } catch (e) {
-        if (e instanceof BodyTooLargeError) throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long', 400);
+        if (e instanceof BodyTooLargeError)
+          throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long', 400);
         throw e;
       }
       const action = params.get('Action') ?? '';
@@ -155,13 +180,29 @@ export class LocalSns extends LocalServer {
       const fault = this.faults.take(action, target ? `${action}@${target}` : undefined);
       await delay(fault?.delayMs);
       if (fault?.error || fault?.status) {
-        throw new SnsError(fault.error ?? 'InternalError', fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`, fault.status ?? 500);
+        throw new SnsError(
+          fault.error ?? 'InternalError',
+          fault.message ?? `injected fault: ${fault.error ?? 'InternalError'}`,
+          fault.status ?? 500,
+        );
       }
-      if (action !== 'Publish') throw new SnsError('InvalidAction', `The action ${action || '(none)'} is not valid for this local SNS (only Publish).`);
+      if (action !== 'Publish')
+        throw new SnsError(
+          'InvalidAction',
+          `The action ${action || '(none)'} is not valid for this local SNS (only Publish).`,
+        );
       const topicArn = params.get('TopicArn') ?? params.get('TargetArn');
-      if (!topicArn) throw new SnsError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+      if (!topicArn)
+        throw new SnsError(
+          'InvalidParameter',
+          'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+        );
       const message = params.get('Message');
-      if (message === null) throw new SnsError('ValidationError', "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
+      if (message === null)
+        throw new SnsError(
+          'ValidationError',
+          "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null",
+        );
       const messageId = this.publish(topicArn, message, this.attributes(params), params.get('Subject') ?? undefined);
       const body =
         `<PublishResponse xmlns="${XMLNS}"><PublishResult><MessageId>${messageId}</MessageId></PublishResult>` +
@@ -183,9 +224,17 @@ export class LocalSns extends LocalServer {
       const prefix = `MessageAttributes.entry.${n}`;
       const name = params.get(`${prefix}.Name`)!;
       const type = params.get(`${prefix}.Value.DataType`);
-      if (!type) throw new SnsError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute type.`);
+      if (!type)
+        throw new SnsError(
+          'ParameterValueInvalid',
+          `The message attribute '${name}' must contain non-empty message attribute type.`,
+        );
       const value = params.get(`${prefix}.Value.StringValue`) ?? params.get(`${prefix}.Value.BinaryValue`);
-      if (value === null) throw new SnsError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute value.`);
+      if (value === null)
+        throw new SnsError(
+          'ParameterValueInvalid',
+          `The message attribute '${name}' must contain non-empty message attribute value.`,
+        );
       out[name] = { Type: type, Value: value };
     }
     return Object.keys(out).length > 0 ? out : undefined;
@@ -198,7 +247,8 @@ export class LocalSns extends LocalServer {
 
   private checkMessage(message: string): void {
     if (message.length === 0) throw new SnsError('InvalidParameter', 'Invalid parameter: Empty message');
-    if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long');
+    if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES)
+      throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long');
   }
 
   /** Calls every listener of the topic on a later turn; a throwing listener is recorded, not retried. */

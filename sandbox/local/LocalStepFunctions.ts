@@ -7,7 +7,14 @@ import {
   type RunOptions,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { AwsError, AwsJsonServer, epochSeconds, optionalString, requiredString, type AwsJsonOperation } from './AwsJsonServer';
+import {
+  AwsError,
+  AwsJsonServer,
+  epochSeconds,
+  optionalString,
+  requiredString,
+  type AwsJsonOperation,
+} from './AwsJsonServer';
 
 /** What a task handler is told besides its input. */
 export interface TaskContext {
@@ -96,7 +103,15 @@ interface TaskRecord extends WaitingTask {
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type Json = Parameters<LocalHandlers[string]>[0];
 
-type AslState = { Type?: string; Resource?: string; TimeoutSeconds?: number; HeartbeatSeconds?: number; Branches?: AslMachine[]; Iterator?: AslMachine; ItemProcessor?: AslMachine };
+type AslState = {
+  Type?: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+  Branches?: AslMachine[];
+  Iterator?: AslMachine;
+  ItemProcessor?: AslMachine;
+};
 type AslMachine = { States?: Record<string, AslState> };
 
 const WAIT_FOR_TOKEN = '.waitForTaskToken';
@@ -112,7 +127,10 @@ const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 function taskStates(machine: AslMachine, out = new Map<string, AslState>()): Map<string, AslState> {
   for (const [name, state] of Object.entries(machine.States ?? {})) {
     if (state.Type === 'Task') {
-      if (out.has(name)) throw new Error(`two Task states are named "${name}": local task handlers are keyed by state name, so names must be unique`);
+      if (out.has(name))
+        throw new Error(
+          `two Task states are named "${name}": local task handlers are keyed by state name, so names must be unique`,
+        );
       out.set(name, state);
     }
     for (const branch of state.Branches ?? []) taskStates(branch, out);
@@ -164,16 +182,28 @@ export class LocalStepFunctions extends AwsJsonServer {
 
   public constructor(private readonly options: LocalStepFunctionsOptions) {
     super('AWSStepFunctions', 'application/x-amz-json-1.0', options.port);
-    const arn = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/.exec(options.stateMachineArn);
-    if (!arn) throw new Error(`stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>, got "${options.stateMachineArn}"`);
+    const arn = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/.exec(
+      options.stateMachineArn,
+    );
+    if (!arn)
+      throw new Error(
+        `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>, got "${options.stateMachineArn}"`,
+      );
     this.stateMachineArn = options.stateMachineArn;
     this.arnPrefix = `arn:aws:states:${arn[1]}:${arn[2]}:execution:${arn[3]}:`;
     this.handlers = options.taskHandlers;
     this.tasks = taskStates(options.definition as AslMachine);
-    const missing = [...this.tasks].filter(([name, s]) => !this.handlers[name] && !(s.Resource && this.handlers[s.Resource])).map(([name, s]) => `${name} (${s.Resource})`);
-    if (missing.length > 0) throw new Error(`no task handler for Task state(s): ${missing.join(', ')}. Give one per state name or per Resource.`);
+    const missing = [...this.tasks]
+      .filter(([name, s]) => !this.handlers[name] && !(s.Resource && this.handlers[s.Resource]))
+      .map(([name, s]) => `${name} (${s.Resource})`);
+    if (missing.length > 0)
+      throw new Error(
+        `no task handler for Task state(s): ${missing.join(', ')}. Give one per state name or per Resource.`,
+      );
     // Validates the definition (ASL schema, JSONPaths) once, here, with a readable error.
-    this.machine = new StateMachine(options.definition as StateMachineDefinition, { validationOptions: { checkArn: false } });
+    this.machine = new StateMachine(options.definition as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
   }
 
   /** The definition it runs (substitutions applied), e.g. to read an approval state's `TimeoutSeconds`. */
@@ -188,13 +218,15 @@ export class LocalStepFunctions extends AwsJsonServer {
    */
   public startExecution(input: unknown = {}, name?: string): { executionArn: string; startDate: Date } {
     const inputText = JSON.stringify(input ?? {});
-    if (Buffer.byteLength(inputText) > MAX_PAYLOAD_BYTES) throw new AwsError('InvalidExecutionInput', `input is over ${MAX_PAYLOAD_BYTES} bytes`);
+    if (Buffer.byteLength(inputText) > MAX_PAYLOAD_BYTES)
+      throw new AwsError('InvalidExecutionInput', `input is over ${MAX_PAYLOAD_BYTES} bytes`);
     const executionName = name ?? randomUUID();
     if (!EXECUTION_NAME.test(executionName)) throw new AwsError('InvalidName', `Invalid Name: '${executionName}'`);
     const executionArn = this.arnPrefix + executionName;
     const existing = this.executions.get(executionArn);
     if (existing) {
-      if (existing.status === 'RUNNING' && existing.inputText === inputText) return { executionArn, startDate: existing.startDate };
+      if (existing.status === 'RUNNING' && existing.inputText === inputText)
+        return { executionArn, startDate: existing.startDate };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     this.run(executionArn, executionName, input ?? {}, inputText);
@@ -221,7 +253,12 @@ export class LocalStepFunctions extends AwsJsonServer {
   public waitingTasks(executionArn?: string): WaitingTask[] {
     return [...this.tokens.values()]
       .filter((t) => t.status === 'waiting' && (executionArn === undefined || t.executionArn === executionArn))
-      .map(({ taskToken, executionArn: arn, stateName, since }) => ({ taskToken, executionArn: arn, stateName, since }));
+      .map(({ taskToken, executionArn: arn, stateName, since }) => ({
+        taskToken,
+        executionArn: arn,
+        stateName,
+        since,
+      }));
   }
 
   /**
@@ -239,7 +276,10 @@ export class LocalStepFunctions extends AwsJsonServer {
     if (!e) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`execution ${executionArn} still ${e.status} after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`execution ${executionArn} still ${e.status} after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([e.done, timeout]);
@@ -258,7 +298,8 @@ export class LocalStepFunctions extends AwsJsonServer {
     } catch {
       throw new AwsError('InvalidOutput', 'Invalid Output: output is not valid JSON');
     }
-    if (Buffer.byteLength(output) > MAX_PAYLOAD_BYTES) throw new AwsError('InvalidOutput', `Invalid Output: over ${MAX_PAYLOAD_BYTES} bytes`);
+    if (Buffer.byteLength(output) > MAX_PAYLOAD_BYTES)
+      throw new AwsError('InvalidOutput', `Invalid Output: over ${MAX_PAYLOAD_BYTES} bytes`);
     this.settle(task, 'completed');
     task.resolve(parsed);
   }
@@ -307,7 +348,8 @@ export class LocalStepFunctions extends AwsJsonServer {
   /** Aborts every running execution (so no timer outlives the sandbox), then stops serving. */
   public override async stop(): Promise<void> {
     for (const e of this.executions.values()) {
-      if (e.status === 'RUNNING') this.stopExecution(e.executionArn, 'States.Aborted', 'the local Step Functions service stopped');
+      if (e.status === 'RUNNING')
+        this.stopExecution(e.executionArn, 'States.Aborted', 'the local Step Functions service stopped');
     }
     await Promise.allSettled([...this.executions.values()].map((e) => e.done));
     await super.stop();
@@ -317,7 +359,8 @@ export class LocalStepFunctions extends AwsJsonServer {
     return {
       StartExecution: (input) => {
         const arn = requiredString(input, 'stateMachineArn');
-        if (arn !== this.stateMachineArn) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+        if (arn !== this.stateMachineArn)
+          throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
         const text = optionalString(input, 'input') ?? '{}';
         let parsed: unknown;
         try {
@@ -348,7 +391,8 @@ export class LocalStepFunctions extends AwsJsonServer {
       },
       ListExecutions: (input) => {
         const arn = optionalString(input, 'stateMachineArn');
-        if (arn !== undefined && arn !== this.stateMachineArn) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+        if (arn !== undefined && arn !== this.stateMachineArn)
+          throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
         const filter = optionalString(input, 'statusFilter');
         const executions = [...this.executions.values()]
           .filter((e) => filter === undefined || e.status === filter)
@@ -363,12 +407,22 @@ export class LocalStepFunctions extends AwsJsonServer {
           }));
         return { executions };
       },
-      StopExecution: (input) => ({ stopDate: epochSeconds(this.stopExecution(requiredString(input, 'executionArn'), optionalString(input, 'error'), optionalString(input, 'cause'))) }),
+      StopExecution: (input) => ({
+        stopDate: epochSeconds(
+          this.stopExecution(
+            requiredString(input, 'executionArn'),
+            optionalString(input, 'error'),
+            optionalString(input, 'cause'),
+          ),
+        ),
+      }),
       SendTaskSuccess: (input) => {
         const at = performance.now();
         const taskToken = requiredString(input, 'taskToken');
         const executionArn = this.tokens.get(taskToken)?.executionArn;
-        const note = (outcome: string) => executionArn && this.successRequests.set(executionArn, [...(this.successRequests.get(executionArn) ?? []), { at, outcome }]);
+        const note = (outcome: string) =>
+          executionArn &&
+          this.successRequests.set(executionArn, [...(this.successRequests.get(executionArn) ?? []), { at, outcome }]);
         try {
           this.sendTaskSuccess(taskToken, requiredString(input, 'output'));
         } catch (e) {
@@ -381,8 +435,16 @@ export class LocalStepFunctions extends AwsJsonServer {
       SendTaskFailure: (input) => {
         const error = optionalString(input, 'error');
         const cause = optionalString(input, 'cause');
-        if (error !== undefined && error.length > 256) throw new AwsError('ValidationException', "Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256");
-        if (cause !== undefined && cause.length > 32768) throw new AwsError('ValidationException', "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768");
+        if (error !== undefined && error.length > 256)
+          throw new AwsError(
+            'ValidationException',
+            "Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+          );
+        if (cause !== undefined && cause.length > 32768)
+          throw new AwsError(
+            'ValidationException',
+            "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
+          );
         this.sendTaskFailure(requiredString(input, 'taskToken'), error, cause);
         return {};
       },
@@ -419,7 +481,12 @@ export class LocalStepFunctions extends AwsJsonServer {
         ...(this.options.waitTimeOverrides && { waitTimeOverrides: this.options.waitTimeOverrides }),
       },
       context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), RoleArn: `${this.stateMachineArn.split(':stateMachine:')[0]}:role/local` },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          StartTime: startDate.toISOString(),
+          RoleArn: `${this.stateMachineArn.split(':stateMachine:')[0]}:role/local`,
+        },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
         Task: task,
       },
@@ -438,21 +505,30 @@ export class LocalStepFunctions extends AwsJsonServer {
           }
         }
         // A TimeoutSecondsPath timeout is only visible here.
-        if (event.type === 'StateFailed' && (event as { Error?: string }).Error === 'States.Timeout') this.timeOutTokens(executionArn, (event as { state: { name: string } }).state.name);
+        if (event.type === 'StateFailed' && (event as { Error?: string }).Error === 'States.Timeout')
+          this.timeOutTokens(executionArn, (event as { state: { name: string } }).state.name);
       }
     })().catch(() => undefined);
     execution.done = result.then(
       (output) => this.finish(execution, 'SUCCEEDED', { output }),
       (e: unknown) => {
         if (e instanceof ExecutionAbortedError) return this.finish(execution, 'ABORTED', {});
-        if (e instanceof ExecutionTimeoutError) return this.finish(execution, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' });
+        if (e instanceof ExecutionTimeoutError)
+          return this.finish(execution, 'TIMED_OUT', {
+            error: 'States.Timeout',
+            cause: 'The execution ran longer than its TimeoutSeconds.',
+          });
         const cause = e instanceof ExecutionError && e.cause instanceof Error ? e.cause : (e as Error);
         return this.finish(execution, 'FAILED', { error: cause?.name ?? 'Error', cause: cause?.message ?? String(e) });
       },
     );
   }
 
-  private finish(e: Execution, status: ExecutionStatus, details: { output?: unknown; error?: string; cause?: string }): void {
+  private finish(
+    e: Execution,
+    status: ExecutionStatus,
+    details: { output?: unknown; error?: string; cause?: string },
+  ): void {
     if (e.status !== 'RUNNING') return;
     e.status = status;
     e.stopDate = new Date();
@@ -507,7 +583,12 @@ export class LocalStepFunctions extends AwsJsonServer {
    * applies) when a payload is over the quota, as AWS does.
    * @throws the same error, so the task that carried it goes no further
    */
-  private checkPayload(execution: Execution, stateName: string, what: 'input' | 'result' | 'output', payload: unknown): void {
+  private checkPayload(
+    execution: Execution,
+    stateName: string,
+    what: 'input' | 'result' | 'output',
+    payload: unknown,
+  ): void {
     const bytes = Buffer.byteLength(JSON.stringify(payload ?? null), 'utf8');
     if (bytes <= MAX_PAYLOAD_BYTES) return;
     const cause = `The state/task '${stateName}' ${what} is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte payload quota.`;
@@ -520,7 +601,12 @@ export class LocalStepFunctions extends AwsJsonServer {
 
   // ---- task tokens ---------------------------------------------------------
 
-  private waitFor(taskToken: string, executionArn: string, stateName: string, state: AslState): TaskRecord & { settled: Promise<unknown> } {
+  private waitFor(
+    taskToken: string,
+    executionArn: string,
+    stateName: string,
+    state: AslState,
+  ): TaskRecord & { settled: Promise<unknown> } {
     let resolve!: (v: unknown) => void;
     let reject!: (e: Error) => void;
     const settled = new Promise<unknown>((res, rej) => {
@@ -541,7 +627,9 @@ export class LocalStepFunctions extends AwsJsonServer {
     };
     // Set before the interpreter's own timer with the same delay, so the token is marked first.
     const timeoutSeconds = state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
-    record.timers.push(setTimeout(() => record.status === 'waiting' && this.settle(record, 'timed_out'), timeoutSeconds * 1000));
+    record.timers.push(
+      setTimeout(() => record.status === 'waiting' && this.settle(record, 'timed_out'), timeoutSeconds * 1000),
+    );
     if (state.HeartbeatSeconds !== undefined) {
       record.heartbeatMs = state.HeartbeatSeconds * 1000;
       record.timers.push(this.heartbeatTimer(record));
@@ -554,13 +642,16 @@ export class LocalStepFunctions extends AwsJsonServer {
     return setTimeout(() => {
       if (record.status !== 'waiting') return;
       this.settle(record, 'timed_out');
-      record.reject(stateError('States.Timeout', `no heartbeat within ${record.heartbeatMs} ms (States.HeartbeatTimeout)`));
+      record.reject(
+        stateError('States.Timeout', `no heartbeat within ${record.heartbeatMs} ms (States.HeartbeatTimeout)`),
+      );
     }, record.heartbeatMs);
   }
 
   private timeOutTokens(executionArn: string, stateName: string): void {
     for (const t of this.tokens.values()) {
-      if (t.executionArn === executionArn && t.stateName === stateName && t.status === 'waiting') this.settle(t, 'timed_out');
+      if (t.executionArn === executionArn && t.stateName === stateName && t.status === 'waiting')
+        this.settle(t, 'timed_out');
     }
   }
 
@@ -574,10 +665,15 @@ export class LocalStepFunctions extends AwsJsonServer {
   private waitingTask(taskToken: string): TaskRecord {
     const record = this.tokens.get(taskToken);
     if (!record) {
-      if (!TOKEN_SHAPE.test(taskToken)) throw new AwsError('InvalidToken', 'Invalid Token: the task token is malformed');
+      if (!TOKEN_SHAPE.test(taskToken))
+        throw new AwsError('InvalidToken', 'Invalid Token: the task token is malformed');
       throw new AwsError('TaskDoesNotExist', 'Task Does Not Exist');
     }
-    if (record.status !== 'waiting') throw new AwsError('TaskTimedOut', `Task Timed Out: '${record.status === 'completed' ? 'Provided task token was already used' : 'Provided task does not exist anymore'}'`);
+    if (record.status !== 'waiting')
+      throw new AwsError(
+        'TaskTimedOut',
+        `Task Timed Out: '${record.status === 'completed' ? 'Provided task token was already used' : 'Provided task does not exist anymore'}'`,
+      );
     return record;
   }
 }

@@ -61,7 +61,13 @@ export class MessageStore {
   }
 
   /** Records what was posted to a `response_url`. */
-  public recordResponseUrl(message: { channel?: string; user?: string; text?: string; blocks?: unknown[]; thread_ts?: string }): RecordedMessage {
+  public recordResponseUrl(message: {
+    channel?: string;
+    user?: string;
+    text?: string;
+    blocks?: unknown[];
+    thread_ts?: string;
+  }): RecordedMessage {
     return this.add({ ...message, channel: message.channel ?? '', kind: 'response_url' });
   }
 
@@ -69,7 +75,11 @@ export class MessageStore {
    * Replaces a message's text and/or blocks (`chat.update`) and counts the update.
    * @returns the updated message, or undefined when there is none at that channel and ts.
    */
-  public update(channel: string, ts: string, change: { text?: string; blocks?: unknown[] }): RecordedMessage | undefined {
+  public update(
+    channel: string,
+    ts: string,
+    change: { text?: string; blocks?: unknown[] },
+  ): RecordedMessage | undefined {
     const entry = this.byKey.get(key(channel, ts));
     if (!entry) return undefined;
     if (change.text !== undefined) entry.text = change.text;

@@ -39,30 +39,38 @@ export function blockProblems(blocks: unknown): string[] {
     }
     switch (block.type) {
       case 'section': {
-        if (textOf(block.text).length > MAX_SECTION_TEXT) problems.push(`must be less than ${MAX_SECTION_TEXT + 1} characters ${at}/text/text]`);
+        if (textOf(block.text).length > MAX_SECTION_TEXT)
+          problems.push(`must be less than ${MAX_SECTION_TEXT + 1} characters ${at}/text/text]`);
         if (!block.text && !block.fields) problems.push(`must provide either text or fields ${at}]`);
         if (Array.isArray(block.fields)) {
           if (block.fields.length > MAX_FIELDS) problems.push(`no more than ${MAX_FIELDS} items allowed ${at}/fields]`);
           block.fields.forEach((f, j) => {
-            if (textOf(f).length > MAX_FIELD_TEXT) problems.push(`must be less than ${MAX_FIELD_TEXT + 1} characters ${at}/fields/${j}/text]`);
+            if (textOf(f).length > MAX_FIELD_TEXT)
+              problems.push(`must be less than ${MAX_FIELD_TEXT + 1} characters ${at}/fields/${j}/text]`);
           });
         }
         break;
       }
       case 'header':
-        if (textOf(block.text).length > MAX_HEADER_TEXT) problems.push(`must be less than ${MAX_HEADER_TEXT + 1} characters ${at}/text/text]`);
+        if (textOf(block.text).length > MAX_HEADER_TEXT)
+          problems.push(`must be less than ${MAX_HEADER_TEXT + 1} characters ${at}/text/text]`);
         break;
       case 'context':
-        if (Array.isArray(block.elements) && block.elements.length > MAX_CONTEXT_ELEMENTS) problems.push(`no more than ${MAX_CONTEXT_ELEMENTS} items allowed ${at}/elements]`);
+        if (Array.isArray(block.elements) && block.elements.length > MAX_CONTEXT_ELEMENTS)
+          problems.push(`no more than ${MAX_CONTEXT_ELEMENTS} items allowed ${at}/elements]`);
         break;
       case 'actions': {
         const elements = Array.isArray(block.elements) ? block.elements : [];
-        if (elements.length > MAX_ACTIONS_ELEMENTS) problems.push(`no more than ${MAX_ACTIONS_ELEMENTS} items allowed ${at}/elements]`);
+        if (elements.length > MAX_ACTIONS_ELEMENTS)
+          problems.push(`no more than ${MAX_ACTIONS_ELEMENTS} items allowed ${at}/elements]`);
         elements.forEach((el, j) => {
           if (!isObj(el) || el.type !== 'button') return;
-          if (textOf(el.text).length > MAX_BUTTON_TEXT) problems.push(`must be less than ${MAX_BUTTON_TEXT + 1} characters ${at}/elements/${j}/text/text]`);
-          if (typeof el.value === 'string' && el.value.length > MAX_BUTTON_VALUE) problems.push(`must be less than ${MAX_BUTTON_VALUE + 1} characters ${at}/elements/${j}/value]`);
-          if (typeof el.action_id === 'string' && el.action_id.length > MAX_ID) problems.push(`must be less than ${MAX_ID + 1} characters ${at}/elements/${j}/action_id]`);
+          if (textOf(el.text).length > MAX_BUTTON_TEXT)
+            problems.push(`must be less than ${MAX_BUTTON_TEXT + 1} characters ${at}/elements/${j}/text/text]`);
+          if (typeof el.value === 'string' && el.value.length > MAX_BUTTON_VALUE)
+            problems.push(`must be less than ${MAX_BUTTON_VALUE + 1} characters ${at}/elements/${j}/value]`);
+          if (typeof el.action_id === 'string' && el.action_id.length > MAX_ID)
+            problems.push(`must be less than ${MAX_ID + 1} characters ${at}/elements/${j}/action_id]`);
         });
         break;
       }

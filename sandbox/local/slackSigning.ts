@@ -1,5 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { APP_ID, APPROVALS_CHANNEL, APPROVALS_CHANNEL_NAME, BOT_ID, BOT_USER_ID, SANDBOX_USERS, TEAM_DOMAIN, TEAM_ID, VERIFICATION_TOKEN } from '../identities';
+import {
+  APP_ID,
+  APPROVALS_CHANNEL,
+  APPROVALS_CHANNEL_NAME,
+  BOT_ID,
+  BOT_USER_ID,
+  SANDBOX_USERS,
+  TEAM_DOMAIN,
+  TEAM_ID,
+  VERIFICATION_TOKEN,
+} from '../identities';
 
 /** The two headers Slack signs a request with. */
 export interface SlackSignatureHeaders {
@@ -13,7 +23,11 @@ export interface SlackSignatureHeaders {
  * @param body the exact raw body that will be sent
  * @param timestampSec Unix seconds; now by default (pass an old one to test replay windows)
  */
-export function signSlackRequest(body: string, secret: string, timestampSec: number = Math.floor(Date.now() / 1000)): SlackSignatureHeaders {
+export function signSlackRequest(
+  body: string,
+  secret: string,
+  timestampSec: number = Math.floor(Date.now() / 1000),
+): SlackSignatureHeaders {
   const ts = String(Math.floor(timestampSec));
   const signature = createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
   return { 'x-slack-signature': `v0=${signature}`, 'x-slack-request-timestamp': ts };
@@ -50,7 +64,8 @@ export interface BlockActionsOptions {
 }
 
 const userName = (id: string) => SANDBOX_USERS.find((u) => u.id === id)?.name ?? id.toLowerCase();
-const channelName = (id: string) => (id === APPROVALS_CHANNEL ? APPROVALS_CHANNEL_NAME : id.startsWith('D') ? 'directmessage' : id.toLowerCase());
+const channelName = (id: string) =>
+  id === APPROVALS_CHANNEL ? APPROVALS_CHANNEL_NAME : id.startsWith('D') ? 'directmessage' : id.toLowerCase();
 const nowTs = () => (Date.now() / 1000).toFixed(6);
 
 /** A standard `block_actions` interactivity payload (the JSON object), as Slack sends for a button click. */
@@ -61,7 +76,10 @@ export function blockActions(options: BlockActionsOptions): Record<string, unkno
       ? {
           action_id: options.actionId,
           block_id: blockId,
-          selected_option: { text: { type: 'plain_text', text: options.buttonText ?? options.selectedOption, emoji: true }, value: options.selectedOption },
+          selected_option: {
+            text: { type: 'plain_text', text: options.buttonText ?? options.selectedOption, emoji: true },
+            value: options.selectedOption,
+          },
           type: 'overflow',
           action_ts: options.actionTs ?? nowTs(),
         }
@@ -92,7 +110,8 @@ export function blockActions(options: BlockActionsOptions): Record<string, unkno
       view: { type: 'home', team_id: TEAM_ID, app_id: APP_ID, bot_id: BOT_ID, blocks: [], ...options.view },
     };
   }
-  if (!options.channel || !options.messageTs) throw new Error('blockActions needs channel and messageTs for a message button (or view for a view button)');
+  if (!options.channel || !options.messageTs)
+    throw new Error('blockActions needs channel and messageTs for a message button (or view for a view button)');
   return {
     ...base,
     container: { type: 'message', message_ts: options.messageTs, channel_id: options.channel, is_ephemeral: false },
@@ -107,7 +126,9 @@ export function blockActions(options: BlockActionsOptions): Record<string, unkno
       text: options.message?.text ?? '',
       blocks: options.message?.blocks ?? [],
     },
-    response_url: options.responseUrl ?? `https://hooks.slack.com/actions/${TEAM_ID}/${Date.now()}/${randomBytes(12).toString('hex')}`,
+    response_url:
+      options.responseUrl ??
+      `https://hooks.slack.com/actions/${TEAM_ID}/${Date.now()}/${randomBytes(12).toString('hex')}`,
   };
 }
 
@@ -134,13 +155,20 @@ export interface ViewSubmissionOptions {
 export function viewSubmission(options: ViewSubmissionOptions): Record<string, unknown> {
   const values: Record<string, Record<string, unknown>> = {};
   for (const [block, inputs] of Object.entries(options.values ?? {})) {
-    values[block] = Object.fromEntries(Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]));
+    values[block] = Object.fromEntries(
+      Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]),
+    );
   }
   const { id, ...view } = options.view;
   return {
     type: 'view_submission',
     team: { id: TEAM_ID, domain: TEAM_DOMAIN },
-    user: { id: options.user, username: userName(options.user), name: userName(options.user), team_id: options.userTeamId ?? TEAM_ID },
+    user: {
+      id: options.user,
+      username: userName(options.user),
+      name: userName(options.user),
+      team_id: options.userTeamId ?? TEAM_ID,
+    },
     api_app_id: APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: newTriggerId(),
@@ -200,7 +228,9 @@ export function slashCommandBody(options: SlashCommandOptions): string {
     text: options.text,
     api_app_id: APP_ID,
     is_enterprise_install: 'false',
-    response_url: options.responseUrl ?? `https://hooks.slack.com/commands/${TEAM_ID}/${Date.now()}/${randomBytes(12).toString('hex')}`,
+    response_url:
+      options.responseUrl ??
+      `https://hooks.slack.com/commands/${TEAM_ID}/${Date.now()}/${randomBytes(12).toString('hex')}`,
     trigger_id: options.triggerId ?? newTriggerId(),
   }).toString();
 }

@@ -41,14 +41,21 @@ export function tablesOfTemplate(template: unknown): TemplateTable[] {
     if (!Array.isArray(p.KeySchema) || !Array.isArray(p.AttributeDefinitions)) {
       throw new Error(`table ${logicalId} of the template has no KeySchema or AttributeDefinitions`);
     }
-    const input: Obj = { KeySchema: p.KeySchema, AttributeDefinitions: p.AttributeDefinitions, BillingMode: 'PAY_PER_REQUEST' };
-    if (Array.isArray(p.GlobalSecondaryIndexes) && p.GlobalSecondaryIndexes.length > 0) input.GlobalSecondaryIndexes = p.GlobalSecondaryIndexes.map(index);
-    if (Array.isArray(p.LocalSecondaryIndexes) && p.LocalSecondaryIndexes.length > 0) input.LocalSecondaryIndexes = p.LocalSecondaryIndexes.map(index);
+    const input: Obj = {
+      KeySchema: p.KeySchema,
+      AttributeDefinitions: p.AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+    };
+    if (Array.isArray(p.GlobalSecondaryIndexes) && p.GlobalSecondaryIndexes.length > 0)
+      input.GlobalSecondaryIndexes = p.GlobalSecondaryIndexes.map(index);
+    if (Array.isArray(p.LocalSecondaryIndexes) && p.LocalSecondaryIndexes.length > 0)
+      input.LocalSecondaryIndexes = p.LocalSecondaryIndexes.map(index);
     if (isObj(p.StreamSpecification) && typeof p.StreamSpecification.StreamViewType === 'string') {
       input.StreamSpecification = { StreamEnabled: true, StreamViewType: p.StreamSpecification.StreamViewType };
     }
     const ttl = isObj(p.TimeToLiveSpecification) ? p.TimeToLiveSpecification : undefined;
-    const ttlAttribute = ttl && ttl.Enabled === true && typeof ttl.AttributeName === 'string' ? ttl.AttributeName : undefined;
+    const ttlAttribute =
+      ttl && ttl.Enabled === true && typeof ttl.AttributeName === 'string' ? ttl.AttributeName : undefined;
     tables.push({ logicalId, input: input as TemplateTable['input'], ...(ttlAttribute && { ttlAttribute }) });
   }
   return tables;
@@ -61,7 +68,11 @@ export function tablesOfTemplate(template: unknown): TemplateTable[] {
  * @param tableNames physical name by logical id; every table of the template must have one, and only those
  * @returns the physical names, by logical id
  */
-export async function createTablesFromTemplate(client: DynamoDBClient, templatePath: string, tableNames: Record<string, string>): Promise<Record<string, string>> {
+export async function createTablesFromTemplate(
+  client: DynamoDBClient,
+  templatePath: string,
+  tableNames: Record<string, string>,
+): Promise<Record<string, string>> {
   const tables = tablesOfTemplate(parseCfnYaml(readFileSync(templatePath, 'utf8')));
   const known = new Set(tables.map((t) => t.logicalId));
   const missing = tables.filter((t) => !tableNames[t.logicalId]).map((t) => t.logicalId);
@@ -69,7 +80,12 @@ export async function createTablesFromTemplate(client: DynamoDBClient, templateP
   if (missing.length > 0 || extra.length > 0) {
     throw new Error(
       `table names do not match ${templatePath}: ` +
-        [missing.length > 0 && `no name given for ${missing.join(', ')}`, extra.length > 0 && `no such table in the template: ${extra.join(', ')}`].filter(Boolean).join('; '),
+        [
+          missing.length > 0 && `no name given for ${missing.join(', ')}`,
+          extra.length > 0 && `no such table in the template: ${extra.join(', ')}`,
+        ]
+          .filter(Boolean)
+          .join('; '),
     );
   }
   await Promise.all(
@@ -78,12 +94,20 @@ export async function createTablesFromTemplate(client: DynamoDBClient, templateP
       try {
         await client.send(new CreateTableCommand({ ...table.input, TableName }));
       } catch (e) {
-        if ((e as Error).name !== 'ResourceInUseException') throw new Error(`could not create table ${TableName} (${table.logicalId}): ${(e as Error).message}`, { cause: e });
+        if ((e as Error).name !== 'ResourceInUseException')
+          throw new Error(`could not create table ${TableName} (${table.logicalId}): ${(e as Error).message}`, {
+            cause: e,
+          });
         return;
       }
       await waitActive(client, TableName);
       if (table.ttlAttribute) {
-        await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }));
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName,
+            TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          }),
+        );
       }
     }),
   );
@@ -96,7 +120,8 @@ async function waitActive(client: DynamoDBClient, TableName: string, timeoutMs =
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName }));
     if (Table?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`table ${TableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${TableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -42,7 +42,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const USER_IDS = SANDBOX_USERS.map((u) => u.id);
-const userId = z.string().refine((u) => USER_IDS.includes(u), { message: `must be one of the sandbox identities: ${USER_IDS.join(', ')}` });
+const userId = z
+  .string()
+  .refine((u) => USER_IDS.includes(u), { message: `must be one of the sandbox identities: ${USER_IDS.join(', ')}` });
 const channelId = z.string().regex(/^[CDG][A-Z0-9]{1,40}$/, 'must be a Slack channel id (C…, D… or G…)');
 const slackTs = z.string().regex(/^\d{1,12}\.\d{1,6}$/, 'must be a Slack message ts like 1700000000.000100');
 
@@ -60,11 +62,15 @@ const clickFields = {
 const ViewClickBody = z.object({ ...clickFields, view: z.literal(true) }).strict();
 
 /** A click on a button of a message. */
-const MessageClickBody = z.object({ ...clickFields, view: z.literal(false).optional(), channel: channelId, messageTs: slackTs }).strict();
+const MessageClickBody = z
+  .object({ ...clickFields, view: z.literal(false).optional(), channel: channelId, messageTs: slackTs })
+  .strict();
 
 /** `view: true` picks the view schema, so errors name the fields that matter. */
 const clickSchema = (raw: unknown) =>
-  typeof raw === 'object' && raw !== null && (raw as { view?: unknown }).view === true ? ViewClickBody : MessageClickBody;
+  typeof raw === 'object' && raw !== null && (raw as { view?: unknown }).view === true
+    ? ViewClickBody
+    : MessageClickBody;
 
 const CommandBody = z
   .object({
@@ -77,7 +83,9 @@ const CommandBody = z
 const HomeOpenedBody = z.object({ user: userId }).strict();
 
 /** A modal the page shows, submitted with the reason typed (the reason modal's one input). */
-const SubmitViewBody = z.object({ user: userId, viewId: z.string().min(1).max(64), reason: z.string().max(3000) }).strict();
+const SubmitViewBody = z
+  .object({ user: userId, viewId: z.string().min(1).max(64), reason: z.string().max(3000) })
+  .strict();
 
 /** 400 with a readable list of what is wrong. */
 function badRequest(res: ServerResponse, error: z.ZodError): void {
@@ -88,7 +96,11 @@ function badRequest(res: ServerResponse, error: z.ZodError): void {
 }
 
 /** Reads and validates a JSON body; answers 400 itself and returns undefined when it is not acceptable. */
-async function readValid<T>(req: IncomingMessage, res: ServerResponse, schemaFor: z.ZodType<T> | ((raw: unknown) => z.ZodType<T>)): Promise<T | undefined> {
+async function readValid<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  schemaFor: z.ZodType<T> | ((raw: unknown) => z.ZodType<T>),
+): Promise<T | undefined> {
   const parsed = parseJsonBody(await readBody(req));
   if (!parsed.ok) {
     sendJson(res, 400, { error: parsed.error });
@@ -104,7 +116,11 @@ async function readValid<T>(req: IncomingMessage, res: ServerResponse, schemaFor
 }
 
 /** Sends a body to the Bolt app signed as Slack would, and hands back its HTTP answer. */
-async function sendSigned(ctx: PageContext, body: string, contentType: string): Promise<{ status: number; body: string }> {
+async function sendSigned(
+  ctx: PageContext,
+  body: string,
+  contentType: string,
+): Promise<{ status: number; body: string }> {
   const headers = {
     'content-type': contentType,
     'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
@@ -114,7 +130,11 @@ async function sendSigned(ctx: PageContext, body: string, contentType: string): 
 }
 
 /** The message a button sits on, so the payload carries `message` as Slack's does (best effort). */
-async function findMessage(ctx: PageContext, channel: string, ts: string): Promise<{ text?: string; blocks?: unknown[] } | undefined> {
+async function findMessage(
+  ctx: PageContext,
+  channel: string,
+  ts: string,
+): Promise<{ text?: string; blocks?: unknown[] } | undefined> {
   if (ctx.message) return ctx.message(channel, ts);
   try {
     const answer = await fetch(`${ctx.url}/sandbox/messages`);
@@ -169,7 +189,15 @@ async function submitView(ctx: PageContext, req: IncomingMessage, res: ServerRes
   if (!opened) return sendJson(res, 404, { error: 'no such modal', viewId: body.viewId });
   const view = { ...(opened.view as Record<string, unknown>), id: opened.id };
   const values = { [ReasonView.InputBlock]: { [ReasonView.InputAction]: body.reason } };
-  sendJson(res, 200, await sendSigned(ctx, viewSubmissionPayload({ user: body.user, view, values }), 'application/x-www-form-urlencoded'));
+  sendJson(
+    res,
+    200,
+    await sendSigned(
+      ctx,
+      viewSubmissionPayload({ user: body.user, view, values }),
+      'application/x-www-form-urlencoded',
+    ),
+  );
 }
 
 async function command(ctx: PageContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -196,7 +224,9 @@ export function appHomeOpenedEvent(user: string, nowMs: number = Date.now()): Re
     type: 'event_callback',
     event_id: `Ev${randomBytes(8).toString('hex').toUpperCase()}`,
     event_time: Math.floor(nowMs / 1000),
-    authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(12).toString('base64url')}`,
   };
@@ -238,7 +268,12 @@ const UI_ROUTES: Record<string, string> = {
  * Serves the page, its assets and its `/sandbox/ui/*` routes.
  * @returns false when `pathname` is not one of them (the caller answers 404)
  */
-export async function handlePageRequest(ctx: PageContext, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+export async function handlePageRequest(
+  ctx: PageContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): Promise<boolean> {
   const method = req.method ?? 'GET';
   if (pathname === '/' || pathname === '/index.html') {
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET');

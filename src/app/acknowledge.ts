@@ -24,13 +24,26 @@ async function mayRespond(deps: AppDeps, tier: RiskTier, userId: string): Promis
 export async function acknowledge(deps: AppDeps, input: { incidentId: string; userId: string }): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.status !== IncidentStatus.Pending) {
-      return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.AlreadyDecided, message: 'This request is no longer waiting.' } };
+      return {
+        kind: 'stop',
+        result: { kind: 'rejected', code: ErrorCode.AlreadyDecided, message: 'This request is no longer waiting.' },
+      };
     }
     if (record.acknowledgedAt !== undefined) {
-      return { kind: 'stop', result: { kind: 'done', message: `Already acknowledged by <@${record.acknowledgedBy ?? 'unknown'}>.` } };
+      return {
+        kind: 'stop',
+        result: { kind: 'done', message: `Already acknowledged by <@${record.acknowledgedBy ?? 'unknown'}>.` },
+      };
     }
     if (!(await mayRespond(deps, record.tier, input.userId))) {
-      return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NotAllowedToDecide, message: 'Only approvers and the on-call responders can acknowledge.' } };
+      return {
+        kind: 'stop',
+        result: {
+          kind: 'rejected',
+          code: ErrorCode.NotAllowedToDecide,
+          message: 'Only approvers and the on-call responders can acknowledge.',
+        },
+      };
     }
     const at = deps.clock.now().toISOString();
     return {
@@ -45,13 +58,26 @@ export async function acknowledge(deps: AppDeps, input: { incidentId: string; us
 }
 
 /** Marks an incident a false positive (feeds the false-positive rate in `/chainsec stats`). */
-export async function markFalsePositive(deps: AppDeps, input: { incidentId: string; userId: string }): Promise<MarkResult> {
+export async function markFalsePositive(
+  deps: AppDeps,
+  input: { incidentId: string; userId: string },
+): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.falsePositive) {
-      return { kind: 'stop', result: { kind: 'done', message: `Already marked a false positive by <@${record.falsePositive.by}>.` } };
+      return {
+        kind: 'stop',
+        result: { kind: 'done', message: `Already marked a false positive by <@${record.falsePositive.by}>.` },
+      };
     }
     if (!(await mayRespond(deps, record.tier, input.userId))) {
-      return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NotAllowedToDecide, message: 'Only approvers and the on-call responders can mark false positives.' } };
+      return {
+        kind: 'stop',
+        result: {
+          kind: 'rejected',
+          code: ErrorCode.NotAllowedToDecide,
+          message: 'Only approvers and the on-call responders can mark false positives.',
+        },
+      };
     }
     const at = deps.clock.now().toISOString();
     return {

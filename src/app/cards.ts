@@ -22,7 +22,10 @@ export function cardFor(deps: Pick<AppDeps, 'config' | 'clock'>, record: Inciden
  * never undoes a decision: the record is marked stale and the sweep retries it.
  * @returns whether the card is now current
  */
-export async function refreshCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'telemetry'>, incidentId: string): Promise<boolean> {
+export async function refreshCard(
+  deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'telemetry'>,
+  incidentId: string,
+): Promise<boolean> {
   const record = (await deps.incidents.get(incidentId))?.record;
   return record ? showCard(deps, record) : false;
 }
@@ -32,12 +35,18 @@ export async function refreshCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slac
  * current (it has just written it); otherwise use {@link refreshCard}.
  * Failure handling as there.
  */
-export async function showCard(deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'telemetry'>, record: IncidentRecord): Promise<boolean> {
+export async function showCard(
+  deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'telemetry'>,
+  record: IncidentRecord,
+): Promise<boolean> {
   if (!record.channel || !record.ts) return false;
   try {
     await deps.slack.update(record.channel, record.ts, cardFor(deps, record));
   } catch (e) {
-    deps.telemetry.warn('card update failed; the sweep will retry', { incidentId: record.incident.id, error: (e as Error).message });
+    deps.telemetry.warn('card update failed; the sweep will retry', {
+      incidentId: record.incident.id,
+      error: (e as Error).message,
+    });
     deps.telemetry.metric('CardUpdateFailures');
     if (!record.cardStale) await deps.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }));
     return false;

@@ -58,7 +58,11 @@ export async function classifyEvent(
   const incident = normalizeIncident(parsed.data, tier, deps.clock.now());
   const p = proposalFor(parsed.data, incident);
   const kept = await keepFullText(deps, incident.id, longTextOf(incident, p.reasoning, p.evidence));
-  deps.telemetry.info('incident classified', { incidentId: incident.id, tier, shortened: kept.fullText?.shortened ?? [] });
+  deps.telemetry.info('incident classified', {
+    incidentId: incident.id,
+    tier,
+    shortened: kept.fullText?.shortened ?? [],
+  });
   return {
     incident: withPreview(incident, kept.preview),
     tier,

@@ -17,12 +17,17 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' |
  * Never the other way round: a workflow is never resumed by a decision that is
  * not in the ledger. Safe to call again (the sweep re-drives after a crash).
  */
-export async function deliverDecision(deps: AppDeps, incidentId: string, justCommitted?: StoredIncident): Promise<DeliveryOutcome> {
+export async function deliverDecision(
+  deps: AppDeps,
+  incidentId: string,
+  justCommitted?: StoredIncident,
+): Promise<DeliveryOutcome> {
   // The click path hands over what it just wrote (saves a read); a re-drive reads the store.
   const stored = justCommitted ?? (await deps.incidents.get(incidentId));
   if (!stored) return 'nothing_to_deliver';
   const { record, taskToken } = stored;
-  if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash) return 'nothing_to_deliver';
+  if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash)
+    return 'nothing_to_deliver';
   if (!taskToken) {
     deps.telemetry.error('decision stored without a task token', { incidentId });
     return 'nothing_to_deliver';
@@ -32,7 +37,10 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
     receipt = await signReceipt(deps, incidentId, record);
   } catch (e) {
     // Fail closed: no receipt, no resume. The decision stays stored and undelivered; the sweep retries.
-    deps.telemetry.error('receipt not signed; the workflow is not resumed', { incidentId, error: (e as Error).message });
+    deps.telemetry.error('receipt not signed; the workflow is not resumed', {
+      incidentId,
+      error: (e as Error).message,
+    });
     deps.telemetry.metric('ReceiptSigningFailures');
     await refreshCard(deps, incidentId);
     return 'retry_later';
@@ -69,7 +77,15 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
         kind: 'commit',
         result: undefined,
         next: { ...current.record, status: IncidentStatus.Expired, delivery: DeliveryStatus.TokenGone },
-        drafts: [{ type: LedgerEntryType.Expiry, actor: 'chainsec', at, reason: 'workflow task gone before the decision was delivered', decisionNotDelivered: current.record.decision ?? null }],
+        drafts: [
+          {
+            type: LedgerEntryType.Expiry,
+            actor: 'chainsec',
+            at,
+            reason: 'workflow task gone before the decision was delivered',
+            decisionNotDelivered: current.record.decision ?? null,
+          },
+        ],
       };
     });
     deps.telemetry.metric('Expiries');
@@ -80,8 +96,13 @@ export async function deliverDecision(deps: AppDeps, incidentId: string, justCom
   // wrote in between (the workflow's next step records its result), the card
   // we showed may be older than theirs: show the latest once more.
   const delivered = { ...record, delivery: DeliveryStatus.Delivered };
-  const written = await deps.incidents.update(incidentId, (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined), stored);
-  if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered))) await refreshCard(deps, incidentId);
+  const written = await deps.incidents.update(
+    incidentId,
+    (r) => (r.delivery === DeliveryStatus.Pending ? { ...r, delivery: DeliveryStatus.Delivered } : undefined),
+    stored,
+  );
+  if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered)))
+    await refreshCard(deps, incidentId);
   return outcome;
 }
 
@@ -91,13 +112,21 @@ const withReason = (reason: string | undefined): { reason?: string } => (reason 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Hands the decision to the workflow and classifies the answer. */
-async function resume(deps: AppDeps, taskToken: string, output: WorkflowDecisionOutput, executionArn: string | undefined): Promise<Exclude<DeliveryOutcome, 'nothing_to_deliver'>> {
+async function resume(
+  deps: AppDeps,
+  taskToken: string,
+  output: WorkflowDecisionOutput,
+  executionArn: string | undefined,
+): Promise<Exclude<DeliveryOutcome, 'nothing_to_deliver'>> {
   try {
     await deps.workflow.resume(taskToken, output);
     return 'delivered';
   } catch (e) {
     if (!(e instanceof WorkflowTokenGoneError)) {
-      deps.telemetry.warn('workflow resume failed; the sweep will retry', { incidentId: output.incidentId, error: (e as Error).message });
+      deps.telemetry.warn('workflow resume failed; the sweep will retry', {
+        incidentId: output.incidentId,
+        error: (e as Error).message,
+      });
       deps.telemetry.metric('WorkflowResumeRetries');
       return 'retry_later';
     }
@@ -111,7 +140,11 @@ async function resume(deps: AppDeps, taskToken: string, output: WorkflowDecision
  * After a crash between resuming and marking delivered, the token is used up;
  * the execution's output tells whether it carries our decision.
  */
-async function alreadyResumedWith(deps: AppDeps, executionArn: string | undefined, decisionHash: string): Promise<boolean | 'unknown'> {
+async function alreadyResumedWith(
+  deps: AppDeps,
+  executionArn: string | undefined,
+  decisionHash: string,
+): Promise<boolean | 'unknown'> {
   if (!executionArn) return false;
   try {
     const execution = await deps.workflow.describe(executionArn);

@@ -22,11 +22,15 @@ export async function escalate(deps: AppDeps, record: IncidentRecord, step: Esca
   for (const role of step.targets) {
     const user = onCall[role];
     if (users.includes(user)) continue;
-    await deps.slack.dm(user, buildEscalationDm(record, { level: step.level, role, now, ...(permalink !== undefined && { permalink }) }));
+    await deps.slack.dm(
+      user,
+      buildEscalationDm(record, { level: step.level, role, now, ...(permalink !== undefined && { permalink }) }),
+    );
     users.push(user);
   }
   await commitWithRetry(deps, record.incident.id, ({ record: current }) => {
-    if (current.status !== IncidentStatus.Pending || current.escalationLevel >= step.level) return { kind: 'stop', result: undefined };
+    if (current.status !== IncidentStatus.Pending || current.escalationLevel >= step.level)
+      return { kind: 'stop', result: undefined };
     const at = now.toISOString();
     return {
       kind: 'commit',
@@ -38,4 +42,3 @@ export async function escalate(deps: AppDeps, record: IncidentRecord, step: Esca
   deps.telemetry.metric('Escalations');
   return users;
 }
-

@@ -18,7 +18,11 @@ export function withPreview(incident: Incident, preview: LongText): Incident {
   const { analysis: _a, followUp: _f, ...waf } = incident.waf;
   return {
     ...incident,
-    waf: { ...waf, ...(preview.analysis !== undefined && { analysis: preview.analysis }), ...(preview.followUp !== undefined && { followUp: preview.followUp }) },
+    waf: {
+      ...waf,
+      ...(preview.analysis !== undefined && { analysis: preview.analysis }),
+      ...(preview.followUp !== undefined && { followUp: preview.followUp }),
+    },
   };
 }
 
@@ -49,7 +53,10 @@ export async function keepFullText(
     const { sha256, bytes } = await deps.fullText.put(incidentId, full);
     return { preview, fullText: { sha256, bytes, ...base, kept: true } };
   } catch (e) {
-    deps.telemetry.error('full text could not be stored; only its preview is kept', { incidentId, error: (e as Error).message });
+    deps.telemetry.error('full text could not be stored; only its preview is kept', {
+      incidentId,
+      error: (e as Error).message,
+    });
     deps.telemetry.metric('FullTextStoreFailures');
     const { sha256, bytes } = fullTextDocument(full);
     return { preview, fullText: { sha256, bytes, ...base, kept: false } };

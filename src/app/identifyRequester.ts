@@ -15,7 +15,10 @@ export interface IdentifiedRequester {
  * failed lookup answers "unknown" (shown as text): the self-approval rule
  * compares the normalised id either way.
  */
-export async function identifyRequester(deps: Pick<AppDeps, 'slack' | 'telemetry'>, raw: string): Promise<IdentifiedRequester> {
+export async function identifyRequester(
+  deps: Pick<AppDeps, 'slack' | 'telemetry'>,
+  raw: string,
+): Promise<IdentifiedRequester> {
   const { userId, label } = parseRequester(raw);
   if (userId === undefined) return { requestedBy: label || 'agent', known: false };
   const known = await deps.slack.isWorkspaceUser(userId).catch((e: unknown) => {

@@ -3,7 +3,13 @@ import { normalizeIncident, type Incident } from '../domain/incident';
 import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
-import { evidenceAsText, type ApprovalRequest, type IncidentInput, type InboundMessage, type Notification } from '../domain/messages';
+import {
+  evidenceAsText,
+  type ApprovalRequest,
+  type IncidentInput,
+  type InboundMessage,
+  type Notification,
+} from '../domain/messages';
 import { actionDigest } from '../domain/actionDigest';
 import { classify } from '../domain/risk';
 import type { RiskTier } from '../domain/tiers';
@@ -26,7 +32,11 @@ export type IngestOutcome =
   | { kind: 'superseded'; incidentId: string };
 
 /** Reads the incident a message carries: already normalised, or raw (then normalised here). */
-export function toIncident(input: IncidentInput, tier: RiskTier | undefined, deps: Pick<AppDeps, 'config' | 'clock'>): Incident {
+export function toIncident(
+  input: IncidentInput,
+  tier: RiskTier | undefined,
+  deps: Pick<AppDeps, 'config' | 'clock'>,
+): Incident {
   const normalized = IncidentSchema.safeParse(input);
   if (normalized.success) return tier ? { ...normalized.data, tier } : normalized.data;
   const raw = input as Parameters<typeof normalizeIncident>[0];
@@ -53,7 +63,12 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   const now = deps.clock.now();
   const received = toIncident(message.incident, message.tier, deps);
   const policy = deps.config.policy[message.tier];
-  const kept = await keepFullText(deps, received.id, longTextOf(received, message.reasoning, evidenceAsText(message.evidence)), message.fullText);
+  const kept = await keepFullText(
+    deps,
+    received.id,
+    longTextOf(received, message.reasoning, evidenceAsText(message.evidence)),
+    message.fullText,
+  );
   const incident = withPreview(received, kept.preview);
   const { reasoning, evidence } = kept.preview;
   const summary = await deps.summarizer.summarize(incident, reasoning, evidence);
@@ -91,7 +106,8 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
       type: LedgerEntryType.IncidentReceived,
       actor: requester?.requestedBy ?? 'agent',
       // What the agent sent, when normalising changed it (nothing it says goes unrecorded).
-      ...(requester && requester.requestedBy !== message.requestedBy && { requestedByAsSent: message.requestedBy ?? null }),
+      ...(requester &&
+        requester.requestedBy !== message.requestedBy && { requestedByAsSent: message.requestedBy ?? null }),
       at: requestedAt,
       tier: message.tier,
       incident: incident as unknown as JsonValue,
@@ -113,8 +129,14 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     const existing = created.existing;
     if (existing.taskToken !== message.taskToken) {
       // A second request for an incident that already has one: refuse it closed, keep the first.
-      deps.telemetry.warn('second approval request for the same incident; failing it closed', { incidentId: incident.id });
-      await deps.workflow.fail(message.taskToken, 'chainsec.DuplicateRequest', `incident ${incident.id} already has an approval request`);
+      deps.telemetry.warn('second approval request for the same incident; failing it closed', {
+        incidentId: incident.id,
+      });
+      await deps.workflow.fail(
+        message.taskToken,
+        'chainsec.DuplicateRequest',
+        `incident ${incident.id} already has an approval request`,
+      );
       return { kind: 'superseded', incidentId: incident.id };
     }
     return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
@@ -132,12 +154,26 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
 async function ingestNotification(deps: AppDeps, message: Notification): Promise<IngestOutcome> {
   const now = deps.clock.now();
   const received = toIncident(message.incident, message.tier, deps);
-  const kept = await keepFullText(deps, received.id, longTextOf(received, message.reasoning ?? '', evidenceAsText(message.evidence)), message.fullText);
+  const kept = await keepFullText(
+    deps,
+    received.id,
+    longTextOf(received, message.reasoning ?? '', evidenceAsText(message.evidence)),
+    message.fullText,
+  );
   const incident = withPreview(received, kept.preview);
   const { reasoning, evidence } = kept.preview;
   const at = now.toISOString();
   const actions: ActionResult[] = message.actionTaken
-    ? [{ operation: 'contain', status: message.actionTaken.status, type: message.actionTaken.type, target: message.actionTaken.target, dryRun: message.dryRun, at }]
+    ? [
+        {
+          operation: 'contain',
+          status: message.actionTaken.status,
+          type: message.actionTaken.type,
+          target: message.actionTaken.target,
+          dryRun: message.dryRun,
+          at,
+        },
+      ]
     : [];
   const record: IncidentRecord = {
     incident,
@@ -174,7 +210,8 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
   const created = await deps.incidents.create(stored, undefined, entries);
-  if (!created.created) return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
+  if (!created.created)
+    return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
   const route = await routeNotification(deps, stored);
@@ -189,9 +226,16 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
  * failure throws, so the queue redelivers.
  * @returns the record as written, with its `channel` and `ts`
  */
-export async function postCard(deps: AppDeps, record: IncidentRecord): Promise<IncidentRecord & { channel: string; ts: string }> {
+export async function postCard(
+  deps: AppDeps,
+  record: IncidentRecord,
+): Promise<IncidentRecord & { channel: string; ts: string }> {
   const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
-  const written = await deps.incidents.update(record.incident.id, (r) => ({ ...r, channel: posted.channel, ts: posted.ts }));
+  const written = await deps.incidents.update(record.incident.id, (r) => ({
+    ...r,
+    channel: posted.channel,
+    ts: posted.ts,
+  }));
   return { ...(written ?? record), channel: posted.channel, ts: posted.ts };
 }
 

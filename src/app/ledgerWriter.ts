@@ -1,4 +1,10 @@
-import { entryHash, type JsonValue, type LedgerEntry, type LedgerEntryType, type UnsignedLedgerEntry } from '../domain/ledger';
+import {
+  entryHash,
+  type JsonValue,
+  type LedgerEntry,
+  type LedgerEntryType,
+  type UnsignedLedgerEntry,
+} from '../domain/ledger';
 import { ErrorCode } from '../errors';
 import type { StoredIncident } from '../services/IncidentRepository';
 import type { Signer } from '../services/Signer';
@@ -49,17 +55,27 @@ function stripUndefined(d: EntryDraft): EntryDraft {
  * LedgerOutbox.publish). Never throws: the entries are in the ledger
  * already (inside the incident), and the sweep publishes what is left.
  */
-export async function publishEntries(deps: Pick<AppDeps, 'outbox' | 'telemetry'>, incidentId: string, known?: StoredIncident): Promise<void> {
+export async function publishEntries(
+  deps: Pick<AppDeps, 'outbox' | 'telemetry'>,
+  incidentId: string,
+  known?: StoredIncident,
+): Promise<void> {
   try {
     await deps.outbox.publish(incidentId, known);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === ErrorCode.LedgerConflict) {
       // Never expected: another entry holds this place. Nothing is replaced.
-      deps.telemetry.error('ledger entry conflicts with the stored one; left unpublished', { incidentId, ...(e as { details?: object }).details });
+      deps.telemetry.error('ledger entry conflicts with the stored one; left unpublished', {
+        incidentId,
+        ...(e as { details?: object }).details,
+      });
       deps.telemetry.metric('LedgerConflicts');
       return;
     }
-    deps.telemetry.warn('ledger entries committed; publishing them is left to the sweep', { incidentId, error: (e as Error).message });
+    deps.telemetry.warn('ledger entries committed; publishing them is left to the sweep', {
+      incidentId,
+      error: (e as Error).message,
+    });
   }
 }

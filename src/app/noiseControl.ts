@@ -61,24 +61,40 @@ interface DigestDoc extends Rendered {
 type SideDoc = PatternDoc | DigestDoc;
 
 /** Where a notification ended up. */
-export type Route = { kind: 'card'; patternKey?: string } | { kind: 'thread'; key: string; firstIncidentId: string } | { kind: 'digest'; key: string };
+export type Route =
+  | { kind: 'card'; patternKey?: string }
+  | { kind: 'thread'; key: string; firstIncidentId: string }
+  | { kind: 'digest'; key: string };
 
 const owed = (d: SideDoc): number => (d.kind === 'pattern' ? d.count : d.total);
 
 /** Read–modify–write of a side document with optimistic retries. */
-async function upsert<T extends SideDoc>(deps: Pick<AppDeps, 'sideDocs' | 'clock'>, key: string, mutate: (current: T | undefined) => T): Promise<T> {
+async function upsert<T extends SideDoc>(
+  deps: Pick<AppDeps, 'sideDocs' | 'clock'>,
+  key: string,
+  mutate: (current: T | undefined) => T,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const current = await deps.sideDocs.get<T>(key);
     const next = mutate(current?.value);
     const open = next.renderedCount !== owed(next);
-    if (await deps.sideDocs.put(key, next, current?.version ?? 0, { now: deps.clock.now(), ttlSeconds: DOC_TTL_SECONDS, open })) return next;
+    if (
+      await deps.sideDocs.put(key, next, current?.version ?? 0, {
+        now: deps.clock.now(),
+        ttlSeconds: DOC_TTL_SECONDS,
+        open,
+      })
+    )
+      return next;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`side document ${key} kept changing`);
     await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
   }
 }
 
 function identOf(incident: Incident): string {
-  return incident.kind === 'onchain' ? `tx ${incident.onchain.txHash}` : `${incident.waf.sourceIp} ${incident.waf.httpMethod} ${incident.waf.uri}`;
+  return incident.kind === 'onchain'
+    ? `tx ${incident.onchain.txHash}`
+    : `${incident.waf.sourceIp} ${incident.waf.httpMethod} ${incident.waf.uri}`;
 }
 
 function scoreOf(incident: Incident): number {
@@ -99,13 +115,25 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
     ? undefined
     : await upsert<PatternDoc>(deps, pKey, (p) => {
         const fresh = !p || now.getTime() - Date.parse(p.firstAt) > PATTERN_WINDOW_SECONDS * 1000;
-        if (fresh) return { kind: 'pattern', firstIncidentId: incident.id, firstAt: now.toISOString(), count: 1, lastIncidentId: incident.id, recent: [], renderedCount: 1 };
+        if (fresh)
+          return {
+            kind: 'pattern',
+            firstIncidentId: incident.id,
+            firstAt: now.toISOString(),
+            count: 1,
+            lastIncidentId: incident.id,
+            recent: [],
+            renderedCount: 1,
+          };
         if (p.lastIncidentId === incident.id || p.firstIncidentId === incident.id) return p;
         const recent = [...p.recent, { incidentId: incident.id, ident: identOf(incident) }].slice(-RECENT_REPEATS);
         return { ...p, count: p.count + 1, lastIncidentId: incident.id, recent };
       });
   if (pKey && pattern && pattern.firstIncidentId !== incident.id && pattern.ts) {
-    await deps.incidents.update(incident.id, (r) => ({ ...r, shownIn: { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId } }));
+    await deps.incidents.update(incident.id, (r) => ({
+      ...r,
+      shownIn: { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId },
+    }));
     deps.telemetry.metric('NotificationsFolded');
     await renderDoc(deps, pKey, false);
     return { kind: 'thread', key: pKey, firstIncidentId: pattern.firstIncidentId };
@@ -117,9 +145,23 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
     const window = now.toISOString().slice(0, 13);
     const dKey = `DIGEST#${deps.config.approvalsChannel}#${window}`;
     await upsert<DigestDoc>(deps, dKey, (d) => {
-      const base: DigestDoc = d ?? { kind: 'digest', window: `${window.replace('T', ' ')}:00`, total: 0, byTier: {}, byKind: { onchain: 0, waf: 0 }, worst: [], renderedCount: 0 };
+      const base: DigestDoc = d ?? {
+        kind: 'digest',
+        window: `${window.replace('T', ' ')}:00`,
+        total: 0,
+        byTier: {},
+        byKind: { onchain: 0, waf: 0 },
+        worst: [],
+        renderedCount: 0,
+      };
       if (base.worst.some((w) => w.incidentId === incident.id)) return base;
-      const item: DigestItem = { incidentId: incident.id, tier: incident.tier, title: incident.title, ident: identOf(incident), score: scoreOf(incident) };
+      const item: DigestItem = {
+        incidentId: incident.id,
+        tier: incident.tier,
+        title: incident.title,
+        ident: identOf(incident),
+        score: scoreOf(incident),
+      };
       const worst = [...base.worst, item].sort((a, b) => b.score - a.score).slice(0, WORST_ITEMS);
       return {
         ...base,
@@ -158,7 +200,8 @@ export async function renderDoc(deps: AppDeps, key: string, force: boolean): Pro
   const claimed = doc.claimedAt && now.getTime() - Date.parse(doc.claimedAt) < CLAIM_STALE_MS;
   if ((recent && !force) || claimed) return false;
   const claim = { ...doc, claimedAt: now.toISOString() };
-  if (!(await deps.sideDocs.put(key, claim, current.version, { now, ttlSeconds: DOC_TTL_SECONDS, open: true }))) return false;
+  if (!(await deps.sideDocs.put(key, claim, current.version, { now, ttlSeconds: DOC_TTL_SECONDS, open: true })))
+    return false;
 
   let placed: { channel: string; ts: string; replyTs?: string } | undefined;
   try {
@@ -172,13 +215,26 @@ export async function renderDoc(deps: AppDeps, key: string, force: boolean): Pro
     const base = (d ?? claim) as SideDoc;
     const { claimedAt: _c, ...rest } = base;
     if (!placed) return rest as SideDoc;
-    return { ...rest, channel: placed.channel, ts: placed.ts, ...(placed.replyTs && { replyTs: placed.replyTs }), renderedAt: now.toISOString(), renderedCount: shown } as SideDoc;
+    return {
+      ...rest,
+      channel: placed.channel,
+      ts: placed.ts,
+      ...(placed.replyTs && { replyTs: placed.replyTs }),
+      renderedAt: now.toISOString(),
+      renderedCount: shown,
+    } as SideDoc;
   });
   return placed !== undefined;
 }
 
 async function renderDigest(deps: AppDeps, doc: DigestDoc): Promise<{ channel: string; ts: string }> {
-  const message = buildDigest({ window: doc.window, total: doc.total, byTier: doc.byTier, byKind: doc.byKind, worst: doc.worst });
+  const message = buildDigest({
+    window: doc.window,
+    total: doc.total,
+    byTier: doc.byTier,
+    byKind: doc.byKind,
+    worst: doc.worst,
+  });
   if (doc.ts && doc.channel) {
     await deps.slack.update(doc.channel, doc.ts, message);
     return { channel: doc.channel, ts: doc.ts };
@@ -186,7 +242,10 @@ async function renderDigest(deps: AppDeps, doc: DigestDoc): Promise<{ channel: s
   return deps.slack.post(deps.config.approvalsChannel, message);
 }
 
-async function renderPattern(deps: AppDeps, doc: PatternDoc): Promise<{ channel: string; ts: string; replyTs: string }> {
+async function renderPattern(
+  deps: AppDeps,
+  doc: PatternDoc,
+): Promise<{ channel: string; ts: string; replyTs: string }> {
   if (!doc.channel || !doc.ts) throw new Error('the first card of this pattern is not posted yet');
   const first = await deps.incidents.get(doc.firstIncidentId);
   if (!first) throw new Error(`first incident ${doc.firstIncidentId} is gone`);

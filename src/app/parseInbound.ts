@@ -57,8 +57,10 @@ export function parseInbound(text: string): InboundMessage {
  */
 export function incidentEventError(value: unknown): InvalidInputError | UnknownPayloadError {
   const json = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  if ('tx_hash' in json) return new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error!)}`);
-  if ('source_ip' in json) return new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error!)}`);
+  if ('tx_hash' in json)
+    return new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error!)}`);
+  if ('source_ip' in json)
+    return new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error!)}`);
   return new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
 }
 

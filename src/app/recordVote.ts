@@ -34,19 +34,29 @@ export type VoteResult =
   | { kind: 'rejected'; code: Code; message: string }
   /** The click was processed before (its claim is taken): nothing done, nothing to say. */
   | { kind: 'replayed' }
-  | { kind: 'recorded'; tally: Tally; decided?: { decision: VoteChoice; decidedBy: string[]; delivery: DeliveryOutcome } };
+  | {
+      kind: 'recorded';
+      tally: Tally;
+      decided?: { decision: VoteChoice; decidedBy: string[]; delivery: DeliveryOutcome };
+    };
 
 /** The vote rules' view of a record. */
 export function approvalState(record: IncidentRecord): ApprovalState {
   return {
-    status: record.status === IncidentStatus.Pending ? 'pending' : record.status === IncidentStatus.Expired ? 'expired' : 'decided',
+    status:
+      record.status === IncidentStatus.Pending
+        ? 'pending'
+        : record.status === IncidentStatus.Expired
+          ? 'expired'
+          : 'decided',
     votes: record.votes,
     deadline: record.deadline ?? record.requestedAt,
     ...(record.requestedBy !== undefined && { requestedBy: record.requestedBy }),
     rollbackPossible: record.containment !== undefined,
     ...(record.decision !== undefined && { decision: record.decision }),
     ...(record.decidedBy !== undefined && { decidedBy: record.decidedBy }),
-    ...(record.channel !== undefined && record.ts !== undefined && { card: { channel: record.channel, ts: record.ts } }),
+    ...(record.channel !== undefined &&
+      record.ts !== undefined && { card: { channel: record.channel, ts: record.ts } }),
   };
 }
 
@@ -88,11 +98,19 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
  * table: they are in the ledger already, and a click's Lambda stays short
  * (publishing cost a cold click ~60 ms of its first SDK calls).
  */
-async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<VoteResult, { kind: 'recorded' }>, written: StoredIncident | undefined): Promise<VoteResult> {
+async function afterCommit(
+  deps: AppDeps,
+  incidentId: string,
+  result: Extract<VoteResult, { kind: 'recorded' }>,
+  written: StoredIncident | undefined,
+): Promise<VoteResult> {
   if (result.decided) {
     deps.telemetry.metric(`Decisions_${result.decided.decision}`);
     const delivery = await deliverDecision(deps, incidentId, written).catch((e: unknown) => {
-      deps.telemetry.warn('decision stored; its delivery is left to the sweep', { incidentId, error: (e as Error).message });
+      deps.telemetry.warn('decision stored; its delivery is left to the sweep', {
+        incidentId,
+        error: (e as Error).message,
+      });
       return 'retry_later' as const;
     });
     return { ...result, decided: { ...result.decided, delivery } };
@@ -104,60 +122,89 @@ async function afterCommit(deps: AppDeps, incidentId: string, result: Extract<Vo
 }
 
 /** Authorise, sign and commit one vote (and the decision it completes), with the click's claim. */
-function commitVote(deps: AppDeps, input: VoteInput, onCommitted: (written: StoredIncident) => void): Promise<VoteResult> {
-  return commitWithRetry<VoteResult>(deps, input.incidentId, async ({ record }) => {
-    if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
-      return { kind: 'stop', result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' } };
-    }
-    const policy = deps.config.policy[record.tier];
-    const now = deps.clock.now();
-    const at = now.toISOString();
-    const vote = { userId: input.userId, choice: input.choice, at, ...(input.reason !== undefined && { reason: input.reason }) };
-    const outcome = evaluateVote(approvalState(record), vote, {
-      policy,
-      isApprover: await isApprover(deps, policy, input.userId),
-      surface: input.surface,
-      now,
-    });
-    if (outcome.kind === 'rejected') {
-      // A click on a card that was just posted can come before the card's `ts` is stored: wait for it.
-      const cardNotStored = outcome.code === ErrorCode.NotTheCard && record.ts === undefined;
-      return { kind: cardNotStored ? 'wait' : 'stop', result: outcome };
-    }
-
-    const drafts: EntryDraft[] = [
-      { type: LedgerEntryType.Vote, actor: input.userId, at, choice: input.choice, channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId, reason: input.reason },
-    ];
-    let next: IncidentRecord = {
-      ...record,
-      votes: [...record.votes, vote],
-      // A vote is an acknowledgement: escalation stops.
-      ...(record.acknowledgedAt === undefined && { acknowledgedAt: at, acknowledgedBy: input.userId }),
-    };
-    if (outcome.decision) {
-      drafts.push({
-        type: LedgerEntryType.Decision,
-        actor: input.userId,
+function commitVote(
+  deps: AppDeps,
+  input: VoteInput,
+  onCommitted: (written: StoredIncident) => void,
+): Promise<VoteResult> {
+  return commitWithRetry<VoteResult>(
+    deps,
+    input.incidentId,
+    async ({ record }) => {
+      if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
+        return {
+          kind: 'stop',
+          result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' },
+        };
+      }
+      const policy = deps.config.policy[record.tier];
+      const now = deps.clock.now();
+      const at = now.toISOString();
+      const vote = {
+        userId: input.userId,
+        choice: input.choice,
         at,
-        decision: outcome.decision.decision,
-        decidedBy: outcome.decision.decidedBy,
-        tier: record.tier,
-        actionDigest: record.actionDigest ?? null,
-      });
-      next = {
-        ...next,
-        status: IncidentStatus.Decided,
-        decision: outcome.decision.decision,
-        decidedBy: outcome.decision.decidedBy,
-        decidedAt: at,
-        delivery: DeliveryStatus.Pending,
+        ...(input.reason !== undefined && { reason: input.reason }),
       };
-    }
-    const recorded: VoteResult = {
-      kind: 'recorded',
-      tally: outcome.tally,
-      ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
-    };
-    return { kind: 'commit', next, drafts, result: recorded };
-  }, { onCommitted, publishLater: true, ...(input.claim && { claim: input.claim }), ...(input.incidentRead && { firstRead: input.incidentRead }) });
+      const outcome = evaluateVote(approvalState(record), vote, {
+        policy,
+        isApprover: await isApprover(deps, policy, input.userId),
+        surface: input.surface,
+        now,
+      });
+      if (outcome.kind === 'rejected') {
+        // A click on a card that was just posted can come before the card's `ts` is stored: wait for it.
+        const cardNotStored = outcome.code === ErrorCode.NotTheCard && record.ts === undefined;
+        return { kind: cardNotStored ? 'wait' : 'stop', result: outcome };
+      }
+
+      const drafts: EntryDraft[] = [
+        {
+          type: LedgerEntryType.Vote,
+          actor: input.userId,
+          at,
+          choice: input.choice,
+          channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId,
+          reason: input.reason,
+        },
+      ];
+      let next: IncidentRecord = {
+        ...record,
+        votes: [...record.votes, vote],
+        // A vote is an acknowledgement: escalation stops.
+        ...(record.acknowledgedAt === undefined && { acknowledgedAt: at, acknowledgedBy: input.userId }),
+      };
+      if (outcome.decision) {
+        drafts.push({
+          type: LedgerEntryType.Decision,
+          actor: input.userId,
+          at,
+          decision: outcome.decision.decision,
+          decidedBy: outcome.decision.decidedBy,
+          tier: record.tier,
+          actionDigest: record.actionDigest ?? null,
+        });
+        next = {
+          ...next,
+          status: IncidentStatus.Decided,
+          decision: outcome.decision.decision,
+          decidedBy: outcome.decision.decidedBy,
+          decidedAt: at,
+          delivery: DeliveryStatus.Pending,
+        };
+      }
+      const recorded: VoteResult = {
+        kind: 'recorded',
+        tally: outcome.tally,
+        ...(outcome.decision && { decided: { ...outcome.decision, delivery: 'retry_later' as DeliveryOutcome } }),
+      };
+      return { kind: 'commit', next, drafts, result: recorded };
+    },
+    {
+      onCommitted,
+      publishLater: true,
+      ...(input.claim && { claim: input.claim }),
+      ...(input.incidentRead && { firstRead: input.incidentRead }),
+    },
+  );
 }

@@ -65,7 +65,12 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     cause: request.error.cause.slice(0, 500),
   });
   const at = deps.clock.now().toISOString();
-  const undelivered = { at, error: request.error.name.slice(0, 256), cause: cutToBytes(request.error.cause, 2000).text, executionArn: request.executionArn };
+  const undelivered = {
+    at,
+    error: request.error.name.slice(0, 256),
+    cause: cutToBytes(request.error.cause, 2000).text,
+    executionArn: request.executionArn,
+  };
   const entry: EntryDraft = {
     type: LedgerEntryType.ApprovalUndelivered,
     actor: 'workflow',
@@ -89,7 +94,12 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     return { status: 'appended', incidentId: id };
   }
 
-  const kept = await keepFullText(deps, id, longTextOf(request.incident, request.reasoning, request.evidence), request.fullText);
+  const kept = await keepFullText(
+    deps,
+    id,
+    longTextOf(request.incident, request.reasoning, request.evidence),
+    request.fullText,
+  );
   // Shown like an approval card's requester: a mention only for a user the workspace knows.
   const requester = request.requestedBy !== undefined ? await identifyRequester(deps, request.requestedBy) : undefined;
   const incident = withPreview(request.incident, kept.preview);
@@ -122,7 +132,8 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     {
       type: LedgerEntryType.IncidentReceived,
       actor: requester?.requestedBy ?? 'agent',
-      ...(requester && requester.requestedBy !== request.requestedBy && { requestedByAsSent: request.requestedBy ?? null }),
+      ...(requester &&
+        requester.requestedBy !== request.requestedBy && { requestedByAsSent: request.requestedBy ?? null }),
       at,
       tier: request.tier,
       incident: incident as unknown as JsonValue,
@@ -150,13 +161,25 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
 
 /** Adds the entry to an incident that already has a chain, and says so in its card's thread. */
 async function appendToExisting(deps: AppDeps, incidentId: string, entry: EntryDraft): Promise<void> {
-  const record = await commitWithRetry(deps, incidentId, ({ record: current }) => ({ kind: 'commit', result: current, next: current, drafts: [entry] }));
+  const record = await commitWithRetry(deps, incidentId, ({ record: current }) => ({
+    kind: 'commit',
+    result: current,
+    next: current,
+    drafts: [entry],
+  }));
   if (!record.channel || !record.ts) return;
   const text = `:warning: Another approval request for ${incidentId} (from ${String(entry.executionArn)}) could not be delivered: it failed closed; this card's request still stands.`;
   try {
-    await deps.slack.post(record.channel, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] }, record.ts);
+    await deps.slack.post(
+      record.channel,
+      { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] },
+      record.ts,
+    );
   } catch (e) {
-    deps.telemetry.warn('thread reply about an undelivered request failed', { incidentId, error: (e as Error).message });
+    deps.telemetry.warn('thread reply about an undelivered request failed', {
+      incidentId,
+      error: (e as Error).message,
+    });
   }
 }
 
@@ -167,8 +190,10 @@ async function showIfMissing(deps: AppDeps, record: IncidentRecord): Promise<boo
     await postCard(deps, record);
     return true;
   } catch (e) {
-    deps.telemetry.warn('undelivered-request card not posted; the sweep will post it', { incidentId: record.incident.id, error: (e as Error).message });
+    deps.telemetry.warn('undelivered-request card not posted; the sweep will post it', {
+      incidentId: record.incident.id,
+      error: (e as Error).message,
+    });
     return false;
   }
 }
-

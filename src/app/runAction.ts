@@ -25,19 +25,36 @@ export interface ActionInput {
  */
 export async function runAction(deps: AppDeps, input: ActionInput): Promise<ActionResult> {
   const at = deps.clock.now().toISOString();
-  const base = { operation: input.operation, dryRun: input.dryRun, at, ...(input.action && { type: input.action.type, target: input.action.target, reversible: input.action.reversible }) };
+  const base = {
+    operation: input.operation,
+    dryRun: input.dryRun,
+    at,
+    ...(input.action && { type: input.action.type, target: input.action.target, reversible: input.action.reversible }),
+  };
   let result: ActionResult;
   if (input.operation === 'close') {
     result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
   } else if (input.dryRun) {
-    result = { ...base, status: 'skipped', detail: `dry run: would ${input.operation} ${input.action?.type ?? ''} on ${input.action?.target ?? ''}`.trim() };
+    result = {
+      ...base,
+      status: 'skipped',
+      detail: `dry run: would ${input.operation} ${input.action?.type ?? ''} on ${input.action?.target ?? ''}`.trim(),
+    };
   } else if (!deps.notifier) {
     result = { ...base, status: 'failed', detail: 'no actions topic configured' };
   } else {
     try {
       // The receipt lets the executor check, on its own, that people allowed exactly this action (CONTRACT section 9).
-      const command = { ...base, incidentId: input.incident.id, action: (input.actionAsSent ?? input.action ?? null) as JsonValue };
-      await deps.notifier.publishAction({ ...command, approval: input.approval ?? null, receipt: (input.approval?.receipt ?? null) as JsonValue });
+      const command = {
+        ...base,
+        incidentId: input.incident.id,
+        action: (input.actionAsSent ?? input.action ?? null) as JsonValue,
+      };
+      await deps.notifier.publishAction({
+        ...command,
+        approval: input.approval ?? null,
+        receipt: (input.approval?.receipt ?? null) as JsonValue,
+      });
       result = { ...base, status: 'executed' };
     } catch (e) {
       result = { ...base, status: 'failed', detail: (e as Error).message };

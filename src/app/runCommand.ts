@@ -23,7 +23,11 @@ export interface CommandInput {
 /** The answers `/chainsec` gives, each a message shown only to the asker. */
 export type CommandResponse = SlackMessage[];
 
-const RANGES = { '24h': (d: Date) => subHours(d, 24), '7d': (d: Date) => subDays(d, 7), '30d': (d: Date) => subDays(d, 30) } as const;
+const RANGES = {
+  '24h': (d: Date) => subHours(d, 24),
+  '7d': (d: Date) => subDays(d, 7),
+  '30d': (d: Date) => subDays(d, 30),
+} as const;
 /** `verify` without an id checks this many most recent chains, so it answers within Slack's 3 seconds. */
 const VERIFY_RECENT_LIMIT = 200;
 
@@ -61,7 +65,9 @@ async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
 async function status(deps: AppDeps): Promise<SlackMessage> {
   const now = deps.clock.now();
   const [records, open] = await Promise.all([recent(deps, 7), deps.incidents.listOpen()]);
-  const pendingRecords = open.filter((r) => r.status === IncidentStatus.Pending).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  const pendingRecords = open
+    .filter((r) => r.status === IncidentStatus.Pending)
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   const counts: Record<string, Record<string, number>> = {};
   for (const r of records) {
     counts[r.status] ??= {};
@@ -85,13 +91,16 @@ async function pending(deps: AppDeps): Promise<SlackMessage> {
 }
 
 async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMessage[]> {
-  if (!id || !INCIDENT_ID.test(id.toUpperCase())) return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
+  if (!id || !INCIDENT_ID.test(id.toUpperCase()))
+    return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
   const stored = await deps.incidents.get(id.toUpperCase());
   if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
   const r = stored.record;
   const [entries, full] = await Promise.all([
     deps.ledger.chain(r.incident.id),
-    r.fullText ? resolveFullText(deps, r.incident.id, { reasoning: r.reasoning, evidence: r.evidence }, r.fullText) : undefined,
+    r.fullText
+      ? resolveFullText(deps, r.incident.id, { reasoning: r.reasoning, evidence: r.evidence }, r.fullText)
+      : undefined,
   ]);
   return render.incidentDetail({ record: r, entries, now: deps.clock.now(), ...(full && { full }) });
 }
@@ -109,8 +118,20 @@ async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessa
     }
     const verdict = verifyEntries(entries, (keyId) => keys.get(keyId));
     // The stored head catches a chain cut short at its end.
-    if (verdict.ok && (entries.length !== record.ledgerSeq || entries[entries.length - 1]?.hash !== record.ledgerHead)) {
-      return { incidentId: record.incident.id, verdict: { ok: false, line: entries.length, incidentId: record.incident.id, seq: entries.length, reason: `chain ends at seq ${entries.length} but the incident's head is seq ${record.ledgerSeq}` } };
+    if (
+      verdict.ok &&
+      (entries.length !== record.ledgerSeq || entries[entries.length - 1]?.hash !== record.ledgerHead)
+    ) {
+      return {
+        incidentId: record.incident.id,
+        verdict: {
+          ok: false,
+          line: entries.length,
+          incidentId: record.incident.id,
+          seq: entries.length,
+          reason: `chain ends at seq ${entries.length} but the incident's head is seq ${record.ledgerSeq}`,
+        },
+      };
     }
     return { incidentId: record.incident.id, verdict };
   };
@@ -139,4 +160,3 @@ function oncall(deps: AppDeps): SlackMessage {
   const now = deps.clock.now();
   return render.oncall(onCallAt(deps.config.onCall, now), now);
 }
-

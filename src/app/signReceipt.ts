@@ -17,9 +17,14 @@ const EXPIRY_DECIDER = 'chainsec';
  * @returns undefined when the decision allows nothing (deny, an expiry that denies, anything in dry run)
  * @throws SigningFailedError when the key cannot sign: the caller must not resume the workflow
  */
-export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'ledger'>, incidentId: string, record: IncidentRecord): Promise<Receipt | undefined> {
+export async function signReceipt(
+  deps: Pick<AppDeps, 'config' | 'signer' | 'ledger'>,
+  incidentId: string,
+  record: IncidentRecord,
+): Promise<Receipt | undefined> {
   const { decision, decisionHash, decidedAt } = record;
-  if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction) return undefined;
+  if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction)
+    return undefined;
   // In dry run people approve knowing nothing runs: a receipt would let anyone reading the output run it for real.
   if (record.dryRun) return undefined;
   let decidedBy = record.decidedBy ?? [];
@@ -46,10 +51,15 @@ export async function signReceipt(deps: Pick<AppDeps, 'config' | 'signer' | 'led
 }
 
 /** The hash of the expiry entry written with the `expired` decision (the entry just before it). */
-async function expiryEntryHash(deps: Pick<AppDeps, 'ledger'>, incidentId: string, decisionHash: string): Promise<string> {
+async function expiryEntryHash(
+  deps: Pick<AppDeps, 'ledger'>,
+  incidentId: string,
+  decisionHash: string,
+): Promise<string> {
   const chain = await deps.ledger.chain(incidentId);
   const at = chain.findIndex((e) => e.hash === decisionHash);
   const expiry = at > 0 ? chain[at - 1] : undefined;
-  if (expiry?.type !== LedgerEntryType.Expiry) throw new Error(`no expiry entry before the expired decision of ${incidentId}`);
+  if (expiry?.type !== LedgerEntryType.Expiry)
+    throw new Error(`no expiry entry before the expired decision of ${incidentId}`);
   return expiry.hash;
 }

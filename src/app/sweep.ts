@@ -48,7 +48,17 @@ const REDRIVE_AFTER_MS = 5_000;
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = { now: now.toISOString(), escalated: [], expired: [], redriven: [], cardsFixed: [], announced: [], posted: [], entriesPublished: 0, errors: [] };
+  const report: SweepReport = {
+    now: now.toISOString(),
+    escalated: [],
+    expired: [],
+    redriven: [],
+    cardsFixed: [],
+    announced: [],
+    posted: [],
+    entriesPublished: 0,
+    errors: [],
+  };
   const open = await deps.incidents.listOpen();
   const toAnnounce: string[] = [];
   for (const record of open) {
@@ -64,7 +74,11 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
       }
       if (record.status === IncidentStatus.Pending && isApprovalTier(record.tier)) {
         const step = nextEscalation(
-          { requestedAt: record.requestedAt, escalationLevel: record.escalationLevel, ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }) },
+          {
+            requestedAt: record.requestedAt,
+            escalationLevel: record.escalationLevel,
+            ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }),
+          },
           deps.config.policy[record.tier],
           now,
         );
@@ -72,11 +86,17 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
           const users = await escalate(deps, record, step);
           if (users.length > 0) report.escalated.push({ incidentId: id, level: step.level, users });
         }
-        if (Date.parse(record.requestedAt) + deps.config.policy[record.tier].ackSlaSeconds * 1000 <= now.getTime() && !record.acknowledgedAt) {
+        if (
+          Date.parse(record.requestedAt) + deps.config.policy[record.tier].ackSlaSeconds * 1000 <= now.getTime() &&
+          !record.acknowledgedAt
+        ) {
           deps.telemetry.metric('ApprovalsPastSla');
         }
       }
-      if (record.delivery === DeliveryStatus.Pending && now.getTime() - Date.parse(record.decidedAt ?? record.requestedAt) >= REDRIVE_AFTER_MS) {
+      if (
+        record.delivery === DeliveryStatus.Pending &&
+        now.getTime() - Date.parse(record.decidedAt ?? record.requestedAt) >= REDRIVE_AFTER_MS
+      ) {
         report.redriven.push({ incidentId: id, outcome: await deliverDecision(deps, id) });
         continue;
       }
@@ -152,10 +172,25 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
     return {
       kind: 'commit',
       result: true,
-      next: { ...record, status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], decidedAt: at, delivery: DeliveryStatus.Pending },
+      next: {
+        ...record,
+        status: IncidentStatus.Expired,
+        decision: 'expired',
+        decidedBy: [],
+        decidedAt: at,
+        delivery: DeliveryStatus.Pending,
+      },
       drafts: [
         { type: LedgerEntryType.Expiry, actor: 'chainsec', at, deadline: record.deadline ?? null, fallback: effective },
-        { type: LedgerEntryType.Decision, actor: 'chainsec', at, decision: 'expired', decidedBy: [], tier: record.tier, actionDigest: record.actionDigest ?? null },
+        {
+          type: LedgerEntryType.Decision,
+          actor: 'chainsec',
+          at,
+          decision: 'expired',
+          decidedBy: [],
+          tier: record.tier,
+          actionDigest: record.actionDigest ?? null,
+        },
       ],
     };
   });
@@ -165,4 +200,3 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
   }
   return expired;
 }
-

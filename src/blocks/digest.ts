@@ -31,15 +31,22 @@ export interface DigestView {
 export function buildDigest(d: DigestView): BlockMessage {
   const tiers = (['medium', 'low'] as const).map((t) => `${t} ${d.byTier[t] ?? 0}`).join(' · ');
   const worst = d.worst
-    .map((w) => `• *${escapeMrkdwn(w.incidentId)}* · ${w.tier.toUpperCase()} · ${truncate(escapeMrkdwn(w.title), 150)} · ${truncate(escapeMrkdwn(w.ident), 300)}`)
+    .map(
+      (w) =>
+        `• *${escapeMrkdwn(w.incidentId)}* · ${w.tier.toUpperCase()} · ${truncate(escapeMrkdwn(w.title), 150)} · ${truncate(escapeMrkdwn(w.ident), 300)}`,
+    )
     .join('\n');
   return {
     text: truncate(`Digest: ${d.total} low/medium incidents rolled up (${tiers}), ${d.window} UTC`, 3000),
     blocks: [
       header(`🔕 Busy channel: ${d.total} low / medium incidents rolled up`),
-      section(`*${tiers}* · on-chain ${d.byKind.onchain} · WAF ${d.byKind.waf}\nWindow: ${escapeMrkdwn(d.window)} UTC (updated in place)`),
+      section(
+        `*${tiers}* · on-chain ${d.byKind.onchain} · WAF ${d.byKind.waf}\nWindow: ${escapeMrkdwn(d.window)} UTC (updated in place)`,
+      ),
       section(`*Worst so far*\n${worst || 'none'}`),
-      context(['Each incident is recorded and signed in the ledger; see `/chainsec status` or `/chainsec incident <id>`.']),
+      context([
+        'Each incident is recorded and signed in the ledger; see `/chainsec status` or `/chainsec incident <id>`.',
+      ]),
     ],
   };
 }

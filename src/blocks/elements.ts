@@ -1,4 +1,13 @@
-import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, Overflow, SectionBlock } from '@slack/types';
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  Overflow,
+  SectionBlock,
+} from '@slack/types';
 import { plain, truncate } from './escape';
 import {
   BUTTON_TEXT_MAX,
@@ -28,12 +37,18 @@ export function header(text: string): HeaderBlock {
 }
 
 /** A section with mrkdwn text and optional `[label, value]` fields (both mrkdwn, escaped). */
-export function section(text: string, options: { blockId?: string; fields?: ReadonlyArray<string> } = {}): SectionBlock {
+export function section(
+  text: string,
+  options: { blockId?: string; fields?: ReadonlyArray<string> } = {},
+): SectionBlock {
   return {
     type: 'section',
     ...(options.blockId !== undefined && { block_id: options.blockId }),
     text: mrkdwn(text, SECTION_TEXT_MAX),
-    ...(options.fields && options.fields.length > 0 && { fields: options.fields.slice(0, FIELDS_MAX).map((f) => mrkdwn(f, FIELD_TEXT_MAX)) }),
+    ...(options.fields &&
+      options.fields.length > 0 && {
+        fields: options.fields.slice(0, FIELDS_MAX).map((f) => mrkdwn(f, FIELD_TEXT_MAX)),
+      }),
   };
 }
 
@@ -57,7 +72,13 @@ export interface ConfirmSpec {
 }
 
 /** A button whose `value` is a short opaque reference (an incident id), never a secret. */
-export function button(spec: { actionId: string; text: string; value: string; style?: 'primary' | 'danger'; confirm?: ConfirmSpec }): Button {
+export function button(spec: {
+  actionId: string;
+  text: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: ConfirmSpec;
+}): Button {
   const c = spec.confirm;
   return {
     type: 'button',

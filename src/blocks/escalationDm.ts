@@ -53,8 +53,16 @@ export function buildEscalationDm(record: IncidentRecord, opts: EscalationDmOpti
       [
         `*${untrusted(i.title, 300)}*`,
         identifyingLine(i),
-        ...(p ? [`*Proposed action:* ${untrusted(p.type, 100)} on ${untrusted(p.target, 300)} (${p.reversible ? 'reversible' : 'irreversible'})`] : []),
-        ...(record.containment ? [`*Already contained:* ${untrusted(record.containment.type, 100)} on ${untrusted(record.containment.target, 300)}`] : []),
+        ...(p
+          ? [
+              `*Proposed action:* ${untrusted(p.type, 100)} on ${untrusted(p.target, 300)} (${p.reversible ? 'reversible' : 'irreversible'})`,
+            ]
+          : []),
+        ...(record.containment
+          ? [
+              `*Already contained:* ${untrusted(record.containment.type, 100)} on ${untrusted(record.containment.target, 300)}`,
+            ]
+          : []),
         ...(record.deadline ? [`*Deadline:* ${formatWhen(record.deadline, opts.now)}`] : []),
       ].join('\n'),
     ),
@@ -63,11 +71,18 @@ export function buildEscalationDm(record: IncidentRecord, opts: EscalationDmOpti
         ? `${link} to decide there — votes count only in the approvals channel.`
         : `Find it in the approvals channel, or run \`/chainsec incident ${escapeMrkdwn(i.id)}\`. Votes count only there.`,
     ),
-    actions(ESCALATION_ACTIONS_BLOCK_ID, [button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: i.id })]),
-    context([`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · you are the ${opts.role} on call · requested ${formatUtc(record.requestedAt)}`]),
+    actions(ESCALATION_ACTIONS_BLOCK_ID, [
+      button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: i.id }),
+    ]),
+    context([
+      `${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · you are the ${opts.role} on call · requested ${formatUtc(record.requestedAt)}`,
+    ]),
   ]);
   return fitMessage({
-    text: truncate(`${reminder}You are on call: ${waiting}${dry} — ${untrusted(i.title, 300)} (${identifyingLine(i)}) ${escapeMrkdwn(i.id)}`, MESSAGE_TEXT_MAX),
+    text: truncate(
+      `${reminder}You are on call: ${waiting}${dry} — ${untrusted(i.title, 300)} (${identifyingLine(i)}) ${escapeMrkdwn(i.id)}`,
+      MESSAGE_TEXT_MAX,
+    ),
     blocks: [header(`${TIER_EMOJI[record.tier]} ${title}`), ...facts],
   });
 }

@@ -1,6 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { truncate } from './escape';
-import { MAX_MESSAGE_JSON_BYTES, MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX, messageJsonBytes, type BlockMessage } from './limits';
+import {
+  MAX_MESSAGE_JSON_BYTES,
+  MESSAGE_BLOCKS_MAX,
+  MESSAGE_TEXT_MAX,
+  messageJsonBytes,
+  type BlockMessage,
+} from './limits';
 
 /** Options of {@link fitMessage}. */
 export interface FitOptions {
@@ -23,7 +29,8 @@ function blockId(b: KnownBlock): string | undefined {
 /** Total length of the texts {@link halve} can shorten. */
 function textLength(b: KnownBlock): number {
   if (b.type === 'section') return (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((n, f) => n + f.text.length, 0);
-  if (b.type === 'context') return b.elements.reduce((n, e) => n + ('text' in e && typeof e.text === 'string' ? e.text.length : 0), 0);
+  if (b.type === 'context')
+    return b.elements.reduce((n, e) => n + ('text' in e && typeof e.text === 'string' ? e.text.length : 0), 0);
   return 0;
 }
 
@@ -39,7 +46,10 @@ function halve(b: KnownBlock): KnownBlock {
     };
   }
   if (b.type === 'context') {
-    return { ...b, elements: b.elements.map((e) => ('text' in e && typeof e.text === 'string' ? { ...e, text: half(e.text) } : e)) };
+    return {
+      ...b,
+      elements: b.elements.map((e) => ('text' in e && typeof e.text === 'string' ? { ...e, text: half(e.text) } : e)),
+    };
   }
   return b;
 }

@@ -4,7 +4,6 @@ import type { RiskTier } from '../domain/tiers';
 import { SLACK_USER_ID } from '../domain/requester';
 import { escapeMrkdwn, truncate, untrusted } from './escape';
 
-
 /**
  * A person as mrkdwn: a mention when `id` is a well-formed Slack user id, else
  * the escaped text. Our records hold ids we stored ourselves, but a check here
@@ -68,5 +67,8 @@ export function formatWhen(iso: string, now: Date): string {
 /** The incident's identifying fields, in one short line (escaped): tx hash, or source IP and URI. */
 export function identifyingLine(incident: Incident, max = 600): string {
   if (incident.kind === 'onchain') return truncate(`tx ${escapeMrkdwn(incident.onchain.txHash)}`, max);
-  return truncate(`${escapeMrkdwn(incident.waf.sourceIp)} ${escapeMrkdwn(incident.waf.httpMethod)} ${escapeMrkdwn(incident.waf.uri)}`, max);
+  return truncate(
+    `${escapeMrkdwn(incident.waf.sourceIp)} ${escapeMrkdwn(incident.waf.httpMethod)} ${escapeMrkdwn(incident.waf.uri)}`,
+    max,
+  );
 }

@@ -20,8 +20,11 @@ export function buildHomeView(input: {
   /** The policy the cards' votes and fallbacks are shown by. */
   policy: ApprovalPolicy;
 }): { type: 'home'; blocks: KnownBlock[] } {
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Waiting for you (${input.waiting.length})` } }];
-  if (input.waiting.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing is waiting for your decision.' } });
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Waiting for you (${input.waiting.length})` } },
+  ];
+  if (input.waiting.length === 0)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing is waiting for your decision.' } });
   for (const record of input.waiting.slice(0, MAX_WAITING)) {
     const card = buildIncidentCard(record, {
       now: input.now,
@@ -30,7 +33,13 @@ export function buildHomeView(input: {
     });
     const buttons = card.blocks.filter((b) => b.type === 'actions');
     blocks.push(
-      { type: 'section', text: { type: 'mrkdwn', text: `*${record.incident.id}* · ${record.tier.toUpperCase()}${record.dryRun ? ' · DRY RUN' : ''}\n${truncate(card.text, 600)}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${record.incident.id}* · ${record.tier.toUpperCase()}${record.dryRun ? ' · DRY RUN' : ''}\n${truncate(card.text, 600)}`,
+        },
+      },
       ...buttons,
       { type: 'divider' },
     );

@@ -10,8 +10,24 @@ import { actions, button, compact, context, header, section } from './elements';
 import { fitMessage } from './fitMessage';
 import { reasonText } from './decisionNotices';
 import { reasonMenu } from './reasonModal';
-import { TIER_EMOJI, formatUtc, formatWhen, identifyingLine, mention, mentions, requesterText, tierLabel } from './format';
-import { ID_MAX, MAX_MESSAGE_JSON_BYTES, MESSAGE_BLOCKS_MAX, MESSAGE_TEXT_MAX, messageJsonBytes, type BlockMessage } from './limits';
+import {
+  TIER_EMOJI,
+  formatUtc,
+  formatWhen,
+  identifyingLine,
+  mention,
+  mentions,
+  requesterText,
+  tierLabel,
+} from './format';
+import {
+  ID_MAX,
+  MAX_MESSAGE_JSON_BYTES,
+  MESSAGE_BLOCKS_MAX,
+  MESSAGE_TEXT_MAX,
+  messageJsonBytes,
+  type BlockMessage,
+} from './limits';
 
 /** `block_id`s of the card, for listeners and tests to find blocks by meaning. */
 export const CardBlockId = {
@@ -37,7 +53,10 @@ export const CardBlockId = {
  * App Home tab can show several cards' buttons in one view (Slack rejects
  * duplicate `block_id`s in a view).
  */
-export function actionsBlockId(prefix: typeof CardBlockId.Vote | typeof CardBlockId.Triage, incidentId: string): string {
+export function actionsBlockId(
+  prefix: typeof CardBlockId.Vote | typeof CardBlockId.Triage,
+  incidentId: string,
+): string {
   return `${prefix}.${incidentId}`.slice(0, ID_MAX);
 }
 
@@ -133,7 +152,10 @@ function fallbackText(record: IncidentRecord, opts: IncidentCardOptions, version
           : record.tier === 'low'
             ? 'handled automatically'
             : 'for your information';
-  return truncate(`${dry}${tierLabel(record.tier)} ${what}: ${untrusted(i.title, 300)} (${identifyingLine(i)}) ${escapeMrkdwn(i.id)}`, MESSAGE_TEXT_MAX);
+  return truncate(
+    `${dry}${tierLabel(record.tier)} ${what}: ${untrusted(i.title, 300)} (${identifyingLine(i)}) ${escapeMrkdwn(i.id)}`,
+    MESSAGE_TEXT_MAX,
+  );
 }
 
 const field = (label: string, value: string): string => `*${label}*\n${value}`;
@@ -168,7 +190,10 @@ function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
 function summaryBlocks(record: IncidentRecord, b: Budget): KnownBlock[] {
   if (!record.summary || record.summary.text.trim() === '') return [];
   const source = record.summary.source === 'bedrock' ? 'Summary by Amazon Bedrock' : "Summary from the event's fields";
-  return [section(`*Why this matters*\n${untrusted(record.summary.text, b.summary)}`, { blockId: CardBlockId.Summary }), context([source])];
+  return [
+    section(`*Why this matters*\n${untrusted(record.summary.text, b.summary)}`, { blockId: CardBlockId.Summary }),
+    context([source]),
+  ];
 }
 
 /** The agent's own words; for WAF events without reasoning, its analysis and suggestion. */
@@ -176,7 +201,9 @@ function reasoningText(record: IncidentRecord): string {
   if (record.reasoning.trim() !== '') return record.reasoning;
   if (record.incident.kind !== 'waf') return '';
   const w = record.incident.waf;
-  return [w.analysis, w.followUp !== undefined ? `Suggested follow-up: ${w.followUp}` : undefined].filter((s) => s !== undefined && s.trim() !== '').join('\n\n');
+  return [w.analysis, w.followUp !== undefined ? `Suggested follow-up: ${w.followUp}` : undefined]
+    .filter((s) => s !== undefined && s.trim() !== '')
+    .join('\n\n');
 }
 
 /** Whether the record's reasoning (or the WAF analysis shown in its place) is a preview of a longer text. */
@@ -189,7 +216,12 @@ function reasoningBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: B
   if (text === '') return [];
   const title = "*Agent's reasoning (untrusted, quoted)*";
   if (b.reasoning === 0) {
-    return [context([`${title}: not shown, too long for a card — full text: ${fullTextHint(record, opts)}`], CardBlockId.ReasoningNote)];
+    return [
+      context(
+        [`${title}: not shown, too long for a card — full text: ${fullTextHint(record, opts)}`],
+        CardBlockId.ReasoningNote,
+      ),
+    ];
   }
   const room = b.reasoning;
   const quoted = quoteUntrusted(text, room);
@@ -206,7 +238,12 @@ function evidenceBlocks(record: IncidentRecord, opts: IncidentCardOptions, b: Bu
   const shown = items.slice(0, b.evidenceItems).map((e) => `• ${untrusted(oneLine(e), b.evidenceChars)}`);
   // A preview holds fewer items than the full text: count those too.
   const more = Math.max(items.length, record.fullText?.evidenceItems ?? 0) - shown.length;
-  const moreLine = more > 0 ? [`_${shown.length > 0 ? `+${more} more` : `${more} item${more === 1 ? '' : 's'}`} — full text: ${fullTextHint(record, opts)}_`] : [];
+  const moreLine =
+    more > 0
+      ? [
+          `_${shown.length > 0 ? `+${more} more` : `${more} item${more === 1 ? '' : 's'}`} — full text: ${fullTextHint(record, opts)}_`,
+        ]
+      : [];
   return [section(['*Evidence (untrusted)*', ...shown, ...moreLine].join('\n'), { blockId: CardBlockId.Evidence })];
 }
 
@@ -217,9 +254,11 @@ function actionLine(type: string, target: string): string {
 function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: Date): KnownBlock | undefined {
   const lines: string[] = [];
   const p = record.proposedAction;
-  if (p) lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
+  if (p)
+    lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
   // The parameters are part of what is approved (the receipt's digest covers them): a person sees them too.
-  if (p?.parameters && Object.keys(p.parameters).length > 0) lines.push(`*Parameters:* ${untrusted(JSON.stringify(p.parameters), 500)}`);
+  if (p?.parameters && Object.keys(p.parameters).length > 0)
+    lines.push(`*Parameters:* ${untrusted(JSON.stringify(p.parameters), 500)}`);
   const c = record.containment;
   if (c) {
     const undo =
@@ -228,7 +267,11 @@ function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: 
         : '';
     // A dry-run or failed containment changed nothing: say so rather than claim it happened.
     const label =
-      c.status === 'skipped' ? '*Containment (dry run, nothing changed):*' : c.status === 'failed' ? '*Containment FAILED:*' : '*Already contained by the agent:*';
+      c.status === 'skipped'
+        ? '*Containment (dry run, nothing changed):*'
+        : c.status === 'failed'
+          ? '*Containment FAILED:*'
+          : '*Already contained by the agent:*';
     lines.push(`${label} ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${c.status === 'executed' ? undo : ''}`);
   }
   return lines.length > 0 ? section(lines.join('\n'), { blockId: CardBlockId.Action }) : undefined;
@@ -237,8 +280,11 @@ function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: 
 function votesLine(record: IncidentRecord, needed: number): string {
   const t = tally(record.votes, needed);
   const plural = (n: number, word: string): string => `${word}${n === 1 ? '' : 's'}`;
-  const parts = [`${t.approve.length} of ${needed} ${plural(needed, 'approval')}${t.approve.length > 0 ? `: ${mentions(t.approve)}` : ''}`];
-  if (t.rollback.length > 0) parts.push(`${t.rollback.length} of ${needed} ${plural(needed, 'rollback')}: ${mentions(t.rollback)}`);
+  const parts = [
+    `${t.approve.length} of ${needed} ${plural(needed, 'approval')}${t.approve.length > 0 ? `: ${mentions(t.approve)}` : ''}`,
+  ];
+  if (t.rollback.length > 0)
+    parts.push(`${t.rollback.length} of ${needed} ${plural(needed, 'rollback')}: ${mentions(t.rollback)}`);
   if (t.deny.length > 0) parts.push(`denied by ${mentions(t.deny)}`);
   return parts.join('\n');
 }
@@ -280,12 +326,19 @@ function reasonsBlock(record: IncidentRecord): KnownBlock | undefined {
   const given = record.votes.filter((v) => v.reason !== undefined);
   if (given.length === 0) return undefined;
   const lines = given.map((v) => `• ${mention(v.userId)} (${v.choice}): ${reasonText(v.reason ?? '', 1000)}`);
-  return section(`*Reason${given.length === 1 ? '' : 's'} given*\n${lines.join('\n')}`, { blockId: CardBlockId.Reasons });
+  return section(`*Reason${given.length === 1 ? '' : 's'} given*\n${lines.join('\n')}`, {
+    blockId: CardBlockId.Reasons,
+  });
 }
 
 function actionResultLine(a: ActionResult): string {
   const icon = a.status === 'executed' ? '✅' : a.status === 'failed' ? '❌' : '⏭️';
-  const what = a.type !== undefined && a.target !== undefined ? ` ${actionLine(a.type, a.target)}` : a.type !== undefined ? ` ${untrusted(a.type, 100)}` : '';
+  const what =
+    a.type !== undefined && a.target !== undefined
+      ? ` ${actionLine(a.type, a.target)}`
+      : a.type !== undefined
+        ? ` ${untrusted(a.type, 100)}`
+        : '';
   const detail = a.detail ? ` — ${untrusted(oneLine(a.detail), 300)}` : '';
   return `${icon} ${a.operation}${what}: ${a.status}${a.dryRun ? ' (dry run: nothing was changed)' : ''} at ${formatUtc(a.at)}${detail}`;
 }
@@ -300,11 +353,18 @@ function actionTakenBlock(record: IncidentRecord): KnownBlock | undefined {
 function markerLines(record: IncidentRecord, version: CardVersion): string[] {
   const lines: string[] = [];
   if (version === 'pending' && record.acknowledgedBy !== undefined) {
-    lines.push(`👀 ${mention(record.acknowledgedBy)} is on it${record.acknowledgedAt ? ` (since ${formatUtc(record.acknowledgedAt)})` : ''}`);
+    lines.push(
+      `👀 ${mention(record.acknowledgedBy)} is on it${record.acknowledgedAt ? ` (since ${formatUtc(record.acknowledgedAt)})` : ''}`,
+    );
   }
-  if (!(version === 'notification' && record.tier === 'low')) lines.push(...record.actions.slice(-5).map(actionResultLine));
-  if (record.falsePositive) lines.push(`🚩 Marked a false positive by ${mention(record.falsePositive.by)} at ${formatUtc(record.falsePositive.at)}`);
-  if (record.repeats !== undefined && record.repeats > 0) lines.push(`🔁 Repeated ${record.repeats} time${record.repeats === 1 ? '' : 's'} (see thread)`);
+  if (!(version === 'notification' && record.tier === 'low'))
+    lines.push(...record.actions.slice(-5).map(actionResultLine));
+  if (record.falsePositive)
+    lines.push(
+      `🚩 Marked a false positive by ${mention(record.falsePositive.by)} at ${formatUtc(record.falsePositive.at)}`,
+    );
+  if (record.repeats !== undefined && record.repeats > 0)
+    lines.push(`🔁 Repeated ${record.repeats} time${record.repeats === 1 ? '' : 's'} (see thread)`);
   return lines;
 }
 
@@ -360,7 +420,8 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
       }),
     );
   }
-  if (record.acknowledgedBy === undefined) buttons.push(button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: id }));
+  if (record.acknowledgedBy === undefined)
+    buttons.push(button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: id }));
   if (!record.falsePositive) buttons.push(falsePositiveButton(id));
   return actions(actionsBlockId(CardBlockId.Vote, id), [...buttons, reasonMenu(record)]);
 }
@@ -370,7 +431,10 @@ function footer(record: IncidentRecord): KnownBlock {
   const dry = record.dryRun ? ' · *DRY RUN*' : '';
   // The action's digest, short: what the executor's log and the receipt name, for a person to compare.
   const digest = record.actionDigest ? ` · action \`${shortDigest(record.actionDigest)}\`` : '';
-  return context([`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · observed ${formatUtc(i.observedAt)}${digest}${dry}`], CardBlockId.Footer);
+  return context(
+    [`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · observed ${formatUtc(i.observedAt)}${digest}${dry}`],
+    CardBlockId.Footer,
+  );
 }
 
 function render(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion, b: Budget): BlockMessage {
@@ -382,13 +446,17 @@ function render(record: IncidentRecord, opts: IncidentCardOptions, version: Card
     ...summaryBlocks(record, b),
     ...reasoningBlocks(record, opts, b),
     ...evidenceBlocks(record, opts, b),
-    version === 'notification' && record.tier === 'low' ? actionTakenBlock(record) : proposedActionBlock(record, version, opts.now),
+    version === 'notification' && record.tier === 'low'
+      ? actionTakenBlock(record)
+      : proposedActionBlock(record, version, opts.now),
     (version === 'decided' || version === 'expired') && outcomeBlock(record, opts, version),
     approval && statusBlock(record, opts, version),
     approval && reasonsBlock(record),
     markers.length > 0 && context(markers),
     version === 'pending' && voteButtons(record, opts),
-    version === 'notification' && !record.falsePositive && actions(actionsBlockId(CardBlockId.Triage, record.incident.id), [falsePositiveButton(record.incident.id)]),
+    version === 'notification' &&
+      !record.falsePositive &&
+      actions(actionsBlockId(CardBlockId.Triage, record.incident.id), [falsePositiveButton(record.incident.id)]),
     footer(record),
   ]);
   return { text: fallbackText(record, opts, version), blocks };

@@ -111,14 +111,16 @@ export function limitViolations(message: BlockMessage, maxBlocks: number = MESSA
         }
         break;
       case 'context':
-        if (block.elements.length > CONTEXT_ELEMENTS_MAX) out.push(`${at} has ${block.elements.length} elements > ${CONTEXT_ELEMENTS_MAX}`);
+        if (block.elements.length > CONTEXT_ELEMENTS_MAX)
+          out.push(`${at} has ${block.elements.length} elements > ${CONTEXT_ELEMENTS_MAX}`);
         block.elements.forEach((e, j) => {
           over(`${at} element ${j}`, textOf(e), CONTEXT_TEXT_MAX);
           empty(`${at} element ${j}`, textOf(e));
         });
         break;
       case 'actions':
-        if (block.elements.length > ACTIONS_ELEMENTS_MAX) out.push(`${at} has ${block.elements.length} elements > ${ACTIONS_ELEMENTS_MAX}`);
+        if (block.elements.length > ACTIONS_ELEMENTS_MAX)
+          out.push(`${at} has ${block.elements.length} elements > ${ACTIONS_ELEMENTS_MAX}`);
         block.elements.forEach((e, j) => {
           if (e.type !== 'button') return;
           over(`${at} button ${j} text`, e.text.text, BUTTON_TEXT_MAX);

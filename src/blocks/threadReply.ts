@@ -10,16 +10,25 @@ import { MESSAGE_TEXT_MAX, type BlockMessage } from './limits';
  */
 
 /** A repeat of the same pattern, folded under the first card instead of a new one. */
-export function buildRepeatReply(record: IncidentRecord, count: number, recent: ReadonlyArray<{ incidentId: string; ident: string }> = []): BlockMessage {
+export function buildRepeatReply(
+  record: IncidentRecord,
+  count: number,
+  recent: ReadonlyArray<{ incidentId: string; ident: string }> = [],
+): BlockMessage {
   const i = record.incident;
   const line = `🔁 Same pattern seen ${count} times: ${identifyingLine(i)}`;
   const latest = recent.map((r) => `• ${escapeMrkdwn(r.incidentId)} · ${untrusted(r.ident, 250)}`).join('\n');
   return {
-    text: truncate(`Same pattern seen ${count} times: ${escapeMrkdwn(i.id)} ${identifyingLine(i, 300)}`, MESSAGE_TEXT_MAX),
+    text: truncate(
+      `Same pattern seen ${count} times: ${escapeMrkdwn(i.id)} ${identifyingLine(i, 300)}`,
+      MESSAGE_TEXT_MAX,
+    ),
     blocks: compact([
       section(line),
       latest ? section(`*Latest repeats*\n${latest}`) : undefined,
-      context([`First: ${escapeMrkdwn(i.id)} · observed ${formatUtc(i.observedAt)} · each repeat is in the ledger and \`/chainsec incident <id>\``]),
+      context([
+        `First: ${escapeMrkdwn(i.id)} · observed ${formatUtc(i.observedAt)} · each repeat is in the ledger and \`/chainsec incident <id>\``,
+      ]),
     ]),
   };
 }
@@ -40,7 +49,10 @@ const STATUS: Record<ActionResult['status'], { icon: string; word: string }> = {
 /** What the workflow did after a decision (or would have done, in dry run). */
 export function buildActionOutcomeReply(result: ActionResult): BlockMessage {
   const s = STATUS[result.status];
-  const what = result.type !== undefined ? ` ${untrusted(result.type, 100)}${result.target !== undefined ? ` on ${untrusted(result.target, 500)}` : ''}` : '';
+  const what =
+    result.type !== undefined
+      ? ` ${untrusted(result.type, 100)}${result.target !== undefined ? ` on ${untrusted(result.target, 500)}` : ''}`
+      : '';
   const dry = result.dryRun ? ' (DRY RUN: nothing was changed)' : '';
   const summary = `${OPERATION[result.operation]}${what} ${s.word}${dry}`;
   return {

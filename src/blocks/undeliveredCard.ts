@@ -26,7 +26,8 @@ function containmentLine(record: IncidentRecord): string | undefined {
   const c = record.containment;
   if (!c) return undefined;
   const what = actionLine(c.type, c.target);
-  if (c.status === 'executed') return `The agent's automatic containment ${what} *ran* at ${formatUtc(c.at)} and *stays in place*: undo it by hand if it is wrong.`;
+  if (c.status === 'executed')
+    return `The agent's automatic containment ${what} *ran* at ${formatUtc(c.at)} and *stays in place*: undo it by hand if it is wrong.`;
   if (c.status === 'skipped') return `The automatic containment ${what} was skipped (dry run): nothing was changed.`;
   return `The automatic containment ${what} *FAILED*: nothing contains this incident.`;
 }
@@ -42,7 +43,9 @@ export function buildUndeliveredCard(record: IncidentRecord): BlockMessage {
   const i = record.incident;
   const u = record.undelivered;
   const p = record.proposedAction;
-  const why = u ? `\`${untrusted(u.error || 'error', 100)}\`${u.cause ? `: ${untrusted(oneLine(u.cause), 500)}` : ''}` : 'unknown error';
+  const why = u
+    ? `\`${untrusted(u.error || 'error', 100)}\`${u.cause ? `: ${untrusted(oneLine(u.cause), 500)}` : ''}`
+    : 'unknown error';
   const outcome = [
     `:rotating_light: The workflow could not deliver its approval request (${why}), so *nobody was asked*.`,
     `It *failed closed*: ${p ? `the proposed action ${actionLine(p.type, p.target)}` : 'the proposed action'} *will not run*.`,
@@ -52,16 +55,32 @@ export function buildUndeliveredCard(record: IncidentRecord): BlockMessage {
   const reasoning = record.reasoning.trim() || (i.kind === 'waf' ? (i.waf.analysis ?? '') : '');
   const blocks: KnownBlock[] = [
     header(`🚨 ${UNDELIVERED_HEADLINE} · ${tierLabel(record.tier)}`),
-    section(`*What happened:* ${untrusted(i.title, 500)}\n${identifyingLine(i)}\n*Incident* ${escapeMrkdwn(i.id)}`, { blockId: UndeliveredBlockId.Facts }),
+    section(`*What happened:* ${untrusted(i.title, 500)}\n${identifyingLine(i)}\n*Incident* ${escapeMrkdwn(i.id)}`, {
+      blockId: UndeliveredBlockId.Facts,
+    }),
     section(outcome.join('\n'), { blockId: UndeliveredBlockId.Outcome }),
     ...(reasoning
-      ? [section(`*Agent's reasoning (untrusted, quoted, shortened)*\n${quoteUntrusted(reasoning, 700)}`, { blockId: UndeliveredBlockId.Reasoning })]
+      ? [
+          section(`*Agent's reasoning (untrusted, quoted, shortened)*\n${quoteUntrusted(reasoning, 700)}`, {
+            blockId: UndeliveredBlockId.Reasoning,
+          }),
+        ]
       : []),
     ...(record.actions.length > 0
-      ? [context(record.actions.slice(-5).map((a) => `${a.operation}${a.type ? ` ${untrusted(a.type, 100)}` : ''}: ${a.status} at ${formatUtc(a.at)}`))]
+      ? [
+          context(
+            record.actions
+              .slice(-5)
+              .map(
+                (a) => `${a.operation}${a.type ? ` ${untrusted(a.type, 100)}` : ''}: ${a.status} at ${formatUtc(a.at)}`,
+              ),
+          ),
+        ]
       : []),
     context(
-      [`${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · requested by ${requesterText(record)} · ${u ? `failed at ${formatUtc(u.at)}` : ''}${record.dryRun ? ' · *DRY RUN*' : ''}`],
+      [
+        `${escapeMrkdwn(i.id)} · ${tierLabel(record.tier)} · requested by ${requesterText(record)} · ${u ? `failed at ${formatUtc(u.at)}` : ''}${record.dryRun ? ' · *DRY RUN*' : ''}`,
+      ],
       UndeliveredBlockId.Footer,
     ),
   ];

@@ -151,32 +151,44 @@ function checkOrder(later: NonNullable<VerifiedLedger['checkpoint']>, o: Checkpo
     reason,
   });
   if (o.seq === undefined) {
-    return 'the earlier checkpoint is unnumbered (exported before checkpoints were linked): ' +
-      'which export is later cannot be told from it; only the entries are compared';
+    return (
+      'the earlier checkpoint is unnumbered (exported before checkpoints were linked): ' +
+      'which export is later cannot be told from it; only the entries are compared'
+    );
   }
   if (n.seq === undefined) {
-    return fail('this checkpoint is unnumbered (exported before checkpoints were linked) ' +
-      `but the earlier one is seq ${o.seq}: it cannot follow it (an older export?)`);
+    return fail(
+      'this checkpoint is unnumbered (exported before checkpoints were linked) ' +
+        `but the earlier one is seq ${o.seq}: it cannot follow it (an older export?)`,
+    );
   }
   if (n.seq < o.seq) {
-    return fail(`checkpoint seq ${n.seq} comes before the earlier checkpoint's seq ${o.seq}: ` +
-      'this export is the older one (a rollback?)');
+    return fail(
+      `checkpoint seq ${n.seq} comes before the earlier checkpoint's seq ${o.seq}: ` +
+        'this export is the older one (a rollback?)',
+    );
   }
   if (n.seq === o.seq) {
-    return fail(n.hash === o.hash
-      ? `checkpoint seq ${n.seq} is the earlier checkpoint itself: the same export, not a later one`
-      : `checkpoint seq ${n.seq} has the earlier checkpoint's number but another hash: ` +
-        'two checkpoints with one number (a fork)');
+    return fail(
+      n.hash === o.hash
+        ? `checkpoint seq ${n.seq} is the earlier checkpoint itself: the same export, not a later one`
+        : `checkpoint seq ${n.seq} has the earlier checkpoint's number but another hash: ` +
+            'two checkpoints with one number (a fork)',
+    );
   }
   if (n.seq === o.seq + 1) {
     if (n.prevHash === o.hash) {
       return `seq ${n.seq} follows the earlier checkpoint seq ${o.seq} directly (it names its hash)`;
     }
-    return fail(`checkpoint seq ${n.seq} names previous checkpoint ${short(n.prevHash)}…, ` +
-      `not the earlier checkpoint seq ${o.seq} (${short(o.hash)}…): the checkpoints fork`);
+    return fail(
+      `checkpoint seq ${n.seq} names previous checkpoint ${short(n.prevHash)}…, ` +
+        `not the earlier checkpoint seq ${o.seq} (${short(o.hash)}…): the checkpoints fork`,
+    );
   }
-  return `seq ${n.seq} comes ${n.seq - o.seq} checkpoints after the earlier seq ${o.seq} ` +
-    '(the link itself is checkable only between consecutive checkpoints)';
+  return (
+    `seq ${n.seq} comes ${n.seq - o.seq} checkpoints after the earlier seq ${o.seq} ` +
+    '(the link itself is checkable only between consecutive checkpoints)'
+  );
 }
 
 /**

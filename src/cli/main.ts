@@ -219,9 +219,10 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     const checkpoint = verified.ledger?.checkpoint?.facts;
     if (!checkpoint) io.out('checkpoint: absent; entries removed from the end of a chain cannot be detected');
     else {
-      const which = checkpoint.seq === undefined
-        ? 'unnumbered (exported before checkpoints were linked; --since-checkpoint cannot order it)'
-        : `seq ${checkpoint.seq}`;
+      const which =
+        checkpoint.seq === undefined
+          ? 'unnumbered (exported before checkpoints were linked; --since-checkpoint cannot order it)'
+          : `seq ${checkpoint.seq}`;
       const at = printable(checkpoint.at, 40);
       io.out(`checkpoint: present, ${which}, at ${at}; every chain ends where the checkpoint says`);
       if (checkpoint.partial) {

@@ -66,7 +66,9 @@ export function readPublicKey(pem: string, label: string): TrustedKey {
   if (key.asymmetricKeyType !== 'ec') {
     throw new UnusableInputError(`${label} is a ${key.asymmetricKeyType ?? 'unknown'} key, not an EC (P-256) key`);
   }
-  const fingerprint = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
   return { key, fingerprint };
 }
 
@@ -173,7 +175,10 @@ export function verifyLedgerExport(
  * `OK` line. Control characters are shown escaped and long text is cut.
  */
 export function printable(text: string, max = 200): string {
-  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 

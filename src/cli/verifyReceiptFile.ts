@@ -29,7 +29,8 @@ function readJson(text: string, what: string): unknown {
 export function checkReceiptFile(input: ReceiptCheckInput): { lines: string[]; code: 0 | 1 } {
   const { key, fingerprint } = readPublicKey(input.publicKeyPem, `public key ${input.publicKeyFile}`);
   const receipt = readJson(input.receiptText, `receipt ${input.receiptFile}`);
-  const action = input.actionText === undefined ? undefined : readJson(input.actionText, `action ${input.actionFile ?? ''}`);
+  const action =
+    input.actionText === undefined ? undefined : readJson(input.actionText, `action ${input.actionFile ?? ''}`);
   let now: Date | undefined;
   if (input.now !== undefined) {
     now = new Date(input.now);
@@ -39,7 +40,11 @@ export function checkReceiptFile(input: ReceiptCheckInput): { lines: string[]; c
   }
   const lines = [`receipt: ${input.receiptFile}`, `public key ${input.publicKeyFile}: SHA-256 ${fingerprint}`];
   try {
-    const r = verifyReceiptWithKey(receipt, { publicKey: key, ...(action !== undefined && { action }), ...(now && { now }) });
+    const r = verifyReceiptWithKey(receipt, {
+      publicKey: key,
+      ...(action !== undefined && { action }),
+      ...(now && { now }),
+    });
     const bound = action === undefined ? 'action not checked (no --action)' : 'the action matches its digest';
     const who = r.decidedBy.map((u) => printable(u, 40)).join(', ') || 'nobody';
     lines.push(
@@ -49,7 +54,8 @@ export function checkReceiptFile(input: ReceiptCheckInput): { lines: string[]; c
     return { lines, code: 0 };
   } catch (e) {
     if (!(e instanceof ReceiptRejectedError)) throw e;
-    if (e.code === ErrorCode.ReceiptMalformed) throw new UnusableInputError(`receipt ${input.receiptFile}: ${e.message}`);
+    if (e.code === ErrorCode.ReceiptMalformed)
+      throw new UnusableInputError(`receipt ${input.receiptFile}: ${e.message}`);
     lines.push(`FAIL ${e.code}: ${e.message}`);
     return { lines, code: 1 };
   }

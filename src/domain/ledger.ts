@@ -80,7 +80,12 @@ export function publicKeyFromPem(pem: string): KeyObject {
 export function signatureValid(entry: LedgerEntry, key: KeyObject): boolean {
   try {
     // Verifying the canonical bytes with SHA-256 is verifying the signature over their digest.
-    return verifySignature('sha256', canonicalBytes(entry), { key, dsaEncoding: 'der' }, Buffer.from(entry.signature, 'base64'));
+    return verifySignature(
+      'sha256',
+      canonicalBytes(entry),
+      { key, dsaEncoding: 'der' },
+      Buffer.from(entry.signature, 'base64'),
+    );
   } catch {
     return false;
   }
@@ -108,7 +113,11 @@ const REQUIRED = ['type', 'incidentId', 'seq', 'actor', 'at', 'prevHash', 'keyId
  * chain cut short at its end is caught too.
  * @param lines 1-based line numbers of the entries in the source file (for messages)
  */
-export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver, lines?: readonly number[]): LedgerVerdict {
+export function verifyEntries(
+  entries: readonly LedgerEntry[],
+  keys: KeyResolver,
+  lines?: readonly number[],
+): LedgerVerdict {
   const heads = new Map<string, { seq: number; hash: string }>();
   /** Where each (incident, seq) was first seen, to name both entries of a conflict. */
   const places = new Map<string, { hash: string; line: number }>();
@@ -145,20 +154,33 @@ export function verifyEntries(entries: readonly LedgerEntry[], keys: KeyResolver
     const head = heads.get(e.incidentId);
     const expectedSeq = head ? head.seq + 1 : 1;
     const expectedPrev = head ? head.hash : GENESIS_HASH;
-    if (e.seq !== expectedSeq) return fail(`expected seq ${expectedSeq} in this chain, found ${e.seq} (entry missing or out of order)`);
+    if (e.seq !== expectedSeq)
+      return fail(`expected seq ${expectedSeq} in this chain, found ${e.seq} (entry missing or out of order)`);
     if (e.prevHash !== expectedPrev) return fail('prevHash does not match the previous entry of this chain');
     heads.set(e.incidentId, { seq: e.seq, hash: e.hash });
   }
   if (checkpoint) {
     const named = checkpoint.entry.heads;
-    const fail = (reason: string): LedgerVerdict => ({ ok: false, line: checkpoint!.line, incidentId: '*', seq: null, reason });
+    const fail = (reason: string): LedgerVerdict => ({
+      ok: false,
+      line: checkpoint!.line,
+      incidentId: '*',
+      seq: null,
+      reason,
+    });
     if (typeof named !== 'object' || named === null || Array.isArray(named)) return fail('checkpoint has no heads');
     const namedHeads = named as Record<string, JsonValue>;
     for (const [incidentId, head] of heads) {
       const h = namedHeads[incidentId] as { seq?: number; hash?: string } | undefined;
       if (!h) return fail(`checkpoint does not list chain ${incidentId}`);
       if (h.seq !== head.seq || h.hash !== head.hash) {
-        return { ok: false, line: checkpoint.line, incidentId, seq: head.seq, reason: `chain ${incidentId} ends at seq ${head.seq} but the checkpoint says seq ${String(h.seq)} (entries removed at its end?)` };
+        return {
+          ok: false,
+          line: checkpoint.line,
+          incidentId,
+          seq: head.seq,
+          reason: `chain ${incidentId} ends at seq ${head.seq} but the checkpoint says seq ${String(h.seq)} (entries removed at its end?)`,
+        };
       }
     }
     for (const incidentId of Object.keys(namedHeads)) {

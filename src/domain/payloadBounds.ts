@@ -101,7 +101,10 @@ export function cutToBytes(text: string, maxBytes: number): { text: string; cut:
  * Evidence bounded in count, per item and in total; items past the bounds
  * are left out (the full text keeps them). Unchanged when it fits.
  */
-export function boundEvidence(items: readonly string[], limits: Pick<typeof PREVIEW_LIMITS, 'evidenceItems' | 'evidenceItemBytes' | 'evidenceTotalBytes'> = PREVIEW_LIMITS): { items: string[]; cut: boolean } {
+export function boundEvidence(
+  items: readonly string[],
+  limits: Pick<typeof PREVIEW_LIMITS, 'evidenceItems' | 'evidenceItemBytes' | 'evidenceTotalBytes'> = PREVIEW_LIMITS,
+): { items: string[]; cut: boolean } {
   const out: string[] = [];
   let cut = items.length > limits.evidenceItems;
   let total = 0;
@@ -154,7 +157,11 @@ export function fullTextDocument(full: LongText): { json: string; sha256: string
     ...(full.analysis !== undefined && { analysis: full.analysis }),
     ...(full.followUp !== undefined && { followUp: full.followUp }),
   });
-  return { json, sha256: createHash('sha256').update(json, 'utf8').digest('hex'), bytes: Buffer.byteLength(json, 'utf8') };
+  return {
+    json,
+    sha256: createHash('sha256').update(json, 'utf8').digest('hex'),
+    bytes: Buffer.byteLength(json, 'utf8'),
+  };
 }
 
 /**

@@ -41,7 +41,8 @@ export function proposalFor(event: RawIncidentEvent, incident: Incident): Propos
       incident.tier === 'low'
         ? { type: 'rate_limit_ip', target: w.sourceIp, reversible: true }
         : { type: 'add_ip_to_denylist', target: w.sourceIp, reversible: false };
-    reasoning = w.analysis ?? `WAF rule ${w.ruleName} matched ${w.httpMethod} ${w.uri} from ${w.sourceIp} (${w.country}).`;
+    reasoning =
+      w.analysis ?? `WAF rule ${w.ruleName} matched ${w.httpMethod} ${w.uri} from ${w.sourceIp} (${w.country}).`;
     evidence.push(`rule=${w.ruleName}`, `action=${w.action}`, `uri=${w.uri}`, `country=${w.country}`);
     if (w.followUp) evidence.push(`follow-up suggested: ${w.followUp}`);
   }

@@ -84,16 +84,24 @@ function reject(code: ErrorCode, message: string): VoteOutcome {
 export function evaluateVote(state: ApprovalState, vote: Vote, ctx: VoteContext): VoteOutcome {
   if (state.status !== ApprovalStatus.Pending) {
     const who = (state.decidedBy ?? []).map((u) => `<@${u}>`).join(', ') || 'the deadline';
-    return reject(ErrorCode.AlreadyDecided, `This request was already decided (${state.decision ?? state.status}) by ${who}.`);
+    return reject(
+      ErrorCode.AlreadyDecided,
+      `This request was already decided (${state.decision ?? state.status}) by ${who}.`,
+    );
   }
   if (ctx.now.getTime() >= new Date(state.deadline).getTime()) {
     return reject(ErrorCode.RequestExpired, 'This request has expired; the workflow takes its safe fallback.');
   }
   const { surface } = ctx;
-  if (surface.kind === 'app_home' ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(surface.channelId)) {
+  if (
+    surface.kind === 'app_home' ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(surface.channelId)
+  ) {
     return reject(ErrorCode.WrongChannel, 'Decisions only count in the approvals channel.');
   }
-  if (surface.kind === 'message' && (state.card?.channel !== surface.channelId || state.card.ts !== surface.messageTs)) {
+  if (
+    surface.kind === 'message' &&
+    (state.card?.channel !== surface.channelId || state.card.ts !== surface.messageTs)
+  ) {
     return reject(ErrorCode.NotTheCard, "That button is not on this request's card; your click changed nothing.");
   }
   if (!ctx.isApprover) {

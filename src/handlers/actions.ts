@@ -14,7 +14,11 @@ const ActionInputSchema = z.object({
   incident: IncidentSchema,
   action: z.optional(ProposedActionSchema),
   approval: z.optional(
-    z.looseObject({ decision: z.optional(z.string()), decidedBy: z.optional(z.array(z.string())), ledgerHash: z.optional(z.string()) }),
+    z.looseObject({
+      decision: z.optional(z.string()),
+      decidedBy: z.optional(z.array(z.string())),
+      ledgerHash: z.optional(z.string()),
+    }),
   ),
   dryRun: z.boolean(),
 });
@@ -37,7 +41,8 @@ const UndeliveredInputSchema = z.object({
   }),
 });
 
-const isReport = (event: unknown): boolean => (event as { operation?: unknown } | null)?.operation === 'report_undelivered';
+const isReport = (event: unknown): boolean =>
+  (event as { operation?: unknown } | null)?.operation === 'report_undelivered';
 
 let ready: Promise<Container> | undefined;
 

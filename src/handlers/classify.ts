@@ -11,10 +11,16 @@ const config = getConfig();
 const telemetry = new PowertoolsTelemetry();
 const rejected = new DynamoDbRejectedPayloads(buildDocumentClient(config.callTimeoutMs), config.incidentsTable);
 
-const fullText = new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: config.callTimeoutMs });
+const fullText = new DynamoDbFullTextStore({
+  incidentsTable: config.incidentsTable,
+  callTimeoutMs: config.callTimeoutMs,
+});
 
 /** The workflow's Classify task: no Slack, no signing; only the rejected store (bad events) and the long-text store. */
-export async function handler(event: { event: unknown; executionArn?: string }, _context?: Context): Promise<ClassifiedState> {
+export async function handler(
+  event: { event: unknown; executionArn?: string },
+  _context?: Context,
+): Promise<ClassifiedState> {
   try {
     return await classifyEvent({ config, clock: systemClock, rejected, fullText, telemetry }, event);
   } finally {

@@ -44,10 +44,13 @@ async function init(): Promise<Ready> {
     expiryAttr: 'expiresAt',
   });
   // The first argument (the message text) is the idempotency key; the parsed message is what runs.
-  const process = makeIdempotent(async (_body: string, message: InboundMessage) => ingestMessage(container.deps, message), {
-    persistenceStore,
-    config: idempotency,
-  });
+  const process = makeIdempotent(
+    async (_body: string, message: InboundMessage) => ingestMessage(container.deps, message),
+    {
+      persistenceStore,
+      config: idempotency,
+    },
+  );
   return { container, idempotency, process: (message, body) => process(body, message) };
 }
 
@@ -60,7 +63,8 @@ export function toInboundRecords(event: IngestEvent): InboundRecord[] {
       // SQS subscribed to SNS carries the SNS envelope; raw delivery carries the message itself.
       try {
         const envelope = JSON.parse(sqs.body) as { Type?: string; Message?: unknown };
-        if (envelope.Type === 'Notification' && typeof envelope.Message === 'string') return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message };
+        if (envelope.Type === 'Notification' && typeof envelope.Message === 'string')
+          return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message };
       } catch {
         // Not JSON: passed on as is, and rejected with a clear error.
       }

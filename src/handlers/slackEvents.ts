@@ -61,7 +61,10 @@ async function init(): Promise<Ready> {
   const container = await buildContainer({ slackRetries: 1, slackClient: app.client, ...(tracing && { tracing }) });
   registerListeners(app, container.deps);
   app.error(async (error) => {
-    container.telemetry.error('unhandled Bolt error', { error: error.message, code: (error as { code?: string }).code });
+    container.telemetry.error('unhandled Bolt error', {
+      error: error.message,
+      code: (error as { code?: string }).code,
+    });
   });
   return { container, handle: receiver.toHandler() as Ready['handle'] };
 }

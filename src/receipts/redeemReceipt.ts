@@ -28,11 +28,18 @@ export function redemptionKey(receipt: Pick<Receipt, 'incidentId' | 'ledgerHash'
  * @throws ReceiptRejectedError `chainsec_receipt_replayed` when it was redeemed before
  */
 export async function redeemReceipt(store: RedemptionStore, receipt: Receipt, redeemedBy: string): Promise<void> {
-  const first = await store.redeemOnce(redemptionKey(receipt), new Date(receipt.expiresAt), { incidentId: receipt.incidentId, redeemedBy });
+  const first = await store.redeemOnce(redemptionKey(receipt), new Date(receipt.expiresAt), {
+    incidentId: receipt.incidentId,
+    redeemedBy,
+  });
   if (!first) {
-    throw new ReceiptRejectedError(ErrorCode.ReceiptReplayed, `the receipt of ${receipt.incidentId} was redeemed before`, {
-      incidentId: receipt.incidentId,
-      ledgerHash: receipt.ledgerHash,
-    });
+    throw new ReceiptRejectedError(
+      ErrorCode.ReceiptReplayed,
+      `the receipt of ${receipt.incidentId} was redeemed before`,
+      {
+        incidentId: receipt.incidentId,
+        ledgerHash: receipt.ledgerHash,
+      },
+    );
   }
 }

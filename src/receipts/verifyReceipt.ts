@@ -50,11 +50,19 @@ export function parseReceipt(value: unknown): Receipt {
   if (extra.length > 0) throw refuse(ErrorCode.ReceiptMalformed, `the receipt has unknown fields: ${extra.join(', ')}`);
   for (const field of RECEIPT_FIELDS) {
     const v = r[field];
-    const ok = field === 'decidedBy' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === 'string' && v !== '';
-    if (!ok) throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is missing or not ${field === 'decidedBy' ? 'a list of strings' : 'a string'}`);
+    const ok =
+      field === 'decidedBy'
+        ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+        : typeof v === 'string' && v !== '';
+    if (!ok)
+      throw refuse(
+        ErrorCode.ReceiptMalformed,
+        `the receipt's ${field} is missing or not ${field === 'decidedBy' ? 'a list of strings' : 'a string'}`,
+      );
   }
   for (const field of ['actionDigest', 'ledgerHash'] as const) {
-    if (!HEX64.test(r[field] as string)) throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is not 64 lowercase hex digits`);
+    if (!HEX64.test(r[field] as string))
+      throw refuse(ErrorCode.ReceiptMalformed, `the receipt's ${field} is not 64 lowercase hex digits`);
   }
   for (const field of ['decidedAt', 'expiresAt'] as const) {
     const text = r[field] as string;
@@ -88,11 +96,19 @@ function isEcdsaDer(der: Buffer): boolean {
 function readSigned(value: unknown, options: VerifyReceiptOptions): { receipt: Receipt; signature: Buffer } {
   const receipt = parseReceipt(value);
   if (options.trustedKeyIds && !options.trustedKeyIds.includes(receipt.keyId)) {
-    throw refuse(ErrorCode.ReceiptWrongKey, `the receipt is signed with key ${receipt.keyId}, not a trusted key`, factsOf(receipt));
+    throw refuse(
+      ErrorCode.ReceiptWrongKey,
+      `the receipt is signed with key ${receipt.keyId}, not a trusted key`,
+      factsOf(receipt),
+    );
   }
   const signature = Buffer.from(receipt.signature, 'base64');
   if (signature.toString('base64') !== receipt.signature || !isEcdsaDer(signature)) {
-    throw refuse(ErrorCode.ReceiptSignatureInvalid, 'the receipt signature is not a base64 DER ECDSA signature', factsOf(receipt));
+    throw refuse(
+      ErrorCode.ReceiptSignatureInvalid,
+      'the receipt signature is not a base64 DER ECDSA signature',
+      factsOf(receipt),
+    );
   }
   return { receipt, signature };
 }
@@ -110,15 +126,22 @@ const notCovered = (receipt: Receipt) =>
 function checkAllows(receipt: Receipt, options: VerifyReceiptOptions): Receipt {
   const now = options.now ?? new Date();
   if (Date.parse(receipt.expiresAt) <= now.getTime()) {
-    throw refuse(ErrorCode.ReceiptExpired, `the receipt expired at ${receipt.expiresAt}`, { ...factsOf(receipt), expiresAt: receipt.expiresAt });
+    throw refuse(ErrorCode.ReceiptExpired, `the receipt expired at ${receipt.expiresAt}`, {
+      ...factsOf(receipt),
+      expiresAt: receipt.expiresAt,
+    });
   }
   if (options.action !== undefined) {
     const digest = actionDigest(options.action);
     if (digest !== receipt.actionDigest) {
-      throw refuse(ErrorCode.ReceiptActionMismatch, `the action's digest ${digest} is not the receipt's ${receipt.actionDigest}`, {
-        ...factsOf(receipt),
-        actionDigest: digest,
-      });
+      throw refuse(
+        ErrorCode.ReceiptActionMismatch,
+        `the action's digest ${digest} is not the receipt's ${receipt.actionDigest}`,
+        {
+          ...factsOf(receipt),
+          actionDigest: digest,
+        },
+      );
     }
   }
   return receipt;
@@ -128,9 +151,15 @@ function checkAllows(receipt: Receipt, options: VerifyReceiptOptions): Receipt {
  * {@link verifyReceipt} with a public key, synchronously (the CLI).
  * @throws ReceiptRejectedError as {@link verifyReceipt}
  */
-export function verifyReceiptWithKey(value: unknown, options: VerifyReceiptOptions & { publicKey: string | KeyObject }): Receipt {
+export function verifyReceiptWithKey(
+  value: unknown,
+  options: VerifyReceiptOptions & { publicKey: string | KeyObject },
+): Receipt {
   const { receipt, signature } = readSigned(value, options);
-  const key = typeof options.publicKey === 'string' ? createPublicKey({ key: options.publicKey, format: 'pem' }) : options.publicKey;
+  const key =
+    typeof options.publicKey === 'string'
+      ? createPublicKey({ key: options.publicKey, format: 'pem' })
+      : options.publicKey;
   // node:crypto hashes what it verifies: verifying the canonical bytes with SHA-256 checks the signature over their digest.
   let valid = false;
   try {

@@ -43,7 +43,8 @@ export class DynamoDbFullTextStore implements FullTextStore {
   public async put(incidentId: string, full: LongText): Promise<{ sha256: string; bytes: number }> {
     const { json, sha256, bytes } = fullTextDocument(full);
     const parts = splitUtf8(json, this.partBytes);
-    if (parts.length > MAX_PARTS) throw new RangeError(`full text of ${incidentId} is ${bytes} bytes, over ${MAX_PARTS} parts`);
+    if (parts.length > MAX_PARTS)
+      throw new RangeError(`full text of ${incidentId} is ${bytes} bytes, over ${MAX_PARTS} parts`);
     await Promise.all(
       parts.map((text, n) =>
         this.doc.send(
@@ -75,12 +76,14 @@ export class DynamoDbFullTextStore implements FullTextStore {
     } while (start);
     if (items.length === 0) return undefined;
     const expected = Number(items[0]!.parts);
-    if (items.length !== expected) throw new FullTextUnavailableError(`${items.length} of ${expected} parts stored`, { sha256 });
+    if (items.length !== expected)
+      throw new FullTextUnavailableError(`${items.length} of ${expected} parts stored`, { sha256 });
     const json = items
       .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
       .map((i) => String(i.text))
       .join('');
-    if (createHash('sha256').update(json, 'utf8').digest('hex') !== sha256) throw new FullTextUnavailableError('stored text does not match its hash', { sha256 });
+    if (createHash('sha256').update(json, 'utf8').digest('hex') !== sha256)
+      throw new FullTextUnavailableError('stored text does not match its hash', { sha256 });
     return JSON.parse(json) as LongText;
   }
 }

@@ -13,11 +13,18 @@ export function kmsReceiptSignatureCheck(options: { callTimeoutMs: number; clien
   return async (digest, signatureDer, keyId) => {
     try {
       const out = await client.send(
-        new VerifyCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', Signature: signatureDer, SigningAlgorithm: 'ECDSA_SHA_256' }),
+        new VerifyCommand({
+          KeyId: keyId,
+          Message: digest,
+          MessageType: 'DIGEST',
+          Signature: signatureDer,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
       );
       return out.SignatureValid === true;
     } catch (e) {
-      if (e instanceof KMSInvalidSignatureException || (e as Error).name === 'KMSInvalidSignatureException') return false;
+      if (e instanceof KMSInvalidSignatureException || (e as Error).name === 'KMSInvalidSignatureException')
+        return false;
       throw e;
     }
   };

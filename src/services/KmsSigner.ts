@@ -34,7 +34,12 @@ export class KmsSigner implements Signer {
     if (digest.length !== 32) throw new SigningFailedError(`digest must be 32 bytes, got ${digest.length}`);
     try {
       const out = await this.client.send(
-        new SignCommand({ KeyId: this.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+        new SignCommand({
+          KeyId: this.keyId,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
       );
       if (!out.Signature) throw new Error('KMS returned no signature');
       return Buffer.from(out.Signature).toString('base64');

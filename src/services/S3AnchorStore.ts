@@ -61,7 +61,11 @@ export class S3AnchorStore implements AnchorStore {
       );
     } catch (e) {
       const error = e as Error;
-      throw new AnchorUnavailableError(`${error.name}: ${error.message}`, { bucket: this.options.bucket }, { cause: e });
+      throw new AnchorUnavailableError(
+        `${error.name}: ${error.message}`,
+        { bucket: this.options.bucket },
+        { cause: e },
+      );
     }
   }
 }

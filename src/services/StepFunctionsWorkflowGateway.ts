@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+} from '@aws-sdk/client-sfn';
 import { WorkflowTokenGoneError, WorkflowUnavailableError } from '../errors';
 import type { WorkflowDecisionOutput } from '../domain/messages';
 import { clientOptions } from './awsClients';
@@ -43,7 +48,9 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
 
   public fail(taskToken: string, error: string, cause: string): Promise<void> {
     return this.call(() =>
-      this.client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_000) })),
+      this.client.send(
+        new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_000) }),
+      ),
     );
   }
 
@@ -51,7 +58,10 @@ export class StepFunctionsWorkflowGateway implements WorkflowGateway {
     try {
       const out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
       if (!out.status) return undefined;
-      return { status: out.status as ExecutionStatus, ...(out.output !== undefined && { output: JSON.parse(out.output) as unknown }) };
+      return {
+        status: out.status as ExecutionStatus,
+        ...(out.output !== undefined && { output: JSON.parse(out.output) as unknown }),
+      };
     } catch (e) {
       if ((e as Error).name === 'ExecutionDoesNotExist') return undefined;
       throw new WorkflowUnavailableError(`DescribeExecution failed: ${(e as Error).message}`, { cause: e });

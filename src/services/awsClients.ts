@@ -18,7 +18,10 @@ const quietSdkLogger = { debug: () => undefined, warn: () => undefined, error: (
  * here: the SDK reads `AWS_ENDPOINT_URL_<SERVICE>`, which is how the sandbox
  * points production code at local services.
  */
-export function clientOptions(callTimeoutMs: number, maxAttempts = 3): {
+export function clientOptions(
+  callTimeoutMs: number,
+  maxAttempts = 3,
+): {
   maxAttempts: number;
   requestHandler: { connectionTimeout: number; requestTimeout: number };
   logger: Logger;

@@ -17,7 +17,10 @@ import type { FetchFunction } from '@slack/web-api';
 export function nodeHttpFetch(): FetchFunction {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   return async (input, init = {}) => {
-    if ((init.body !== undefined && typeof init.body !== 'string') || (init.redirect !== undefined && init.redirect !== 'error')) {
+    if (
+      (init.body !== undefined && typeof init.body !== 'string') ||
+      (init.redirect !== undefined && init.redirect !== 'error')
+    ) {
       // WebClient's own default; Node's Response satisfies FetchResponse at run time.
       return globalThis.fetch(input, init as RequestInit) as unknown as ReturnType<FetchFunction>;
     }
@@ -43,7 +46,8 @@ export function nodeHttpFetch(): FetchFunction {
     for await (const chunk of response) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
     const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400) throw new TypeError(`redirect to ${String(response.headers.location)} refused (redirect: 'error')`);
+    if (status >= 300 && status < 400)
+      throw new TypeError(`redirect to ${String(response.headers.location)} refused (redirect: 'error')`);
     return {
       ok: status >= 200 && status < 300,
       status,
@@ -59,9 +63,11 @@ export function nodeHttpFetch(): FetchFunction {
 
 /** Node's header object seen through fetch's `get` (case-insensitive, repeats joined) and `entries`. */
 function fetchHeaders(headers: IncomingHttpHeaders) {
-  const value = (v: string | string[] | undefined): string | null => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
+  const value = (v: string | string[] | undefined): string | null =>
+    v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
   return {
     get: (name: string) => value(headers[name.toLowerCase()]),
-    entries: () => Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, value(v)!] as [string, string]])),
+    entries: () =>
+      Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, value(v)!] as [string, string]])),
   };
 }

@@ -28,7 +28,8 @@ export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
   {
     scope: 'im:write',
     methods: ['conversations.open'],
-    reason: 'Open a direct message with the on-call approver (escalations) or with a person who clicked in the Home tab.',
+    reason:
+      'Open a direct message with the on-call approver (escalations) or with a person who clicked in the Home tab.',
   },
   {
     scope: 'usergroups:read',
@@ -49,4 +50,8 @@ export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
  * with the click's trigger_id) and `views.publish` (the Home tab; the
  * app_home_opened event that triggers it needs no scope either).
  */
-export const SLACK_METHODS_WITHOUT_SCOPE: readonly string[] = ['chat.getPermalink', 'views.open', 'views.publish'] as const;
+export const SLACK_METHODS_WITHOUT_SCOPE: readonly string[] = [
+  'chat.getPermalink',
+  'views.open',
+  'views.publish',
+] as const;

@@ -62,10 +62,14 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
     const holding = (type: string): Promise<string> =>
-      eventually(async () => {
-        const t = await text('/sandbox/ledger');
-        return t.split('\n').some((l) => l.includes(id) && l.includes(`"type":"${type}"`)) ? t : undefined;
-      }, 20_000, 200);
+      eventually(
+        async () => {
+          const t = await text('/sandbox/ledger');
+          return t.split('\n').some((l) => l.includes(id) && l.includes(`"type":"${type}"`)) ? t : undefined;
+        },
+        20_000,
+        200,
+      );
     const earlier = write('earlier.jsonl', await holding('incident_received'));
     for (const user of ['U0APPROVER1', 'U0APPROVER2']) {
       expect((await h.click({ user, actionId: 'chainsec_approve', value: id, messageTs: card.ts })).status).toBe(200);
@@ -83,7 +87,10 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
     expect(tick.body.errors).toEqual([]);
     expect(tick.body.anchor?.seq).toBeGreaterThanOrEqual(1);
     expect(idle.body.anchor).toBeUndefined();
-    const anchors = anchorsText.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const anchors = anchorsText
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     const last = anchors.at(-1)!;
     const head = laterText
       .trimEnd()
@@ -108,7 +115,9 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
     );
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(ok.lines.join('\n')).toMatch(/anchors: \d+ from .*anchors\.jsonl, latest seq \d+ at .*every entry they name/);
+    expect(ok.lines.join('\n')).toMatch(
+      /anchors: \d+ from .*anchors\.jsonl, latest seq \d+ at .*every entry they name/,
+    );
     expect(ok.lines.at(-1)).toMatch(/^OK \d+ entries in \d+ chains verified$/);
     expect(rolledBack.status).toBe(1);
     expect(rolledBack.lines.at(-1)).toMatch(new RegExp(`^FAIL line \\d+ incidentId ${id} seq ${head.seq}: anchor seq`));

@@ -17,8 +17,15 @@ function invokeBundle(bundle: string, event: unknown): Promise<{ statusCode: num
       (r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n', () => process.exit(0)),
       (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });`;
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, EVENT: JSON.stringify(event), NODE_PATH: path.join(ROOT, 'node_modules') };
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['-e', script, bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      EVENT: JSON.stringify(event),
+      NODE_PATH: path.join(ROOT, 'node_modules'),
+    };
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['-e', script, bundle], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -41,7 +48,10 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
   let artifacts: string;
   beforeAll(async () => {
     artifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
-    execFileSync('make', ['--no-print-directory', 'build-SlackEventsFunction', `ARTIFACTS_DIR=${artifacts}`], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync('make', ['--no-print-directory', 'build-SlackEventsFunction', `ARTIFACTS_DIR=${artifacts}`], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     h = await startHarness();
   }, 60_000);
   afterAll(async () => {
@@ -52,7 +62,13 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
   it('records a signed approval and resumes the workflow, from a fresh process', async () => {
     // Prepare
     const tx = `0x${unique()}b1`;
-    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 25_000, protocol: 'Aave', anomaly_score: 0.8, from: '0xabc' });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 25_000,
+      protocol: 'Aave',
+      anomaly_score: 0.8,
+      from: '0xabc',
+    });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const body = blockActionsPayload({
       user: 'U0APPROVER1',
@@ -62,7 +78,10 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
       messageTs: card.ts,
       responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: 'U0APPROVER1' }),
     });
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, h.sandbox.signingSecret) };
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...signSlackRequest(body, h.sandbox.signingSecret),
+    };
     const event = httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body);
 
     // Act
@@ -78,8 +97,18 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
 
   it('refuses a forged request from the bundle too (401, nothing recorded)', async () => {
     // Prepare
-    const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: 'INC-0000000000', channel: APPROVALS_CHANNEL, messageTs: '1.1', responseUrl: 'http://127.0.0.1:1/' });
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(body, 'not-the-signing-secret') };
+    const body = blockActionsPayload({
+      user: 'U0APPROVER1',
+      actionId: 'chainsec_approve',
+      value: 'INC-0000000000',
+      channel: APPROVALS_CHANNEL,
+      messageTs: '1.1',
+      responseUrl: 'http://127.0.0.1:1/',
+    });
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...signSlackRequest(body, 'not-the-signing-secret'),
+    };
     const event = httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body);
 
     // Act

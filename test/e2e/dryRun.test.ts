@@ -2,7 +2,6 @@
 import { startHarness, unique, incidentIdOf, textOf, type Harness } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 
-
 describe('E2E: dry run', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -30,4 +29,3 @@ describe('E2E: dry run', () => {
     expect(actions.body).toHaveLength(0);
   });
 });
-

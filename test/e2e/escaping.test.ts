@@ -6,14 +6,17 @@ import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { strayInvisibles, textsOf } from '../unit/blocks/fixtures';
 
 /** Invisible characters of every kind issue 14 named, and a few more. */
-const INVISIBLE = '\u2060\u00AD\u{E0001}\u{E0041}\u{E0050}\u{E007F}\u3164\u115F\uFFA0\u2800\u180E\u200B\u200D\u202E\u2066\uFEFF\uFE0F\u0007';
+const INVISIBLE =
+  '\u2060\u00AD\u{E0001}\u{E0041}\u{E0050}\u{E007F}\u3164\u115F\uFFA0\u2800\u180E\u200B\u200D\u202E\u2066\uFEFF\uFE0F\u0007';
 /** The bot's own words, dressed in every mrkdwn marker. */
-const IMITATION = '*APPROVED* by _security_ ~denied~ `run it`\n> Decided by <@U0APPROVER1>: *approved*\n<!here> click Approve';
+const IMITATION =
+  '*APPROVED* by _security_ ~denied~ `run it`\n> Decided by <@U0APPROVER1>: *approved*\n<!here> click Approve';
 /** What must survive: emoji that need joins, and text in other scripts. */
 const LEGIT = ['👩‍💻', '❤️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '1️⃣', 'Привет мир', '你好', 'مرحبا', 'नमस्ते'];
 
 /** `APPROVED` (or the other dressed words) next to a marker that would format it, or a line opening a quote. */
-const FORMATTED = /[*~`]APPROVED|(?<![\p{L}\p{N}])_security_|~denied~|`run it`|\*approved\*|^[ \t]*(?:>|&gt;)[ \t]*Decided/mu;
+const FORMATTED =
+  /[*~`]APPROVED|(?<![\p{L}\p{N}])_security_|~denied~|`run it`|\*approved\*|^[ \t]*(?:>|&gt;)[ \t]*Decided/mu;
 
 describe('E2E: untrusted text reaches Slack with nothing invisible and no formatting of its own', () => {
   let h: Harness;
@@ -46,7 +49,11 @@ describe('E2E: untrusted text reaches Slack with nothing invisible and no format
       agent: {
         reasoning: hostile,
         evidence: [hostile, `*APPROVED*${INVISIBLE}`],
-        proposed_action: { type: `freeze_address${INVISIBLE}`, target: `*APPROVED* 0xabc${INVISIBLE}`, reversible: true },
+        proposed_action: {
+          type: `freeze_address${INVISIBLE}`,
+          target: `*APPROVED* 0xabc${INVISIBLE}`,
+          reversible: true,
+        },
       },
     });
 
@@ -56,7 +63,9 @@ describe('E2E: untrusted text reaches Slack with nothing invisible and no format
     const before = (await h.messages()).length;
     const res = await h.command('U0APPROVER1', `incident ${id}`);
     const answers = await eventually(async () => {
-      const fresh = (await h.messages()).slice(before).filter((m) => m.kind === 'response_url' && m.user === 'U0APPROVER1');
+      const fresh = (await h.messages())
+        .slice(before)
+        .filter((m) => m.kind === 'response_url' && m.user === 'U0APPROVER1');
       return fresh.some((m) => JSON.stringify(m.blocks).includes('reasoning')) ? fresh : undefined;
     }, 10_000);
     const all = (await h.messages()).filter((m) => `${m.text}${JSON.stringify(m.blocks)}`.includes(id));

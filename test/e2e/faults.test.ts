@@ -81,22 +81,36 @@ describe('E2E: faults, through the sandbox', () => {
   /** Types of one incident's entries in the ledger table itself, in seq order. */
   async function ledgerTableOf(id: string): Promise<string[]> {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamo.url)));
-    const out = await doc.send(new QueryCommand({ TableName: process.env.LEDGER_TABLE!, KeyConditionExpression: 'incidentId = :i', ExpressionAttributeValues: { ':i': id }, ConsistentRead: true }));
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: process.env.LEDGER_TABLE!,
+        KeyConditionExpression: 'incidentId = :i',
+        ExpressionAttributeValues: { ':i': id },
+        ConsistentRead: true,
+      }),
+    );
     doc.destroy();
     return (out.Items ?? []).map((i) => String(i.type));
   }
   const count = (entries: LedgerLine[], type: string) => entries.filter((e) => e.type === type).length;
 
   async function execution(arn: string): Promise<{ status: string; output: any }> {
-    return (await h.json<{ status: string; output: any }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`)).body;
+    return (await h.json<{ status: string; output: any }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`))
+      .body;
   }
 
   async function cardNow(p: Pending): Promise<RecordedMessage> {
     return (await h.messages()).find((m) => m.channel === APPROVALS_CHANNEL && m.ts === p.card.ts)!;
   }
 
-  async function tick(now: string): Promise<{ redriven: Array<{ incidentId: string; outcome: string }>; cardsFixed: string[]; expired: string[] }> {
-    const r = await h.json<{ redriven: Array<{ incidentId: string; outcome: string }>; cardsFixed: string[]; expired: string[] }>('POST', '/sandbox/tick', { now });
+  async function tick(
+    now: string,
+  ): Promise<{ redriven: Array<{ incidentId: string; outcome: string }>; cardsFixed: string[]; expired: string[] }> {
+    const r = await h.json<{
+      redriven: Array<{ incidentId: string; outcome: string }>;
+      cardsFixed: string[];
+      expired: string[];
+    }>('POST', '/sandbox/tick', { now });
     expect(r.status).toBe(200);
     return r.body;
   }
@@ -115,9 +129,23 @@ describe('E2E: faults, through the sandbox', () => {
     const since = (await h.messages()).length;
 
     // Act
-    const click = await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
-    const told = await eventually(async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER1'), 10_000, 50);
-    const whileDown = { execution: await execution(p.arn), waiting: h.sandbox.sfn.waitingTasks(p.arn).length, ledger: await ledgerOf(p.id), card: await cardNow(p) };
+    const click = await h.click({
+      user: 'U0APPROVER1',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      messageTs: p.card.ts,
+    });
+    const told = await eventually(
+      async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER1'),
+      10_000,
+      50,
+    );
+    const whileDown = {
+      execution: await execution(p.arn),
+      waiting: h.sandbox.sfn.waitingTasks(p.arn).length,
+      ledger: await ledgerOf(p.id),
+      card: await cardNow(p),
+    };
     sfnFaults.clear('SendTaskSuccess');
     const first = await tick(minutesFromNow(1));
     const done = await h.waitForExecution(p.arn);
@@ -155,12 +183,22 @@ describe('E2E: faults, through the sandbox', () => {
       const faulted = h.sandbox.sfn.faults.triggered('SendTaskSuccess');
 
       // Act: a person approves after the workflow stopped waiting.
-      const click = await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
-      const card = await eventually(async () => {
-        const c = await cardNow(p);
-        return JSON.stringify(c.blocks).includes('already timed out') ? c : undefined;
-      }, 10_000, 50);
-      const attempts = h.sandbox.sfn.taskSuccessRequests(p.arn).length + h.sandbox.sfn.faults.triggered('SendTaskSuccess') - faulted;
+      const click = await h.click({
+        user: 'U0APPROVER2',
+        actionId: 'chainsec_approve',
+        value: p.id,
+        messageTs: p.card.ts,
+      });
+      const card = await eventually(
+        async () => {
+          const c = await cardNow(p);
+          return JSON.stringify(c.blocks).includes('already timed out') ? c : undefined;
+        },
+        10_000,
+        50,
+      );
+      const attempts =
+        h.sandbox.sfn.taskSuccessRequests(p.arn).length + h.sandbox.sfn.faults.triggered('SendTaskSuccess') - faulted;
       const later = await tick(minutesFromNow(1));
 
       // Assess
@@ -176,7 +214,9 @@ describe('E2E: faults, through the sandbox', () => {
       expect(attempts).toBe(1);
       expect(later.redriven.map((r) => r.incidentId)).not.toContain(p.id);
       expect(later.expired).not.toContain(p.id);
-      expect(h.sandbox.sfn.taskSuccessRequests(p.arn).length + h.sandbox.sfn.faults.triggered('SendTaskSuccess') - faulted).toBe(1);
+      expect(
+        h.sandbox.sfn.taskSuccessRequests(p.arn).length + h.sandbox.sfn.faults.triggered('SendTaskSuccess') - faulted,
+      ).toBe(1);
       expect(resumes(p.arn)).toBe(0);
     });
 
@@ -187,7 +227,12 @@ describe('E2E: faults, through the sandbox', () => {
       h.sandbox.sfn.faults.set('SendTaskSuccess', { error: 'ThrottlingException', status: 400, times: 2 });
 
       // Act
-      const click = await h.click({ user: 'U0APPROVER3', actionId: 'chainsec_deny', value: p.id, messageTs: p.card.ts });
+      const click = await h.click({
+        user: 'U0APPROVER3',
+        actionId: 'chainsec_deny',
+        value: p.id,
+        messageTs: p.card.ts,
+      });
       const done = await h.waitForExecution(p.arn, 15_000);
 
       // Assess
@@ -208,8 +253,17 @@ describe('E2E: faults, through the sandbox', () => {
     const since = (await h.messages()).length;
 
     // Act
-    const refused = await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
-    const told = await eventually(async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER2'), 10_000, 50);
+    const refused = await h.click({
+      user: 'U0APPROVER2',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      messageTs: p.card.ts,
+    });
+    const told = await eventually(
+      async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER2'),
+      10_000,
+      50,
+    );
     const whileDown = {
       execution: await execution(p.arn),
       waiting: h.sandbox.sfn.waitingTasks(p.arn).length,
@@ -218,7 +272,12 @@ describe('E2E: faults, through the sandbox', () => {
     };
     h.sandbox.kms.faults.clear('Sign');
     const ledgerAfterRefusal = await ledgerOf(p.id);
-    const again = await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
+    const again = await h.click({
+      user: 'U0APPROVER2',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      messageTs: p.card.ts,
+    });
     const done = await h.waitForExecution(p.arn);
 
     // Assess
@@ -247,10 +306,19 @@ describe('E2E: faults, through the sandbox', () => {
     const before = { get: dynamo.faults.triggered('GetItem'), put: dynamo.faults.triggered(`PutItem@${incidents}`) };
     dynamo.faults.set('GetItem', { error: 'ThrottlingException', status: 400, times: 2 });
     // The vote's first write to the incidents table is its commit (state, entries and claim in one item).
-    dynamo.faults.set(`PutItem@${incidents}`, { error: 'ProvisionedThroughputExceededException', status: 400, times: 2 });
+    dynamo.faults.set(`PutItem@${incidents}`, {
+      error: 'ProvisionedThroughputExceededException',
+      status: 400,
+      times: 2,
+    });
 
     // Act
-    const click = await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
+    const click = await h.click({
+      user: 'U0APPROVER1',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      messageTs: p.card.ts,
+    });
     const done = await h.waitForExecution(p.arn, 15_000);
 
     // Assess
@@ -271,13 +339,24 @@ describe('E2E: faults, through the sandbox', () => {
     dynamo.faults.set(`PutItem@${ledgerTable}`, { error: 'InternalServerError', status: 500 });
 
     // Act
-    const click = await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
+    const click = await h.click({
+      user: 'U0APPROVER1',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      messageTs: p.card.ts,
+    });
     const done = await h.waitForExecution(p.arn, 15_000);
     const whileDown = await ledgerOf(p.id);
-    const tickWhileDown = await h.json<{ entriesPublished: number; errors: Array<{ incidentId: string }> }>('POST', '/sandbox/tick', { now: minutesFromNow(1) });
+    const tickWhileDown = await h.json<{ entriesPublished: number; errors: Array<{ incidentId: string }> }>(
+      'POST',
+      '/sandbox/tick',
+      { now: minutesFromNow(1) },
+    );
     const inTableWhileDown = await ledgerTableOf(p.id);
     dynamo.faults.clear();
-    const tickAfter = await h.json<{ entriesPublished: number; errors: unknown[] }>('POST', '/sandbox/tick', { now: minutesFromNow(2) });
+    const tickAfter = await h.json<{ entriesPublished: number; errors: unknown[] }>('POST', '/sandbox/tick', {
+      now: minutesFromNow(2),
+    });
 
     // Assess: nothing waited on the ledger table, nothing was lost
     expect(click.status).toBe(200);
@@ -297,35 +376,44 @@ describe('E2E: faults, through the sandbox', () => {
       ['429 rate limited', { status: 429, retryAfterSec: 1 } as Fault],
       ['500', { status: 500, error: 'internal_error' } as Fault],
       ['timeout', { delayMs: 3_000, status: 503, error: 'service_unavailable' } as Fault],
-    ])('%s: the decision stands, the card is marked stale, and the next tick fixes it', async (_name, fault) => {
-      // Prepare
-      const p = await pending('high');
-      const updatesBefore = (await cardNow(p)).updates;
-      h.sandbox.slack.faults.set('chat.update', fault);
+    ])(
+      '%s: the decision stands, the card is marked stale, and the next tick fixes it',
+      async (_name, fault) => {
+        // Prepare
+        const p = await pending('high');
+        const updatesBefore = (await cardNow(p)).updates;
+        h.sandbox.slack.faults.set('chat.update', fault);
 
-      // Act
-      const click = await h.click({ user: 'U0APPROVER3', actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
-      const done = await h.waitForExecution(p.arn, 40_000);
-      await settle();
-      const stale = await cardNow(p);
-      h.sandbox.slack.faults.clear('chat.update');
-      const report = await tick(minutesFromNow(1));
-      const fixed = await cardNow(p);
-      const again = await tick(minutesFromNow(2));
+        // Act
+        const click = await h.click({
+          user: 'U0APPROVER3',
+          actionId: 'chainsec_approve',
+          value: p.id,
+          messageTs: p.card.ts,
+        });
+        const done = await h.waitForExecution(p.arn, 40_000);
+        await settle();
+        const stale = await cardNow(p);
+        h.sandbox.slack.faults.clear('chat.update');
+        const report = await tick(minutesFromNow(1));
+        const fixed = await cardNow(p);
+        const again = await tick(minutesFromNow(2));
 
-      // Assess
-      expect(click.status).toBe(200);
-      expect(done.status).toBe('SUCCEEDED');
-      expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER3'] });
-      expect(resumes(p.arn)).toBe(1);
-      expect(stale.updates).toBe(updatesBefore);
-      expect(actionIds(stale)).toContain('chainsec_approve');
-      expect(report.cardsFixed).toContain(p.id);
-      expect(fixed.updates).toBeGreaterThan(updatesBefore);
-      expect(JSON.stringify(fixed.blocks)).toContain('Decided by <@U0APPROVER3>');
-      expect(actionIds(fixed)).not.toContain('chainsec_approve');
-      expect(again.cardsFixed).not.toContain(p.id);
-    }, 60_000);
+        // Assess
+        expect(click.status).toBe(200);
+        expect(done.status).toBe('SUCCEEDED');
+        expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER3'] });
+        expect(resumes(p.arn)).toBe(1);
+        expect(stale.updates).toBe(updatesBefore);
+        expect(actionIds(stale)).toContain('chainsec_approve');
+        expect(report.cardsFixed).toContain(p.id);
+        expect(fixed.updates).toBeGreaterThan(updatesBefore);
+        expect(JSON.stringify(fixed.blocks)).toContain('Decided by <@U0APPROVER3>');
+        expect(actionIds(fixed)).not.toContain('chainsec_approve');
+        expect(again.cardsFixed).not.toContain(p.id);
+      },
+      60_000,
+    );
   });
 
   describe('duplicates', () => {
@@ -333,7 +421,13 @@ describe('E2E: faults, through the sandbox', () => {
       // Prepare
       const p = await pending('high');
       const request = h.sandbox.sns.published(APPROVALS_TOPIC).find((m) => m.Message.includes(p.tx))!;
-      const envelope = JSON.stringify({ Type: 'Notification', MessageId: request.MessageId, TopicArn: request.TopicArn, Message: request.Message, Timestamp: request.Timestamp });
+      const envelope = JSON.stringify({
+        Type: 'Notification',
+        MessageId: request.MessageId,
+        TopicArn: request.TopicArn,
+        Message: request.Message,
+        Timestamp: request.Timestamp,
+      });
 
       // Act: SQS redelivers the same message twice; SNS delivers it once more straight to the function.
       h.sandbox.ingestQueue.send(envelope);
@@ -343,7 +437,9 @@ describe('E2E: faults, through the sandbox', () => {
 
       // Assess
       expect(direct.status).toBe(202);
-      const cards = (await h.messages()).filter((m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && m.text.includes(p.tx));
+      const cards = (await h.messages()).filter(
+        (m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && m.text.includes(p.tx),
+      );
       expect(cards).toHaveLength(1);
       const ledger = await ledgerOf(p.id);
       expect(count(ledger, 'incident_received')).toBe(1);
@@ -357,7 +453,14 @@ describe('E2E: faults, through the sandbox', () => {
       // Prepare
       const p = await pending('critical');
       const clickBody = (user: string) =>
-        blockActionsPayload({ user, actionId: 'chainsec_approve', value: p.id, channel: APPROVALS_CHANNEL, messageTs: p.card.ts, responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user }) });
+        blockActionsPayload({
+          user,
+          actionId: 'chainsec_approve',
+          value: p.id,
+          channel: APPROVALS_CHANNEL,
+          messageTs: p.card.ts,
+          responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user }),
+        });
       const t = Math.floor(Date.now() / 1000);
       const retryHeaders = { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' };
       const first = clickBody('U0APPROVER1');
@@ -385,13 +488,22 @@ describe('E2E: faults, through the sandbox', () => {
         secondReplay: 401,
       });
       const ledger = await ledgerOf(p.id);
-      expect(ledger.filter((e) => e.type === 'vote').map((e) => e.actor).sort()).toEqual(['U0APPROVER1', 'U0APPROVER2']);
+      expect(
+        ledger
+          .filter((e) => e.type === 'vote')
+          .map((e) => e.actor)
+          .sort(),
+      ).toEqual(['U0APPROVER1', 'U0APPROVER2']);
       expect(count(ledger, 'decision')).toBe(1);
       expect(done.status).toBe('SUCCEEDED');
       expect(done.output.approval).toMatchObject({ decision: 'approve' });
       expect(done.output.approval.decidedBy.sort()).toEqual(['U0APPROVER1', 'U0APPROVER2']);
       expect(h.sandbox.sfn.taskSuccessRequests(p.arn)).toHaveLength(1);
-      expect((await h.messages()).filter((m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && m.text.includes(p.tx))).toHaveLength(1);
+      expect(
+        (await h.messages()).filter(
+          (m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && m.text.includes(p.tx),
+        ),
+      ).toHaveLength(1);
     });
   });
 });

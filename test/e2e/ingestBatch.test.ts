@@ -9,7 +9,12 @@ function sqsEvent(bodies: string[]): SQSEvent {
       messageId: `m${i}`,
       receiptHandle: `r${i}`,
       body: JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: body }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'x',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
@@ -42,13 +47,21 @@ describe('E2E: ingest batches with bad records', () => {
     // Act
     const out = await handler(sqsEvent(bodies), lambdaContext('chainsec-ingest'));
     const card = await h.waitForMessage(tx);
-    const { rejected } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const { rejected } = createDynamoDbPorts({
+      incidentsTable: process.env.INCIDENTS_TABLE!,
+      ledgerTable: process.env.LEDGER_TABLE!,
+      callTimeoutMs: 2000,
+    });
     const kept = await rejected.list(10);
 
     // Assess
     expect(out).toEqual({ batchItemFailures: [] });
     expect(card.text).toMatch(/medium/i);
-    expect(kept.map((k) => k.code).sort()).toEqual(['chainsec_invalid_input', 'chainsec_payload_too_large', 'chainsec_unknown_payload']);
+    expect(kept.map((k) => k.code).sort()).toEqual([
+      'chainsec_invalid_input',
+      'chainsec_payload_too_large',
+      'chainsec_unknown_payload',
+    ]);
     expect(kept.find((k) => k.code === 'chainsec_invalid_input')!.reason).toMatch(/malformed JSON/);
     expect(kept.find((k) => k.code === 'chainsec_payload_too_large')!.bytes).toBeGreaterThan(256 * 1024);
   });
@@ -66,7 +79,9 @@ describe('E2E: ingest batches with bad records', () => {
     await h.waitForMessage(tx);
 
     // Assess
-    expect((await h.messages()).filter((m) => m.text.includes(tx) || JSON.stringify(m.blocks).includes(tx))).toHaveLength(1);
+    expect(
+      (await h.messages()).filter((m) => m.text.includes(tx) || JSON.stringify(m.blocks).includes(tx)),
+    ).toHaveLength(1);
   });
 
   it('fails a workflow started with a bad event (chainsec.InvalidIncident) and keeps the event with a reason naming the field', async () => {
@@ -76,7 +91,11 @@ describe('E2E: ingest batches with bad records', () => {
     // Act
     const arn = await h.startIncident({ tx_hash: marker, protocol: 'Aave', anomaly_score: 0.5 });
     const execution = await h.waitForExecution(arn);
-    const { rejected } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const { rejected } = createDynamoDbPorts({
+      incidentsTable: process.env.INCIDENTS_TABLE!,
+      ledgerTable: process.env.LEDGER_TABLE!,
+      callTimeoutMs: 2000,
+    });
     const kept = (await rejected.list(50)).find((k) => k.payload.includes(marker));
 
     // Assess

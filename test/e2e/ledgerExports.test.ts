@@ -51,10 +51,14 @@ describe('E2E: ledger exports — a later export extends an earlier one, and eve
     const id = incidentIdOf(card);
     /** An export once it holds an entry of `type` for the incident (each export issues a checkpoint: poll gently). */
     const exportHolding = (type: string): Promise<string> =>
-      eventually(async () => {
-        const text = await exportLedger();
-        return text.split('\n').some((l) => l.includes(id) && l.includes(`"type":"${type}"`)) ? text : undefined;
-      }, 20_000, 200);
+      eventually(
+        async () => {
+          const text = await exportLedger();
+          return text.split('\n').some((l) => l.includes(id) && l.includes(`"type":"${type}"`)) ? text : undefined;
+        },
+        20_000,
+        200,
+      );
     const earlier = write('earlier.jsonl', await exportHolding('incident_received'));
     for (const user of ['U0APPROVER1', 'U0APPROVER2']) {
       expect((await h.click({ user, actionId: 'chainsec_approve', value: id, messageTs: card.ts })).status).toBe(200);

@@ -30,7 +30,11 @@ function longAnalysis(chars: number, unit = 'x'): string {
 function unquoted(messages: RecordedMessage[], title: string): string {
   return messages
     .filter((m) => m.text.includes(title))
-    .flatMap((m) => (m.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section').map((b) => b.text!.text))
+    .flatMap((m) =>
+      (m.blocks as Array<{ type: string; text?: { text: string } }>)
+        .filter((b) => b.type === 'section')
+        .map((b) => b.text!.text),
+    )
     .join('\n')
     .split('\n')
     .map((l) => l.replace(/^> ?/, ''))
@@ -56,7 +60,10 @@ describe('E2E: big payloads, through the sandbox', () => {
       }
       return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
-    h = await startHarness({ logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT', env: { POWERTOOLS_METRICS_DISABLED: 'false' } });
+    h = await startHarness({
+      logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+      env: { POWERTOOLS_METRICS_DISABLED: 'false' },
+    });
   });
   afterEach(() => h.sandbox.sns.faults.clear());
   afterAll(async () => {
@@ -73,27 +80,39 @@ describe('E2E: big payloads, through the sandbox', () => {
       .filter((e) => e.incidentId === id);
   }
 
-  const execution = async (arn: string) => (await h.json<{ status: string; output: any }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`)).body;
+  const execution = async (arn: string) =>
+    (await h.json<{ status: string; output: any }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`)).body;
 
   it('a severity-5 WAF event with a 140,000-character analysis: a shortened card, the full text retrievable, the workflow waits, a ledger entry', async () => {
     // Prepare
     const analysis = longAnalysis(140_000);
-    const event = { ...wafEvent(5), analysis: { severity_rating: 5, security_analysis: analysis, follow_up_suggestion: 'Block it.' } };
+    const event = {
+      ...wafEvent(5),
+      analysis: { severity_rating: 5, security_analysis: analysis, follow_up_suggestion: 'Block it.' },
+    };
 
     // Act
     const arn = await h.startIncident(event);
     const card = await h.waitForMessage(event.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
-    const waiting = await eventually(async () => (h.sandbox.sfn.waitingTasks(arn).length === 1 ? true : undefined), 10_000, 50);
+    const waiting = await eventually(
+      async () => (h.sandbox.sfn.waitingTasks(arn).length === 1 ? true : undefined),
+      10_000,
+      50,
+    );
     const whileWaiting = await execution(arn);
     const request = h.sandbox.sns.published(APPROVALS_TOPIC).find((m) => m.Message.includes(id))!;
     const ledger = await ledgerOf(id);
     const since = (await h.messages()).length;
     const command = await h.command('U0APPROVER1', `incident ${id}`);
-    const answers = await eventually(async () => {
-      const all = (await h.messages()).slice(since).filter((m) => m.kind !== 'message');
-      return unquoted(all, "agent's reasoning").includes('END-ANALYSIS.') ? all : undefined;
-    }, 20_000, 100);
+    const answers = await eventually(
+      async () => {
+        const all = (await h.messages()).slice(since).filter((m) => m.kind !== 'message');
+        return unquoted(all, "agent's reasoning").includes('END-ANALYSIS.') ? all : undefined;
+      },
+      20_000,
+      100,
+    );
     await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_deny', value: id, messageTs: card.ts });
     const done = await h.waitForExecution(arn);
 
@@ -105,7 +124,10 @@ describe('E2E: big payloads, through the sandbox', () => {
     expect(waiting).toBe(true);
     expect(whileWaiting.status).toBe('RUNNING');
     expect(Buffer.byteLength(request.Message)).toBeLessThan(64 * 1024);
-    expect(JSON.parse(request.Message).fullText).toMatchObject({ kept: true, shortened: expect.arrayContaining(['reasoning', 'analysis']) });
+    expect(JSON.parse(request.Message).fullText).toMatchObject({
+      kept: true,
+      shortened: expect.arrayContaining(['reasoning', 'analysis']),
+    });
     expect(ledger.map((e) => e.type)).toEqual(expect.arrayContaining(['incident_received']));
     expect(ledger.find((e) => e.type === 'incident_received')!.fullTextSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(command.status).toBe(200);
@@ -118,7 +140,11 @@ describe('E2E: big payloads, through the sandbox', () => {
     // Prepare: 60,000 "€" are 180,000 bytes; with the evidence the event is near the 256 KiB an execution accepts.
     const analysis = longAnalysis(60_000, '€');
     const evidence = Array.from({ length: 200 }, (_, n) => `item ${n}: ${'é'.repeat(50)} ✅`);
-    const event = { ...wafEvent(4), analysis: { severity_rating: 4, security_analysis: analysis }, agent: { evidence } };
+    const event = {
+      ...wafEvent(4),
+      analysis: { severity_rating: 4, security_analysis: analysis },
+      agent: { evidence },
+    };
 
     // Act
     const arn = await h.startIncident(event);
@@ -126,10 +152,14 @@ describe('E2E: big payloads, through the sandbox', () => {
     const id = incidentIdOf(card);
     const since = (await h.messages()).length;
     await h.command('U0APPROVER1', `incident ${id}`);
-    const answers = await eventually(async () => {
-      const all = (await h.messages()).slice(since).filter((m) => m.kind !== 'message');
-      return unquoted(all, 'evidence in full').includes('item 199:') ? all : undefined;
-    }, 20_000, 100);
+    const answers = await eventually(
+      async () => {
+        const all = (await h.messages()).slice(since).filter((m) => m.kind !== 'message');
+        return unquoted(all, 'evidence in full').includes('item 199:') ? all : undefined;
+      },
+      20_000,
+      100,
+    );
     await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_deny', value: id, messageTs: card.ts });
     const done = await h.waitForExecution(arn);
 
@@ -143,7 +173,11 @@ describe('E2E: big payloads, through the sandbox', () => {
 
   it('the approval request cannot be delivered: a card saying so, the metric, ledger entries, and the workflow fails closed', async () => {
     // Prepare: SNS refuses the approval request (the actions topic, for the containment, still works).
-    h.sandbox.sns.faults.set(`Publish@${APPROVALS_TOPIC}`, { error: 'InternalError', status: 500, message: 'SNS is down' });
+    h.sandbox.sns.faults.set(`Publish@${APPROVALS_TOPIC}`, {
+      error: 'InternalError',
+      status: 500,
+      message: 'SNS is down',
+    });
     const event = wafEvent(5);
 
     // Act
@@ -160,7 +194,9 @@ describe('E2E: big payloads, through the sandbox', () => {
     expect(done.output.containment).toMatchObject({ operation: 'contain', status: 'executed' });
     expect(done.output.approval).toMatchObject({ decision: 'deny', decidedBy: [] });
     expect(done.output.actionResult).toMatchObject({ operation: 'close', status: 'skipped' });
-    expect(h.sandbox.sfn.events(arn).map((e) => (e as { state?: { name: string } }).state?.name)).toContain('ApprovalFailedFailClosed');
+    expect(h.sandbox.sfn.events(arn).map((e) => (e as { state?: { name: string } }).state?.name)).toContain(
+      'ApprovalFailedFailClosed',
+    );
     expect(textOf(notice)).toContain('Approval request could not be delivered');
     expect(textOf(notice)).toContain('failed closed');
     expect(textOf(notice)).toContain('SNS is down');

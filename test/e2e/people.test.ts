@@ -3,7 +3,6 @@ import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 
-
 describe('E2E: the people side', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -97,16 +96,35 @@ describe('E2E: the people side', () => {
     const card = await h.waitForMessage(e.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
     const t0 = Date.now();
-    const dmsFor = async (user: string) => (await h.messages()).filter((m) => m.channel === `D${user}` && textOf(m).includes(id));
+    const dmsFor = async (user: string) =>
+      (await h.messages()).filter((m) => m.channel === `D${user}` && textOf(m).includes(id));
 
     // Act
-    const early = await h.json<{ escalated: unknown[] }>('POST', '/sandbox/tick', { now: new Date(t0 + 5 * 60_000).toISOString() });
-    const first = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 16 * 60_000).toISOString() });
-    const second = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 31 * 60_000).toISOString() });
+    const early = await h.json<{ escalated: unknown[] }>('POST', '/sandbox/tick', {
+      now: new Date(t0 + 5 * 60_000).toISOString(),
+    });
+    const first = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>('POST', '/sandbox/tick', {
+      now: new Date(t0 + 16 * 60_000).toISOString(),
+    });
+    const second = await h.json<{ escalated: Array<{ incidentId: string; users: string[] }> }>(
+      'POST',
+      '/sandbox/tick',
+      { now: new Date(t0 + 31 * 60_000).toISOString() },
+    );
     const primaryDm = (await dmsFor('U0ONCALL1'))[0]!;
-    await h.click({ user: 'U0ONCALL2', actionId: 'chainsec_ack', value: id, messageTs: (await dmsFor('U0ONCALL2'))[0]!.ts, channel: 'DU0ONCALL2' });
-    await eventually(async () => (textOf((await h.messages()).find((m) => m.ts === card.ts)!).includes('U0ONCALL2') ? true : undefined));
-    const after = await h.json<{ escalated: Array<{ incidentId: string }> }>('POST', '/sandbox/tick', { now: new Date(t0 + 59 * 60_000).toISOString() });
+    await h.click({
+      user: 'U0ONCALL2',
+      actionId: 'chainsec_ack',
+      value: id,
+      messageTs: (await dmsFor('U0ONCALL2'))[0]!.ts,
+      channel: 'DU0ONCALL2',
+    });
+    await eventually(async () =>
+      textOf((await h.messages()).find((m) => m.ts === card.ts)!).includes('U0ONCALL2') ? true : undefined,
+    );
+    const after = await h.json<{ escalated: Array<{ incidentId: string }> }>('POST', '/sandbox/tick', {
+      now: new Date(t0 + 59 * 60_000).toISOString(),
+    });
 
     // Assess
     expect(early.body.escalated.filter((x) => (x as { incidentId: string }).incidentId === id)).toHaveLength(0);
@@ -140,4 +158,3 @@ describe('E2E: the people side', () => {
     expect(textOf(updated)).toMatch(/denied \(fail closed\)/);
   });
 });
-

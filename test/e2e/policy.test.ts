@@ -1,4 +1,12 @@
-import { startHarness, actionIds, unique, incidentIdOf, textOf, wafEvent, type Harness } from '../support/sandboxHarness';
+import {
+  startHarness,
+  actionIds,
+  unique,
+  incidentIdOf,
+  textOf,
+  wafEvent,
+  type Harness,
+} from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';

@@ -18,7 +18,13 @@ describe('E2E: receipts, through the sandbox', () => {
   it('critical approved by two: the output and the command carry a receipt the sandbox key verifies; an executor runs it once', async () => {
     // Prepare
     const tx = `0x${unique()}e1`;
-    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 250_000,
+      protocol: 'Uniswap',
+      anomaly_score: 0.95,
+      from: '0xabc',
+    });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
 
@@ -33,16 +39,39 @@ describe('E2E: receipts, through the sandbox', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const { receipt } = execution.output.approval;
     const { signature, ...body } = receipt;
-    expect(Object.keys(body).sort()).toEqual(['actionDigest', 'decidedAt', 'decidedBy', 'decision', 'expiresAt', 'incidentId', 'keyId', 'ledgerHash']);
-    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: pem, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
-    expect(body).toMatchObject({ incidentId: id, decision: 'approve', ledgerHash: execution.output.approval.ledgerHash });
+    expect(Object.keys(body).sort()).toEqual([
+      'actionDigest',
+      'decidedAt',
+      'decidedBy',
+      'decision',
+      'expiresAt',
+      'incidentId',
+      'keyId',
+      'ledgerHash',
+    ]);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(canonicalize(body)!, 'utf8'),
+        { key: pem, dsaEncoding: 'der' },
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(true);
+    expect(body).toMatchObject({
+      incidentId: id,
+      decision: 'approve',
+      ledgerHash: execution.output.approval.ledgerHash,
+    });
     expect([...body.decidedBy].sort()).toEqual(['U0APPROVER1', 'U0APPROVER2']);
     expect(body.actionDigest).toBe(sha256Canonical(execution.output.proposedAction));
     expect(Date.parse(body.expiresAt) - Date.parse(body.decidedAt)).toBe(15 * 60 * 1000);
     expect(JSON.stringify(card.blocks)).toContain(body.actionDigest.slice(0, 12));
 
     // Assess: the ledger's incident_received and decision entries carry the digest
-    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const chain = ledger.filter((e) => e.incidentId === id);
     expect(chain.find((e) => e.type === 'incident_received').actionDigest).toBe(body.actionDigest);
     expect(chain.find((e) => e.type === 'decision').actionDigest).toBe(body.actionDigest);
@@ -55,7 +84,14 @@ describe('E2E: receipts, through the sandbox', () => {
     expect(commands).toHaveLength(1);
     expect(commands[0]!.receipt).toEqual(receipt);
     const redemptions = memoryRedemptions();
-    const deps = { verification: { publicKey: pem }, redemptions, run: async () => {}, log: () => {}, now: () => new Date(), name: 'e2e' };
+    const deps = {
+      verification: { publicKey: pem },
+      redemptions,
+      run: async () => {},
+      log: () => {},
+      now: () => new Date(),
+      name: 'e2e',
+    };
     expect(await handleCommand(commands[0]!, deps)).toEqual({ ran: true, incidentId: id });
     expect(await handleCommand(commands[0]!, deps)).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });
   });
@@ -63,7 +99,13 @@ describe('E2E: receipts, through the sandbox', () => {
   it('critical nobody decides: the expiry rolls the containment back with a receipt decided by chainsec, citing the expiry entry', async () => {
     // Prepare
     const tx = `0x${unique()}e2`;
-    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 250_000,
+      protocol: 'Uniswap',
+      anomaly_score: 0.95,
+      from: '0xabc',
+    });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
 
@@ -77,10 +119,25 @@ describe('E2E: receipts, through the sandbox', () => {
     expect(execution.output.approval.decision).toBe('expired');
     expect(execution.output.actionResult.operation).toBe('rollback');
     const { signature, ...body } = execution.output.approval.receipt;
-    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: pem, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
-    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(canonicalize(body)!, 'utf8'),
+        { key: pem, dsaEncoding: 'der' },
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(true);
+    const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const expiry = ledger.find((e) => e.incidentId === id && e.type === 'expiry');
-    expect(body).toMatchObject({ incidentId: id, decision: 'expired', decidedBy: ['chainsec'], ledgerHash: expiry.hash });
+    expect(body).toMatchObject({
+      incidentId: id,
+      decision: 'expired',
+      decidedBy: ['chainsec'],
+      ledgerHash: expiry.hash,
+    });
     const rollback = h.sandbox.sns
       .published()
       .map((m) => JSON.parse(m.Message) as { incidentId?: string; operation?: string; receipt?: unknown })

@@ -43,7 +43,9 @@ describeWithBrowser('sandbox page (browser)', () => {
     // Records CSP violations: an injected <img onerror> or inline <script> would show up here.
     await page.addInitScript(() => {
       (window as unknown as { __csp: string[] }).__csp = [];
-      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
   });
 
@@ -93,7 +95,11 @@ describeWithBrowser('sandbox page (browser)', () => {
     const deadline = Date.now() + timeout;
     let last = '';
     while (Date.now() < deadline) {
-      last = (await locator.first().textContent().catch(() => '')) ?? '';
+      last =
+        (await locator
+          .first()
+          .textContent()
+          .catch(() => '')) ?? '';
       if (pattern.test(last)) return last;
       await page.waitForTimeout(100);
     }
@@ -112,11 +118,19 @@ describeWithBrowser('sandbox page (browser)', () => {
 
     const badUser = await fetch(`${sb.url}/sandbox/ui/click`, {
       method: 'POST',
-      body: JSON.stringify({ user: 'U0NOBODY', channel: 'C0APPROVALS', messageTs: '1.000001', actionId: 'chainsec_approve' }),
+      body: JSON.stringify({
+        user: 'U0NOBODY',
+        channel: 'C0APPROVALS',
+        messageTs: '1.000001',
+        actionId: 'chainsec_approve',
+      }),
     });
     expect(badUser.status).toBe(400);
     expect(JSON.stringify(await badUser.json())).toContain('user: must be one of the sandbox identities');
-    const noTs = await fetch(`${sb.url}/sandbox/ui/click`, { method: 'POST', body: JSON.stringify({ user: 'U0APPROVER1', channel: 'C0APPROVALS', actionId: 'x' }) });
+    const noTs = await fetch(`${sb.url}/sandbox/ui/click`, {
+      method: 'POST',
+      body: JSON.stringify({ user: 'U0APPROVER1', channel: 'C0APPROVALS', actionId: 'x' }),
+    });
     expect(noTs.status).toBe(400);
     expect(JSON.stringify(await noTs.json())).toContain('messageTs');
     expect((await fetch(`${sb.url}/sandbox/ui/command`, { method: 'POST', body: '{' })).status).toBe(400);
@@ -137,7 +151,10 @@ describeWithBrowser('sandbox page (browser)', () => {
     await page.screenshot({ path: artifactPath('sandbox-page.png') });
 
     await clickAndConfirm(card, 'chainsec_approve', /Approve this action\?/);
-    await expectText(page.locator('.msg[data-kind="ephemeral"]', { hasText: 'vote is recorded' }), /approve vote is recorded/);
+    await expectText(
+      page.locator('.msg[data-kind="ephemeral"]', { hasText: 'vote is recorded' }),
+      /approve vote is recorded/,
+    );
 
     await actAs('U0APPROVER2');
     // The first approver's ephemeral answer is theirs only.
@@ -253,10 +270,14 @@ describeWithBrowser('sandbox page (browser)', () => {
       };
     })()`)) as Record<string, string>;
     expect(out.escaped).toBe('<div class="md-para">&lt;!channel&gt; &lt;@U0APPROVER1&gt; &amp;lt;</div>');
-    expect(out.real).toBe('<div class="md-para"><span class="mention mention-broadcast">@channel</span> <span class="mention" data-user="U0APPROVER1">@Ada Approver</span></div>');
+    expect(out.real).toBe(
+      '<div class="md-para"><span class="mention mention-broadcast">@channel</span> <span class="mention" data-user="U0APPROVER1">@Ada Approver</span></div>',
+    );
     expect(out.links).toContain('<a class="md-link" href="https://ok.example/a?b=1&amp;c=2"');
     expect(out.links).toContain('>fine</a> js mail</div>');
-    expect(out.marks).toBe('<div class="md-para"><strong>bold</strong> <em>it</em> <del>del</del> <code class="md-code">code *x*</code> snake_case_word 2*3*4</div>');
+    expect(out.marks).toBe(
+      '<div class="md-para"><strong>bold</strong> <em>it</em> <del>del</del> <code class="md-code">code *x*</code> snake_case_word 2*3*4</div>',
+    );
     expect(out.quote).toBe('<blockquote class="md-quote">one<br>two</blockquote><div class="md-para">after</div>');
   });
 
@@ -264,7 +285,9 @@ describeWithBrowser('sandbox page (browser)', () => {
     await actAs('U0APPROVER3');
     await page.click('.nav-item[data-view="home"]');
     await expectText(page.locator('#view-body .bk-header'), /Waiting for you \(\d+\)/);
-    expect(await page.locator('#view-body button[data-action-id="chainsec_approve"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#view-body button[data-action-id="chainsec_approve"]').count()).toBeGreaterThanOrEqual(
+      1,
+    );
     await page.screenshot({ path: artifactPath('sandbox-page-home.png') });
   });
 
@@ -277,7 +300,10 @@ describeWithBrowser('sandbox page (browser)', () => {
     await page.screenshot({ path: artifactPath('sandbox-page-dm.png') });
 
     // "Open the card" is the bot's permalink (chat.getPermalink): it opens the card in the channel here.
-    await page.locator('.messages > .msg[data-channel="DU0ONCALL1"] a.md-link', { hasText: 'Open the card' }).first().click();
+    await page
+      .locator('.messages > .msg[data-channel="DU0ONCALL1"] a.md-link', { hasText: 'Open the card' })
+      .first()
+      .click();
     await page.locator('.messages > .msg[data-channel="C0APPROVALS"].msg-highlight').waitFor({ timeout: 5000 });
     expect(page.url()).toMatch(/#\/msg\/C0APPROVALS\/\d+\.\d+$/);
   });

@@ -13,7 +13,13 @@ describe('E2E: the spine, through the sandbox', () => {
   it('critical on-chain: card, two approvals, workflow SUCCEEDED with the approval, card decided in place', async () => {
     // Prepare
     const tx = `0x${unique()}c1`;
-    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 250_000,
+      protocol: 'Uniswap',
+      anomaly_score: 0.95,
+      from: '0xabc',
+    });
 
     // Act
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
@@ -52,7 +58,11 @@ describe('E2E: the spine, through the sandbox', () => {
       http_method: 'POST',
       rule_name: 'SQLi_BODY',
       country: 'US',
-      analysis: { severity_rating: 4, security_analysis: 'SQL injection attempt against the users API.', follow_up_suggestion: 'Block the IP.' },
+      analysis: {
+        severity_rating: 4,
+        security_analysis: 'SQL injection attempt against the users API.',
+        follow_up_suggestion: 'Block the IP.',
+      },
     });
     const card = await h.waitForMessage(ip, { channel: APPROVALS_CHANNEL, kind: 'message' });
 

@@ -8,7 +8,6 @@ import { GENESIS_HASH } from '../../src/domain/ledger';
 import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
 import type { IncidentRecord } from '../../src/domain/incidentRecord';
 
-
 describe('E2E: stats against seeded timings', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -20,10 +19,19 @@ describe('E2E: stats against seeded timings', () => {
 
   it('reports p50/p90 time to acknowledge and decide, outcomes, distribution, auto-action and false-positive rates', async () => {
     // Prepare: 10 high requests acknowledged after 1..10 min and decided after 2..20 min, plus low ones.
-    const { incidents } = createDynamoDbPorts({ incidentsTable: process.env.INCIDENTS_TABLE!, ledgerTable: process.env.LEDGER_TABLE!, callTimeoutMs: 2000 });
+    const { incidents } = createDynamoDbPorts({
+      incidentsTable: process.env.INCIDENTS_TABLE!,
+      ledgerTable: process.env.LEDGER_TABLE!,
+      callTimeoutMs: 2000,
+    });
     const base = Date.now() - 3 * 3600_000;
     const seed = async (i: number, tier: 'high' | 'low', patch: Partial<IncidentRecord>) => {
-      const event = { tx_hash: `0xseed${unique()}${i}`, amount_usd: 10, protocol: 'Seed', anomaly_score: tier === 'high' ? 0.8 : 0.1 };
+      const event = {
+        tx_hash: `0xseed${unique()}${i}`,
+        amount_usd: 10,
+        protocol: 'Seed',
+        anomaly_score: tier === 'high' ? 0.8 : 0.1,
+      };
       const incident = normalizeIncident(event, tier, new Date(base));
       const record: IncidentRecord = {
         incident: { ...incident, id: incidentIdFor(event) },
@@ -53,13 +61,26 @@ describe('E2E: stats against seeded timings', () => {
       });
     }
     for (let i = 11; i <= 14; i++) {
-      await seed(i, 'low', { status: 'notified', actions: [{ operation: 'contain', status: i === 14 ? 'failed' : 'executed', dryRun: false, at: new Date(base).toISOString() }] });
+      await seed(i, 'low', {
+        status: 'notified',
+        actions: [
+          {
+            operation: 'contain',
+            status: i === 14 ? 'failed' : 'executed',
+            dryRun: false,
+            at: new Date(base).toISOString(),
+          },
+        ],
+      });
     }
 
     // Act
     const before = (await h.messages()).length;
     await h.command('U0APPROVER1', 'stats 24h');
-    const answer = await eventually(async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url'), 10_000);
+    const answer = await eventually(
+      async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url'),
+      10_000,
+    );
     const text = textOf(answer);
 
     // Assess: nearest-rank p50 of 1..10 min is 5 min, p90 is 9 min; decide 10 / 18 min.

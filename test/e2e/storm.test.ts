@@ -15,15 +15,27 @@ describe('E2E: an alert storm with Slack failing for a while', () => {
   it('posts every approval card once, rolls the rest into a digest and a pattern thread, and loses nothing', async () => {
     // Prepare
     const run = unique();
-    const onchain = (i: number, score: number) => ({ tx_hash: `0x${run}s${i}`, amount_usd: 100 + i, protocol: 'Storm', anomaly_score: score });
+    const onchain = (i: number, score: number) => ({
+      tx_hash: `0x${run}s${i}`,
+      amount_usd: 100 + i,
+      protocol: 'Storm',
+      anomaly_score: score,
+    });
     const events: unknown[] = [];
     for (let i = 0; i < 30; i++) events.push(onchain(i, i % 3 === 0 ? 0.5 : 0.2)); // low and medium
     const high = [0, 1, 2, 3].map((i) => onchain(100 + i, 0.8));
     const critical = onchain(200, 0.95);
     const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
     const repeats = [0, 1, 2, 3, 4].map((i) => ({
-      id: `storm-${run}-${i}`, timestamp: new Date().toISOString(), action: 'COUNT', source_ip: ip, uri: '/wp-login.php',
-      http_method: 'POST', rule_name: 'BruteForce', country: 'BR', analysis: { severity_rating: 3 },
+      id: `storm-${run}-${i}`,
+      timestamp: new Date().toISOString(),
+      action: 'COUNT',
+      source_ip: ip,
+      uri: '/wp-login.php',
+      http_method: 'POST',
+      rule_name: 'BruteForce',
+      country: 'BR',
+      analysis: { severity_rating: 3 },
     }));
     events.push(...high, critical, ...repeats, onchain(5, 0.2)); // the last one is an exact duplicate
     h.sandbox.slack.faults.set('chat.postMessage', { status: 500, times: 3 });
@@ -31,18 +43,31 @@ describe('E2E: an alert storm with Slack failing for a while', () => {
     // Act
     const arns = await Promise.all(events.map((e) => h.startIncident(e)));
     h.sandbox.slack.faults.set('chat.postMessage', { status: 429, retryAfterSec: 1, times: 2 });
-    await eventually(async () => {
-      await h.sandbox.ingestQueue.drained(60_000);
-      const running = (await Promise.all(arns.map((a) => h.json<{ status: string }>('GET', `/sandbox/executions/${encodeURIComponent(a)}`)))).filter((r) => r.body.status === 'RUNNING');
-      return running.length === high.length + 1 ? true : undefined;
-    }, 90_000, 200);
+    await eventually(
+      async () => {
+        await h.sandbox.ingestQueue.drained(60_000);
+        const running = (
+          await Promise.all(
+            arns.map((a) => h.json<{ status: string }>('GET', `/sandbox/executions/${encodeURIComponent(a)}`)),
+          )
+        ).filter((r) => r.body.status === 'RUNNING');
+        return running.length === high.length + 1 ? true : undefined;
+      },
+      90_000,
+      200,
+    );
     await h.json('POST', '/sandbox/tick', {});
     const messages = (await h.messages()).filter((m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message');
-    const ledger = String((await h.json('GET', '/sandbox/ledger')).body).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; incidentId: string });
+    const ledger = String((await h.json('GET', '/sandbox/ledger')).body)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; incidentId: string });
 
     // Assess: every approval request has exactly one card with buttons.
     for (const e of [...high, critical]) {
-      const cards = messages.filter((m) => JSON.stringify(m.blocks).includes(e.tx_hash) && actionIds(m).includes('chainsec_approve'));
+      const cards = messages.filter(
+        (m) => JSON.stringify(m.blocks).includes(e.tx_hash) && actionIds(m).includes('chainsec_approve'),
+      );
       expect(cards).toHaveLength(1);
     }
     // Nothing lost: every distinct incident has its signed chain; nothing dead-lettered.
@@ -53,7 +78,9 @@ describe('E2E: an alert storm with Slack failing for a while', () => {
     const digest = messages.find((m) => m.text.startsWith('Digest:'));
     expect(digest).toBeDefined();
     const rolled = Number(/Digest: (\d+)/.exec(digest!.text)![1]);
-    const cardsForNotifications = messages.filter((m) => !m.thread_ts && !m.text.startsWith('Digest:') && actionIds(m).every((a) => a !== 'chainsec_approve')).length;
+    const cardsForNotifications = messages.filter(
+      (m) => !m.thread_ts && !m.text.startsWith('Digest:') && actionIds(m).every((a) => a !== 'chainsec_approve'),
+    ).length;
     // The repeated pattern became one thread reply with a counter (unless its first went to the digest).
     const reply = messages.find((m) => m.thread_ts !== undefined && m.text.includes('Same pattern seen'));
     const threaded = reply ? Number(/seen (\d+) times/.exec(reply.text)![1]) - 1 : 0;

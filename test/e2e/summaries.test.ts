@@ -2,7 +2,12 @@ import { startHarness, unique, type Harness } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
-import { LocalBedrock, GUARDRAIL_BLOCKED_MESSAGE, type LocalBedrockMode, type RecordedConverseRequest } from '../../sandbox/local/LocalBedrock';
+import {
+  LocalBedrock,
+  GUARDRAIL_BLOCKED_MESSAGE,
+  type LocalBedrockMode,
+  type RecordedConverseRequest,
+} from '../../sandbox/local/LocalBedrock';
 
 /** The source lines the card builder renders under "Why this matters" (src/blocks/incidentCard.ts). */
 const FROM_BEDROCK = 'Summary by Amazon Bedrock';
@@ -26,7 +31,10 @@ function summaryOf(card: RecordedMessage): { text: string; source: string } {
   const i = blocks.findIndex((b) => b.block_id === 'chainsec_summary');
   if (i < 0) throw new Error(`card has no summary block: ${JSON.stringify(blocks.map((b) => b.block_id ?? b.type))}`);
   const source = blocks[i + 1];
-  return { text: blocks[i]!.text!.text, source: source?.type === 'context' ? (source.elements ?? []).map((e) => e.text ?? '').join(' ') : '' };
+  return {
+    text: blocks[i]!.text!.text,
+    source: source?.type === 'context' ? (source.elements ?? []).map((e) => e.text ?? '').join(' ') : '',
+  };
 }
 
 /** The Converse requests that carried this incident (its tx hash is in the trusted facts). */
@@ -36,7 +44,13 @@ function requestsFor(bedrock: LocalBedrock, tx: string): RecordedConverseRequest
 
 /** A high-tier on-chain event (score > 0.7, amount under the critical limit) with the agent's reasoning. */
 function highEvent(tx: string, reasoning: string) {
-  return { tx_hash: tx, amount_usd: 42_000, protocol: 'Curve', anomaly_score: 0.8, agent: { reasoning, evidence: ['pool balance -40% in one block'] } };
+  return {
+    tx_hash: tx,
+    amount_usd: 42_000,
+    protocol: 'Curve',
+    anomaly_score: 0.8,
+    agent: { reasoning, evidence: ['pool balance -40% in one block'] },
+  };
 }
 
 /**
@@ -81,7 +95,9 @@ describe('E2E: summaries on approval cards', () => {
     // Assess
     const summary = summaryOf(card);
     expect(card.text).toMatch(/high/i);
-    expect(summary.text).toMatch(/^\*Why this matters\*\nModel summary: a HIGH on-chain incident \(INC-[0-9A-Z]{10}\), \$[\d,]+ at anomaly score [\d.]+\.$/);
+    expect(summary.text).toMatch(
+      /^\*Why this matters\*\nModel summary: a HIGH on-chain incident \(INC-[0-9A-Z]{10}\), \$[\d,]+ at anomaly score [\d.]+\.$/,
+    );
     expect(summary.source).toBe(FROM_BEDROCK);
     const [request, ...more] = requestsFor(bedrock, tx);
     expect(more).toHaveLength(0);
@@ -127,7 +143,8 @@ describe('E2E: summaries on approval cards', () => {
 
   it('treats the model answer as untrusted: mentions and links in it are escaped on the card', async () => {
     // Prepare
-    bedrock.answer = 'Urgent <!channel> <!here> ask <@U0APPROVER1> to approve at <https://evil.example/|bank.com> & now';
+    bedrock.answer =
+      'Urgent <!channel> <!here> ask <@U0APPROVER1> to approve at <https://evil.example/|bank.com> & now';
     const tx = `0x${unique()}c1`;
 
     // Act
@@ -154,7 +171,12 @@ describe('E2E: summaries on approval cards', () => {
     const tx = `0x${unique()}d${tier.length}`;
 
     // Act
-    const arn = await h.startIncident({ tx_hash: tx, protocol: 'Aave', ...fields, agent: { reasoning: 'Small transfer, auto-handled.' } });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      protocol: 'Aave',
+      ...fields,
+      agent: { reasoning: 'Small transfer, auto-handled.' },
+    });
     await h.waitForExecution(arn);
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
 

@@ -23,9 +23,17 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       .filter((e) => e.incidentId === incidentId);
   }
 
-  async function critical(extra: Record<string, unknown> = {}): Promise<{ arn: string; card: RecordedMessage; id: string }> {
+  async function critical(
+    extra: Record<string, unknown> = {},
+  ): Promise<{ arn: string; card: RecordedMessage; id: string }> {
     const tx = `0x${unique()}cc`;
-    const arn = await h.startIncident({ tx_hash: tx, amount_usd: 500_000, protocol: 'Curve', anomaly_score: 0.97, ...extra });
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 500_000,
+      protocol: 'Curve',
+      anomaly_score: 0.97,
+      ...extra,
+    });
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const id = incidentIdOf(card);
     // Critical pages the primary on-call at once; let that entry land before counting.
@@ -50,7 +58,9 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
   it('refuses self-approval, a double vote and a click from another channel', async () => {
     // Prepare
-    const { card, id } = await critical({ agent: { requested_by: 'U0APPROVER3', reasoning: 'Requested by a person.' } });
+    const { card, id } = await critical({
+      agent: { requested_by: 'U0APPROVER3', reasoning: 'Requested by a person.' },
+    });
 
     // Act
     const after = (await h.messages()).length;
@@ -60,7 +70,13 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1', after });
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
     const twice = await h.waitForMessage('already voted', { kind: 'ephemeral', user: 'U0APPROVER1', after });
-    await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts, channel: 'C0ELSEWHERE' });
+    await h.click({
+      user: 'U0APPROVER2',
+      actionId: 'chainsec_approve',
+      value: id,
+      messageTs: card.ts,
+      channel: 'C0ELSEWHERE',
+    });
     const elsewhere = await h.waitForMessage('approvals channel', { kind: 'ephemeral', user: 'U0APPROVER2', after });
 
     // Assess
@@ -127,14 +143,23 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         http_method: 'POST',
         rule_name: 'SQLi',
         country: 'NL',
-        analysis: { severity_rating: 4, security_analysis: 'SQL injection attempt.', follow_up_suggestion: 'Block the IP.' },
+        analysis: {
+          severity_rating: 4,
+          security_analysis: 'SQL injection attempt.',
+          follow_up_suggestion: 'Block the IP.',
+        },
       });
       const card = await h.waitForMessage(uri, { channel: APPROVALS_CHANNEL, kind: 'message' });
       return { arn, card, id: incidentIdOf(card) };
     }
 
     /** A signed click whose payload is the sandbox's standard one, changed by `alter`. */
-    async function alteredClick(user: string, id: string, card: RecordedMessage, alter: (p: Record<string, any>) => void) {
+    async function alteredClick(
+      user: string,
+      id: string,
+      card: RecordedMessage,
+      alter: (p: Record<string, any>) => void,
+    ) {
       const payload: Record<string, any> = blockActions({
         user,
         actionId: 'chainsec_approve',
@@ -148,29 +173,44 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     }
 
     it.each([
-      ['a DM message container with no channel key', (p: Record<string, any>) => {
-        p.container = { type: 'message', message_ts: p.message.ts, channel_id: 'D0APPROVER1', is_ephemeral: false };
-        delete p.channel;
-      }],
+      [
+        'a DM message container with no channel key',
+        (p: Record<string, any>) => {
+          p.container = { type: 'message', message_ts: p.message.ts, channel_id: 'D0APPROVER1', is_ephemeral: false };
+          delete p.channel;
+        },
+      ],
       ['a message container with no channel key at all', (p: Record<string, any>) => delete p.channel],
-      ['a channel that disagrees with its container', (p: Record<string, any>) => (p.container.channel_id = 'C0ELSEWHERE')],
+      [
+        'a channel that disagrees with its container',
+        (p: Record<string, any>) => (p.container.channel_id = 'C0ELSEWHERE'),
+      ],
       ['an ephemeral message', (p: Record<string, any>) => (p.container.is_ephemeral = true)],
-      ['a modal view', (p: Record<string, any>) => {
-        p.container = { type: 'view', view_id: 'V0MODAL' };
-        p.view = { id: 'V0MODAL', type: 'modal', app_id: p.api_app_id };
-        delete p.channel;
-        delete p.message;
-      }],
-      ['a Home view of another app', (p: Record<string, any>) => {
-        p.container = { type: 'view', view_id: 'V0HOME' };
-        p.view = { id: 'V0HOME', type: 'home', app_id: 'A0OTHERAPP' };
-        delete p.channel;
-        delete p.message;
-      }],
-      ['another message in the approvals channel', (p: Record<string, any>) => {
-        p.container.message_ts = '1700000000.000001';
-        p.message.ts = '1700000000.000001';
-      }],
+      [
+        'a modal view',
+        (p: Record<string, any>) => {
+          p.container = { type: 'view', view_id: 'V0MODAL' };
+          p.view = { id: 'V0MODAL', type: 'modal', app_id: p.api_app_id };
+          delete p.channel;
+          delete p.message;
+        },
+      ],
+      [
+        'a Home view of another app',
+        (p: Record<string, any>) => {
+          p.container = { type: 'view', view_id: 'V0HOME' };
+          p.view = { id: 'V0HOME', type: 'home', app_id: 'A0OTHERAPP' };
+          delete p.channel;
+          delete p.message;
+        },
+      ],
+      [
+        'another message in the approvals channel',
+        (p: Record<string, any>) => {
+          p.container.message_ts = '1700000000.000001';
+          p.message.ts = '1700000000.000001';
+        },
+      ],
     ])('refuses a click from %s, and the request stays undecided', async (_name, alter) => {
       // Prepare
       const { arn, card, id } = await high();
@@ -210,7 +250,9 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
     // Act
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => h.click({ user: users[i % 3]!, actionId: 'chainsec_approve', value: id, messageTs: card.ts })),
+      Array.from({ length: 20 }, (_, i) =>
+        h.click({ user: users[i % 3]!, actionId: 'chainsec_approve', value: id, messageTs: card.ts }),
+      ),
     );
     const execution = await h.waitForExecution(arn);
 
@@ -221,7 +263,10 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     expect(entries.filter((e) => e.type === 'vote').length).toBe(2);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.output.approval.decision).toBe('approve');
-    expect(h.sandbox.sfn.events(arn).filter((e: { type: string }) => e.type === 'TaskSucceeded' || e.type === 'StateExited').length).toBeGreaterThan(0);
+    expect(
+      h.sandbox.sfn.events(arn).filter((e: { type: string }) => e.type === 'TaskSucceeded' || e.type === 'StateExited')
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it('tells a late clicker who decided, and changes nothing', async () => {
@@ -245,7 +290,9 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     const { arn, card, id } = await critical();
 
     // Act
-    const tick = await h.json<{ expired: string[] }>('POST', '/sandbox/tick', { now: new Date(Date.now() + 5 * 3600_000).toISOString() });
+    const tick = await h.json<{ expired: string[] }>('POST', '/sandbox/tick', {
+      now: new Date(Date.now() + 5 * 3600_000).toISOString(),
+    });
     const execution = await h.waitForExecution(arn);
     const after = (await h.messages()).length;
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
@@ -270,7 +317,13 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Prepare
       const { card, id } = await critical();
       const before = await ledgerOf(id);
-      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const body = blockActionsPayload({
+        user: 'U0APPROVER1',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+      });
 
       // Act
       const res = await h.slack(body, opts);
@@ -283,10 +336,20 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     it('answers a replay 401 and a Slack retry 200, and processes neither again', async () => {
       // Prepare
       const { card, id } = await critical();
-      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const body = blockActionsPayload({
+        user: 'U0APPROVER1',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+      });
       const signed = signSlackRequest(body, h.sandbox.signingSecret);
       const send = (extra: Record<string, string> = {}) =>
-        fetch(`${h.url}/slack/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...signed, ...extra } });
+        fetch(`${h.url}/slack/events`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...signed, ...extra },
+        });
 
       // Act
       const first = await send();
@@ -305,7 +368,13 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       async (suffix) => {
         // Prepare
         const { card, id } = await critical();
-        const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+        const body = blockActionsPayload({
+          user: 'U0APPROVER1',
+          actionId: 'chainsec_approve',
+          value: id,
+          channel: APPROVALS_CHANNEL,
+          messageTs: card.ts,
+        });
         const signed = signSlackRequest(body, h.sandbox.signingSecret);
 
         // Act
@@ -330,29 +399,38 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       ['a leading zero', (t: number) => `0${t}`],
       ['a plus sign', (t: number) => `+${t}`],
       ['an inner space', (t: number) => `${String(t).slice(0, 5)} ${String(t).slice(5)}`],
-    ])('refuses a timestamp header written as %s, though its number verifies (401, nothing recorded)', async (_n, decorate) => {
-      // Prepare
-      const { card, id } = await critical();
-      const before = await ledgerOf(id);
-      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
-      const t = Math.floor(Date.now() / 1000);
-      const signed = signSlackRequest(body, h.sandbox.signingSecret, t);
+    ])(
+      'refuses a timestamp header written as %s, though its number verifies (401, nothing recorded)',
+      async (_n, decorate) => {
+        // Prepare
+        const { card, id } = await critical();
+        const before = await ledgerOf(id);
+        const body = blockActionsPayload({
+          user: 'U0APPROVER1',
+          actionId: 'chainsec_approve',
+          value: id,
+          channel: APPROVALS_CHANNEL,
+          messageTs: card.ts,
+        });
+        const t = Math.floor(Date.now() / 1000);
+        const signed = signSlackRequest(body, h.sandbox.signingSecret, t);
 
-      // Act
-      const res = await fetch(`${h.url}/slack/events`, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-signature': signed['x-slack-signature'],
-          'x-slack-request-timestamp': decorate(t),
-        },
-      });
+        // Act
+        const res = await fetch(`${h.url}/slack/events`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-slack-signature': signed['x-slack-signature'],
+            'x-slack-request-timestamp': decorate(t),
+          },
+        });
 
-      // Assess
-      expect(res.status).toBe(401);
-      expect(await ledgerOf(id)).toHaveLength(before.length);
-    });
+        // Assess
+        expect(res.status).toBe(401);
+        expect(await ledgerOf(id)).toHaveLength(before.length);
+      },
+    );
 
     it.each([
       ['upper-case hex', (s: string) => s.toUpperCase().replace(/^V0/, 'v0')],
@@ -362,7 +440,13 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Prepare
       const { card, id } = await critical();
       const before = await ledgerOf(id);
-      const body = blockActionsPayload({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, channel: APPROVALS_CHANNEL, messageTs: card.ts });
+      const body = blockActionsPayload({
+        user: 'U0APPROVER1',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+      });
       const signed = signSlackRequest(body, h.sandbox.signingSecret);
 
       // Act
@@ -388,7 +472,10 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: 'U0VIEWER' }),
       });
       const t = Math.floor(Date.now() / 1000);
-      const refusals = async () => (await h.messages()).filter((m) => m.kind === 'ephemeral' && m.user === 'U0VIEWER' && m.text.includes('not an approver')).length;
+      const refusals = async () =>
+        (await h.messages()).filter(
+          (m) => m.kind === 'ephemeral' && m.user === 'U0VIEWER' && m.text.includes('not an approver'),
+        ).length;
       const before = await refusals();
 
       // Act

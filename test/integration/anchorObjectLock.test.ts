@@ -29,7 +29,9 @@ if (!hasMoto && process.env.CI === 'true') {
   throw new Error('moto_server is not on PATH, and CI=true requires it (pip install "moto[server]")');
 }
 if (!hasMoto) {
-  process.stderr.write('SKIPPED test/integration/anchorObjectLock.test.ts: moto_server is not on PATH (pip install "moto[server]")\n');
+  process.stderr.write(
+    'SKIPPED test/integration/anchorObjectLock.test.ts: moto_server is not on PATH (pip install "moto[server]")\n',
+  );
 }
 const describeWithMoto = hasMoto ? describe : describe.skip;
 
@@ -71,7 +73,10 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     await client.send(
       new PutObjectLockConfigurationCommand({
         Bucket: bucket,
-        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } },
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } },
+        },
       }),
     );
   }, 60_000);
@@ -106,7 +111,10 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey, VersionId: versionId }));
     const deleted = await client
       .send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey, VersionId: versionId }))
-      .then(() => 'deleted', (e: Error) => e.name);
+      .then(
+        () => 'deleted',
+        (e: Error) => e.name,
+      );
     const after = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: objectKey }));
 
     // Assess

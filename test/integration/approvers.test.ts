@@ -9,11 +9,20 @@ describe('Function: isApprover (allowlist and Slack user group, against the loca
   let slack: WebApiSlackGateway;
   beforeAll(async () => {
     await slackApi.start();
-    slack = new WebApiSlackGateway({ token: 'xoxb-sandbox', slackApiUrl: `${slackApi.url}/api/`, timeoutMs: 1000, retries: 0 });
+    slack = new WebApiSlackGateway({
+      token: 'xoxb-sandbox',
+      slackApiUrl: `${slackApi.url}/api/`,
+      timeoutMs: 1000,
+      retries: 0,
+    });
   });
   afterAll(() => slackApi.stop());
 
-  const policy = defaultApprovalPolicy({ approverUserIds: ['U0LISTED'], approverUsergroupId: 'S0APPROVERS', approvalsChannel: 'C0APPROVALS' }).high;
+  const policy = defaultApprovalPolicy({
+    approverUserIds: ['U0LISTED'],
+    approverUsergroupId: 'S0APPROVERS',
+    approvalsChannel: 'C0APPROVALS',
+  }).high;
 
   it('accepts the allowlist without asking Slack', async () => {
     slackApi.faults.set('usergroups.users.list', { status: 500, times: 99 });
@@ -33,7 +42,12 @@ describe('Function: isApprover (allowlist and Slack user group, against the loca
   });
 
   it('fails closed when the group cannot be read', async () => {
-    const fresh = new WebApiSlackGateway({ token: 'xoxb-sandbox', slackApiUrl: `${slackApi.url}/api/`, timeoutMs: 1000, retries: 0 });
+    const fresh = new WebApiSlackGateway({
+      token: 'xoxb-sandbox',
+      slackApiUrl: `${slackApi.url}/api/`,
+      timeoutMs: 1000,
+      retries: 0,
+    });
     slackApi.faults.set('usergroups.users.list', { status: 500, times: 99 });
     await expect(isApprover({ slack: fresh, telemetry: silentTelemetry }, policy, 'U0APPROVER2')).resolves.toBe(false);
     slackApi.faults.clear();

@@ -4,7 +4,9 @@ import { WebClient, WebClientEvent, ErrorCode as SlackErrorCode, type WebAPIHTTP
 import { nodeHttpFetch } from '../../src/services/nodeHttpFetch';
 
 /** A local HTTP server whose answer each test sets. */
-function server(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+function server(
+  handler: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const s: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -33,12 +35,21 @@ describe('Function: nodeHttpFetch (the Slack transport, against a local HTTP ser
     });
 
     // Act
-    const res = await fetch(`${srv.url}/api/chat.postMessage`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'text=h%C3%A9' });
+    const res = await fetch(`${srv.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'text=h%C3%A9',
+    });
     const json = await res.json();
     await srv.close();
 
     // Assess
-    expect(seen).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', length: '12', body: 'text=h%C3%A9' });
+    expect(seen).toEqual({
+      method: 'POST',
+      type: 'application/x-www-form-urlencoded',
+      length: '12',
+      body: 'text=h%C3%A9',
+    });
     expect(res.ok).toBe(true);
     expect(res.status).toBe(200);
     expect(res.headers.get('X-OAuth-Scopes')).toBe('chat:write, commands');
@@ -90,13 +101,20 @@ describe('Function: nodeHttpFetch (the Slack transport, against a local HTTP ser
       res.writeHead(500);
       res.end('boom');
     });
-    const client = new WebClient('xoxb-test', { slackApiUrl: `${srv.url}/api/`, fetch, retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 10 }, rejectRateLimitedCalls: false });
+    const client = new WebClient('xoxb-test', {
+      slackApiUrl: `${srv.url}/api/`,
+      fetch,
+      retryConfig: { retries: 1, minTimeout: 10, maxTimeout: 10 },
+      rejectRateLimitedCalls: false,
+    });
     let rateLimited = 0;
     client.on(WebClientEvent.RATE_LIMITED, () => rateLimited++);
 
     // Act
     const updated = await client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' });
-    const failed = await client.chat.postMessage({ channel: 'C1', text: 'x' }).catch((e: unknown) => e as WebAPIHTTPError);
+    const failed = await client.chat
+      .postMessage({ channel: 'C1', text: 'x' })
+      .catch((e: unknown) => e as WebAPIHTTPError);
     await srv.close();
 
     // Assess

@@ -42,10 +42,13 @@ describe('Class: DynamoDbRedemptionStore (DynamoDB Local)', () => {
 
   it('lets exactly one of 20 concurrent redemptions of a receipt run', async () => {
     // Prepare
-    const receipt = await verifyReceipt(signedReceipt(signer.privateKey, { incidentId: `onchain-${randomBytes(4).toString('hex')}` }), {
-      publicKey: signer.pem,
-      now: VALID_AT,
-    });
+    const receipt = await verifyReceipt(
+      signedReceipt(signer.privateKey, { incidentId: `onchain-${randomBytes(4).toString('hex')}` }),
+      {
+        publicKey: signer.pem,
+        now: VALID_AT,
+      },
+    );
     let runs = 0;
 
     // Act
@@ -71,8 +74,14 @@ describe('Class: DynamoDbRedemptionStore (DynamoDB Local)', () => {
     const b = signedReceipt(signer.privateKey, { incidentId: 'onchain-a', ledgerHash: '02'.repeat(32) });
 
     // Act
-    const first = await store.redeemOnce(`${a.incidentId}#${a.ledgerHash}`, VALID_AT, { incidentId: 'onchain-a', redeemedBy: 't' });
-    const second = await store.redeemOnce(`${b.incidentId}#${b.ledgerHash}`, VALID_AT, { incidentId: 'onchain-a', redeemedBy: 't' });
+    const first = await store.redeemOnce(`${a.incidentId}#${a.ledgerHash}`, VALID_AT, {
+      incidentId: 'onchain-a',
+      redeemedBy: 't',
+    });
+    const second = await store.redeemOnce(`${b.incidentId}#${b.ledgerHash}`, VALID_AT, {
+      incidentId: 'onchain-a',
+      redeemedBy: 't',
+    });
 
     // Assess
     expect([first, second]).toEqual([true, true]);

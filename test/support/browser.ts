@@ -32,8 +32,15 @@ function onPath(name: string): string | undefined {
 function playwrightCacheChromium(): string | undefined {
   const root = process.env.PLAYWRIGHT_BROWSERS_PATH ?? path.join(os.homedir(), '.cache', 'ms-playwright');
   if (!existsSync(root)) return undefined;
-  for (const dir of readdirSync(root).filter((d) => d.startsWith('chromium')).sort().reverse()) {
-    for (const rel of ['chrome-linux64/chrome', 'chrome-linux/chrome', 'chrome-headless-shell-linux64/chrome-headless-shell']) {
+  for (const dir of readdirSync(root)
+    .filter((d) => d.startsWith('chromium'))
+    .sort()
+    .reverse()) {
+    for (const rel of [
+      'chrome-linux64/chrome',
+      'chrome-linux/chrome',
+      'chrome-headless-shell-linux64/chrome-headless-shell',
+    ]) {
       const candidate = path.join(root, dir, rel);
       if (existsSync(candidate)) return candidate;
     }
@@ -45,7 +52,13 @@ function playwrightCacheChromium(): string | undefined {
 export function findChromium(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']) if (existsSync(p)) return p;
+  for (const p of [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+  ])
+    if (existsSync(p)) return p;
   return onPath('chromium') ?? onPath('chromium-browser') ?? onPath('google-chrome') ?? playwrightCacheChromium();
 }
 
@@ -57,8 +70,10 @@ export function findChromium(): string | undefined {
 export function ensureChromium(): { path: string } | { path: undefined; reason: string } {
   const found = findChromium();
   if (found) return { path: found };
-  const mayInstall = process.env.CHAINSEC_INSTALL_CHROMIUM !== '0' && process.getuid?.() === 0 && onPath('apt-get') !== undefined;
-  if (!mayInstall) return { path: undefined, reason: 'no Chromium found (set CHROMIUM_PATH, or install the "chromium" package)' };
+  const mayInstall =
+    process.env.CHAINSEC_INSTALL_CHROMIUM !== '0' && process.getuid?.() === 0 && onPath('apt-get') !== undefined;
+  if (!mayInstall)
+    return { path: undefined, reason: 'no Chromium found (set CHROMIUM_PATH, or install the "chromium" package)' };
   const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
     stdio: 'ignore',
     timeout: 300_000,
@@ -66,7 +81,10 @@ export function ensureChromium(): { path: string } | { path: undefined; reason: 
   });
   const after = findChromium();
   if (after) return { path: after };
-  return { path: undefined, reason: `no Chromium found and "apt-get install chromium" did not provide one (exit ${String(install.status)})` };
+  return {
+    path: undefined,
+    reason: `no Chromium found and "apt-get install chromium" did not provide one (exit ${String(install.status)})`,
+  };
 }
 
 /** Launches headless Chromium with container-friendly flags. */

@@ -59,10 +59,12 @@ export interface FakeTaskCall {
  */
 export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>; calls: FakeTaskCall[] } {
   const calls: FakeTaskCall[] = [];
-  const record = (stateName: string, run: (input: Record<string, unknown>) => unknown): TaskHandler => async (input, context) => {
-    calls.push({ stateName, input, context });
-    return run(input as Record<string, unknown>);
-  };
+  const record =
+    (stateName: string, run: (input: Record<string, unknown>) => unknown): TaskHandler =>
+    async (input, context) => {
+      calls.push({ stateName, input, context });
+      return run(input as Record<string, unknown>);
+    };
   const classify = record('Classify', (input) => {
     const event = input.event as Record<string, unknown>;
     if (typeof event?.tier !== 'string') {
@@ -82,11 +84,13 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
       dryRun: true,
       fullText: null,
       // As Classify reads the default policy; an event may set it (tests of the fallback).
-      onTimeout: typeof event.onTimeout === 'string' ? event.onTimeout : event.tier === 'critical' ? 'rollback' : 'deny',
+      onTimeout:
+        typeof event.onTimeout === 'string' ? event.onTimeout : event.tier === 'critical' ? 'rollback' : 'deny',
       executionArn: input.executionArn,
     };
   });
-  const actions = (stateName: string) => record(stateName, (input) => ({ ok: true, operation: input.operation, dryRun: true }));
+  const actions = (stateName: string) =>
+    record(stateName, (input) => ({ ok: true, operation: input.operation, dryRun: true }));
   const publish = (stateName: string) => record(stateName, () => ({ MessageId: `msg-${calls.length}` }));
   return {
     calls,

@@ -11,12 +11,31 @@ export interface Harness {
   stop(): Promise<void>;
   json<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Sends a signed request to POST /slack/events. */
-  slack(body: string, opts?: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
-  click(opts: { user: string; actionId: string; value: string; messageTs: string; channel?: string }): Promise<{ status: number; text: string }>;
+  slack(
+    body: string,
+    opts?: { contentType?: string; timestamp?: number; signature?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; text: string }>;
+  click(opts: {
+    user: string;
+    actionId: string;
+    value: string;
+    messageTs: string;
+    channel?: string;
+  }): Promise<{ status: number; text: string }>;
   command(user: string, text: string, channel?: string): Promise<{ status: number; text: string }>;
   messages(): Promise<RecordedMessage[]>;
   /** Waits for a channel message whose text or blocks contain `needle`. */
-  waitForMessage(needle: string, opts?: { channel?: string; kind?: RecordedMessage['kind']; user?: string; timeoutMs?: number; where?: (m: RecordedMessage) => boolean; after?: number }): Promise<RecordedMessage>;
+  waitForMessage(
+    needle: string,
+    opts?: {
+      channel?: string;
+      kind?: RecordedMessage['kind'];
+      user?: string;
+      timeoutMs?: number;
+      where?: (m: RecordedMessage) => boolean;
+      after?: number;
+    },
+  ): Promise<RecordedMessage>;
   waitForExecution(executionArn: string, timeoutMs?: number): Promise<{ status: string; output: any; error: unknown }>;
   startIncident(event: unknown): Promise<string>;
 }
@@ -25,13 +44,18 @@ export interface Harness {
 export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
   const sandbox = new Sandbox({
     port: 0,
-    ...(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT }),
+    ...(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT && {
+      dynamoDbEndpoint: process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT,
+    }),
     ...options,
   });
   await sandbox.start();
   const url = sandbox.url;
   const json: Harness['json'] = async (method, path, body) => {
-    const res = await fetch(url + path, { method, ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const res = await fetch(url + path, {
+      method,
+      ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -77,22 +101,33 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
       slack(slashCommandBody({ user, channel, text, responseUrl: sandbox.responseUrlFor({ channel, user }) })),
     messages,
     waitForMessage: (needle, opts = {}) =>
-      eventually(async () => {
-        const all = (await messages()).slice(opts.after ?? 0);
-        return all.find(
-          (m) =>
-            (opts.channel === undefined || m.channel === opts.channel) &&
-            (opts.kind === undefined || m.kind === opts.kind) &&
-            (opts.user === undefined || m.user === opts.user) &&
-            (opts.where === undefined || opts.where(m)) &&
-            (m.text.includes(needle) || JSON.stringify(m.blocks).includes(needle)),
-        );
-      }, opts.timeoutMs ?? 20_000, 50),
+      eventually(
+        async () => {
+          const all = (await messages()).slice(opts.after ?? 0);
+          return all.find(
+            (m) =>
+              (opts.channel === undefined || m.channel === opts.channel) &&
+              (opts.kind === undefined || m.kind === opts.kind) &&
+              (opts.user === undefined || m.user === opts.user) &&
+              (opts.where === undefined || opts.where(m)) &&
+              (m.text.includes(needle) || JSON.stringify(m.blocks).includes(needle)),
+          );
+        },
+        opts.timeoutMs ?? 20_000,
+        50,
+      ),
     waitForExecution: (arn, timeoutMs = 20_000) =>
-      eventually(async () => {
-        const r = await json<{ status: string; output: unknown; error: unknown }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`);
-        return r.body.status !== 'RUNNING' ? (r.body as { status: string; output: any; error: unknown }) : undefined;
-      }, timeoutMs, 50),
+      eventually(
+        async () => {
+          const r = await json<{ status: string; output: unknown; error: unknown }>(
+            'GET',
+            `/sandbox/executions/${encodeURIComponent(arn)}`,
+          );
+          return r.body.status !== 'RUNNING' ? (r.body as { status: string; output: any; error: unknown }) : undefined;
+        },
+        timeoutMs,
+        50,
+      ),
     startIncident: async (event) => {
       const r = await json<{ executionArn: string }>('POST', '/sandbox/incidents', event);
       if (r.status !== 202) throw new Error(`start incident: ${r.status} ${JSON.stringify(r.body)}`);
@@ -140,6 +175,10 @@ export function wafEvent(severity: number) {
     http_method: 'POST',
     rule_name: 'CredentialStuffing',
     country: 'NL',
-    analysis: { severity_rating: severity, security_analysis: 'Many failed logins from one IP.', follow_up_suggestion: 'Block it.' },
+    analysis: {
+      severity_rating: severity,
+      security_analysis: 'Many failed logins from one IP.',
+      follow_up_suggestion: 'Block it.',
+    },
   };
 }

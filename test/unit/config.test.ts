@@ -50,13 +50,23 @@ describe('Function: parseConfig', () => {
       signingKeyId: 'alias/chainsec-ledger',
       approvalsChannel: 'C0APPROVALS',
       dryRun: true,
-      slack: { apiUrl: 'http://localhost:3000/api/', signingSecret: 'sandbox-signing-secret', botToken: 'xoxb-sandbox' },
+      slack: {
+        apiUrl: 'http://localhost:3000/api/',
+        signingSecret: 'sandbox-signing-secret',
+        botToken: 'xoxb-sandbox',
+      },
       actionsTopicArn: 'arn:aws:sns:eu-west-1:000000000000:chainsec-actions',
       summaries: { enabled: false, modelId: 'amazon.nova-micro-v1:0', guardrailVersion: 'DRAFT' },
       callTimeoutMs: 1500,
       risk: DEFAULT_RISK_THRESHOLDS,
     });
-    expect(config.policy.high.approverUserIds).toEqual(['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3', 'U0ONCALL1', 'U0ONCALL2']);
+    expect(config.policy.high.approverUserIds).toEqual([
+      'U0APPROVER1',
+      'U0APPROVER2',
+      'U0APPROVER3',
+      'U0ONCALL1',
+      'U0ONCALL2',
+    ]);
     expect(config.policy.critical.decisionChannels).toEqual(['C0APPROVALS']);
     expect(config.onCall).toEqual([{ start: '2025-01-01T00:00:00Z', primary: 'U0ONCALL1', secondary: 'U0ONCALL2' }]);
     expect('secretArn' in config.slack).toBe(false);
@@ -64,7 +74,13 @@ describe('Function: parseConfig', () => {
 
   it('fills the defaults for optional variables', () => {
     // Prepare
-    const env = sandboxEnv({ CHAINSEC_ENV: undefined, AWS_REGION: undefined, DRY_RUN: undefined, CALL_TIMEOUT_MS: undefined, ONCALL_SCHEDULE: undefined });
+    const env = sandboxEnv({
+      CHAINSEC_ENV: undefined,
+      AWS_REGION: undefined,
+      DRY_RUN: undefined,
+      CALL_TIMEOUT_MS: undefined,
+      ONCALL_SCHEDULE: undefined,
+    });
 
     // Act
     const config = parseConfig(env);
@@ -87,7 +103,10 @@ describe('Function: parseConfig', () => {
     const config = parseConfig(env);
 
     // Assess
-    expect(config.slack).toEqual({ apiUrl: 'http://localhost:3000/api/', secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:chainsec-slack' });
+    expect(config.slack).toEqual({
+      apiUrl: 'http://localhost:3000/api/',
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:chainsec-slack',
+    });
     expect(config.policy.critical.approverUsergroupId).toBe('S0SECOPS');
   });
 
@@ -164,8 +183,18 @@ describe('Function: parseConfig', () => {
       const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify(overrides) }));
 
       // Assess
-      expect(policy.high).toMatchObject({ approvalsNeeded: 1, decisionWindowSeconds: 3600, ackSlaSeconds: 600, onTimeout: 'deny' });
-      expect(policy.critical).toMatchObject({ approvalsNeeded: 3, allowAppHome: false, decisionWindowSeconds: 14400, onTimeout: 'rollback' });
+      expect(policy.high).toMatchObject({
+        approvalsNeeded: 1,
+        decisionWindowSeconds: 3600,
+        ackSlaSeconds: 600,
+        onTimeout: 'deny',
+      });
+      expect(policy.critical).toMatchObject({
+        approvalsNeeded: 3,
+        allowAppHome: false,
+        decisionWindowSeconds: 14400,
+        onTimeout: 'rollback',
+      });
       expect(policy.critical.approverUserIds).toHaveLength(5);
     });
 
@@ -218,7 +247,9 @@ describe('Function: parseConfig', () => {
     it('keeps receipts 15 minutes by default, and takes a tier its own receipt lifetime', () => {
       // Act
       const defaults = parseConfig(sandboxEnv()).policy;
-      const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ critical: { receiptTtlSeconds: 300 } }) }));
+      const { policy } = parseConfig(
+        sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ critical: { receiptTtlSeconds: 300 } }) }),
+      );
 
       // Assess
       expect([defaults.high.receiptTtlSeconds, defaults.critical.receiptTtlSeconds]).toEqual([900, 900]);
@@ -227,7 +258,9 @@ describe('Function: parseConfig', () => {
 
     it('takes a rollback fallback for high', () => {
       // Act
-      const { policy } = parseConfig(sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ high: { onTimeout: 'rollback' } }) }));
+      const { policy } = parseConfig(
+        sandboxEnv({ POLICY_OVERRIDES: JSON.stringify({ high: { onTimeout: 'rollback' } }) }),
+      );
 
       // Assess
       expect(policy.high.onTimeout).toBe('rollback');

@@ -32,7 +32,9 @@ function el(tag, className, text) {
 }
 
 const state = {
-  user: USERS_BY_ID.has(localStorage.getItem('chainsec.user') ?? '') ? localStorage.getItem('chainsec.user') : 'U0APPROVER1',
+  user: USERS_BY_ID.has(localStorage.getItem('chainsec.user') ?? '')
+    ? localStorage.getItem('chainsec.user')
+    : 'U0APPROVER1',
   view: 'channel:' + APPROVALS,
   messages: [],
   messagesKey: '',
@@ -56,7 +58,8 @@ async function api(path, { method = 'GET', body } = {}) {
   const type = res.headers.get('content-type') ?? '';
   const data = /^application\/json\b/.test(type) ? await res.json() : await res.text();
   if (!res.ok) {
-    const detail = typeof data === 'object' && data ? [data.error, ...(data.issues ?? [])].filter(Boolean).join('; ') : String(data);
+    const detail =
+      typeof data === 'object' && data ? [data.error, ...(data.issues ?? [])].filter(Boolean).join('; ') : String(data);
     throw new Error(`${method} ${path}: ${res.status} ${detail}`);
   }
   return data;
@@ -100,7 +103,8 @@ function channelOfView(view) {
 
 // ---- rendering messages ----------------------------------------------------------
 
-const timeOf = (ts) => new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const timeOf = (ts) =>
+  new Date(Number(ts) * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** The tier a card shows (for its colour), from its header or fallback text. */
 function tierOf(m) {
@@ -112,7 +116,9 @@ function tierOf(m) {
 
 function cardStateOf(m) {
   const blocks = Array.isArray(m.blocks) ? m.blocks : [];
-  const live = blocks.some((b) => b?.type === 'actions' && (b.elements ?? []).some((e) => e?.action_id === 'chainsec_approve'));
+  const live = blocks.some(
+    (b) => b?.type === 'actions' && (b.elements ?? []).some((e) => e?.action_id === 'chainsec_approve'),
+  );
   if (live) return 'pending';
   const header = blocks.find((b) => b?.type === 'header')?.text?.text ?? '';
   if (/Approved|Rolled back/.test(header)) return 'approved';
@@ -144,7 +150,8 @@ function renderMessage(m, replies = []) {
   main.append(meta);
   if (isPrivate(m)) {
     const only = el('div', 'only-you', '👁 Only visible to you');
-    if (m.kind !== 'ephemeral') only.title = m.kind === 'response_url' ? 'posted to the response_url' : 'the HTTP answer of the slash command';
+    if (m.kind !== 'ephemeral')
+      only.title = m.kind === 'response_url' ? 'posted to the response_url' : 'the HTTP answer of the slash command';
     main.append(only);
   }
 
@@ -199,7 +206,13 @@ function renderConversation(view) {
     const empty = el('div', 'empty');
     empty.append(el('div', 'empty-title', 'No messages yet'));
     empty.append(
-      el('div', 'muted', view.startsWith('dm:') ? 'Escalation DMs and App Home answers land here.' : 'Send a sample incident (right) — high and critical ones post an approval card here.'),
+      el(
+        'div',
+        'muted',
+        view.startsWith('dm:')
+          ? 'Escalation DMs and App Home answers land here.'
+          : 'Send a sample incident (right) — high and critical ones post an approval card here.',
+      ),
     );
     body.append(empty);
   }
@@ -249,7 +262,8 @@ async function pressButton(button, element, send) {
   element.disabled = true;
   try {
     const answer = await send();
-    if (answer.status !== 200) toast(`Slack request answered ${answer.status}${answer.body ? `: ${answer.body}` : ''}`, 'error');
+    if (answer.status !== 200)
+      toast(`Slack request answered ${answer.status}${answer.body ? `: ${answer.body}` : ''}`, 'error');
   } catch (e) {
     toast(e.message, 'error');
   } finally {
@@ -286,16 +300,29 @@ async function onMessageOverflow(m, menu, value, blockId, element) {
   try {
     const answer = await api('/sandbox/ui/click', {
       method: 'POST',
-      body: { user: state.user, channel: m.channel, messageTs: m.ts, actionId: String(menu.action_id ?? ''), selectedOption: value, blockId: String(blockId) },
+      body: {
+        user: state.user,
+        channel: m.channel,
+        messageTs: m.ts,
+        actionId: String(menu.action_id ?? ''),
+        selectedOption: value,
+        blockId: String(blockId),
+      },
     });
     if (answer.status !== 200) return toast(`Slack request answered ${answer.status}`, 'error');
     if (!answer.modal) return;
     const title = answer.modal.view?.title?.text ?? 'Reason';
     const reason = window.prompt(`${title}: why? (up to 500 characters)`, '');
     if (reason === null) return;
-    const submitted = await api('/sandbox/ui/submit-view', { method: 'POST', body: { user: state.user, viewId: answer.modal.id, reason } });
-    const refused = /"response_action":"errors"/.test(String(submitted.body)) ? Object.values(JSON.parse(submitted.body).errors ?? {})[0] : undefined;
-    if (submitted.status !== 200 || refused) toast(String(refused ?? `Slack request answered ${submitted.status}`), 'error');
+    const submitted = await api('/sandbox/ui/submit-view', {
+      method: 'POST',
+      body: { user: state.user, viewId: answer.modal.id, reason },
+    });
+    const refused = /"response_action":"errors"/.test(String(submitted.body))
+      ? Object.values(JSON.parse(submitted.body).errors ?? {})[0]
+      : undefined;
+    if (submitted.status !== 200 || refused)
+      toast(String(refused ?? `Slack request answered ${submitted.status}`), 'error');
   } catch (e) {
     toast(e.message, 'error');
   } finally {
@@ -332,7 +359,10 @@ async function sendCommand(event) {
     return;
   }
   try {
-    const answer = await api('/sandbox/ui/command', { method: 'POST', body: { user: state.user, channel, text: text.replace(/^\/chainsec\s*/, '') } });
+    const answer = await api('/sandbox/ui/command', {
+      method: 'POST',
+      body: { user: state.user, channel, text: text.replace(/^\/chainsec\s*/, '') },
+    });
     if (answer.status !== 200) {
       toast(`/chainsec answered ${answer.status}${answer.body ? `: ${answer.body}` : ''}`, 'error');
       return;
@@ -436,7 +466,11 @@ async function renderLedger(container) {
     verdict.className = 'ledger-verdict fail';
     verdict.textContent = `FAIL at line ${result.line} (incident ${result.incidentId}${result.seq !== null ? `, seq ${result.seq}` : ''}): ${result.reason}`;
   }
-  const note = el('p', 'muted small', 'Checked here with WebCrypto: SHA-256 of each entry’s RFC 8785 canonical JSON, the prevHash links of each incident’s chain, and the ECDSA P-256 signature against the public key.');
+  const note = el(
+    'p',
+    'muted small',
+    'Checked here with WebCrypto: SHA-256 of each entry’s RFC 8785 canonical JSON, the prevHash links of each incident’s chain, and the ECDSA P-256 signature against the public key.',
+  );
   const fingerprint = el('p', 'muted small mono');
   void fingerprintOf(String(pem)).then((f) => (fingerprint.textContent = `public key SHA-256 ${f}`));
 
@@ -455,7 +489,9 @@ async function renderLedger(container) {
       String(e.incidentId ?? ''),
       String(e.seq ?? ''),
       USERS_BY_ID.get(e.actor)?.realName ?? String(e.actor ?? ''),
-      String(e.at ?? '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      String(e.at ?? '')
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z'),
       String(e.decision ?? ''),
       `${String(e.hash ?? '').slice(0, 12)}…`,
       row.ok ? '✓' : `✗ ${row.reason}`,
@@ -499,20 +535,32 @@ function renderSidebar() {
         const b = el('button', 'nav-item');
         b.type = 'button';
         b.dataset.view = `dm:${u.id}`;
-        b.append(el('span', 'nav-icon dm-icon', u.realName.slice(0, 1)), el('span', 'nav-label', u.realName), el('span', 'badge'));
+        b.append(
+          el('span', 'nav-icon dm-icon', u.realName.slice(0, 1)),
+          el('span', 'nav-label', u.realName),
+          el('span', 'badge'),
+        );
         return b;
       }),
     );
   }
   // Channels other than the approvals one, as the bot uses them.
-  const channels = new Set(allMessages().map(conversationOf).filter((v) => v.startsWith('channel:')));
+  const channels = new Set(
+    allMessages()
+      .map(conversationOf)
+      .filter((v) => v.startsWith('channel:')),
+  );
   const channelSection = document.querySelector('[data-view="channel:' + APPROVALS + '"]').parentElement;
   for (const view of channels) {
     if (!channelSection.querySelector(`[data-view="${CSS.escape(view)}"]`)) {
       const b = el('button', 'nav-item');
       b.type = 'button';
       b.dataset.view = view;
-      b.append(el('span', 'nav-icon', '#'), el('span', 'nav-label', view.slice('channel:'.length)), el('span', 'badge'));
+      b.append(
+        el('span', 'nav-icon', '#'),
+        el('span', 'nav-label', view.slice('channel:'.length)),
+        el('span', 'badge'),
+      );
       channelSection.append(b);
     }
   }
@@ -521,7 +569,8 @@ function renderSidebar() {
     item.classList.toggle('active', view === state.view);
     if (view.startsWith('dm:')) {
       item.classList.toggle('is-me', view === `dm:${state.user}`);
-      item.querySelector('.nav-label').textContent = `${userLabel(view.slice(3))}${view === `dm:${state.user}` ? ' (you)' : ''}`;
+      item.querySelector('.nav-label').textContent =
+        `${userLabel(view.slice(3))}${view === `dm:${state.user}` ? ' (you)' : ''}`;
     }
     const badge = item.querySelector('.badge');
     if (!badge) continue;
@@ -549,7 +598,10 @@ function renderHeader() {
   } else if (state.view.startsWith('dm:')) {
     const id = state.view.slice(3);
     title.textContent = `chainsec ↔ ${userLabel(id)}`;
-    subtitle.textContent = id === state.user ? `Your direct messages with the bot (D${id})` : `D${id} · ${userLabel(id)}’s DM, shown to you as an observer; clicks are made as ${userLabel(state.user)}`;
+    subtitle.textContent =
+      id === state.user
+        ? `Your direct messages with the bot (D${id})`
+        : `D${id} · ${userLabel(id)}’s DM, shown to you as an observer; clicks are made as ${userLabel(state.user)}`;
   } else if (state.view === 'home') {
     title.textContent = 'chainsec · Home';
     subtitle.textContent = `The App Home tab as ${userLabel(state.user)} sees it (views.publish)`;
@@ -690,7 +742,9 @@ function renderExecutions() {
       .map((x) => {
         const li = el('li', 'execution');
         const status = x.status.toLowerCase().replace('_', ' ');
-        li.append(el('span', `status status-${x.status.toLowerCase()}`, x.decision ? `${status} · ${x.decision}` : status));
+        li.append(
+          el('span', `status status-${x.status.toLowerCase()}`, x.decision ? `${status} · ${x.decision}` : status),
+        );
         const label = el('span', 'execution-label', x.label);
         label.title = x.arn;
         li.append(label, el('span', 'muted mono small', x.ref));
@@ -708,7 +762,12 @@ async function sendSample(sampleId) {
   try {
     const { executionArn } = await api('/sandbox/incidents', { method: 'POST', body: event });
     const ref = String(event.tx_hash ?? event.id ?? '');
-    state.executions.push({ label: sample.label.replace(/\s*\(.*\)$/, ''), arn: executionArn, status: 'RUNNING', ref: ref.length > 14 ? `${ref.slice(0, 10)}…${ref.slice(-4)}` : ref });
+    state.executions.push({
+      label: sample.label.replace(/\s*\(.*\)$/, ''),
+      arn: executionArn,
+      status: 'RUNNING',
+      ref: ref.length > 14 ? `${ref.slice(0, 10)}…${ref.slice(-4)}` : ref,
+    });
     renderExecutions();
     toast(`Sent ${sample.label}`, 'info');
   } catch (e) {

@@ -123,7 +123,11 @@ export function renderBlock(block, ctx) {
       node.append(main);
       if (block.accessory) {
         const acc = el('div', 'bk-accessory');
-        acc.append(block.accessory.type === 'image' ? imagePlaceholder(block.accessory.alt_text, undefined, true) : renderElement(block.accessory, blockId, ctx));
+        acc.append(
+          block.accessory.type === 'image'
+            ? imagePlaceholder(block.accessory.alt_text, undefined, true)
+            : renderElement(block.accessory, blockId, ctx),
+        );
         node.append(acc);
       }
       break;

@@ -47,7 +47,9 @@ function base64ToBytes(b64) {
 export async function importPublicKey(pem) {
   const match = /-----BEGIN PUBLIC KEY-----([\s\S]+?)-----END PUBLIC KEY-----/.exec(pem);
   if (!match) throw new Error('the public key is not an SPKI PEM');
-  return crypto.subtle.importKey('spki', base64ToBytes(match[1]), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  return crypto.subtle.importKey('spki', base64ToBytes(match[1]), { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'verify',
+  ]);
 }
 
 /** A DER ECDSA signature (SEQUENCE of two INTEGERs) as WebCrypto's raw r||s (64 bytes for P-256). */
@@ -94,7 +96,9 @@ export function derToRaw(der, size = 32) {
 /** Parses JSON Lines, remembering each entry's line number. */
 export function parseJsonLines(text) {
   const entries = [];
-  const rows = String(text).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rows = String(text)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   for (let i = 0; i < rows.length; i++) {
     if (rows[i].trim() === '') continue;
     let value;
@@ -103,7 +107,8 @@ export function parseJsonLines(text) {
     } catch (e) {
       return { ok: false, line: i + 1, reason: `not valid JSON (${e.message})` };
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, line: i + 1, reason: 'not a JSON object' };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { ok: false, line: i + 1, reason: 'not a JSON object' };
     entries.push({ line: i + 1, entry: value });
   }
   return { ok: true, entries };
@@ -127,7 +132,14 @@ export async function verifyLedger(jsonl, pem) {
     rows.push(row);
     const fail = (reason) => {
       row.reason = reason;
-      return { ok: false, line, incidentId: typeof e.incidentId === 'string' ? e.incidentId : '?', seq: typeof e.seq === 'number' ? e.seq : null, reason, rows };
+      return {
+        ok: false,
+        line,
+        incidentId: typeof e.incidentId === 'string' ? e.incidentId : '?',
+        seq: typeof e.seq === 'number' ? e.seq : null,
+        reason,
+        rows,
+      };
     };
     for (const k of REQUIRED) if (e[k] === undefined || e[k] === null) return fail(`missing field ${k}`);
     let bytes;
@@ -157,20 +169,30 @@ export async function verifyLedger(jsonl, pem) {
     const head = heads.get(e.incidentId);
     const expectedSeq = head ? head.seq + 1 : 1;
     if (e.seq !== expectedSeq) return fail(`expected seq ${expectedSeq} in this chain, found ${e.seq}`);
-    if (e.prevHash !== (head ? head.hash : GENESIS)) return fail('prevHash does not match the previous entry of this chain');
+    if (e.prevHash !== (head ? head.hash : GENESIS))
+      return fail('prevHash does not match the previous entry of this chain');
     heads.set(e.incidentId, { seq: e.seq, hash: e.hash });
     row.ok = true;
   }
   if (checkpoint) {
     const named = checkpoint.entry.heads;
-    const fail = (reason, incidentId = '*') => ({ ok: false, line: checkpoint.line, incidentId, seq: null, reason, rows });
+    const fail = (reason, incidentId = '*') => ({
+      ok: false,
+      line: checkpoint.line,
+      incidentId,
+      seq: null,
+      reason,
+      rows,
+    });
     if (typeof named !== 'object' || named === null || Array.isArray(named)) return fail('checkpoint has no heads');
     for (const [incidentId, head] of heads) {
       const h = named[incidentId];
       if (!h) return fail(`checkpoint does not list chain ${incidentId}`);
-      if (h.seq !== head.seq || h.hash !== head.hash) return fail(`chain ends at seq ${head.seq} but the checkpoint says seq ${String(h.seq)}`, incidentId);
+      if (h.seq !== head.seq || h.hash !== head.hash)
+        return fail(`chain ends at seq ${head.seq} but the checkpoint says seq ${String(h.seq)}`, incidentId);
     }
-    for (const incidentId of Object.keys(named)) if (!heads.has(incidentId)) return fail(`chain ${incidentId} named by the checkpoint is missing`);
+    for (const incidentId of Object.keys(named))
+      if (!heads.has(incidentId)) return fail(`chain ${incidentId} named by the checkpoint is missing`);
   }
   return { ok: true, entries: parsed.entries.length, chains: heads.size, checkpoint: Boolean(checkpoint), rows };
 }

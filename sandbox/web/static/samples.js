@@ -36,7 +36,11 @@ function waf(severity, rule, uri, analysis) {
     http_method: 'POST',
     rule_name: rule,
     country: 'NL',
-    analysis: { severity_rating: severity, security_analysis: analysis, follow_up_suggestion: 'Block the source IP at the edge for 24 hours.' },
+    analysis: {
+      severity_rating: severity,
+      security_analysis: analysis,
+      follow_up_suggestion: 'Block the source IP at the edge for 24 hours.',
+    },
   };
 }
 
@@ -70,14 +74,19 @@ export const SAMPLES = [
   {
     id: 'onchain-medium',
     label: 'On-chain · medium (score 0.5)',
-    build: () => onchain(0.5, 5000, 'Curve', { reasoning: 'Unusual swap size for this pool; watching.', evidence: ['pool imbalance 12%'] }),
+    build: () =>
+      onchain(0.5, 5000, 'Curve', {
+        reasoning: 'Unusual swap size for this pool; watching.',
+        evidence: ['pool imbalance 12%'],
+      }),
   },
   {
     id: 'onchain-high',
     label: 'On-chain · high (score 0.8)',
     build: () =>
       onchain(0.8, 20000, 'Aave', {
-        reasoning: 'Flash-loan pattern followed by an oracle price move.\nThe borrower address was funded through a mixer 10 minutes ago.',
+        reasoning:
+          'Flash-loan pattern followed by an oracle price move.\nThe borrower address was funded through a mixer 10 minutes ago.',
         evidence: ['flash loan 20,000 USDC', 'oracle deviation 4.2%', 'funding via mixer'],
         proposed_action: pause('aave-v3-pool'),
       }),
@@ -92,9 +101,38 @@ export const SAMPLES = [
         proposed_action: pause('compound-treasury'),
       }),
   },
-  { id: 'waf-1', label: 'WAF · severity 1 (low)', build: () => waf(1, 'AWSManagedRulesCommonRuleSet', '/health?probe=1', 'Routine scanner probe.') },
-  { id: 'waf-3', label: 'WAF · severity 3 (medium)', build: () => waf(3, 'AWSManagedRulesKnownBadInputsRuleSet', '/api/v1/login', 'Credential stuffing attempt at low rate.') },
-  { id: 'waf-4', label: 'WAF · severity 4 (high)', build: () => waf(4, 'AWSManagedRulesSQLiRuleSet', "/api/v1/withdraw?id=1' OR '1'='1", 'SQL injection against the withdrawal API.') },
-  { id: 'waf-5', label: 'WAF · severity 5 (critical)', build: () => waf(5, 'AWSManagedRulesAdminProtectionRuleSet', '/admin/keys/export', 'Attempt to export signing keys from the admin API.') },
+  {
+    id: 'waf-1',
+    label: 'WAF · severity 1 (low)',
+    build: () => waf(1, 'AWSManagedRulesCommonRuleSet', '/health?probe=1', 'Routine scanner probe.'),
+  },
+  {
+    id: 'waf-3',
+    label: 'WAF · severity 3 (medium)',
+    build: () =>
+      waf(3, 'AWSManagedRulesKnownBadInputsRuleSet', '/api/v1/login', 'Credential stuffing attempt at low rate.'),
+  },
+  {
+    id: 'waf-4',
+    label: 'WAF · severity 4 (high)',
+    build: () =>
+      waf(
+        4,
+        'AWSManagedRulesSQLiRuleSet',
+        "/api/v1/withdraw?id=1' OR '1'='1",
+        'SQL injection against the withdrawal API.',
+      ),
+  },
+  {
+    id: 'waf-5',
+    label: 'WAF · severity 5 (critical)',
+    build: () =>
+      waf(
+        5,
+        'AWSManagedRulesAdminProtectionRuleSet',
+        '/admin/keys/export',
+        'Attempt to export signing keys from the admin API.',
+      ),
+  },
   { id: 'hostile', label: '☠ Hostile (critical, prompt injection + XSS)', build: hostile },
 ];

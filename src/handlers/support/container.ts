@@ -75,7 +75,11 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     fullText: new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: ms, client: dynamo }),
     signer: new KmsSigner({ keyId: config.signingKeyId, callTimeoutMs: ms, client: capture(kmsClient(ms)) }),
     workflow: new StepFunctionsWorkflowGateway({ callTimeoutMs: ms, client: capture(sfnClient(ms)) }),
-    slack: new WebApiSlackGateway({ client: slackClient, timeoutMs: config.callTimeoutMs, retries: options.slackRetries }),
+    slack: new WebApiSlackGateway({
+      client: slackClient,
+      timeoutMs: config.callTimeoutMs,
+      retries: options.slackRetries,
+    }),
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),
     ...(anchors && { anchors }),

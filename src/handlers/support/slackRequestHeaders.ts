@@ -20,7 +20,11 @@ function header(event: AwsEvent, name: string): string | null | undefined {
 const SIGNATURE_FORMAT = /^v0=([0-9a-f]{64})$/;
 const TIMESTAMP_FORMAT = /^[1-9][0-9]{0,11}$/;
 
-const refused = (why: string): AwsResponse => ({ statusCode: 401, headers: { 'content-type': 'text/plain' }, body: why });
+const refused = (why: string): AwsResponse => ({
+  statusCode: 401,
+  headers: { 'content-type': 'text/plain' },
+  body: why,
+});
 
 /** What {@link checkSlackHeaders} found. */
 export type HeaderVerdict = { refused: AwsResponse } | { identity: SlackRequestIdentity };

@@ -11,7 +11,8 @@ export function markListener(deps: AppDeps, run: typeof acknowledge) {
   return async ({ ack, body, action }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
     await ack();
     const incidentId = action.value ?? '';
-    if (!INCIDENT_ID.test(incidentId)) return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
+    if (!INCIDENT_ID.test(incidentId))
+      return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
     try {
       const result = await run(deps, { incidentId, userId: body.user.id });
       await tellClicker(deps.slack, body, result.message);

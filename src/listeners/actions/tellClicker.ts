@@ -8,7 +8,12 @@ import type { SlackGateway } from '../../services/SlackGateway';
  * Goes through the {@link SlackGateway} like every other Slack call (its
  * timeouts, retries and DM channel cache).
  */
-export async function tellClicker(slack: SlackGateway, body: BlockAction, text: string, respond?: RespondFn): Promise<void> {
+export async function tellClicker(
+  slack: SlackGateway,
+  body: BlockAction,
+  text: string,
+  respond?: RespondFn,
+): Promise<void> {
   const safe = escapeMrkdwn(text).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
   const message = { text: safe, blocks: [] };
   const channel = body.channel?.id;

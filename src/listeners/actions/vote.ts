@@ -70,7 +70,11 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
     );
   } catch (e) {
     // recordVote throws only before its commit: nothing was recorded.
-    deps.telemetry.error('vote failed', { incidentId, code: (e as { code?: string }).code, error: (e as Error).message });
+    deps.telemetry.error('vote failed', {
+      incidentId,
+      code: (e as { code?: string }).code,
+      error: (e as Error).message,
+    });
     if ((e as { code?: string }).code === 'chainsec_signing_failed') deps.telemetry.metric('SigningFailures');
     // Fail closed: the clicker is told nothing was recorded, so this signed
     // click must not count later (a replay is refused). Best effort: the
@@ -93,5 +97,6 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
 /** Registers the vote buttons. */
 export function register(app: App<ChainsecContext>, deps: AppDeps): void {
   const listener = voteListener(deps);
-  for (const id of [ActionId.Approve, ActionId.Deny, ActionId.Rollback]) app.action<BlockAction<ButtonAction>>(id, listener);
+  for (const id of [ActionId.Approve, ActionId.Deny, ActionId.Rollback])
+    app.action<BlockAction<ButtonAction>>(id, listener);
 }

@@ -11,10 +11,18 @@ export function chainsecCommand(deps: AppDeps) {
   return async ({ ack, command, respond }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
     try {
-      const messages = await runCommand(deps, { text: command.text ?? '', userId: command.user_id, channelId: command.channel_id });
-      for (const m of messages) await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
+      const messages = await runCommand(deps, {
+        text: command.text ?? '',
+        userId: command.user_id,
+        channelId: command.channel_id,
+      });
+      for (const m of messages)
+        await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
     } catch (e) {
-      deps.telemetry.error('command failed', { command: (command.text ?? '').slice(0, 50), error: (e as Error).message });
+      deps.telemetry.error('command failed', {
+        command: (command.text ?? '').slice(0, 50),
+        error: (e as Error).message,
+      });
       await respond({ response_type: 'ephemeral', text: userMessageFor(e) });
     }
   };

@@ -23,7 +23,12 @@ function voteClickOf(body: AnyMiddlewareArgs['body']): { incidentId: string } | 
     if (view?.callback_id !== ReasonView.CallbackId) return undefined;
     return { incidentId: parseReasonMetadata(view.private_metadata)?.incidentId ?? '' };
   }
-  if (body.type !== 'block_actions' || !('actions' in body) || !Array.isArray(body.actions) || body.actions.length !== 1) {
+  if (
+    body.type !== 'block_actions' ||
+    !('actions' in body) ||
+    !Array.isArray(body.actions) ||
+    body.actions.length !== 1
+  ) {
     return undefined;
   }
   const [action] = body.actions as Array<{ action_id?: unknown; value?: unknown }>;
@@ -52,7 +57,11 @@ export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewa
     const { body, context, next } = args;
     // Fail closed: a request without an identity is never processed (it cannot be claimed).
     if (!context.slackRequest) throw new Error('Slack request without an identity: refused');
-    const claim: OnceClaim = { key: context.slackRequest.claimKey, ttlSeconds: REPLAY_MEMORY_SECONDS, now: deps.clock.now() };
+    const claim: OnceClaim = {
+      key: context.slackRequest.claimKey,
+      ttlSeconds: REPLAY_MEMORY_SECONDS,
+      now: deps.clock.now(),
+    };
     const vote = voteClickOf(body);
     if (vote) {
       const { incidentId } = vote;

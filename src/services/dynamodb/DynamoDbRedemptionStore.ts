@@ -28,7 +28,11 @@ export class DynamoDbRedemptionStore implements RedemptionStore {
     this.client = options.client ?? buildDocumentClient(options.callTimeoutMs);
   }
 
-  public async redeemOnce(key: string, keepUntil: Date, facts: { incidentId: string; redeemedBy: string }): Promise<boolean> {
+  public async redeemOnce(
+    key: string,
+    keepUntil: Date,
+    facts: { incidentId: string; redeemedBy: string },
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
@@ -45,7 +49,8 @@ export class DynamoDbRedemptionStore implements RedemptionStore {
       );
       return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException')
+        return false;
       throw e;
     }
   }

@@ -5,7 +5,10 @@ import type { InMemoryIncidentTable } from './InMemoryIncidentTable';
 
 /** The table's entries plus the outboxes' (src/domain/ledgerMerge.ts), as DynamoDbLedger merges them. */
 function merged(fromTable: LedgerEntry[], unpublished: readonly string[]): LedgerEntry[] {
-  return mergeOutbox(fromTable, unpublished.map((json) => JSON.parse(json) as LedgerEntry));
+  return mergeOutbox(
+    fromTable,
+    unpublished.map((json) => JSON.parse(json) as LedgerEntry),
+  );
 }
 
 /** {@link Ledger} in memory: the ledger table completed by the incidents' outboxes. */
@@ -25,6 +28,9 @@ export class InMemoryLedger implements Ledger {
     );
     const inScope = (e: LedgerEntry): boolean => incidentId === undefined || e.incidentId === incidentId;
     const fromTable = (await this.table.ledgerEntries()).filter(inScope);
-    return merged(fromTable, holding.flatMap((s) => s.internal?.unpublished ?? []));
+    return merged(
+      fromTable,
+      holding.flatMap((s) => s.internal?.unpublished ?? []),
+    );
   }
 }

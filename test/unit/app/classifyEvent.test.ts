@@ -50,7 +50,11 @@ function worstCaseWafEvent() {
     http_method: w(20),
     rule_name: w(500),
     country: w(100),
-    analysis: { severity_rating: 5, security_analysis: '€'.repeat(200_000), follow_up_suggestion: '😀'.repeat(100_000) },
+    analysis: {
+      severity_rating: 5,
+      security_analysis: '€'.repeat(200_000),
+      follow_up_suggestion: '😀'.repeat(100_000),
+    },
     agent: {
       reasoning: '€'.repeat(200_000),
       // 2,000 per item (not the schema's 50,000) keeps the test quick: the preview caps each item at 1,000 bytes anyway.
@@ -68,7 +72,15 @@ function approvalRequest(state: Record<string, unknown>): string {
     taskToken: `AQ${'t'.repeat(2046)}`,
     executionArn: `arn:aws:states:eu-west-1:123456789012:execution:chainsec-incident-response:${'n'.repeat(80)}`,
     ...state,
-    containment: { operation: 'contain', dryRun: false, at: '2026-11-23T12:00:00Z', type: 'block_ip', target: state.incident, reversible: true, status: 'executed' },
+    containment: {
+      operation: 'contain',
+      dryRun: false,
+      at: '2026-11-23T12:00:00Z',
+      type: 'block_ip',
+      target: state.incident,
+      reversible: true,
+      status: 'executed',
+    },
   });
 }
 
@@ -77,7 +89,17 @@ describe('Function: classifyEvent', () => {
     // Prepare
     const store = memoryFullText();
     const analysis = 'A'.repeat(140_000);
-    const event = { id: 1, timestamp: '2026-11-23T12:00:00Z', action: 'BLOCK', source_ip: '198.51.100.7', uri: '/login', http_method: 'POST', rule_name: 'CredentialStuffing', country: 'NL', analysis: { severity_rating: 5, security_analysis: analysis } };
+    const event = {
+      id: 1,
+      timestamp: '2026-11-23T12:00:00Z',
+      action: 'BLOCK',
+      source_ip: '198.51.100.7',
+      uri: '/login',
+      http_method: 'POST',
+      rule_name: 'CredentialStuffing',
+      country: 'NL',
+      analysis: { severity_rating: 5, security_analysis: analysis },
+    };
 
     // Act
     const state = await classifyEvent(deps(store), { event });
@@ -124,7 +146,17 @@ describe('Function: classifyEvent', () => {
     // Prepare
     const metrics: string[] = [];
     const telemetry: Telemetry = { ...silentTelemetry, metric: (name) => void metrics.push(name) };
-    const event = { id: 2, timestamp: '2026-11-23T12:00:00Z', action: 'BLOCK', source_ip: '198.51.100.8', uri: '/', http_method: 'GET', rule_name: 'R', country: 'NL', analysis: { severity_rating: 4, security_analysis: 'B'.repeat(50_000) } };
+    const event = {
+      id: 2,
+      timestamp: '2026-11-23T12:00:00Z',
+      action: 'BLOCK',
+      source_ip: '198.51.100.8',
+      uri: '/',
+      http_method: 'GET',
+      rule_name: 'R',
+      country: 'NL',
+      analysis: { severity_rating: 4, security_analysis: 'B'.repeat(50_000) },
+    };
 
     // Act
     const state = await classifyEvent(deps(memoryFullText(true), telemetry), { event });

@@ -51,7 +51,10 @@ function decided(overrides: Partial<IncidentRecord> = {}): StoredIncident {
 /** Deps around one stored incident; the signer signs with `key` unless told to fail. */
 function depsFor(stored: StoredIncident, opts: { signingFails?: boolean; ledger?: LedgerEntry[] } = {}) {
   const resumed: WorkflowDecisionOutput[] = [];
-  const policy = defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1', 'U0APPROVER2'], approvalsChannel: 'C0APPROVALS' });
+  const policy = defaultApprovalPolicy({
+    approverUserIds: ['U0APPROVER1', 'U0APPROVER2'],
+    approvalsChannel: 'C0APPROVALS',
+  });
   policy.critical = { ...policy.critical, receiptTtlSeconds: 600 };
   const deps = {
     config: { approvalsChannel: 'C0APPROVALS', policy, onCall: undefined, dryRun: false, risk: undefined },
@@ -91,7 +94,8 @@ let lastSigned: Buffer | undefined;
  * bytes and signs those: the same signature KMS gives for the digest.
  */
 function signPrehashed(digest: Buffer): string {
-  if (!lastSigned || !createHash('sha256').update(lastSigned).digest().equals(digest)) throw new Error('digest is not of the expected bytes');
+  if (!lastSigned || !createHash('sha256').update(lastSigned).digest().equals(digest))
+    throw new Error('digest is not of the expected bytes');
   return sign('sha256', lastSigned, { key: key.privateKey, dsaEncoding: 'der' }).toString('base64');
 }
 
@@ -126,7 +130,14 @@ describe('Function: deliverDecision (receipts)', () => {
     const receipt = resumed[0]!.receipt!;
     const { signature, ...body } = receipt;
     expect(body).toEqual(expectedBody());
-    expect(verify('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key: key.publicKey, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(canonicalize(body)!, 'utf8'),
+        { key: key.publicKey, dsaEncoding: 'der' },
+        Buffer.from(signature, 'base64'),
+      ),
+    ).toBe(true);
     expect(resumed[0]!.ledgerHash).toBe(decisionHash);
   });
 
@@ -158,7 +169,9 @@ describe('Function: deliverDecision (receipts)', () => {
 
   it('gives a deny no receipt', async () => {
     // Prepare
-    const { deps, resumed } = depsFor(decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] }), { signingFails: true });
+    const { deps, resumed } = depsFor(decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] }), {
+      signingFails: true,
+    });
 
     // Act
     const outcome = await deliverDecision(deps, 'x');
@@ -170,20 +183,33 @@ describe('Function: deliverDecision (receipts)', () => {
 
   it('gives an expiry that rolls the containment back a receipt decided by chainsec, citing the expiry entry', async () => {
     // Prepare
-    const containment = { type: 'pause_contract', target: '0xabc', reversible: true, at: decidedAt, status: 'executed' as const };
+    const containment = {
+      type: 'pause_contract',
+      target: '0xabc',
+      reversible: true,
+      at: decidedAt,
+      status: 'executed' as const,
+    };
     const stored = decided({ status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], containment });
     stored.record.incident.id = 'onchain-0xfeed';
     const expiry = { type: 'expiry', hash: 'ee'.repeat(32) } as LedgerEntry;
     const decision = { type: 'decision', hash: decisionHash } as LedgerEntry;
     const { deps, resumed } = depsFor(stored, { ledger: [expiry, decision] });
-    lastSigned = Buffer.from(canonicalize(expectedBody({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) }))!, 'utf8');
+    lastSigned = Buffer.from(
+      canonicalize(expectedBody({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) }))!,
+      'utf8',
+    );
 
     // Act
     const outcome = await deliverDecision(deps, 'onchain-0xfeed');
 
     // Assess
     expect(outcome).toBe('delivered');
-    expect(resumed[0]!.receipt).toMatchObject({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) });
+    expect(resumed[0]!.receipt).toMatchObject({
+      decision: 'expired',
+      decidedBy: ['chainsec'],
+      ledgerHash: 'ee'.repeat(32),
+    });
   });
 
   it('fails closed on the fakes, and the sweep delivers the decision with its receipt once the key signs again', async () => {
@@ -215,7 +241,11 @@ describe('Function: deliverDecision (receipts)', () => {
     expect(undelivered).toBe(DeliveryStatus.Pending);
     expect(f.telemetry.count('ReceiptSigningFailures')).toBe(1);
     expect(f.workflow.resumed).toHaveLength(1);
-    expect(f.workflow.resumed[0]!.output.receipt).toMatchObject({ incidentId: record.incident.id, decision: 'approve', ledgerHash: decisionHash });
+    expect(f.workflow.resumed[0]!.output.receipt).toMatchObject({
+      incidentId: record.incident.id,
+      decision: 'approve',
+      ledgerHash: decisionHash,
+    });
     expect(f.storage.table.peek(record.incident.id)!.record.delivery).toBe(DeliveryStatus.Delivered);
   });
 });

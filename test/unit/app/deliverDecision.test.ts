@@ -44,7 +44,11 @@ describe('Function: deliverDecision', () => {
           incidentId: record.incident.id,
           ledgerHash: decisionHash,
           dryRun: false,
-          receipt: expect.objectContaining({ incidentId: record.incident.id, decision: 'approve', ledgerHash: decisionHash }),
+          receipt: expect.objectContaining({
+            incidentId: record.incident.id,
+            decision: 'approve',
+            ledgerHash: decisionHash,
+          }),
         },
       },
     ]);

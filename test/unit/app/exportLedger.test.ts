@@ -104,9 +104,18 @@ describe('Function: exportLedger', () => {
 
     // Assess
     const [a, b] = [checkpointOf(first), checkpointOf(second)];
-    expect(a).toMatchObject({ type: 'ledger_checkpoint', incidentId: '*', seq: 1, prevHash: GENESIS_HASH, linked: true });
+    expect(a).toMatchObject({
+      type: 'ledger_checkpoint',
+      incidentId: '*',
+      seq: 1,
+      prevHash: GENESIS_HASH,
+      linked: true,
+    });
     expect(b).toMatchObject({ seq: 2, prevHash: a.hash, linked: true });
-    expect(store.docs.get(LAST_CHECKPOINT_DOC)).toEqual({ value: { seq: 2, hash: b.hash, at: b.at } satisfies LastCheckpoint, version: 2 });
+    expect(store.docs.get(LAST_CHECKPOINT_DOC)).toEqual({
+      value: { seq: 2, hash: b.hash, at: b.at } satisfies LastCheckpoint,
+      version: 2,
+    });
   });
 
   it('writes each line as the canonical JSON of its entry, and the later export verifies as following the earlier', async () => {

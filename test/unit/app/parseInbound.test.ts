@@ -13,11 +13,39 @@ describe('Function: parseInbound', () => {
     ['a JSON array', '[1,2]', ErrorCode.UnknownPayload, /expected a JSON object/],
     ['an unknown shape', '{"hello":"world"}', ErrorCode.UnknownPayload, /not an approval request/],
     ['an unknown kind', '{"kind":"launch_missiles"}', ErrorCode.UnknownPayload, /unknown message kind/],
-    ['an incident with a missing field', JSON.stringify({ tx_hash: '0x1', protocol: 'x', anomaly_score: 0.5 }), ErrorCode.InvalidInput, /amount_usd/],
-    ['an approval request without a token', JSON.stringify({ kind: 'approval_request', incident: onchain, tier: 'high', proposedAction: { type: 'a', target: 'b', reversible: true } }), ErrorCode.InvalidInput, /taskToken/],
-    ['an approval request for tier medium', JSON.stringify({ kind: 'approval_request', taskToken: 't', incident: onchain, tier: 'medium', proposedAction: { type: 'a', target: 'b', reversible: true } }), ErrorCode.InvalidInput, /tier/],
+    [
+      'an incident with a missing field',
+      JSON.stringify({ tx_hash: '0x1', protocol: 'x', anomaly_score: 0.5 }),
+      ErrorCode.InvalidInput,
+      /amount_usd/,
+    ],
+    [
+      'an approval request without a token',
+      JSON.stringify({
+        kind: 'approval_request',
+        incident: onchain,
+        tier: 'high',
+        proposedAction: { type: 'a', target: 'b', reversible: true },
+      }),
+      ErrorCode.InvalidInput,
+      /taskToken/,
+    ],
+    [
+      'an approval request for tier medium',
+      JSON.stringify({
+        kind: 'approval_request',
+        taskToken: 't',
+        incident: onchain,
+        tier: 'medium',
+        proposedAction: { type: 'a', target: 'b', reversible: true },
+      }),
+      ErrorCode.InvalidInput,
+      /tier/,
+    ],
   ])('rejects %s with a clear coded error', (_name, text, code, message) => {
-    expect(() => parseInbound(text)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+    expect(() => parseInbound(text)).toThrow(
+      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+    );
   });
 
   it('rejects a record over 256 KB before parsing it', () => {

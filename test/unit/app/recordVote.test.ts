@@ -61,7 +61,10 @@ describe('Function: recordVote', () => {
     const decided = { decision: 'approve', decidedBy: ['U0APPROVER2'], delivery: 'delivered' };
     expect(result).toMatchObject({ kind: 'recorded', decided });
     const chain = await f.deps.ledger.chain(id);
-    expect(chain.map((e) => [e.seq, e.type])).toEqual([[1, LedgerEntryType.Vote], [2, LedgerEntryType.Decision]]);
+    expect(chain.map((e) => [e.seq, e.type])).toEqual([
+      [1, LedgerEntryType.Vote],
+      [2, LedgerEntryType.Decision],
+    ]);
     expect(chain[1]!.prevHash).toBe(chain[0]!.hash);
     // The entries, then the decision's receipt (signed before the workflow is resumed).
     expect(f.signer.signed.slice(0, 2)).toEqual(chain.map((e) => e.hash));

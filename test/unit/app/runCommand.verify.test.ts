@@ -10,7 +10,11 @@ const OLD = 'arn:aws:kms:us-east-1:000000000000:key/old';
 const NEW = 'arn:aws:kms:us-east-1:000000000000:key/new';
 
 /** A chain whose first entries were signed before a key rotation and the rest after. */
-function rotatedChain(oldKey: ReturnType<typeof p256>, newKey: ReturnType<typeof p256>, lastKeyId = NEW): LedgerEntry[] {
+function rotatedChain(
+  oldKey: ReturnType<typeof p256>,
+  newKey: ReturnType<typeof p256>,
+  lastKeyId = NEW,
+): LedgerEntry[] {
   const steps = [
     { type: LedgerEntryType.IncidentReceived, actor: 'agent', keyId: OLD, key: oldKey },
     { type: LedgerEntryType.Vote, actor: 'U0APPROVER1', keyId: NEW, key: newKey },
@@ -51,18 +55,28 @@ describe('Function: runCommand', () => {
     const newKey = p256();
 
     it('verifies each entry with the key it names', async () => {
-      const [answer] = await runCommand(deps(rotatedChain(oldKey, newKey), { [OLD]: oldKey.publicPem, [NEW]: newKey.publicPem }), { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' });
+      const [answer] = await runCommand(
+        deps(rotatedChain(oldKey, newKey), { [OLD]: oldKey.publicPem, [NEW]: newKey.publicPem }),
+        { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' },
+      );
       expect(answer!.text).toBe('OK: ledger verified');
     });
 
     it('fails, naming the problem, when an entry names a key that cannot be found', async () => {
-      const [answer] = await runCommand(deps(rotatedChain(oldKey, newKey), { [NEW]: newKey.publicPem }), { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' });
+      const [answer] = await runCommand(deps(rotatedChain(oldKey, newKey), { [NEW]: newKey.publicPem }), {
+        text: `verify ${ID}`,
+        userId: 'U0APPROVER1',
+        channelId: 'C0APPROVALS',
+      });
       expect(answer!.text).toMatch(/^FAIL/);
       expect(JSON.stringify(answer!.blocks)).toContain(`no public key for keyId ${OLD}`);
     });
 
     it('fails when an entry claims a key other than the one that signed it', async () => {
-      const [answer] = await runCommand(deps(rotatedChain(oldKey, newKey, OLD), { [OLD]: oldKey.publicPem, [NEW]: newKey.publicPem }), { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' });
+      const [answer] = await runCommand(
+        deps(rotatedChain(oldKey, newKey, OLD), { [OLD]: oldKey.publicPem, [NEW]: newKey.publicPem }),
+        { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' },
+      );
       expect(JSON.stringify(answer!.blocks)).toContain('signature is not valid');
     });
   });

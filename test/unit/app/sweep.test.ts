@@ -156,7 +156,11 @@ describe('Function: sweep', () => {
     it('posts the thread line and DMs the requester after delivery, once across sweeps', async () => {
       // Prepare
       const f = fakeAppDeps({ now: minutes(2) });
-      const { record } = seedApproval(f.storage, requestedAt, { ...decided, votes: [...decided.votes], decidedBy: [...decided.decidedBy] });
+      const { record } = seedApproval(f.storage, requestedAt, {
+        ...decided,
+        votes: [...decided.votes],
+        decidedBy: [...decided.decidedBy],
+      });
 
       // Act
       const first = await sweep(f.deps);
@@ -174,7 +178,11 @@ describe('Function: sweep', () => {
     it('a failed thread post never touches the decision and is retried by the next sweep', async () => {
       // Prepare
       const f = fakeAppDeps({ now: minutes(2) });
-      const { record } = seedApproval(f.storage, requestedAt, { ...decided, votes: [...decided.votes], decidedBy: [...decided.decidedBy] });
+      const { record } = seedApproval(f.storage, requestedAt, {
+        ...decided,
+        votes: [...decided.votes],
+        decidedBy: [...decided.decidedBy],
+      });
       f.slack.faults.fail('post', new Error('slack down'));
 
       // Act
@@ -185,7 +193,10 @@ describe('Function: sweep', () => {
       expect(first.announced).toEqual([]);
       expect(second.announced).toEqual([record.incident.id]);
       expect(f.slack.callsOf('dm')).toHaveLength(1);
-      expect(f.storage.table.peek(record.incident.id)!.record).toMatchObject({ decision: 'deny', delivery: DeliveryStatus.Delivered });
+      expect(f.storage.table.peek(record.incident.id)!.record).toMatchObject({
+        decision: 'deny',
+        delivery: DeliveryStatus.Delivered,
+      });
     });
   });
 });

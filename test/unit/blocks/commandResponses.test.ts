@@ -9,7 +9,11 @@ describe('Function: incidentDetail', () => {
   it('shows the full reasoning with nothing invisible and no formatting of its own, and keeps emoji whole across parts', () => {
     // Prepare: an emoji sequence straddling the 2800-unit part boundary.
     const reasoning = `${'x'.repeat(2797)}👩‍💻🏴󠁧󠁢󠁳󠁣󠁴󠁿 ${INVISIBLE}${IMITATION} 1️⃣ ❤️ Привет`;
-    const record = buildRecord({ reasoning, evidence: [`${IMITATION}${INVISIBLE}`], incident: { ...buildRecord().incident, title: `*APPROVED*${INVISIBLE}` } });
+    const record = buildRecord({
+      reasoning,
+      evidence: [`${IMITATION}${INVISIBLE}`],
+      incident: { ...buildRecord().incident, title: `*APPROVED*${INVISIBLE}` },
+    });
 
     // Act
     const messages = incidentDetail({ record, entries: [], now: NOW });

@@ -26,20 +26,39 @@ describe('Function: buildEscalationDm', () => {
     const dm = buildEscalationDm(buildRecord(), { level: 2, role: 'secondary', now: NOW });
 
     // Assess
-    expect(buttonsOf(dm.blocks)).toEqual([{ blockId: ESCALATION_ACTIONS_BLOCK_ID, action_id: ActionId.Acknowledge, value: INCIDENT_ID, text: "👀 I'm on it" }]);
+    expect(buttonsOf(dm.blocks)).toEqual([
+      {
+        blockId: ESCALATION_ACTIONS_BLOCK_ID,
+        action_id: ActionId.Acknowledge,
+        value: INCIDENT_ID,
+        text: "👀 I'm on it",
+      },
+    ]);
   });
 
   it('links to the card when the permalink is http(s)', () => {
     // Act
-    const dm = buildEscalationDm(buildRecord(), { level: 1, role: 'primary', now: NOW, permalink: 'https://chainsec.slack.com/archives/C0APPROVALS/p1700000000000100' });
+    const dm = buildEscalationDm(buildRecord(), {
+      level: 1,
+      role: 'primary',
+      now: NOW,
+      permalink: 'https://chainsec.slack.com/archives/C0APPROVALS/p1700000000000100',
+    });
 
     // Assess
-    expect(textsOf(dm).join('\n')).toContain('<https://chainsec.slack.com/archives/C0APPROVALS/p1700000000000100|Open the card>');
+    expect(textsOf(dm).join('\n')).toContain(
+      '<https://chainsec.slack.com/archives/C0APPROVALS/p1700000000000100|Open the card>',
+    );
   });
 
   it('ignores a permalink that is not http(s)', () => {
     // Act
-    const dm = buildEscalationDm(buildRecord(), { level: 1, role: 'primary', now: NOW, permalink: 'javascript:alert(1)' });
+    const dm = buildEscalationDm(buildRecord(), {
+      level: 1,
+      role: 'primary',
+      now: NOW,
+      permalink: 'javascript:alert(1)',
+    });
 
     // Assess
     const text = textsOf(dm).join('\n');
@@ -57,7 +76,9 @@ describe('Function: buildEscalationDm', () => {
 
   it('escapes untrusted fields', () => {
     // Prepare
-    const record = buildRecord({ incident: { ...onchainIncident({ txHash: '<!channel>' }), title: '<@U0APPROVER1> pay' } });
+    const record = buildRecord({
+      incident: { ...onchainIncident({ txHash: '<!channel>' }), title: '<@U0APPROVER1> pay' },
+    });
 
     // Act
     const dm = buildEscalationDm(record, { level: 1, role: 'primary', now: NOW });

@@ -1,11 +1,24 @@
 import type { KnownBlock } from '@slack/types';
 import { ELLIPSIS } from '../../../src/blocks/escape';
 import { fitMessage } from '../../../src/blocks/fitMessage';
-import { limitViolations, MAX_MESSAGE_JSON_BYTES, MESSAGE_TEXT_MAX, messageJsonBytes } from '../../../src/blocks/limits';
+import {
+  limitViolations,
+  MAX_MESSAGE_JSON_BYTES,
+  MESSAGE_TEXT_MAX,
+  messageJsonBytes,
+} from '../../../src/blocks/limits';
 
-const section = (text: string, blockId?: string): KnownBlock => ({ type: 'section', ...(blockId && { block_id: blockId }), text: { type: 'mrkdwn', text } });
+const section = (text: string, blockId?: string): KnownBlock => ({
+  type: 'section',
+  ...(blockId && { block_id: blockId }),
+  text: { type: 'mrkdwn', text },
+});
 const header: KnownBlock = { type: 'header', text: { type: 'plain_text', text: 'Title' } };
-const buttons: KnownBlock = { type: 'actions', block_id: 'vote', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, value: 'INC-1' }] };
+const buttons: KnownBlock = {
+  type: 'actions',
+  block_id: 'vote',
+  elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Go' }, value: 'INC-1' }],
+};
 
 describe('Function: fitMessage', () => {
   it('leaves a message that fits unchanged', () => {
@@ -71,8 +84,22 @@ describe('Function: limitViolations', () => {
       text: 'x'.repeat(MESSAGE_TEXT_MAX + 1),
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } },
-        { type: 'section', text: { type: 'mrkdwn', text: 's' }, fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f'.repeat(2001) })) },
-        { type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001) }] },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: 's' },
+          fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f'.repeat(2001) })),
+        },
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'a',
+              text: { type: 'plain_text', text: 'b'.repeat(76) },
+              value: 'v'.repeat(2001),
+            },
+          ],
+        },
       ] as KnownBlock[],
     };
 

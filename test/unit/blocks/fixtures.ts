@@ -11,14 +11,26 @@ export const NOW = new Date('2026-11-23T13:06:00Z');
 export const INCIDENT_ID = 'INC-7GQ2KX4ZPA';
 export const TX_HASH = '0x9f2c4e7a1b3d5f60718293a4b5c6d7e8f9012345678901234567890abcdef12';
 
-export function onchainIncident(over: Partial<OnChainIncident['onchain']> = {}, tier: Incident['tier'] = 'critical'): OnChainIncident {
+export function onchainIncident(
+  over: Partial<OnChainIncident['onchain']> = {},
+  tier: Incident['tier'] = 'critical',
+): OnChainIncident {
   return {
     id: INCIDENT_ID,
     kind: 'onchain',
     tier,
     observedAt: '2026-11-23T13:00:00.000Z',
     title: '$250,000 transaction on Uniswap',
-    onchain: { txHash: TX_HASH, amountUsd: 250_000, protocol: 'Uniswap', anomalyScore: 0.95, chain: 'ethereum', from: '0xfrom', to: '0xto', ...over },
+    onchain: {
+      txHash: TX_HASH,
+      amountUsd: 250_000,
+      protocol: 'Uniswap',
+      anomalyScore: 0.95,
+      chain: 'ethereum',
+      from: '0xfrom',
+      to: '0xto',
+      ...over,
+    },
   };
 }
 
@@ -52,7 +64,13 @@ export function buildRecord(over: Partial<IncidentRecord> = {}): IncidentRecord 
     status: 'pending',
     kind: 'approval',
     proposedAction: { type: 'freeze_address', target: '0xfrom', reversible: true },
-    containment: { type: 'pause_pool', target: 'Uniswap pool 0x1234', reversible: true, at: '2026-11-23T13:01:00.000Z', status: 'executed' },
+    containment: {
+      type: 'pause_pool',
+      target: 'Uniswap pool 0x1234',
+      reversible: true,
+      at: '2026-11-23T13:01:00.000Z',
+      status: 'executed',
+    },
     reasoning: 'The transfer is 40x the address average.\nIt matches a known drainer pattern.',
     evidence: ['tx 0x9f2c… moved $250,000', 'address first seen 2 hours ago'],
     summary: { text: 'A large, unusual transfer left the pool.', source: 'bedrock' },
@@ -72,17 +90,36 @@ export function buildRecord(over: Partial<IncidentRecord> = {}): IncidentRecord 
 /** A pending high-tier WAF approval without containment. */
 export function buildWafRecord(over: Partial<IncidentRecord> = {}): IncidentRecord {
   const incident = over.incident ?? wafIncident();
-  const { containment: _dropped, ...base } = buildRecord({ incident, proposedAction: { type: 'block_ip', target: '203.0.113.7', reversible: true } });
+  const { containment: _dropped, ...base } = buildRecord({
+    incident,
+    proposedAction: { type: 'block_ip', target: '203.0.113.7', reversible: true },
+  });
   return { ...base, reasoning: '', summary: { text: 'Repeated SQL injection attempts.', source: 'fallback' }, ...over };
 }
 
 /** Every button in the message, with the block it sits in. */
-export function buttonsOf(blocks: KnownBlock[]): Array<{ blockId: string | undefined; action_id: string | undefined; value: string | undefined; style?: string; confirm?: unknown; text: string }> {
+export function buttonsOf(blocks: KnownBlock[]): Array<{
+  blockId: string | undefined;
+  action_id: string | undefined;
+  value: string | undefined;
+  style?: string;
+  confirm?: unknown;
+  text: string;
+}> {
   return blocks.flatMap((b) =>
     b.type === 'actions'
       ? b.elements.flatMap((e) =>
           e.type === 'button'
-            ? [{ blockId: b.block_id, action_id: e.action_id, value: e.value, ...(e.style && { style: e.style }), ...(e.confirm && { confirm: e.confirm }), text: e.text.text }]
+            ? [
+                {
+                  blockId: b.block_id,
+                  action_id: e.action_id,
+                  value: e.value,
+                  ...(e.style && { style: e.style }),
+                  ...(e.confirm && { confirm: e.confirm }),
+                  text: e.text.text,
+                },
+              ]
             : [],
         )
       : [],

@@ -5,19 +5,76 @@ import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import { buildRecord, NOW, onchainIncident, strayInvisibles, textsOf, wafIncident } from './fixtures';
 
 /** Fragments an attacker would slip into the agent's text or an event field. */
-const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<@U1>', '<@U0APPROVER1>', '<#C0APPROVALS>', '<http://x|y>', '<https://evil.com|bank.com>', '&', '&lt;', '&amp;', '<', '>', '|', '\u202e', '\u2066', '\u200b', '\ufeff', '\u0000', '\u001b', '\u0085', '\r\n', '\n', '\u2028', '`', '*', '😀', '\ud800',
+const HOSTILE = [
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U1>',
+  '<@U0APPROVER1>',
+  '<#C0APPROVALS>',
+  '<http://x|y>',
+  '<https://evil.com|bank.com>',
+  '&',
+  '&lt;',
+  '&amp;',
+  '<',
+  '>',
+  '|',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\u001b',
+  '\u0085',
+  '\r\n',
+  '\n',
+  '\u2028',
+  '`',
+  '*',
+  '😀',
+  '\ud800',
   // Invisible characters and the emoji that legitimately use some of them.
-  '\u2060', '\u00ad', '\u{e0001}', '\u{e0041}', '\u{e007f}', '\u200d', '\ufe0f', '\u3164', '\u2800', '\u180e', '\ufdd0',
-  '👩‍💻', '❤️', '1️⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🏴',
+  '\u2060',
+  '\u00ad',
+  '\u{e0001}',
+  '\u{e0041}',
+  '\u{e007f}',
+  '\u200d',
+  '\ufe0f',
+  '\u3164',
+  '\u2800',
+  '\u180e',
+  '\ufdd0',
+  '👩‍💻',
+  '❤️',
+  '1️⃣',
+  '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+  '🏴',
   // The bot's own words, dressed in mrkdwn formatting (see APPROVED_FORMATTED).
-  '*APPROVED*', '_APPROVED_', '~APPROVED~', '`APPROVED`', '```APPROVED```', '\n> APPROVED.', '\n&gt; APPROVED.'];
+  '*APPROVED*',
+  '_APPROVED_',
+  '~APPROVED~',
+  '`APPROVED`',
+  '```APPROVED```',
+  '\n> APPROVED.',
+  '\n&gt; APPROVED.',
+];
 
 /** `APPROVED` next to a marker that would format it: what untrusted text must never produce. */
-const APPROVED_FORMATTED = /(?:[*~`]|(?<![\p{L}\p{M}\p{N}])_)APPROVED|APPROVED(?:[*~`]|_(?![\p{L}\p{M}\p{N}]))|^[ \t]*(?:>|&gt;)[ \t]*APPROVED/mu;
+const APPROVED_FORMATTED =
+  /(?:[*~`]|(?<![\p{L}\p{M}\p{N}])_)APPROVED|APPROVED(?:[*~`]|_(?![\p{L}\p{M}\p{N}]))|^[ \t]*(?:>|&gt;)[ \t]*APPROVED/mu;
 
 const hostileText = (maxLength: number): fc.Arbitrary<string> =>
   fc
-    .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(...HOSTILE)), { maxLength })
+    .array(
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        fc.constantFrom(...HOSTILE),
+      ),
+      { maxLength },
+    )
     .map((parts) => parts.join(''));
 
 /** Our own records' people: the only ids that may become `<@…>`. */
@@ -43,8 +100,26 @@ const recordArb: fc.Arbitrary<IncidentRecord> = fc
   })
   .map((g) => {
     const incident = g.onchain
-      ? { ...onchainIncident({ txHash: g.short, protocol: g.long, chain: g.short, from: g.long, to: g.short }, g.tier), title: g.long }
-      : { ...wafIncident({ uri: g.long, ruleName: g.long, sourceIp: g.short, country: g.short, action: g.short, httpMethod: g.short, analysis: g.long, followUp: g.short }, g.tier), title: g.long };
+      ? {
+          ...onchainIncident({ txHash: g.short, protocol: g.long, chain: g.short, from: g.long, to: g.short }, g.tier),
+          title: g.long,
+        }
+      : {
+          ...wafIncident(
+            {
+              uri: g.long,
+              ruleName: g.long,
+              sourceIp: g.short,
+              country: g.short,
+              action: g.short,
+              httpMethod: g.short,
+              analysis: g.long,
+              followUp: g.short,
+            },
+            g.tier,
+          ),
+          title: g.long,
+        };
     const base = buildRecord({
       incident,
       tier: g.tier,
@@ -53,7 +128,20 @@ const recordArb: fc.Arbitrary<IncidentRecord> = fc
       proposedAction: { type: g.short, target: g.long, reversible: g.containment },
       dryRun: g.dryRun,
       repeats: g.repeats,
-      actions: g.actionDetail !== undefined ? [{ operation: 'contain', status: 'executed', type: g.short, target: g.long, dryRun: g.dryRun, at: NOW.toISOString(), detail: g.actionDetail }] : [],
+      actions:
+        g.actionDetail !== undefined
+          ? [
+              {
+                operation: 'contain',
+                status: 'executed',
+                type: g.short,
+                target: g.long,
+                dryRun: g.dryRun,
+                at: NOW.toISOString(),
+                detail: g.actionDetail,
+              },
+            ]
+          : [],
       ...(g.summary !== undefined && { summary: { text: g.summary, source: 'bedrock' as const } }),
       ...(g.acknowledged && { acknowledgedBy: PEOPLE[2]!, acknowledgedAt: NOW.toISOString() }),
       ...(g.falsePositive && { falsePositive: { by: PEOPLE[0]!, at: NOW.toISOString() } }),
@@ -68,11 +156,23 @@ const recordArb: fc.Arbitrary<IncidentRecord> = fc
       case 'notification':
         return { ...record, kind: 'notification' as const, status: 'notified' as const };
       case 'decided':
-        return { ...record, status: 'decided' as const, decision: 'approve' as const, decidedBy: [PEOPLE[0]!, PEOPLE[1]!], decidedAt: NOW.toISOString() };
+        return {
+          ...record,
+          status: 'decided' as const,
+          decision: 'approve' as const,
+          decidedBy: [PEOPLE[0]!, PEOPLE[1]!],
+          decidedAt: NOW.toISOString(),
+        };
       case 'expired':
         return { ...record, status: 'expired' as const, decision: 'expired' as const, decidedBy: [] };
       case 'token_gone':
-        return { ...record, status: 'expired' as const, decision: 'deny' as const, decidedBy: [PEOPLE[1]!], delivery: 'token_gone' as const };
+        return {
+          ...record,
+          status: 'expired' as const,
+          decision: 'deny' as const,
+          decidedBy: [PEOPLE[1]!],
+          delivery: 'token_gone' as const,
+        };
       default:
         return record;
     }
@@ -80,7 +180,10 @@ const recordArb: fc.Arbitrary<IncidentRecord> = fc
 
 /** Removes the `<…>` tokens the card may legitimately generate for this record. */
 function withoutOurTokens(text: string, record: IncidentRecord): string {
-  const ours = [...PEOPLE, ...(record.requestedBy !== undefined && /^[UW][A-Z0-9]{2,}$/.test(record.requestedBy) ? [record.requestedBy] : [])];
+  const ours = [
+    ...PEOPLE,
+    ...(record.requestedBy !== undefined && /^[UW][A-Z0-9]{2,}$/.test(record.requestedBy) ? [record.requestedBy] : []),
+  ];
   return ours.reduce((t, id) => t.split(`<@${id}>`).join(''), text);
 }
 
@@ -100,7 +203,8 @@ describe('Function: buildIncidentCard (properties)', () => {
         }
         expect(limitViolations(card)).toEqual([]);
         for (const block of card.blocks) {
-          if (block.type === 'actions') for (const e of block.elements) if (e.type === 'button') expect(e.value).toBe(record.incident.id);
+          if (block.type === 'actions')
+            for (const e of block.elements) if (e.type === 'button') expect(e.value).toBe(record.incident.id);
         }
       }),
       { numRuns: 200 },
@@ -113,8 +217,17 @@ describe('Function: buildIncidentCard (properties)', () => {
         // Prepare
         const incident = onchain
           ? { ...onchainIncident({ txHash: big, protocol: big, chain: big, from: big, to: big }), title: big }
-          : { ...wafIncident({ uri: big, ruleName: big, sourceIp: big, country: big, action: big, httpMethod: big }), title: big };
-        const record = buildRecord({ incident, reasoning: big, evidence: [big, big, big, big, big, big], summary: { text: big, source: 'bedrock' }, requestedBy: big });
+          : {
+              ...wafIncident({ uri: big, ruleName: big, sourceIp: big, country: big, action: big, httpMethod: big }),
+              title: big,
+            };
+        const record = buildRecord({
+          incident,
+          reasoning: big,
+          evidence: [big, big, big, big, big, big],
+          summary: { text: big, source: 'bedrock' },
+          requestedBy: big,
+        });
 
         // Act
         const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 2, onTimeout: 'rollback' });

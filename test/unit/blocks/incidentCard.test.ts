@@ -3,7 +3,18 @@ import { buildIncidentCard, CardBlockId, cardVersion } from '../../../src/blocks
 import { limitViolations } from '../../../src/blocks/limits';
 import { ActionId, VOTE_ACTION_IDS } from '../../../src/domain/actionIds';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
-import { buildRecord, buildWafRecord, buttonsOf, INCIDENT_ID, NOW, onchainIncident, strayInvisibles, textsOf, TX_HASH, wafIncident } from './fixtures';
+import {
+  buildRecord,
+  buildWafRecord,
+  buttonsOf,
+  INCIDENT_ID,
+  NOW,
+  onchainIncident,
+  strayInvisibles,
+  textsOf,
+  TX_HASH,
+  wafIncident,
+} from './fixtures';
 
 const CRITICAL = { now: NOW, approvalsNeeded: 2, onTimeout: 'rollback' } as const;
 const HIGH = { now: NOW, approvalsNeeded: 1, onTimeout: 'deny' } as const;
@@ -12,10 +23,12 @@ const headerOf = (blocks: KnownBlock[]): string => {
   const h = blocks.find((b) => b.type === 'header');
   return h?.type === 'header' ? h.text.text : '';
 };
-const blockById = (blocks: KnownBlock[], id: string): KnownBlock | undefined => blocks.find((b) => 'block_id' in b && b.block_id === id);
+const blockById = (blocks: KnownBlock[], id: string): KnownBlock | undefined =>
+  blocks.find((b) => 'block_id' in b && b.block_id === id);
 /** A section's text and fields, or a context block's elements, joined by newlines. */
 const sectionText = (block: KnownBlock | undefined): string => {
-  if (block?.type === 'context') return block.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')).join('\n');
+  if (block?.type === 'context')
+    return block.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')).join('\n');
   const s = block as SectionBlock | undefined;
   return [s?.text?.text ?? '', ...(s?.fields ?? []).map((f) => f.text)].join('\n');
 };
@@ -36,7 +49,13 @@ describe('Function: buildIncidentCard', () => {
 
       // Assess
       const buttons = buttonsOf(card.blocks);
-      expect(buttons.map((b) => b.action_id)).toEqual([ActionId.Approve, ActionId.Deny, ActionId.Rollback, ActionId.Acknowledge, ActionId.FalsePositive]);
+      expect(buttons.map((b) => b.action_id)).toEqual([
+        ActionId.Approve,
+        ActionId.Deny,
+        ActionId.Rollback,
+        ActionId.Acknowledge,
+        ActionId.FalsePositive,
+      ]);
       expect(buttons.every((b) => b.value === INCIDENT_ID)).toBe(true);
       expect(buttons.every((b) => b.blockId === `${CardBlockId.Vote}.${INCIDENT_ID}`)).toBe(true);
       expect(buttons.find((b) => b.action_id === ActionId.Approve)?.style).toBe('primary');
@@ -51,9 +70,14 @@ describe('Function: buildIncidentCard', () => {
       const card = buildIncidentCard(record, CRITICAL);
 
       // Assess
-      const withConfirm = buttonsOf(card.blocks).filter((b) => b.confirm !== undefined).map((b) => b.action_id);
+      const withConfirm = buttonsOf(card.blocks)
+        .filter((b) => b.confirm !== undefined)
+        .map((b) => b.action_id);
       expect(withConfirm).toEqual([ActionId.Approve, ActionId.Deny, ActionId.Rollback]);
-      const approve = buttonsOf(card.blocks).find((b) => b.action_id === ActionId.Approve)?.confirm as { title: { text: string }; text: { text: string } };
+      const approve = buttonsOf(card.blocks).find((b) => b.action_id === ActionId.Approve)?.confirm as {
+        title: { text: string };
+        text: { text: string };
+      };
       expect(approve.title.text).toBe('Approve this action?');
       expect(approve.text.text).toContain('freeze_address');
       expect(approve.text.text).toContain('2 approvers');
@@ -115,7 +139,9 @@ describe('Function: buildIncidentCard', () => {
       expect(action).toContain(
         'Already contained by the agent:* pause_pool on Uniswap pool 0x1234 at 2026-11-23 13:01 UTC; rolls back automatically if not confirmed by 2026-11-23 14:05 UTC (in 59 minutes)',
       );
-      expect(sectionText(blockById(card.blocks, CardBlockId.Status))).toContain('*Deadline*\n2026-11-23 14:05 UTC (in 59 minutes)');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Status))).toContain(
+        '*Deadline*\n2026-11-23 14:05 UTC (in 59 minutes)',
+      );
     });
 
     it('shows the WAF identifying fields', () => {
@@ -127,7 +153,15 @@ describe('Function: buildIncidentCard', () => {
 
       // Assess
       const facts = sectionText(blockById(card.blocks, CardBlockId.Facts));
-      for (const expected of ['*Source IP*\n203.0.113.7', '*URI*\n/api/login', '*Method*\nPOST', '*Rule*\nSQLi_BODY', '*Country*\nNL', '*Action*\nBLOCK', '*Severity*\n4/5']) {
+      for (const expected of [
+        '*Source IP*\n203.0.113.7',
+        '*URI*\n/api/login',
+        '*Method*\nPOST',
+        '*Rule*\nSQLi_BODY',
+        '*Country*\nNL',
+        '*Action*\nBLOCK',
+        '*Severity*\n4/5',
+      ]) {
         expect(facts).toContain(expected);
       }
     });
@@ -145,7 +179,10 @@ describe('Function: buildIncidentCard', () => {
 
     it('shows a malformed user id as text, never as a mention', () => {
       // Prepare
-      const record = buildRecord({ votes: [{ userId: '!channel', choice: 'approve', at: NOW.toISOString() }], requestedBy: '<!here>' });
+      const record = buildRecord({
+        votes: [{ userId: '!channel', choice: 'approve', at: NOW.toISOString() }],
+        requestedBy: '<!here>',
+      });
 
       // Act
       const card = buildIncidentCard(record, CRITICAL);
@@ -177,7 +214,9 @@ describe('Function: buildIncidentCard', () => {
       const card = buildIncidentCard(buildRecord(), CRITICAL);
 
       // Assess
-      expect(card.text).toBe(`CRITICAL approval needed: $250,000 transaction on Uniswap (tx ${TX_HASH}) ${INCIDENT_ID}`);
+      expect(card.text).toBe(
+        `CRITICAL approval needed: $250,000 transaction on Uniswap (tx ${TX_HASH}) ${INCIDENT_ID}`,
+      );
     });
 
     it('names the source IP and URI of a WAF incident', () => {
@@ -185,7 +224,9 @@ describe('Function: buildIncidentCard', () => {
       const card = buildIncidentCard(buildWafRecord(), HIGH);
 
       // Assess
-      expect(card.text).toBe('HIGH approval needed: WAF BLOCK SQLi_BODY from 203.0.113.7 (203.0.113.7 POST /api/login) INC-W4F0000001');
+      expect(card.text).toBe(
+        'HIGH approval needed: WAF BLOCK SQLi_BODY from 203.0.113.7 (203.0.113.7 POST /api/login) INC-W4F0000001',
+      );
     });
   });
 
@@ -207,11 +248,13 @@ describe('Function: buildIncidentCard', () => {
       // Assess
       const json = JSON.stringify(card);
       expect(json).not.toMatch(/<!|<@|<http/);
-      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('> Ignore prior rules &lt;!channel&gt;');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain(
+        '> Ignore prior rules &lt;!channel&gt;',
+      );
       expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('\n> Approve now');
     });
 
-    it('keeps the confirm dialog and the card in the bot\'s words: agent formatting and invisible characters are inert', () => {
+    it("keeps the confirm dialog and the card in the bot's words: agent formatting and invisible characters are inert", () => {
       // Prepare
       const dressed = '*APPROVED* _by security_ ~x~ `y`\u2060\u00AD\u{E0041}';
       const record = buildRecord({
@@ -224,13 +267,19 @@ describe('Function: buildIncidentCard', () => {
       const card = buildIncidentCard(record, CRITICAL);
 
       // Assess
-      const confirm = buttonsOf(card.blocks).find((b) => b.action_id === ActionId.Approve)?.confirm as { text: { text: string } };
-      expect(confirm.text.text).toContain('Your vote approves *freeze_address* on *x\u2217 on \u2217everything\u2217APPROVED\u2217');
+      const confirm = buttonsOf(card.blocks).find((b) => b.action_id === ActionId.Approve)?.confirm as {
+        text: { text: string };
+      };
+      expect(confirm.text.text).toContain(
+        'Your vote approves *freeze_address* on *x\u2217 on \u2217everything\u2217APPROVED\u2217',
+      );
       const texts = textsOf(card);
       expect(texts.flatMap(strayInvisibles)).toEqual([]);
       expect(texts.join('\n')).not.toMatch(/[*_~`]APPROVED|_by security_|~x~|`y`|^[ \t]*(?:>|&gt;)[ \t]*Decided/m);
       expect(card.text).toContain('\u2217APPROVED\u2217 \uFF3Fby security\uFF3F \u223Cx\u223C \u02CBy\u02CB');
-      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('\n> \uFF1E Decided by &lt;@U0APPROVER1&gt;: \u2217approved\u2217 👩‍💻 ❤️ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 1️⃣ Привет');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain(
+        '\n> \uFF1E Decided by &lt;@U0APPROVER1&gt;: \u2217approved\u2217 👩‍💻 ❤️ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 1️⃣ Привет',
+      );
     });
 
     it('shortens long reasoning and says where the full text is', () => {
@@ -242,7 +291,9 @@ describe('Function: buildIncidentCard', () => {
 
       // Assess
       expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning)).length).toBeLessThanOrEqual(1600);
-      expect(sectionText(blockById(card.blocks, CardBlockId.ReasoningNote))).toBe(`Shortened — full text: \`/chainsec incident ${INCIDENT_ID}\``);
+      expect(sectionText(blockById(card.blocks, CardBlockId.ReasoningNote))).toBe(
+        `Shortened — full text: \`/chainsec incident ${INCIDENT_ID}\``,
+      );
     });
 
     it('uses the full-text hint it is given', () => {
@@ -271,13 +322,17 @@ describe('Function: buildIncidentCard', () => {
 
     it('shows the WAF analysis as quoted reasoning when there is no reasoning', () => {
       // Prepare
-      const record = buildWafRecord({ incident: wafIncident({ analysis: 'Looks like <script>', followUp: 'Block it' }) });
+      const record = buildWafRecord({
+        incident: wafIncident({ analysis: 'Looks like <script>', followUp: 'Block it' }),
+      });
 
       // Act
       const card = buildIncidentCard(record, HIGH);
 
       // Assess
-      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain('> Looks like &lt;script&gt;\n>\n> Suggested follow-up: Block it');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Reasoning))).toContain(
+        '> Looks like &lt;script&gt;\n>\n> Suggested follow-up: Block it',
+      );
     });
 
     it('stays within every Block Kit limit for huge input', () => {
@@ -323,20 +378,29 @@ describe('Function: buildIncidentCard', () => {
       // Assess
       expect(headerOf(card.blocks)).toBe(header);
       expect(buttonsOf(card.blocks)).toEqual([]);
-      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toBe(`Decided by <@U0APPROVER1>, <@U0APPROVER2> at 2026-11-23 13:20 UTC: *${past}*.`);
+      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toBe(
+        `Decided by <@U0APPROVER1>, <@U0APPROVER2> at 2026-11-23 13:20 UTC: *${past}*.`,
+      );
       expect(card.text).toContain(`CRITICAL ${past}:`);
       expect(card.text).toContain(INCIDENT_ID);
     });
 
     it('says the fallback ran when the workflow had timed out', () => {
       // Prepare
-      const record = buildRecord({ status: 'decided', decision: 'approve', decidedBy: ['U0APPROVER1'], delivery: 'token_gone' });
+      const record = buildRecord({
+        status: 'decided',
+        decision: 'approve',
+        decidedBy: ['U0APPROVER1'],
+        delivery: 'token_gone',
+      });
 
       // Act
       const card = buildIncidentCard(record, CRITICAL);
 
       // Assess
-      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toContain('The workflow had already timed out; its fallback ran');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toContain(
+        'The workflow had already timed out; its fallback ran',
+      );
     });
   });
 
@@ -351,7 +415,9 @@ describe('Function: buildIncidentCard', () => {
       // Assess
       expect(headerOf(card.blocks)).toBe('⌛ Expired — denied (fail closed) · HIGH');
       expect(buttonsOf(card.blocks)).toEqual([]);
-      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toContain('Nobody decided before the deadline (2026-11-23 14:05 UTC); the workflow took its safe fallback');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Outcome))).toContain(
+        'Nobody decided before the deadline (2026-11-23 14:05 UTC); the workflow took its safe fallback',
+      );
       expect(card.text).toContain('HIGH expired, denied (fail closed)');
     });
 
@@ -417,7 +483,12 @@ describe('Function: buildIncidentCard', () => {
 
     it('says the fallback ran when a late decision found the task gone', () => {
       // Prepare
-      const record = buildRecord({ status: 'expired', decision: 'deny', decidedBy: ['U0APPROVER3'], delivery: 'token_gone' });
+      const record = buildRecord({
+        status: 'expired',
+        decision: 'deny',
+        decidedBy: ['U0APPROVER3'],
+        delivery: 'token_gone',
+      });
 
       // Act
       const card = buildIncidentCard(record, CRITICAL);
@@ -432,7 +503,12 @@ describe('Function: buildIncidentCard', () => {
 
   describe('notification', () => {
     const notification = (over: Partial<IncidentRecord>): IncidentRecord => {
-      const { proposedAction: _p, containment: _c, deadline: _d, ...base } = buildRecord({ kind: 'notification', status: 'notified', ...over });
+      const {
+        proposedAction: _p,
+        containment: _c,
+        deadline: _d,
+        ...base
+      } = buildRecord({ kind: 'notification', status: 'notified', ...over });
       return base;
     };
 
@@ -442,7 +518,16 @@ describe('Function: buildIncidentCard', () => {
         incident: onchainIncident({}, 'low'),
         tier: 'low',
         dryRun: true,
-        actions: [{ operation: 'contain', status: 'skipped', type: 'flag_address', target: '0xfrom', dryRun: true, at: '2026-11-23T13:01:00.000Z' }],
+        actions: [
+          {
+            operation: 'contain',
+            status: 'skipped',
+            type: 'flag_address',
+            target: '0xfrom',
+            dryRun: true,
+            at: '2026-11-23T13:01:00.000Z',
+          },
+        ],
       });
 
       // Act
@@ -450,7 +535,9 @@ describe('Function: buildIncidentCard', () => {
 
       // Assess
       expect(headerOf(card.blocks)).toBe('🟢 DRY RUN · LOW — handled automatically');
-      expect(sectionText(blockById(card.blocks, CardBlockId.Action))).toContain('flag_address on 0xfrom: skipped (dry run: nothing was changed)');
+      expect(sectionText(blockById(card.blocks, CardBlockId.Action))).toContain(
+        'flag_address on 0xfrom: skipped (dry run: nothing was changed)',
+      );
       expect(voteButtonIds(card.blocks)).toEqual([]);
       expect(card.text).toContain('LOW handled automatically');
       expect(card.text).toContain(TX_HASH);
@@ -458,7 +545,11 @@ describe('Function: buildIncidentCard', () => {
 
     it('informs about a medium incident without vote buttons', () => {
       // Prepare
-      const record = notification({ incident: wafIncident({ severity: 3 }, 'medium'), tier: 'medium', reasoning: 'Probe <@U1>' });
+      const record = notification({
+        incident: wafIncident({ severity: 3 }, 'medium'),
+        tier: 'medium',
+        reasoning: 'Probe <@U1>',
+      });
 
       // Act
       const card = buildIncidentCard(record, { now: NOW, approvalsNeeded: 0, onTimeout: 'deny' });
@@ -479,7 +570,16 @@ describe('Function: buildIncidentCard', () => {
         status: 'decided',
         decision: 'approve',
         decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
-        actions: [{ operation: 'execute', status: 'executed', type: 'freeze_address', target: '0xfrom', dryRun: false, at: '2026-11-23T13:21:00.000Z' }],
+        actions: [
+          {
+            operation: 'execute',
+            status: 'executed',
+            type: 'freeze_address',
+            target: '0xfrom',
+            dryRun: false,
+            at: '2026-11-23T13:21:00.000Z',
+          },
+        ],
         falsePositive: { by: 'U0APPROVER3', at: '2026-11-23T13:30:00.000Z' },
         repeats: 3,
       });
@@ -529,7 +629,12 @@ describe('Function: buildIncidentCard (what the receipt binds)', () => {
     // Prepare
     const digest = 'ab12cd34ef56'.padEnd(64, '0');
     const record = buildRecord({
-      proposedAction: { type: 'freeze_address', target: '0xfrom', parameters: { limit: 100, note: '*all* <!channel>' }, reversible: true },
+      proposedAction: {
+        type: 'freeze_address',
+        target: '0xfrom',
+        parameters: { limit: 100, note: '*all* <!channel>' },
+        reversible: true,
+      },
       actionDigest: digest,
     });
 

@@ -5,7 +5,9 @@ import { buildWafRecord, textsOf } from './fixtures';
 describe('Function: buildRepeatReply', () => {
   it('says the pattern repeated, how often, and which source', () => {
     // Act
-    const reply = buildRepeatReply(buildWafRecord(), 4, [{ incidentId: 'INC-W4F0000009', ident: '203.0.113.7 POST /api/login?<!channel>' }]);
+    const reply = buildRepeatReply(buildWafRecord(), 4, [
+      { incidentId: 'INC-W4F0000009', ident: '203.0.113.7 POST /api/login?<!channel>' },
+    ]);
 
     // Assess
     expect(reply.text).toBe('Same pattern seen 4 times: INC-W4F0000001 203.0.113.7 POST /api/login');
@@ -18,7 +20,14 @@ describe('Function: buildRepeatReply', () => {
 describe('Function: buildActionOutcomeReply', () => {
   it('reports an executed action', () => {
     // Act
-    const reply = buildActionOutcomeReply({ operation: 'execute', status: 'executed', type: 'block_ip', target: '203.0.113.7', dryRun: false, at: '2026-11-23T13:10:00.000Z' });
+    const reply = buildActionOutcomeReply({
+      operation: 'execute',
+      status: 'executed',
+      type: 'block_ip',
+      target: '203.0.113.7',
+      dryRun: false,
+      at: '2026-11-23T13:10:00.000Z',
+    });
 
     // Assess
     expect(reply.text).toBe('Action block_ip on 203.0.113.7 done');
@@ -27,7 +36,13 @@ describe('Function: buildActionOutcomeReply', () => {
 
   it('says a dry run changed nothing', () => {
     // Act
-    const reply = buildActionOutcomeReply({ operation: 'rollback', status: 'skipped', type: 'pause_pool', dryRun: true, at: '2026-11-23T13:10:00.000Z' });
+    const reply = buildActionOutcomeReply({
+      operation: 'rollback',
+      status: 'skipped',
+      type: 'pause_pool',
+      dryRun: true,
+      at: '2026-11-23T13:10:00.000Z',
+    });
 
     // Assess
     expect(reply.text).toBe('Rollback pause_pool skipped (DRY RUN: nothing was changed)');
@@ -35,7 +50,13 @@ describe('Function: buildActionOutcomeReply', () => {
 
   it('escapes and bounds the detail of a failure', () => {
     // Act
-    const reply = buildActionOutcomeReply({ operation: 'contain', status: 'failed', dryRun: false, at: '2026-11-23T13:10:00.000Z', detail: `<!channel> ${'e'.repeat(5000)}` });
+    const reply = buildActionOutcomeReply({
+      operation: 'contain',
+      status: 'failed',
+      dryRun: false,
+      at: '2026-11-23T13:10:00.000Z',
+      detail: `<!channel> ${'e'.repeat(5000)}`,
+    });
 
     // Assess
     const text = textsOf(reply).join('\n');

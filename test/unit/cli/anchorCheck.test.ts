@@ -67,7 +67,9 @@ describe('CLI: chainsec verify --anchors', () => {
     expect(result.code).toBe(0);
     expect(result.last).toBe('OK 12 entries in 3 chains verified');
     expect(result.out).toContain(
-      'anchors: 2 from ' + join(dir, 'anchors.jsonl') + ', latest seq 2 at 2026-12-01T10:00:00.000Z; ' +
+      'anchors: 2 from ' +
+        join(dir, 'anchors.jsonl') +
+        ', latest seq 2 at 2026-12-01T10:00:00.000Z; ' +
         'the export holds every entry they name',
     );
   });
@@ -82,8 +84,10 @@ describe('CLI: chainsec verify --anchors', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.last).toMatch(
-      new RegExp(`^FAIL line \\d+ incidentId ${INCIDENTS[0]} seq 4: anchor seq 2 of 2026-12-01T10:00:00.000Z names seq 4 ` +
-        'but the export ends this chain at seq 3 \\(rolled back to an earlier state\\?\\)'),
+      new RegExp(
+        `^FAIL line \\d+ incidentId ${INCIDENTS[0]} seq 4: anchor seq 2 of 2026-12-01T10:00:00.000Z names seq 4 ` +
+          'but the export ends this chain at seq 3 \\(rolled back to an earlier state\\?\\)',
+      ),
     );
   });
 

@@ -7,7 +7,16 @@ import { join, resolve } from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { verdictLine, verifyLedgerText, UnusableInputError } from '../../../src/cli/verifyLedgerFile';
 import { entryHash, GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
-import { buildLedger, checkpointOver, INCIDENTS, p256, seal, toCanonicalJsonl, toJsonl, type CheckpointLink } from '../domain/ledgerFixture';
+import {
+  buildLedger,
+  checkpointOver,
+  INCIDENTS,
+  p256,
+  seal,
+  toCanonicalJsonl,
+  toJsonl,
+  type CheckpointLink,
+} from '../domain/ledgerFixture';
 
 const ROOT = resolve(__dirname, '../../..');
 const signer = p256();
@@ -82,8 +91,16 @@ describe('Function: verifyLedgerText', () => {
 
     // Assess
     expect(rows[i]).toContain('approvf');
-    expect(report).toEqual({ ok: false, line: i + 1, incidentId: INCIDENTS[0], seq: 4, reason: 'hash does not match the entry content' });
-    expect(verdictLine(report)).toBe(`FAIL line ${i + 1} incidentId ${INCIDENTS[0]} seq 4: hash does not match the entry content`);
+    expect(report).toEqual({
+      ok: false,
+      line: i + 1,
+      incidentId: INCIDENTS[0],
+      seq: 4,
+      reason: 'hash does not match the entry content',
+    });
+    expect(verdictLine(report)).toBe(
+      `FAIL line ${i + 1} incidentId ${INCIDENTS[0]} seq 4: hash does not match the entry content`,
+    );
   });
 
   it('fails on a removed middle entry', () => {
@@ -158,7 +175,13 @@ describe('Function: verifyLedgerText', () => {
     const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
 
     // Assess
-    expect(report).toEqual({ ok: false, line: i + 1, incidentId: INCIDENTS[0], seq: 2, reason: 'signature is not valid for this entry' });
+    expect(report).toEqual({
+      ok: false,
+      line: i + 1,
+      incidentId: INCIDENTS[0],
+      seq: 2,
+      reason: 'signature is not valid for this entry',
+    });
   });
 
   it('fails on an entry re-hashed without re-signing', () => {
@@ -172,7 +195,13 @@ describe('Function: verifyLedgerText', () => {
     const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
 
     // Assess
-    expect(report).toMatchObject({ ok: false, line: i + 1, incidentId: INCIDENTS[2], seq: 3, reason: 'signature is not valid for this entry' });
+    expect(report).toMatchObject({
+      ok: false,
+      line: i + 1,
+      incidentId: INCIDENTS[2],
+      seq: 3,
+      reason: 'signature is not valid for this entry',
+    });
   });
 
   it.each([
@@ -203,7 +232,9 @@ describe('Function: verifyLedgerText', () => {
     const line = verdictLine(verifyLedgerText(toJsonl(entries), [signer.publicPem]));
 
     // Assess
-    expect(line).toBe('FAIL line 1 incidentId INC-X\\u000aOK 12 entries in 3 chains verified\\u001b[2K seq 1: hash does not match the entry content');
+    expect(line).toBe(
+      'FAIL line 1 incidentId INC-X\\u000aOK 12 entries in 3 chains verified\\u001b[2K seq 1: hash does not match the entry content',
+    );
     expect(line).not.toMatch(/[\n\u001b]/);
   });
 
@@ -217,31 +248,47 @@ describe('Function: verifyLedgerText', () => {
     it.each([
       ['in front of the original', (row: string) => row.replace('{', '{"actor":"U0EVIL",'), 'duplicate key "actor"'],
       ['spelt with an escape', (row: string) => row.replace('{', '{"\\u0061ctor":"U0EVIL",'), 'duplicate key "actor"'],
-      ['twice, equal', (row: string) => row.replace('"actor":"U0APPROVER3"', '"actor":"U0APPROVER3","actor":"U0APPROVER3"'), 'duplicate key "actor"'],
-    ])('fails a duplicate key %s, naming the line, though JSON.parse keeps the signed value', (_how, inject, reason) => {
-      // Prepare
-      const { rows: lines, vote } = rows();
-      lines[vote] = inject(lines[vote]!);
+      [
+        'twice, equal',
+        (row: string) => row.replace('"actor":"U0APPROVER3"', '"actor":"U0APPROVER3","actor":"U0APPROVER3"'),
+        'duplicate key "actor"',
+      ],
+    ])(
+      'fails a duplicate key %s, naming the line, though JSON.parse keeps the signed value',
+      (_how, inject, reason) => {
+        // Prepare
+        const { rows: lines, vote } = rows();
+        lines[vote] = inject(lines[vote]!);
 
-      // Act
-      const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
+        // Act
+        const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
 
-      // Assess: JSON.parse keeps the last "actor", so the entry's hash and signature still hold
-      expect((JSON.parse(lines[vote]!) as LedgerEntry).actor).toBe('U0APPROVER3');
-      expect(report).toEqual({ ok: false, line: vote + 1, incidentId: '?', seq: null, reason });
-    });
+        // Assess: JSON.parse keeps the last "actor", so the entry's hash and signature still hold
+        expect((JSON.parse(lines[vote]!) as LedgerEntry).actor).toBe('U0APPROVER3');
+        expect(report).toEqual({ ok: false, line: vote + 1, incidentId: '?', seq: null, reason });
+      },
+    );
 
     it('fails a duplicate key nested in the checkpoint, naming its path', () => {
       // Prepare: a first, forged head of INC-A inside "heads" (the signed one comes later and wins in JSON.parse)
       const { rows: lines } = rows();
       const last = lines.length - 1;
-      lines[last] = lines[last]!.replace('"heads":{', `"heads":{"${INCIDENTS[0]}":{"seq":1,"hash":"${'f'.repeat(64)}"},`);
+      lines[last] = lines[last]!.replace(
+        '"heads":{',
+        `"heads":{"${INCIDENTS[0]}":{"seq":1,"hash":"${'f'.repeat(64)}"},`,
+      );
 
       // Act
       const report = verifyLedgerText(lines.join('\n'), [signer.publicPem]);
 
       // Assess
-      expect(report).toEqual({ ok: false, line: last + 1, incidentId: '?', seq: null, reason: `duplicate key "heads"."${INCIDENTS[0]}"` });
+      expect(report).toEqual({
+        ok: false,
+        line: last + 1,
+        incidentId: '?',
+        seq: null,
+        reason: `duplicate key "heads"."${INCIDENTS[0]}"`,
+      });
     });
 
     it('fails a signed entry holding a __proto__ key (JavaScript readers disagree on it)', () => {
@@ -254,15 +301,27 @@ describe('Function: verifyLedgerText', () => {
       const report = verifyLedgerText(toJsonl(entries), [signer.publicPem]);
 
       // Assess
-      expect(report).toMatchObject({ ok: false, line: 2, reason: 'key "__proto__" (JavaScript readers disagree on what it means)' });
+      expect(report).toMatchObject({
+        ok: false,
+        line: 2,
+        reason: 'key "__proto__" (JavaScript readers disagree on what it means)',
+      });
     });
 
     it.each([
       ['a space after a colon', (row: string) => row.replace('":', '": '), 'is not the compact JSON rendering'],
       ['trailing spaces', (row: string) => `${row}  `, 'is not the compact JSON rendering'],
       ['a leading tab', (row: string) => `\t${row}`, 'is not the compact JSON rendering'],
-      ['an escaped character', (row: string) => row.replace('U0APPROVER3', 'U0APPROVER\\u0033'), 'is not the compact JSON rendering'],
-      ['another number form', (row: string) => row.replace('"seq":3', '"seq":3.0'), 'is not the compact JSON rendering'],
+      [
+        'an escaped character',
+        (row: string) => row.replace('U0APPROVER3', 'U0APPROVER\\u0033'),
+        'is not the compact JSON rendering',
+      ],
+      [
+        'another number form',
+        (row: string) => row.replace('"seq":3', '"seq":3.0'),
+        'is not the compact JSON rendering',
+      ],
       ['a CR (CRLF line ending)', (row: string) => `${row}\r`, 'ends with a carriage return'],
     ])('fails a line with %s, though it means the same', (_what, change, reason) => {
       // Prepare
@@ -341,7 +400,11 @@ describe('Function: verifyLedgerText', () => {
 
       // Assess
       expect(canonical.ok).toBe(true);
-      expect(stringified).toMatchObject({ ok: false, line: 1, reason: expect.stringContaining('is not the RFC 8785 canonical JSON') });
+      expect(stringified).toMatchObject({
+        ok: false,
+        line: 1,
+        reason: expect.stringContaining('is not the RFC 8785 canonical JSON'),
+      });
     });
 
     it('still accepts an export written before lines were canonical (JSON.stringify, unlinked checkpoint)', () => {
@@ -385,7 +448,11 @@ describe('Function: verifyLedgerText', () => {
       const report = verifyLedgerText(toJsonl(entries), [signer.publicPem, rotated.publicPem]);
 
       // Assess
-      expect(report).toMatchObject({ ok: false, line: 4, reason: 'signature is not valid for any of the 2 public keys' });
+      expect(report).toMatchObject({
+        ok: false,
+        line: 4,
+        reason: 'signature is not valid for any of the 2 public keys',
+      });
     });
   });
 
@@ -454,7 +521,10 @@ describe('Function: main', () => {
     entries[entries.length - 1] = checkpointOver(entries.slice(0, -1), signer.privateKey);
     const text = Buffer.from(toJsonl(entries));
     const at = text.indexOf(Buffer.from('\uFFFD'));
-    const notUtf8 = file('not-utf8.jsonl', Buffer.concat([text.subarray(0, at), Buffer.from([0xc3]), text.subarray(at + 3)]));
+    const notUtf8 = file(
+      'not-utf8.jsonl',
+      Buffer.concat([text.subarray(0, at), Buffer.from([0xc3]), text.subarray(at + 3)]),
+    );
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
@@ -470,7 +540,10 @@ describe('Function: main', () => {
 
   it('fails a ledger without a checkpoint, and warns when --allow-no-checkpoint accepts it', async () => {
     // Prepare
-    const ledgerFile = file('nocheckpoint.jsonl', toJsonl(buildLedger(signer.privateKey, { checkpoint: false }).entries));
+    const ledgerFile = file(
+      'nocheckpoint.jsonl',
+      toJsonl(buildLedger(signer.privateKey, { checkpoint: false }).entries),
+    );
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
@@ -500,7 +573,11 @@ describe('Function: main', () => {
   it.each([
     ['no arguments', [], 'error: missing command'],
     ['an unknown command', ['check'], 'error: unknown command check'],
-    ['an unknown option', ['verify', '--ledger', 'x', '--public-key', 'y', '--fast'], /^error: Unknown option '--fast'/],
+    [
+      'an unknown option',
+      ['verify', '--ledger', 'x', '--public-key', 'y', '--fast'],
+      /^error: Unknown option '--fast'/,
+    ],
     ['no --ledger', ['verify', '--public-key', 'k.pem'], 'error: missing --ledger FILE'],
     ['no --public-key', ['verify', '--ledger', 'l.jsonl'], 'error: missing --public-key PEM'],
     ['a stray argument', ['verify', 'extra', '--ledger', 'l', '--public-key', 'k'], 'error: unexpected argument extra'],
@@ -562,7 +639,15 @@ describe('Option: --since-checkpoint', () => {
   async function since(next: LedgerEntry[] | string, earlier: LedgerEntry[] | string) {
     const text = (x: LedgerEntry[] | string): string => (typeof x === 'string' ? x : toCanonicalJsonl(x));
     const names = { next: file('since-new.jsonl', text(next)), earlier: file('since-old.jsonl', text(earlier)) };
-    return await run(['verify', '--ledger', names.next, '--public-key', file('key.pem', signer.publicPem), '--since-checkpoint', names.earlier]);
+    return await run([
+      'verify',
+      '--ledger',
+      names.next,
+      '--public-key',
+      file('key.pem', signer.publicPem),
+      '--since-checkpoint',
+      names.earlier,
+    ]);
   }
 
   it('accepts a later export that holds every entry of the earlier one, and says how they link', async () => {
@@ -572,8 +657,12 @@ describe('Option: --since-checkpoint', () => {
     // Assess
     expect(result.code).toBe(0);
     expect(result.last).toBe('OK 12 entries in 3 chains verified');
-    expect(result.out).toContain('since checkpoint: seq 2 follows the earlier checkpoint seq 1 directly (it names its hash)');
-    expect(result.out).toContain("since checkpoint: every one of the earlier export's 9 entries in 3 chains is here, unchanged");
+    expect(result.out).toContain(
+      'since checkpoint: seq 2 follows the earlier checkpoint seq 1 directly (it names its hash)',
+    );
+    expect(result.out).toContain(
+      "since checkpoint: every one of the earlier export's 9 entries in 3 chains is here, unchanged",
+    );
   });
 
   it('fails the earlier export checked against the later one: a whole ledger rolled back', async () => {
@@ -582,7 +671,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toBe("FAIL line 10 incidentId * seq 1: checkpoint seq 1 comes before the earlier checkpoint's seq 2: this export is the older one (a rollback?)");
+    expect(result.last).toBe(
+      "FAIL line 10 incidentId * seq 1: checkpoint seq 1 comes before the earlier checkpoint's seq 2: this export is the older one (a rollback?)",
+    );
   });
 
   it('fails the same export given twice: it is not a later one', async () => {
@@ -612,7 +703,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toMatch(/^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 names previous checkpoint aaaaaaaaaaaa…, .*the checkpoints fork$/);
+    expect(result.last).toMatch(
+      /^FAIL line 12 incidentId \* seq 2: checkpoint seq 2 names previous checkpoint aaaaaaaaaaaa…, .*the checkpoints fork$/,
+    );
   });
 
   it('accepts checkpoints further apart, with a note that the link between them is not checkable', async () => {
@@ -630,7 +723,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toBe(`FAIL line 4 incidentId ${INCIDENTS[0]} seq 2: chain ends at seq 2, but the earlier state holds it up to seq 3: entries were removed (a rollback?)`);
+    expect(result.last).toBe(
+      `FAIL line 4 incidentId ${INCIDENTS[0]} seq 2: chain ends at seq 2, but the earlier state holds it up to seq 3: entries were removed (a rollback?)`,
+    );
   });
 
   it('fails a later export in which an entry the earlier one held is different (re-signed by the key)', async () => {
@@ -644,12 +739,16 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toBe(`FAIL line 9 incidentId ${INCIDENTS[2]} seq 3: differs from the entry the earlier export holds (line 9) at this place: the chain was rewritten or forked`);
+    expect(result.last).toBe(
+      `FAIL line 9 incidentId ${INCIDENTS[2]} seq 3: differs from the entry the earlier export holds (line 9) at this place: the chain was rewritten or forked`,
+    );
   });
 
   it('fails a later export in which a whole chain of the earlier one is missing', async () => {
     // Prepare
-    const entries = newer().slice(0, -1).filter((e) => e.incidentId !== INCIDENTS[1]);
+    const entries = newer()
+      .slice(0, -1)
+      .filter((e) => e.incidentId !== INCIDENTS[1]);
     entries.push(checkpointOver(entries, signer.privateKey, { seq: 2, prevHash: older().at(-1)!.hash }));
 
     // Act
@@ -657,7 +756,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toBe(`FAIL line ${entries.length} incidentId ${INCIDENTS[1]}: chain is missing, though the earlier state holds it up to seq 3 (a rollback?)`);
+    expect(result.last).toBe(
+      `FAIL line ${entries.length} incidentId ${INCIDENTS[1]}: chain is missing, though the earlier state holds it up to seq 3 (a rollback?)`,
+    );
   });
 
   it.each([
@@ -673,7 +774,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(later.code).toBe(0);
-    expect(later.out).toContain("since checkpoint: the head of each of the earlier checkpoint's 3 chains is here, unchanged");
+    expect(later.out).toContain(
+      "since checkpoint: the head of each of the earlier checkpoint's 3 chains is here, unchanged",
+    );
     expect(rollback.code).toBe(1);
     expect(rollback.last).toContain("checkpoint seq 1 comes before the earlier checkpoint's seq 2");
   });
@@ -688,7 +791,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(0);
-    expect(result.out.join('\n')).toContain('the earlier checkpoint is unnumbered (exported before checkpoints were linked)');
+    expect(result.out.join('\n')).toContain(
+      'the earlier checkpoint is unnumbered (exported before checkpoints were linked)',
+    );
     expect(cut.code).toBe(1);
     expect(cut.last).toContain('entries were removed');
   });
@@ -699,7 +804,9 @@ describe('Option: --since-checkpoint', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.last).toContain('this checkpoint is unnumbered (exported before checkpoints were linked) but the earlier one is seq 1');
+    expect(result.last).toContain(
+      'this checkpoint is unnumbered (exported before checkpoints were linked) but the earlier one is seq 1',
+    );
   });
 
   it('returns 2 when the earlier state cannot be trusted or read', async () => {
@@ -709,13 +816,22 @@ describe('Option: --since-checkpoint', () => {
     const strangers = canonicalize(seal(older().at(-1)!, stranger.privateKey))!;
 
     // Act
-    const results = [await since(newer(), tampered), await since(newer(), duplicate), await since(newer(), strangers), await since(newer(), '')];
+    const results = [
+      await since(newer(), tampered),
+      await since(newer(), duplicate),
+      await since(newer(), strangers),
+      await since(newer(), ''),
+    ];
 
     // Assess
     expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2]);
-    expect(results[0]!.err[0]).toMatch(/^error: --since-checkpoint .*since-old\.jsonl is not a verified export or checkpoint \(line 4: hash does not match/);
+    expect(results[0]!.err[0]).toMatch(
+      /^error: --since-checkpoint .*since-old\.jsonl is not a verified export or checkpoint \(line 4: hash does not match/,
+    );
     expect(results[1]!.err[0]).toMatch(/since-old\.jsonl: duplicate key "seq"$/);
-    expect(results[2]!.err[0]).toMatch(/since-old\.jsonl: the checkpoint's signature is not valid for the given public key\(s\)$/);
+    expect(results[2]!.err[0]).toMatch(
+      /since-old\.jsonl: the checkpoint's signature is not valid for the given public key\(s\)$/,
+    );
     expect(results[3]!.err[0]).toMatch(/since-old\.jsonl has no entries$/);
     expect(results.every((r) => r.out.length === 0)).toBe(true);
   });
@@ -725,13 +841,29 @@ describe('Option: --since-checkpoint', () => {
     const keyFile = file('key.pem', signer.publicPem);
 
     // Act
-    const linked = await run(['verify', '--ledger', file('linked.jsonl', toCanonicalJsonl(newer())), '--public-key', keyFile]);
-    const legacy = await run(['verify', '--ledger', file('legacy.jsonl', toJsonl(ledger().entries)), '--public-key', keyFile]);
+    const linked = await run([
+      'verify',
+      '--ledger',
+      file('linked.jsonl', toCanonicalJsonl(newer())),
+      '--public-key',
+      keyFile,
+    ]);
+    const legacy = await run([
+      'verify',
+      '--ledger',
+      file('legacy.jsonl', toJsonl(ledger().entries)),
+      '--public-key',
+      keyFile,
+    ]);
 
     // Assess
     expect([linked.code, legacy.code]).toEqual([0, 0]);
-    expect(linked.out.find((l) => l.startsWith('checkpoint:'))).toMatch(/^checkpoint: present, seq 2, at 2025-03-01T12:00:11.000Z; /);
-    expect(legacy.out.find((l) => l.startsWith('checkpoint:'))).toMatch(/^checkpoint: present, unnumbered \(exported before checkpoints were linked/);
+    expect(linked.out.find((l) => l.startsWith('checkpoint:'))).toMatch(
+      /^checkpoint: present, seq 2, at 2025-03-01T12:00:11.000Z; /,
+    );
+    expect(legacy.out.find((l) => l.startsWith('checkpoint:'))).toMatch(
+      /^checkpoint: present, unnumbered \(exported before checkpoints were linked/,
+    );
   });
 
   it('is in the usage', async () => {

@@ -23,7 +23,10 @@ function file(name: string, text: string): string {
 
 /** Runs `node bin/chainsec.js verify-receipt ...` as a user would. */
 function cli(args: string[]): { code: number | null; lines: string[]; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/chainsec.js'), 'verify-receipt', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/chainsec.js'), 'verify-receipt', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { code: r.status, lines: r.stdout.trimEnd().split('\n'), stderr: r.stderr };
 }
 
@@ -39,15 +42,41 @@ describe('CLI: chainsec verify-receipt', () => {
 
     // Assess
     expect(r.code).toBe(0);
-    expect(r.lines.at(-1)).toMatch(/^OK receipt of onchain-0xfeed: approve by U0APPROVER1, U0APPROVER2 .*the action matches its digest$/);
+    expect(r.lines.at(-1)).toMatch(
+      /^OK receipt of onchain-0xfeed: approve by U0APPROVER1, U0APPROVER2 .*the action matches its digest$/,
+    );
   });
 
   it.each([
-    ['a changed field', () => ({ ...signedReceipt(signer.privateKey), decidedBy: ['U0EVE'] }), NOW, ACTION, /^FAIL chainsec_receipt_field_changed: /],
+    [
+      'a changed field',
+      () => ({ ...signedReceipt(signer.privateKey), decidedBy: ['U0EVE'] }),
+      NOW,
+      ACTION,
+      /^FAIL chainsec_receipt_field_changed: /,
+    ],
     ['another key', () => signedReceipt(stranger.privateKey), NOW, ACTION, /^FAIL chainsec_receipt_field_changed: /],
-    ['a garbage signature', () => ({ ...signedReceipt(signer.privateKey), signature: 'AAAA' }), NOW, ACTION, /^FAIL chainsec_receipt_signature_invalid: /],
-    ['a past expiresAt', () => signedReceipt(signer.privateKey), '2026-12-01T11:00:00.000Z', ACTION, /^FAIL chainsec_receipt_expired: .*expired at 2026-12-01T10:15:00.000Z/],
-    ['a widened action', () => signedReceipt(signer.privateKey), NOW, { ...ACTION, parameters: { chain: 'ethereum', limit: 100, all: true } }, /^FAIL chainsec_receipt_action_mismatch: /],
+    [
+      'a garbage signature',
+      () => ({ ...signedReceipt(signer.privateKey), signature: 'AAAA' }),
+      NOW,
+      ACTION,
+      /^FAIL chainsec_receipt_signature_invalid: /,
+    ],
+    [
+      'a past expiresAt',
+      () => signedReceipt(signer.privateKey),
+      '2026-12-01T11:00:00.000Z',
+      ACTION,
+      /^FAIL chainsec_receipt_expired: .*expired at 2026-12-01T10:15:00.000Z/,
+    ],
+    [
+      'a widened action',
+      () => signedReceipt(signer.privateKey),
+      NOW,
+      { ...ACTION, parameters: { chain: 'ethereum', limit: 100, all: true } },
+      /^FAIL chainsec_receipt_action_mismatch: /,
+    ],
   ])('exits 1 with a FAIL line for %s', (_what, receipt, now, action, line) => {
     // Prepare
     const receiptFile = file('r.json', JSON.stringify(receipt()));
@@ -63,11 +92,43 @@ describe('CLI: chainsec verify-receipt', () => {
   });
 
   it.each([
-    ['a receipt that is not JSON', () => ['--receipt', file('bad.json', '{"incidentId":'), '--public-key', file('k.pem', signer.pem)]],
-    ['a receipt missing a field', () => ['--receipt', file('m.json', JSON.stringify({ ...signedReceipt(signer.privateKey), keyId: undefined })), '--public-key', file('k.pem', signer.pem)]],
-    ['a key file that is not a key', () => ['--receipt', file('ok2.json', JSON.stringify(signedReceipt(signer.privateKey))), '--public-key', file('nokey.pem', 'hello')]],
-    ['a missing receipt file', () => ['--receipt', join(dir, 'absent.json'), '--public-key', file('k.pem', signer.pem)]],
-    ['a bad --now', () => ['--receipt', file('ok3.json', JSON.stringify(signedReceipt(signer.privateKey))), '--public-key', file('k.pem', signer.pem), '--now', 'soon']],
+    [
+      'a receipt that is not JSON',
+      () => ['--receipt', file('bad.json', '{"incidentId":'), '--public-key', file('k.pem', signer.pem)],
+    ],
+    [
+      'a receipt missing a field',
+      () => [
+        '--receipt',
+        file('m.json', JSON.stringify({ ...signedReceipt(signer.privateKey), keyId: undefined })),
+        '--public-key',
+        file('k.pem', signer.pem),
+      ],
+    ],
+    [
+      'a key file that is not a key',
+      () => [
+        '--receipt',
+        file('ok2.json', JSON.stringify(signedReceipt(signer.privateKey))),
+        '--public-key',
+        file('nokey.pem', 'hello'),
+      ],
+    ],
+    [
+      'a missing receipt file',
+      () => ['--receipt', join(dir, 'absent.json'), '--public-key', file('k.pem', signer.pem)],
+    ],
+    [
+      'a bad --now',
+      () => [
+        '--receipt',
+        file('ok3.json', JSON.stringify(signedReceipt(signer.privateKey))),
+        '--public-key',
+        file('k.pem', signer.pem),
+        '--now',
+        'soon',
+      ],
+    ],
     ['no --receipt', () => ['--public-key', file('k.pem', signer.pem)]],
   ])('exits 2 on unusable input: %s', (_what, args) => {
     // Act

@@ -1,4 +1,10 @@
-import { escalationDueAfterSeconds, nextEscalation, onCallAt, type EscalationState, type OnCallShift } from '../../../src/domain/escalation';
+import {
+  escalationDueAfterSeconds,
+  nextEscalation,
+  onCallAt,
+  type EscalationState,
+  type OnCallShift,
+} from '../../../src/domain/escalation';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
 
 const POLICY = defaultApprovalPolicy({ approverUserIds: ['U0ONCALL1', 'U0ONCALL2'], approvalsChannel: 'C0APPROVALS' });
@@ -41,8 +47,14 @@ describe('Function: onCallAt', () => {
 
   it('reads a shift start with an offset as its UTC instant', () => {
     // Act: 10:00+01:00 is 09:00Z
-    const justBefore = onCallAt([{ start: '2025-03-01T00:00:00Z', primary: 'P0', secondary: 'S0' }, ...shifts], new Date('2025-03-01T08:59:59Z'));
-    const atStart = onCallAt([{ start: '2025-03-01T00:00:00Z', primary: 'P0', secondary: 'S0' }, ...shifts], new Date('2025-03-01T09:00:00Z'));
+    const justBefore = onCallAt(
+      [{ start: '2025-03-01T00:00:00Z', primary: 'P0', secondary: 'S0' }, ...shifts],
+      new Date('2025-03-01T08:59:59Z'),
+    );
+    const atStart = onCallAt(
+      [{ start: '2025-03-01T00:00:00Z', primary: 'P0', secondary: 'S0' }, ...shifts],
+      new Date('2025-03-01T09:00:00Z'),
+    );
 
     // Assess
     expect(justBefore.primary).toBe('P0');

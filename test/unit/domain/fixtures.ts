@@ -32,7 +32,11 @@ export function wafEvent(severity: number | null = 3, over: Partial<WafEvent> = 
     rule_name: 'SQLi_BODY',
     country: 'NL',
     ...(severity !== null && {
-      analysis: { severity_rating: severity, security_analysis: 'Looks like SQL injection.', follow_up_suggestion: 'Block the IP.' },
+      analysis: {
+        severity_rating: severity,
+        security_analysis: 'Looks like SQL injection.',
+        follow_up_suggestion: 'Block the IP.',
+      },
     }),
     ...over,
   };

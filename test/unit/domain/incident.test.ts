@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { IncidentSchema, OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../../../src/domain/incidentSchemas';
+import {
+  IncidentSchema,
+  OnChainEventSchema,
+  RawIncidentEventSchema,
+  WafEventSchema,
+} from '../../../src/domain/incidentSchemas';
 import {
   incidentIdFor,
   naturalKey,
@@ -15,7 +20,10 @@ const INCIDENT_ID = /^INC-[0-9A-Z]{10}$/;
 const RECEIVED_AT = new Date('2025-03-02T00:00:00.000Z');
 
 /** The paths zod names in its issues, as dotted strings. */
-function issuePaths(result: { success: boolean; error?: { issues: ReadonlyArray<{ path: PropertyKey[] }> } }): string[] {
+function issuePaths(result: {
+  success: boolean;
+  error?: { issues: ReadonlyArray<{ path: PropertyKey[] }> };
+}): string[] {
   return (result.error?.issues ?? []).map((i) => i.path.map(String).join('.'));
 }
 
@@ -32,18 +40,21 @@ describe('Schema: OnChainEventSchema', () => {
     expect(result.data).toMatchObject({ tx_hash: '0xabc123def456', amount_usd: 25_000, block: 123 });
   });
 
-  it.each(['tx_hash', 'amount_usd', 'protocol', 'anomaly_score'] as const)('rejects an event without %s, naming it', (field) => {
-    // Prepare
-    const event: Record<string, unknown> = onChainEvent();
-    delete event[field];
+  it.each(['tx_hash', 'amount_usd', 'protocol', 'anomaly_score'] as const)(
+    'rejects an event without %s, naming it',
+    (field) => {
+      // Prepare
+      const event: Record<string, unknown> = onChainEvent();
+      delete event[field];
 
-    // Act
-    const result = OnChainEventSchema.safeParse(event);
+      // Act
+      const result = OnChainEventSchema.safeParse(event);
 
-    // Assess
-    expect(result.success).toBe(false);
-    expect(issuePaths(result)).toContain(field);
-  });
+      // Assess
+      expect(result.success).toBe(false);
+      expect(issuePaths(result)).toContain(field);
+    },
+  );
 
   it.each([
     ['amount_usd', '25000'],

@@ -31,13 +31,27 @@ function hasOpenssl(): boolean {
 describe('Function: canonicalBytes / entryHash', () => {
   it('hashes the RFC 8785 form without hash and signature', () => {
     // Prepare
-    const entry = { b: 2, a: 'x', hash: 'h', signature: 's', type: 'vote', incidentId: 'I', seq: 1, actor: 'U', at: 't', prevHash: GENESIS_HASH, keyId: 'k' } as unknown as LedgerEntry;
+    const entry = {
+      b: 2,
+      a: 'x',
+      hash: 'h',
+      signature: 's',
+      type: 'vote',
+      incidentId: 'I',
+      seq: 1,
+      actor: 'U',
+      at: 't',
+      prevHash: GENESIS_HASH,
+      keyId: 'k',
+    } as unknown as LedgerEntry;
 
     // Act
     const text = canonicalBytes(entry).toString('utf8');
 
     // Assess
-    expect(text).toBe(`{"a":"x","actor":"U","at":"t","b":2,"incidentId":"I","keyId":"k","prevHash":"${GENESIS_HASH}","seq":1,"type":"vote"}`);
+    expect(text).toBe(
+      `{"a":"x","actor":"U","at":"t","b":2,"incidentId":"I","keyId":"k","prevHash":"${GENESIS_HASH}","seq":1,"type":"vote"}`,
+    );
     expect(entryHash(entry)).toBe(createHash('sha256').update(text).digest('hex'));
     expect(entryHash(entry)).toMatch(/^[0-9a-f]{64}$/);
     expect(entryDigest(entry)).toHaveLength(32);
@@ -74,7 +88,11 @@ describe('Function: signatureValid', () => {
     writeFileSync(join(dir, 'sig.der'), Buffer.from(entry!.signature, 'base64'));
 
     // Act
-    const out = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'key.pem', '-in', 'digest.bin', '-sigfile', 'sig.der'], { cwd: dir, encoding: 'utf8' });
+    const out = execFileSync(
+      'openssl',
+      ['pkeyutl', '-verify', '-pubin', '-inkey', 'key.pem', '-in', 'digest.bin', '-sigfile', 'sig.der'],
+      { cwd: dir, encoding: 'utf8' },
+    );
 
     // Assess
     expect(out).toContain('Signature Verified Successfully');
@@ -146,7 +164,13 @@ describe('Function: verifyEntries', () => {
     const verdict = verifyEntries(entries, oneKey);
 
     // Assess
-    expect(verdict).toEqual({ ok: false, line: i + 1, incidentId: INCIDENTS[1], seq: 3, reason: 'hash does not match the entry content' });
+    expect(verdict).toEqual({
+      ok: false,
+      line: i + 1,
+      incidentId: INCIDENTS[1],
+      seq: 3,
+      reason: 'hash does not match the entry content',
+    });
   });
 
   it('uses the given line numbers in its verdict', () => {
@@ -155,7 +179,11 @@ describe('Function: verifyEntries', () => {
     entries[0] = { ...entries[0]!, at: 'later' };
 
     // Act
-    const verdict = verifyEntries(entries, oneKey, entries.map((_, i) => i * 2 + 10));
+    const verdict = verifyEntries(
+      entries,
+      oneKey,
+      entries.map((_, i) => i * 2 + 10),
+    );
 
     // Assess
     expect(verdict).toMatchObject({ ok: false, line: 10 });
@@ -172,7 +200,12 @@ describe('Function: verifyEntries', () => {
     const verdict = verifyEntries(entries, oneKey);
 
     // Assess
-    expect(verdict).toMatchObject({ ok: false, incidentId: INCIDENTS[0], seq: 2, reason: 'signature is not valid for this entry' });
+    expect(verdict).toMatchObject({
+      ok: false,
+      incidentId: INCIDENTS[0],
+      seq: 2,
+      reason: 'signature is not valid for this entry',
+    });
   });
 
   it('rejects an entry re-signed with another key', () => {
@@ -225,7 +258,12 @@ describe('Function: verifyEntries', () => {
     const verdict = verifyEntries(entries, oneKey);
 
     // Assess
-    expect(verdict).toMatchObject({ ok: false, incidentId: INCIDENTS[2], seq: 2, reason: 'prevHash does not match the previous entry of this chain' });
+    expect(verdict).toMatchObject({
+      ok: false,
+      incidentId: INCIDENTS[2],
+      seq: 2,
+      reason: 'prevHash does not match the previous entry of this chain',
+    });
   });
 
   it('catches the last entry of a chain removed, through the checkpoint', () => {
@@ -251,7 +289,11 @@ describe('Function: verifyEntries', () => {
     const verdict = verifyEntries(kept, oneKey);
 
     // Assess
-    expect(verdict).toMatchObject({ ok: false, incidentId: '*', reason: `chain ${INCIDENTS[1]} named by the checkpoint is missing` });
+    expect(verdict).toMatchObject({
+      ok: false,
+      incidentId: '*',
+      reason: `chain ${INCIDENTS[1]} named by the checkpoint is missing`,
+    });
   });
 
   it('rejects an entry after the checkpoint, and a second checkpoint', () => {

@@ -26,19 +26,30 @@ export function p256(): { privateKey: KeyObject; publicKey: KeyObject; publicPem
 /** Hashes and signs `body` (any `hash`/`signature` it carries is replaced). */
 export function seal(body: UnsignedLedgerEntry | LedgerEntry, privateKey: KeyObject): LedgerEntry {
   const { hash: _h, signature: _s, ...unsigned } = body as LedgerEntry;
-  const signature = sign('sha256', canonicalBytes(unsigned as UnsignedLedgerEntry), { key: privateKey, dsaEncoding: 'der' }).toString('base64');
+  const signature = sign('sha256', canonicalBytes(unsigned as UnsignedLedgerEntry), {
+    key: privateKey,
+    dsaEncoding: 'der',
+  }).toString('base64');
   return { ...(unsigned as UnsignedLedgerEntry), hash: entryHash(unsigned as UnsignedLedgerEntry), signature };
 }
 
 export const INCIDENTS = ['INC-AAAAAAAAAA', 'INC-BBBBBBBBBB', 'INC-CCCCCCCCCC'] as const;
 
 /** What each incident's chain records, in order. */
-const STORY: Record<(typeof INCIDENTS)[number], ReadonlyArray<Partial<UnsignedLedgerEntry> & { type: UnsignedLedgerEntry['type'] }>> = {
+const STORY: Record<
+  (typeof INCIDENTS)[number],
+  ReadonlyArray<Partial<UnsignedLedgerEntry> & { type: UnsignedLedgerEntry['type'] }>
+> = {
   'INC-AAAAAAAAAA': [
     { type: LedgerEntryType.IncidentReceived, actor: 'chainsec', tier: 'critical' },
     { type: LedgerEntryType.Vote, actor: 'U0APPROVER1', choice: 'approve' },
     { type: LedgerEntryType.Vote, actor: 'U0APPROVER2', choice: 'approve' },
-    { type: LedgerEntryType.Decision, actor: 'chainsec', decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] },
+    {
+      type: LedgerEntryType.Decision,
+      actor: 'chainsec',
+      decision: 'approve',
+      decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
+    },
   ],
   'INC-BBBBBBBBBB': [
     { type: LedgerEntryType.IncidentReceived, actor: 'chainsec', tier: 'high' },
@@ -70,9 +81,15 @@ export interface CheckpointLink {
  * linked (numbered, naming the previous checkpoint) with `link`, else
  * unnumbered as exports wrote them before checkpoints were linked.
  */
-export function checkpointOver(entries: readonly LedgerEntry[], privateKey: KeyObject, link?: CheckpointLink, at = '2025-03-01T13:00:00.000Z'): LedgerEntry {
+export function checkpointOver(
+  entries: readonly LedgerEntry[],
+  privateKey: KeyObject,
+  link?: CheckpointLink,
+  at = '2025-03-01T13:00:00.000Z',
+): LedgerEntry {
   const heads: Record<string, { seq: number; hash: string }> = {};
-  for (const e of entries) if (e.type !== LedgerEntryType.Checkpoint) heads[e.incidentId] = { seq: e.seq, hash: e.hash };
+  for (const e of entries)
+    if (e.type !== LedgerEntryType.Checkpoint) heads[e.incidentId] = { seq: e.seq, hash: e.hash };
   return seal(
     {
       type: LedgerEntryType.Checkpoint,
@@ -94,7 +111,10 @@ export function checkpointOver(entries: readonly LedgerEntry[], privateKey: KeyO
  * then a signed `ledger_checkpoint` naming every chain's head (linked with `link`).
  * `rounds` keeps only the first rounds of each chain's story (an earlier state).
  */
-export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boolean; link?: CheckpointLink; rounds?: number } = {}): BuiltLedger {
+export function buildLedger(
+  privateKey: KeyObject,
+  options: { checkpoint?: boolean; link?: CheckpointLink; rounds?: number } = {},
+): BuiltLedger {
   const entries: LedgerEntry[] = [];
   const positions: Record<string, number[]> = {};
   const heads: Record<string, { seq: number; hash: string }> = {};
@@ -122,7 +142,9 @@ export function buildLedger(privateKey: KeyObject, options: { checkpoint?: boole
     }
   }
   if (options.checkpoint !== false) {
-    entries.push(checkpointOver(entries, privateKey, options.link, new Date(start + entries.length * 1000).toISOString()));
+    entries.push(
+      checkpointOver(entries, privateKey, options.link, new Date(start + entries.length * 1000).toISOString()),
+    );
   }
   return { entries, positions };
 }

@@ -44,7 +44,12 @@ describe('Schema: ApprovalRequestSchema', () => {
     const message = approvalRequest({
       reasoning: 'Drainer pattern.',
       evidence: ['tx graph', { score: 0.95 }],
-      containment: { type: 'pause_protocol_interactions', target: 'Uniswap', reversible: true, at: '2025-03-01T12:00:01Z' },
+      containment: {
+        type: 'pause_protocol_interactions',
+        target: 'Uniswap',
+        reversible: true,
+        at: '2025-03-01T12:00:01Z',
+      },
       requestedBy: 'U0AGENT',
       dryRun: true,
     });
@@ -85,7 +90,9 @@ describe('Schema: ApprovalRequestSchema', () => {
   it('rejects a proposed action without reversible, or with a blank target', () => {
     // Act
     const a = ApprovalRequestSchema.safeParse(approvalRequest({ proposedAction: { type: 'x', target: 'y' } }));
-    const b = ApprovalRequestSchema.safeParse(approvalRequest({ proposedAction: { type: 'x', target: '  ', reversible: true } }));
+    const b = ApprovalRequestSchema.safeParse(
+      approvalRequest({ proposedAction: { type: 'x', target: '  ', reversible: true } }),
+    );
 
     // Assess
     expect(a.error?.issues.map((i) => i.path.join('.'))).toEqual(['proposedAction.reversible']);
@@ -118,7 +125,9 @@ describe('Schema: NotificationSchema', () => {
     const actionTaken = { type: 'flag_transaction', target: '0xabc', reversible: true, status: 'executed' };
 
     // Act
-    const results = ['low', 'medium', 'high', 'critical'].map((tier) => NotificationSchema.safeParse({ ...base, tier, actionTaken }).success);
+    const results = ['low', 'medium', 'high', 'critical'].map(
+      (tier) => NotificationSchema.safeParse({ ...base, tier, actionTaken }).success,
+    );
 
     // Assess
     expect(results).toEqual([true, true, true, true]);

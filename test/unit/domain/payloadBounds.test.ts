@@ -28,7 +28,10 @@ describe('Module: payloadBounds', () => {
     });
 
     it('agrees with JSON.stringify for any string', () => {
-      fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => jsonTextBytes(s) === measured(s)), { numRuns: 300 });
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => jsonTextBytes(s) === measured(s)),
+        { numRuns: 300 },
+      );
     });
   });
 
@@ -53,7 +56,9 @@ describe('Module: payloadBounds', () => {
       fc.assert(
         fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.integer({ min: 0, max: 600 }), (s, max) => {
           const { text, cut } = cutToBytes(s, max);
-          const kept = cut ? text.slice(0, text.length - (text.endsWith(SHORTENED_MARK) ? SHORTENED_MARK.length : 0)) : text;
+          const kept = cut
+            ? text.slice(0, text.length - (text.endsWith(SHORTENED_MARK) ? SHORTENED_MARK.length : 0))
+            : text;
           const splitsPair = /[\ud800-\udbff]$/.test(kept) && /^[\udc00-\udfff]/.test(s.slice(kept.length));
           return measured(text) <= max && s.startsWith(kept) && !splitsPair;
         }),
@@ -100,7 +105,12 @@ describe('Module: payloadBounds', () => {
   describe('Function: previewOf', () => {
     it('names the fields it shortened; a preview of a preview is itself', () => {
       // Prepare
-      const full = { reasoning: 'r'.repeat(140_000), evidence: ['e'], analysis: 'a'.repeat(140_000), followUp: 'Block it.' };
+      const full = {
+        reasoning: 'r'.repeat(140_000),
+        evidence: ['e'],
+        analysis: 'a'.repeat(140_000),
+        followUp: 'Block it.',
+      };
 
       // Act
       const first = previewOf(full);

@@ -20,8 +20,16 @@ describe('Function: parseStrictJson', () => {
     ['a key repeated through an escape', '{"a":1,"\\u0061":2}', 'duplicate key "a"'],
     ['a repeated key deep inside arrays and objects', '{"x":[1,{"y":{"z":1,"z":1}}]}', 'duplicate key "x"."y"."z"'],
     ['a repeated key after a string holding an escaped quote', '{"a":"\\"","a":2}', 'duplicate key "a"'],
-    ['a __proto__ key', '{"b":{"__proto__":{"admin":true}}}', 'key "b"."__proto__" (JavaScript readers disagree on what it means)'],
-    ['a __proto__ key spelt with an escape', '{"__pro\\u0074o__":1}', 'key "__proto__" (JavaScript readers disagree on what it means)'],
+    [
+      'a __proto__ key',
+      '{"b":{"__proto__":{"admin":true}}}',
+      'key "b"."__proto__" (JavaScript readers disagree on what it means)',
+    ],
+    [
+      'a __proto__ key spelt with an escape',
+      '{"__pro\\u0074o__":1}',
+      'key "__proto__" (JavaScript readers disagree on what it means)',
+    ],
   ])('refuses %s, naming its path', (_what, text, reason) => {
     // Act
     const result = parseStrictJson(text);
@@ -30,7 +38,7 @@ describe('Function: parseStrictJson', () => {
     expect(result).toEqual({ ok: false, reason });
   });
 
-  it('refuses text that is not JSON, with the parser\'s message', () => {
+  it("refuses text that is not JSON, with the parser's message", () => {
     // Act
     const result = parseStrictJson('{"a":1} x');
 

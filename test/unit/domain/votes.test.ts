@@ -1,9 +1,20 @@
 import { ErrorCode } from '../../../src/errors';
 import { defaultApprovalPolicy, type TierPolicy } from '../../../src/domain/policy';
-import { evaluateVote, tally, type ApprovalState, type Vote, type VoteChoice, type VoteContext, type VoteSurface } from '../../../src/domain/votes';
+import {
+  evaluateVote,
+  tally,
+  type ApprovalState,
+  type Vote,
+  type VoteChoice,
+  type VoteContext,
+  type VoteSurface,
+} from '../../../src/domain/votes';
 
 const NOW = new Date('2025-03-01T12:10:00Z');
-const POLICY = defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3'], approvalsChannel: 'C0APPROVALS' });
+const POLICY = defaultApprovalPolicy({
+  approverUserIds: ['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3'],
+  approvalsChannel: 'C0APPROVALS',
+});
 
 function state(over: Partial<ApprovalState> = {}): ApprovalState {
   return {
@@ -36,7 +47,14 @@ describe('Function: evaluateVote', () => {
       const decided = state({ status: 'decided', decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] });
 
       // Act
-      const outcome = evaluateVote(decided, vote('U0VIEWER', 'deny'), ctx(POLICY.critical, { isApprover: false, surface: { kind: 'message', channelId: 'C0OTHER', messageTs: '1.2' } }));
+      const outcome = evaluateVote(
+        decided,
+        vote('U0VIEWER', 'deny'),
+        ctx(POLICY.critical, {
+          isApprover: false,
+          surface: { kind: 'message', channelId: 'C0OTHER', messageTs: '1.2' },
+        }),
+      );
 
       // Assess
       expect(outcome).toEqual({
@@ -82,7 +100,11 @@ describe('Function: evaluateVote', () => {
 
     it('rejects a click in another channel', () => {
       // Act
-      const outcome = evaluateVote(state(), vote('U0APPROVER1', 'approve'), ctx(POLICY.high, { surface: { kind: 'message', channelId: 'C0RANDOM', messageTs: CARD.ts } }));
+      const outcome = evaluateVote(
+        state(),
+        vote('U0APPROVER1', 'approve'),
+        ctx(POLICY.high, { surface: { kind: 'message', channelId: 'C0RANDOM', messageTs: CARD.ts } }),
+      );
 
       // Assess
       expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.WrongChannel });
@@ -113,27 +135,34 @@ describe('Function: evaluateVote', () => {
       expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.NotTheCard });
     });
 
-    it.each(['U0APPROVER1 ', '<@U0APPROVER1>', '<@U0APPROVER1|alice>', '@U0APPROVER1', 'u0approver1', '\u2060U0APPROVER1\u200b'])(
-      'rejects the requester deciding their own request when it names them as %j',
-      (requestedBy) => {
+    it.each([
+      'U0APPROVER1 ',
+      '<@U0APPROVER1>',
+      '<@U0APPROVER1|alice>',
+      '@U0APPROVER1',
+      'u0approver1',
+      '\u2060U0APPROVER1\u200b',
+    ])('rejects the requester deciding their own request when it names them as %j', (requestedBy) => {
+      // Act
+      const outcome = evaluateVote(state({ requestedBy }), vote('U0APPROVER1', 'approve'), ctx(POLICY.critical));
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.SelfApproval });
+    });
+
+    it.each(['approve', 'deny', 'rollback'] as const)(
+      'rejects the requester voting %s on their own request',
+      (choice) => {
+        // Prepare
+        const own = state({ requestedBy: 'U0APPROVER1' });
+
         // Act
-        const outcome = evaluateVote(state({ requestedBy }), vote('U0APPROVER1', 'approve'), ctx(POLICY.critical));
+        const outcome = evaluateVote(own, vote('U0APPROVER1', choice), ctx(POLICY.critical));
 
         // Assess
         expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.SelfApproval });
       },
     );
-
-    it.each(['approve', 'deny', 'rollback'] as const)('rejects the requester voting %s on their own request', (choice) => {
-      // Prepare
-      const own = state({ requestedBy: 'U0APPROVER1' });
-
-      // Act
-      const outcome = evaluateVote(own, vote('U0APPROVER1', choice), ctx(POLICY.critical));
-
-      // Assess
-      expect(outcome).toMatchObject({ kind: 'rejected', code: ErrorCode.SelfApproval });
-    });
 
     it('rejects a second vote by the same person, even with another choice', () => {
       // Prepare
@@ -197,7 +226,10 @@ describe('Function: evaluateVote', () => {
       // Assess
       expect(first.kind).toBe('recorded');
       expect(first.kind === 'recorded' && first.decision).toBeUndefined();
-      expect(second).toMatchObject({ kind: 'recorded', decision: { decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] } });
+      expect(second).toMatchObject({
+        kind: 'recorded',
+        decision: { decision: 'approve', decidedBy: ['U0APPROVER1', 'U0APPROVER2'] },
+      });
     });
 
     it('does not decide on one approve and one rollback', () => {
@@ -222,7 +254,10 @@ describe('Function: evaluateVote', () => {
       const outcome = evaluateVote(afterFirst, vote('U0APPROVER3', 'rollback'), ctx(POLICY.critical));
 
       // Assess
-      expect(outcome).toMatchObject({ kind: 'recorded', decision: { decision: 'rollback', decidedBy: ['U0APPROVER2', 'U0APPROVER3'] } });
+      expect(outcome).toMatchObject({
+        kind: 'recorded',
+        decision: { decision: 'rollback', decidedBy: ['U0APPROVER2', 'U0APPROVER3'] },
+      });
     });
 
     it('rolls back a high request on one rollback vote', () => {
@@ -230,7 +265,10 @@ describe('Function: evaluateVote', () => {
       const outcome = evaluateVote(state(), vote('U0APPROVER1', 'rollback'), ctx(POLICY.high));
 
       // Assess
-      expect(outcome).toMatchObject({ kind: 'recorded', decision: { decision: 'rollback', decidedBy: ['U0APPROVER1'] } });
+      expect(outcome).toMatchObject({
+        kind: 'recorded',
+        decision: { decision: 'rollback', decidedBy: ['U0APPROVER1'] },
+      });
     });
 
     it('lets an approver vote when the request has no requester', () => {
@@ -249,7 +287,13 @@ describe('Function: evaluateVote', () => {
 describe('Function: tally', () => {
   it('counts distinct voters per choice, in vote order', () => {
     // Prepare
-    const votes = [vote('A', 'approve'), vote('B', 'deny'), vote('A', 'approve'), vote('C', 'approve'), vote('D', 'rollback')];
+    const votes = [
+      vote('A', 'approve'),
+      vote('B', 'deny'),
+      vote('A', 'approve'),
+      vote('C', 'approve'),
+      vote('D', 'rollback'),
+    ];
 
     // Act
     const t = tally(votes, 2);

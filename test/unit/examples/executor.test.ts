@@ -46,11 +46,31 @@ describe('Example: executor (examples/executor/handler.ts)', () => {
 
   it.each([
     ['unsigned', command({ receipt: null }), ErrorCode.ReceiptMalformed, /unsigned/],
-    ['signed by someone else', command({ receipt: signedReceipt(stranger.privateKey) }), ErrorCode.ReceiptFieldChanged, /signature/],
-    ['expired', command({ receipt: signedReceipt(signer.privateKey, { expiresAt: '2026-12-01T10:01:00.000Z' }) }), ErrorCode.ReceiptExpired, /expired/],
-    ['widened', command({ action: { ...ACTION, parameters: { ...ACTION.parameters, limit: 10_000 } } }), ErrorCode.ReceiptActionMismatch, /digest/],
+    [
+      'signed by someone else',
+      command({ receipt: signedReceipt(stranger.privateKey) }),
+      ErrorCode.ReceiptFieldChanged,
+      /signature/,
+    ],
+    [
+      'expired',
+      command({ receipt: signedReceipt(signer.privateKey, { expiresAt: '2026-12-01T10:01:00.000Z' }) }),
+      ErrorCode.ReceiptExpired,
+      /expired/,
+    ],
+    [
+      'widened',
+      command({ action: { ...ACTION, parameters: { ...ACTION.parameters, limit: 10_000 } } }),
+      ErrorCode.ReceiptActionMismatch,
+      /digest/,
+    ],
     ['for another incident', command({ incidentId: 'onchain-other' }), ErrorCode.ReceiptFieldChanged, /incident/],
-    ['an approval used for a rollback', command({ operation: 'rollback', receipt: signedReceipt(signer.privateKey, { decision: 'approve' }) }), ErrorCode.ReceiptActionMismatch, /does not allow rollback/],
+    [
+      'an approval used for a rollback',
+      command({ operation: 'rollback', receipt: signedReceipt(signer.privateKey, { decision: 'approve' }) }),
+      ErrorCode.ReceiptActionMismatch,
+      /does not allow rollback/,
+    ],
   ])('refuses a command %s and says why in its log', async (_what, cmd, code, reason) => {
     // Prepare
     const deps = executor();
@@ -61,7 +81,9 @@ describe('Example: executor (examples/executor/handler.ts)', () => {
     // Assess
     expect(outcome).toMatchObject({ ran: false, code });
     expect(deps.ran).toEqual([]);
-    expect(deps.logs).toEqual([expect.objectContaining({ message: 'command refused', code, reason: expect.stringMatching(reason) })]);
+    expect(deps.logs).toEqual([
+      expect.objectContaining({ message: 'command refused', code, reason: expect.stringMatching(reason) }),
+    ]);
   });
 
   it('refuses a replayed command: the same receipt runs its action once', async () => {
@@ -75,6 +97,9 @@ describe('Example: executor (examples/executor/handler.ts)', () => {
     // Assess
     expect(replay).toMatchObject({ ran: false, code: ErrorCode.ReceiptReplayed });
     expect(deps.ran).toHaveLength(1);
-    expect(deps.logs.at(-1)).toMatchObject({ message: 'command refused', reason: expect.stringMatching(/redeemed before/) });
+    expect(deps.logs.at(-1)).toMatchObject({
+      message: 'command refused',
+      reason: expect.stringMatching(/redeemed before/),
+    });
   });
 });

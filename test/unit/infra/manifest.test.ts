@@ -44,7 +44,9 @@ function calledSlackMethods(): Set<string> {
   const methods = new Set<string>();
   for (const file of sourceFiles(path.join(ROOT, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\bclient\.((?:admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|stars|team|usergroups|users|views)(?:\.[a-zA-Z]+)+)\s*\(/g)) {
+    for (const m of text.matchAll(
+      /\bclient\.((?:admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|stars|team|usergroups|users|views)(?:\.[a-zA-Z]+)+)\s*\(/g,
+    )) {
       methods.add(m[1]!);
     }
     for (const m of text.matchAll(/apiCall\(\s*['"]([a-z]+(?:\.[a-zA-Z]+)+)['"]/g)) methods.add(m[1]!);
@@ -109,7 +111,9 @@ describe('File: manifest.yml', () => {
     // Act
     const called = calledSlackMethods();
     const uncovered = [...called].filter((m) => !covered.has(m));
-    const unused = SLACK_BOT_SCOPES.filter((s) => s.methods.length > 0 && !s.methods.some((m) => called.has(m))).map((s) => s.scope);
+    const unused = SLACK_BOT_SCOPES.filter((s) => s.methods.length > 0 && !s.methods.some((m) => called.has(m))).map(
+      (s) => s.scope,
+    );
 
     // Assess
     expect(called.size).toBeGreaterThan(0);
@@ -127,7 +131,9 @@ describe('File: manifest.yml', () => {
     // Assess
     expect(commands).toHaveLength(1);
     expect(chainsec?.description).toBeTruthy();
-    expect(chainsec?.usage_hint).toBe('[status | pending | incident <id> | verify [<id>] | stats [24h|7d|30d] | oncall | help]');
+    expect(chainsec?.usage_hint).toBe(
+      '[status | pending | incident <id> | verify [<id>] | stats [24h|7d|30d] | oncall | help]',
+    );
   });
 
   it('points the command, interactivity and events at the same /slack/events URL', () => {
@@ -135,7 +141,11 @@ describe('File: manifest.yml', () => {
     const { settings, features } = manifest;
 
     // Act
-    const urls = [features.slash_commands[0]!.url, settings.interactivity.request_url, settings.event_subscriptions.request_url];
+    const urls = [
+      features.slash_commands[0]!.url,
+      settings.interactivity.request_url,
+      settings.event_subscriptions.request_url,
+    ];
 
     // Assess
     expect(new Set(urls).size).toBe(1);
@@ -154,7 +164,11 @@ describe('File: manifest.yml', () => {
     expect(events).toEqual(['app_home_opened']);
     expect(features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: false });
     expect(features.bot_user).toEqual({ display_name: 'chainsec', always_online: true });
-    expect(settings).toMatchObject({ org_deploy_enabled: false, socket_mode_enabled: false, token_rotation_enabled: false });
+    expect(settings).toMatchObject({
+      org_deploy_enabled: false,
+      socket_mode_enabled: false,
+      token_rotation_enabled: false,
+    });
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
   });
 });

@@ -63,7 +63,8 @@ let template: CfnTemplate;
 /** Validates a document, or one resource against its own SAM definition; returns the errors as text. */
 function samErrors(value: unknown, ref?: string): string[] {
   const validate = (ref ? ajv.getSchema(`sam#/definitions/${ref}`) : ajv.getSchema('sam')) as ValidateFunction;
-  if (!validate(value)) return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  if (!validate(value))
+    return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   return [];
 }
 
@@ -104,7 +105,12 @@ function roleStatements(functionId: string): Array<Record<string, unknown>> {
   for (const p of policies) {
     for (const s of p.PolicyDocument.Statement) {
       const If = (s as Record<string, unknown>)['Fn::If'] as [string, unknown, unknown] | undefined;
-      if (If) out.push(...[If[1], If[2]].filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && 'Effect' in x));
+      if (If)
+        out.push(
+          ...[If[1], If[2]].filter(
+            (x): x is Record<string, unknown> => typeof x === 'object' && x !== null && 'Effect' in x,
+          ),
+        );
       else out.push(s as Record<string, unknown>);
     }
   }
@@ -116,7 +122,10 @@ function roleActions(functionId: string): Set<string> {
 }
 
 function resolveCtx(parameters: Record<string, string> = {}): ResolveContext {
-  return { template, parameters: { ApprovalsChannelId: 'C0APPROVALS', ApproverUserIds: 'U0APPROVER1,U0APPROVER2', ...parameters } };
+  return {
+    template,
+    parameters: { ApprovalsChannelId: 'C0APPROVALS', ApproverUserIds: 'U0APPROVER1,U0APPROVER2', ...parameters },
+  };
 }
 
 beforeAll(() => {
@@ -135,7 +144,12 @@ describe('File: template.yaml', () => {
       const parsed = parseCfnYaml(text);
 
       // Assess
-      expect(parsed).toEqual({ A: { Ref: 'X' }, B: { 'Fn::GetAtt': ['T', 'Arn'] }, C: { 'Fn::Sub': 'a${B}' }, D: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, [1]] } });
+      expect(parsed).toEqual({
+        A: { Ref: 'X' },
+        B: { 'Fn::GetAtt': ['T', 'Arn'] },
+        C: { 'Fn::Sub': 'a${B}' },
+        D: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, [1]] },
+      });
       expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
       expect(JSON.stringify(template)).not.toMatch(/"!(Ref|GetAtt|Sub|If)/);
       expect(() => parseCfnYaml('A: !Bogus x')).toThrow(/Bogus/);
@@ -239,7 +253,10 @@ describe('File: template.yaml', () => {
       const ledger = props('LedgerTable');
 
       // Act
-      const gsis = (incidents.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>).map((g) => [g.IndexName, g.KeySchema]);
+      const gsis = (incidents.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>).map((g) => [
+        g.IndexName,
+        g.KeySchema,
+      ]);
 
       // Assess
       expect(incidents.KeySchema).toEqual([
@@ -247,8 +264,20 @@ describe('File: template.yaml', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ]);
       expect(gsis).toEqual([
-        ['byDay', [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }]],
-        ['pending', [{ AttributeName: 'pendingPk', KeyType: 'HASH' }, { AttributeName: 'pendingSk', KeyType: 'RANGE' }]],
+        [
+          'byDay',
+          [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        ],
+        [
+          'pending',
+          [
+            { AttributeName: 'pendingPk', KeyType: 'HASH' },
+            { AttributeName: 'pendingSk', KeyType: 'RANGE' },
+          ],
+        ],
       ]);
       expect(ledger.KeySchema).toEqual([
         { AttributeName: 'incidentId', KeyType: 'HASH' },
@@ -267,7 +296,11 @@ describe('File: template.yaml', () => {
       // Assess
       expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable']);
       for (const [, t] of tables) {
-        expect(t.Properties?.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] } });
+        expect(t.Properties?.SSESpecification).toEqual({
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+        });
         expect(t.Properties?.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
         expect(t.Properties?.DeletionProtectionEnabled).toBe(true);
         expect(t.DeletionPolicy).toBe('Retain');
@@ -315,7 +348,9 @@ describe('File: template.yaml', () => {
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
 
       // Act
-      const problems = fns.flatMap(([id, fn]) => handlerProblems(id, fn, template.Globals?.Function ?? {}, ROOT, MAKEFILE));
+      const problems = fns.flatMap(([id, fn]) =>
+        handlerProblems(id, fn, template.Globals?.Function ?? {}, ROOT, MAKEFILE),
+      );
 
       // Assess
       expect(problems).toEqual([]);
@@ -327,7 +362,10 @@ describe('File: template.yaml', () => {
       const broken = clone(sweep);
       broken.Properties!.Handler = 'sweep.handler';
       const noTarget = MAKEFILE.replace('build-SweepFunction:', 'build-SomethingElse:');
-      const noFile = MAKEFILE.replace('build-SweepFunction:\n\t$(BUILD) sweep', 'build-SweepFunction:\n\t$(BUILD) nope');
+      const noFile = MAKEFILE.replace(
+        'build-SweepFunction:\n\t$(BUILD) sweep',
+        'build-SweepFunction:\n\t$(BUILD) nope',
+      );
       const noExport = clone(sweep);
       noExport.Properties!.Handler = 'index.main';
 
@@ -367,7 +405,11 @@ describe('File: template.yaml', () => {
 
     it('gives each function an environment the config module accepts', () => {
       // Prepare
-      const ctx = resolveCtx({ ApproverUsergroupId: 'S0APPROVERS', BedrockGuardrailId: 'gr-123', SummariesEnabled: 'true' });
+      const ctx = resolveCtx({
+        ApproverUsergroupId: 'S0APPROVERS',
+        BedrockGuardrailId: 'gr-123',
+        SummariesEnabled: 'true',
+      });
 
       // Act
       const envs = Object.keys(FUNCTIONS).map((id) => [id, functionEnvironment(template, id, ctx)] as const);
@@ -383,7 +425,12 @@ describe('File: template.yaml', () => {
         if (id === 'ActionsFunction') expect(env.ACTIONS_TOPIC_ARN).toMatch(/^arn:aws:sns:/);
       }
       const ingest = parseConfig(Object.fromEntries(envs)['IngestFunction']!);
-      expect(ingest.summaries).toEqual({ enabled: true, modelId: 'amazon.nova-micro-v1:0', guardrailId: 'gr-123', guardrailVersion: 'DRAFT' });
+      expect(ingest.summaries).toEqual({
+        enabled: true,
+        modelId: 'amazon.nova-micro-v1:0',
+        guardrailId: 'gr-123',
+        guardrailVersion: 'DRAFT',
+      });
     });
 
     it('leaves optional variables out when their parameter is empty', () => {
@@ -434,10 +481,13 @@ describe('File: template.yaml', () => {
     it('finds a wildcard action when one is added, in a role or a key policy', () => {
       // Prepare
       const inRole = clone(template);
-      const role = inRole.Resources.ClassifyFunctionRole!.Properties!.Policies as Array<{ PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+      const role = inRole.Resources.ClassifyFunctionRole!.Properties!.Policies as Array<{
+        PolicyDocument: { Statement: Array<Record<string, unknown>> };
+      }>;
       role[0]!.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' });
       const inKey = clone(template);
-      (inKey.Resources[signingKeyId()]!.Properties!.KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement[0]!.Action = 'kms:*';
+      (inKey.Resources[signingKeyId()]!.Properties!.KeyPolicy as { Statement: Array<Record<string, unknown>> })
+        .Statement[0]!.Action = 'kms:*';
 
       // Act
       const found = [...wildcardActions(inRole), ...wildcardActions(inKey)];
@@ -474,7 +524,13 @@ describe('File: template.yaml', () => {
 
     it('grants each function only the calls its code makes', () => {
       // Prepare
-      const ddbRw = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+      const ddbRw = [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'dynamodb:ConditionCheckItem',
+      ];
 
       // Act
       const slack = roleActions('SlackEventsFunction');
@@ -484,18 +540,34 @@ describe('File: template.yaml', () => {
       const actions = roleActions('ActionsFunction');
 
       // Assess
-      for (const a of [...ddbRw, 'kms:Sign', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:DescribeExecution', 'secretsmanager:GetSecretValue']) {
+      for (const a of [
+        ...ddbRw,
+        'kms:Sign',
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+        'states:DescribeExecution',
+        'secretsmanager:GetSecretValue',
+      ]) {
         expect(slack).toContain(a);
         expect(sweep).toContain(a);
       }
-      for (const a of [...ddbRw, 'dynamodb:DeleteItem', 'kms:Sign', 'states:SendTaskFailure', 'bedrock:InvokeModel', 'bedrock:ApplyGuardrail', 'sqs:ReceiveMessage']) {
+      for (const a of [
+        ...ddbRw,
+        'dynamodb:DeleteItem',
+        'kms:Sign',
+        'states:SendTaskFailure',
+        'bedrock:InvokeModel',
+        'bedrock:ApplyGuardrail',
+        'sqs:ReceiveMessage',
+      ]) {
         expect(ingest).toContain(a);
       }
       expect(ingest).not.toContain('states:SendTaskSuccess');
       expect([...ingest].some((a) => a.startsWith('sns:'))).toBe(false);
       expect([...classify].filter((a) => !/^(logs|xray|kms):/.test(a))).toEqual(['dynamodb:PutItem']);
       expect(classify).not.toContain('kms:Sign');
-      for (const a of [...ddbRw, 'kms:Sign', 'sns:Publish', 'secretsmanager:GetSecretValue']) expect(actions).toContain(a);
+      for (const a of [...ddbRw, 'kms:Sign', 'sns:Publish', 'secretsmanager:GetSecretValue'])
+        expect(actions).toContain(a);
       expect([...actions].some((a) => a.startsWith('states:'))).toBe(false);
       const publish = roleStatements('ActionsFunction').find((s) => actionsOf(s).includes('sns:Publish'));
       expect(publish?.Resource).toEqual({ Ref: 'ActionsTopic' });
@@ -503,11 +575,13 @@ describe('File: template.yaml', () => {
 
     it('uses Resource * only where AWS has no resource type, and narrows SendTask* by region', () => {
       // Prepare
-      const allowedWithStar = /^(xray:|dynamodb:ListStreams$|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|states:SendTask(Success|Failure)$)/;
+      const allowedWithStar =
+        /^(xray:|dynamodb:ListStreams$|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$|states:SendTask(Success|Failure)$)/;
 
       // Act
       const star = policyStatements(template).filter(
-        ({ path: at, statement }) => statement.Resource === '*' && !at.includes('KeyPolicy') && !at.includes('QueuePolicy'),
+        ({ path: at, statement }) =>
+          statement.Resource === '*' && !at.includes('KeyPolicy') && !at.includes('QueuePolicy'),
       );
 
       // Assess
@@ -529,7 +603,10 @@ describe('File: template.yaml', () => {
       const publish = statements.find((s) => actionsOf(s).includes('sns:Publish'));
 
       // Assess
-      expect(invoke?.Resource).toEqual([{ 'Fn::GetAtt': ['ClassifyFunction', 'Arn'] }, { 'Fn::GetAtt': ['ActionsFunction', 'Arn'] }]);
+      expect(invoke?.Resource).toEqual([
+        { 'Fn::GetAtt': ['ClassifyFunction', 'Arn'] },
+        { 'Fn::GetAtt': ['ActionsFunction', 'Arn'] },
+      ]);
       expect(publish?.Resource).toEqual([{ Ref: 'ApprovalRequestsTopic' }, { Ref: 'NotificationsTopic' }]);
       expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey'))).toBe(true);
     });
@@ -538,11 +615,15 @@ describe('File: template.yaml', () => {
   describe('Keys', () => {
     it('makes the signing key ECDSA P-256 for signing, retained, with alias chainsec-decisions-${Env}', () => {
       // Prepare
-      const keys = resourcesOfType(template, 'AWS::KMS::Key').filter(([, k]) => k.Properties?.KeyUsage === 'SIGN_VERIFY');
+      const keys = resourcesOfType(template, 'AWS::KMS::Key').filter(
+        ([, k]) => k.Properties?.KeyUsage === 'SIGN_VERIFY',
+      );
 
       // Act
       const [[id, key]] = keys as [[string, CfnResource]];
-      const alias = resourcesOfType(template, 'AWS::KMS::Alias').find(([, a]) => refTarget(a.Properties?.TargetKeyId) === id);
+      const alias = resourcesOfType(template, 'AWS::KMS::Alias').find(
+        ([, a]) => refTarget(a.Properties?.TargetKeyId) === id,
+      );
 
       // Assess
       expect(keys).toHaveLength(1);
@@ -553,14 +634,17 @@ describe('File: template.yaml', () => {
 
     it('lets only the four ledger-writing roles kms:Sign', () => {
       // Prepare
-      const signers = Object.entries(FUNCTIONS).filter(([, f]) => f.signs).map(([id]) => id);
-      const keyStatements = (props(signingKeyId()).KeyPolicy as { Statement: Array<Record<string, unknown>> }).Statement;
+      const signers = Object.entries(FUNCTIONS)
+        .filter(([, f]) => f.signs)
+        .map(([id]) => id);
+      const keyStatements = (props(signingKeyId()).KeyPolicy as { Statement: Array<Record<string, unknown>> })
+        .Statement;
 
       // Act
       const signStatements = keyStatements.filter((s) => actionsOf(s).includes('kms:Sign'));
-      const named = (signStatements[0]!.Condition as { ArnEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }).ArnEquals['aws:PrincipalArn'].map(
-        (a) => a['Fn::Sub'],
-      );
+      const named = (
+        signStatements[0]!.Condition as { ArnEquals: { 'aws:PrincipalArn': Array<{ 'Fn::Sub': string }> } }
+      ).ArnEquals['aws:PrincipalArn'].map((a) => a['Fn::Sub']);
       const expected = signers.map((id) => {
         const roleName = (props(refTarget(props(id).Role)!).RoleName as { 'Fn::Sub': string })['Fn::Sub'];
         return `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}`;
@@ -594,7 +678,9 @@ describe('File: template.yaml', () => {
       expect(actionsOf(verify!).sort()).toEqual(['kms:DescribeKey', 'kms:GetPublicKey', 'kms:Verify']);
       expect(verify!.Condition).toEqual({ StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' } } });
       expect(actionsOf(admin!)).not.toContain('kms:Sign');
-      expect(actionsOf(admin!).filter((a) => /Encrypt|Decrypt|GenerateDataKey|Verify|GetPublicKey/.test(a))).toEqual([]);
+      expect(actionsOf(admin!).filter((a) => /Encrypt|Decrypt|GenerateDataKey|Verify|GetPublicKey/.test(a))).toEqual(
+        [],
+      );
     });
 
     it('encrypts every topic and queue with the rotating customer-managed DataKey', () => {
@@ -606,7 +692,12 @@ describe('File: template.yaml', () => {
       const keyOf = (r: CfnResource) => refTarget(r.Properties?.KmsMasterKeyId);
 
       // Assess
-      expect(topics.map(([id]) => id).sort()).toEqual(['ActionsTopic', 'AlarmTopic', 'ApprovalRequestsTopic', 'NotificationsTopic']);
+      expect(topics.map(([id]) => id).sort()).toEqual([
+        'ActionsTopic',
+        'AlarmTopic',
+        'ApprovalRequestsTopic',
+        'NotificationsTopic',
+      ]);
       for (const [, r] of [...topics, ...queues]) expect(keyOf(r)).toBe('DataKey');
       expect(props('DataKey').EnableKeyRotation).toBe(true);
       expect(props('DataKey').KeySpec).toBe('SYMMETRIC_DEFAULT');
@@ -630,12 +721,14 @@ describe('File: template.yaml', () => {
       // Prepare
       const broken = clone(template);
       const sweep = broken.Resources.SweepFunction!.Properties!;
-      delete (sweep.Events as Record<string, { Properties: Record<string, unknown> }>).EveryMinute!.Properties.DeadLetterConfig;
+      delete (sweep.Events as Record<string, { Properties: Record<string, unknown> }>).EveryMinute!.Properties
+        .DeadLetterConfig;
       delete sweep.EventInvokeConfig;
       delete broken.Resources.IngestQueue!.Properties!.RedrivePolicy;
       delete broken.Resources.NotificationsSubscription!.Properties!.RedrivePolicy;
       const sm = broken.Resources.IncidentStateMachine!.Properties!;
-      delete (sm.Events as Record<string, { Properties: Record<string, unknown> }>).IncidentDetected!.Properties.DeadLetterConfig;
+      delete (sm.Events as Record<string, { Properties: Record<string, unknown> }>).IncidentDetected!.Properties
+        .DeadLetterConfig;
       const publisher = broken.Resources.LedgerPublisherFunction!.Properties!;
       const publisherEvents = publisher.Events as Record<string, { Properties: Record<string, unknown> }>;
       delete publisherEvents.OutboxWrites!.Properties.DestinationConfig;
@@ -689,7 +782,10 @@ describe('File: template.yaml', () => {
 
       it.each([
         ['the defaults', {}],
-        ['a shorter high and a longer critical window', { HighDecisionWindowSeconds: '1800', CriticalDecisionWindowSeconds: '28800' }],
+        [
+          'a shorter high and a longer critical window',
+          { HighDecisionWindowSeconds: '1800', CriticalDecisionWindowSeconds: '28800' },
+        ],
         ['the longest windows', { HighDecisionWindowSeconds: '86400', CriticalDecisionWindowSeconds: '86400' }],
       ])("gives each approval state TimeoutSeconds = its tier's window + grace, with %s", (_what, parameters) => {
         // Prepare
@@ -716,13 +812,17 @@ describe('File: template.yaml', () => {
         const mapping = template.Mappings?.ApprovalStateTimeout ?? {};
 
         // Act
-        const allowed = ['HighDecisionWindowSeconds', 'CriticalDecisionWindowSeconds'].map((p) => params[p]?.AllowedValues);
+        const allowed = ['HighDecisionWindowSeconds', 'CriticalDecisionWindowSeconds'].map(
+          (p) => params[p]?.AllowedValues,
+        );
         const rows = Object.entries(mapping).map(([window, row]) => [Number(window), row.Seconds]);
 
         // Assess
         expect(allowed).toEqual([DECISION_WINDOW_CHOICES_SECONDS, DECISION_WINDOW_CHOICES_SECONDS]);
         expect(rows).toEqual(DECISION_WINDOW_CHOICES_SECONDS.map((w) => [w, approvalStateTimeoutSeconds(w)]));
-        expect([params.HighDecisionWindowSeconds?.Default, params.CriticalDecisionWindowSeconds?.Default]).toEqual([3600, 14400]);
+        expect([params.HighDecisionWindowSeconds?.Default, params.CriticalDecisionWindowSeconds?.Default]).toEqual([
+          3600, 14400,
+        ]);
       });
 
       it('feeds every function the windows from the same parameters', () => {
@@ -748,7 +848,10 @@ describe('File: template.yaml', () => {
       const problems = substitutionProblems(definition, { ClassifyFunctionArn: 'a', Extra: 'b' });
 
       // Assess
-      expect(problems.sort()).toEqual(['placeholder ${Missing} has no substitution', 'substitution Extra is not used by the definition']);
+      expect(problems.sort()).toEqual([
+        'placeholder ${Missing} has no substitution',
+        'substitution Extra is not used by the definition',
+      ]);
     });
 
     it('logs every transition without execution data (task tokens), and traces', () => {
@@ -756,7 +859,11 @@ describe('File: template.yaml', () => {
       const sm = props('IncidentStateMachine');
 
       // Act
-      const logging = sm.Logging as { Level: string; IncludeExecutionData: boolean; Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }> };
+      const logging = sm.Logging as {
+        Level: string;
+        IncludeExecutionData: boolean;
+        Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }>;
+      };
 
       // Assess
       expect(sm.Type).toBe('STANDARD');
@@ -768,7 +875,10 @@ describe('File: template.yaml', () => {
 
     it('starts the workflow from "Incident Detected" events with the detail as input', () => {
       // Prepare
-      const events = props('IncidentStateMachine').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const events = props('IncidentStateMachine').Events as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
 
       // Act
       const start = Object.values(events).find((e) => e.Type === 'EventBridgeRule');
@@ -780,15 +890,26 @@ describe('File: template.yaml', () => {
 
     it('sends "Incident Notification" events, and both topics through the queue, to ingest', () => {
       // Prepare
-      const events = props('IngestFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const events = props('IngestFunction').Events as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
 
       // Act
       const rule = Object.values(events).find((e) => e.Type === 'EventBridgeRule');
-      const subs = resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, s]) => s.Properties?.Protocol === 'sqs');
+      const subs = resourcesOfType(template, 'AWS::SNS::Subscription').filter(
+        ([, s]) => s.Properties?.Protocol === 'sqs',
+      );
 
       // Assess
-      expect(rule?.Properties.Pattern).toEqual({ source: ['chainsec.agent'], 'detail-type': ['Incident Notification'] });
-      expect(subs.map(([, s]) => refTarget(s.Properties?.TopicArn)).sort()).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic']);
+      expect(rule?.Properties.Pattern).toEqual({
+        source: ['chainsec.agent'],
+        'detail-type': ['Incident Notification'],
+      });
+      expect(subs.map(([, s]) => refTarget(s.Properties?.TopicArn)).sort()).toEqual([
+        'ApprovalRequestsTopic',
+        'NotificationsTopic',
+      ]);
       for (const [, s] of subs) {
         expect(refTarget(s.Properties?.Endpoint)).toBe('IngestQueue');
         expect(s.Properties?.RawMessageDelivery).toBe(false);
@@ -797,7 +918,10 @@ describe('File: template.yaml', () => {
 
     it('runs the sweep every minute', () => {
       // Prepare
-      const events = props('SweepFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const events = props('SweepFunction').Events as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
 
       // Act
       const schedules = Object.values(events).filter((e) => e.Type === 'Schedule' || e.Type === 'ScheduleV2');
@@ -809,7 +933,10 @@ describe('File: template.yaml', () => {
 
     it('routes POST /slack/events on the HTTP API to the Slack events function', () => {
       // Prepare
-      const events = props('SlackEventsFunction').Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const events = props('SlackEventsFunction').Events as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
 
       // Act
       const routes = Object.values(events).filter((e) => e.Type === 'HttpApi');
@@ -873,7 +1000,7 @@ describe('File: template.yaml', () => {
       expect(onFailureOf(p)).toBe('LedgerStreamsDLQ');
     });
 
-    it("filters the incidents stream to incident items holding unpublished entries", () => {
+    it('filters the incidents stream to incident items holding unpublished entries', () => {
       // Prepare
       const pattern = patternOf(eventOf('LedgerPublisherFunction', 'OutboxWrites'));
       const keys = { pk: { S: 'INC#abc' }, sk: { S: 'META' } };
@@ -993,7 +1120,8 @@ describe('File: template.yaml', () => {
   describe('Anchors', () => {
     const bucket = () => resource('AnchorBucket');
     const statements = () =>
-      (resource('AnchorBucketPolicy').Properties!.PolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
+      (resource('AnchorBucketPolicy').Properties!.PolicyDocument as { Statement: Array<Record<string, any>> })
+        .Statement;
     const bucketAndObjects = [{ 'Fn::GetAtt': ['AnchorBucket', 'Arn'] }, { 'Fn::Sub': '${AnchorBucket.Arn}/*' }];
 
     it('locks every anchor in compliance mode for AnchorRetentionDays (default 400), versioned, retained', () => {
@@ -1020,15 +1148,24 @@ describe('File: template.yaml', () => {
       expect(p.BucketEncryption).toEqual({
         ServerSideEncryptionConfiguration: [
           {
-            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] } },
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+            },
             BucketKeyEnabled: true,
           },
         ],
       });
       expect(Object.values(p.PublicAccessBlockConfiguration as object)).toEqual([true, true, true, true]);
-      const other = statements().filter((st) => st.Action === 's3:PutObject').map((st) => st.Condition);
+      const other = statements()
+        .filter((st) => st.Action === 's3:PutObject')
+        .map((st) => st.Condition);
       expect(other).toEqual([
-        { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': ['DataKey', 'Arn'] } } },
+        {
+          StringNotEqualsIfExists: {
+            's3:x-amz-server-side-encryption-aws-kms-key-id': { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+          },
+        },
         { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
       ]);
     });
@@ -1064,7 +1201,10 @@ describe('File: template.yaml', () => {
       const put = roleStatements('SweepFunction').find((st) => actionsOf(st).includes('s3:PutObject'));
 
       // Assess
-      expect(s3ByRole).toEqual({ ...Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, []])), SweepFunction: ['s3:PutObject'] });
+      expect(s3ByRole).toEqual({
+        ...Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, []])),
+        SweepFunction: ['s3:PutObject'],
+      });
       expect(put?.Resource).toEqual({ 'Fn::Sub': '${AnchorBucket.Arn}/anchors/*' });
       expect(functionEnvironment(template, 'SweepFunction', resolveCtx()).ANCHOR_BUCKET).toBeDefined();
     });
@@ -1090,22 +1230,51 @@ describe('File: template.yaml', () => {
       const ctx = resolveCtx();
 
       // Act
-      const byName = Object.fromEntries(alarms.map(([id, a]) => [String(resolveValue(a.Properties?.AlarmName, ctx)), { id, p: a.Properties ?? {} }]));
+      const byName = Object.fromEntries(
+        alarms.map(([id, a]) => [String(resolveValue(a.Properties?.AlarmName, ctx)), { id, p: a.Properties ?? {} }]),
+      );
       const dlqs = resourcesOfType(template, 'AWS::SQS::Queue').filter(([id]) => /DLQ$/.test(id));
-      const watchedQueues = alarms.filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS').map(([, a]) => refTarget((a.Properties!.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
+      const watchedQueues = alarms
+        .filter(([, a]) => a.Properties?.Namespace === 'AWS/SQS')
+        .map(([, a]) => refTarget((a.Properties!.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
       const watchedFunctions = alarms
         .filter(([, a]) => a.Properties?.Namespace === 'AWS/Lambda' && a.Properties?.MetricName === 'Errors')
         .map(([, a]) => refTarget((a.Properties!.Dimensions as Array<{ Value: unknown }>)[0]!.Value));
 
       // Assess
       const critical = byName['chainsec-dev-CriticalEventCount']!.p;
-      expect(critical).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'CriticalEventCount', Statistic: 'Sum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(critical).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'CriticalEventCount',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
       expect(critical.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
-      expect(byName['chainsec-dev-ApprovalsPastSla']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'ApprovalsPastSla', Threshold: 1 });
-      expect(byName['chainsec-dev-SigningFailures']!.p).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'SigningFailures', Threshold: 1 });
+      expect(byName['chainsec-dev-ApprovalsPastSla']!.p).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'ApprovalsPastSla',
+        Threshold: 1,
+      });
+      expect(byName['chainsec-dev-SigningFailures']!.p).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'SigningFailures',
+        Threshold: 1,
+      });
       const undelivered = byName['chainsec-dev-ApprovalRequestsUndelivered']!.p;
-      expect(undelivered).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'ApprovalRequestsUndelivered', Statistic: 'Sum', Period: 60, Threshold: 1 });
-      expect(undelivered).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(undelivered).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'ApprovalRequestsUndelivered',
+        Statistic: 'Sum',
+        Period: 60,
+        Threshold: 1,
+      });
+      expect(undelivered).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
       expect(undelivered.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
       expect(watchedQueues.sort()).toEqual(dlqs.map(([id]) => id).sort());
       expect(dlqs.length).toBe(4);
@@ -1118,8 +1287,18 @@ describe('File: template.yaml', () => {
       const missed = resource('AnchorsMissedAlarm').Properties ?? {};
 
       // Assess
-      expect(missed).toMatchObject({ Namespace: 'ChainSecOps', MetricName: 'AnchorsMissed', Statistic: 'Sum', Period: 60 });
-      expect(missed).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1, TreatMissingData: 'notBreaching' });
+      expect(missed).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'AnchorsMissed',
+        Statistic: 'Sum',
+        Period: 60,
+      });
+      expect(missed).toMatchObject({
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
       expect(missed.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
       expect(missed.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
       expect(missed.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
@@ -1127,8 +1306,12 @@ describe('File: template.yaml', () => {
 
     it('emits the metrics the alarms watch', () => {
       // Prepare
-      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.Namespace === 'ChainSecOps');
-      const source = sourceFiles(path.join(ROOT, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+        ([, a]) => a.Properties?.Namespace === 'ChainSecOps',
+      );
+      const source = sourceFiles(path.join(ROOT, 'src'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
 
       // Act
       const emitted = new Set([...source.matchAll(/metric\('([A-Za-z]+)'/g)].map((m) => m[1]));

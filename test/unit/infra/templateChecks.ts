@@ -54,11 +54,13 @@ export function actionsOf(statement: Record<string, unknown>): string[] {
 
 /** Allow statements whose Action contains a `*`, and any statement with a NotAction. */
 export function wildcardActions(template: CfnTemplate): string[] {
-  return policyStatements(template)
-    // A wildcard in a Deny only takes away (the anchors bucket's TLS-only `s3:*`); a NotAction never.
-    .filter(({ statement }) => statement.Effect !== 'Deny' || 'NotAction' in statement)
-    .filter(({ statement }) => actionsOf(statement).some((a) => a.includes('*')) || 'NotAction' in statement)
-    .map(({ path: at, statement }) => `${at}: ${actionsOf(statement).join(', ')}`);
+  return (
+    policyStatements(template)
+      // A wildcard in a Deny only takes away (the anchors bucket's TLS-only `s3:*`); a NotAction never.
+      .filter(({ statement }) => statement.Effect !== 'Deny' || 'NotAction' in statement)
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.includes('*')) || 'NotAction' in statement)
+      .map(({ path: at, statement }) => `${at}: ${actionsOf(statement).join(', ')}`)
+  );
 }
 
 /** SAM policy templates and managed policies named in `Policies` (only inline documents are wanted). */
@@ -70,7 +72,8 @@ export function nonInlinePolicies(template: CfnTemplate): string[] {
     const list = policies === undefined ? [] : Array.isArray(policies) ? policies : [policies];
     for (const p of list) {
       if (typeof p === 'string') out.push(`${id}: managed policy ${p}`);
-      else if (p && typeof p === 'object' && !('Statement' in p)) out.push(`${id}: policy template ${Object.keys(p).join(',')}`);
+      else if (p && typeof p === 'object' && !('Statement' in p))
+        out.push(`${id}: policy template ${Object.keys(p).join(',')}`);
     }
   }
   return out;
@@ -102,7 +105,16 @@ export function refTarget(value: unknown): string | undefined {
   return undefined;
 }
 
-const ASYNC_FUNCTION_EVENTS = new Set(['EventBridgeRule', 'Schedule', 'CloudWatchEvent', 'SNS', 'S3', 'CloudWatchLogs', 'IoTRule', 'Cognito']);
+const ASYNC_FUNCTION_EVENTS = new Set([
+  'EventBridgeRule',
+  'Schedule',
+  'CloudWatchEvent',
+  'SNS',
+  'S3',
+  'CloudWatchLogs',
+  'IoTRule',
+  'Cognito',
+]);
 const POLLED_EVENTS = new Set(['SQS', 'Kinesis', 'DynamoDB', 'MSK', 'MQ', 'SelfManagedKafka', 'DocumentDB']);
 
 /**
@@ -131,7 +143,8 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
           const queueId = refTarget(ep.Queue);
           const queue = queueId ? res[queueId] : undefined;
           const redrive = queue?.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined;
-          if (!redrive?.deadLetterTargetArn) problems.push(`${id}.${name}: SQS source ${queueId ?? '?'} has no RedrivePolicy`);
+          if (!redrive?.deadLetterTargetArn)
+            problems.push(`${id}.${name}: SQS source ${queueId ?? '?'} has no RedrivePolicy`);
         }
         if (e.Type === 'DynamoDB' || e.Type === 'Kinesis') {
           const destination = ep.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
@@ -141,14 +154,17 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
         }
       }
       if (invokedAsync) {
-        const onFailure = (props.EventInvokeConfig as { DestinationConfig?: { OnFailure?: { Destination?: unknown } } } | undefined)
-          ?.DestinationConfig?.OnFailure?.Destination;
-        if (!onFailure && !props.DeadLetterQueue) problems.push(`${id}: invoked asynchronously without an on-failure destination or DLQ`);
+        const onFailure = (
+          props.EventInvokeConfig as { DestinationConfig?: { OnFailure?: { Destination?: unknown } } } | undefined
+        )?.DestinationConfig?.OnFailure?.Destination;
+        if (!onFailure && !props.DeadLetterQueue)
+          problems.push(`${id}: invoked asynchronously without an on-failure destination or DLQ`);
       }
     }
     if (r.Type === 'AWS::Events::Rule') {
       const targets = (props.Targets ?? []) as Array<Record<string, unknown>>;
-      for (const t of targets) if (!t.DeadLetterConfig) problems.push(`${id}: target ${String(t.Id)} without DeadLetterConfig`);
+      for (const t of targets)
+        if (!t.DeadLetterConfig) problems.push(`${id}: target ${String(t.Id)} without DeadLetterConfig`);
     }
     if (r.Type === 'AWS::Scheduler::Schedule') {
       const target = props.Target as Record<string, unknown> | undefined;
@@ -168,7 +184,8 @@ export function asyncWithoutDeadLetter(template: CfnTemplate): string[] {
 export function makefileTargets(makefile: string): Map<string, string> {
   const targets = new Map<string, string>();
   if (!/^BUILD = node scripts\/build\.mjs --outdir "\$\(ARTIFACTS_DIR\)" --only$/m.test(makefile)) return targets;
-  for (const m of makefile.matchAll(/^build-([A-Za-z0-9]+):[ \t]*\n\t\$\(BUILD\) ([A-Za-z0-9_-]+)[ \t]*$/gm)) targets.set(m[1]!, m[2]!);
+  for (const m of makefile.matchAll(/^build-([A-Za-z0-9]+):[ \t]*\n\t\$\(BUILD\) ([A-Za-z0-9_-]+)[ \t]*$/gm))
+    targets.set(m[1]!, m[2]!);
   return targets;
 }
 
@@ -177,21 +194,32 @@ export function makefileTargets(makefile: string): Map<string, string> {
  * makefile, a Makefile target build-<id> that bundles src/handlers/<name>.ts,
  * and Handler "index.<export>" naming an export of that file.
  */
-export function handlerProblems(id: string, fn: CfnResource, globals: Record<string, unknown>, root: string, makefile: string): string[] {
+export function handlerProblems(
+  id: string,
+  fn: CfnResource,
+  globals: Record<string, unknown>,
+  root: string,
+  makefile: string,
+): string[] {
   const props = fn.Properties ?? {};
   const handler = (props.Handler ?? globals.Handler) as string | undefined;
   const codeUri = (props.CodeUri ?? globals.CodeUri) as string | undefined;
-  if (typeof handler !== 'string' || typeof codeUri !== 'string') return [`${id}: Handler and CodeUri must be plain strings`];
-  if (fn.Metadata?.BuildMethod !== 'makefile') return [`${id}: BuildMethod must be makefile (the Makefile runs scripts/build.mjs)`];
+  if (typeof handler !== 'string' || typeof codeUri !== 'string')
+    return [`${id}: Handler and CodeUri must be plain strings`];
+  if (fn.Metadata?.BuildMethod !== 'makefile')
+    return [`${id}: BuildMethod must be makefile (the Makefile runs scripts/build.mjs)`];
   const match = /^index\.([A-Za-z0-9_$]+)$/.exec(handler);
-  if (!match) return [`${id}: Handler ${handler} must be index.<export> (the build writes index.js at the artifact root)`];
+  if (!match)
+    return [`${id}: Handler ${handler} must be index.<export> (the build writes index.js at the artifact root)`];
   const exported = match[1]!;
   const name = makefileTargets(makefile).get(id);
   if (!name) return [`${id}: no Makefile target build-${id}`];
   const file = path.resolve(root, codeUri, 'src/handlers', `${name}.ts`);
   if (!existsSync(file)) return [`${id}: build-${id} bundles ${name}, but src/handlers/${name}.ts does not exist`];
   const source = readFileSync(file, 'utf8');
-  const exportRe = new RegExp(`export\\s+(?:async\\s+)?(?:function\\s+${exported}\\b|(?:const|let)\\s+${exported}\\b)|export\\s*\\{[^}]*\\b${exported}\\b`);
+  const exportRe = new RegExp(
+    `export\\s+(?:async\\s+)?(?:function\\s+${exported}\\b|(?:const|let)\\s+${exported}\\b)|export\\s*\\{[^}]*\\b${exported}\\b`,
+  );
   return exportRe.test(source) ? [] : [`${id}: src/handlers/${name}.ts does not export ${exported}`];
 }
 
@@ -225,7 +253,8 @@ function refValue(name: string, ctx: ResolveContext): string | typeof NO_VALUE {
   if (!r) throw new Error(`Ref to unknown ${name}`);
   // A stand-in that looks like what Ref returns for common types.
   if (r.Type === 'AWS::SNS::Topic') return `arn:aws:sns:eu-west-1:123456789012:${name}`;
-  if (r.Type === 'AWS::SecretsManager::Secret') return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+  if (r.Type === 'AWS::SecretsManager::Secret')
+    return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
   return name;
 }
 
@@ -257,7 +286,8 @@ export function resolveValue(value: unknown, ctx: ResolveContext): unknown {
         const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
         return text.replace(/\$\{(?!!)([A-Za-z0-9_:.]+)\}/g, (_m, name: string) => {
           if (name in vars) return String(resolveValue(vars[name], ctx));
-          if (name.includes('.') && !name.startsWith('AWS::')) return String(resolveValue({ 'Fn::GetAtt': name.split('.') }, ctx));
+          if (name.includes('.') && !name.startsWith('AWS::'))
+            return String(resolveValue({ 'Fn::GetAtt': name.split('.') }, ctx));
           return String(refValue(name, ctx));
         });
       }
@@ -301,8 +331,11 @@ export function resolveValue(value: unknown, ctx: ResolveContext): unknown {
 
 /** The environment a function gets: Globals merged with its own variables, resolved. */
 export function functionEnvironment(template: CfnTemplate, id: string, ctx: ResolveContext): Record<string, string> {
-  const globalVars = ((template.Globals?.Function?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
-  const ownVars = ((template.Resources[id]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+  const globalVars =
+    (template.Globals?.Function?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+  const ownVars =
+    (template.Resources[id]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables ?? {};
   const resolved = resolveValue({ ...globalVars, ...ownVars }, ctx) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, String(v)]));
 }

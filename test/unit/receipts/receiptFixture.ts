@@ -19,7 +19,12 @@ export function p256(): TestKey {
 }
 
 /** An action with parameters, as an agent sends it. */
-export const ACTION = { type: 'pause_contract', target: '0xabc', parameters: { chain: 'ethereum', limit: 100 }, reversible: true };
+export const ACTION = {
+  type: 'pause_contract',
+  target: '0xabc',
+  parameters: { chain: 'ethereum', limit: 100 },
+  reversible: true,
+};
 
 /** SHA-256 of the RFC 8785 JSON, hex. */
 export function sha256Canonical(value: unknown): string {
@@ -45,7 +50,9 @@ export function receiptBody(overrides: Record<string, unknown> = {}): Record<str
 
 /** Signs a body: ECDSA over SHA-256 of its canonical JSON (without `signature`). */
 export function signBody(body: Record<string, unknown>, key: KeyObject): TestReceipt {
-  const signature = sign('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key, dsaEncoding: 'der' }).toString('base64');
+  const signature = sign('sha256', Buffer.from(canonicalize(body)!, 'utf8'), { key, dsaEncoding: 'der' }).toString(
+    'base64',
+  );
   return { ...body, signature };
 }
 

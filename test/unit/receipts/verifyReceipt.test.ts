@@ -34,7 +34,12 @@ describe('Function: verifyReceipt', () => {
 
   it('accepts the action in any key order (the digest is over canonical JSON)', async () => {
     // Prepare
-    const reordered = { reversible: true, parameters: { limit: 100, chain: 'ethereum' }, target: '0xabc', type: 'pause_contract' };
+    const reordered = {
+      reversible: true,
+      parameters: { limit: 100, chain: 'ethereum' },
+      target: '0xabc',
+      type: 'pause_contract',
+    };
 
     // Act / Assess
     expect(await verdict(signedReceipt(signer.privateKey), { action: reordered })).toBe('ok');
@@ -49,16 +54,20 @@ describe('Function: verifyReceipt', () => {
     expect(await verdict({ ...receipt, decidedBy: ['U0APPROVER1'] })).toBe(ErrorCode.ReceiptFieldChanged);
     expect(await verdict({ ...receipt, expiresAt: '2027-01-01T00:00:00.000Z' })).toBe(ErrorCode.ReceiptFieldChanged);
     expect(await verdict({ ...receipt, signature: otherReceipt.signature })).toBe(ErrorCode.ReceiptFieldChanged);
-    expect(await verdict({ ...receipt, signature: Buffer.from('not a signature').toString('base64') })).toBe(ErrorCode.ReceiptSignatureInvalid);
+    expect(await verdict({ ...receipt, signature: Buffer.from('not a signature').toString('base64') })).toBe(
+      ErrorCode.ReceiptSignatureInvalid,
+    );
     expect(await verdict({ ...receipt, signature: 'MEUCIQ' })).toBe(ErrorCode.ReceiptSignatureInvalid);
     expect(await verdict(signedReceipt(stranger.privateKey))).toBe(ErrorCode.ReceiptFieldChanged);
-    expect(await verdict(signedReceipt(stranger.privateKey, { keyId: 'alias/someone-else' }), { trustedKeyIds: ['alias/chainsec-ledger'] })).toBe(
-      ErrorCode.ReceiptWrongKey,
-    );
+    expect(
+      await verdict(signedReceipt(stranger.privateKey, { keyId: 'alias/someone-else' }), {
+        trustedKeyIds: ['alias/chainsec-ledger'],
+      }),
+    ).toBe(ErrorCode.ReceiptWrongKey);
     expect(await verdict(receipt, { now: new Date('2026-12-01T10:15:00.000Z') })).toBe(ErrorCode.ReceiptExpired);
-    expect(await verdict(receipt, { action: { ...ACTION, parameters: { ...ACTION.parameters, limit: 1_000_000 } } })).toBe(
-      ErrorCode.ReceiptActionMismatch,
-    );
+    expect(
+      await verdict(receipt, { action: { ...ACTION, parameters: { ...ACTION.parameters, limit: 1_000_000 } } }),
+    ).toBe(ErrorCode.ReceiptActionMismatch);
     expect(await verdict(receipt, { action: { ...ACTION, target: '0xeve' } })).toBe(ErrorCode.ReceiptActionMismatch);
   });
 
@@ -85,12 +94,18 @@ describe('Function: verifyReceipt', () => {
       // What KMS does with MessageType DIGEST: the digest is the hash; verified here by re-deriving it independently.
       const { signature: _s, ...body } = receipt;
       const expected = createHash('sha256').update(canonicalize(body)!, 'utf8').digest();
-      return digest.equals(expected) && verify('sha256', Buffer.from(canonicalize(body)!), { key: signer.publicKey, dsaEncoding: 'der' }, signature);
+      return (
+        digest.equals(expected) &&
+        verify('sha256', Buffer.from(canonicalize(body)!), { key: signer.publicKey, dsaEncoding: 'der' }, signature)
+      );
     };
 
     // Act
     const ok = await verdict(receipt, { publicKey: undefined, checkSignature: check });
-    const changed = await verdict({ ...receipt, decision: 'rollback' }, { publicKey: undefined, checkSignature: check });
+    const changed = await verdict(
+      { ...receipt, decision: 'rollback' },
+      { publicKey: undefined, checkSignature: check },
+    );
 
     // Assess
     expect(ok).toBe('ok');

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDbLocal, JAVA_INSTALL_HINT } from '../../../sandbox/local/DynamoDbLocal';
 import { createTablesFromTemplate } from '../../../sandbox/local/tablesFromTemplate';
 import { localClientConfig } from '../../support/localAws';
@@ -55,7 +62,10 @@ describe('Class: DynamoDbLocal', () => {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: names.IncidentsTable }));
 
       // Assess
-      expect(Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
+      expect(Table?.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
       expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byDay', 'pending']);
       expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
       expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
@@ -67,8 +77,13 @@ describe('Class: DynamoDbLocal', () => {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: names.LedgerTable }));
 
       // Assess
-      expect(Table?.KeySchema).toEqual([{ AttributeName: 'incidentId', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }]);
-      expect(Table?.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'seq', AttributeType: 'N' }]));
+      expect(Table?.KeySchema).toEqual([
+        { AttributeName: 'incidentId', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ]);
+      expect(Table?.AttributeDefinitions).toEqual(
+        expect.arrayContaining([{ AttributeName: 'seq', AttributeType: 'N' }]),
+      );
       expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
     });
 
@@ -88,12 +103,17 @@ describe('Class: DynamoDbLocal', () => {
     it('injects an error for one operation through the front, then forwards again', async () => {
       // Prepare
       dynamo.faults.set('PutItem', { error: 'ProvisionedThroughputExceededException', status: 400, times: 1 });
-      const put = () => client.send(new PutItemCommand({ TableName: names.LedgerTable, Item: { incidentId: { S: 'inc-1' }, seq: { N: '1' } } }));
+      const put = () =>
+        client.send(
+          new PutItemCommand({ TableName: names.LedgerTable, Item: { incidentId: { S: 'inc-1' }, seq: { N: '1' } } }),
+        );
 
       // Act
       const first = await put().catch((e: Error) => e);
       await put();
-      const got = await client.send(new GetItemCommand({ TableName: names.LedgerTable, Key: { incidentId: { S: 'inc-1' }, seq: { N: '1' } } }));
+      const got = await client.send(
+        new GetItemCommand({ TableName: names.LedgerTable, Key: { incidentId: { S: 'inc-1' }, seq: { N: '1' } } }),
+      );
 
       // Assess
       expect(first).toMatchObject({ name: 'ProvisionedThroughputExceededException' });

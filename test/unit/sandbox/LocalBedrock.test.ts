@@ -10,7 +10,8 @@ import {
 import { LocalBedrock, GUARDRAIL_BLOCKED_MESSAGE } from '../../../sandbox/local/LocalBedrock';
 import { eventually, localClientConfig } from '../../support/localAws';
 
-const FACTS = 'Incident facts (trusted): {"id":"INC-0000000001","kind":"onchain","tier":"high","amountUsd":42000,"anomalyScore":0.8}';
+const FACTS =
+  'Incident facts (trusted): {"id":"INC-0000000001","kind":"onchain","tier":"high","amountUsd":42000,"anomalyScore":0.8}';
 
 function converse(over: Partial<ConverseCommandInput> = {}): ConverseCommand {
   return new ConverseCommand({
@@ -45,11 +46,16 @@ describe('Class: LocalBedrock', () => {
     const out = await client.send(converse());
 
     // Assess
-    expect(out.output?.message).toEqual({ role: 'assistant', content: [{ text: 'Model summary: a HIGH on-chain incident (INC-0000000001), $42,000 at anomaly score 0.8.' }] });
+    expect(out.output?.message).toEqual({
+      role: 'assistant',
+      content: [{ text: 'Model summary: a HIGH on-chain incident (INC-0000000001), $42,000 at anomaly score 0.8.' }],
+    });
     expect(out.stopReason).toBe('end_turn');
     expect(out.usage!.totalTokens).toBe(out.usage!.inputTokens! + out.usage!.outputTokens!);
     expect(typeof out.metrics?.latencyMs).toBe('number');
-    expect(bedrock.requests()).toMatchObject([{ modelId: 'amazon.nova-micro-v1:0', path: '/model/amazon.nova-micro-v1%3A0/converse', outcome: 200 }]);
+    expect(bedrock.requests()).toMatchObject([
+      { modelId: 'amazon.nova-micro-v1:0', path: '/model/amazon.nova-micro-v1%3A0/converse', outcome: 200 },
+    ]);
   });
 
   it('answers "guardrail" with guardrail_intervened and the blocked message, only when the request names a guardrail', async () => {
@@ -68,8 +74,18 @@ describe('Class: LocalBedrock', () => {
 
   it.each([
     ['mode "error"', () => (bedrock.mode = 'error'), InternalServerException, 500],
-    ['a ThrottlingException fault', () => bedrock.faults.set('Converse', { error: 'ThrottlingException', times: 1 }), ThrottlingException, 429],
-    ['an AccessDeniedException fault', () => bedrock.faults.set('Converse', { error: 'AccessDeniedException', times: 1 }), AccessDeniedException, 403],
+    [
+      'a ThrottlingException fault',
+      () => bedrock.faults.set('Converse', { error: 'ThrottlingException', times: 1 }),
+      ThrottlingException,
+      429,
+    ],
+    [
+      'an AccessDeniedException fault',
+      () => bedrock.faults.set('Converse', { error: 'AccessDeniedException', times: 1 }),
+      AccessDeniedException,
+      403,
+    ],
   ])('answers %s as the SDK exception class with its status', async (_name, arrange, type, status) => {
     // Prepare
     arrange();
@@ -86,7 +102,9 @@ describe('Class: LocalBedrock', () => {
   it('refuses malformed requests with ValidationException', async () => {
     // Act
     const empty = await client.send(converse({ messages: [] })).catch((e: unknown) => e);
-    const assistantFirst = await client.send(converse({ messages: [{ role: 'assistant', content: [{ text: 'hi' }] }] })).catch((e: unknown) => e);
+    const assistantFirst = await client
+      .send(converse({ messages: [{ role: 'assistant', content: [{ text: 'hi' }] }] }))
+      .catch((e: unknown) => e);
     const badTokens = await client.send(converse({ inferenceConfig: { maxTokens: 0 } })).catch((e: unknown) => e);
 
     // Assess
@@ -121,7 +139,10 @@ describe('Class: LocalBedrock', () => {
 
     // Assess
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { output: { message: { content: Array<{ text: string }> } } }).output.message.content[0]!.text).toBe('Model summary: wallet drained.');
+    expect(
+      ((await ok.json()) as { output: { message: { content: Array<{ text: string }> } } }).output.message.content[0]!
+        .text,
+    ).toBe('Model summary: wallet drained.');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('x-amzn-errortype')).toMatch(/^UnknownOperationException:/);
     expect(await unknown.json()).toEqual({ message: expect.stringContaining('invoke') });

@@ -27,7 +27,14 @@ describe('Class: LocalKms', () => {
       const pem = kms.publicKeyPem();
 
       // Act
-      const out = await client.send(new SignCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const out = await client.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
 
       // Assess
       expect(out.KeyId).toBe(kms.keyArn);
@@ -43,7 +50,14 @@ describe('Class: LocalKms', () => {
       // Act
       const sigs = await Promise.all(
         messages.map((m) =>
-          client.send(new SignCommand({ KeyId: kms.keyArn, Message: createHash('sha256').update(m).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })),
+          client.send(
+            new SignCommand({
+              KeyId: kms.keyArn,
+              Message: createHash('sha256').update(m).digest(),
+              MessageType: 'DIGEST',
+              SigningAlgorithm: 'ECDSA_SHA_256',
+            }),
+          ),
         ),
       );
 
@@ -52,18 +66,33 @@ describe('Class: LocalKms', () => {
         expect(verify('sha256', messages[i]!, pem, Buffer.from(Signature!))).toBe(true);
       }
       // A repeated r would mean a repeated nonce, which leaks the private key.
-      const rs = sigs.map(({ Signature }) => Buffer.from(Signature!).subarray(4, 4 + Buffer.from(Signature!)[3]!).toString('hex'));
+      const rs = sigs.map(({ Signature }) =>
+        Buffer.from(Signature!)
+          .subarray(4, 4 + Buffer.from(Signature!)[3]!)
+          .toString('hex'),
+      );
       expect(new Set(rs).size).toBe(rs.length);
       // Signing the same digest twice gives two different signatures (random nonce, as KMS).
-      const again = await client.send(new SignCommand({ KeyId: kms.keyArn, Message: createHash('sha256').update(messages[0]!).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const again = await client.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: createHash('sha256').update(messages[0]!).digest(),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
       expect(Buffer.from(again.Signature!).equals(Buffer.from(sigs[0]!.Signature!))).toBe(false);
       expect(verify('sha256', messages[0]!, pem, Buffer.from(again.Signature!))).toBe(true);
     });
 
     it('hashes a RAW message first, and accepts the key id and the alias', async () => {
       // Act
-      const byId = await client.send(new SignCommand({ KeyId: kms.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
-      const byAlias = await client.send(new SignCommand({ KeyId: 'alias/chainsec-decisions', Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const byId = await client.send(
+        new SignCommand({ KeyId: kms.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
+      const byAlias = await client.send(
+        new SignCommand({ KeyId: 'alias/chainsec-decisions', Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
 
       // Assess
       expect(verify('sha256', message, kms.publicKeyPem(), Buffer.from(byId.Signature!))).toBe(true);
@@ -77,7 +106,14 @@ describe('Class: LocalKms', () => {
       // Act
       const sigs = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          client.send(new SignCommand({ KeyId: kms.keyArn, Message: createHash('sha256').update(String(i)).digest(), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })),
+          client.send(
+            new SignCommand({
+              KeyId: kms.keyArn,
+              Message: createHash('sha256').update(String(i)).digest(),
+              MessageType: 'DIGEST',
+              SigningAlgorithm: 'ECDSA_SHA_256',
+            }),
+          ),
         ),
       );
 
@@ -93,7 +129,14 @@ describe('Class: LocalKms', () => {
 
     it('answers NotFoundException for an unknown key', async () => {
       // Act
-      const call = client.send(new SignCommand({ KeyId: 'alias/nope', Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const call = client.send(
+        new SignCommand({
+          KeyId: 'alias/nope',
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
 
       // Assess
       await expect(call).rejects.toMatchObject({ name: 'NotFoundException', $metadata: { httpStatusCode: 400 } });
@@ -101,7 +144,14 @@ describe('Class: LocalKms', () => {
 
     it('answers InvalidKeyUsageException for an algorithm the key does not support', async () => {
       // Act
-      const call = client.send(new SignCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'RSASSA_PSS_SHA_256' }));
+      const call = client.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'RSASSA_PSS_SHA_256',
+        }),
+      );
 
       // Assess
       await expect(call).rejects.toMatchObject({ name: 'InvalidKeyUsageException' });
@@ -109,7 +159,14 @@ describe('Class: LocalKms', () => {
 
     it('answers ValidationException for a digest that is not 32 bytes', async () => {
       // Act
-      const call = client.send(new SignCommand({ KeyId: kms.keyArn, Message: Buffer.alloc(31), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const call = client.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: Buffer.alloc(31),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
 
       // Assess
       await expect(call).rejects.toMatchObject({ name: 'ValidationException' });
@@ -118,7 +175,15 @@ describe('Class: LocalKms', () => {
     it('fails as asked by the fault switch, then recovers', async () => {
       // Prepare
       kms.faults.set('Sign', { error: 'KMSInternalException', status: 500, times: 2 });
-      const sign = () => client.send(new SignCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const sign = () =>
+        client.send(
+          new SignCommand({
+            KeyId: kms.keyArn,
+            Message: digest,
+            MessageType: 'DIGEST',
+            SigningAlgorithm: 'ECDSA_SHA_256',
+          }),
+        );
 
       // Act
       const first = await sign().catch((e: Error) => e);
@@ -138,7 +203,14 @@ describe('Class: LocalKms', () => {
       const retrying = new KMSClient(localClientConfig(kms.url, 3));
 
       // Act
-      const out = await retrying.send(new SignCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const out = await retrying.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
 
       // Assess
       expect(out.Signature).toBeDefined();
@@ -155,19 +227,47 @@ describe('Class: LocalKms', () => {
       const key = createPublicKey({ key: Buffer.from(out.PublicKey!), format: 'der', type: 'spki' });
       expect(key.export({ type: 'spki', format: 'pem' })).toBe(kms.publicKeyPem());
       expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-      expect(out).toMatchObject({ KeyId: kms.keyArn, KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', SigningAlgorithms: ['ECDSA_SHA_256'] });
+      expect(out).toMatchObject({
+        KeyId: kms.keyArn,
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        SigningAlgorithms: ['ECDSA_SHA_256'],
+      });
     });
   });
 
   describe('Method: Verify', () => {
     it('accepts its own signature and refuses a tampered digest', async () => {
       // Prepare
-      const { Signature } = await client.send(new SignCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const { Signature } = await client.send(
+        new SignCommand({
+          KeyId: kms.keyArn,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
       const other = createHash('sha256').update('other').digest();
 
       // Act
-      const ok = await client.send(new VerifyCommand({ KeyId: kms.keyArn, Message: digest, MessageType: 'DIGEST', Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
-      const bad = client.send(new VerifyCommand({ KeyId: kms.keyArn, Message: other, MessageType: 'DIGEST', Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const ok = await client.send(
+        new VerifyCommand({
+          KeyId: kms.keyArn,
+          Message: digest,
+          MessageType: 'DIGEST',
+          Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
+      const bad = client.send(
+        new VerifyCommand({
+          KeyId: kms.keyArn,
+          Message: other,
+          MessageType: 'DIGEST',
+          Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
 
       // Assess
       expect(ok).toMatchObject({ KeyId: kms.keyArn, SignatureValid: true, SigningAlgorithm: 'ECDSA_SHA_256' });
@@ -181,7 +281,13 @@ describe('Class: LocalKms', () => {
       const out = await client.send(new DescribeKeyCommand({ KeyId: kms.aliasArn }));
 
       // Assess
-      expect(out.KeyMetadata).toMatchObject({ KeyId: kms.keyId, Arn: kms.keyArn, KeySpec: 'ECC_NIST_P256', KeyState: 'Enabled', Enabled: true });
+      expect(out.KeyMetadata).toMatchObject({
+        KeyId: kms.keyId,
+        Arn: kms.keyArn,
+        KeySpec: 'ECC_NIST_P256',
+        KeyState: 'Enabled',
+        Enabled: true,
+      });
       expect(out.KeyMetadata?.CreationDate).toBeInstanceOf(Date);
     });
   });
@@ -194,11 +300,20 @@ describe('Class: LocalKms', () => {
       const c = new KMSClient(localClientConfig(local.url));
       const oldArn = local.keyArn;
       const oldPem = local.publicKeyPem();
-      const { Signature: oldSig } = await c.send(new SignCommand({ KeyId: oldArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const { Signature: oldSig } = await c.send(
+        new SignCommand({ KeyId: oldArn, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
 
       // Act
       const newArn = local.rotateKey();
-      const viaAlias = await c.send(new SignCommand({ KeyId: local.alias, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      const viaAlias = await c.send(
+        new SignCommand({
+          KeyId: local.alias,
+          Message: digest,
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        }),
+      );
       const oldKey = await c.send(new GetPublicKeyCommand({ KeyId: oldArn }));
 
       // Assess
@@ -206,7 +321,12 @@ describe('Class: LocalKms', () => {
       expect(viaAlias.KeyId).toBe(newArn);
       expect(verify('sha256', message, local.publicKeyPem(), Buffer.from(viaAlias.Signature!))).toBe(true);
       expect(verify('sha256', message, oldPem, Buffer.from(oldSig!))).toBe(true);
-      expect(createPublicKey({ key: Buffer.from(oldKey.PublicKey!), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' })).toBe(oldPem);
+      expect(
+        createPublicKey({ key: Buffer.from(oldKey.PublicKey!), format: 'der', type: 'spki' }).export({
+          type: 'spki',
+          format: 'pem',
+        }),
+      ).toBe(oldPem);
       expect(local.keyArns()).toEqual([oldArn, newArn]);
       c.destroy();
       await local.stop();

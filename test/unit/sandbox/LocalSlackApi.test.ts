@@ -6,14 +6,31 @@ import { LocalSlackApi } from '../../../sandbox/local/LocalSlackApi';
 
 const card = [
   { type: 'section', text: { type: 'mrkdwn', text: '*high* incident `0xabc`' } },
-  { type: 'actions', elements: [{ type: 'button', action_id: 'chainsec_approve', text: { type: 'plain_text', text: 'Approve' }, value: 'ref-1' }] },
+  {
+    type: 'actions',
+    elements: [
+      { type: 'button', action_id: 'chainsec_approve', text: { type: 'plain_text', text: 'Approve' }, value: 'ref-1' },
+    ],
+  },
 ];
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+const silent: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /** A WebClient as production builds it, quick to retry and quiet. */
 function webClient(url: string, token = 'xoxb-sandbox'): WebClient {
-  return new WebClient(token, { slackApiUrl: `${url}/api/`, retryConfig: retryPolicies.rapidRetryPolicy, logger: silent });
+  return new WebClient(token, {
+    slackApiUrl: `${url}/api/`,
+    retryConfig: retryPolicies.rapidRetryPolicy,
+    logger: silent,
+  });
 }
 
 describe('Class: LocalSlackApi', () => {
@@ -32,16 +49,39 @@ describe('Class: LocalSlackApi', () => {
   describe('Method: chat.postMessage', () => {
     it('records the message with its blocks and answers with an increasing ts', async () => {
       // Act
-      const first = await client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'high: incident 0xabc', blocks: card });
+      const first = await client.chat.postMessage({
+        channel: APPROVALS_CHANNEL,
+        text: 'high: incident 0xabc',
+        blocks: card,
+      });
       const second = await client.chat.postMessage({ channel: 'C0OTHER', text: 'second', thread_ts: first.ts! });
 
       // Assess
-      expect(first).toMatchObject({ ok: true, channel: APPROVALS_CHANNEL, message: { text: 'high: incident 0xabc', blocks: card } });
+      expect(first).toMatchObject({
+        ok: true,
+        channel: APPROVALS_CHANNEL,
+        message: { text: 'high: incident 0xabc', blocks: card },
+      });
       expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
       expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
       expect(slack.messages.all()).toEqual([
-        { channel: APPROVALS_CHANNEL, ts: first.ts, text: 'high: incident 0xabc', blocks: card, kind: 'message', updates: 0 },
-        { channel: 'C0OTHER', ts: second.ts, text: 'second', blocks: [], thread_ts: first.ts, kind: 'message', updates: 0 },
+        {
+          channel: APPROVALS_CHANNEL,
+          ts: first.ts,
+          text: 'high: incident 0xabc',
+          blocks: card,
+          kind: 'message',
+          updates: 0,
+        },
+        {
+          channel: 'C0OTHER',
+          ts: second.ts,
+          text: 'second',
+          blocks: [],
+          thread_ts: first.ts,
+          kind: 'message',
+          updates: 0,
+        },
       ]);
     });
 
@@ -54,7 +94,9 @@ describe('Class: LocalSlackApi', () => {
 
       // Assess
       expect(opened.channel?.id).toBe('DU0ONCALL1');
-      expect(slack.messages.all()).toEqual([expect.objectContaining({ channel: 'DU0ONCALL1', user: ONCALL_PRIMARY, text: 'please look' })]);
+      expect(slack.messages.all()).toEqual([
+        expect.objectContaining({ channel: 'DU0ONCALL1', user: ONCALL_PRIMARY, text: 'please look' }),
+      ]);
     });
 
     it('answers 429 with Retry-After over 1 post per second per channel, and the WebClient retries', async () => {
@@ -73,7 +115,11 @@ describe('Class: LocalSlackApi', () => {
       expect(elapsed).toBeGreaterThanOrEqual(900);
       expect(slack.messages.all().map((m) => m.text)).toEqual(['one', 'two']);
       expect(slack.calls('chat.postMessage').map((c) => c.status)).toEqual([200, 429, 200]);
-      expect(slack.stats()).toMatchObject({ rateLimited: 1, postsByChannel: { [APPROVALS_CHANNEL]: 2 }, maxPostsPerSecondPerChannel: 1 });
+      expect(slack.stats()).toMatchObject({
+        rateLimited: 1,
+        postsByChannel: { [APPROVALS_CHANNEL]: 2 },
+        maxPostsPerSecondPerChannel: 1,
+      });
       client.removeAllListeners(WebClientEvent.RATE_LIMITED);
     });
 
@@ -94,13 +140,20 @@ describe('Class: LocalSlackApi', () => {
       const call = intruder.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'x' });
 
       // Assess
-      await expect(call).rejects.toMatchObject({ code: 'slack_webapi_platform_error', data: { ok: false, error: 'invalid_auth' } });
+      await expect(call).rejects.toMatchObject({
+        code: 'slack_webapi_platform_error',
+        data: { ok: false, error: 'invalid_auth' },
+      });
       expect(slack.messages.size).toBe(0);
     });
 
     it('refuses blocks Slack would refuse (invalid_blocks)', async () => {
       // Act
-      const call = client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }] });
+      const call = client.chat.postMessage({
+        channel: APPROVALS_CHANNEL,
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }],
+      });
 
       // Assess
       await expect(call).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
@@ -113,11 +166,18 @@ describe('Class: LocalSlackApi', () => {
       const posted = await client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'pending', blocks: card });
 
       // Act
-      const out = await client.chat.update({ channel: APPROVALS_CHANNEL, ts: posted.ts!, text: 'approved by <@U0APPROVER1>', blocks: [] });
+      const out = await client.chat.update({
+        channel: APPROVALS_CHANNEL,
+        ts: posted.ts!,
+        text: 'approved by <@U0APPROVER1>',
+        blocks: [],
+      });
 
       // Assess
       expect(out).toMatchObject({ ok: true, channel: APPROVALS_CHANNEL, ts: posted.ts });
-      expect(slack.messages.all()).toEqual([expect.objectContaining({ ts: posted.ts, text: 'approved by <@U0APPROVER1>', blocks: [], updates: 1 })]);
+      expect(slack.messages.all()).toEqual([
+        expect.objectContaining({ ts: posted.ts, text: 'approved by <@U0APPROVER1>', blocks: [], updates: 1 }),
+      ]);
     });
 
     it('answers message_not_found for an unknown ts', async () => {
@@ -132,12 +192,24 @@ describe('Class: LocalSlackApi', () => {
   describe('Method: chat.postEphemeral', () => {
     it('records an ephemeral message for one user', async () => {
       // Act
-      const out = await client.chat.postEphemeral({ channel: APPROVALS_CHANNEL, user: VIEWER, text: 'you may not approve' });
+      const out = await client.chat.postEphemeral({
+        channel: APPROVALS_CHANNEL,
+        user: VIEWER,
+        text: 'you may not approve',
+      });
 
       // Assess
       expect(out.message_ts).toMatch(/^\d+\.\d{6}$/);
       expect(slack.messages.all()).toEqual([
-        { channel: APPROVALS_CHANNEL, ts: out.message_ts, text: 'you may not approve', blocks: [], user: VIEWER, kind: 'ephemeral', updates: 0 },
+        {
+          channel: APPROVALS_CHANNEL,
+          ts: out.message_ts,
+          text: 'you may not approve',
+          blocks: [],
+          user: VIEWER,
+          kind: 'ephemeral',
+          updates: 0,
+        },
       ]);
     });
   });
@@ -175,7 +247,10 @@ describe('Class: LocalSlackApi', () => {
   describe('Method: views.publish / views.open', () => {
     it('keeps the App Home view per user and records opened modals', async () => {
       // Prepare
-      const home = { type: 'home' as const, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'pending: 2' } }] };
+      const home = {
+        type: 'home' as const,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'pending: 2' } }],
+      };
       const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Deny' }, blocks: [] };
 
       // Act
@@ -192,11 +267,17 @@ describe('Class: LocalSlackApi', () => {
   describe('Method: handle', () => {
     it('answers unknown methods with unknown_method and JSON bodies with a Bearer token', async () => {
       // Prepare
-      const host = createServer((req, res) => void slack.handle(req, res, new URL(req.url!, 'http://x').pathname.slice('/api/'.length)));
+      const host = createServer(
+        (req, res) => void slack.handle(req, res, new URL(req.url!, 'http://x').pathname.slice('/api/'.length)),
+      );
       await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
       const base = `http://127.0.0.1:${(host.address() as AddressInfo).port}/api/`;
       const post = (method: string, body: unknown) =>
-        fetch(base + method, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer xoxb-sandbox' }, body: JSON.stringify(body) }).then((r) => r.json());
+        fetch(base + method, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer xoxb-sandbox' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
 
       // Act
       const unknown = await post('chat.nope', {});
@@ -227,7 +308,11 @@ describe('Class: LocalSlackApi', () => {
     it('answers 429 with the given Retry-After', async () => {
       // Prepare
       slack.faults.set('users.info', { status: 429, retryAfterSec: 7, times: 1 });
-      const rejecting = new WebClient('xoxb-sandbox', { slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true, logger: silent });
+      const rejecting = new WebClient('xoxb-sandbox', {
+        slackApiUrl: `${slack.url}/api/`,
+        rejectRateLimitedCalls: true,
+        logger: silent,
+      });
 
       // Act
       const call = rejecting.users.info({ user: ONCALL_PRIMARY });

@@ -58,7 +58,10 @@ describe('Class: LocalSns', () => {
       const call = client.send(new PublishCommand({ TopicArn: 'not-an-arn', Message: 'x' }));
 
       // Assess
-      await expect(call).rejects.toMatchObject({ name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+      await expect(call).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+        $metadata: { httpStatusCode: 400 },
+      });
     });
 
     it('answers NotFound for a topic that does not exist when topics are fixed', async () => {
@@ -100,7 +103,9 @@ describe('Class: LocalSns', () => {
 
       // Assess
       await expect(first).rejects.toMatchObject({ name: 'InternalErrorException', $metadata: { httpStatusCode: 500 } });
-      await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }))).resolves.toHaveProperty('MessageId');
+      await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }))).resolves.toHaveProperty(
+        'MessageId',
+      );
     });
   });
 
@@ -133,7 +138,9 @@ describe('Class: LocalSns', () => {
       expect(failed).toThrow(expect.objectContaining({ name: 'InternalError', message: 'SNS is down' }));
       expect(other).toEqual(expect.any(String));
       expect(sns.publishLocal(down, '{"a":1}')).toEqual(expect.any(String));
-      expect(multiByte).toThrow(expect.objectContaining({ name: 'InvalidParameter', message: 'Invalid parameter: Message too long' }));
+      expect(multiByte).toThrow(
+        expect.objectContaining({ name: 'InvalidParameter', message: 'Invalid parameter: Message too long' }),
+      );
     });
   });
 

@@ -8,7 +8,11 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { LocalStepFunctions, type TaskHandler } from '../../../sandbox/local/LocalStepFunctions';
-import { fakeIncidentHandlers, incidentDefinition, INCIDENT_STATE_MACHINE_ARN } from '../../support/incidentStateMachine';
+import {
+  fakeIncidentHandlers,
+  incidentDefinition,
+  INCIDENT_STATE_MACHINE_ARN,
+} from '../../support/incidentStateMachine';
 import { eventually, localClientConfig } from '../../support/localAws';
 
 const TEST_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:test-approval';
@@ -21,7 +25,10 @@ const testDefinition = {
     AskPeople: {
       Type: 'Task',
       Resource: 'arn:aws:states:::sns:publish.waitForTaskToken',
-      Parameters: { TopicArn: 'arn:aws:sns:us-east-1:000000000000:t', Message: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', 'request.$': '$.request' } },
+      Parameters: {
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:t',
+        Message: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', 'request.$': '$.request' },
+      },
       TimeoutSeconds: 2,
       ResultPath: '$.approval',
       Retry: [{ ErrorEquals: ['chainsec.Transient'], IntervalSeconds: 1, MaxAttempts: 1 }],
@@ -46,11 +53,18 @@ describe('Class: LocalStepFunctions', () => {
       delivered.push({ input, taskToken: ctx.taskToken, executionArn: ctx.executionArn });
       return { MessageId: 'm' };
     };
-    const sfn = new LocalStepFunctions({ definition: testDefinition, stateMachineArn: TEST_ARN, taskHandlers: { AskPeople: askPeople }, retryIntervalOverrides: { AskPeople: 0 } });
+    const sfn = new LocalStepFunctions({
+      definition: testDefinition,
+      stateMachineArn: TEST_ARN,
+      taskHandlers: { AskPeople: askPeople },
+      retryIntervalOverrides: { AskPeople: 0 },
+    });
     let client: SFNClient;
 
     const start = async (input: unknown, name?: string) => {
-      const out = await client.send(new StartExecutionCommand({ stateMachineArn: TEST_ARN, input: JSON.stringify(input), ...(name && { name }) }));
+      const out = await client.send(
+        new StartExecutionCommand({ stateMachineArn: TEST_ARN, input: JSON.stringify(input), ...(name && { name }) }),
+      );
       return out.executionArn!;
     };
     const tokenOf = (executionArn: string, nth = 0) =>
@@ -69,7 +83,9 @@ describe('Class: LocalStepFunctions', () => {
     describe('Method: StartExecution', () => {
       it('answers an execution ARN named after the state machine and the name', async () => {
         // Act
-        const out = await client.send(new StartExecutionCommand({ stateMachineArn: TEST_ARN, name: 'named-1', input: '{"request":"r"}' }));
+        const out = await client.send(
+          new StartExecutionCommand({ stateMachineArn: TEST_ARN, name: 'named-1', input: '{"request":"r"}' }),
+        );
 
         // Assess
         expect(out.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:test-approval:named-1');
@@ -83,7 +99,9 @@ describe('Class: LocalStepFunctions', () => {
         await client.send(new StopExecutionCommand({ executionArn: arn }));
 
         // Act
-        const reused = client.send(new StartExecutionCommand({ stateMachineArn: TEST_ARN, name: 'dup-1', input: '{}' }));
+        const reused = client.send(
+          new StartExecutionCommand({ stateMachineArn: TEST_ARN, name: 'dup-1', input: '{}' }),
+        );
         const unknown = client.send(new StartExecutionCommand({ stateMachineArn: `${TEST_ARN}-nope`, input: '{}' }));
 
         // Assess
@@ -107,7 +125,12 @@ describe('Class: LocalStepFunctions', () => {
         const token = await tokenOf(arn);
 
         // Act
-        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approve', decidedBy: ['U0APPROVER1'] }) }));
+        await client.send(
+          new SendTaskSuccessCommand({
+            taskToken: token,
+            output: JSON.stringify({ decision: 'approve', decidedBy: ['U0APPROVER1'] }),
+          }),
+        );
         await sfn.waitForCompletion(arn);
         const described = await client.send(new DescribeExecutionCommand({ executionArn: arn }));
 
@@ -117,7 +140,11 @@ describe('Class: LocalStepFunctions', () => {
           Message: { taskToken: token, executionArn: arn, request: 'deploy' },
         });
         expect(described.status).toBe('SUCCEEDED');
-        expect(JSON.parse(described.output!)).toEqual({ request: 'deploy', prepared: true, approval: { decision: 'approve', decidedBy: ['U0APPROVER1'] } });
+        expect(JSON.parse(described.output!)).toEqual({
+          request: 'deploy',
+          prepared: true,
+          approval: { decision: 'approve', decidedBy: ['U0APPROVER1'] },
+        });
         expect(described.stopDate).toBeInstanceOf(Date);
       });
 
@@ -220,7 +247,9 @@ describe('Class: LocalStepFunctions', () => {
         const token = await tokenOf(arn);
 
         // Act
-        await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'chainsec.Rejected', cause: 'bot could not post' }));
+        await client.send(
+          new SendTaskFailureCommand({ taskToken: token, error: 'chainsec.Rejected', cause: 'bot could not post' }),
+        );
         const described = await sfn.waitForCompletion(arn);
 
         // Assess
@@ -235,7 +264,9 @@ describe('Class: LocalStepFunctions', () => {
         const first = await tokenOf(arn, 0);
 
         // Act
-        await client.send(new SendTaskFailureCommand({ taskToken: first, error: 'chainsec.Transient', cause: 'try again' }));
+        await client.send(
+          new SendTaskFailureCommand({ taskToken: first, error: 'chainsec.Transient', cause: 'try again' }),
+        );
         const second = await tokenOf(arn, 1);
         await client.send(new SendTaskSuccessCommand({ taskToken: second, output: '{"decision":"approve"}' }));
 
@@ -265,7 +296,9 @@ describe('Class: LocalStepFunctions', () => {
     describe('Method: DescribeExecution', () => {
       it('answers ExecutionDoesNotExist for an unknown ARN', async () => {
         // Act
-        const call = client.send(new DescribeExecutionCommand({ executionArn: `${TEST_ARN.replace('stateMachine', 'execution')}:nope` }));
+        const call = client.send(
+          new DescribeExecutionCommand({ executionArn: `${TEST_ARN.replace('stateMachine', 'execution')}:nope` }),
+        );
 
         // Assess
         await expect(call).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
@@ -276,7 +309,8 @@ describe('Class: LocalStepFunctions', () => {
   describe('constructor', () => {
     it('fails loudly when a Task state has no handler', () => {
       // Act
-      const build = () => new LocalStepFunctions({ definition: testDefinition, stateMachineArn: TEST_ARN, taskHandlers: {} });
+      const build = () =>
+        new LocalStepFunctions({ definition: testDefinition, stateMachineArn: TEST_ARN, taskHandlers: {} });
 
       // Assess
       expect(build).toThrow(/no task handler for Task state\(s\): AskPeople/);
@@ -303,7 +337,12 @@ describe('Class: LocalStepFunctions', () => {
     const sfn = new LocalStepFunctions({
       definition,
       stateMachineArn: TEST_ARN,
-      taskHandlers: { Work: async (input) => ({ size: (input as { size: number }).size, pad: 'p'.repeat((input as { size: number }).size) }) },
+      taskHandlers: {
+        Work: async (input) => ({
+          size: (input as { size: number }).size,
+          pad: 'p'.repeat((input as { size: number }).size),
+        }),
+      },
     });
     beforeAll(() => sfn.start());
     afterAll(() => sfn.stop());
@@ -330,7 +369,11 @@ describe('Class: LocalStepFunctions', () => {
 
     it('counts bytes, not characters', async () => {
       // Act: 100,000 "€" are 300,000 bytes of UTF-8.
-      const multiByte = new LocalStepFunctions({ definition, stateMachineArn: TEST_ARN, taskHandlers: { Work: async () => ({ size: 0, pad: '€'.repeat(100_000) }) } });
+      const multiByte = new LocalStepFunctions({
+        definition,
+        stateMachineArn: TEST_ARN,
+        taskHandlers: { Work: async () => ({ size: 0, pad: '€'.repeat(100_000) }) },
+      });
       await multiByte.start();
       const { executionArn } = multiByte.startExecution({});
       const done = await multiByte.waitForCompletion(executionArn);
@@ -343,12 +386,23 @@ describe('Class: LocalStepFunctions', () => {
 
   describe("with the repository's incident-response workflow", () => {
     const { handlers, calls } = fakeIncidentHandlers();
-    const sfn = new LocalStepFunctions({ definition: incidentDefinition(), stateMachineArn: INCIDENT_STATE_MACHINE_ARN, taskHandlers: handlers });
-    const short = new LocalStepFunctions({ definition: incidentDefinition({ approvalTimeoutSeconds: 1 }), stateMachineArn: INCIDENT_STATE_MACHINE_ARN, taskHandlers: handlers });
+    const sfn = new LocalStepFunctions({
+      definition: incidentDefinition(),
+      stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+      taskHandlers: handlers,
+    });
+    const short = new LocalStepFunctions({
+      definition: incidentDefinition({ approvalTimeoutSeconds: 1 }),
+      stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+      taskHandlers: handlers,
+    });
     let client: SFNClient;
     let shortClient: SFNClient;
 
-    const tokenOf = (executionArn: string) => eventually(() => calls.find((c) => c.context.executionArn === executionArn && c.context.taskToken)?.context.taskToken);
+    const tokenOf = (executionArn: string) =>
+      eventually(
+        () => calls.find((c) => c.context.executionArn === executionArn && c.context.taskToken)?.context.taskToken,
+      );
 
     beforeAll(async () => {
       await Promise.all([sfn.start(), short.start()]);
@@ -364,11 +418,21 @@ describe('Class: LocalStepFunctions', () => {
 
     it('approve path: a high incident waits for people, then runs the action and SUCCEEDS with approval.decision', async () => {
       // Prepare
-      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input: JSON.stringify({ id: 'h1', tier: 'high' }) }));
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({
+          stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+          input: JSON.stringify({ id: 'h1', tier: 'high' }),
+        }),
+      );
       const token = await tokenOf(executionArn!);
 
       // Act
-      await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approve', decidedBy: ['U0APPROVER1'] }) }));
+      await client.send(
+        new SendTaskSuccessCommand({
+          taskToken: token,
+          output: JSON.stringify({ decision: 'approve', decidedBy: ['U0APPROVER1'] }),
+        }),
+      );
       const done = await sfn.waitForCompletion(executionArn!);
 
       // Assess
@@ -379,7 +443,10 @@ describe('Class: LocalStepFunctions', () => {
         Message: { kind: 'approval_request', taskToken: token, executionArn, tier: 'high', incident: { id: 'h1' } },
       });
       expect(done.status).toBe('SUCCEEDED');
-      expect(done.output).toMatchObject({ approval: { decision: 'approve', decidedBy: ['U0APPROVER1'] }, actionResult: { operation: 'execute' } });
+      expect(done.output).toMatchObject({
+        approval: { decision: 'approve', decidedBy: ['U0APPROVER1'] },
+        actionResult: { operation: 'execute' },
+      });
     });
 
     it('critical rollback path: contains at once, people choose rollback, the containment is undone', async () => {
@@ -392,17 +459,36 @@ describe('Class: LocalStepFunctions', () => {
       const done = await sfn.waitForCompletion(executionArn);
 
       // Assess
-      expect(calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName)).toEqual(['Classify', 'ContainCritical', 'RequestApprovalCritical', 'RollbackContainment']);
-      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { approval: { decision: 'rollback' }, actionResult: { operation: 'rollback' } } });
+      expect(calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName)).toEqual([
+        'Classify',
+        'ContainCritical',
+        'RequestApprovalCritical',
+        'RollbackContainment',
+      ]);
+      expect(done).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { approval: { decision: 'rollback' }, actionResult: { operation: 'rollback' } },
+      });
     });
 
     it('SendTaskFailure path: the workflow fails closed (deny) and closes the incident', async () => {
       // Prepare
-      const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input: JSON.stringify({ id: 'f1', tier: 'high' }) }));
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({
+          stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+          input: JSON.stringify({ id: 'f1', tier: 'high' }),
+        }),
+      );
       const token = await tokenOf(executionArn!);
 
       // Act
-      await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'chainsec.DeliveryFailed', cause: 'card could not be posted' }));
+      await client.send(
+        new SendTaskFailureCommand({
+          taskToken: token,
+          error: 'chainsec.DeliveryFailed',
+          cause: 'card could not be posted',
+        }),
+      );
       const done = await sfn.waitForCompletion(executionArn!);
 
       // Assess
@@ -413,8 +499,14 @@ describe('Class: LocalStepFunctions', () => {
         actionResult: { operation: 'close' },
       });
       // The failure is reported (recorded, shown, counted) before the workflow closes.
-      const report = calls.find((c) => c.stateName === 'ApprovalFailedFailClosed' && c.context.executionArn === executionArn)!;
-      expect(report.input).toMatchObject({ operation: 'report_undelivered', executionArn, state: { approvalError: { Error: 'chainsec.DeliveryFailed' } } });
+      const report = calls.find(
+        (c) => c.stateName === 'ApprovalFailedFailClosed' && c.context.executionArn === executionArn,
+      )!;
+      expect(report.input).toMatchObject({
+        operation: 'report_undelivered',
+        executionArn,
+        state: { approvalError: { Error: 'chainsec.DeliveryFailed' } },
+      });
     });
 
     it('a report that fails too still fails closed (never an approval)', async () => {
@@ -440,20 +532,38 @@ describe('Class: LocalStepFunctions', () => {
 
       // Assess
       expect(done.status).toBe('SUCCEEDED');
-      expect(done.output).toMatchObject({ approval: { decision: 'deny', decidedBy: [] }, reportError: { Error: 'Error' }, actionResult: { operation: 'close' } });
+      expect(done.output).toMatchObject({
+        approval: { decision: 'deny', decidedBy: [] },
+        reportError: { Error: 'Error' },
+        actionResult: { operation: 'close' },
+      });
     });
 
     it('timeout path: nobody answers, the workflow expires (fail closed); a late SendTaskSuccess gets TaskTimedOut', async () => {
       // Prepare
-      const { executionArn } = await shortClient.send(new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input: JSON.stringify({ id: 't1', tier: 'high' }) }));
+      const { executionArn } = await shortClient.send(
+        new StartExecutionCommand({
+          stateMachineArn: INCIDENT_STATE_MACHINE_ARN,
+          input: JSON.stringify({ id: 't1', tier: 'high' }),
+        }),
+      );
       const token = await tokenOf(executionArn!);
 
       // Act
       const done = await short.waitForCompletion(executionArn!, 5000);
-      const late = shortClient.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approve' }) }));
+      const late = shortClient.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approve' }) }),
+      );
 
       // Assess
-      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { approval: { decision: 'expired', reason: 'workflow timeout' }, approvalError: { Error: 'States.Timeout' }, actionResult: { operation: 'close' } } });
+      expect(done).toMatchObject({
+        status: 'SUCCEEDED',
+        output: {
+          approval: { decision: 'expired', reason: 'workflow timeout' },
+          approvalError: { Error: 'States.Timeout' },
+          actionResult: { operation: 'close' },
+        },
+      });
       await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
     });
 
@@ -467,7 +577,9 @@ describe('Class: LocalStepFunctions', () => {
         const input = JSON.stringify({ id: `ct-${onTimeout}`, tier: 'critical', onTimeout });
 
         // Act
-        const { executionArn } = await shortClient.send(new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input }));
+        const { executionArn } = await shortClient.send(
+          new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input }),
+        );
         const done = await short.waitForCompletion(executionArn!, 5000);
 
         // Assess
@@ -494,7 +606,10 @@ describe('Class: LocalStepFunctions', () => {
       const done = await sfn.waitForCompletion(executionArn);
 
       // Assess
-      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { approval: { decision: 'expired' }, actionResult: { operation } } });
+      expect(done).toMatchObject({
+        status: 'SUCCEEDED',
+        output: { approval: { decision: 'expired' }, actionResult: { operation } },
+      });
     });
 
     it('low path: handled without people', async () => {
@@ -503,7 +618,11 @@ describe('Class: LocalStepFunctions', () => {
       const done = await sfn.waitForCompletion(executionArn);
 
       // Assess
-      expect(calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName)).toEqual(['Classify', 'AutoContain', 'NotifyAutoHandled']);
+      expect(calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName)).toEqual([
+        'Classify',
+        'AutoContain',
+        'NotifyAutoHandled',
+      ]);
       expect(done.status).toBe('SUCCEEDED');
     });
 
@@ -513,7 +632,11 @@ describe('Class: LocalStepFunctions', () => {
       const done = await sfn.waitForCompletion(executionArn);
 
       // Assess
-      expect(done).toMatchObject({ status: 'FAILED', error: 'chainsec.InvalidIncident', cause: 'The incident event failed validation.' });
+      expect(done).toMatchObject({
+        status: 'FAILED',
+        error: 'chainsec.InvalidIncident',
+        cause: 'The incident event failed validation.',
+      });
     });
 
     it('lists executions for the sandbox', () => {
@@ -522,7 +645,11 @@ describe('Class: LocalStepFunctions', () => {
 
       // Assess
       expect(all.length).toBeGreaterThanOrEqual(4);
-      expect(all.every((e) => e.executionArn.startsWith('arn:aws:states:us-east-1:000000000000:execution:chainsec-incident-response:'))).toBe(true);
+      expect(
+        all.every((e) =>
+          e.executionArn.startsWith('arn:aws:states:us-east-1:000000000000:execution:chainsec-incident-response:'),
+        ),
+      ).toBe(true);
     });
   });
 });

@@ -6,7 +6,15 @@ import { tablesOfTemplate } from '../../../sandbox/local/tablesFromTemplate';
 describe('Function: parseCfnYaml', () => {
   it('turns scalar short forms into long forms', () => {
     // Prepare
-    const text = ['a: !Ref Bucket', 'b: !GetAtt Fn.Arn', 'c: !Sub "arn:${AWS::Partition}:x"', 'd: !GetAZs ""', 'e: !ImportValue Shared', 'f: !Condition IsProd', 'g: !Base64 hi'].join('\n');
+    const text = [
+      'a: !Ref Bucket',
+      'b: !GetAtt Fn.Arn',
+      'c: !Sub "arn:${AWS::Partition}:x"',
+      'd: !GetAZs ""',
+      'e: !ImportValue Shared',
+      'f: !Condition IsProd',
+      'g: !Base64 hi',
+    ].join('\n');
 
     // Act
     const out = parseCfnYaml(text);
@@ -45,7 +53,12 @@ describe('Function: parseCfnYaml', () => {
       a: { 'Fn::Join': [':', [{ Ref: 'A' }, { 'Fn::GetAtt': ['B', 'Arn'] }]] },
       b: { 'Fn::If': ['IsProd', { 'Fn::Select': [0, { 'Fn::Split': [',', { Ref: 'L' }] }] }, { Ref: 'AWS::NoValue' }] },
       c: { 'Fn::Sub': ['${X}-${Y}', { X: { Ref: 'Z' }, Y: { 'Fn::FindInMap': ['M', { Ref: 'AWS::Region' }, 'k'] } }] },
-      d: { 'Fn::And': [{ 'Fn::Equals': ['a', 'b'] }, { 'Fn::Not': [{ 'Fn::Or': [{ Condition: 'C1' }, { Condition: 'C2' }] }] }] },
+      d: {
+        'Fn::And': [
+          { 'Fn::Equals': ['a', 'b'] },
+          { 'Fn::Not': [{ 'Fn::Or': [{ Condition: 'C1' }, { Condition: 'C2' }] }] },
+        ],
+      },
       e: { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 6, 5] },
       f: { 'Fn::Base64': { 'Fn::Sub': 'x' } },
     });
@@ -53,7 +66,9 @@ describe('Function: parseCfnYaml', () => {
 
   it('knows the language extensions forms and refuses a tag CloudFormation does not know', () => {
     // Prepare
-    const text = ['a: !ToJsonString { k: !Ref V }', 'b: !Length [1, 2]', 'c: !Transform { Name: AWS::Include }'].join('\n');
+    const text = ['a: !ToJsonString { k: !Ref V }', 'b: !Length [1, 2]', 'c: !Transform { Name: AWS::Include }'].join(
+      '\n',
+    );
 
     // Act
     const out = parseCfnYaml(text);
@@ -84,7 +99,9 @@ describe('Function: parseCfnYaml', () => {
 
     // Assess
     expect(template.Resources.IncidentsTable?.Type).toBe('AWS::DynamoDB::Table');
-    expect(tablesOfTemplate(template).map((t) => t.logicalId)).toEqual(expect.arrayContaining(['IncidentsTable', 'LedgerTable']));
+    expect(tablesOfTemplate(template).map((t) => t.logicalId)).toEqual(
+      expect.arrayContaining(['IncidentsTable', 'LedgerTable']),
+    );
   });
 });
 
@@ -127,9 +144,18 @@ describe('Function: tablesOfTemplate', () => {
         logicalId: 'T',
         input: {
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'g', AttributeType: 'S' },
+          ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'byG',
+              KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          ],
           StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
         },
       },

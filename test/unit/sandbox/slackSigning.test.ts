@@ -1,15 +1,32 @@
 import { App, AwsLambdaReceiver, isValidSlackRequest, LogLevel, type Logger } from '@slack/bolt';
 import { APPROVALS_CHANNEL, APPROVER_1, TEAM_ID } from '../../../sandbox/identities';
-import { blockActions, blockActionsPayload, signSlackRequest, slashCommandBody } from '../../../sandbox/local/slackSigning';
+import {
+  blockActions,
+  blockActionsPayload,
+  signSlackRequest,
+  slashCommandBody,
+} from '../../../sandbox/local/slackSigning';
 
 const SECRET = 'sandbox-signing-secret';
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+const silent: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
 
 /** A Bolt app on the Lambda receiver, as the interactivity handler is built, recording what its listeners get. */
 function boltApp() {
   const receiver = new AwsLambdaReceiver({ signingSecret: SECRET, logger: silent });
   // authorize instead of token: a token makes Bolt call auth.test on slack.com.
-  const app = new App({ authorize: async () => ({ botToken: 'xoxb-sandbox', botId: 'B0CHAINSEC', botUserId: 'U0CHAINSECBOT' }), receiver, logger: silent });
+  const app = new App({
+    authorize: async () => ({ botToken: 'xoxb-sandbox', botId: 'B0CHAINSEC', botUserId: 'U0CHAINSECBOT' }),
+    receiver,
+    logger: silent,
+  });
   const seen: { action?: Record<string, unknown>; command?: Record<string, unknown> } = {};
   app.action('chainsec_approve', async ({ ack, body }) => {
     await ack();
@@ -21,7 +38,12 @@ function boltApp() {
   });
   const handle = async (body: string, headers: Record<string, string>) =>
     (await receiver.toHandler()(
-      { body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, isBase64Encoded: false, rawPath: '/slack/events' } as never,
+      {
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        isBase64Encoded: false,
+        rawPath: '/slack/events',
+      } as never,
       {} as never,
     )) as { statusCode: number; body: string };
   return { app, seen, handle };
@@ -31,7 +53,13 @@ describe('Module: slackSigning', () => {
   describe('Function: signSlackRequest', () => {
     it("produces headers Bolt's isValidSlackRequest accepts", () => {
       // Prepare
-      const body = blockActionsPayload({ user: APPROVER_1, channel: APPROVALS_CHANNEL, messageTs: '1700000000.000100', actionId: 'chainsec_approve', value: 'ref-1' });
+      const body = blockActionsPayload({
+        user: APPROVER_1,
+        channel: APPROVALS_CHANNEL,
+        messageTs: '1700000000.000100',
+        actionId: 'chainsec_approve',
+        value: 'ref-1',
+      });
 
       // Act
       const headers = signSlackRequest(body, SECRET);
@@ -39,7 +67,14 @@ describe('Module: slackSigning', () => {
       // Assess
       expect(headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
       expect(
-        isValidSlackRequest({ signingSecret: SECRET, body, headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) } }),
+        isValidSlackRequest({
+          signingSecret: SECRET,
+          body,
+          headers: {
+            'x-slack-signature': headers['x-slack-signature'],
+            'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']),
+          },
+        }),
       ).toBe(true);
     });
 
@@ -47,7 +82,14 @@ describe('Module: slackSigning', () => {
       // Prepare
       const body = 'payload=%7B%7D';
       const check = (b: string, h: ReturnType<typeof signSlackRequest>) =>
-        isValidSlackRequest({ signingSecret: SECRET, body: b, headers: { 'x-slack-signature': h['x-slack-signature'], 'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']) } });
+        isValidSlackRequest({
+          signingSecret: SECRET,
+          body: b,
+          headers: {
+            'x-slack-signature': h['x-slack-signature'],
+            'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']),
+          },
+        });
 
       // Act
       const otherSecret = check(body, signSlackRequest(body, 'other'));
@@ -67,7 +109,10 @@ describe('Module: slackSigning', () => {
       const headers = signSlackRequest(body, '8f742231b10e8888abcd99yyyzzz85a5', 1531420618);
 
       // Assess
-      expect(headers).toEqual({ 'x-slack-signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503', 'x-slack-request-timestamp': '1531420618' });
+      expect(headers).toEqual({
+        'x-slack-signature': 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+        'x-slack-request-timestamp': '1531420618',
+      });
     });
   });
 
@@ -96,7 +141,12 @@ describe('Module: slackSigning', () => {
         team: { id: TEAM_ID },
         user: { id: APPROVER_1, team_id: TEAM_ID },
         api_app_id: 'A0CHAINSEC',
-        container: { type: 'message', message_ts: '1700000000.000100', channel_id: APPROVALS_CHANNEL, is_ephemeral: false },
+        container: {
+          type: 'message',
+          message_ts: '1700000000.000100',
+          channel_id: APPROVALS_CHANNEL,
+          is_ephemeral: false,
+        },
         channel: { id: APPROVALS_CHANNEL },
         message: { ts: '1700000000.000100', text: 'high: incident' },
         response_url: 'http://localhost:3000/sandbox/response/abc',
@@ -107,7 +157,12 @@ describe('Module: slackSigning', () => {
     it('is refused by Bolt with 401 when the signature is wrong', async () => {
       // Prepare
       const { seen, handle } = boltApp();
-      const body = blockActionsPayload({ user: APPROVER_1, channel: APPROVALS_CHANNEL, messageTs: '1.000001', actionId: 'chainsec_approve' });
+      const body = blockActionsPayload({
+        user: APPROVER_1,
+        channel: APPROVALS_CHANNEL,
+        messageTs: '1.000001',
+        actionId: 'chainsec_approve',
+      });
 
       // Act
       const out = await handle(body, { ...signSlackRequest(body, 'wrong-secret') });
@@ -122,7 +177,10 @@ describe('Module: slackSigning', () => {
       const payload = blockActions({ user: APPROVER_1, actionId: 'chainsec_approve', view: { id: 'V123' } });
 
       // Assess
-      expect(payload).toMatchObject({ container: { type: 'view', view_id: 'V123' }, view: { id: 'V123', type: 'home' } });
+      expect(payload).toMatchObject({
+        container: { type: 'view', view_id: 'V123' },
+        view: { id: 'V123', type: 'home' },
+      });
       expect(payload).not.toHaveProperty('response_url');
     });
   });
@@ -131,7 +189,11 @@ describe('Module: slackSigning', () => {
     it('is a slash command form Bolt routes to the command listener', async () => {
       // Prepare
       const { seen, handle } = boltApp();
-      const body = slashCommandBody({ user: APPROVER_1, text: 'status inc-1', responseUrl: 'http://localhost:3000/sandbox/response/x' });
+      const body = slashCommandBody({
+        user: APPROVER_1,
+        text: 'status inc-1',
+        responseUrl: 'http://localhost:3000/sandbox/response/x',
+      });
 
       // Act
       const out = await handle(body, { ...signSlackRequest(body, SECRET) });

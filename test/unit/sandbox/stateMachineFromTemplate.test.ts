@@ -58,7 +58,9 @@ describe('Function: stateMachineFromTemplate', () => {
     // Assess
     const states = (definition as { States: States }).States;
     expect(parameters).toMatchObject({ HighDecisionWindowSeconds: '1800', CriticalDecisionWindowSeconds: '7200' });
-    expect(states.RequestApprovalHigh!.TimeoutSeconds).toBe(approvalStateTimeoutSeconds(policy.high.decisionWindowSeconds));
+    expect(states.RequestApprovalHigh!.TimeoutSeconds).toBe(
+      approvalStateTimeoutSeconds(policy.high.decisionWindowSeconds),
+    );
     for (const name of ['RequestApprovalCritical', 'RequestApprovalCriticalUncontained']) {
       expect(states[name]!.TimeoutSeconds).toBe(approvalStateTimeoutSeconds(policy.critical.decisionWindowSeconds));
     }
@@ -70,7 +72,9 @@ describe('Function: stateMachineFromTemplate', () => {
 
     // Assess
     expect(attempt).toThrow(ConfigInvalidError);
-    expect(attempt).toThrow(/^HIGH_DECISION_WINDOW_SECONDS: 3000 is not a value of template parameter HighDecisionWindowSeconds/);
+    expect(attempt).toThrow(
+      /^HIGH_DECISION_WINDOW_SECONDS: 3000 is not a value of template parameter HighDecisionWindowSeconds/,
+    );
     try {
       attempt();
     } catch (e) {

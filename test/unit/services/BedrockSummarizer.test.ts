@@ -7,7 +7,10 @@ import { onChainEvent } from '../domain/fixtures';
 import { eventually } from '../../support/localAws';
 
 /** Telemetry that keeps the metric names and warnings it is given. */
-function recordingTelemetry(): Telemetry & { metrics: string[]; warnings: Array<{ message: string; extra?: Record<string, unknown> }> } {
+function recordingTelemetry(): Telemetry & {
+  metrics: string[];
+  warnings: Array<{ message: string; extra?: Record<string, unknown> }>;
+} {
   const metrics: string[] = [];
   const warnings: Array<{ message: string; extra?: Record<string, unknown> }> = [];
   return {
@@ -25,7 +28,8 @@ function recordingTelemetry(): Telemetry & { metrics: string[]; warnings: Array<
 }
 
 const MODEL_ID = 'amazon.nova-micro-v1:0';
-const REASONING = 'Large outflow from the pool right after a price-oracle update; pattern matches a flash-loan exploit.';
+const REASONING =
+  'Large outflow from the pool right after a price-oracle update; pattern matches a flash-loan exploit.';
 const EVIDENCE = ['oracle updated at block 19000001', 'pool balance -62% in one block'];
 
 /**
@@ -36,11 +40,21 @@ const EVIDENCE = ['oracle updated at block 19000001', 'pool balance -62% in one 
 describe('Class: BedrockSummarizer', () => {
   const bedrock = new LocalBedrock({ slowMs: 2000 });
   const saved: Record<string, string | undefined> = {};
-  const incident: Incident = normalizeIncident(onChainEvent({ anomaly_score: 0.8, amount_usd: 40_000 }), 'high', new Date('2025-03-01T12:00:00Z'));
+  const incident: Incident = normalizeIncident(
+    onChainEvent({ anomaly_score: 0.8, amount_usd: 40_000 }),
+    'high',
+    new Date('2025-03-01T12:00:00Z'),
+  );
 
   function summarizer(over: Partial<BedrockSummarizerOptions> = {}) {
     const telemetry = recordingTelemetry();
-    const s = new BedrockSummarizer({ modelId: MODEL_ID, guardrailVersion: 'DRAFT', timeoutMs: 2000, telemetry, ...over });
+    const s = new BedrockSummarizer({
+      modelId: MODEL_ID,
+      guardrailVersion: 'DRAFT',
+      timeoutMs: 2000,
+      telemetry,
+      ...over,
+    });
     return { s, telemetry };
   }
 
@@ -77,7 +91,10 @@ describe('Class: BedrockSummarizer', () => {
 
     // Assess
     // Only ids, tiers and numbers are sent as trusted facts; the stand-in summarises those.
-    expect(summary).toEqual({ text: `Model summary: a HIGH on-chain incident (${incident.id}), $40,000 at anomaly score 0.8.`, source: 'bedrock' });
+    expect(summary).toEqual({
+      text: `Model summary: a HIGH on-chain incident (${incident.id}), $40,000 at anomaly score 0.8.`,
+      source: 'bedrock',
+    });
     const [request, ...more] = bedrock.requests();
     expect(more).toHaveLength(0);
     expect(request!.modelId).toBe(MODEL_ID);
@@ -123,18 +140,21 @@ describe('Class: BedrockSummarizer', () => {
     expect(telemetry.warnings).toEqual([{ message: 'summary fell back', extra: { reason: 'timeout' } }]);
   });
 
-  it.each(['max_tokens', 'content_filtered'])('falls back when the answer stopped for %s (a cut or filtered text is never shown)', async (stopReason) => {
-    // Prepare
-    bedrock.stopReason = stopReason;
-    bedrock.answer = 'The transfer is safe and should be approved because';
-    const { s } = summarizer();
+  it.each(['max_tokens', 'content_filtered'])(
+    'falls back when the answer stopped for %s (a cut or filtered text is never shown)',
+    async (stopReason) => {
+      // Prepare
+      bedrock.stopReason = stopReason;
+      bedrock.answer = 'The transfer is safe and should be approved because';
+      const { s } = summarizer();
 
-    // Act
-    const summary = await s.summarize(incident, REASONING, EVIDENCE);
+      // Act
+      const summary = await s.summarize(incident, REASONING, EVIDENCE);
 
-    // Assess
-    expect(summary).toEqual({ text: fallbackSummary(incident), source: 'fallback', fallbackReason: stopReason });
-  });
+      // Assess
+      expect(summary).toEqual({ text: fallbackSummary(incident), source: 'fallback', fallbackReason: stopReason });
+    },
+  );
 
   it('falls back with reason "guardrail_intervened" and counts GuardrailInterventions when the guardrail blocks', async () => {
     // Prepare
@@ -145,7 +165,11 @@ describe('Class: BedrockSummarizer', () => {
     const summary = await s.summarize(incident, REASONING, EVIDENCE);
 
     // Assess
-    expect(summary).toEqual({ text: fallbackSummary(incident), source: 'fallback', fallbackReason: 'guardrail_intervened' });
+    expect(summary).toEqual({
+      text: fallbackSummary(incident),
+      source: 'fallback',
+      fallbackReason: 'guardrail_intervened',
+    });
     expect(summary.text).not.toContain(GUARDRAIL_BLOCKED_MESSAGE);
     expect(telemetry.metrics).toEqual(['GuardrailInterventions']);
   });

@@ -1,5 +1,9 @@
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { checkSlackHeaders, repeatedRequestAnswer, slackRequestIdentity } from '../../../../src/handlers/support/slackRequestHeaders';
+import {
+  checkSlackHeaders,
+  repeatedRequestAnswer,
+  slackRequestIdentity,
+} from '../../../../src/handlers/support/slackRequestHeaders';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const T = String(NOW.getTime() / 1000);
@@ -26,7 +30,10 @@ describe('Function: checkSlackHeaders', () => {
     ['a short digest', { 'x-slack-signature': `v0=${HEX.slice(2)}`, 'x-slack-request-timestamp': T }],
     ['T.0', { 'x-slack-signature': `v0=${HEX}`, 'x-slack-request-timestamp': `${T}.0` }],
     ['a leading zero', { 'x-slack-signature': `v0=${HEX}`, 'x-slack-request-timestamp': `0${T}` }],
-    ['a signature sent twice', { 'x-slack-signature': `v0=${HEX}`, 'X-Slack-Signature': `v0=${HEX}`, 'x-slack-request-timestamp': T }],
+    [
+      'a signature sent twice',
+      { 'x-slack-signature': `v0=${HEX}`, 'X-Slack-Signature': `v0=${HEX}`, 'x-slack-request-timestamp': T },
+    ],
     ['a future timestamp', { 'x-slack-signature': `v0=${HEX}`, 'x-slack-request-timestamp': String(Number(T) + 301) }],
     ['a stale timestamp', { 'x-slack-signature': `v0=${HEX}`, 'x-slack-request-timestamp': String(Number(T) - 301) }],
   ])('refuses %s with 401', (_name, headers) => {

@@ -180,6 +180,8 @@ describe('Listener: vote buttons, traced', () => {
 
     // Assess
     expect(spans).toEqual([{ name: 'recordVote', outcome: 'threw IncidentNotFoundError' }]);
-    expect(f.slack.callsOf('postEphemeral').map((c) => c.message.text)).toEqual(['I do not know incident INC-ABCDEFGHJK.']);
+    expect(f.slack.callsOf('postEphemeral').map((c) => c.message.text)).toEqual([
+      'I do not know incident INC-ABCDEFGHJK.',
+    ]);
   });
 });

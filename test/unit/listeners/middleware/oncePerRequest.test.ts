@@ -35,7 +35,10 @@ function fakeDeps(): OncePerRequestDeps & { claimed: string[]; reads: string[] }
 function buildArguments(body: Record<string, unknown>) {
   const acks: unknown[] = [];
   let nexts = 0;
-  const context: ChainsecContext = { isEnterpriseInstall: false, slackRequest: { claimKey: 'slack:v0=aa', isRetry: false } };
+  const context: ChainsecContext = {
+    isEnterpriseInstall: false,
+    slackRequest: { claimKey: 'slack:v0=aa', isRetry: false },
+  };
   const args = {
     body,
     context,
@@ -97,7 +100,10 @@ describe('Function: oncePerRequest', () => {
   it('claims up front a click with two actions, or a click on another button', async () => {
     // Prepare
     const deps = fakeDeps();
-    const two = buildArguments({ type: 'block_actions', actions: [voteClick('INC-A').actions[0], voteClick('INC-B').actions[0]] });
+    const two = buildArguments({
+      type: 'block_actions',
+      actions: [voteClick('INC-A').actions[0], voteClick('INC-B').actions[0]],
+    });
 
     // Act
     await oncePerRequest(deps)(two.args);
