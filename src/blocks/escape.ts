@@ -17,10 +17,20 @@
  *   sequences (England, Scotland, Wales): they are legitimate flags, and the
  *   list leaves no room to smuggle hidden text in tag characters, which a
  *   well-formed-but-unlisted sequence of any length would.
- * Needs the `v` flag (properties of strings), hence `RegExp` rather than a literal.
+ * Built with `RegExp` from the parts below, so each part can be read (and documented) on its own.
  */
 const EMOJI_ELEMENT = String.raw`\p{Extended_Pictographic}\p{Emoji_Modifier}?\uFE0F?`;
-const KEPT_EMOJI = String.raw`${EMOJI_ELEMENT}(?:\u200D${EMOJI_ELEMENT})+|\p{RGI_Emoji}`;
+/** A single emoji: VS16 is kept only after a pictograph that is text by default (`❤️`, `©️`), as RGI lists. */
+const LONE_EMOJI = String.raw`\p{Emoji_Presentation}\p{Emoji_Modifier}?|${EMOJI_ELEMENT}`;
+/** The three RGI subdivision flags (England, Scotland, Wales): 🏴, `gb` + `eng` / `sct` / `wls` in tags, cancel tag. */
+const SUBDIVISION_FLAG = String.raw`\u{1F3F4}\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}`;
+/**
+ * Emoji whose invisible parts are kept, by shape: subdivision flags, ZWJ sequences, keycaps (`1️⃣`), flags
+ * (two regional indicators) and a pictograph with its skin tone and VS16 (`❤️`). Written with plain `u`-mode
+ * properties rather than `\p{RGI_Emoji}` (a property of strings, `v` mode): that one took ~50 ms to compile
+ * and first run, on every cold click that renders a card.
+ */
+const KEPT_EMOJI = String.raw`${SUBDIVISION_FLAG}|${EMOJI_ELEMENT}(?:\u200D${EMOJI_ELEMENT})+|[0-9#*]\uFE0F?\u20E3|\p{Regional_Indicator}{2}|${LONE_EMOJI}`;
 
 /**
  * Characters nobody sees, which can hide, reorder or disguise text, by Unicode
@@ -32,10 +42,10 @@ const KEPT_EMOJI = String.raw`${EMOJI_ELEMENT}(?:\u200D${EMOJI_ELEMENT})+|\p{RGI
  * controls (Cc) except tab and newline, and U+2800 BRAILLE PATTERN BLANK, which
  * has no property saying so but shows as nothing and fakes empty names and lines.
  */
-const INVISIBLE = String.raw`[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}[\p{Cc}--[\t\n]]\u2800]`;
+const INVISIBLE = String.raw`[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}\0-\x08\x0B-\x1F\x7F-\x9F\u2800]`;
 
 /** One pass: keep an emoji sequence (group 1) or drop an invisible character. */
-const KEEP_OR_DROP = new RegExp(`(${KEPT_EMOJI})|${INVISIBLE}`, 'gv');
+const KEEP_OR_DROP = new RegExp(`(${KEPT_EMOJI})|${INVISIBLE}`, 'gu');
 
 /** A surrogate half without its partner (in `u` mode a lone half is its own code point, category Cs). */
 const LONE_SURROGATE = /\p{Cs}/gu;
@@ -146,12 +156,21 @@ function safeCut(text: string, max: number, tokens: boolean): number {
   return cut;
 }
 
+/**
+ * An `_` that was inside a word is at a word edge once the text is cut there
+ * (before the ellipsis, or at either end of a split part), where Slack would
+ * format it: it becomes the look-alike too.
+ */
+function cutEdges(piece: string, start: boolean): string {
+  return piece.replace(start ? /^_|_$/g : /_$/, MARKER_LOOKALIKE._!);
+}
+
 function cutWithEllipsis(text: string, max: number, tokens: boolean): string {
   if (text.length <= max) return text;
   if (max < ELLIPSIS.length) return '';
   // A cut inside an emoji sequence would leave its ZWJ or tags dangling: strip them again.
   const kept = stripInvisible(text.slice(0, safeCut(text, max - ELLIPSIS.length, tokens))).trimEnd();
-  return kept + ELLIPSIS;
+  return cutEdges(kept, false) + ELLIPSIS;
 }
 
 /**
@@ -182,7 +201,7 @@ export function splitText(text: string, size: number): string[] {
     rest = rest.slice(cut);
   }
   parts.push(rest);
-  return parts.map((p) => stripInvisible(p).replace(/^([ \t]*)&gt;/, '$1\uFF1E'));
+  return parts.map((p) => cutEdges(stripInvisible(p), true).replace(/^([ \t]*)&gt;/, '$1\uFF1E'));
 }
 
 /**

@@ -357,3 +357,15 @@ describe('Function: oneLine', () => {
     expect(out).toBe('a b c');
   });
 });
+
+describe('Cuts at an underscore', () => {
+  it('turn an in-word `_` left at the edge of a cut into its look-alike, so Slack cannot format it', () => {
+    // Act
+    const cut = truncate(escapeMrkdwn('freeze_address'), 8);
+    const parts = splitText(escapeMrkdwn('ab_cd_ef'), 3);
+
+    // Assess
+    expect(cut).toBe('freeze\uFF3F…');
+    expect(parts).toEqual(['ab\uFF3F', 'cd\uFF3F', 'ef']);
+  });
+});
