@@ -309,6 +309,16 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
   });
 
   describe('authenticity', () => {
+    /** U0APPROVER1's Approve click on `card`, as Slack would send it. */
+    const approveBody = (id: string, card: RecordedMessage) =>
+      blockActionsPayload({
+        user: 'U0APPROVER1',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+      });
+
     it.each([
       ['a wrong signature', { signature: 'v0=' + '0'.repeat(64) }],
       ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 400 }],
@@ -317,13 +327,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Prepare
       const { card, id } = await critical();
       const before = await ledgerOf(id);
-      const body = blockActionsPayload({
-        user: 'U0APPROVER1',
-        actionId: 'chainsec_approve',
-        value: id,
-        channel: APPROVALS_CHANNEL,
-        messageTs: card.ts,
-      });
+      const body = approveBody(id, card);
 
       // Act
       const res = await h.slack(body, opts);
@@ -336,13 +340,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     it('answers a replay 401 and a Slack retry 200, and processes neither again', async () => {
       // Prepare
       const { card, id } = await critical();
-      const body = blockActionsPayload({
-        user: 'U0APPROVER1',
-        actionId: 'chainsec_approve',
-        value: id,
-        channel: APPROVALS_CHANNEL,
-        messageTs: card.ts,
-      });
+      const body = approveBody(id, card);
       const signed = signSlackRequest(body, h.sandbox.signingSecret);
       const send = (extra: Record<string, string> = {}) =>
         fetch(`${h.url}/slack/events`, {
@@ -368,13 +366,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       async (suffix) => {
         // Prepare
         const { card, id } = await critical();
-        const body = blockActionsPayload({
-          user: 'U0APPROVER1',
-          actionId: 'chainsec_approve',
-          value: id,
-          channel: APPROVALS_CHANNEL,
-          messageTs: card.ts,
-        });
+        const body = approveBody(id, card);
         const signed = signSlackRequest(body, h.sandbox.signingSecret);
 
         // Act
@@ -405,13 +397,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         // Prepare
         const { card, id } = await critical();
         const before = await ledgerOf(id);
-        const body = blockActionsPayload({
-          user: 'U0APPROVER1',
-          actionId: 'chainsec_approve',
-          value: id,
-          channel: APPROVALS_CHANNEL,
-          messageTs: card.ts,
-        });
+        const body = approveBody(id, card);
         const t = Math.floor(Date.now() / 1000);
         const signed = signSlackRequest(body, h.sandbox.signingSecret, t);
 
@@ -440,13 +426,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Prepare
       const { card, id } = await critical();
       const before = await ledgerOf(id);
-      const body = blockActionsPayload({
-        user: 'U0APPROVER1',
-        actionId: 'chainsec_approve',
-        value: id,
-        channel: APPROVALS_CHANNEL,
-        messageTs: card.ts,
-      });
+      const body = approveBody(id, card);
       const signed = signSlackRequest(body, h.sandbox.signingSecret);
 
       // Act
