@@ -5,6 +5,8 @@
  * display as text instead of pinging people or disguising a link.
  */
 
+import { INVISIBLE_CLASS_BODY } from '../domain/invisibleCharacters';
+
 /**
  * Emoji sequences that legitimately carry invisible parts, kept whole. Tried
  * before {@link INVISIBLE} at each position, so their ZWJ (U+200D), VS16
@@ -32,17 +34,8 @@ const SUBDIVISION_FLAG = String.raw`\u{1F3F4}\u{E0067}\u{E0062}(?:\u{E0065}\u{E0
  */
 const KEPT_EMOJI = String.raw`${SUBDIVISION_FLAG}|${EMOJI_ELEMENT}(?:\u200D${EMOJI_ELEMENT})+|[0-9#*]\uFE0F?\u20E3|\p{Regional_Indicator}{2}|${LONE_EMOJI}`;
 
-/**
- * Characters nobody sees, which can hide, reorder or disguise text, by Unicode
- * property: every format character (Cf: bidi embeddings / overrides / isolates
- * and marks, zero-width space / joiners, word joiner, soft hyphen, BOM, Mongolian
- * vowel separator, tags, invisible operators...), every default-ignorable code
- * point (adds the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, the combining
- * grapheme joiner, variation selectors), variation selectors, noncharacters,
- * controls (Cc) except tab and newline, and U+2800 BRAILLE PATTERN BLANK, which
- * has no property saying so but shows as nothing and fakes empty names and lines.
- */
-const INVISIBLE = String.raw`[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\p{Noncharacter_Code_Point}\0-\x08\x0B-\x1F\x7F-\x9F\u2800]`;
+/** Characters nobody sees (see `INVISIBLE_CLASS_BODY`). */
+const INVISIBLE = `[${INVISIBLE_CLASS_BODY}]`;
 
 /** One pass: keep an emoji sequence (group 1) or drop an invisible character. */
 const KEEP_OR_DROP = new RegExp(`(${KEPT_EMOJI})|${INVISIBLE}`, 'gu');

@@ -1,3 +1,5 @@
+import { INVISIBLE_CLASS_BODY } from './invisibleCharacters';
+
 /** What a Slack user id looks like: `U` or `W`, then upper-case letters and digits. */
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -10,7 +12,7 @@ export interface Requester {
 }
 
 /** Invisible or spacing characters an agent (or a person) may wrap an id in. */
-const WRAPPING = /[\p{Cf}\p{Cc}\p{Z}\p{Default_Ignorable_Code_Point}\p{Variation_Selector}\u2800]/gu;
+const WRAPPING = new RegExp(String.raw`[${INVISIBLE_CLASS_BODY}\p{Cc}\p{Z}]`, 'gu');
 /** `<@U123>`, `<@U123|name>`, `@U123`. */
 const MENTION = /^<@([^|>]+)(?:\|[^>]*)?>$|^@(.+)$/;
 
