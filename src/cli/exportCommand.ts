@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { buildLedgerExport, type LedgerExport } from '../app/exportLedger';
 import type { AppDeps } from '../app/deps';
 import { describeScope, type ExportScope } from '../domain/checkpoint';
@@ -7,6 +6,7 @@ import { ConfigInvalidError } from '../errors';
 import { createDynamoDbPorts } from '../services/dynamodb/createDynamoDbPorts';
 import { KmsSigner } from '../services/KmsSigner';
 import { writeLinesAtomically } from './atomicFile';
+import { commandArgs } from './commandArgs';
 import { exportOptions, type ExportOptions } from './exportOptions';
 import { printable } from './verifyLedgerFile';
 
@@ -83,25 +83,21 @@ function awsDeps(o: ExportOptions): ExportDeps {
 export async function exportCommand(args: readonly string[], io: ExportIo): Promise<number> {
   let options: ExportOptions;
   try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
+    const values = commandArgs(
+      args,
+      {
         out: { type: 'string' },
         incident: { type: 'string' },
         since: { type: 'string' },
         'incidents-table': { type: 'string' },
         'ledger-table': { type: 'string' },
         'key-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
       },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      io.out(EXPORT_USAGE);
-      return 0;
-    }
-    if (positionals.length > 0) throw new ConfigInvalidError(`unexpected argument ${positionals[0]!}`);
+      EXPORT_USAGE,
+      (line) => io.out(line),
+      (message) => new ConfigInvalidError(message),
+    );
+    if (!values) return 0;
     options = exportOptions(values, io.env);
   } catch (e) {
     io.err(`error: ${(e as Error).message}`);

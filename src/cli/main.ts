@@ -1,5 +1,5 @@
+import { commandArgs } from './commandArgs';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
 import { s3Client, readAnchorObjects } from '../services/S3AnchorStore';
 import { checkAnchors, readAnchors } from './anchorCheck';
@@ -88,23 +88,19 @@ function readText(path: string, what: string): string {
 }
 
 function verifyReceiptCommand(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
+  const values = commandArgs(
     args,
-    options: {
+    {
       receipt: { type: 'string' },
       'public-key': { type: 'string' },
       action: { type: 'string' },
       now: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]!}`);
+    USAGE,
+    (line) => io.out(line),
+    (message) => new UsageError(message),
+  );
+  if (!values) return 0;
   if (!values.receipt) throw new UsageError('missing --receipt FILE');
   if (!values['public-key']) throw new UsageError('missing --public-key PEM');
   const { lines, code } = checkReceiptFile({
@@ -143,24 +139,20 @@ async function readAnchorsText(source: string): Promise<string | Buffer> {
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const values = commandArgs(
     args,
-    options: {
+    {
       ledger: { type: 'string' },
       'public-key': { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
       'allow-no-checkpoint': { type: 'boolean' },
       'since-checkpoint': { type: 'string' },
       anchors: { type: 'string' },
     },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]!}`);
+    USAGE,
+    (line) => io.out(line),
+    (message) => new UsageError(message),
+  );
+  if (!values) return 0;
   if (!values.ledger) throw new UsageError('missing --ledger FILE');
   const keyFiles = values['public-key'] ?? [];
   if (keyFiles.length === 0) throw new UsageError('missing --public-key PEM');

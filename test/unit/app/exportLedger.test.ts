@@ -1,4 +1,3 @@
-import type { p256 as P256Curve } from '@noble/curves/nist.js';
 import canonicalize from 'canonicalize';
 import {
   buildLedgerExport,
@@ -14,26 +13,11 @@ import { GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
 import { mergeOutbox } from '../../../src/domain/ledgerMerge';
 import type { Ledger } from '../../../src/services/Ledger';
 import type { SideDocuments, VersionedDoc } from '../../../src/services/SideDocuments';
-import type { Signer } from '../../../src/services/Signer';
-import { buildLedger, INCIDENTS, KEY_ID, p256, seal } from '../domain/ledgerFixture';
-
-/** @noble/curves is ESM only: loaded through Node's own require, as sandbox/local/LocalKms.ts does. */
-function noble(): typeof P256Curve {
-  const load = process.getBuiltinModule('node:module').createRequire(__filename);
-  return (load('@noble/curves/nist.js') as { p256: typeof P256Curve }).p256;
-}
+import { buildLedger, digestSigner, INCIDENTS, KEY_ID, p256, seal } from '../domain/ledgerFixture';
 
 const key = p256();
 
-/** Signs digests as KMS `Sign` with `MessageType: DIGEST` does (DER), with the fixture's key. */
-const signer: Signer = {
-  keyId: KEY_ID,
-  signDigest: async (digest) => {
-    const d = Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url');
-    return Buffer.from(noble().sign(digest, d, { prehash: false, format: 'der' })).toString('base64');
-  },
-  publicKeyPem: async () => key.publicPem,
-};
+const signer = digestSigner(key);
 
 /** Side documents with their conditional put, and a fixed ledger; `raceReads` readers wait for each other. */
 class DocStore {

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { p256 as P256Curve } from '@noble/curves/nist.js';
 import canonicalize from 'canonicalize';
 import {
   canonicalBytes,
@@ -8,6 +9,7 @@ import {
   type LedgerEntry,
   type UnsignedLedgerEntry,
 } from '../../../src/domain/ledger';
+import type { Signer } from '../../../src/services/Signer';
 
 /**
  * Builds real signed ledgers for the ledger and CLI tests. Signing the canonical
@@ -21,6 +23,24 @@ export const KEY_ID = 'alias/chainsec-ledger';
 export function p256(): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** @noble/curves is ESM only: loaded through Node's own require, as sandbox/local/LocalKms.ts does. */
+function noble(): typeof P256Curve {
+  const load = process.getBuiltinModule('node:module').createRequire(__filename);
+  return (load('@noble/curves/nist.js') as { p256: typeof P256Curve }).p256;
+}
+
+/** A {@link Signer} with `key`, signing digests as KMS `Sign` with `MessageType: DIGEST` does (DER), as {@link KEY_ID}. */
+export function digestSigner(key: ReturnType<typeof p256>): Signer {
+  return {
+    keyId: KEY_ID,
+    signDigest: async (digest) => {
+      const d = Buffer.from(key.privateKey.export({ format: 'jwk' }).d!, 'base64url');
+      return Buffer.from(noble().sign(digest, d, { prehash: false, format: 'der' })).toString('base64');
+    },
+    publicKeyPem: async () => key.publicPem,
+  };
 }
 
 /** Hashes and signs `body` (any `hash`/`signature` it carries is replaced). */

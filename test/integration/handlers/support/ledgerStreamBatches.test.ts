@@ -7,11 +7,10 @@ import { loadTemplate } from '../../../../sandbox/local/cfnYaml';
 import { silentTelemetry } from '../../../../src/app/telemetry';
 import type { LedgerEntry } from '../../../../src/domain/ledger';
 import { feedFromStream, publishFromStream } from '../../../../src/handlers/support/ledgerStreamBatches';
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { RecordingLedgerFeed, streamEvent, streamRecord } from '../../../support/ledgerStreamRecords';
 import { approvalRecord, storedEntries } from '../../../support/records';
 import { patternMatches } from '../../../unit/infra/templateChecks';
-import { type LocalTables, localTables } from '../../services/dynamodb/localTables';
+import { useLocalTables } from '../../services/dynamodb/localTables';
 
 const TEMPLATE = path.resolve(__dirname, '../../../../template.yaml');
 
@@ -31,26 +30,18 @@ function publisherFilter(): unknown {
  * attribute values (a low-level GetItem answer is a NewImage), as Lambda delivers them.
  */
 describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
   const now = new Date('2026-12-01T10:00:00Z');
-  const deps = () => ({ outbox: ports.outbox, telemetry: silentTelemetry });
+  const deps = () => ({ outbox: db.ports.outbox, telemetry: silentTelemetry });
 
-  beforeAll(async () => {
-    tables = await localTables('streams');
-    ports = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
-  });
+  const db = useLocalTables('streams');
 
   /** An incident with `n` entries committed to its outbox. */
   async function committed(n = 2): Promise<{ id: string; entries: LedgerEntry[] }> {
     const record = approvalRecord(now);
     const id = record.incident.id;
-    await ports.incidents.create(record, 'token', []);
+    await db.ports.incidents.create(record, 'token', []);
     const entries = entriesOf(id, 1, n);
-    await ports.incidents.commit((await ports.incidents.get(id))!, { ...record, escalationLevel: 1 }, entries);
+    await db.ports.incidents.commit((await db.ports.incidents.get(id))!, { ...record, escalationLevel: 1 }, entries);
     return { id, entries };
   }
 
@@ -65,8 +56,8 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
   /** The incident item's stream record, its NewImage the item as stored now. */
   async function incidentRecord(id: string, eventName: 'INSERT' | 'MODIFY' = 'MODIFY') {
     const Key = { pk: { S: `INC#${id}` }, sk: { S: 'META' } };
-    const out = await tables.client.send(
-      new GetItemCommand({ TableName: tables.incidentsTable, Key, ConsistentRead: true }),
+    const out = await db.tables.client.send(
+      new GetItemCommand({ TableName: db.tables.incidentsTable, Key, ConsistentRead: true }),
     );
     return streamRecord(eventName, Key, out.Item);
   }
@@ -74,18 +65,18 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
   /** The ledger item's INSERT record. */
   async function ledgerRecord(e: LedgerEntry) {
     const Key = { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } };
-    const out = await tables.client.send(
-      new GetItemCommand({ TableName: tables.ledgerTable, Key, ConsistentRead: true }),
+    const out = await db.tables.client.send(
+      new GetItemCommand({ TableName: db.tables.ledgerTable, Key, ConsistentRead: true }),
     );
     return streamRecord('INSERT', Key, out.Item, 'ledger');
   }
 
-  const outbox = async (id: string) => (await ports.incidents.get(id))!.internal?.unpublished ?? [];
+  const outbox = async (id: string) => (await db.ports.incidents.get(id))!.internal?.unpublished ?? [];
   const inTable = async (e: LedgerEntry) =>
     (
-      await tables.client.send(
+      await db.tables.client.send(
         new GetItemCommand({
-          TableName: tables.ledgerTable,
+          TableName: db.tables.ledgerTable,
           Key: { incidentId: { S: e.incidentId }, seq: { N: String(e.seq) } },
         }),
       )
@@ -104,7 +95,7 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await outbox(id)).toEqual([]);
     for (const e of entries) expect((await inTable(e))?.hash?.S).toBe(e.hash);
-    expect(await ports.ledger.chain(id)).toEqual(entries);
+    expect(await db.ports.ledger.chain(id)).toEqual(entries);
   });
 
   it("matches the mapping's filter with the real image while it holds entries, not once published", async () => {
@@ -128,8 +119,8 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     const stale = await incidentRecord(id);
     await publishFromStream(deps(), streamEvent(stale));
     const later = entriesOf(id, 3, 1);
-    const current = (await ports.incidents.get(id))!;
-    await ports.incidents.commit(current, current.record, later);
+    const current = (await db.ports.incidents.get(id))!;
+    await db.ports.incidents.commit(current, current.record, later);
 
     // Act
     const again = await publishFromStream(deps(), streamEvent(stale, stale));
@@ -137,11 +128,11 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     // Assess: the stale image named the incident; what it holds now (seq 3) is published too.
     expect(again).toEqual({ batchItemFailures: [] });
     expect(await outbox(id)).toEqual([]);
-    expect(await ports.ledger.chain(id)).toEqual([...entries, ...later]);
+    expect(await db.ports.ledger.chain(id)).toEqual([...entries, ...later]);
     // Once more: nothing is left to put.
-    const before = tables.sent.length;
+    const before = db.tables.sent.length;
     expect(await publishFromStream(deps(), streamEvent(stale))).toEqual({ batchItemFailures: [] });
-    expect(tables.sent.slice(before).map((o) => o.operation)).toEqual(['GetItem']);
+    expect(db.tables.sent.slice(before).map((o) => o.operation)).toEqual(['GetItem']);
   });
 
   it('reports a poison record (a conflict, no keys) as a batch item failure, publishing the others', async () => {
@@ -150,9 +141,9 @@ describe('Module: ledgerStreamBatches (DynamoDB Local)', () => {
     const poisoned = await committed(2);
     const last = await committed(1);
     const squatter = { ...poisoned.entries[0]!, hash: randomBytes(32).toString('hex') };
-    await tables.client.send(
+    await db.tables.client.send(
       new PutCommand({
-        TableName: tables.ledgerTable,
+        TableName: db.tables.ledgerTable,
         Item: {
           incidentId: squatter.incidentId,
           seq: squatter.seq,

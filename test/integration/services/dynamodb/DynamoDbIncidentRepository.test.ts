@@ -3,27 +3,19 @@ import { DeliveryStatus, IncidentStatus } from '../../../../src/domain/incidentR
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
 import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
-import { localTables, type LocalTables } from './localTables';
+import { useLocalTables } from './localTables';
 
 /** DynamoDbIncidentRepository against DynamoDB Local. */
 describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
   const now = new Date('2026-11-23T10:00:00Z');
   let n = 0;
   const claim = (): OnceClaim => ({ key: `slack:v0=repository-${++n}-${Date.now()}`, ttlSeconds: 660, now });
 
-  beforeAll(async () => {
-    tables = await localTables('repository');
-    ports = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
-  });
+  const db = useLocalTables('repository');
 
   async function created() {
     const record = approvalRecord(now);
-    await ports.incidents.create(record, 'token', []);
+    await db.ports.incidents.create(record, 'token', []);
     return record;
   }
 
@@ -34,8 +26,8 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       const [first] = storedEntries(record.incident.id, 1, 1, now);
 
       // Act
-      const fresh = await ports.incidents.create(record, 'token', [first!]);
-      const again = await ports.incidents.create({ ...record, reasoning: 'changed' }, 'other', []);
+      const fresh = await db.ports.incidents.create(record, 'token', [first!]);
+      const again = await db.ports.incidents.create({ ...record, reasoning: 'changed' }, 'other', []);
 
       // Assess
       expect(fresh).toEqual({ created: true });
@@ -43,7 +35,7 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       if (again.created) return;
       expect(again.existing).toMatchObject({ version: 1, taskToken: 'token', record: { reasoning: record.reasoning } });
       // The first entries go straight to the ledger table.
-      expect(await ports.ledger.chain(record.incident.id)).toEqual([first]);
+      expect(await db.ports.ledger.chain(record.incident.id)).toEqual([first]);
     });
   });
 
@@ -51,35 +43,35 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
     it('writes the record, its entries and the click claim in one conditional PutItem', async () => {
       // Prepare
       const record = await created();
-      const current = (await ports.incidents.get(record.incident.id))!;
+      const current = (await db.ports.incidents.get(record.incident.id))!;
       const c = claim();
-      const before = tables.sent.length;
+      const before = db.tables.sent.length;
 
       // Act
       const entries = storedEntries(record.incident.id, 1, 2, now);
-      const written = await ports.incidents.commit(current, withVote(record), entries, c);
+      const written = await db.ports.incidents.commit(current, withVote(record), entries, c);
 
       // Assess
-      expect(tables.sent.slice(before)).toEqual([{ operation: 'PutItem', condition: 'version = :v' }]);
+      expect(db.tables.sent.slice(before)).toEqual([{ operation: 'PutItem', condition: 'version = :v' }]);
       expect(written.version).toBe(current.version + 1);
       expect(written.internal?.unpublished).toHaveLength(2);
-      expect((await ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
-      expect(await ports.claims.take(c, record.incident.id)).toBe(false);
+      expect((await db.ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
+      expect(await db.ports.claims.take(c, record.incident.id)).toBe(false);
     });
 
     it('refuses a commit whose claim was taken before, writing nothing', async () => {
       // Prepare
       const record = await created();
       const c = claim();
-      expect(await ports.claims.take(c, record.incident.id)).toBe(true);
-      const current = (await ports.incidents.get(record.incident.id))!;
+      expect(await db.ports.claims.take(c, record.incident.id)).toBe(true);
+      const current = (await db.ports.incidents.get(record.incident.id))!;
 
       // Act
-      const attempt = ports.incidents.commit(current, withVote(record), [], c);
+      const attempt = db.ports.incidents.commit(current, withVote(record), [], c);
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(ReplayedRequestError);
-      const after = (await ports.incidents.get(record.incident.id))!;
+      const after = (await db.ports.incidents.get(record.incident.id))!;
       expect(after.version).toBe(current.version);
       expect(after.record.votes).toHaveLength(0);
     });
@@ -87,16 +79,16 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
     it('leaves the claim free when the commit loses to another writer', async () => {
       // Prepare
       const record = await created();
-      const stale = (await ports.incidents.get(record.incident.id))!;
-      await ports.incidents.commit(stale, withVote(record), []);
+      const stale = (await db.ports.incidents.get(record.incident.id))!;
+      await db.ports.incidents.commit(stale, withVote(record), []);
       const c = claim();
 
       // Act
-      const attempt = ports.incidents.commit(stale, withVote(record), [], c);
+      const attempt = db.ports.incidents.commit(stale, withVote(record), [], c);
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      expect(await ports.claims.take(c, record.incident.id)).toBe(true);
+      expect(await db.ports.claims.take(c, record.incident.id)).toBe(true);
     });
   });
 
@@ -104,15 +96,15 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
     it('updates from a known version without reading, and re-reads on conflict', async () => {
       // Prepare
       const record = await created();
-      const known = (await ports.incidents.get(record.incident.id))!;
-      await ports.incidents.commit(known, withVote(record), []);
+      const known = (await db.ports.incidents.get(record.incident.id))!;
+      await db.ports.incidents.commit(known, withVote(record), []);
 
       // Act
-      const written = await ports.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), known);
+      const written = await db.ports.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), known);
 
       // Assess
       expect(written?.votes).toHaveLength(1);
-      const after = (await ports.incidents.get(record.incident.id))!;
+      const after = (await db.ports.incidents.get(record.incident.id))!;
       expect(after.record.cardStale).toBe(true);
       expect(after.record.votes).toHaveLength(1);
       expect(after.version).toBe(known.version + 2);
@@ -123,13 +115,13 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       const record = await created();
 
       // Act
-      const unchanged = await ports.incidents.update(record.incident.id, () => undefined);
-      const unknown = await ports.incidents.update('INC-0000000000', (r) => r);
+      const unchanged = await db.ports.incidents.update(record.incident.id, () => undefined);
+      const unknown = await db.ports.incidents.update('INC-0000000000', (r) => r);
 
       // Assess
       expect(unchanged).toEqual(record);
       expect(unknown).toBeUndefined();
-      expect((await ports.incidents.get(record.incident.id))!.version).toBe(1);
+      expect((await db.ports.incidents.get(record.incident.id))!.version).toBe(1);
     });
   });
 
@@ -142,11 +134,11 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       const decided = { status: IncidentStatus.Decided, decision: 'approve' } as const;
       const delivered = { ...decided, delivery: DeliveryStatus.Delivered, channel: 'C1', ts: '1.0' };
       const announced = { ...delivered, announcement: { thread: 'sent', requester: 'skipped' } } as const;
-      await ports.incidents.create({ ...done, ...announced }, 'token', []);
-      await ports.incidents.create({ ...unannounced, ...delivered }, 'token', []);
+      await db.ports.incidents.create({ ...done, ...announced }, 'token', []);
+      await db.ports.incidents.create({ ...unannounced, ...delivered }, 'token', []);
 
       // Act
-      const ids = (await ports.incidents.listOpen()).map((r) => r.incident.id);
+      const ids = (await db.ports.incidents.listOpen()).map((r) => r.incident.id);
 
       // Assess: a decision whose thread line or requester DM is not sent yet is work left
       expect(ids).toContain(open.incident.id);
@@ -160,11 +152,11 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       // Prepare
       const today = await created();
       const earlier = approvalRecord(new Date('2026-11-20T23:59:59Z'));
-      await ports.incidents.create(earlier, undefined, []);
+      await db.ports.incidents.create(earlier, undefined, []);
 
       // Act
-      const onDay = (await ports.incidents.listByDays(['2026-11-23'])).map((r) => r.incident.id);
-      const onOther = (await ports.incidents.listByDays(['2026-11-20', '2026-11-21'])).map((r) => r.incident.id);
+      const onDay = (await db.ports.incidents.listByDays(['2026-11-23'])).map((r) => r.incident.id);
+      const onOther = (await db.ports.incidents.listByDays(['2026-11-20', '2026-11-21'])).map((r) => r.incident.id);
 
       // Assess
       expect(onDay).toContain(today.incident.id);

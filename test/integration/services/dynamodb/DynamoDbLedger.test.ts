@@ -1,29 +1,21 @@
 import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
-import { localTables, type LocalTables } from './localTables';
+import { useLocalTables } from './localTables';
 
 /** DynamoDbLedger against DynamoDB Local: the ledger table completed by the outboxes. */
 describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
   const now = new Date('2026-11-23T10:00:00Z');
 
-  beforeAll(async () => {
-    tables = await localTables('ledger');
-    ports = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
-  });
+  const db = useLocalTables('ledger');
 
   /** An incident with its first entry published (at create) and `later` more committed, unpublished. */
   async function withChain(later: number) {
     const record = approvalRecord(now);
     const [first] = storedEntries(record.incident.id, 1, 1, now);
-    await ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
+    await db.ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
     const rest = storedEntries(record.incident.id, 2, later, now);
-    const current = (await ports.incidents.get(record.incident.id))!;
-    const written = await ports.incidents.commit(current, withVote(record), rest);
+    const current = (await db.ports.incidents.get(record.incident.id))!;
+    const written = await db.ports.incidents.commit(current, withVote(record), rest);
     return { incidentId: record.incident.id, entries: [first!, ...rest], written };
   }
 
@@ -33,9 +25,9 @@ describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
       const { incidentId, entries, written } = await withChain(2);
 
       // Act
-      const before = await ports.ledger.chain(incidentId);
-      await ports.outbox.publish(incidentId, written);
-      const after = await ports.ledger.chain(incidentId);
+      const before = await db.ports.ledger.chain(incidentId);
+      await db.ports.outbox.publish(incidentId, written);
+      const after = await db.ports.ledger.chain(incidentId);
 
       // Assess
       expect(before).toEqual(entries);
@@ -44,7 +36,7 @@ describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
 
     it('reads an unknown incident as an empty chain', async () => {
       // Act
-      const chain = await ports.ledger.chain('INC-0000000000');
+      const chain = await db.ports.ledger.chain('INC-0000000000');
 
       // Assess
       expect(chain).toEqual([]);
@@ -56,10 +48,10 @@ describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
       // Prepare
       const a = await withChain(1);
       const b = await withChain(2);
-      await ports.outbox.publish(b.incidentId, b.written);
+      await db.ports.outbox.publish(b.incidentId, b.written);
 
       // Act
-      const all = await ports.ledger.all();
+      const all = await db.ports.ledger.all();
 
       // Assess
       expect(all.filter((e) => e.incidentId === a.incidentId)).toEqual(a.entries);
@@ -73,14 +65,14 @@ describe('Class: DynamoDbLedger (DynamoDB Local)', () => {
       const record = approvalRecord(now);
       const id = record.incident.id;
       const [first] = storedEntries(id, 1, 1, now);
-      await ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
+      await db.ports.incidents.create({ ...record, ledgerSeq: 1 }, 'token', [first!]);
       const [forked] = storedEntries(id, 1, 1, now);
-      await ports.incidents.commit((await ports.incidents.get(id))!, withVote(record), [forked!]);
+      await db.ports.incidents.commit((await db.ports.incidents.get(id))!, withVote(record), [forked!]);
       await withChain(1);
 
       // Act
-      const scoped = await ports.ledger.all({ incidentId: id });
-      const chain = await ports.ledger.chain(id);
+      const scoped = await db.ports.ledger.all({ incidentId: id });
+      const chain = await db.ports.ledger.chain(id);
 
       // Assess
       expect(scoped).toEqual([first, forked]);

@@ -4,34 +4,28 @@ import type { IncidentRecord } from '../../../../src/domain/incidentRecord';
 import type { LedgerEntry } from '../../../../src/domain/ledger';
 import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
-import { localTables, type LocalTables } from './localTables';
+import { useLocalTables } from './localTables';
 
 /** DynamoDbLedgerOutbox against DynamoDB Local: entries committed inside the incident, then published. */
 describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
-  /** A second container on the same tables. */
+  /** A second container on the same db.tables. */
   let other: StoragePorts;
   const now = new Date('2026-11-23T10:00:00Z');
 
-  beforeAll(async () => {
-    tables = await localTables('outbox');
-    ports = tables.ports();
-    other = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
+  const db = useLocalTables('outbox');
+  beforeAll(() => {
+    other = db.tables.ports();
   });
 
   async function created() {
     const record = approvalRecord(now);
-    await ports.incidents.create(record, 'token', []);
+    await db.ports.incidents.create(record, 'token', []);
     return record;
   }
   /** Commits a vote with `entries` on the incident as stored now. */
   const commitEntries = async (record: IncidentRecord, entries: LedgerEntry[]) =>
-    ports.incidents.commit((await ports.incidents.get(record.incident.id))!, withVote(record), entries);
-  const unpublishedOf = async (incidentId: string) => (await ports.incidents.get(incidentId))!.internal?.unpublished;
+    db.ports.incidents.commit((await db.ports.incidents.get(record.incident.id))!, withVote(record), entries);
+  const unpublishedOf = async (incidentId: string) => (await db.ports.incidents.get(incidentId))!.internal?.unpublished;
 
   describe('Method: publish', () => {
     it('copies the entries to the ledger table and drops them from the incident, version unchanged', async () => {
@@ -41,15 +35,15 @@ describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
       const written = await commitEntries(record, added);
 
       // Act
-      const published = await ports.outbox.publish(record.incident.id, written);
+      const published = await db.ports.outbox.publish(record.incident.id, written);
 
       // Assess
       expect(published).toBe(2);
       expect(await unpublishedOf(record.incident.id)).toEqual([]);
-      expect((await ports.incidents.get(record.incident.id))!.version).toBe(written.version);
-      const { Items } = await tables.client.send(
+      expect((await db.ports.incidents.get(record.incident.id))!.version).toBe(written.version);
+      const { Items } = await db.tables.client.send(
         new QueryCommand({
-          TableName: tables.ledgerTable,
+          TableName: db.tables.ledgerTable,
           KeyConditionExpression: 'incidentId = :i',
           ExpressionAttributeValues: { ':i': record.incident.id },
         }),
@@ -62,7 +56,7 @@ describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
       const record = await created();
 
       // Act
-      const published = await ports.outbox.publish(record.incident.id);
+      const published = await db.ports.outbox.publish(record.incident.id);
 
       // Assess
       expect(published).toBe(0);
@@ -73,7 +67,7 @@ describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
       const record = await created();
       const written = await commitEntries(record, storedEntries(record.incident.id, 1, 1, now));
       const seenByOther = (await other.incidents.get(record.incident.id))!;
-      await ports.outbox.publish(record.incident.id, written);
+      await db.ports.outbox.publish(record.incident.id, written);
 
       // Act: a write from the older read, by the other container
       await other.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), seenByOther);
@@ -84,17 +78,17 @@ describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
       expect(carriedAlong).toBe(1);
       expect(republished).toBe(1);
       expect(await unpublishedOf(record.incident.id)).toEqual([]);
-      expect(await ports.ledger.chain(record.incident.id)).toHaveLength(1);
+      expect(await db.ports.ledger.chain(record.incident.id)).toHaveLength(1);
     });
 
     it('leaves out of a later write what this container published since its read', async () => {
       // Prepare
       const record = await created();
       const written = await commitEntries(record, storedEntries(record.incident.id, 1, 1, now));
-      await ports.outbox.publish(record.incident.id, written);
+      await db.ports.outbox.publish(record.incident.id, written);
 
       // Act: a write from the read before publishing, by the same container
-      await ports.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), written);
+      await db.ports.incidents.update(record.incident.id, (r) => ({ ...r, cardStale: true }), written);
 
       // Assess
       expect(await unpublishedOf(record.incident.id)).toEqual([]);
@@ -105,15 +99,15 @@ describe('Class: DynamoDbLedgerOutbox (DynamoDB Local)', () => {
       const record = await created();
       const [entry] = storedEntries(record.incident.id, 1, 1, now);
       const written = await commitEntries(record, [entry!]);
-      await tables.client.send(
+      await db.tables.client.send(
         new PutCommand({
-          TableName: tables.ledgerTable,
+          TableName: db.tables.ledgerTable,
           Item: { incidentId: record.incident.id, seq: 1, hash: 'f'.repeat(64), entry: '{}' },
         }),
       );
 
       // Act
-      const attempt = ports.outbox.publish(record.incident.id, written);
+      const attempt = db.ports.outbox.publish(record.incident.id, written);
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(LedgerConflictError);

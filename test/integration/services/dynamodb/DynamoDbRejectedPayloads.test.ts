@@ -1,11 +1,9 @@
 import type { RejectedPayload } from '../../../../src/services/RejectedPayloads';
 import type { StoragePorts } from '../../../../src/services/StoragePorts';
-import { localTables, type LocalTables } from './localTables';
+import { useLocalTables } from './localTables';
 
 /** DynamoDbRejectedPayloads against DynamoDB Local. */
 describe('Class: DynamoDbRejectedPayloads (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
   const rejected = (at: string, payload: string): RejectedPayload => ({
     source: 'sqs',
     code: 'chainsec_invalid_input',
@@ -16,13 +14,7 @@ describe('Class: DynamoDbRejectedPayloads (DynamoDB Local)', () => {
     at,
   });
 
-  beforeAll(async () => {
-    tables = await localTables('rejected');
-    ports = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
-  });
+  const db = useLocalTables('rejected');
 
   describe('Method: keep', () => {
     it('keeps payloads, newest first, cutting one too large for an item', async () => {
@@ -30,9 +22,9 @@ describe('Class: DynamoDbRejectedPayloads (DynamoDB Local)', () => {
       const big = 'x'.repeat(350_000);
 
       // Act
-      const older = await ports.rejected.keep(rejected('2026-11-23T10:00:00.000Z', '{"a":'));
-      const newer = await ports.rejected.keep(rejected('2026-11-23T10:00:01.000Z', big));
-      const kept = await ports.rejected.list(10);
+      const older = await db.ports.rejected.keep(rejected('2026-11-23T10:00:00.000Z', '{"a":'));
+      const newer = await db.ports.rejected.keep(rejected('2026-11-23T10:00:01.000Z', big));
+      const kept = await db.ports.rejected.list(10);
 
       // Assess
       expect(kept.map((k) => k.id)).toEqual([newer, older]);
@@ -45,7 +37,7 @@ describe('Class: DynamoDbRejectedPayloads (DynamoDB Local)', () => {
   describe('Method: list', () => {
     it('lists at most `limit` payloads', async () => {
       // Act
-      const kept = await ports.rejected.list(1);
+      const kept = await db.ports.rejected.list(1);
 
       // Assess
       expect(kept).toHaveLength(1);

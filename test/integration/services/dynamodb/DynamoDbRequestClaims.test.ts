@@ -1,40 +1,32 @@
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
 import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord } from '../../../support/records';
-import { localTables, type LocalTables } from './localTables';
+import { useLocalTables } from './localTables';
 
 /** DynamoDbRequestClaims against DynamoDB Local. */
 describe('Class: DynamoDbRequestClaims (DynamoDB Local)', () => {
-  let tables: LocalTables;
-  let ports: StoragePorts;
   const now = new Date('2026-11-23T10:00:00Z');
   let n = 0;
   const claim = (): OnceClaim => ({ key: `slack:v0=claims-${++n}-${Date.now()}`, ttlSeconds: 660, now });
   const later = (c: OnceClaim): OnceClaim => ({ ...c, now: new Date(now.getTime() + (c.ttlSeconds + 1) * 1000) });
 
-  beforeAll(async () => {
-    tables = await localTables('claims');
-    ports = tables.ports();
-  }, 60_000);
-  afterAll(async () => {
-    await tables.stop();
-  });
+  const db = useLocalTables('claims');
 
   describe('Method: take', () => {
     it('takes a key in its incident once, bumping the version, and again once it expired', async () => {
       // Prepare
       const record = approvalRecord(now);
-      await ports.incidents.create(record, 'token', []);
+      await db.ports.incidents.create(record, 'token', []);
       const c = claim();
 
       // Act
-      const first = await ports.claims.take(c, record.incident.id);
-      const second = await ports.claims.take(c, record.incident.id);
-      const afterExpiry = await ports.claims.take(later(c), record.incident.id);
+      const first = await db.ports.claims.take(c, record.incident.id);
+      const second = await db.ports.claims.take(c, record.incident.id);
+      const afterExpiry = await db.ports.claims.take(later(c), record.incident.id);
 
       // Assess
       expect([first, second, afterExpiry]).toEqual([true, false, true]);
-      const stored = (await ports.incidents.get(record.incident.id))!;
+      const stored = (await db.ports.incidents.get(record.incident.id))!;
       expect(stored.version).toBe(3);
       expect(stored.internal?.claims).toHaveLength(1);
       expect(stored.record).toEqual(record);
@@ -46,8 +38,15 @@ describe('Class: DynamoDbRequestClaims (DynamoDB Local)', () => {
       const d = claim();
 
       // Act
-      const unknown = [await ports.claims.take(c, 'INC-0000000000'), await ports.claims.take(c, 'INC-0000000000')];
-      const alone = [await ports.claims.take(d), await ports.claims.take(d), await ports.claims.take(later(d))];
+      const unknown = [
+        await db.ports.claims.take(c, 'INC-0000000000'),
+        await db.ports.claims.take(c, 'INC-0000000000'),
+      ];
+      const alone = [
+        await db.ports.claims.take(d),
+        await db.ports.claims.take(d),
+        await db.ports.claims.take(later(d)),
+      ];
 
       // Assess
       expect(unknown).toEqual([true, false]);
@@ -57,9 +56,9 @@ describe('Class: DynamoDbRequestClaims (DynamoDB Local)', () => {
     it('lets exactly one of concurrent takers of the same key win', async () => {
       // Prepare
       const record = approvalRecord(now);
-      await ports.incidents.create(record, 'token', []);
+      await db.ports.incidents.create(record, 'token', []);
       const c = claim();
-      const containers = [ports, tables.ports(), tables.ports(), tables.ports()];
+      const containers = [db.ports, db.tables.ports(), db.tables.ports(), db.tables.ports()];
 
       // Act
       const taken = await Promise.all(containers.map((p) => p.claims.take(c, record.incident.id)));

@@ -68,3 +68,40 @@ export async function localTables(prefix: string): Promise<LocalTables> {
     },
   };
 }
+
+/** The tables of one test file, made before its tests and stopped after them. */
+export interface UsedTables {
+  /** The tables (inside a test or hook only). */
+  readonly tables: LocalTables;
+  /** The ports of the file's first container (inside a test or hook only). */
+  readonly ports: StoragePorts;
+}
+
+/**
+ * Registers `beforeAll` / `afterAll` hooks that make fresh tables named after
+ * `prefix` for the calling describe block, and its first container's ports.
+ * @param prefix the tables' name prefix
+ */
+export function useLocalTables(prefix: string): UsedTables {
+  let tables: LocalTables | undefined;
+  let ports: StoragePorts | undefined;
+  beforeAll(async () => {
+    tables = await localTables(prefix);
+    ports = tables.ports();
+  }, 60_000);
+  afterAll(async () => {
+    await tables?.stop();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useLocalTables: read inside a test or hook, after beforeAll');
+    return value;
+  };
+  return {
+    get tables() {
+      return ready(tables);
+    },
+    get ports() {
+      return ready(ports);
+    },
+  };
+}
