@@ -1,27 +1,14 @@
 import type { SQSEvent } from 'aws-lambda';
 import { startHarness, unique, type Harness } from '../support/sandboxHarness';
 import { lambdaContext } from '../../sandbox/lambdaEvents';
+import { ingestQueueEvent } from '../support/sqsEvents';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 
+/** The ingest queue's event for `bodies`, each wrapped in its SNS notification as the subscription delivers it. */
 function sqsEvent(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `r${i}`,
-      body: JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: body }),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:chainsec-ingest',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  return ingestQueueEvent(
+    bodies.map((body, i) => JSON.stringify({ Type: 'Notification', MessageId: `sns-${i}`, Message: body })),
+  );
 }
 
 describe('E2E: ingest batches with bad records', () => {

@@ -1,4 +1,4 @@
-import { startHarness, incidentIdOf, textOf, unique, type Harness } from '../support/sandboxHarness';
+import { startHarness, ledgerOf, requestApproval, textOf, unique, type Harness } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/slackSigning';
@@ -20,27 +20,16 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
     await h.stop();
   });
 
-  async function ledgerOf(incidentId: string): Promise<Array<Record<string, unknown>>> {
-    const text = String((await h.json<string>('GET', '/sandbox/ledger')).body);
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((e) => e.incidentId === incidentId);
-  }
-
   /** A high on-chain request (one approver decides), asked by a person the workspace knows. */
   async function high(requestedBy = 'U0ONCALL2'): Promise<{ arn: string; card: RecordedMessage; id: string }> {
     const tx = `0x${unique()}ee`;
-    const arn = await h.startIncident({
+    return requestApproval(h, {
       tx_hash: tx,
       amount_usd: 5_000,
       protocol: 'Curve',
       anomaly_score: 0.8,
       agent: { requested_by: requestedBy, reasoning: 'Looks like a drain.' },
     });
-    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    return { arn, card, id: incidentIdOf(card) };
   }
 
   /** Picks "<choice> with reason…" on the card as `user`, a signed block_actions; returns the modal opened. */
@@ -128,7 +117,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
       // Assess
       expect(res.status).toBe(200);
-      const vote = (await ledgerOf(id)).find((e) => e.type === 'vote');
+      const vote = (await ledgerOf(h, id)).find((e) => e.type === 'vote');
       expect(vote).toMatchObject({ actor: 'U0APPROVER1', choice: 'deny', reason });
       expect(textOf(decided)).toContain(reason);
       expect(execution.output.approval).toMatchObject({ decision: 'deny', decidedBy: ['U0APPROVER1'], reason });
@@ -137,7 +126,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
     it('a replayed submission changes nothing', async () => {
       // Prepare
-      const before = await ledgerOf(id);
+      const before = await ledgerOf(h, id);
 
       // Act
       const replay = await h.slack(body, { timestamp: signedAt });
@@ -149,7 +138,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       // Assess
       expect(replay.status).toBe(401);
       expect(retry.status).toBe(200);
-      expect(await ledgerOf(id)).toEqual(before);
+      expect(await ledgerOf(h, id)).toEqual(before);
     });
 
     it('after the sweep: one line in the card thread and a DM to the requester, each sent once', async () => {
@@ -185,7 +174,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
     // Assess
     expect(res.status).toBe(200);
-    const vote = (await ledgerOf(id)).find((e) => e.type === 'vote');
+    const vote = (await ledgerOf(h, id)).find((e) => e.type === 'vote');
     expect(Array.from(String(vote?.reason))).toHaveLength(REASON_MAX);
     expect(String(vote?.reason).endsWith(REASON_CUT_MARKER)).toBe(true);
     expect(execution.output.approval.reason).toBe(vote?.reason);
@@ -206,7 +195,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
     const dm = await h.waitForMessage(id, { user: 'U0ONCALL2', where: (m) => m.channel.startsWith('D') });
 
     // Assess
-    const vote = (await ledgerOf(id)).find((e) => e.type === 'vote');
+    const vote = (await ledgerOf(h, id)).find((e) => e.type === 'vote');
     expect(vote?.reason).toBe(hostile);
     for (const shown of [decided, line, dm]) {
       const text = textOf(shown);
@@ -245,7 +234,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
     // Assess
     expect(clicked.body.status).toBe(200);
     expect(submitted.body.status).toBe(200);
-    const vote = (await ledgerOf(id)).find((e) => e.type === 'vote');
+    const vote = (await ledgerOf(h, id)).find((e) => e.type === 'vote');
     expect(vote).toMatchObject({ actor: 'U0APPROVER2', choice: 'deny', reason });
   });
 
@@ -308,7 +297,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       ['a submitter from another workspace', 'U0APPROVER1', { userTeamId: 'T0ELSEWHERE' }],
     ] as const)('refuses %s', async (_name, user, override) => {
       // Prepare
-      const before = await ledgerOf(id);
+      const before = await ledgerOf(h, id);
       const patched = Object.fromEntries(
         Object.entries(override).map(([k, v]) => [
           k,
@@ -321,7 +310,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
 
       // Assess: answered (an unknown callback id has no listener: 404), never recorded
       expect([200, 404]).toContain(res.status);
-      expect(await ledgerOf(id)).toEqual(before);
+      expect(await ledgerOf(h, id)).toEqual(before);
     });
 
     it('the real modal still counts afterwards, once', async () => {
@@ -331,7 +320,7 @@ describe('E2E: reasons — a reason with any decision, and the loop closed', () 
       // Assess
       expect(res.status).toBe(200);
       const votes = await eventually(async () => {
-        const v = (await ledgerOf(id)).filter((e) => e.type === 'vote');
+        const v = (await ledgerOf(h, id)).filter((e) => e.type === 'vote');
         return v.length > 0 ? v : undefined;
       });
       expect(votes).toEqual([

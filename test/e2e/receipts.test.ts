@@ -1,10 +1,19 @@
 import { verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
-import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { ErrorCode } from '../../src/errors';
-import { startHarness, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
+import { startHarness, unique, criticalOnChain, requestApproval, type Harness } from '../support/sandboxHarness';
 import { memoryRedemptions, sha256Canonical } from '../unit/receipts/receiptFixture';
+
+/** Whether `signature` (base64 DER) is `pem`'s ECDSA signature over `body` in RFC 8785 form, checked here with node:crypto. */
+function signedBy(pem: string, body: unknown, signature: string): boolean {
+  return verify(
+    'sha256',
+    Buffer.from(canonicalize(body)!, 'utf8'),
+    { key: pem, dsaEncoding: 'der' },
+    Buffer.from(signature, 'base64'),
+  );
+}
 
 describe('E2E: receipts, through the sandbox', () => {
   let h: Harness;
@@ -18,15 +27,7 @@ describe('E2E: receipts, through the sandbox', () => {
   it('critical approved by two: the output and the command carry a receipt the sandbox key verifies; an executor runs it once', async () => {
     // Prepare
     const tx = `0x${unique()}e1`;
-    const arn = await h.startIncident({
-      tx_hash: tx,
-      amount_usd: 250_000,
-      protocol: 'Uniswap',
-      anomaly_score: 0.95,
-      from: '0xabc',
-    });
-    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    const id = incidentIdOf(card);
+    const { arn, card, id } = await requestApproval(h, criticalOnChain(tx));
 
     // Act
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
@@ -49,14 +50,7 @@ describe('E2E: receipts, through the sandbox', () => {
       'keyId',
       'ledgerHash',
     ]);
-    expect(
-      verify(
-        'sha256',
-        Buffer.from(canonicalize(body)!, 'utf8'),
-        { key: pem, dsaEncoding: 'der' },
-        Buffer.from(signature, 'base64'),
-      ),
-    ).toBe(true);
+    expect(signedBy(pem, body, signature)).toBe(true);
     expect(body).toMatchObject({
       incidentId: id,
       decision: 'approve',
@@ -99,15 +93,7 @@ describe('E2E: receipts, through the sandbox', () => {
   it('critical nobody decides: the expiry rolls the containment back with a receipt decided by chainsec, citing the expiry entry', async () => {
     // Prepare
     const tx = `0x${unique()}e2`;
-    const arn = await h.startIncident({
-      tx_hash: tx,
-      amount_usd: 250_000,
-      protocol: 'Uniswap',
-      anomaly_score: 0.95,
-      from: '0xabc',
-    });
-    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    const id = incidentIdOf(card);
+    const { arn, id } = await requestApproval(h, criticalOnChain(tx));
 
     // Act: the sweep runs after the critical window (4 h by default)
     const now = new Date(Date.now() + 5 * 60 * 60 * 1000).toISOString();
@@ -119,14 +105,7 @@ describe('E2E: receipts, through the sandbox', () => {
     expect(execution.output.approval.decision).toBe('expired');
     expect(execution.output.actionResult.operation).toBe('rollback');
     const { signature, ...body } = execution.output.approval.receipt;
-    expect(
-      verify(
-        'sha256',
-        Buffer.from(canonicalize(body)!, 'utf8'),
-        { key: pem, dsaEncoding: 'der' },
-        Buffer.from(signature, 'base64'),
-      ),
-    ).toBe(true);
+    expect(signedBy(pem, body, signature)).toBe(true);
     const ledger = (await (await fetch(`${h.url}/sandbox/ledger`)).text())
       .trim()
       .split('\n')

@@ -1,4 +1,11 @@
-import { startHarness, actionIds, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
+import {
+  startHarness,
+  actionIds,
+  criticalOnChain,
+  unique,
+  incidentIdOf,
+  type Harness,
+} from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 
 describe('E2E: the spine, through the sandbox', () => {
@@ -13,13 +20,7 @@ describe('E2E: the spine, through the sandbox', () => {
   it('critical on-chain: card, two approvals, workflow SUCCEEDED with the approval, card decided in place', async () => {
     // Prepare
     const tx = `0x${unique()}c1`;
-    const arn = await h.startIncident({
-      tx_hash: tx,
-      amount_usd: 250_000,
-      protocol: 'Uniswap',
-      anomaly_score: 0.95,
-      from: '0xabc',
-    });
+    const arn = await h.startIncident(criticalOnChain(tx));
 
     // Act
     const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });

@@ -1,4 +1,12 @@
-import { startHarness, actionIds, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
+import {
+  startHarness,
+  actionIds,
+  unique,
+  incidentIdOf,
+  ledgerOf,
+  requestApproval,
+  type Harness,
+} from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActions, blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
@@ -14,37 +22,26 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     await h.stop();
   });
 
-  async function ledgerOf(incidentId: string): Promise<Array<Record<string, unknown>>> {
-    const text = (await h.json<string>('GET', '/sandbox/ledger')).body as unknown as string;
-    return String(text)
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((e) => e.incidentId === incidentId);
-  }
-
   async function critical(
     extra: Record<string, unknown> = {},
   ): Promise<{ arn: string; card: RecordedMessage; id: string }> {
     const tx = `0x${unique()}cc`;
-    const arn = await h.startIncident({
+    const { arn, card, id } = await requestApproval(h, {
       tx_hash: tx,
       amount_usd: 500_000,
       protocol: 'Curve',
       anomaly_score: 0.97,
       ...extra,
     });
-    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    const id = incidentIdOf(card);
     // Critical pages the primary on-call at once; let that entry land before counting.
-    await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'escalation') ? true : undefined));
+    await eventually(async () => ((await ledgerOf(h, id)).some((e) => e.type === 'escalation') ? true : undefined));
     return { arn, card, id };
   }
 
   it('refuses a member who may not approve, with an ephemeral explanation, and records nothing', async () => {
     // Prepare
     const { card, id } = await critical();
-    const before = await ledgerOf(id);
+    const before = await ledgerOf(h, id);
 
     // Act
     const res = await h.click({ user: 'U0VIEWER', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
@@ -53,7 +50,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     // Assess
     expect(res.status).toBe(200);
     expect(refusal.channel).toBe(APPROVALS_CHANNEL);
-    expect(await ledgerOf(id)).toHaveLength(before.length);
+    expect(await ledgerOf(h, id)).toHaveLength(before.length);
   });
 
   it('refuses self-approval, a double vote and a click from another channel', async () => {
@@ -83,7 +80,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     expect(self).toBeDefined();
     expect(twice).toBeDefined();
     expect(elsewhere).toBeDefined();
-    const votes = (await ledgerOf(id)).filter((e) => e.type === 'vote');
+    const votes = (await ledgerOf(h, id)).filter((e) => e.type === 'vote');
     expect(votes.map((v) => v.actor)).toEqual(['U0APPROVER1']);
   });
 
@@ -105,7 +102,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         // Assess
         expect(refusal).toBeDefined();
         expect(JSON.stringify(card.blocks)).toContain('<@U0APPROVER1>');
-        const decision = (await ledgerOf(id)).find((e) => e.type === 'decision');
+        const decision = (await ledgerOf(h, id)).find((e) => e.type === 'decision');
         expect(decision?.decidedBy).toEqual(['U0APPROVER2', 'U0APPROVER3']);
         expect(JSON.stringify(decided.blocks)).not.toContain('U0APPROVER1>, ');
       },
@@ -124,7 +121,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Assess
       expect(JSON.stringify(card.blocks)).toContain('U0STRANGER9');
       for (const m of shown) expect(JSON.stringify(m)).not.toContain('<@U0STRANGER9');
-      const received = (await ledgerOf(id)).find((e) => e.type === 'incident_received');
+      const received = (await ledgerOf(h, id)).find((e) => e.type === 'incident_received');
       expect(received?.actor).toBe('U0STRANGER9');
     });
   });
@@ -223,7 +220,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       // Assess
       expect(res.status).toBe(200);
       expect(told).toBeDefined();
-      expect((await ledgerOf(id)).filter((e) => e.type === 'vote' || e.type === 'decision')).toHaveLength(0);
+      expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote' || e.type === 'decision')).toHaveLength(0);
       const status = await h.json<{ status: string }>('GET', `/sandbox/executions/${encodeURIComponent(arn)}`);
       expect(status.body.status).toBe('RUNNING');
     });
@@ -239,7 +236,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
       // Assess
       expect(told).toBeDefined();
-      expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(0);
+      expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(0);
     });
   });
 
@@ -258,7 +255,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
     // Assess
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    const entries = await ledgerOf(id);
+    const entries = await ledgerOf(h, id);
     expect(entries.filter((e) => e.type === 'decision')).toHaveLength(1);
     expect(entries.filter((e) => e.type === 'vote').length).toBe(2);
     expect(execution.status).toBe('SUCCEEDED');
@@ -273,7 +270,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     // Prepare
     const { card, id } = await critical();
     await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_deny', value: id, messageTs: card.ts });
-    await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'decision') ? true : undefined));
+    await eventually(async () => ((await ledgerOf(h, id)).some((e) => e.type === 'decision') ? true : undefined));
 
     // Act
     const after = (await h.messages()).length;
@@ -282,7 +279,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
     // Assess
     expect(told.text).toContain('U0APPROVER1');
-    expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+    expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(1);
   });
 
   it('refuses a click after expiry: the sweep expired it and the workflow took its fallback', async () => {
@@ -326,7 +323,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     ])('refuses %s with 401 and writes nothing', async (_name, opts) => {
       // Prepare
       const { card, id } = await critical();
-      const before = await ledgerOf(id);
+      const before = await ledgerOf(h, id);
       const body = approveBody(id, card);
 
       // Act
@@ -334,7 +331,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
       // Assess
       expect(res.status).toBe(401);
-      expect(await ledgerOf(id)).toHaveLength(before.length);
+      expect(await ledgerOf(h, id)).toHaveLength(before.length);
     });
 
     it('answers a replay 401 and a Slack retry 200, and processes neither again', async () => {
@@ -351,7 +348,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
       // Act
       const first = await send();
-      await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'vote') ? true : undefined));
+      await eventually(async () => ((await ledgerOf(h, id)).some((e) => e.type === 'vote') ? true : undefined));
       const replay = await send();
       const retry = await send({ 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
 
@@ -359,7 +356,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       expect(first.status).toBe(200);
       expect(replay.status).toBe(401);
       expect(retry.status).toBe(200);
-      expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+      expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(1);
     });
     it.each([['='], ['=anything'], ['=' + '0'.repeat(64)]])(
       'refuses a replay whose signature header has %s appended (401, one vote)',
@@ -371,7 +368,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
         // Act
         const first = await h.slack(body, { timestamp: Number(signed['x-slack-request-timestamp']) });
-        await eventually(async () => ((await ledgerOf(id)).some((e) => e.type === 'vote') ? true : undefined));
+        await eventually(async () => ((await ledgerOf(h, id)).some((e) => e.type === 'vote') ? true : undefined));
         const replay = await h.slack(body, {
           timestamp: Number(signed['x-slack-request-timestamp']),
           signature: signed['x-slack-signature'] + suffix,
@@ -380,7 +377,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         // Assess
         expect(first.status).toBe(200);
         expect(replay.status).toBe(401);
-        expect((await ledgerOf(id)).filter((e) => e.type === 'vote')).toHaveLength(1);
+        expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(1);
       },
     );
 
@@ -396,7 +393,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       async (_n, decorate) => {
         // Prepare
         const { card, id } = await critical();
-        const before = await ledgerOf(id);
+        const before = await ledgerOf(h, id);
         const body = approveBody(id, card);
         const t = Math.floor(Date.now() / 1000);
         const signed = signSlackRequest(body, h.sandbox.signingSecret, t);
@@ -414,7 +411,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
         // Assess
         expect(res.status).toBe(401);
-        expect(await ledgerOf(id)).toHaveLength(before.length);
+        expect(await ledgerOf(h, id)).toHaveLength(before.length);
       },
     );
 
@@ -425,7 +422,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
     ])('refuses a signature header with %s (401, nothing recorded)', async (_n, decorate) => {
       // Prepare
       const { card, id } = await critical();
-      const before = await ledgerOf(id);
+      const before = await ledgerOf(h, id);
       const body = approveBody(id, card);
       const signed = signSlackRequest(body, h.sandbox.signingSecret);
 
@@ -437,7 +434,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
 
       // Assess
       expect(res.status).toBe(401);
-      expect(await ledgerOf(id)).toHaveLength(before.length);
+      expect(await ledgerOf(h, id)).toHaveLength(before.length);
     });
 
     it('answers a replay of a refused click 401, without a second refusal', async () => {

@@ -182,3 +182,32 @@ export function wafEvent(severity: number) {
     },
   };
 }
+
+/** The sandbox ledger's entries of one incident, as GET /sandbox/ledger exports them. */
+export async function ledgerOf(h: Harness, incidentId: string): Promise<Array<Record<string, unknown>>> {
+  const text = String((await h.json<string>('GET', '/sandbox/ledger')).body);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => e.incidentId === incidentId);
+}
+
+/** A critical on-chain event (two approvers decide) for transaction `tx`. */
+export function criticalOnChain(tx: string) {
+  return { tx_hash: tx, amount_usd: 250_000, protocol: 'Uniswap', anomaly_score: 0.95, from: '0xabc' };
+}
+
+/**
+ * Starts the workflow for an on-chain `event` and waits for its approval card
+ * in the approvals channel.
+ * @returns the execution's ARN, the card and the incident id it carries
+ */
+export async function requestApproval(
+  h: Harness,
+  event: { tx_hash: string; [field: string]: unknown },
+): Promise<{ arn: string; card: RecordedMessage; id: string }> {
+  const arn = await h.startIncident(event);
+  const card = await h.waitForMessage(event.tx_hash, { channel: APPROVALS_CHANNEL, kind: 'message' });
+  return { arn, card, id: incidentIdOf(card) };
+}

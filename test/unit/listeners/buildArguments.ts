@@ -12,7 +12,7 @@ import { ConsoleLogger, LogLevel } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { FetchResponse } from '@slack/web-api/dist/WebClient';
 import type { ChainsecContext } from '../../../src/listeners/requestContext';
-import { APPROVALS } from '../../support/fakes/fakeAppDeps';
+import { APPROVALS, type FakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import { CARD_TS } from '../../support/fakes/seeds';
 
 /**
@@ -157,6 +157,10 @@ export const told = (text: string | RegExp, user?: string) =>
     text: typeof text === 'string' ? text : expect.stringMatching(text),
     ...(user && { user }),
   });
+
+/** What clickers were told in the channel, through `f`'s Slack gateway. */
+export const ephemeralsOf = (f: FakeAppDeps) =>
+  f.slack.callsOf('postEphemeral').map((c) => ({ channel: c.channel, user: c.user, text: c.message.text }));
 
 /** The arguments of `/chainsec <text>` typed by `userId` in `channelId`. */
 export function buildCommandArguments(text: string, userId = 'U0APPROVER1', channelId = APPROVALS) {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LogLevel, WebClient, WebClientEvent, retryPolicies, type Logger } from '@slack/web-api';
+import { WebClient, WebClientEvent, retryPolicies } from '@slack/web-api';
+import { silentSlackLogger as silent } from '../../support/silentSlackLogger';
 import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, VIEWER } from '../../../sandbox/identities';
 import { LocalSlackApi } from '../../../sandbox/local/LocalSlackApi';
 
@@ -13,16 +14,6 @@ const card = [
     ],
   },
 ];
-
-const silent: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
 
 /** A WebClient as production builds it, quick to retry and quiet. */
 function webClient(url: string, token = 'xoxb-sandbox'): WebClient {

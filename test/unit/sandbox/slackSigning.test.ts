@@ -1,4 +1,5 @@
-import { App, AwsLambdaReceiver, isValidSlackRequest, LogLevel, type Logger } from '@slack/bolt';
+import { App, AwsLambdaReceiver, isValidSlackRequest } from '@slack/bolt';
+import { silentSlackLogger as silent } from '../../support/silentSlackLogger';
 import { APPROVALS_CHANNEL, APPROVER_1, TEAM_ID } from '../../../sandbox/identities';
 import {
   blockActions,
@@ -8,16 +9,6 @@ import {
 } from '../../../sandbox/local/slackSigning';
 
 const SECRET = 'sandbox-signing-secret';
-const silent: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
-
 /** A Bolt app on the Lambda receiver, as the interactivity handler is built, recording what its listeners get. */
 function boltApp() {
   const receiver = new AwsLambdaReceiver({ signingSecret: SECRET, logger: silent });

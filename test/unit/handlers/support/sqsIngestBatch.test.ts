@@ -2,26 +2,10 @@ import type { SQSEvent } from 'aws-lambda';
 import type { InboundRecord } from '../../../../src/app/ingestRecords';
 import { processSqsIngestBatch } from '../../../../src/handlers/support/sqsIngestBatch';
 import { buildDeps, notification, recordingProcess } from '../../app/ingestFixtures';
+import { ingestQueueEvent } from '../../../support/sqsEvents';
 
 function sqsBatch(bodies: string[]): { event: SQSEvent; records: InboundRecord[] } {
-  const event: SQSEvent = {
-    Records: bodies.map((body, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `r${i}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:chainsec-ingest',
-      awsRegion: 'us-east-1',
-    })),
-  };
+  const event = ingestQueueEvent(bodies);
   return { event, records: bodies.map((body, i) => ({ id: `m${i}`, source: 'sqs', body })) };
 }
 

@@ -4,7 +4,7 @@ import { LedgerEntryType } from '../../../../src/domain/ledger';
 import { markListener } from '../../../../src/listeners/actions/acknowledge';
 import { fakeAppDeps, type FakeAppDeps } from '../../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../../support/fakes/seeds';
-import { click, told } from '../buildArguments';
+import { click, ephemeralsOf, told } from '../buildArguments';
 
 describe('Listener: "I\'m on it" and "Mark false positive"', () => {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -13,8 +13,7 @@ describe('Listener: "I\'m on it" and "Mark false positive"', () => {
     f = fakeAppDeps({ now });
   });
   /** What the clicker was told in the channel, through the Slack gateway. */
-  const ephemerals = () =>
-    f.slack.callsOf('postEphemeral').map((c) => ({ channel: c.channel, user: c.user, text: c.message.text }));
+  const ephemerals = () => ephemeralsOf(f);
 
   it('acks, records the acknowledgement (signed), refreshes the card and tells the clicker', async () => {
     // Prepare

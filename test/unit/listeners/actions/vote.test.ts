@@ -5,7 +5,7 @@ import { voteListener } from '../../../../src/listeners/actions/vote';
 import { IncidentStatus } from '../../../../src/domain/incidentRecord';
 import { fakeAppDeps, type FakeAppDeps } from '../../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../../support/fakes/seeds';
-import { click, requestContext, told } from '../buildArguments';
+import { click, ephemeralsOf, requestContext, told } from '../buildArguments';
 
 describe('Listener: vote buttons', () => {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -14,8 +14,7 @@ describe('Listener: vote buttons', () => {
     f = fakeAppDeps({ now });
   });
   /** What the clicker was told in the channel, through the Slack gateway. */
-  const ephemerals = () =>
-    f.slack.callsOf('postEphemeral').map((c) => ({ channel: c.channel, user: c.user, text: c.message.text }));
+  const ephemerals = () => ephemeralsOf(f);
 
   type VoteClick = NonNullable<ChainsecContext['voteClick']>;
   /** The click's deferred claim, as the request guard hands it over in the context. */
