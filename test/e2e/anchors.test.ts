@@ -1,30 +1,22 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
+import { useTempFiles } from '../support/tempFiles';
 import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
 
 const ROOT = resolve(__dirname, '../..');
 
 describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export fails against them', () => {
   let h: Harness;
-  let dir: string;
+  const tmp = useTempFiles('chainsec-anchors-e2e-');
+  const write = tmp.file;
   beforeAll(async () => {
     h = await startHarness();
-    dir = mkdtempSync(join(tmpdir(), 'chainsec-anchors-e2e-'));
   });
   afterAll(async () => {
     await h.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
-
-  function write(name: string, text: string): string {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  }
 
   async function text(path: string): Promise<string> {
     const res = await fetch(`${h.url}${path}`);
@@ -35,7 +27,7 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
   /** `npx chainsec verify ...` in a fresh process; `env` adds to the environment. */
   function chainsec(args: string[], env: Record<string, string> = {}) {
     const result = spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], {
-      cwd: dir,
+      cwd: tmp.dir,
       encoding: 'utf8',
       timeout: 30_000,
       env: { ...process.env, ...env },
@@ -47,7 +39,7 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
   function chainsecAsync(args: string[], env: Record<string, string>) {
     return new Promise<{ status: number | null; lines: string[]; stderr: string }>((done) => {
       const bin = join(ROOT, 'node_modules/.bin/node');
-      const options = { cwd: dir, encoding: 'utf8' as const, timeout: 30_000, env: { ...process.env, ...env } };
+      const options = { cwd: tmp.dir, encoding: 'utf8' as const, timeout: 30_000, env: { ...process.env, ...env } };
       execFile(bin, [join(ROOT, 'bin/chainsec.js'), ...args], options, (error, stdout, stderr) => {
         const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         done({ status, lines: stdout.trimEnd().split('\n'), stderr });

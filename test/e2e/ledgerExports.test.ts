@@ -1,23 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
+import { useTempFiles } from '../support/tempFiles';
 import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
 
 const ROOT = resolve(__dirname, '../..');
 
 describe('E2E: ledger exports — a later export extends an earlier one, and every line reads one way', () => {
   let h: Harness;
-  let dir: string;
+  const tmp = useTempFiles('chainsec-exports-');
+  const write = tmp.file;
   beforeAll(async () => {
     h = await startHarness();
-    dir = mkdtempSync(join(tmpdir(), 'chainsec-exports-'));
   });
   afterAll(async () => {
     await h.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** GET /sandbox/ledger, as an auditor downloads it. */
@@ -27,16 +25,10 @@ describe('E2E: ledger exports — a later export extends an earlier one, and eve
     return res.text();
   }
 
-  function write(name: string, text: string): string {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  }
-
   /** `npx chainsec verify ...` as a person runs it: the real executable, in a fresh process. */
   function chainsec(args: string[]): { status: number | null; lines: string[]; stderr: string } {
     const result = spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], {
-      cwd: dir,
+      cwd: tmp.dir,
       encoding: 'utf8',
       timeout: 30_000,
     });

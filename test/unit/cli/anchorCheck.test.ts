@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { ANCHOR_CHAIN, anchorDraft, chainHeads } from '../../../src/domain/anchor';
 import { GENESIS_HASH, type LedgerEntry, type UnsignedLedgerEntry } from '../../../src/domain/ledger';
 import { buildLedger, INCIDENTS, KEY_ID, p256, seal, toCanonicalJsonl } from '../domain/ledgerFixture';
+import { useTempFiles } from '../../support/tempFiles';
 
 const signer = p256();
 const stranger = p256();
@@ -31,17 +30,9 @@ function anchorsOver(exports: LedgerEntry[][], key = signer.privateKey): LedgerE
   return anchors;
 }
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chainsec-anchors-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const tmp = useTempFiles('chainsec-anchors-');
+/** Writes `text` to a file in the test directory and returns its path. */
+const file = tmp.file;
 
 /** `chainsec verify --ledger L --public-key K --anchors A`, in-process. */
 async function verify(ledger: LedgerEntry[], anchors: LedgerEntry[] | string) {
@@ -68,7 +59,7 @@ describe('CLI: chainsec verify --anchors', () => {
     expect(result.last).toBe('OK 12 entries in 3 chains verified');
     expect(result.out).toContain(
       'anchors: 2 from ' +
-        join(dir, 'anchors.jsonl') +
+        join(tmp.dir, 'anchors.jsonl') +
         ', latest seq 2 at 2026-12-01T10:00:00.000Z; ' +
         'the export holds every entry they name',
     );

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import canonicalize from 'canonicalize';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { verdictLine, verifyLedgerText, UnusableInputError } from '../../../src/cli/verifyLedgerFile';
@@ -17,6 +15,7 @@ import {
   toJsonl,
   type CheckpointLink,
 } from '../domain/ledgerFixture';
+import { useTempFiles } from '../../support/tempFiles';
 
 const ROOT = resolve(__dirname, '../../..');
 const signer = p256();
@@ -37,18 +36,9 @@ async function run(argv: string[]): Promise<{ code: number; out: string[]; err: 
   return { code, out, err, last: out.at(-1) ?? '' };
 }
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chainsec-verify-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
+const tmp = useTempFiles('chainsec-verify-');
 /** Writes `text` to a file in the test directory and returns its path. */
-function file(name: string, text: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const file = tmp.file;
 
 describe('Function: verifyLedgerText', () => {
   it('accepts an intact ledger', () => {
@@ -599,8 +589,8 @@ describe('Function: main', () => {
     const empty = file('empty.jsonl', '\n');
 
     // Act
-    const missingLedger = await run(['verify', '--ledger', join(dir, 'missing.jsonl'), '--public-key', keyFile]);
-    const missingKey = await run(['verify', '--ledger', ledgerFile, '--public-key', join(dir, 'missing.pem')]);
+    const missingLedger = await run(['verify', '--ledger', join(tmp.dir, 'missing.jsonl'), '--public-key', keyFile]);
+    const missingKey = await run(['verify', '--ledger', ledgerFile, '--public-key', join(tmp.dir, 'missing.pem')]);
     const garbageKey = await run(['verify', '--ledger', ledgerFile, '--public-key', badKey]);
     const emptyLedger = await run(['verify', '--ledger', empty, '--public-key', keyFile]);
 
@@ -879,7 +869,7 @@ describe('Program: bin/chainsec.js', () => {
   /** Runs the real executable as `npx chainsec` would, with the project's Node. */
   function chainsec(args: string[]): { status: number | null; lines: string[]; stderr: string } {
     const result = spawnSync(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/chainsec.js'), ...args], {
-      cwd: dir,
+      cwd: tmp.dir,
       encoding: 'utf8',
       timeout: 30_000,
     });

@@ -1,25 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ACTION, p256, signedReceipt } from '../receipts/receiptFixture';
+import { useTempFiles } from '../../support/tempFiles';
 
 const ROOT = resolve(__dirname, '../../..');
 const signer = p256();
 const stranger = p256();
 const NOW = '2026-12-01T10:05:00.000Z';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chainsec-verify-receipt-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const tmp = useTempFiles('chainsec-verify-receipt-');
+/** Writes `text` to a file in the test directory and returns its path. */
+const file = tmp.file;
 
 /** Runs `node bin/chainsec.js verify-receipt ...` as a user would. */
 function cli(args: string[]): { code: number | null; lines: string[]; stderr: string } {
@@ -116,7 +107,7 @@ describe('CLI: chainsec verify-receipt', () => {
     ],
     [
       'a missing receipt file',
-      () => ['--receipt', join(dir, 'absent.json'), '--public-key', file('k.pem', signer.pem)],
+      () => ['--receipt', join(tmp.dir, 'absent.json'), '--public-key', file('k.pem', signer.pem)],
     ],
     [
       'a bad --now',
