@@ -3,20 +3,14 @@ import { join, resolve } from 'node:path';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
-import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
+import { incidentIdOf, useHarness, unique } from '../support/sandboxHarness';
 
 const ROOT = resolve(__dirname, '../..');
 
 describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export fails against them', () => {
-  let h: Harness;
+  const h = useHarness();
   const tmp = useTempFiles('chainsec-anchors-e2e-');
   const write = tmp.file;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
 
   async function text(path: string): Promise<string> {
     const res = await fetch(`${h.url}${path}`);

@@ -1,15 +1,9 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
-import { startHarness, unique, incidentIdOf, textOf, type Harness } from '../support/sandboxHarness';
+import { useHarness, unique, incidentIdOf, textOf } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 
 describe('E2E: dry run', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ dryRun: true });
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness({ dryRun: true });
 
   it('marks cards DRY RUN and runs no action, even when approved', async () => {
     // Prepare

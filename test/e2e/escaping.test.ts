@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { startHarness, unique, incidentIdOf, type Harness } from '../support/sandboxHarness';
+import { useHarness, unique, incidentIdOf } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
@@ -19,13 +19,7 @@ const FORMATTED =
   /[*~`]APPROVED|(?<![\p{L}\p{N}])_security_|~denied~|`run it`|\*approved\*|^[ \t]*(?:>|&gt;)[ \t]*Decided/mu;
 
 describe('E2E: untrusted text reaches Slack with nothing invisible and no formatting of its own', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   function assessShown(messages: RecordedMessage[]): void {
     const texts = messages.flatMap((m) => textsOf({ text: m.text, blocks: m.blocks as KnownBlock[] }));

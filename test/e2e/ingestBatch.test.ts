@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { startHarness, unique, type Harness } from '../support/sandboxHarness';
+import { useHarness, unique } from '../support/sandboxHarness';
 import { lambdaContext } from '../../sandbox/lambdaEvents';
 import { ingestQueueEvent } from '../support/sqsEvents';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
@@ -12,13 +12,7 @@ function sqsEvent(bodies: string[]): SQSEvent {
 }
 
 describe('E2E: ingest batches with bad records', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   it('rejects malformed, unknown and oversize records with clear errors, keeps them, and posts the valid one', async () => {
     // Prepare

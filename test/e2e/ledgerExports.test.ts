@@ -3,20 +3,14 @@ import { join, resolve } from 'node:path';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
-import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
+import { incidentIdOf, useHarness, unique } from '../support/sandboxHarness';
 
 const ROOT = resolve(__dirname, '../..');
 
 describe('E2E: ledger exports — a later export extends an earlier one, and every line reads one way', () => {
-  let h: Harness;
+  const h = useHarness();
   const tmp = useTempFiles('chainsec-exports-');
   const write = tmp.file;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
 
   /** GET /sandbox/ledger, as an auditor downloads it. */
   async function exportLedger(): Promise<string> {

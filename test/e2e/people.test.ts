@@ -1,16 +1,10 @@
-import { startHarness, actionIds, incidentIdOf, textOf, wafEvent, type Harness } from '../support/sandboxHarness';
+import { useHarness, actionIds, incidentIdOf, textOf, wafEvent } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 
 describe('E2E: the people side', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   /** Sends /chainsec and returns the answers shown to `user` (response_url). */
   async function ask(user: string, text: string, expect?: string): Promise<RecordedMessage[]> {

@@ -1,12 +1,4 @@
-import {
-  startHarness,
-  actionIds,
-  unique,
-  incidentIdOf,
-  textOf,
-  wafEvent,
-  type Harness,
-} from '../support/sandboxHarness';
+import { useHarness, actionIds, unique, incidentIdOf, textOf, wafEvent } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
@@ -24,13 +16,7 @@ const ENV = {
 type Entry = Record<string, unknown>;
 
 describe('E2E: a non-default policy is what the card, the ledger and the workflow all do', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ env: ENV });
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness({ env: ENV });
 
   async function ledgerOf(incidentId: string): Promise<Entry[]> {
     const text = (await h.json<string>('GET', '/sandbox/ledger')).body as unknown as string;

@@ -1,4 +1,4 @@
-import { startHarness, ledgerOf, requestApproval, textOf, unique, type Harness } from '../support/sandboxHarness';
+import { useHarness, ledgerOf, requestApproval, textOf, unique } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/slackSigning';
@@ -12,13 +12,7 @@ type OpenedView = {
 };
 
 describe('E2E: reasons — a reason with any decision, and the loop closed', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   /** A high on-chain request (one approver decides), asked by a person the workspace knows. */
   async function high(requestedBy = 'U0ONCALL2'): Promise<{ arn: string; card: RecordedMessage; id: string }> {

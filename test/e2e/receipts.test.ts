@@ -2,7 +2,7 @@ import { verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
 import { ErrorCode } from '../../src/errors';
-import { startHarness, unique, criticalOnChain, requestApproval, type Harness } from '../support/sandboxHarness';
+import { useHarness, unique, criticalOnChain, requestApproval } from '../support/sandboxHarness';
 import { memoryRedemptions, sha256Canonical } from '../unit/receipts/receiptFixture';
 
 /** Whether `signature` (base64 DER) is `pem`'s ECDSA signature over `body` in RFC 8785 form, checked here with node:crypto. */
@@ -16,13 +16,7 @@ function signedBy(pem: string, body: unknown, signature: string): boolean {
 }
 
 describe('E2E: receipts, through the sandbox', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   it('critical approved by two: the output and the command carry a receipt the sandbox key verifies; an executor runs it once', async () => {
     // Prepare

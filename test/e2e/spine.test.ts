@@ -1,21 +1,8 @@
-import {
-  startHarness,
-  actionIds,
-  criticalOnChain,
-  unique,
-  incidentIdOf,
-  type Harness,
-} from '../support/sandboxHarness';
+import { useHarness, actionIds, criticalOnChain, unique, incidentIdOf } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 
 describe('E2E: the spine, through the sandbox', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   it('critical on-chain: card, two approvals, workflow SUCCEEDED with the approval, card decided in place', async () => {
     // Prepare

@@ -1,5 +1,5 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
-import { startHarness, unique, textOf, type Harness } from '../support/sandboxHarness';
+import { useHarness, unique, textOf } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
@@ -9,13 +9,7 @@ import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
 import type { IncidentRecord } from '../../src/domain/incidentRecord';
 
 describe('E2E: stats against seeded timings', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   it('reports p50/p90 time to acknowledge and decide, outcomes, distribution, auto-action and false-positive rates', async () => {
     // Prepare: 10 high requests acknowledged after 1..10 min and decided after 2..20 min, plus low ones.

@@ -1,12 +1,4 @@
-import {
-  startHarness,
-  actionIds,
-  unique,
-  incidentIdOf,
-  ledgerOf,
-  requestApproval,
-  type Harness,
-} from '../support/sandboxHarness';
+import { useHarness, actionIds, unique, incidentIdOf, ledgerOf, requestApproval } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActions, blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
@@ -14,13 +6,7 @@ import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { verifyLedgerText } from '../../src/cli/verifyLedgerFile';
 
 describe('E2E: trust — only the right people decide, requests are authentic, decisions are provable', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+  const h = useHarness();
 
   async function critical(
     extra: Record<string, unknown> = {},

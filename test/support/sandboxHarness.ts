@@ -136,6 +136,28 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   };
 }
 
+/**
+ * Registers `beforeAll` / `afterAll` hooks that start a sandbox for the calling
+ * describe block and stop it, and answers the harness: each member is the
+ * running sandbox's, read when a test or hook uses it (before `beforeAll` it throws).
+ * @param options the sandbox's options, as {@link startHarness} takes them
+ */
+export function useHarness(options: SandboxOptions = {}): Harness {
+  let running: Harness | undefined;
+  beforeAll(async () => {
+    running = await startHarness(options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return new Proxy({} as Harness, {
+    get: (_, member) => {
+      if (!running) throw new Error('useHarness: the sandbox is used inside a test or hook, after beforeAll');
+      return Reflect.get(running, member);
+    },
+  });
+}
+
 /** All action ids of a message's buttons. */
 export function actionIds(m: RecordedMessage): string[] {
   const ids: string[] = [];
