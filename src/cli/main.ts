@@ -1,5 +1,6 @@
 import { commandArgs } from './commandArgs';
 import { readFileSync } from 'node:fs';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
 import { s3Client, readAnchorObjects } from '../services/S3AnchorStore';
 import { checkAnchors, readAnchors } from './anchorCheck';
@@ -87,8 +88,19 @@ function readText(path: string, what: string): string {
   return readBytes(path, what).toString('utf8');
 }
 
+/** A verify subcommand's options: {@link commandArgs} with the CLI's usage, refusing with a UsageError. */
+function verifyArgs<T extends ParseArgsOptionsConfig>(args: string[], options: T, io: CliIo) {
+  return commandArgs(
+    args,
+    options,
+    USAGE,
+    (line) => io.out(line),
+    (message) => new UsageError(message),
+  );
+}
+
 function verifyReceiptCommand(args: string[], io: CliIo): number {
-  const values = commandArgs(
+  const values = verifyArgs(
     args,
     {
       receipt: { type: 'string' },
@@ -96,9 +108,7 @@ function verifyReceiptCommand(args: string[], io: CliIo): number {
       action: { type: 'string' },
       now: { type: 'string' },
     },
-    USAGE,
-    (line) => io.out(line),
-    (message) => new UsageError(message),
+    io,
   );
   if (!values) return 0;
   if (!values.receipt) throw new UsageError('missing --receipt FILE');
@@ -139,7 +149,7 @@ async function readAnchorsText(source: string): Promise<string | Buffer> {
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
-  const values = commandArgs(
+  const values = verifyArgs(
     args,
     {
       ledger: { type: 'string' },
@@ -148,9 +158,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
       'since-checkpoint': { type: 'string' },
       anchors: { type: 'string' },
     },
-    USAGE,
-    (line) => io.out(line),
-    (message) => new UsageError(message),
+    io,
   );
   if (!values) return 0;
   if (!values.ledger) throw new UsageError('missing --ledger FILE');

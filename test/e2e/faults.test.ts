@@ -118,6 +118,18 @@ describe('E2E: faults, through the sandbox', () => {
   /** Messages recorded after `since` (an index into GET /sandbox/messages). */
   const newMessages = async (since: number) => (await h.messages()).slice(since);
 
+  /** `user` clicks Approve on `p`'s card. */
+  const approve = (p: Pending, user: string) =>
+    h.click({ user, actionId: 'chainsec_approve', value: p.id, messageTs: p.card.ts });
+
+  /** The first ephemeral answer to `user` recorded after `since`. */
+  const answerSince = (since: number, user: string) =>
+    eventually(
+      async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === user),
+      10_000,
+      50,
+    );
+
   const resumes = (arn: string) => h.sandbox.sfn.taskSuccessRequests(arn).filter((r) => r.outcome === 'resumed').length;
 
   it('Step Functions down when the decision is made: the decision is stored and shown, and the sweep resumes the workflow exactly once', async () => {
@@ -129,17 +141,8 @@ describe('E2E: faults, through the sandbox', () => {
     const since = (await h.messages()).length;
 
     // Act
-    const click = await h.click({
-      user: 'U0APPROVER1',
-      actionId: 'chainsec_approve',
-      value: p.id,
-      messageTs: p.card.ts,
-    });
-    const told = await eventually(
-      async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER1'),
-      10_000,
-      50,
-    );
+    const click = await approve(p, 'U0APPROVER1');
+    const told = await answerSince(since, 'U0APPROVER1');
     const whileDown = {
       execution: await execution(p.arn),
       waiting: h.sandbox.sfn.waitingTasks(p.arn).length,
@@ -183,12 +186,7 @@ describe('E2E: faults, through the sandbox', () => {
       const faulted = h.sandbox.sfn.faults.triggered('SendTaskSuccess');
 
       // Act: a person approves after the workflow stopped waiting.
-      const click = await h.click({
-        user: 'U0APPROVER2',
-        actionId: 'chainsec_approve',
-        value: p.id,
-        messageTs: p.card.ts,
-      });
+      const click = await approve(p, 'U0APPROVER2');
       const card = await eventually(
         async () => {
           const c = await cardNow(p);
@@ -253,17 +251,8 @@ describe('E2E: faults, through the sandbox', () => {
     const since = (await h.messages()).length;
 
     // Act
-    const refused = await h.click({
-      user: 'U0APPROVER2',
-      actionId: 'chainsec_approve',
-      value: p.id,
-      messageTs: p.card.ts,
-    });
-    const told = await eventually(
-      async () => (await newMessages(since)).find((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER2'),
-      10_000,
-      50,
-    );
+    const refused = await approve(p, 'U0APPROVER2');
+    const told = await answerSince(since, 'U0APPROVER2');
     const whileDown = {
       execution: await execution(p.arn),
       waiting: h.sandbox.sfn.waitingTasks(p.arn).length,
@@ -272,12 +261,7 @@ describe('E2E: faults, through the sandbox', () => {
     };
     h.sandbox.kms.faults.clear('Sign');
     const ledgerAfterRefusal = await ledgerOf(p.id);
-    const again = await h.click({
-      user: 'U0APPROVER2',
-      actionId: 'chainsec_approve',
-      value: p.id,
-      messageTs: p.card.ts,
-    });
+    const again = await approve(p, 'U0APPROVER2');
     const done = await h.waitForExecution(p.arn);
 
     // Assess
@@ -313,12 +297,7 @@ describe('E2E: faults, through the sandbox', () => {
     });
 
     // Act
-    const click = await h.click({
-      user: 'U0APPROVER1',
-      actionId: 'chainsec_approve',
-      value: p.id,
-      messageTs: p.card.ts,
-    });
+    const click = await approve(p, 'U0APPROVER1');
     const done = await h.waitForExecution(p.arn, 15_000);
 
     // Assess
@@ -339,12 +318,7 @@ describe('E2E: faults, through the sandbox', () => {
     dynamo.faults.set(`PutItem@${ledgerTable}`, { error: 'InternalServerError', status: 500 });
 
     // Act
-    const click = await h.click({
-      user: 'U0APPROVER1',
-      actionId: 'chainsec_approve',
-      value: p.id,
-      messageTs: p.card.ts,
-    });
+    const click = await approve(p, 'U0APPROVER1');
     const done = await h.waitForExecution(p.arn, 15_000);
     const whileDown = await ledgerOf(p.id);
     const tickWhileDown = await h.json<{ entriesPublished: number; errors: Array<{ incidentId: string }> }>(
@@ -385,12 +359,7 @@ describe('E2E: faults, through the sandbox', () => {
         h.sandbox.slack.faults.set('chat.update', fault);
 
         // Act
-        const click = await h.click({
-          user: 'U0APPROVER3',
-          actionId: 'chainsec_approve',
-          value: p.id,
-          messageTs: p.card.ts,
-        });
+        const click = await approve(p, 'U0APPROVER3');
         const done = await h.waitForExecution(p.arn, 40_000);
         await settle();
         const stale = await cardNow(p);
