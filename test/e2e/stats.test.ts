@@ -1,8 +1,6 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
 import { useHarness, unique, textOf } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
-import { APPROVALS_CHANNEL } from '../../sandbox/identities';
-import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 import { GENESIS_HASH } from '../../src/domain/ledger';
 import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';

@@ -13,7 +13,7 @@ import { GENESIS_HASH, type LedgerEntry } from '../../../src/domain/ledger';
 import { mergeOutbox } from '../../../src/domain/ledgerMerge';
 import type { Ledger } from '../../../src/services/Ledger';
 import type { SideDocuments, VersionedDoc } from '../../../src/services/SideDocuments';
-import { buildLedger, digestSigner, INCIDENTS, KEY_ID, p256, seal } from '../domain/ledgerFixture';
+import { buildLedger, digestSigner, INCIDENTS, p256, seal } from '../domain/ledgerFixture';
 
 const key = p256();
 

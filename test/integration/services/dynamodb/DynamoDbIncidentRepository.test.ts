@@ -1,7 +1,6 @@
 import { ConcurrentUpdateError, ReplayedRequestError } from '../../../../src/errors';
 import { DeliveryStatus, IncidentStatus } from '../../../../src/domain/incidentRecord';
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
 import { useLocalTables } from './localTables';
 

@@ -1,4 +1,3 @@
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
 import { useLocalTables } from './localTables';
 

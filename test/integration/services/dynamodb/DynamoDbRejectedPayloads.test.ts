@@ -1,5 +1,4 @@
 import type { RejectedPayload } from '../../../../src/services/RejectedPayloads';
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { useLocalTables } from './localTables';
 
 /** DynamoDbRejectedPayloads against DynamoDB Local. */

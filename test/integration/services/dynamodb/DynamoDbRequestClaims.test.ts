@@ -1,5 +1,4 @@
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { approvalRecord } from '../../../support/records';
 import { useLocalTables } from './localTables';
 

@@ -1,4 +1,3 @@
-import type { StoragePorts } from '../../../../src/services/StoragePorts';
 import { useLocalTables } from './localTables';
 
 /** DynamoDbSideDocuments against DynamoDB Local. */
