@@ -1,8 +1,11 @@
-import { normalizeIncident, type Incident } from '../domain/incident';
+import { findingIncident, normalizeIncident, type Incident } from '../domain/incident';
+import { isFindingEnvelope, readFindings, type FindingOutcome } from '../domain/sources';
+import { InvalidInputError } from '../errors';
+import { tierRank } from '../domain/tiers';
 import { RawIncidentEventSchema } from '../domain/incidentSchemas';
 import type { ProposedAction } from '../domain/messages';
 import type { FullTextRef } from '../domain/payloadBounds';
-import { proposalFor } from '../domain/proposals';
+import { findingProposal, proposalFor, type Proposal } from '../domain/proposals';
 import { classify } from '../domain/risk';
 import { onTimeoutOf, type TimeoutFallback } from '../domain/policy';
 import type { RiskTier } from '../domain/tiers';
@@ -34,6 +37,13 @@ export interface ClassifiedState {
    */
   onTimeout: TimeoutFallback;
   executionArn?: string;
+  ignored?: never;
+}
+
+/** What Classify answers for a finding that wakes nobody (archived, resolved, suppressed, unread detail-type). */
+export interface IgnoredState {
+  ignored: true;
+  reason: string;
 }
 
 /**
@@ -56,7 +66,76 @@ export async function classifyEvent(
   }
   const tier = classify(parsed.data, deps.config.risk);
   const incident = normalizeIncident(parsed.data, tier, deps.clock.now());
-  const p = proposalFor(parsed.data, incident);
+  return classified(deps, incident, proposalFor(parsed.data, incident), input.executionArn);
+}
+
+/**
+ * The workflow's Classify task for any input: an EventBridge event from a
+ * detector in the source registry (`src/domain/sources`), else the agent's
+ * raw event ({@link classifyEvent}).
+ */
+export function classifyInput(
+  deps: Pick<AppDeps, 'config' | 'clock' | 'rejected' | 'fullText' | 'telemetry'>,
+  input: { event: unknown; executionArn?: string },
+): Promise<ClassifiedState | IgnoredState> {
+  return isFindingEnvelope(input.event) ? classifyFinding(deps, input) : classifyEvent(deps, input);
+}
+
+/**
+ * Classify for an EventBridge event from a detector (GuardDuty, Security
+ * Hub): one execution handles one finding (AWS sends one finding per event).
+ * Each malformed finding is kept in the rejected store with a metric; ignored
+ * ones count a metric; of the valid ones the most urgent is handled, and any
+ * others are kept in the rejected store (coded, never silently dropped).
+ */
+async function classifyFinding(
+  deps: Pick<AppDeps, 'config' | 'clock' | 'rejected' | 'fullText' | 'telemetry'>,
+  input: { event: unknown; executionArn?: string },
+): Promise<ClassifiedState | IgnoredState> {
+  const event = input.event as Parameters<typeof readFindings>[0];
+  const outcomes = readFindings(event, deps.config.risk.findings);
+  const text = JSON.stringify(event);
+  const findings: Array<Extract<FindingOutcome, { kind: 'finding' }>> = [];
+  let firstError: InvalidInputError | undefined;
+  let ignored: string | undefined;
+  for (const o of outcomes) {
+    if (o.kind === 'finding') findings.push(o);
+    else if (o.kind === 'ignored') {
+      deps.telemetry.info('finding ignored', { reason: o.reason });
+      deps.telemetry.metric(o.metric);
+      ignored ??= o.reason;
+    } else {
+      const error = new InvalidInputError(o.message);
+      await deps.rejected.keep(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
+      deps.telemetry.metric('RejectedPayloads');
+      deps.telemetry.metric('RejectedFindings');
+      firstError ??= error;
+    }
+  }
+  findings.sort((a, b) => tierRank(b.tier) - tierRank(a.tier));
+  const [chosen, ...others] = findings;
+  for (const other of others) {
+    const error = new InvalidInputError(
+      `finding ${other.facts.findingId.slice(0, 200)}: more than one finding in one workflow input; send one per event`,
+    );
+    await deps.rejected.keep(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
+    deps.telemetry.metric('FindingsNotHandled');
+  }
+  if (!chosen) {
+    if (firstError) throw firstError;
+    return { ignored: true, reason: ignored ?? 'no finding' };
+  }
+  const incident = findingIncident(chosen, deps.clock.now());
+  return classified(deps, incident, findingProposal(incident, deps.config.risk.findingActions), input.executionArn);
+}
+
+async function classified(
+  deps: Pick<AppDeps, 'config' | 'fullText' | 'telemetry'>,
+  incident: Incident,
+  p: Proposal,
+  executionArn: string | undefined,
+): Promise<ClassifiedState> {
+  const tier = incident.tier;
   const kept = await keepFullText(deps, incident.id, longTextOf(incident, p.reasoning, p.evidence));
   deps.telemetry.info('incident classified', {
     incidentId: incident.id,
@@ -74,6 +153,6 @@ export async function classifyEvent(
     requestedBy: p.requestedBy,
     dryRun: deps.config.dryRun,
     onTimeout: onTimeoutOf(deps.config.policy, tier),
-    ...(input.executionArn !== undefined && { executionArn: input.executionArn }),
+    ...(executionArn !== undefined && { executionArn }),
   };
 }

@@ -15,7 +15,8 @@ import { classify } from '../domain/risk';
 import type { RiskTier } from '../domain/tiers';
 import { decisionDeadline } from '../domain/policy';
 import { fallbackSummary } from '../domain/summary';
-import { cardFor } from './cards';
+import { cardFor, showCard } from './cards';
+import { buildFindingRepeatReply } from '../blocks/threadReply';
 import type { AppDeps } from './deps';
 import { sealEntries } from './ledgerWriter';
 import { escalate } from './escalate';
@@ -29,7 +30,9 @@ export type IngestOutcome =
   | { kind: 'created'; incidentId: string; ts: string }
   | { kind: 'folded'; incidentId: string; into: 'thread' | 'digest' }
   | { kind: 'duplicate'; incidentId: string; reposted: boolean }
-  | { kind: 'superseded'; incidentId: string };
+  | { kind: 'superseded'; incidentId: string }
+  /** A detector re-emitted a finding with a higher count: its incident and card were updated. */
+  | { kind: 'updated'; incidentId: string; count: number };
 
 /** Reads the incident a message carries: already normalised, or raw (then normalised here). */
 export function toIncident(
@@ -127,6 +130,16 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   const created = await deps.incidents.create(stored, message.taskToken, entries);
   if (!created.created) {
     const existing = created.existing;
+    const folded = existing.taskToken !== message.taskToken ? await foldFinding(deps, incident) : undefined;
+    if (folded) {
+      // The re-emitted finding updated the waiting incident: this second workflow ends, never waits.
+      await deps.workflow.fail(
+        message.taskToken,
+        'chainsec.DuplicateRequest',
+        `finding of incident ${incident.id} folded into its open request`,
+      );
+      return folded;
+    }
     if (existing.taskToken !== message.taskToken) {
       // A second request for an incident that already has one: refuse it closed, keep the first.
       deps.telemetry.warn('second approval request for the same incident; failing it closed', {
@@ -210,6 +223,10 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   const first = entries[0]!;
   const stored: IncidentRecord = { ...record, ledgerSeq: first.seq, ledgerHead: first.hash };
   const created = await deps.incidents.create(stored, undefined, entries);
+  if (!created.created) {
+    const folded = await foldFinding(deps, incident);
+    if (folded) return folded;
+  }
   if (!created.created)
     return { kind: 'duplicate', incidentId: incident.id, reposted: await postIfMissing(deps, incident.id) };
   deps.telemetry.metric(`Incidents_${incident.tier}`);
@@ -245,4 +262,28 @@ export async function postIfMissing(deps: AppDeps, incidentId: string): Promise<
   if (!stored || stored.record.ts || stored.record.shownIn) return false;
   await postCard(deps, stored.record);
   return true;
+}
+
+/**
+ * A detector's finding delivered again (same finding id, so the same
+ * incident id) with a higher count: updates the stored incident, refreshes its
+ * card (the count and last seen) and adds one line in its thread. Nothing when
+ * the incident is not a finding or the count did not grow (a plain redelivery).
+ */
+async function foldFinding(deps: AppDeps, incident: Incident): Promise<IngestOutcome | undefined> {
+  if (incident.kind !== 'finding') return undefined;
+  const before = (await deps.incidents.get(incident.id))?.record.incident;
+  if (before?.kind !== 'finding' || incident.finding.count <= before.finding.count) return undefined;
+  const written = await deps.incidents.update(incident.id, (r) =>
+    r.incident.kind === 'finding' && incident.finding.count > r.incident.finding.count
+      ? { ...r, incident: { ...r.incident, finding: incident.finding } }
+      : r,
+  );
+  deps.telemetry.info('finding re-emitted; incident updated', { incidentId: incident.id, count: incident.finding.count });
+  deps.telemetry.metric('FindingsFolded');
+  if (written?.channel && written.ts) {
+    await deps.slack.post(written.channel, buildFindingRepeatReply(written, before.finding.count), written.ts);
+    await showCard(deps, written);
+  }
+  return { kind: 'updated', incidentId: incident.id, count: incident.finding.count };
 }

@@ -1,6 +1,9 @@
 import type { InboundMessage } from '../domain/messages';
 import { type RiskTier, tierRank } from '../domain/tiers';
-import { ChainsecError, ErrorCode } from '../errors';
+import { ChainsecError, ErrorCode, InvalidInputError } from '../errors';
+import { findingIncident } from '../domain/incident';
+import { DEFAULT_RISK_THRESHOLDS } from '../domain/risk';
+import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierRules } from '../domain/sources';
 import type { AppDeps } from './deps';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
@@ -17,7 +20,8 @@ export interface InboundRecord {
 export type RecordOutcome =
   | { id: string; status: 'processed'; outcome: IngestOutcome }
   | { id: string; status: 'rejected'; code: string; reason: string }
-  | { id: string; status: 'retry'; reason: string };
+  | { id: string; status: 'retry'; reason: string }
+  | { id: string; status: 'ignored' };
 
 /** Runs one valid message (the handler wraps this with Powertools idempotency). */
 export type ProcessMessage = (message: InboundMessage, body: string) => Promise<IngestOutcome>;
@@ -25,7 +29,9 @@ export type ProcessMessage = (message: InboundMessage, body: string) => Promise<
 /** A record of a batch once parsed: the message it carries, or why it is refused. */
 export type PlannedRecord =
   | { record: InboundRecord; message: InboundMessage }
-  | { record: InboundRecord; refused: unknown };
+  | { record: InboundRecord; refused: unknown }
+  /** An EventBridge event from a detector: each finding is handled on its own (one bad one never drops the others). */
+  | { record: InboundRecord; findings: FindingOutcome[]; tier: RiskTier };
 
 const messageTier = (m: InboundMessage): RiskTier => {
   if (m.kind === 'approval_request') return m.tier;
@@ -40,18 +46,30 @@ const messageTier = (m: InboundMessage): RiskTier => {
  * tier. The caller must run them one at a time in this order: a critical card
  * is then never queued behind a low one for Slack's per-channel rate limit.
  */
-export function planRecords(records: readonly InboundRecord[]): PlannedRecord[] {
+export function planRecords(
+  records: readonly InboundRecord[],
+  rules: FindingTierRules = DEFAULT_RISK_THRESHOLDS.findings,
+): PlannedRecord[] {
   const refused: PlannedRecord[] = [];
-  const valid: Array<{ record: InboundRecord; message: InboundMessage }> = [];
+  const valid: Array<{ record: InboundRecord; message: InboundMessage } | { record: InboundRecord; findings: FindingOutcome[]; tier: RiskTier }> = [];
   for (const record of records) {
     try {
+      const envelope = findingEnvelopeOf(record.body);
+      if (envelope) {
+        const findings = readFindings(envelope, rules);
+        const tiers = findings.flatMap((f) => (f.kind === 'finding' ? [f.tier] : []));
+        const tier = tiers.sort((a, b) => tierRank(b) - tierRank(a))[0] ?? 'low';
+        valid.push({ record, findings, tier });
+        continue;
+      }
       valid.push({ record, message: parseInbound(record.body) });
     } catch (e) {
       refused.push({ record, refused: e });
     }
   }
   // Array.prototype.sort is stable: arrival order holds within a tier.
-  valid.sort((a, b) => tierRank(messageTier(b.message)) - tierRank(messageTier(a.message)));
+  const tierOf = (p: (typeof valid)[number]) => ('message' in p ? messageTier(p.message) : p.tier);
+  valid.sort((a, b) => tierRank(tierOf(b)) - tierRank(tierOf(a)));
   return [...refused, ...valid];
 }
 
@@ -86,6 +104,7 @@ export async function ingestRecord(
       return { id: record.id, status: 'retry', reason: (keepError as Error).message };
     }
   }
+  if ('findings' in planned) return ingestFindings(deps, record, planned.findings, process);
   try {
     return { id: record.id, status: 'processed', outcome: await process(planned.message, record.body) };
   } catch (e) {
@@ -110,6 +129,51 @@ export async function ingestRecords(
   process: ProcessMessage,
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
-  for (const planned of planRecords(records)) outcomes.push(await ingestRecord(deps, planned, process));
+  for (const planned of planRecords(records, deps.config.risk.findings)) outcomes.push(await ingestRecord(deps, planned, process));
   return outcomes;
+}
+
+/** The EventBridge event of a detector in the source registry that `body` holds, if it holds one. */
+function findingEnvelopeOf(body: string): Parameters<typeof readFindings>[0] | undefined {
+  if (!body.includes('"detail-type"')) return undefined;
+  try {
+    const json: unknown = JSON.parse(body);
+    return isFindingEnvelope(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ingests each finding of a detector's event as its own incident: a bad
+ * finding is kept in the rejected store (coded, naming the field, with a
+ * metric) and the others still run; an ignored one (archived, resolved,
+ * suppressed, an unread detail-type) counts a metric. A failure a retry can
+ * fix retries the whole record (the findings already done fold as duplicates).
+ */
+async function ingestFindings(
+  deps: AppDeps,
+  record: InboundRecord,
+  findings: FindingOutcome[],
+  process: ProcessMessage,
+): Promise<RecordOutcome> {
+  let last: RecordOutcome | undefined;
+  for (const [i, f] of findings.entries()) {
+    if (f.kind === 'ignored') {
+      deps.telemetry.info('finding ignored', { recordId: record.id, reason: f.reason });
+      deps.telemetry.metric(f.metric);
+      continue;
+    }
+    if (f.kind === 'rejected') {
+      last = await ingestRecord(deps, { record, refused: new InvalidInputError(f.message) }, process);
+      deps.telemetry.metric('RejectedFindings');
+      if (last.status === 'retry') return last;
+      continue;
+    }
+    const incident = findingIncident(f, deps.clock.now());
+    const message = { kind: 'notification', incident, tier: incident.tier, dryRun: false } as InboundMessage;
+    last = await ingestRecord(deps, { record: { ...record, body: `${record.body}\n#finding ${i}` }, message }, process);
+    if (last.status === 'retry') return { ...last, id: record.id };
+  }
+  return last ?? { id: record.id, status: 'ignored' };
 }

@@ -54,7 +54,7 @@ interface DigestDoc extends Rendered {
   window: string;
   total: number;
   byTier: Record<string, number>;
-  byKind: { onchain: number; waf: number };
+  byKind: { onchain: number; waf: number; finding?: number };
   worst: DigestItem[];
 }
 
@@ -92,13 +92,19 @@ async function upsert<T extends SideDoc>(
 }
 
 function identOf(incident: Incident): string {
+  if (incident.kind === 'finding') return `${incident.finding.type} ${incident.finding.resource}`;
   return incident.kind === 'onchain'
     ? `tx ${incident.onchain.txHash}`
     : `${incident.waf.sourceIp} ${incident.waf.httpMethod} ${incident.waf.uri}`;
 }
 
 function scoreOf(incident: Incident): number {
-  const within = incident.kind === 'onchain' ? incident.onchain.anomalyScore : (incident.waf.severity ?? 0) / 5;
+  const within =
+    incident.kind === 'onchain'
+      ? incident.onchain.anomalyScore
+      : incident.kind === 'waf'
+        ? (incident.waf.severity ?? 0) / 5
+        : 0;
   return tierRank(incident.tier) + within;
 }
 
@@ -167,7 +173,7 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
         ...base,
         total: base.total + 1,
         byTier: { ...base.byTier, [incident.tier]: (base.byTier[incident.tier] ?? 0) + 1 },
-        byKind: { ...base.byKind, [incident.kind]: base.byKind[incident.kind] + 1 },
+        byKind: { ...base.byKind, [incident.kind]: (base.byKind[incident.kind] ?? 0) + 1 },
         worst,
       };
     });

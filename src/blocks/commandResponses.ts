@@ -165,7 +165,9 @@ export function incidentDetail(input: {
   const r = input.record;
   const i = r.incident;
   const facts =
-    i.kind === 'onchain'
+    i.kind === 'finding'
+      ? i.finding.fields.map((f) => `${untrusted(f.label, 100)}: ${untrusted(f.value, 300)}`)
+      : i.kind === 'onchain'
       ? [
           `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
           `Amount: $${i.onchain.amountUsd}`,

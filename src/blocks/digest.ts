@@ -19,7 +19,7 @@ export interface DigestView {
   window: string;
   total: number;
   byTier: Partial<Record<RiskTier, number>>;
-  byKind: { onchain: number; waf: number };
+  byKind: { onchain: number; waf: number; finding?: number };
   worst: DigestItem[];
 }
 
@@ -41,7 +41,7 @@ export function buildDigest(d: DigestView): BlockMessage {
     blocks: [
       header(`🔕 Busy channel: ${d.total} low / medium incidents rolled up`),
       section(
-        `*${tiers}* · on-chain ${d.byKind.onchain} · WAF ${d.byKind.waf}\nWindow: ${escapeMrkdwn(d.window)} UTC (updated in place)`,
+        `*${tiers}* · on-chain ${d.byKind.onchain} · WAF ${d.byKind.waf}${d.byKind.finding ? ` · findings ${d.byKind.finding}` : ''}\nWindow: ${escapeMrkdwn(d.window)} UTC (updated in place)`,
       ),
       section(`*Worst so far*\n${worst || 'none'}`),
       context([

@@ -67,6 +67,8 @@ export function formatWhen(iso: string, now: Date): string {
 /** The incident's identifying fields, in one short line (escaped): tx hash, or source IP and URI. */
 export function identifyingLine(incident: Incident, max = 600): string {
   if (incident.kind === 'onchain') return truncate(`tx ${escapeMrkdwn(incident.onchain.txHash)}`, max);
+  if (incident.kind === 'finding')
+    return truncate(`${escapeMrkdwn(incident.finding.type)} ${escapeMrkdwn(incident.finding.resource)}`, max);
   return truncate(
     `${escapeMrkdwn(incident.waf.sourceIp)} ${escapeMrkdwn(incident.waf.httpMethod)} ${escapeMrkdwn(incident.waf.uri)}`,
     max,

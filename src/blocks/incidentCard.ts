@@ -3,6 +3,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { ActionId } from '../domain/actionIds';
 import { formatUsd } from '../domain/incident';
 import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
+import type { FindingFacts } from '../domain/sources/types';
 import { expiryFallback, type TimeoutFallback } from '../domain/policy';
 import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
@@ -160,11 +161,22 @@ function fallbackText(record: IncidentRecord, opts: IncidentCardOptions, version
 
 const field = (label: string, value: string): string => `*${label}*\n${value}`;
 
+/**
+ * A finding's card fields, as its source module listed them (label/value
+ * data, escaped and bounded here); a sample finding says SAMPLE first.
+ */
+function findingFields(f: FindingFacts, b: Budget): string[] {
+  const shown = f.fields.slice(0, 8).map((x) => field(escapeMrkdwn(oneLine(x.label).slice(0, 50)), untrusted(x.value, b.field)));
+  return f.sample ? [field('SAMPLE', 'a sample finding, not a real threat'), ...shown] : shown;
+}
+
 /** "What happened": the title and the identifying fields, shown in full (escaped) so people and checks can find them. */
 function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
   const i = record.incident;
   const fields =
-    i.kind === 'onchain'
+    i.kind === 'finding'
+      ? findingFields(i.finding, b)
+      : i.kind === 'onchain'
       ? [
           field('Tx hash', untrusted(i.onchain.txHash, b.field)),
           field('Amount', escapeMrkdwn(formatUsd(i.onchain.amountUsd))),

@@ -64,3 +64,15 @@ export function buildActionOutcomeReply(result: ActionResult): BlockMessage {
     ]),
   };
 }
+
+/** A detector re-emitted a finding (same id, higher count): one line under its card, never a second card. */
+export function buildFindingRepeatReply(record: IncidentRecord, previousCount: number): BlockMessage {
+  const i = record.incident;
+  const count = i.kind === 'finding' ? i.finding.count : previousCount;
+  const last = i.kind === 'finding' && i.finding.lastSeen ? `, last seen ${untrusted(i.finding.lastSeen, 50)}` : '';
+  const line = `🔁 Finding seen again: count ${count} (was ${previousCount})${last} · ${identifyingLine(i, 300)}`;
+  return {
+    text: truncate(`Finding seen again: ${escapeMrkdwn(i.id)} count ${count} (was ${previousCount})`, MESSAGE_TEXT_MAX),
+    blocks: [section(truncate(line, 2900))],
+  };
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RiskTier } from './tiers';
 import type { OnChainEvent, WafEvent } from './incidentSchemas';
+import type { FindingFacts, FindingOutcome } from './sources/types';
 
 // The zod schemas of these shapes live in ./incidentSchemas, so that code
 // which only needs ids, types and formatting (the click path) does not build
@@ -54,8 +55,14 @@ export interface WafIncident extends IncidentBase {
   };
 }
 
+/** A security finding from a detector in the source registry (`./sources`): GuardDuty, Security Hub. */
+export interface FindingIncident extends IncidentBase {
+  kind: 'finding';
+  finding: FindingFacts;
+}
+
 /** One incident, whatever shape it arrived in. */
-export type Incident = OnChainIncident | WafIncident;
+export type Incident = OnChainIncident | WafIncident | FindingIncident;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -89,8 +96,28 @@ export const INCIDENT_ID = /^INC-[0-9A-Z]{10}$/;
 
 /** `INC-XXXXXXXXXX`: the incident id chainsec shows and buttons carry. */
 export function incidentIdFor(event: RawIncidentEvent): string {
-  const digest = createHash('sha256').update(naturalKey(event)).digest();
+  return incidentIdForKey(naturalKey(event));
+}
+
+/** The incident id of a natural key (a finding's `guardduty:<account>:<region>:<id>`, ...). */
+export function incidentIdForKey(key: string): string {
+  const digest = createHash('sha256').update(key).digest();
   return `INC-${base32(digest, 10)}`;
+}
+
+/** The incident of a finding a source module read (`./sources`). */
+export function findingIncident(
+  outcome: Extract<FindingOutcome, { kind: 'finding' }>,
+  receivedAt: Date,
+): FindingIncident {
+  return {
+    id: incidentIdForKey(outcome.naturalKey),
+    kind: 'finding',
+    tier: outcome.tier,
+    observedAt: validTimestamp(outcome.observedAt, receivedAt),
+    title: outcome.title,
+    finding: outcome.facts,
+  };
 }
 
 /**
@@ -100,6 +127,8 @@ export function incidentIdFor(event: RawIncidentEvent): string {
  */
 export function patternKey(incident: Incident): string | undefined {
   if (incident.kind === 'waf') return `waf:${incident.waf.sourceIp}|${incident.waf.uri}`;
+  // A finding is folded by its id (re-emitted findings update their incident), never by a pattern.
+  if (incident.kind === 'finding') return undefined;
   const address = incident.onchain.from ?? incident.onchain.to;
   return address === undefined ? undefined : `onchain:${address.toLowerCase()}|${incident.onchain.protocol}`;
 }
@@ -142,7 +171,11 @@ function validTimestamp(value: string | undefined, fallback: Date): string {
  * Turns a validated raw event into an {@link Incident} with the given tier.
  * @param receivedAt used when the event carries no usable timestamp
  */
-export function normalizeIncident(event: RawIncidentEvent, tier: RiskTier, receivedAt: Date): Incident {
+export function normalizeIncident(
+  event: RawIncidentEvent,
+  tier: RiskTier,
+  receivedAt: Date,
+): OnChainIncident | WafIncident {
   const id = incidentIdFor(event);
   if (isOnChainEvent(event)) {
     return {

@@ -1,4 +1,5 @@
-import { formatUsd, type Incident, type RawIncidentEvent } from './incident';
+import { formatUsd, type FindingIncident, type OnChainIncident, type RawIncidentEvent, type WafIncident } from './incident';
+import { findingAction, type FamilyAction } from './sources/actions';
 import type { ProposedAction } from './messages';
 
 /**
@@ -16,7 +17,7 @@ export interface Proposal {
 }
 
 /** Derives the proposal for an incident, preferring what the agent attached. */
-export function proposalFor(event: RawIncidentEvent, incident: Incident): Proposal {
+export function proposalFor(event: RawIncidentEvent, incident: OnChainIncident | WafIncident): Proposal {
   const agent = event.agent;
   let containmentAction: ProposedAction;
   let defaultProposed: ProposedAction;
@@ -52,5 +53,33 @@ export function proposalFor(event: RawIncidentEvent, incident: Incident): Propos
     reasoning: agent?.reasoning ?? reasoning,
     evidence: agent?.evidence ? agent.evidence.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : evidence,
     requestedBy: agent?.requested_by ?? 'chainsec-agent',
+  };
+}
+
+/**
+ * The proposal for a detector's finding: the catalogue's action for its
+ * family, on the target the finding names (CONTRACT section 7). The same
+ * reversible action is the containment a critical finding runs at once; an
+ * unknown family proposes `investigate`, which runs nothing.
+ */
+export function findingProposal(
+  incident: FindingIncident,
+  catalogue?: Readonly<Record<string, FamilyAction>>,
+): Proposal {
+  const f = incident.finding;
+  const { action, rollback } = findingAction(f, catalogue);
+  const reasoning = [
+    `${f.sample ? 'SAMPLE finding. ' : ''}${f.type} on ${f.resourceType} ${f.resource || '(unnamed)'} in ${f.account}${f.region ? `/${f.region}` : ''}, severity ${f.severity}.`,
+    rollback ? `Proposed: ${action.type} ${action.target}; rollback: ${rollback}.` : 'No automatic action for this finding family: investigate.',
+    f.description ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    containmentAction: action.reversible ? action : { type: 'investigate', target: f.findingId, reversible: true },
+    proposedAction: action,
+    reasoning,
+    evidence: f.fields.map((x) => `${x.label}=${x.value}`),
+    requestedBy: `chainsec-${f.source}`,
   };
 }

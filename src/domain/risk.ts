@@ -1,5 +1,7 @@
 import { isOnChainEvent, type RawIncidentEvent, type WafEvent } from './incident';
 import type { RiskTier } from './tiers';
+import { DEFAULT_FINDING_TIERS, type FindingTierRules } from './sources/types';
+import { DEFAULT_FINDING_ACTIONS, type FamilyAction } from './sources/actions';
 
 /**
  * The seed's risk rules (CONTRACT section 2), with every threshold configurable.
@@ -18,12 +20,18 @@ export interface RiskThresholds {
   wafSeverity: readonly [RiskTier, RiskTier, RiskTier, RiskTier, RiskTier, RiskTier];
   /** Tier of a WAF event the agent has not rated yet: reported to people, not acted on. */
   wafUnrated: RiskTier;
+  /** Tier rules of the detectors' findings (GuardDuty, Security Hub ASFF and OCSF; CONTRACT section 7). */
+  findings: FindingTierRules;
+  /** The proposed action of a finding, by family (`iam_access_key`, `ec2`, `malicious_ip`, `s3`, ...). */
+  findingActions: Readonly<Record<string, FamilyAction>>;
 }
 
 export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
   onchain: { critical: 0.9, criticalAmountUsd: 100_000, high: 0.7, medium: 0.4 },
   wafSeverity: ['low', 'low', 'low', 'medium', 'high', 'critical'],
   wafUnrated: 'medium',
+  findings: DEFAULT_FINDING_TIERS,
+  findingActions: DEFAULT_FINDING_ACTIONS,
 };
 
 /** Classifies a raw event into a risk tier. Pure. */

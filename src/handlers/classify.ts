@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { getConfig } from '../config';
 import { systemClock } from '../domain/clock';
-import { classifyEvent, type ClassifiedState } from '../app/classifyEvent';
+import { classifyInput, type ClassifiedState, type IgnoredState } from '../app/classifyEvent';
 import { DynamoDbFullTextStore } from '../services/DynamoDbFullTextStore';
 import { buildDocumentClient } from '../services/dynamodb/documentClient';
 import { DynamoDbRejectedPayloads } from '../services/dynamodb/DynamoDbRejectedPayloads';
@@ -20,9 +20,9 @@ const fullText = new DynamoDbFullTextStore({
 export async function handler(
   event: { event: unknown; executionArn?: string },
   _context?: Context,
-): Promise<ClassifiedState> {
+): Promise<ClassifiedState | IgnoredState> {
   try {
-    return await classifyEvent({ config, clock: systemClock, rejected, fullText, telemetry }, event);
+    return await classifyInput({ config, clock: systemClock, rejected, fullText, telemetry }, event);
   } finally {
     telemetry.flush();
   }

@@ -4,6 +4,7 @@ import type { Context, EventBridgeEvent, SNSEvent, SQSBatchResponse, SQSEvent } 
 import { ingestMessage } from '../app/ingestMessage';
 import { type InboundRecord, ingestRecords } from '../app/ingestRecords';
 import type { InboundMessage } from '../domain/messages';
+import { isFindingEnvelope } from '../domain/sources';
 import { IngestRetryError } from '../errors';
 import { FallbackSummarizer } from '../services/FallbackSummarizer';
 import { buildContainer, type Container } from './support/container';
@@ -71,7 +72,12 @@ export function toInboundRecords(event: IngestEvent): InboundRecord[] {
       return { id: sqs.messageId, source: 'sqs' as const, body: sqs.body };
     });
   }
-  if ('detail' in event) return [{ id: event.id, source: 'eventbridge', body: JSON.stringify(event.detail) }];
+  if ('detail' in event) {
+    // A detector's event (GuardDuty, Security Hub) is read whole: its source and detail-type say what it is.
+    const whole: unknown = event;
+    const body = isFindingEnvelope(whole) ? JSON.stringify(whole) : JSON.stringify(event.detail);
+    return [{ id: event.id, source: 'eventbridge', body }];
+  }
   return [{ id: 'unknown', source: 'unknown', body: JSON.stringify(event) }];
 }
 

@@ -27,6 +27,7 @@ const SYSTEM = [
 /** The parts of an incident that no one outside chainsec wrote: ids, tiers, numbers. */
 function trustedFacts(incident: Incident): Record<string, unknown> {
   const base = { id: incident.id, kind: incident.kind, tier: incident.tier, observedAt: incident.observedAt };
+  if (incident.kind === 'finding') return { ...base, count: incident.finding.count, sample: incident.finding.sample };
   return incident.kind === 'onchain'
     ? { ...base, amountUsd: incident.onchain.amountUsd, anomalyScore: incident.onchain.anomalyScore }
     : { ...base, severity: incident.waf.severity ?? null };
@@ -34,6 +35,11 @@ function trustedFacts(incident: Incident): Record<string, unknown> {
 
 /** Every string the event supplied (protocol, addresses, URI, rule, the triage agent's analysis...). */
 function eventStrings(incident: Incident): string[] {
+  if (incident.kind === 'finding')
+    return [
+      ...incident.finding.fields.map((f) => `${f.label}: ${f.value}`),
+      ...(incident.finding.description ? [`description: ${incident.finding.description}`] : []),
+    ];
   const fields = incident.kind === 'onchain' ? incident.onchain : incident.waf;
   return Object.entries(fields)
     .filter(([, v]) => typeof v === 'string')

@@ -22,7 +22,7 @@ describe('Function: planRecords', () => {
     const plan = planRecords(batch);
 
     // Assess
-    expect(plan.map((p) => ('refused' in p ? `refused:${p.record.id}` : txOf(p.message)))).toEqual([
+    expect(plan.map((p) => ('refused' in p ? `refused:${p.record.id}` : 'message' in p ? txOf(p.message) : 'findings'))).toEqual([
       'refused:m1',
       'refused:m5',
       'crit-1',

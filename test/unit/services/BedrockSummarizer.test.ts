@@ -1,5 +1,5 @@
 import { fallbackSummary } from '../../../src/domain/summary';
-import { normalizeIncident, type Incident } from '../../../src/domain/incident';
+import { normalizeIncident, type Incident, type WafIncident } from '../../../src/domain/incident';
 import type { Telemetry } from '../../../src/app/telemetry';
 import { BedrockSummarizer, type BedrockSummarizerOptions } from '../../../src/services/BedrockSummarizer';
 import { LocalBedrock, GUARDRAIL_BLOCKED_MESSAGE } from '../../../sandbox/local/LocalBedrock';
@@ -237,7 +237,7 @@ describe('Class: BedrockSummarizer', () => {
     expect(plain.join('\n')).not.toContain(REASONING);
     expect(plain.join('\n')).toContain(incident.id);
     // Strings the event supplied (protocol, title) are untrusted too: guarded, never in the trusted part.
-    const protocol = incident.kind === 'onchain' ? incident.onchain.protocol : incident.waf.ruleName;
+    const protocol = incident.kind === 'onchain' ? incident.onchain.protocol : (incident as WafIncident).waf.ruleName;
     expect(guarded[0]).toContain(protocol);
     expect(plain.join('\n')).not.toContain(protocol);
     expect(body.guardrailConfig).toEqual({ guardrailIdentifier: 'gr-test', guardrailVersion: '3', trace: 'disabled' });

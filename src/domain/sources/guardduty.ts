@@ -1,0 +1,138 @@
+import type { RiskTier } from '../tiers';
+import { at, FieldError, isObj, num, optStr, optText, str } from './read';
+import type { CardField, FindingOutcome, FindingSource, FindingTierRules } from './types';
+
+/**
+ * Amazon GuardDuty (`source: aws.guardduty`, `detail-type: GuardDuty Finding`,
+ * `detail` = the finding, as in the GuardDuty user guide's finding format).
+ */
+
+/** GuardDuty `severity` (1.0..10.0) → tier, bounds inclusive from below (CONTRACT section 7). */
+export function guardDutyTier(severity: number, rules: FindingTierRules['guardduty']): RiskTier {
+  if (severity >= rules.critical) return 'critical';
+  if (severity >= rules.high) return 'high';
+  if (severity >= rules.medium) return 'medium';
+  return 'low';
+}
+
+/** The affected resource's identifier and action family, by `resource.resourceType`. */
+function resourceOf(f: unknown): { resourceType: string; resource: string; family: string; fields: CardField[] } {
+  const resourceType = optStr(f, 'resource.resourceType', 'detail.', 100) ?? 'Unknown';
+  const r = at(f, 'resource');
+  if (resourceType === 'Instance') {
+    const id = str(r, 'instanceDetails.instanceId', 'detail.resource.', 100);
+    return { resourceType, resource: id, family: 'ec2', fields: [{ label: 'Instance', value: id }] };
+  }
+  if (resourceType === 'AccessKey') {
+    const key = optText(r, 'accessKeyDetails.accessKeyId') ?? '';
+    const user = optText(r, 'accessKeyDetails.userName') ?? '';
+    if (key === '' && user === '') throw new FieldError('detail.resource.accessKeyDetails.accessKeyId', 'a string');
+    const fields: CardField[] = [];
+    if (key) fields.push({ label: 'Access key', value: key });
+    if (user) fields.push({ label: 'User', value: user });
+    return { resourceType, resource: key || user, family: 'iam_access_key', fields };
+  }
+  if (resourceType === 'S3Bucket') {
+    const buckets = at(r, 's3BucketDetails');
+    const names = Array.isArray(buckets)
+      ? buckets.map((b) => (isObj(b) && typeof b.name === 'string' ? b.name.slice(0, 200) : '')).filter(Boolean)
+      : [];
+    if (names.length === 0) throw new FieldError('detail.resource.s3BucketDetails[].name', 'a string');
+    return { resourceType, resource: names[0]!, family: 's3', fields: [{ label: 'Bucket', value: names.join(', ') }] };
+  }
+  if (resourceType === 'EKSCluster') {
+    const name = str(r, 'eksClusterDetails.name', 'detail.resource.', 200);
+    return { resourceType, resource: name, family: 'eks', fields: [{ label: 'EKS cluster', value: name }] };
+  }
+  const arn = optText(r, 'arn', 2000) ?? optText(f, 'arn', 2000) ?? '';
+  return { resourceType, resource: arn, family: 'unknown', fields: arn ? [{ label: 'Resource', value: arn }] : [] };
+}
+
+/** Remote IP, country and port, from whichever `service.action` the finding has. */
+function remoteOf(f: unknown): { ip?: string; country?: string; port?: string } {
+  const action = at(f, 'service.action');
+  const net = at(action, 'networkConnectionAction');
+  const api = at(action, 'awsApiCallAction');
+  const probe = at(action, 'portProbeAction.portProbeDetails');
+  const first = Array.isArray(probe) ? probe[0] : undefined;
+  const details = at(net, 'remoteIpDetails') ?? at(api, 'remoteIpDetails') ?? at(first, 'remoteIpDetails');
+  const ip = optText(details, 'ipAddressV4') ?? optText(details, 'ipAddressV6');
+  const country = optText(details, 'country.countryName');
+  const port = optText(net, 'remotePortDetails.port') ?? optText(first, 'localPortDetails.port');
+  return { ...(ip && { ip }), ...(country && { country }), ...(port && { port }) };
+}
+
+/** Reads one GuardDuty finding (the event's `detail`). */
+export function readGuardDutyFinding(f: unknown, rules: FindingTierRules): FindingOutcome {
+  if (!isObj(f)) return { kind: 'rejected', message: 'invalid GuardDuty finding: detail: expected an object' };
+  try {
+    const id = str(f, 'id', 'detail.', 300);
+    const type = str(f, 'type', 'detail.', 300);
+    const severity = num(f, 'severity', 'detail.', 0, 10);
+    if (at(f, 'service.archived') === true)
+      return { kind: 'ignored', reason: `GuardDuty finding ${id} is archived`, metric: 'FindingsIgnored_archived' };
+    const title = optStr(f, 'title', 'detail.', 500) ?? type;
+    const account = str(f, 'accountId', 'detail.', 20);
+    const region = str(f, 'region', 'detail.', 50);
+    const res = resourceOf(f);
+    const remote = remoteOf(f);
+    const count = at(f, 'service.count');
+    if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0))
+      throw new FieldError('detail.service.count', 'a non-negative integer');
+    const firstSeen = optStr(f, 'service.eventFirstSeen', 'detail.', 50);
+    const lastSeen = optStr(f, 'service.eventLastSeen', 'detail.', 50);
+    const sample = at(f, 'service.additionalInfo.sample') === true;
+    const n = typeof count === 'number' ? count : 1;
+    const fields: CardField[] = [
+      { label: 'Type', value: type },
+      { label: 'Severity', value: String(severity) },
+      { label: 'Account', value: account },
+      { label: 'Region', value: region },
+      ...res.fields,
+      ...(remote.ip ? [{ label: 'Remote IP', value: remote.ip }] : []),
+      ...(remote.country ? [{ label: 'Country', value: remote.country }] : []),
+      ...(remote.port ? [{ label: 'Port', value: remote.port }] : []),
+      { label: 'Count', value: String(n) },
+      ...(firstSeen ? [{ label: 'First seen', value: firstSeen }] : []),
+      ...(lastSeen ? [{ label: 'Last seen', value: lastSeen }] : []),
+    ];
+    const description = optStr(f, 'description', 'detail.', 200_000);
+    return {
+      kind: 'finding',
+      naturalKey: `guardduty:${account}:${region}:${id}`,
+      tier: guardDutyTier(severity, rules.guardduty),
+      title: `${sample ? 'SAMPLE ' : ''}GuardDuty ${type}: ${title}`,
+      ...((lastSeen ?? optStr(f, 'updatedAt', 'detail.', 50)) !== undefined && {
+        observedAt: lastSeen ?? optStr(f, 'updatedAt', 'detail.', 50),
+      }),
+      facts: {
+        source: 'guardduty',
+        findingId: id,
+        type,
+        account,
+        region,
+        resource: res.resource,
+        resourceType: res.resourceType,
+        family: res.family === 'unknown' && remote.ip ? 'malicious_ip' : res.family,
+        ...(remote.ip && { remoteIp: remote.ip }),
+        count: n,
+        ...(firstSeen && { firstSeen }),
+        ...(lastSeen && { lastSeen }),
+        sample,
+        severity: String(severity),
+        ...(description !== undefined && { description }),
+        fields,
+      },
+    };
+  } catch (e) {
+    if (e instanceof FieldError) return { kind: 'rejected', message: `invalid GuardDuty finding: ${e.message}` };
+    throw e;
+  }
+}
+
+export const guardDutySource: FindingSource = {
+  name: 'guardduty',
+  eventSource: 'aws.guardduty',
+  detailTypes: ['GuardDuty Finding'],
+  read: (event, rules) => [readGuardDutyFinding(event.detail, rules)],
+};

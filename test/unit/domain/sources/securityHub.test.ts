@@ -1,0 +1,137 @@
+import {
+  readFindings,
+  DEFAULT_FINDING_TIERS,
+  isFindingEnvelope,
+  type FindingOutcome,
+} from '../../../../src/domain/sources';
+import { asffFinding, ocsfFinding, securityHubImported, securityHubImportedV2 } from '../../../support/findingEvents';
+import type { EventEnvelope } from '../../../../src/domain/sources/types';
+
+const read = (e: Record<string, unknown>) => readFindings(e as unknown as EventEnvelope, DEFAULT_FINDING_TIERS);
+const only = (os: FindingOutcome[]) => {
+  const [o] = os;
+  if (os.length !== 1 || o?.kind !== 'finding') throw new Error(`expected one finding, got ${JSON.stringify(os)}`);
+  return o;
+};
+
+describe('Security Hub ASFF source', () => {
+  it.each([
+    ['INFORMATIONAL', 'low'],
+    ['LOW', 'low'],
+    ['MEDIUM', 'medium'],
+    ['HIGH', 'high'],
+    ['CRITICAL', 'critical'],
+  ])('Severity.Label %s is %s', (Label, tier) => {
+    expect(only(read(securityHubImported([asffFinding({ Severity: { Label } })]))).tier).toBe(tier);
+  });
+
+  it('shows title, account, region and the resource; keys on the finding Id; proposes on the instance id', () => {
+    const o = only(read(securityHubImported([asffFinding()])));
+    expect(o.naturalKey).toBe(
+      'securityhub:arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/5ec2a7e1f0a84f3e',
+    );
+    expect(o.title).toBe('Security Hub: EC2 instance i-0abcd1234ef567890 is being probed on port 22');
+    expect(o.facts).toMatchObject({
+      family: 'ec2',
+      resource: 'i-0abcd1234ef567890',
+      account: '123456789012',
+      region: 'us-east-1',
+    });
+    expect(o.facts.fields.map((f) => f.label)).toEqual([
+      'Title',
+      'Severity',
+      'Product',
+      'Account',
+      'Region',
+      'AwsEc2Instance',
+      'First seen',
+      'Last seen',
+    ]);
+  });
+
+  it.each([
+    [{ Workflow: { Status: 'RESOLVED' } }, 'FindingsIgnored_resolved'],
+    [{ Workflow: { Status: 'SUPPRESSED' } }, 'FindingsIgnored_suppressed'],
+    [{ RecordState: 'ARCHIVED' }, 'FindingsIgnored_archived'],
+  ])('%j wakes nobody', (over, metric) => {
+    expect(read(securityHubImported([asffFinding(over)]))).toEqual([
+      expect.objectContaining({ kind: 'ignored', metric }),
+    ]);
+  });
+
+  it('one bad finding never drops the others; the error names the field', () => {
+    const os = read(
+      securityHubImported([
+        asffFinding({ Id: 'a' }),
+        asffFinding({ Id: 'b', Severity: { Label: 'SEVERE' } }),
+        asffFinding({ Id: 'c', AwsAccountId: undefined }),
+        'not a finding',
+        asffFinding({ Id: 'd', Severity: { Label: 'CRITICAL' } }),
+      ]),
+    );
+    expect(os.map((o) => o.kind)).toEqual(['finding', 'rejected', 'rejected', 'rejected', 'finding']);
+    expect(os[1]).toMatchObject({ message: expect.stringContaining('detail.findings[1].Severity.Label') });
+    expect(os[2]).toMatchObject({ message: expect.stringContaining('detail.findings[2].AwsAccountId') });
+    expect(os[3]).toMatchObject({ message: expect.stringContaining('detail.findings[3]') });
+  });
+
+  it('an event without findings is rejected naming detail.findings', () => {
+    expect(read(securityHubImported([]))).toEqual([
+      { kind: 'rejected', message: expect.stringContaining('detail.findings') },
+    ]);
+  });
+
+  it('a detail-type of a known source that no module reads is ignored, not rejected', () => {
+    const custom = { ...securityHubImported([asffFinding()]), 'detail-type': 'Security Hub Insight Results' };
+    expect(isFindingEnvelope(custom)).toBe(true);
+    expect(read(custom)).toEqual([expect.objectContaining({ kind: 'ignored', metric: 'FindingsIgnored_detailType' })]);
+  });
+
+  it('events from other sources are not finding envelopes', () => {
+    expect(isFindingEnvelope({ ...securityHubImported([]), source: 'chainsec.agent' })).toBe(false);
+    expect(isFindingEnvelope({ tx_hash: '0x1' })).toBe(false);
+  });
+});
+
+describe('Security Hub OCSF source', () => {
+  it.each([
+    [1, 'low'],
+    [2, 'low'],
+    [3, 'medium'],
+    [4, 'high'],
+    [5, 'critical'],
+    [6, 'critical'],
+    [0, 'medium'],
+    [99, 'medium'],
+  ])('severity_id %s is %s', (severity_id, tier) => {
+    expect(only(read(securityHubImportedV2([ocsfFinding({ severity_id })]))).tier).toBe(tier);
+  });
+
+  it('reads finding_info, cloud and resources; proposes on the bucket', () => {
+    const o = only(read(securityHubImportedV2([ocsfFinding()])));
+    expect(o.naturalKey).toBe('securityhub-ocsf:arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a');
+    expect(o.title).toBe('Security Hub: S3 bucket example-bucket allows public read');
+    expect(o.facts).toMatchObject({
+      family: 's3',
+      resource: 'example-bucket',
+      account: '123456789012',
+      severity: 'High',
+    });
+  });
+
+  it.each([
+    [{ status_id: 3, status: 'Suppressed' }, 'FindingsIgnored_suppressed'],
+    [{ status_id: 4, status: 'Resolved' }, 'FindingsIgnored_resolved'],
+    [{ status_id: 99, status: 'Archived' }, 'FindingsIgnored_archived'],
+  ])('%j wakes nobody', (over, metric) => {
+    expect(read(securityHubImportedV2([ocsfFinding(over)]))).toEqual([
+      expect.objectContaining({ kind: 'ignored', metric }),
+    ]);
+  });
+
+  it('a wrong-typed severity_id is rejected naming it', () => {
+    expect(read(securityHubImportedV2([ocsfFinding({ severity_id: 'High' })]))).toEqual([
+      { kind: 'rejected', message: expect.stringContaining('detail.findings[0].severity_id') },
+    ]);
+  });
+});
