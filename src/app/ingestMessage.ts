@@ -279,7 +279,10 @@ async function foldFinding(deps: AppDeps, incident: Incident): Promise<IngestOut
       ? { ...r, incident: { ...r.incident, finding: incident.finding } }
       : r,
   );
-  deps.telemetry.info('finding re-emitted; incident updated', { incidentId: incident.id, count: incident.finding.count });
+  deps.telemetry.info('finding re-emitted; incident updated', {
+    incidentId: incident.id,
+    count: incident.finding.count,
+  });
   deps.telemetry.metric('FindingsFolded');
   if (written?.channel && written.ts) {
     await deps.slack.post(written.channel, buildFindingRepeatReply(written, before.finding.count), written.ts);

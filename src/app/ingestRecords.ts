@@ -51,7 +51,10 @@ export function planRecords(
   rules: FindingTierRules = DEFAULT_RISK_THRESHOLDS.findings,
 ): PlannedRecord[] {
   const refused: PlannedRecord[] = [];
-  const valid: Array<{ record: InboundRecord; message: InboundMessage } | { record: InboundRecord; findings: FindingOutcome[]; tier: RiskTier }> = [];
+  const valid: Array<
+    | { record: InboundRecord; message: InboundMessage }
+    | { record: InboundRecord; findings: FindingOutcome[]; tier: RiskTier }
+  > = [];
   for (const record of records) {
     try {
       const envelope = findingEnvelopeOf(record.body);
@@ -129,7 +132,8 @@ export async function ingestRecords(
   process: ProcessMessage,
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
-  for (const planned of planRecords(records, deps.config.risk.findings)) outcomes.push(await ingestRecord(deps, planned, process));
+  for (const planned of planRecords(records, deps.config?.risk.findings))
+    outcomes.push(await ingestRecord(deps, planned, process));
   return outcomes;
 }
 

@@ -168,22 +168,22 @@ export function incidentDetail(input: {
     i.kind === 'finding'
       ? i.finding.fields.map((f) => `${untrusted(f.label, 100)}: ${untrusted(f.value, 300)}`)
       : i.kind === 'onchain'
-      ? [
-          `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
-          `Amount: $${i.onchain.amountUsd}`,
-          `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
-          `Anomaly score: ${i.onchain.anomalyScore}`,
-          ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
-          ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
-        ]
-      : [
-          `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
-          `URI: ${untrusted(i.waf.uri, 1000)}`,
-          `Method: ${untrusted(i.waf.httpMethod, 20)}`,
-          `Rule: ${untrusted(i.waf.ruleName, 300)}`,
-          `Country: ${untrusted(i.waf.country, 100)}`,
-          `Action: ${untrusted(i.waf.action, 50)}`,
-        ];
+        ? [
+            `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
+            `Amount: $${i.onchain.amountUsd}`,
+            `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
+            `Anomaly score: ${i.onchain.anomalyScore}`,
+            ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
+            ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
+          ]
+        : [
+            `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
+            `URI: ${untrusted(i.waf.uri, 1000)}`,
+            `Method: ${untrusted(i.waf.httpMethod, 20)}`,
+            `Rule: ${untrusted(i.waf.ruleName, 300)}`,
+            `Country: ${untrusted(i.waf.country, 100)}`,
+            `Action: ${untrusted(i.waf.action, 50)}`,
+          ];
   const votes = r.votes.map(
     (v) =>
       `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}${v.reason !== undefined ? ` — reason: ${reasonText(v.reason)}` : ''}`,

@@ -166,7 +166,9 @@ const field = (label: string, value: string): string => `*${label}*\n${value}`;
  * data, escaped and bounded here); a sample finding says SAMPLE first.
  */
 function findingFields(f: FindingFacts, b: Budget): string[] {
-  const shown = f.fields.slice(0, 8).map((x) => field(escapeMrkdwn(oneLine(x.label).slice(0, 50)), untrusted(x.value, b.field)));
+  const shown = f.fields
+    .slice(0, 8)
+    .map((x) => field(escapeMrkdwn(oneLine(x.label).slice(0, 50)), untrusted(x.value, b.field)));
   return f.sample ? [field('SAMPLE', 'a sample finding, not a real threat'), ...shown] : shown;
 }
 
@@ -177,24 +179,24 @@ function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
     i.kind === 'finding'
       ? findingFields(i.finding, b)
       : i.kind === 'onchain'
-      ? [
-          field('Tx hash', untrusted(i.onchain.txHash, b.field)),
-          field('Amount', escapeMrkdwn(formatUsd(i.onchain.amountUsd))),
-          field('Protocol', untrusted(i.onchain.protocol, b.field)),
-          field('Anomaly score', i.onchain.anomalyScore.toFixed(2)),
-          ...(i.onchain.chain !== undefined ? [field('Chain', untrusted(i.onchain.chain, b.field))] : []),
-          ...(i.onchain.from !== undefined ? [field('From', untrusted(i.onchain.from, b.field))] : []),
-          ...(i.onchain.to !== undefined ? [field('To', untrusted(i.onchain.to, b.field))] : []),
-        ]
-      : [
-          field('Source IP', untrusted(i.waf.sourceIp, b.field)),
-          field('URI', untrusted(i.waf.uri, b.uri)),
-          field('Method', untrusted(i.waf.httpMethod, b.field)),
-          field('Rule', untrusted(i.waf.ruleName, b.field)),
-          field('Country', untrusted(i.waf.country, b.field)),
-          field('Action', untrusted(i.waf.action, b.field)),
-          ...(i.waf.severity !== undefined ? [field('Severity', `${i.waf.severity}/5`)] : []),
-        ];
+        ? [
+            field('Tx hash', untrusted(i.onchain.txHash, b.field)),
+            field('Amount', escapeMrkdwn(formatUsd(i.onchain.amountUsd))),
+            field('Protocol', untrusted(i.onchain.protocol, b.field)),
+            field('Anomaly score', i.onchain.anomalyScore.toFixed(2)),
+            ...(i.onchain.chain !== undefined ? [field('Chain', untrusted(i.onchain.chain, b.field))] : []),
+            ...(i.onchain.from !== undefined ? [field('From', untrusted(i.onchain.from, b.field))] : []),
+            ...(i.onchain.to !== undefined ? [field('To', untrusted(i.onchain.to, b.field))] : []),
+          ]
+        : [
+            field('Source IP', untrusted(i.waf.sourceIp, b.field)),
+            field('URI', untrusted(i.waf.uri, b.uri)),
+            field('Method', untrusted(i.waf.httpMethod, b.field)),
+            field('Rule', untrusted(i.waf.ruleName, b.field)),
+            field('Country', untrusted(i.waf.country, b.field)),
+            field('Action', untrusted(i.waf.action, b.field)),
+            ...(i.waf.severity !== undefined ? [field('Severity', `${i.waf.severity}/5`)] : []),
+          ];
   fields.push(field('Incident', escapeMrkdwn(i.id)));
   return section(`*What happened:* ${untrusted(i.title, 500)}`, { blockId: CardBlockId.Facts, fields });
 }

@@ -1,4 +1,10 @@
-import { formatUsd, type FindingIncident, type OnChainIncident, type RawIncidentEvent, type WafIncident } from './incident';
+import {
+  formatUsd,
+  type FindingIncident,
+  type OnChainIncident,
+  type RawIncidentEvent,
+  type WafIncident,
+} from './incident';
 import { findingAction, type FamilyAction } from './sources/actions';
 import type { ProposedAction } from './messages';
 
@@ -70,7 +76,9 @@ export function findingProposal(
   const { action, rollback } = findingAction(f, catalogue);
   const reasoning = [
     `${f.sample ? 'SAMPLE finding. ' : ''}${f.type} on ${f.resourceType} ${f.resource || '(unnamed)'} in ${f.account}${f.region ? `/${f.region}` : ''}, severity ${f.severity}.`,
-    rollback ? `Proposed: ${action.type} ${action.target}; rollback: ${rollback}.` : 'No automatic action for this finding family: investigate.',
+    rollback
+      ? `Proposed: ${action.type} ${action.target}; rollback: ${rollback}.`
+      : 'No automatic action for this finding family: investigate.',
     f.description ?? '',
   ]
     .filter(Boolean)

@@ -83,18 +83,19 @@ export function readGuardDutyFinding(f: unknown, rules: FindingTierRules): Findi
     const lastSeen = optStr(f, 'service.eventLastSeen', 'detail.', 50);
     const sample = at(f, 'service.additionalInfo.sample') === true;
     const n = typeof count === 'number' ? count : 1;
+    // Slack shows at most 10 fields in a section: remote and sightings are one field each.
+    const remoteText = remote.ip
+      ? `${remote.ip}${remote.country ? ` (${remote.country})` : ''}${remote.port ? ` port ${remote.port}` : ''}`
+      : undefined;
+    const seen = `${n} time${n === 1 ? '' : 's'}${firstSeen ? `, first ${firstSeen}` : ''}${lastSeen ? `, last ${lastSeen}` : ''}`;
     const fields: CardField[] = [
       { label: 'Type', value: type },
       { label: 'Severity', value: String(severity) },
       { label: 'Account', value: account },
       { label: 'Region', value: region },
       ...res.fields,
-      ...(remote.ip ? [{ label: 'Remote IP', value: remote.ip }] : []),
-      ...(remote.country ? [{ label: 'Country', value: remote.country }] : []),
-      ...(remote.port ? [{ label: 'Port', value: remote.port }] : []),
-      { label: 'Count', value: String(n) },
-      ...(firstSeen ? [{ label: 'First seen', value: firstSeen }] : []),
-      ...(lastSeen ? [{ label: 'Last seen', value: lastSeen }] : []),
+      ...(remoteText ? [{ label: 'Remote', value: remoteText }] : []),
+      { label: 'Seen', value: seen },
     ];
     const description = optStr(f, 'description', 'detail.', 200_000);
     return {

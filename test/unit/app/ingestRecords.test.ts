@@ -22,17 +22,9 @@ describe('Function: planRecords', () => {
     const plan = planRecords(batch);
 
     // Assess
-    expect(plan.map((p) => ('refused' in p ? `refused:${p.record.id}` : 'message' in p ? txOf(p.message) : 'findings'))).toEqual([
-      'refused:m1',
-      'refused:m5',
-      'crit-1',
-      'crit-2',
-      'high-1',
-      'untiered',
-      'med-1',
-      'low-1',
-      'low-2',
-    ]);
+    expect(
+      plan.map((p) => ('refused' in p ? `refused:${p.record.id}` : 'message' in p ? txOf(p.message) : 'findings')),
+    ).toEqual(['refused:m1', 'refused:m5', 'crit-1', 'crit-2', 'high-1', 'untiered', 'med-1', 'low-1', 'low-2']);
   });
 });
 

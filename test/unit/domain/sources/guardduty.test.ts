@@ -38,12 +38,8 @@ describe('GuardDuty source', () => {
       Account: '123456789012',
       Region: 'us-east-1',
       Instance: 'i-99999999',
-      'Remote IP': '198.51.100.0',
-      Country: 'GeneratedFindingCountryName',
-      Port: '32794',
-      Count: '1',
-      'First seen': '2026-11-30T11:00:00.000Z',
-      'Last seen': '2026-11-30T11:55:00.000Z',
+      Remote: '198.51.100.0 (GeneratedFindingCountryName) port 32794',
+      Seen: '1 time, first 2026-11-30T11:00:00.000Z, last 2026-11-30T11:55:00.000Z',
     });
     expect(o.facts).toMatchObject({ family: 'ec2', resource: 'i-99999999', sample: true, remoteIp: '198.51.100.0' });
     expect(o.title).toBe(
@@ -56,7 +52,7 @@ describe('GuardDuty source', () => {
     expect(fieldsOf(o)).toMatchObject({
       'Access key': 'ASIASZ4SI7REEEXAMPLE',
       User: 'GeneratedFindingUserName',
-      'Remote IP': '203.0.113.7',
+      Remote: '203.0.113.7 (GeneratedFindingCountryName)',
     });
     expect(o.facts).toMatchObject({ family: 'iam_access_key', resource: 'ASIASZ4SI7REEEXAMPLE', sample: false });
     expect(o.title.startsWith('SAMPLE')).toBe(false);

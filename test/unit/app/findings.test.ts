@@ -1,0 +1,230 @@
+import { classifyInput, type ClassifiedState } from '../../../src/app/classifyEvent';
+import { ingestMessage } from '../../../src/app/ingestMessage';
+import { ingestRecords } from '../../../src/app/ingestRecords';
+import { parseInbound } from '../../../src/app/parseInbound';
+import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import {
+  asffFinding,
+  guardDutyCredentialExfiltration,
+  guardDutySshBruteForce,
+  ocsfFinding,
+  securityHubImported,
+  securityHubImportedV2,
+} from '../../support/findingEvents';
+
+/**
+ * Detector findings through the two ways in: the workflow (Classify, then the
+ * approval request its `waitForTaskToken` task publishes, as the ASL builds
+ * it) and the ingest queue (an EventBridge event, split per finding).
+ */
+
+/** The approval request the ASL's RequestApproval task publishes from Classify's state. */
+function approvalRequest(state: ClassifiedState, taskToken: string): string {
+  return JSON.stringify({
+    kind: 'approval_request',
+    taskToken,
+    executionArn: `arn:aws:states:us-east-1:000000000000:execution:chainsec:${taskToken}`,
+    incident: state.incident,
+    tier: state.tier,
+    proposedAction: state.proposedAction,
+    reasoning: state.reasoning,
+    evidence: state.evidence,
+    fullText: state.fullText,
+    requestedBy: state.requestedBy,
+    dryRun: state.dryRun,
+  });
+}
+
+async function classified(f: ReturnType<typeof fakeAppDeps>, event: unknown): Promise<ClassifiedState> {
+  const state = await classifyInput(f.deps, { event, executionArn: 'arn:exec' });
+  if ('ignored' in state && state.ignored) throw new Error(`ignored: ${state.reason}`);
+  return state as ClassifiedState;
+}
+
+const cardText = (f: ReturnType<typeof fakeAppDeps>) => JSON.stringify(f.slack.callsOf('post')[0]?.message.blocks);
+
+describe('GuardDuty findings through the workflow', () => {
+  it('a high access-key finding gets an approval card proposing deactivate_access_key on the key', async () => {
+    // Arrange
+    const f = fakeAppDeps();
+
+    // Act
+    const state = await classified(f, guardDutyCredentialExfiltration());
+    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+
+    // Assess
+    expect(state.tier).toBe('high');
+    expect(state.proposedAction).toEqual({
+      type: 'deactivate_access_key',
+      target: 'ASIASZ4SI7REEEXAMPLE',
+      reversible: true,
+    });
+    expect(state.reasoning).toContain('rollback: reactivate the access key');
+    expect(outcome.kind).toBe('created');
+    const card = cardText(f);
+    for (const shown of [
+      'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+      '123456789012',
+      'us-east-1',
+      'ASIASZ4SI7REEEXAMPLE',
+      'GeneratedFindingUserName',
+      '203.0.113.7',
+    ])
+      expect(card).toContain(shown);
+    expect(card).toContain('deactivate_access_key');
+  });
+
+  it.each([
+    [2, 'low'],
+    [5, 'medium'],
+    [8, 'high'],
+    [9.5, 'critical'],
+  ])('severity %s routes as %s; a critical EC2 finding proposes isolate_instance', async (severity, tier) => {
+    const f = fakeAppDeps();
+    const state = await classified(f, guardDutySshBruteForce({ severity }));
+    expect(state.tier).toBe(tier);
+    expect(state.proposedAction).toEqual({ type: 'isolate_instance', target: 'i-99999999', reversible: true });
+    expect(state.containmentAction).toEqual(state.proposedAction);
+  });
+
+  it('a sample finding says SAMPLE on its card', async () => {
+    const f = fakeAppDeps();
+    const state = await classified(f, guardDutySshBruteForce({ severity: 8 }));
+    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+    expect(cardText(f)).toContain('SAMPLE');
+  });
+
+  it('a re-emitted finding (same id, higher count) updates its card and thread, never a second card or waiting workflow', async () => {
+    // Arrange
+    const f = fakeAppDeps();
+    const first = await classified(f, guardDutyCredentialExfiltration());
+    await ingestMessage(f.deps, parseInbound(approvalRequest(first, 'token-1')));
+
+    // Act
+    const again = await classified(
+      f,
+      guardDutyCredentialExfiltration({}, { count: 7, eventLastSeen: '2026-11-30T10:45:00.000Z' }),
+    );
+    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-2')));
+    const replay = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-3')));
+
+    // Assess
+    expect(again.incident.id).toBe(first.incident.id);
+    expect(outcome).toEqual({ kind: 'updated', incidentId: first.incident.id, count: 7 });
+    const posts = f.slack.callsOf('post');
+    expect(posts.filter((p) => p.threadTs === undefined)).toHaveLength(1);
+    expect(posts.filter((p) => p.threadTs !== undefined).map((p) => p.message.text)).toEqual([
+      expect.stringContaining('count 7 (was 1)'),
+    ]);
+    const updates = f.slack.callsOf('update');
+    expect(JSON.stringify(updates.at(-1)?.message.blocks)).toContain('*Seen*\\n7 times');
+    expect(f.workflow.failed.map((x) => x.taskToken)).toEqual(['token-2', 'token-3']);
+    expect(f.workflow.failed[0]?.error).toBe('chainsec.DuplicateRequest');
+    expect(replay.kind).toBe('superseded');
+    expect(f.telemetry.count('FindingsFolded')).toBe(1);
+    const stored = await f.deps.incidents.get(first.incident.id);
+    expect(stored?.record.incident.kind === 'finding' && stored.record.incident.finding.count).toBe(7);
+  });
+
+  it('an archived finding wakes nobody: Classify answers ignored, with a metric', async () => {
+    const f = fakeAppDeps();
+    const state = await classifyInput(f.deps, { event: guardDutySshBruteForce({ severity: 9 }, { archived: true }) });
+    expect(state).toEqual({ ignored: true, reason: expect.stringContaining('archived') });
+    expect(f.telemetry.count('FindingsIgnored_archived')).toBe(1);
+  });
+
+  it('a malformed finding is kept in the rejected store with a coded error naming the field, and fails Classify', async () => {
+    const f = fakeAppDeps();
+    await expect(classifyInput(f.deps, { event: guardDutySshBruteForce({ severity: 'HIGH' }) })).rejects.toMatchObject({
+      code: 'chainsec_invalid_input',
+      message: expect.stringContaining('detail.severity'),
+    });
+    expect(f.storage.ports.rejected.kept).toHaveLength(1);
+    expect(f.storage.ports.rejected.kept[0]).toMatchObject({
+      code: 'chainsec_invalid_input',
+      reason: expect.stringContaining('detail.severity'),
+    });
+    expect(f.telemetry.count('RejectedPayloads')).toBe(1);
+  });
+});
+
+describe('Security Hub findings', () => {
+  it('an OCSF finding through the workflow: high, proposes block_public_access on the bucket', async () => {
+    const f = fakeAppDeps();
+    const state = await classified(f, securityHubImportedV2([ocsfFinding()]));
+    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+    expect(state.tier).toBe('high');
+    expect(state.proposedAction).toEqual({ type: 'block_public_access', target: 'example-bucket', reversible: true });
+    expect(cardText(f)).toContain('S3 bucket example-bucket allows public read');
+  });
+
+  it('a resolved ASFF finding wakes nobody', async () => {
+    const f = fakeAppDeps();
+    const state = await classifyInput(f.deps, {
+      event: securityHubImported([asffFinding({ Workflow: { Status: 'RESOLVED' } })]),
+    });
+    expect(state).toMatchObject({ ignored: true });
+    expect(f.telemetry.count('FindingsIgnored_resolved')).toBe(1);
+  });
+
+  it('an event with several findings through the ingest path: one incident per good finding, the bad one kept, the resolved one ignored', async () => {
+    // Arrange
+    const f = fakeAppDeps();
+    const event = securityHubImported([
+      asffFinding({ Id: 'finding-critical', Severity: { Label: 'CRITICAL' } }),
+      asffFinding({ Id: 'finding-bad', Resources: 'i-123' }),
+      asffFinding({ Id: 'finding-resolved', Workflow: { Status: 'RESOLVED' } }),
+      asffFinding({ Id: 'finding-medium', Severity: { Label: 'MEDIUM' } }),
+    ]);
+
+    // Act
+    const outcomes = await ingestRecords(
+      f.deps,
+      [{ id: 'evt-1', source: 'eventbridge', body: JSON.stringify(event) }],
+      (m) => ingestMessage(f.deps, m),
+    );
+
+    // Assess
+    expect(outcomes).toEqual([expect.objectContaining({ id: 'evt-1', status: 'processed' })]);
+    const cards = f.slack.callsOf('post').filter((p) => p.threadTs === undefined);
+    expect(cards).toHaveLength(2);
+    expect(f.storage.ports.rejected.kept).toHaveLength(1);
+    expect(f.storage.ports.rejected.kept[0]).toMatchObject({
+      code: 'chainsec_invalid_input',
+      reason: expect.stringContaining('detail.findings[1].Resources'),
+    });
+    expect(f.telemetry.count('RejectedFindings')).toBe(1);
+    expect(f.telemetry.count('FindingsIgnored_resolved')).toBe(1);
+  });
+
+  it('the same finding delivered again through ingest folds: one card, one thread line', async () => {
+    const f = fakeAppDeps();
+    const run = (event: unknown, id: string) =>
+      ingestRecords(f.deps, [{ id, source: 'eventbridge', body: JSON.stringify(event) }], (m) =>
+        ingestMessage(f.deps, m),
+      );
+    await run(guardDutySshBruteForce({ severity: 5 }), 'e1');
+    await run(guardDutySshBruteForce({ severity: 5 }, { count: 3 }), 'e2');
+    const posts = f.slack.callsOf('post');
+    expect(posts.filter((p) => p.threadTs === undefined)).toHaveLength(1);
+    expect(posts.filter((p) => p.threadTs !== undefined)).toHaveLength(1);
+  });
+
+  it('several findings in one workflow input: the most urgent is handled, the malformed one kept, the rest kept (not dropped)', async () => {
+    const f = fakeAppDeps();
+    const state = await classified(
+      f,
+      securityHubImported([
+        asffFinding({ Id: 'm', Severity: { Label: 'MEDIUM' } }),
+        asffFinding({ Id: 'bad', Title: 7 }),
+        asffFinding({ Id: 'c', Severity: { Label: 'CRITICAL' } }),
+      ]),
+    );
+    expect(state.tier).toBe('critical');
+    expect(state.incident.kind === 'finding' && state.incident.finding.findingId).toBe('c');
+    expect(f.storage.ports.rejected.kept.map((k) => k.reason)).toEqual([
+      expect.stringContaining('detail.findings[1].Title'),
+      expect.stringContaining('finding m: more than one finding'),
+    ]);
+  });
+});
