@@ -45,5 +45,5 @@ export function readFindings(event: EventEnvelope, rules: FindingTierRules): Fin
   return source.read(event, rules);
 }
 
-export type { CardField, EventEnvelope, FindingFacts, FindingOutcome, FindingTierRules } from './types';
+export type { EventEnvelope, FindingFacts, FindingOutcome, FindingTierRules } from './types';
 export { DEFAULT_FINDING_TIERS } from './types';
