@@ -2,6 +2,7 @@ import type { Incident } from '../domain/incident';
 import type { ActionResult } from '../domain/incidentRecord';
 import { LedgerEntryType, type JsonValue } from '../domain/ledger';
 import type { ProposedAction } from '../domain/messages';
+import { INVESTIGATE } from '../domain/sources/actions';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
@@ -34,6 +35,9 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
   let result: ActionResult;
   if (input.operation === 'close') {
     result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
+  } else if (input.action?.type === INVESTIGATE) {
+    // A finding family with no catalogued action: people investigate, no executor is asked to do anything.
+    result = { ...base, status: 'skipped', detail: 'investigate: no action runs' };
   } else if (input.dryRun) {
     result = {
       ...base,

@@ -2,6 +2,7 @@ import { classifyInput, type ClassifiedState } from '../../../src/app/classifyEv
 import { ingestMessage } from '../../../src/app/ingestMessage';
 import { ingestRecords } from '../../../src/app/ingestRecords';
 import { parseInbound } from '../../../src/app/parseInbound';
+import { runAction } from '../../../src/app/runAction';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import {
   asffFinding,
@@ -226,5 +227,45 @@ describe('Security Hub findings', () => {
       expect.stringContaining('detail.findings[1].Title'),
       expect.stringContaining('finding m: more than one finding'),
     ]);
+  });
+});
+
+describe('actions of findings', () => {
+  it('"investigate" (an unknown family) asks no executor to do anything', async () => {
+    const f = fakeAppDeps();
+    const published: unknown[] = [];
+    f.deps.notifier = {
+      publishAction: async (c: unknown) => void published.push(c),
+    } as unknown as typeof f.deps.notifier;
+    const state = await classified(
+      f,
+      guardDutySshBruteForce({ severity: 9.5, resource: { resourceType: 'Lambda' } }, { action: {} }),
+    );
+    expect(state.proposedAction.type).toBe('investigate');
+    const result = await runAction(f.deps, {
+      operation: 'contain',
+      incident: state.incident,
+      action: state.containmentAction,
+      dryRun: false,
+    });
+    expect(result).toMatchObject({ status: 'skipped', detail: 'investigate: no action runs' });
+    expect(published).toEqual([]);
+  });
+
+  it('a catalogued action goes to the executors on the actions topic', async () => {
+    const f = fakeAppDeps();
+    const published: Array<{ type?: string; target?: string }> = [];
+    f.deps.notifier = {
+      publishAction: async (c: { type?: string; target?: string }) => void published.push(c),
+    } as unknown as typeof f.deps.notifier;
+    const state = await classified(f, guardDutySshBruteForce({ severity: 9.5 }));
+    const result = await runAction(f.deps, {
+      operation: 'contain',
+      incident: state.incident,
+      action: state.containmentAction,
+      dryRun: false,
+    });
+    expect(result.status).toBe('executed');
+    expect(published).toEqual([expect.objectContaining({ type: 'isolate_instance', target: 'i-99999999' })]);
   });
 });
