@@ -6,6 +6,7 @@ import { INVESTIGATE } from '../domain/sources/actions';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
+import { signReceipt } from './signReceipt';
 
 /** Input of the workflow's action tasks (AutoContain, ContainCritical, ExecuteAction, RollbackContainment, Close). */
 export interface ActionInput {
@@ -47,21 +48,11 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
   } else if (!deps.notifier) {
     result = { ...base, status: 'failed', detail: 'no actions topic configured' };
   } else {
-    try {
-      // The receipt lets the executor check, on its own, that people allowed exactly this action (CONTRACT section 9).
-      const command = {
-        ...base,
-        incidentId: input.incident.id,
-        action: (input.actionAsSent ?? input.action ?? null) as JsonValue,
-      };
-      await deps.notifier.publishAction({
-        ...command,
-        approval: input.approval ?? null,
-        receipt: (input.approval?.receipt ?? null) as JsonValue,
-      });
-      result = { ...base, status: 'executed' };
-    } catch (e) {
-      result = { ...base, status: 'failed', detail: (e as Error).message };
+    const receipt = input.operation === 'contain' ? null : await receiptOf(deps, input);
+    if (receipt === undefined) {
+      result = { ...base, status: 'failed', detail: 'no receipt allows it: nothing sent (fail closed)' };
+    } else {
+      result = await publish({ ...deps, notifier: deps.notifier }, input, base, receipt);
     }
   }
   deps.telemetry.metric(`Actions_${input.operation}_${result.status}`);
@@ -77,4 +68,50 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
     await refreshCard(deps, input.incident.id);
   }
   return result;
+}
+
+/** The decisions whose receipt allows each operation that needs one. */
+const ALLOWED_BY: Record<'execute' | 'rollback', readonly string[]> = {
+  execute: ['approve'],
+  rollback: ['rollback', 'expired'],
+};
+
+/**
+ * The receipt an execute or rollback command carries: the one the decision
+ * resumed the workflow with, or, when the workflow's own timeout fired first
+ * (`ApprovalTimedOut` carries none), the one chainsec signs from the decision
+ * it has recorded (the sweep's expiry, whose entry hash is `ledgerHash`).
+ * @returns undefined when no recorded decision allows the operation: the caller sends nothing
+ */
+async function receiptOf(deps: AppDeps, input: ActionInput): Promise<JsonValue | undefined> {
+  const given = input.approval?.receipt;
+  if (given !== undefined && given !== null) return given as JsonValue;
+  const stored = await deps.incidents.get(input.incident.id);
+  if (!stored) return undefined;
+  const receipt = await signReceipt(deps, input.incident.id, stored.record);
+  const allowed = ALLOWED_BY[input.operation as 'execute' | 'rollback'];
+  if (!receipt || !allowed.includes(receipt.decision)) return undefined;
+  return receipt as unknown as JsonValue;
+}
+
+/** Publishes the command with its receipt (null only for a containment, which people confirm afterwards). */
+async function publish(
+  deps: AppDeps & { notifier: NonNullable<AppDeps['notifier']> },
+  input: ActionInput,
+  base: Omit<ActionResult, 'status' | 'detail'>,
+  receipt: JsonValue,
+): Promise<ActionResult> {
+  try {
+    // The receipt lets the executor check, on its own, that people allowed exactly this action (CONTRACT section 9).
+    await deps.notifier.publishAction({
+      ...(base as unknown as Record<string, JsonValue>),
+      incidentId: input.incident.id,
+      action: (input.actionAsSent ?? input.action ?? null) as JsonValue,
+      approval: (input.approval ?? null) as JsonValue,
+      receipt,
+    });
+    return { ...base, status: 'executed' };
+  } catch (e) {
+    return { ...base, status: 'failed', detail: (e as Error).message };
+  }
 }

@@ -117,4 +117,37 @@ describe('E2E: receipts, through the sandbox', () => {
       .find((c) => c.incidentId === id && c.operation === 'rollback');
     expect(rollback?.receipt).toEqual(execution.output.approval.receipt);
   });
+
+  it("critical, the workflow's own timeout fires before chainsec decides: no rollback command leaves without a receipt", async () => {
+    // Prepare
+    const tx = `0x${unique()}e3`;
+    const arn = await h.startIncident({
+      tx_hash: tx,
+      amount_usd: 250_000,
+      protocol: 'Uniswap',
+      anomaly_score: 0.95,
+      from: '0xabc',
+    });
+    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const id = incidentIdOf(card);
+    const waiting = async (): Promise<boolean> => {
+      for (let i = 0; i < 100 && h.sandbox.sfn.waitingTasks(arn).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return h.sandbox.sfn.waitingTasks(arn).length > 0;
+    };
+    expect(await waiting()).toBe(true);
+
+    // Act
+    h.sandbox.sfn.timeOutWaitingTask(arn);
+    const execution = await h.waitForExecution(arn);
+
+    // Assess
+    expect(execution.output.approval).toMatchObject({ decision: 'expired', reason: 'workflow timeout' });
+    expect(execution.output.actionResult).toMatchObject({ operation: 'rollback', status: 'failed' });
+    const rollbacks = h.sandbox.sns
+      .published()
+      .map((m) => JSON.parse(m.Message) as { incidentId?: string; operation?: string })
+      .filter((c) => c.incidentId === id && c.operation === 'rollback');
+    expect(rollbacks).toEqual([]);
+  });
 });
