@@ -121,15 +121,7 @@ describe('E2E: receipts, through the sandbox', () => {
   it("critical, the workflow's own timeout fires before chainsec decides: no rollback command leaves without a receipt", async () => {
     // Prepare
     const tx = `0x${unique()}e3`;
-    const arn = await h.startIncident({
-      tx_hash: tx,
-      amount_usd: 250_000,
-      protocol: 'Uniswap',
-      anomaly_score: 0.95,
-      from: '0xabc',
-    });
-    const card = await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    const id = incidentIdOf(card);
+    const { arn, id } = await requestApproval(h, criticalOnChain(tx));
     const waiting = async (): Promise<boolean> => {
       for (let i = 0; i < 100 && h.sandbox.sfn.waitingTasks(arn).length === 0; i++)
         await new Promise((r) => setTimeout(r, 50));
