@@ -1,13 +1,23 @@
 import { WorkflowTokenGoneError } from '../errors';
-import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
+import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { workflowReason } from '../domain/reason';
 import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard, showCard } from './cards';
-import { commitWithRetry } from './commitWithRetry';
+import { commitWithRetry, type Settled } from './commitWithRetry';
 import { signReceipt } from './signReceipt';
 import type { AppDeps } from './deps';
+import type { Receipt } from '../domain/receipt';
 import type { StoredIncident } from '../services/IncidentRepository';
+
+/** A receipt signed with the decision's entries, before the commit (see recordVote). */
+export type PresignedReceipt = Settled<Receipt | undefined>;
+
+/** What the click path hands over: the incident it just wrote and, signed with it, the receipt. */
+export interface JustCommitted {
+  stored: StoredIncident;
+  receipt?: PresignedReceipt;
+}
 
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
@@ -20,10 +30,10 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' |
 export async function deliverDecision(
   deps: AppDeps,
   incidentId: string,
-  justCommitted?: StoredIncident,
+  justCommitted?: JustCommitted,
 ): Promise<DeliveryOutcome> {
   // The click path hands over what it just wrote (saves a read); a re-drive reads the store.
-  const stored = justCommitted ?? (await deps.incidents.get(incidentId));
+  const stored = justCommitted?.stored ?? (await deps.incidents.get(incidentId));
   if (!stored) return 'nothing_to_deliver';
   const { record, taskToken } = stored;
   if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash)
@@ -32,9 +42,9 @@ export async function deliverDecision(
     deps.telemetry.error('decision stored without a task token', { incidentId });
     return 'nothing_to_deliver';
   }
-  let receipt: Awaited<ReturnType<typeof signReceipt>>;
+  let receipt: Receipt | undefined;
   try {
-    receipt = await signReceipt(deps, incidentId, record);
+    receipt = await receiptFor(deps, incidentId, record, justCommitted?.receipt);
   } catch (e) {
     // Fail closed: no receipt, no resume. The decision stays stored and undelivered; the sweep retries.
     deps.telemetry.error('receipt not signed; the workflow is not resumed', {
@@ -104,6 +114,18 @@ export async function deliverDecision(
   if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered)))
     await refreshCard(deps, incidentId);
   return outcome;
+}
+
+/** The receipt signed before the commit when there is one, else signed now. */
+async function receiptFor(
+  deps: AppDeps,
+  incidentId: string,
+  record: IncidentRecord,
+  presigned: PresignedReceipt | undefined,
+): Promise<Receipt | undefined> {
+  if (!presigned) return signReceipt(deps, incidentId, record);
+  if (!presigned.ok) throw presigned.error;
+  return presigned.value;
 }
 
 /** The output's `reason` (CONTRACT §9), only when a decider gave one. */

@@ -18,30 +18,54 @@ export interface EntryDraft {
   [extra: string]: JsonValue | undefined;
 }
 
+/** An entry chained and hashed, not signed yet. */
+export type ChainedEntry = UnsignedLedgerEntry & { hash: string };
+
 /**
  * Chains drafts after the incident's current head and signs them. Hashes are
  * computed in order (each links to the one before); signatures are requested
  * in parallel, since each covers only its own hash.
  * @throws SigningFailedError when the key cannot sign: nothing is written then
  */
-export async function sealEntries(
+export function sealEntries(
   signer: Signer,
   incidentId: string,
   head: { seq: number; hash: string },
   drafts: readonly EntryDraft[],
 ): Promise<LedgerEntry[]> {
+  return signEntries(signer, chainEntries(signer, incidentId, head, drafts));
+}
+
+/**
+ * Chains drafts after the incident's current head: seq, links, key id and
+ * hash (which does not cover the signature, CONTRACT section 5), in order.
+ */
+export function chainEntries(
+  signer: Pick<Signer, 'keyId'>,
+  incidentId: string,
+  head: { seq: number; hash: string },
+  drafts: readonly EntryDraft[],
+): ChainedEntry[] {
   let seq = head.seq;
   let prevHash = head.hash;
-  const unsigned: Array<UnsignedLedgerEntry & { hash: string }> = [];
+  const chained: ChainedEntry[] = [];
   for (const d of drafts) {
     const body: UnsignedLedgerEntry = { ...stripUndefined(d), incidentId, seq: ++seq, prevHash, keyId: signer.keyId };
     const hash = entryHash(body);
-    unsigned.push({ ...body, hash });
+    chained.push({ ...body, hash });
     prevHash = hash;
   }
+  return chained;
+}
+
+/**
+ * Signs chained entries, in parallel (each signature covers only its own hash).
+ * @throws SigningFailedError when the key cannot sign: nothing is written then
+ */
+export async function signEntries(signer: Signer, chained: readonly ChainedEntry[]): Promise<LedgerEntry[]> {
   // The signed digest is the 32 bytes of `hash` (CONTRACT section 5).
-  const signatures = await Promise.all(unsigned.map(({ hash }) => signer.signDigest(Buffer.from(hash, 'hex'))));
-  return unsigned.map((e, i) => ({ ...e, signature: signatures[i]! }));
+  const signatures = await Promise.all(chained.map(({ hash }) => signer.signDigest(Buffer.from(hash, 'hex'))));
+  return chained.map((e, i) => ({ ...e, signature: signatures[i]! }));
 }
 
 function stripUndefined(d: EntryDraft): EntryDraft {

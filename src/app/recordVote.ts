@@ -6,9 +6,11 @@ import { evaluateVote, type ApprovalState, type Tally, type VoteChoice, type Vot
 import { isApprover } from './approvers';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
-import { deliverDecision, type DeliveryOutcome } from './deliverDecision';
+import { deliverDecision, type DeliveryOutcome, type PresignedReceipt } from './deliverDecision';
 import type { AppDeps } from './deps';
 import type { EntryDraft } from './ledgerWriter';
+import { signReceipt } from './signReceipt';
+import type { Receipt } from '../domain/receipt';
 import type { StoredIncident } from '../services/IncidentRepository';
 import type { OnceClaim } from '../services/RequestClaims';
 
@@ -71,9 +73,13 @@ export function approvalState(record: IncidentRecord): ApprovalState {
  */
 export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteResult> {
   let written: StoredIncident | undefined;
+  let receipt: PresignedReceipt | undefined;
   let result: VoteResult;
   try {
-    result = await commitVote(deps, input, (w) => (written = w));
+    result = await commitVote(deps, input, (w, r) => {
+      written = w;
+      receipt = r;
+    });
   } catch (e) {
     if (e instanceof ReplayedRequestError) return { kind: 'replayed' };
     throw e;
@@ -89,7 +95,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
   deps.telemetry.metric('Votes');
   // Committed: from here on nothing throws. What fails is left to the sweep
   // (it re-drives undelivered decisions, stale cards and unpublished entries).
-  return afterCommit(deps, input.incidentId, result, written);
+  return afterCommit(deps, input.incidentId, result, written, receipt);
 }
 
 /**
@@ -103,10 +109,12 @@ async function afterCommit(
   incidentId: string,
   result: Extract<VoteResult, { kind: 'recorded' }>,
   written: StoredIncident | undefined,
+  receipt: PresignedReceipt | undefined,
 ): Promise<VoteResult> {
   if (result.decided) {
     deps.telemetry.metric(`Decisions_${result.decided.decision}`);
-    const delivery = await deliverDecision(deps, incidentId, written).catch((e: unknown) => {
+    const justCommitted = written && { stored: written, ...(receipt && { receipt }) };
+    const delivery = await deliverDecision(deps, incidentId, justCommitted).catch((e: unknown) => {
       deps.telemetry.warn('decision stored; its delivery is left to the sweep', {
         incidentId,
         error: (e as Error).message,
@@ -121,13 +129,18 @@ async function afterCommit(
   return result;
 }
 
-/** Authorise, sign and commit one vote (and the decision it completes), with the click's claim. */
+/**
+ * Authorise, sign and commit one vote (and the decision it completes), with
+ * the click's claim. A decision's receipt is signed with its entries (one
+ * round trip to the key on the path a person waits on): it cites the decision
+ * entry's hash, which does not cover the entry's signature.
+ */
 function commitVote(
   deps: AppDeps,
   input: VoteInput,
-  onCommitted: (written: StoredIncident) => void,
+  onCommitted: (written: StoredIncident, receipt?: PresignedReceipt) => void,
 ): Promise<VoteResult> {
-  return commitWithRetry<VoteResult>(
+  return commitWithRetry<VoteResult, Receipt | undefined>(
     deps,
     input.incidentId,
     async ({ record }) => {
@@ -202,6 +215,7 @@ function commitVote(
     },
     {
       onCommitted,
+      signAlongside: (next) => (next.decision ? signReceipt(deps, input.incidentId, next) : Promise.resolve(undefined)),
       publishLater: true,
       ...(input.claim && { claim: input.claim }),
       ...(input.incidentRead && { firstRead: input.incidentRead }),

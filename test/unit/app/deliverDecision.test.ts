@@ -139,7 +139,7 @@ describe('Function: deliverDecision', () => {
     f.storage.table.faults.fail('incidents.get', new Error('should not read'));
 
     // Act
-    const outcome = await deliverDecision(f.deps, justCommitted.record.incident.id, justCommitted);
+    const outcome = await deliverDecision(f.deps, justCommitted.record.incident.id, { stored: justCommitted });
 
     // Assess
     expect(outcome).toBe('delivered');

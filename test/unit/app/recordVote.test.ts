@@ -66,8 +66,8 @@ describe('Function: recordVote', () => {
       [2, LedgerEntryType.Decision],
     ]);
     expect(chain[1]!.prevHash).toBe(chain[0]!.hash);
-    // The entries, then the decision's receipt (signed before the workflow is resumed).
-    expect(f.signer.signed.slice(0, 2)).toEqual(chain.map((e) => e.hash));
+    // The decision's receipt and the entries, signed together before the commit.
+    expect(f.signer.signed.slice(1)).toEqual(chain.map((e) => e.hash));
     expect(f.signer.signed).toHaveLength(3);
     expect(f.workflow.resumed).toEqual([
       {
@@ -199,6 +199,58 @@ describe('Function: recordVote', () => {
     await expect(attempt).rejects.toBeInstanceOf(SigningFailedError);
     expect(f.storage.table.peek(record.incident.id)!.version).toBe(version);
     expect(f.workflow.resumed).toEqual([]);
+  });
+
+  it("signs the decision's receipt with its entries, before the commit: one round trip to the key", async () => {
+    // Prepare
+    const { record } = seedApproval(f.storage, now);
+    const id = record.incident.id;
+    const sign = f.signer.signDigest.bind(f.signer);
+    const writesWhenAsked: number[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    jest.spyOn(f.signer, 'signDigest').mockImplementation(async (digest) => {
+      writesWhenAsked.push(incidentWrites(id).length);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await sign(digest);
+      } finally {
+        inFlight--;
+      }
+    });
+
+    // Act
+    const result = await recordVote(f.deps, vote(id, 'U0APPROVER1'));
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'recorded', decided: { delivery: 'delivered' } });
+    expect(writesWhenAsked).toEqual([0, 0, 0]);
+    expect(mostInFlight).toBe(3);
+    const chain = await f.deps.ledger.chain(id);
+    expect(f.workflow.resumed[0]!.output.receipt).toMatchObject({ ledgerHash: chain[1]!.hash });
+  });
+
+  it('keeps the decision but resumes nothing when only the receipt cannot be signed (fail closed)', async () => {
+    // Prepare
+    const { record } = seedApproval(f.storage, now);
+    const id = record.incident.id;
+    const sign = f.signer.signDigest.bind(f.signer);
+    let calls = 0;
+    jest.spyOn(f.signer, 'signDigest').mockImplementation(async (digest) => {
+      // The receipt is asked for first (the entries' signatures follow in the same turn).
+      if (++calls === 1) throw new SigningFailedError('receipt not signed');
+      return sign(digest);
+    });
+
+    // Act
+    const result = await recordVote(f.deps, vote(id, 'U0APPROVER1'));
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'recorded', decided: { delivery: 'retry_later' } });
+    const stored = f.storage.table.peek(id)!.record;
+    expect(stored).toMatchObject({ status: IncidentStatus.Decided, delivery: DeliveryStatus.Pending });
+    expect(f.workflow.resumed).toEqual([]);
+    expect(f.telemetry.count('ReceiptSigningFailures')).toBe(1);
   });
 
   it('keeps a decision whose resume failed for the sweep, its card already showing it', async () => {
