@@ -9,6 +9,10 @@
  *
  * Knobs (environment): BENCH_DECISION_SAMPLES (100), BENCH_WARMUP (20),
  * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (300).
+ *
+ * `--only decision,ack,coldStart` (any of them) runs the click phase alone, no
+ * storm, and prints its keys without writing bench/results.json (a partial
+ * run is not a round's results).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -53,8 +57,23 @@ function phase(script: string, env: NodeJS.ProcessEnv): Promise<Record<string, a
   });
 }
 
+/** The click phase's keys; `--only` takes any of them. */
+const CLICK_KEYS = ['decision', 'ack', 'coldStart'] as const;
+
+/** `--only a,b`: the click keys asked for, or undefined for the whole bench. */
+function onlyKeys(argv: readonly string[]): string[] | undefined {
+  const at = argv.indexOf('--only');
+  if (at < 0) return undefined;
+  const keys = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = keys.filter((k) => !(CLICK_KEYS as readonly string[]).includes(k));
+  if (keys.length === 0 || unknown.length > 0)
+    throw new Error(`--only takes some of ${CLICK_KEYS.join(',')}; got ${argv[at + 1] ?? 'nothing'}`);
+  return keys;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  const only = onlyKeys(process.argv.slice(2));
   // `npm run build` bundles the handlers; the bare Bolt baseline needs `--bench`.
   const bare = path.join(ROOT, 'dist/bareBolt/index.js');
   const stale =
@@ -82,9 +101,13 @@ async function main(): Promise<void> {
     // DynamoDB call of both the bot and the raw baseline.
     const env = { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamo.directUrl, POWERTOOLS_LOG_LEVEL: 'ERROR' };
     clicks = await phase('clickPhase.ts', env);
-    storm = await phase('stormPhase.ts', env);
+    storm = only ? {} : await phase('stormPhase.ts', env);
   } finally {
     await dynamo.stop();
+  }
+  if (only) {
+    console.log(JSON.stringify(Object.fromEntries(only.map((k) => [k, clicks[k]])), null, 2));
+    return;
   }
 
   const cpus = os.cpus();
