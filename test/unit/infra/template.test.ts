@@ -8,6 +8,7 @@ import {
   WORKFLOW_TIMEOUT_GRACE_SECONDS,
   approvalStateTimeoutSeconds,
 } from '../../../src/domain/policy';
+import { eventMatches } from '../../../sandbox/local/eventPattern';
 import { loadTemplate, parseCfnYaml, type CfnResource, type CfnTemplate } from '../../../sandbox/local/cfnYaml';
 import {
   actionsOf,
@@ -1319,6 +1320,89 @@ describe('File: template.yaml', () => {
       // Assess
       expect(alarms).toHaveLength(5);
       for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
+    });
+  });
+
+  describe('GuardDuty and Security Hub rules', () => {
+    type Rule = { Type: string; Properties: { RuleName: unknown; Pattern: unknown; InputPath?: string } };
+    const rule = (name: string, parameters: Record<string, string> = {}) => {
+      const events = template.Resources.IncidentStateMachine!.Properties!.Events as Record<string, Rule>;
+      const r = events[name];
+      if (!r) throw new Error(`IncidentStateMachine has no event ${name}`);
+      return { ...r, pattern: resolveValue(r.Properties.Pattern, resolveCtx(parameters)) };
+    };
+    const guardDuty = (severity: number, archived = false) => ({
+      source: 'aws.guardduty',
+      'detail-type': 'GuardDuty Finding',
+      detail: { severity, service: { archived } },
+    });
+    const asff = (Label: string, Status = 'NEW', RecordState = 'ACTIVE') => ({
+      source: 'aws.securityhub',
+      'detail-type': 'Security Hub Findings - Imported',
+      detail: { findings: [{ Severity: { Label }, Workflow: { Status }, RecordState }] },
+    });
+    const ocsf = (severity_id: number) => ({
+      source: 'aws.securityhub',
+      'detail-type': 'Findings Imported V2',
+      detail: { findings: [{ severity_id }] },
+    });
+
+    it('start the incident workflow with the whole event (Classify reads the envelope)', () => {
+      for (const name of ['GuardDutyFinding', 'SecurityHubFinding', 'SecurityHubFindingV2']) {
+        const r = rule(name);
+        expect(r.Type).toBe('EventBridgeRule');
+        expect(r.Properties.InputPath).toBeUndefined();
+      }
+    });
+
+    it('let a GuardDuty finding through from medium (4.0) by default, and from the parameter when set', () => {
+      const byDefault = rule('GuardDutyFinding').pattern;
+      expect([3.9, 4, 6.9, 8.5].map((s) => eventMatches(byDefault, guardDuty(s)))).toEqual([false, true, true, true]);
+      expect(eventMatches(byDefault, guardDuty(8.5, true))).toBe(false);
+      const high = rule('GuardDutyFinding', { MinimumFindingSeverity: 'HIGH' }).pattern;
+      expect([6.9, 7, 9.1].map((s) => eventMatches(high, guardDuty(s)))).toEqual([false, true, true]);
+      expect(eventMatches(rule('GuardDutyFinding', { MinimumFindingSeverity: 'LOW' }).pattern, guardDuty(1))).toBe(
+        true,
+      );
+    });
+
+    it('filter Security Hub ASFF findings on Severity.Label, active and not resolved', () => {
+      const byDefault = rule('SecurityHubFinding').pattern;
+      const labels = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+      expect(labels.map((l) => eventMatches(byDefault, asff(l)))).toEqual([false, false, true, true, true]);
+      expect(eventMatches(byDefault, asff('HIGH', 'RESOLVED'))).toBe(false);
+      expect(eventMatches(byDefault, asff('HIGH', 'SUPPRESSED'))).toBe(false);
+      expect(eventMatches(byDefault, asff('HIGH', 'NEW', 'ARCHIVED'))).toBe(false);
+      const critical = rule('SecurityHubFinding', { MinimumFindingSeverity: 'CRITICAL' }).pattern;
+      expect(labels.map((l) => eventMatches(critical, asff(l)))).toEqual([false, false, false, false, true]);
+    });
+
+    it('filter Security Hub OCSF findings on severity_id', () => {
+      const byDefault = rule('SecurityHubFindingV2').pattern;
+      expect([1, 2, 3, 4, 5, 6].map((s) => eventMatches(byDefault, ocsf(s)))).toEqual([
+        false,
+        false,
+        true,
+        true,
+        true,
+        true,
+      ]);
+      expect(eventMatches(byDefault, guardDuty(9))).toBe(false);
+      expect(eventMatches(byDefault, asff('CRITICAL'))).toBe(false);
+    });
+
+    it('offer exactly the severities the mapping has a row for', () => {
+      const allowed = template.Parameters!.MinimumFindingSeverity!.AllowedValues as string[];
+      expect(allowed).toEqual(Object.keys(template.Mappings!.FindingSeverity as object));
+      expect(template.Parameters!.MinimumFindingSeverity!.Default).toBe('MEDIUM');
+    });
+
+    it('may dead-letter into the DLQ: its queue policy names each rule', () => {
+      const policy = JSON.stringify(resolveValue(template.Resources.DeliveryDLQPolicy!.Properties, resolveCtx()));
+      for (const name of ['GuardDutyFinding', 'SecurityHubFinding', 'SecurityHubFindingV2']) {
+        const ruleName = String(resolveValue(rule(name).Properties.RuleName, resolveCtx()));
+        expect(policy).toContain(`:rule/${ruleName}"`);
+      }
     });
   });
 });
