@@ -13,6 +13,7 @@ import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
+import { routeEvent, rulesFromTemplate, type TemplateRule } from './local/rulesFromTemplate';
 import { LocalQueue } from './LocalQueue';
 import { APPROVALS_CHANNEL, APPROVERS, DEFAULT_SIGNING_SECRET, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
@@ -98,6 +99,8 @@ export class Sandbox {
   private handlers!: Handlers;
   private sweepTimer?: NodeJS.Timeout;
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
+  /** template.yaml's EventBridge rules, read on the first `POST /sandbox/events`. */
+  private rules: TemplateRule[] | undefined;
 
   public constructor(private readonly options: SandboxOptions = {}) {
     this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? DEFAULT_SIGNING_SECRET;
@@ -306,6 +309,7 @@ export class Sandbox {
       if (req.method === 'POST' && p.startsWith('/api/')) return this.slack.handle(req, res, p.slice('/api/'.length));
       if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
+      if (req.method === 'POST' && p === '/sandbox/events') return await this.routeEvent(req, res);
       if (req.method === 'GET' && p.startsWith('/sandbox/executions/'))
         return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
       if (req.method === 'GET' && p === '/sandbox/messages') return sendJson(res, 200, this.slack.messages.all());
@@ -345,6 +349,29 @@ export class Sandbox {
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
     const { executionArn } = await this.sfn.startExecution(parsed.value);
     sendJson(res, 202, { executionArn });
+  }
+
+  /** One EventBridge event, routed as template.yaml's rules route it (CONTRACT §7). */
+  private async routeEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req));
+    if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
+    const e = parsed.value as { source?: unknown; 'detail-type'?: unknown } | null;
+    if (typeof e !== 'object' || e === null || typeof e.source !== 'string' || typeof e['detail-type'] !== 'string')
+      return sendJson(res, 400, { error: 'an EventBridge event needs a string source and detail-type' });
+    this.rules ??= rulesFromTemplate(path.join(ROOT, 'template.yaml'));
+    const executionArns: string[] = [];
+    for (const { rule, input } of routeEvent(this.rules, parsed.value)) {
+      if (rule.target === 'IncidentStateMachine') {
+        executionArns.push((await this.sfn.startExecution(input)).executionArn);
+      } else if (rule.target === 'IngestFunction') {
+        await this.handlers.ingest(
+          input as ReturnType<typeof eventBridgeEvent>,
+          lambdaContext('chainsec-ingest', INGEST_TIMEOUT_MS),
+        );
+      }
+      // Other targets (the sweep's schedule) take no events from outside.
+    }
+    sendJson(res, 202, { executionArns });
   }
 
   private async notification(req: IncomingMessage, res: ServerResponse): Promise<void> {
