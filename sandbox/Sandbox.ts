@@ -101,6 +101,8 @@ export class Sandbox {
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
   /** template.yaml's EventBridge rules, read on the first `POST /sandbox/events`. */
   private rules: TemplateRule[] | undefined;
+  /** What `GET /sandbox/info` answers (CONTRACT §7): topics, endpoints, tables, signing key. */
+  private info: Record<string, unknown> | undefined;
 
   public constructor(private readonly options: SandboxOptions = {}) {
     this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? DEFAULT_SIGNING_SECRET;
@@ -169,6 +171,22 @@ export class Sandbox {
     });
     await this.sfn.start();
 
+    this.info = {
+      approvalRequestsTopicArn: TOPICS.approvals,
+      notificationsTopicArn: TOPICS.notifications,
+      actionsTopicArn: TOPICS.actions,
+      region: REGION,
+      endpoints: {
+        dynamodb: dynamoEndpoint,
+        kms: this.kms.url,
+        stepfunctions: this.sfn.url,
+        sns: this.sns.url,
+        s3: this.s3.url,
+        bedrock: this.bedrock.url,
+      },
+      tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable },
+      signingKeyId: this.kms.keyArn,
+    };
     Object.assign(process.env, {
       CHAINSEC_ENV: 'sandbox',
       AWS_REGION: REGION,
@@ -310,6 +328,7 @@ export class Sandbox {
       if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
       if (req.method === 'POST' && p === '/sandbox/events') return await this.routeEvent(req, res);
+      if (req.method === 'GET' && p === '/sandbox/info') return sendJson(res, 200, this.info ?? {});
       if (req.method === 'GET' && p.startsWith('/sandbox/executions/'))
         return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
       if (req.method === 'GET' && p === '/sandbox/messages') return sendJson(res, 200, this.slack.messages.all());

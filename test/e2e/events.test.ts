@@ -55,4 +55,21 @@ describe('E2E: POST /sandbox/events routes as template.yaml does', () => {
       expect(r.status).toBe(400);
     }
   });
+
+  it('GET /sandbox/info names the topics, endpoints, tables and signing key a workflow needs', async () => {
+    const r = await h.json<Record<string, unknown>>('GET', '/sandbox/info');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      approvalRequestsTopicArn: expect.stringMatching(/^arn:aws:sns:/),
+      notificationsTopicArn: expect.stringMatching(/^arn:aws:sns:/),
+      endpoints: {
+        dynamodb: expect.stringMatching(/^http/),
+        kms: expect.stringMatching(/^http/),
+        stepfunctions: expect.stringMatching(/^http/),
+        sns: expect.stringMatching(/^http/),
+      },
+      tables: { incidents: expect.any(String), ledger: expect.any(String) },
+      signingKeyId: expect.stringMatching(/^arn:aws:kms:/),
+    });
+  });
 });
