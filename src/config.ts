@@ -11,6 +11,7 @@ import {
 } from './domain/policy';
 import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
 import type { OnCallShift } from './domain/escalation';
+import { parseRoutes, type Route } from './domain/routes';
 
 /**
  * The one typed configuration module. Everything comes from the environment,
@@ -99,6 +100,8 @@ const EnvSchema = z.object({
   ONCALL_SCHEDULE: z._default(z.string(), '[]'),
   /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
   POLICY_OVERRIDES: z.optional(z.string()),
+  /** Ordered routes (src/domain/routes.ts); empty: one channel. */
+  ROUTES: z.optional(z.string()),
   /** Seconds to decide a high request ({@link DECISION_WINDOW_VARIABLES}). */
   HIGH_DECISION_WINDOW_SECONDS: decisionWindow,
   /** Seconds to decide a critical request. */
@@ -137,6 +140,8 @@ export interface Config {
   policy: ApprovalPolicy;
   risk: RiskThresholds;
   onCall: OnCallShift[];
+  /** Ordered routes, first match wins; none: everything goes to `approvalsChannel`. */
+  routes: Route[];
   dryRun: boolean;
   slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string };
   actionsTopicArn?: string;
@@ -194,6 +199,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const shifts = z.array(OnCallShiftSchema).safeParse(parseJson('ONCALL_SCHEDULE', e.ONCALL_SCHEDULE));
   if (!shifts.success) throw new ConfigInvalidError(`ONCALL_SCHEDULE: ${shifts.error.issues[0]?.message ?? 'invalid'}`);
 
+  const routes = parseRoutes(e.ROUTES);
+
   const policy = defaultApprovalPolicy({
     approverUserIds: e.APPROVER_USER_IDS,
     ...(e.APPROVER_USERGROUP_ID !== undefined && { approverUsergroupId: e.APPROVER_USERGROUP_ID }),
@@ -232,6 +239,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     policy,
     risk: DEFAULT_RISK_THRESHOLDS,
     onCall: shifts.data,
+    routes,
     dryRun: e.DRY_RUN,
     slack: {
       ...(e.SLACK_API_URL !== undefined && { apiUrl: e.SLACK_API_URL }),

@@ -309,3 +309,19 @@ describe('Function: parseConfig', () => {
     });
   });
 });
+
+describe('ROUTES', () => {
+  it('is parsed into config.routes; absent is one channel', () => {
+    expect(parseConfig(sandboxEnv()).routes).toEqual([]);
+    const routes = [{ channel: 'C0CRITICAL', match: { tier: ['critical'] } }];
+    expect(parseConfig(sandboxEnv({ ROUTES: JSON.stringify(routes) })).routes).toEqual(routes);
+  });
+
+  it('fails at start naming the bad entry', () => {
+    const e = thrown(
+      sandboxEnv({ ROUTES: '[{"channel":"C0A","match":{"tier":["high"]}},{"channel":"x","match":{"tier":["high"]}}]' }),
+    );
+    expect(e.code).toBe(ErrorCode.ConfigInvalid);
+    expect(e.message).toMatch(/^ROUTES\[1\]\.channel: /);
+  });
+});

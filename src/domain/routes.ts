@@ -1,0 +1,87 @@
+import * as z from 'zod/mini';
+import './zodSetup';
+import { ConfigInvalidError } from '../errors';
+import { APPROVAL_TIERS, type ApprovalTier } from './tiers';
+
+/**
+ * Routing (issue 19): which channel, approvers and on-call an incident's card
+ * goes to. Ordered routes, first match wins; no match is the default route
+ * (the approvals channel with the tier's policy approvers).
+ */
+
+const id = () => z.string().check(z.minLength(1), z.maxLength(64));
+
+/** One configured route as written in the `ROUTES` variable. */
+const RouteSchema = z.strictObject({
+  name: z.optional(id()),
+  channel: z.string().check(z.regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)')),
+  match: z.strictObject({
+    tier: z.optional(z.array(z.enum(APPROVAL_TIERS)).check(z.minLength(1))),
+    source: z.optional(z.array(id()).check(z.minLength(1))),
+    findingTypePrefix: z.optional(id()),
+    protocol: z.optional(z.array(id()).check(z.minLength(1))),
+  }),
+  approverUserIds: z.optional(z.array(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id')))),
+  approverUsergroupId: z.optional(z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id'))),
+  onCallUserId: z.optional(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id'))),
+});
+
+/** A validated route. */
+export type Route = z.infer<typeof RouteSchema>;
+
+/** What of an incident routing looks at: generic, so new sources fit. */
+export interface RoutableIncident {
+  tier: ApprovalTier;
+  /** The incident's `kind` (onchain, waf, guardduty, securityhub, …). */
+  kind: string;
+  findingType?: string;
+  protocol?: string;
+}
+
+/**
+ * Parses the `ROUTES` JSON text; empty or absent is no routes (one channel).
+ * @throws ConfigInvalidError naming the bad entry, e.g. `ROUTES[2].channel: …`, with `details.field`
+ */
+export function parseRoutes(text: string | undefined): Route[] {
+  if (text === undefined || text.trim() === '') return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigInvalidError('ROUTES is not valid JSON', { field: 'ROUTES' }, { cause: e });
+  }
+  if (!Array.isArray(json)) throw new ConfigInvalidError('ROUTES: must be a JSON array of routes', { field: 'ROUTES' });
+  return json.map((entry, i) => {
+    const r = RouteSchema.safeParse(entry);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      const field = `ROUTES[${i}]${(issue?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
+      throw new ConfigInvalidError(`${field}: ${issue?.message ?? 'invalid'}`, { field });
+    }
+    const m = r.data.match;
+    if (!m.tier && !m.source && !m.findingTypePrefix && !m.protocol) {
+      throw new ConfigInvalidError(
+        `ROUTES[${i}].match: names no condition (tier, source, findingTypePrefix, protocol)`,
+        {
+          field: `ROUTES[${i}].match`,
+        },
+      );
+    }
+    return r.data;
+  });
+}
+
+/** Whether one route's every stated condition holds for the incident. */
+function routeMatches(route: Route, incident: RoutableIncident): boolean {
+  const m = route.match;
+  if (m.tier && !m.tier.includes(incident.tier)) return false;
+  if (m.source && !m.source.includes(incident.kind)) return false;
+  if (m.findingTypePrefix !== undefined && !incident.findingType?.startsWith(m.findingTypePrefix)) return false;
+  if (m.protocol && (incident.protocol === undefined || !m.protocol.includes(incident.protocol))) return false;
+  return true;
+}
+
+/** The first matching route, or undefined for the default (the approvals channel). */
+export function chooseRoute(routes: readonly Route[], incident: RoutableIncident): Route | undefined {
+  return routes.find((r) => routeMatches(r, incident));
+}
