@@ -5,7 +5,7 @@
 
 BUILD = node scripts/build.mjs --outdir "$(ARTIFACTS_DIR)" --only
 
-.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction
+.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction build-ExampleExecutorFunction
 
 build-SlackEventsFunction:
 	$(BUILD) slackEvents
@@ -27,3 +27,7 @@ build-LedgerPublisherFunction:
 
 build-LedgerFeedFunction:
 	$(BUILD) ledgerFeed
+
+# Deployed only with DeployExampleExecutor=true: examples/executor/handler.ts.
+build-ExampleExecutorFunction:
+	$(BUILD) exampleExecutor

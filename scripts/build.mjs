@@ -1,4 +1,5 @@
-// Bundles each Lambda entry point (every top-level file in src/handlers) into
+// Bundles each Lambda entry point (every top-level file in src/handlers, and
+// each example's examples/<dir>/handler.ts as example<Dir>) into
 // dist/<name>/index.js with esbuild: CommonJS for nodejs22.x, minified, with
 // source maps; the AWS SDK v3 stays external because the Lambda runtime ships
 // it. Bolt's HTTP and Socket Mode receivers are replaced by a stub (see
@@ -10,12 +11,13 @@
 // needs --only), --bench (also the bare Bolt baselines the benchmarks compare
 // against: bareBolt built the standard way, bareBoltSlim slimmed like ours).
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const handlersDir = path.join(root, 'src/handlers');
+const examplesDir = path.join(root, 'examples');
 const outRoot = path.join(root, 'dist');
 
 function option(name) {
@@ -89,6 +91,14 @@ const entries = Object.fromEntries(
     .filter((f) => f.endsWith('.ts') && statSync(path.join(handlersDir, f)).isFile())
     .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt, separateTracer] }]),
 );
+// The examples' Lambdas: examples/<dir>/handler.ts is bundle example<Dir>
+// (examples/executor/handler.ts -> exampleExecutor, dist/exampleExecutor/index.js);
+// test/unit/infra/templateChecks.ts resolves bundle names the same way.
+for (const dir of readdirSync(examplesDir)) {
+  const entry = path.join(examplesDir, dir, 'handler.ts');
+  if (!existsSync(entry)) continue;
+  entries[`example${dir[0].toUpperCase()}${dir.slice(1)}`] = { entry, plugins: [slimBolt, separateTracer] };
+}
 if (process.argv.includes('--bench')) {
   entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
   // The same app, slimmed like our handlers: `@slack/bolt` resolves to Bolt's own modules.

@@ -14,6 +14,7 @@ import {
   actionsOf,
   clone,
   asyncWithoutDeadLetter,
+  evaluateCondition,
   functionEnvironment,
   handlerProblems,
   makefileTargets,
@@ -55,7 +56,11 @@ const FUNCTIONS = {
   ActionsFunction: { bundle: 'actions', signs: true },
   LedgerPublisherFunction: { bundle: 'ledgerPublisher', signs: false },
   LedgerFeedFunction: { bundle: 'ledgerFeed', signs: false },
+  // examples/executor/handler.ts; deployed only with DeployExampleExecutor=true.
+  ExampleExecutorFunction: { bundle: 'exampleExecutor', signs: false },
 } as const;
+/** chainsec's own functions: they read their environment through src/config.ts. */
+const CHAINSEC_FUNCTIONS = Object.keys(FUNCTIONS).filter((id) => id !== 'ExampleExecutorFunction');
 const MAKEFILE = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
 
 let ajv: Ajv04;
@@ -295,7 +300,7 @@ describe('File: template.yaml', () => {
       const ids = tables.map(([id]) => id);
 
       // Assess
-      expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable']);
+      expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable', 'RedemptionsTable']);
       for (const [, t] of tables) {
         expect(t.Properties?.SSESpecification).toEqual({
           SSEEnabled: true,
@@ -308,7 +313,7 @@ describe('File: template.yaml', () => {
       }
     });
 
-    it('has a TTL (expiresAt) on IncidentsTable only, never on LedgerTable', () => {
+    it('has a TTL on IncidentsTable (expiresAt) and RedemptionsTable (ttl), never on LedgerTable', () => {
       // Prepare
       const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
 
@@ -316,13 +321,37 @@ describe('File: template.yaml', () => {
       const withTtl = tables.filter(([, t]) => t.Properties?.TimeToLiveSpecification).map(([id]) => id);
 
       // Assess
-      expect(withTtl).toEqual(['IncidentsTable']);
+      expect(withTtl.sort()).toEqual(['IncidentsTable', 'RedemptionsTable']);
       expect(props('IncidentsTable').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(props('RedemptionsTable').TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+    });
+
+    it('keys RedemptionsTable as DynamoDbRedemptionStore writes it (pk, ttl), unconditionally, with its name exported', () => {
+      // Prepare
+      const store = readFileSync(path.join(ROOT, 'src/services/dynamodb/DynamoDbRedemptionStore.ts'), 'utf8');
+
+      // Act
+      const table = resource('RedemptionsTable');
+
+      // Assess
+      expect(table.Properties?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+      expect(table.Properties?.AttributeDefinitions).toEqual([{ AttributeName: 'pk', AttributeType: 'S' }]);
+      expect(table.Properties?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(store).toContain("ConditionExpression: 'attribute_not_exists(pk)'");
+      expect(store).toMatch(/\bpk: key,/);
+      expect(store).toMatch(/\bttl: Math\.ceil\(/);
+      expect(table.Condition).toBeUndefined();
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+      expect(template.Outputs?.RedemptionsTableName).toEqual({
+        Description: expect.any(String),
+        Value: { Ref: 'RedemptionsTable' },
+        Export: { Name: { 'Fn::Sub': 'chainsec-${Env}-redemptions-table' } },
+      });
     });
   });
 
   describe('Functions', () => {
-    it('declares the seven functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
+    it('declares the eight functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
       // Prepare
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
       const globals = template.Globals?.Function ?? {};
@@ -413,7 +442,7 @@ describe('File: template.yaml', () => {
       });
 
       // Act
-      const envs = Object.keys(FUNCTIONS).map((id) => [id, functionEnvironment(template, id, ctx)] as const);
+      const envs = CHAINSEC_FUNCTIONS.map((id) => [id, functionEnvironment(template, id, ctx)] as const);
 
       // Assess
       for (const [id, env] of envs) {
@@ -451,7 +480,7 @@ describe('File: template.yaml', () => {
     it('sets only variables that src/config.ts or Powertools read', () => {
       // Prepare
       const configSource = readFileSync(path.join(ROOT, 'src/config.ts'), 'utf8');
-      const fnVars = Object.keys(FUNCTIONS).flatMap((id) =>
+      const fnVars = CHAINSEC_FUNCTIONS.flatMap((id) =>
         Object.keys(((props(id).Environment as { Variables?: object } | undefined)?.Variables ?? {}) as object),
       );
       const globalVars = Object.keys((template.Globals!.Function!.Environment as { Variables: object }).Variables);
@@ -703,6 +732,154 @@ describe('File: template.yaml', () => {
       expect(props('DataKey').EnableKeyRotation).toBe(true);
       expect(props('DataKey').KeySpec).toBe('SYMMETRIC_DEFAULT');
       expect(refTarget(props('SlackSecret').KmsKeyId)).toBe('DataKey');
+    });
+  });
+
+  describe('Example executor', () => {
+    const EXECUTOR_RESOURCES = [
+      'ExampleExecutorLogGroup',
+      'ExampleExecutorFunctionRole',
+      'ExampleExecutorFunction',
+      'ExampleExecutorSubscription',
+      'ExampleExecutorInvokePermission',
+      'ExampleExecutorErrorsAlarm',
+    ];
+
+    it('deploys only with DeployExampleExecutor=true (default false): every resource of it is conditional', () => {
+      // Prepare
+      const parameter = template.Parameters?.DeployExampleExecutor;
+
+      // Act
+      const byDefault = evaluateCondition('ExampleExecutorOn', resolveCtx());
+      const asked = evaluateCondition('ExampleExecutorOn', resolveCtx({ DeployExampleExecutor: 'true' }));
+      const conditional = Object.entries(template.Resources)
+        .filter(([, r]) => r.Condition === 'ExampleExecutorOn')
+        .map(([id]) => id);
+
+      // Assess
+      expect(parameter).toMatchObject({ Type: 'String', Default: 'false', AllowedValues: ['true', 'false'] });
+      expect([byDefault, asked]).toEqual([false, true]);
+      expect(conditional.sort()).toEqual([...EXECUTOR_RESOURCES].sort());
+      // Anything that names an executor resource is itself conditional (or picks it with Fn::If).
+      for (const [id, r] of Object.entries(template.Resources)) {
+        if (conditional.includes(id)) continue;
+        const text = JSON.stringify(r).replace(/\{"Fn::If":\["ExampleExecutorOn",[^\]]*\]\}/g, '');
+        for (const e of EXECUTOR_RESOURCES) expect(`${id}: ${text.includes(`"${e}"`)}`).toBe(`${id}: false`);
+      }
+    });
+
+    it('is subscribed to the actions topic, with a redrive policy, an invoke permission and an on-failure destination', () => {
+      // Prepare
+      const subscription = props('ExampleExecutorSubscription');
+
+      // Act
+      const permission = props('ExampleExecutorInvokePermission');
+      const dlqSources = (
+        props('DeliveryDLQPolicy').PolicyDocument as { Statement: Array<Record<string, unknown>> }
+      ).Statement.find((s) => s.Sid === 'FromOurSnsSubscriptions')!.Condition as {
+        ArnEquals: { 'aws:SourceArn': unknown[] };
+      };
+
+      // Assess
+      expect(resource('ExampleExecutorSubscription').Type).toBe('AWS::SNS::Subscription');
+      expect(subscription).toEqual({
+        TopicArn: { Ref: 'ActionsTopic' },
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': ['ExampleExecutorFunction', 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['DeliveryDLQ', 'Arn'] } },
+      });
+      expect(permission).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['ExampleExecutorFunction', 'Arn'] },
+        Principal: 'sns.amazonaws.com',
+        SourceArn: { Ref: 'ActionsTopic' },
+      });
+      expect(dlqSources.ArnEquals['aws:SourceArn']).toContainEqual({
+        'Fn::If': ['ExampleExecutorOn', { Ref: 'ActionsTopic' }, { Ref: 'AWS::NoValue' }],
+      });
+      expect(props('ExampleExecutorFunction').EventInvokeConfig).toMatchObject({
+        DestinationConfig: { OnFailure: { Type: 'SQS', Destination: { 'Fn::GetAtt': ['AsyncFailureDLQ', 'Arn'] } } },
+      });
+    });
+
+    it("grants only PutItem on the redemptions table and Verify on the signing key, besides logs, tracing, its DLQ and the data key's use", () => {
+      // Prepare
+      const statements = roleStatements('ExampleExecutorFunction');
+
+      // Act
+      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+      const text = JSON.stringify(statements);
+
+      // Assess
+      expect(Object.keys(bySid).sort()).toEqual(
+        [
+          'DataKeyThroughOurServices',
+          'OnFailureDestination',
+          'OwnLogs',
+          'RedeemReceipts',
+          'Tracing',
+          'VerifyReceipts',
+        ].sort(),
+      );
+      expect(bySid.RedeemReceipts).toEqual({
+        Sid: 'RedeemReceipts',
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['RedemptionsTable', 'Arn'] },
+      });
+      expect(bySid.VerifyReceipts).toEqual({
+        Sid: 'VerifyReceipts',
+        Effect: 'Allow',
+        Action: 'kms:Verify',
+        Resource: { 'Fn::GetAtt': [signingKeyId(), 'Arn'] },
+      });
+      expect(bySid.OwnLogs?.Resource).toEqual({ 'Fn::GetAtt': ['ExampleExecutorLogGroup', 'Arn'] });
+      expect(bySid.OnFailureDestination).toMatchObject({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['AsyncFailureDLQ', 'Arn'] },
+      });
+      expect(bySid.DataKeyThroughOurServices?.Condition).toEqual({
+        StringEquals: {
+          'kms:ViaService': [
+            { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' },
+            { 'Fn::Sub': 'sqs.${AWS::Region}.amazonaws.com' },
+          ],
+        },
+      });
+      expect([...roleActions('ExampleExecutorFunction')].filter((a) => a.startsWith('dynamodb:'))).toEqual([
+        'dynamodb:PutItem',
+      ]);
+      for (const forbidden of [
+        'kms:Sign',
+        'sns:',
+        'states:',
+        'secretsmanager:',
+        'IncidentsTable',
+        'LedgerTable',
+        's3:',
+      ])
+        expect(text).not.toContain(forbidden);
+    });
+
+    it('gets the redemptions table and the signing key from its environment, variables its handler reads', () => {
+      // Prepare
+      const source = readFileSync(path.join(ROOT, 'examples/executor/handler.ts'), 'utf8');
+
+      // Act
+      const env = functionEnvironment(
+        template,
+        'ExampleExecutorFunction',
+        resolveCtx({ DeployExampleExecutor: 'true' }),
+      );
+      const own = Object.keys(
+        (props('ExampleExecutorFunction').Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+
+      // Assess
+      expect(env.REDEMPTIONS_TABLE).toBe('RedemptionsTable');
+      expect(env.SIGNING_KEY_ID).toBe(`arn:aws:test:eu-west-1:123456789012:${signingKeyId()}`);
+      expect(env).not.toHaveProperty('RECEIPT_PUBLIC_KEY');
+      for (const v of [...own, 'SIGNING_KEY_ID']) expect(source).toContain(`env.${v}`);
     });
   });
 

@@ -190,9 +190,20 @@ export function makefileTargets(makefile: string): Map<string, string> {
 }
 
 /**
+ * The file scripts/build.mjs bundles as `name`: `example<Dir>` is
+ * examples/<dir>/handler.ts, any other name src/handlers/<name>.ts.
+ */
+export function bundleSource(name: string): string {
+  const example = /^example([A-Z][A-Za-z0-9]*)$/.exec(name);
+  if (example) return `examples/${example[1]![0]!.toLowerCase()}${example[1]!.slice(1)}/handler.ts`;
+  return `src/handlers/${name}.ts`;
+}
+
+/**
  * Resolves a function's build to a source file, or says why not: BuildMethod
- * makefile, a Makefile target build-<id> that bundles src/handlers/<name>.ts,
- * and Handler "index.<export>" naming an export of that file.
+ * makefile, a Makefile target build-<id> that bundles a file of
+ * scripts/build.mjs ({@link bundleSource}), and Handler "index.<export>"
+ * naming an export of that file.
  */
 export function handlerProblems(
   id: string,
@@ -214,13 +225,14 @@ export function handlerProblems(
   const exported = match[1]!;
   const name = makefileTargets(makefile).get(id);
   if (!name) return [`${id}: no Makefile target build-${id}`];
-  const file = path.resolve(root, codeUri, 'src/handlers', `${name}.ts`);
-  if (!existsSync(file)) return [`${id}: build-${id} bundles ${name}, but src/handlers/${name}.ts does not exist`];
+  const relative = bundleSource(name);
+  const file = path.resolve(root, codeUri, relative);
+  if (!existsSync(file)) return [`${id}: build-${id} bundles ${name}, but ${relative} does not exist`];
   const source = readFileSync(file, 'utf8');
   const exportRe = new RegExp(
     `export\\s+(?:async\\s+)?(?:function\\s+${exported}\\b|(?:const|let)\\s+${exported}\\b)|export\\s*\\{[^}]*\\b${exported}\\b`,
   );
-  return exportRe.test(source) ? [] : [`${id}: src/handlers/${name}.ts does not export ${exported}`];
+  return exportRe.test(source) ? [] : [`${id}: ${relative} does not export ${exported}`];
 }
 
 /** Values for resolving intrinsics without AWS: parameters (defaults unless given) and pseudo parameters. */
