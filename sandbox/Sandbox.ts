@@ -139,7 +139,11 @@ export class Sandbox {
     await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start(), this.s3.start()]);
 
     const suffix = randomBytes(4).toString('hex');
-    const tables = { IncidentsTable: `chainsec-incidents-${suffix}`, LedgerTable: `chainsec-ledger-${suffix}` };
+    const tables = {
+      IncidentsTable: `chainsec-incidents-${suffix}`,
+      LedgerTable: `chainsec-ledger-${suffix}`,
+      RedemptionsTable: `chainsec-redemptions-${suffix}`,
+    };
     await createTablesFromTemplate(
       new DynamoDBClient({
         endpoint: dynamoEndpoint,
@@ -202,6 +206,8 @@ export class Sandbox {
       ANCHOR_BUCKET,
       INCIDENTS_TABLE: tables.IncidentsTable,
       LEDGER_TABLE: tables.LedgerTable,
+      // The example executor's (examples/executor/handler.ts); chainsec's own handlers do not read it.
+      REDEMPTIONS_TABLE: tables.RedemptionsTable,
       SIGNING_KEY_ID: this.kms.keyArn,
       APPROVALS_CHANNEL: APPROVALS_CHANNEL,
       APPROVER_USER_IDS: APPROVERS.join(','),

@@ -1,43 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbLocal } from '../../sandbox/local/DynamoDbLocal';
 import { ErrorCode } from '../../src/errors';
 import { redeemReceipt } from '../../src/receipts/redeemReceipt';
 import { verifyReceipt } from '../../src/receipts/verifyReceipt';
 import { DynamoDbRedemptionStore } from '../../src/services/dynamodb/DynamoDbRedemptionStore';
 import { localClientConfig } from '../support/localAws';
 import { p256, signedReceipt, VALID_AT } from '../unit/receipts/receiptFixture';
+import { useLocalTables } from './services/dynamodb/localTables';
 
-/** Single use of a receipt against DynamoDB Local (the run's shared one, else its own). */
+/** Single use of a receipt against DynamoDB Local, on template.yaml's RedemptionsTable. */
 describe('Class: DynamoDbRedemptionStore (DynamoDB Local)', () => {
-  let own: DynamoDbLocal | undefined;
+  const used = useLocalTables('redemptions');
   let store: DynamoDbRedemptionStore;
   const signer = p256();
 
-  beforeAll(async () => {
-    let endpoint = process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT;
-    if (!endpoint) {
-      own = new DynamoDbLocal();
-      await own.start();
-      endpoint = own.endpoint;
-    }
-    const tableName = `redemptions-${randomBytes(4).toString('hex')}`;
-    const raw = new DynamoDBClient(localClientConfig(endpoint));
-    await raw.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+  beforeAll(() => {
     // Retries on: the 20 writers below race on one item, and a throttled one must still get its answer.
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(endpoint, 3)));
-    store = new DynamoDbRedemptionStore({ tableName, callTimeoutMs: 5000, client });
-  }, 60_000);
-  afterAll(async () => {
-    await own?.stop();
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(used.tables.endpoint, 3)));
+    store = new DynamoDbRedemptionStore({ tableName: used.tables.redemptionsTable, callTimeoutMs: 5000, client });
   });
 
   it('lets exactly one of 20 concurrent redemptions of a receipt run', async () => {

@@ -17,7 +17,7 @@ describe('Class: DynamoDbLocal', () => {
   // One JVM for the whole file: starting DynamoDB Local takes seconds.
   const dynamo = new DynamoDbLocal();
   let client: DynamoDBClient;
-  const names = { IncidentsTable: 'test-incidents', LedgerTable: 'test-ledger' };
+  const names = { IncidentsTable: 'test-incidents', LedgerTable: 'test-ledger', RedemptionsTable: 'test-redemptions' };
 
   beforeAll(async () => {
     await dynamo.start();
@@ -85,6 +85,16 @@ describe('Class: DynamoDbLocal', () => {
         expect.arrayContaining([{ AttributeName: 'seq', AttributeType: 'N' }]),
       );
       expect(ttl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
+    });
+
+    it('creates the redemptions table keyed by pk, with TTL on ttl', async () => {
+      // Act
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names.RedemptionsTable }));
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: names.RedemptionsTable }));
+
+      // Assess
+      expect(Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+      expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'ttl', TimeToLiveStatus: 'ENABLED' });
     });
 
     it('is harmless when called again, and refuses names that do not match the template', async () => {

@@ -11,8 +11,12 @@ import { localClientConfig } from '../../../support/localAws';
 /** Fresh tables from template.yaml in DynamoDB Local, and ports on them. */
 export interface LocalTables {
   client: DynamoDBDocumentClient;
+  /** DynamoDB Local's endpoint (for code that builds its own client from AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint: string;
   incidentsTable: string;
   ledgerTable: string;
+  /** The receipts' redemptions table (RedemptionsTable). */
+  redemptionsTable: string;
   /** The ports of one container, on these tables. */
   ports: () => StoragePorts;
   /** DynamoDB operations sent through `ports()` clients, in order (e.g. `PutItem`), with their conditions. */
@@ -38,9 +42,11 @@ export async function localTables(prefix: string): Promise<LocalTables> {
   const tables = await createTablesFromTemplate(new DynamoDBClient(localClientConfig(endpoint)), template, {
     IncidentsTable: `${prefix}-incidents-${suffix}`,
     LedgerTable: `${prefix}-ledger-${suffix}`,
+    RedemptionsTable: `${prefix}-redemptions-${suffix}`,
   });
   const incidentsTable = tables.IncidentsTable!;
   const ledgerTable = tables.LedgerTable!;
+  const redemptionsTable = tables.RedemptionsTable!;
   const sent: LocalTables['sent'] = [];
   const documentClient = () => {
     const client = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(endpoint)), {
@@ -59,8 +65,10 @@ export async function localTables(prefix: string): Promise<LocalTables> {
   };
   return {
     client: documentClient(),
+    endpoint,
     incidentsTable,
     ledgerTable,
+    redemptionsTable,
     ports: () => createDynamoDbPorts({ incidentsTable, ledgerTable, callTimeoutMs: 2000, client: documentClient() }),
     sent,
     stop: async () => {
