@@ -2,15 +2,23 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import { httpApiEvent } from '../../sandbox/lambdaEvents';
+import { httpApiEvent, snsEvent } from '../../sandbox/lambdaEvents';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload, signSlackRequest } from '../../sandbox/local/slackSigning';
-import { incidentIdOf, startHarness, unique, type Harness } from '../support/sandboxHarness';
+import { ErrorCode } from '../../src/errors';
+import {
+  criticalOnChain,
+  incidentIdOf,
+  requestApproval,
+  startHarness,
+  unique,
+  type Harness,
+} from '../support/sandboxHarness';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /** Requires `bundle` in a fresh Node process (as Lambda would) and invokes its handler once with `event`. */
-function invokeBundle(bundle: string, event: unknown): Promise<{ statusCode: number; body: string }> {
+function invokeBundle<T = { statusCode: number; body: string }>(bundle: string, event: unknown): Promise<T> {
   const script = `
     const { handler } = require(process.argv[1]);
     handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 }).then(
@@ -33,7 +41,7 @@ function invokeBundle(bundle: string, event: unknown): Promise<{ statusCode: num
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (code !== 0 || !line) reject(new Error(`bundle exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(line.slice('RESULT '.length)) as { statusCode: number; body: string });
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as T);
     });
   });
 }
@@ -46,17 +54,25 @@ function invokeBundle(bundle: string, event: unknown): Promise<{ statusCode: num
 describe('E2E: the bundled interactivity handler (SAM build output)', () => {
   let h: Harness;
   let artifacts: string;
+  let executorArtifacts: string;
   beforeAll(async () => {
     artifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
+    executorArtifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
     execFileSync('make', ['--no-print-directory', 'build-SlackEventsFunction', `ARTIFACTS_DIR=${artifacts}`], {
       cwd: ROOT,
       stdio: 'pipe',
     });
+    execFileSync(
+      'make',
+      ['--no-print-directory', 'build-ExampleExecutorFunction', `ARTIFACTS_DIR=${executorArtifacts}`],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
     h = await startHarness();
   }, 60_000);
   afterAll(async () => {
     await h?.stop();
     rmSync(artifacts, { recursive: true, force: true });
+    rmSync(executorArtifacts, { recursive: true, force: true });
   });
 
   it('records a signed approval and resumes the workflow, from a fresh process', async () => {
@@ -116,5 +132,31 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
 
     // Assess
     expect(answer.statusCode).toBe(401);
+  }, 60_000);
+
+  it('the example executor bundle (build-ExampleExecutorFunction) runs an approved command once, checking with KMS Verify and the template redemptions table', async () => {
+    // Prepare: a critical incident approved by two; its execute command as the actions topic carries it
+    const tx = `0x${unique()}b2`;
+    const { arn, card, id } = await requestApproval(h, criticalOnChain(tx));
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    await h.waitForMessage('1 of 2', { kind: 'ephemeral', user: 'U0APPROVER1' });
+    await h.click({ user: 'U0APPROVER2', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+    expect((await h.waitForExecution(arn)).status).toBe('SUCCEEDED');
+    const published = h.sandbox.sns.published().filter((m) => {
+      const c = JSON.parse(m.Message) as { incidentId?: string; operation?: string };
+      return c.incidentId === id && c.operation === 'execute';
+    });
+    expect(published).toHaveLength(1);
+    const event = snsEvent(published[0]!.TopicArn, published[0]!.Message);
+    const bundle = path.join(executorArtifacts, 'index.js');
+
+    // Act: as SNS would deliver it, then again (a redelivery or a replay)
+    const first = await invokeBundle<unknown[]>(bundle, event);
+    const again = await invokeBundle<unknown[]>(bundle, event);
+
+    // Assess: the sandbox's environment has REDEMPTIONS_TABLE and SIGNING_KEY_ID (no public key), as the template gives
+    expect(process.env.RECEIPT_PUBLIC_KEY).toBeUndefined();
+    expect(first).toEqual([{ ran: true, incidentId: id }]);
+    expect(again).toEqual([{ ran: false, code: ErrorCode.ReceiptReplayed, reason: expect.any(String) }]);
   }, 60_000);
 });
