@@ -188,7 +188,7 @@ export class Sandbox {
         s3: this.s3.url,
         bedrock: this.bedrock.url,
       },
-      tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable },
+      tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable, redemptions: tables.RedemptionsTable },
       signingKeyId: this.kms.keyArn,
     };
     Object.assign(process.env, {

@@ -68,7 +68,7 @@ describe('E2E: POST /sandbox/events routes as template.yaml does', () => {
         stepfunctions: expect.stringMatching(/^http/),
         sns: expect.stringMatching(/^http/),
       },
-      tables: { incidents: expect.any(String), ledger: expect.any(String) },
+      tables: { incidents: expect.any(String), ledger: expect.any(String), redemptions: expect.any(String) },
       signingKeyId: expect.stringMatching(/^arn:aws:kms:/),
     });
   });
