@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
-import { OnChainEventSchema, RawIncidentEventSchema, WafEventSchema } from '../domain/incidentSchemas';
+import { RawIncidentEventSchema } from '../domain/incidentSchemas';
+import { EVENT_SOURCES } from '../domain/sources';
 import { actionDigest } from '../domain/actionDigest';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
 import type { RejectedPayload } from '../services/RejectedPayloads';
@@ -52,15 +53,15 @@ export function parseInbound(text: string): InboundMessage {
 
 /**
  * Why a value is not an incident event: explained against the shape it
- * resembles (on-chain or WAF), so the error names the bad field rather than
- * the union's "(root): Invalid input".
+ * resembles (on-chain or WAF: the first source in `EVENT_SOURCES` it
+ * resembles), so the error names the bad field rather than the union's
+ * "(root): Invalid input".
  */
 export function incidentEventError(value: unknown): InvalidInputError | UnknownPayloadError {
   const json = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  if ('tx_hash' in json)
-    return new InvalidInputError(`invalid on-chain event: ${describe(OnChainEventSchema.safeParse(json).error!)}`);
-  if ('source_ip' in json)
-    return new InvalidInputError(`invalid WAF event: ${describe(WafEventSchema.safeParse(json).error!)}`);
+  const source = EVENT_SOURCES.find((s) => s.resembles(json));
+  if (source)
+    return new InvalidInputError(`invalid ${source.label}: ${describe(source.eventSchema().safeParse(json).error!)}`);
   return new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
 }
 

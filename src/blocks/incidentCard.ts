@@ -1,7 +1,7 @@
 import { shortDigest } from '../domain/actionDigest';
 import type { Button, KnownBlock } from '@slack/types';
 import { ActionId } from '../domain/actionIds';
-import { formatUsd } from '../domain/incident';
+import { eventCardFields } from '../domain/sources';
 import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
 import type { FindingFacts } from '../domain/sources/types';
 import { expiryFallback, type TimeoutFallback } from '../domain/policy';
@@ -175,28 +175,11 @@ function findingFields(f: FindingFacts, b: Budget): string[] {
 /** "What happened": the title and the identifying fields, shown in full (escaped) so people and checks can find them. */
 function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
   const i = record.incident;
+  // A finding's fields are data in its facts; an agent event's come from its source module.
   const fields =
     i.kind === 'finding'
       ? findingFields(i.finding, b)
-      : i.kind === 'onchain'
-        ? [
-            field('Tx hash', untrusted(i.onchain.txHash, b.field)),
-            field('Amount', escapeMrkdwn(formatUsd(i.onchain.amountUsd))),
-            field('Protocol', untrusted(i.onchain.protocol, b.field)),
-            field('Anomaly score', i.onchain.anomalyScore.toFixed(2)),
-            ...(i.onchain.chain !== undefined ? [field('Chain', untrusted(i.onchain.chain, b.field))] : []),
-            ...(i.onchain.from !== undefined ? [field('From', untrusted(i.onchain.from, b.field))] : []),
-            ...(i.onchain.to !== undefined ? [field('To', untrusted(i.onchain.to, b.field))] : []),
-          ]
-        : [
-            field('Source IP', untrusted(i.waf.sourceIp, b.field)),
-            field('URI', untrusted(i.waf.uri, b.uri)),
-            field('Method', untrusted(i.waf.httpMethod, b.field)),
-            field('Rule', untrusted(i.waf.ruleName, b.field)),
-            field('Country', untrusted(i.waf.country, b.field)),
-            field('Action', untrusted(i.waf.action, b.field)),
-            ...(i.waf.severity !== undefined ? [field('Severity', `${i.waf.severity}/5`)] : []),
-          ];
+      : (eventCardFields(i) ?? []).map((x) => field(x.label, untrusted(x.value, x.long ? b.uri : b.field)));
   fields.push(field('Incident', escapeMrkdwn(i.id)));
   return section(`*What happened:* ${untrusted(i.title, 500)}`, { blockId: CardBlockId.Facts, fields });
 }

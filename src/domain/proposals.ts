@@ -1,10 +1,5 @@
-import {
-  formatUsd,
-  type FindingIncident,
-  type OnChainIncident,
-  type RawIncidentEvent,
-  type WafIncident,
-} from './incident';
+import type { FindingIncident, RawIncidentEvent } from './incident';
+import { eventProposal, type AgentIncident } from './sources';
 import { findingAction, type FamilyAction } from './sources/actions';
 import type { ProposedAction } from './messages';
 
@@ -22,42 +17,20 @@ export interface Proposal {
   requestedBy: string;
 }
 
-/** Derives the proposal for an incident, preferring what the agent attached. */
-export function proposalFor(event: RawIncidentEvent, incident: OnChainIncident | WafIncident): Proposal {
+/**
+ * Derives the proposal for an incident: its source module's (`./sources`),
+ * with what the agent attached preferred.
+ */
+export function proposalFor(event: RawIncidentEvent, incident: AgentIncident): Proposal {
   const agent = event.agent;
-  let containmentAction: ProposedAction;
-  let defaultProposed: ProposedAction;
-  let reasoning: string;
-  const evidence: string[] = [];
-  if (incident.kind === 'onchain') {
-    const o = incident.onchain;
-    const address = o.from ?? o.to ?? o.txHash;
-    containmentAction = { type: 'pause_protocol_interactions', target: o.protocol, reversible: true };
-    defaultProposed =
-      incident.tier === 'low'
-        ? { type: 'flag_transaction', target: o.txHash, reversible: true }
-        : { type: 'blocklist_address', target: address, reversible: false };
-    reasoning = `Transaction ${o.txHash} moved ${formatUsd(o.amountUsd)} on ${o.protocol} with anomaly score ${o.anomalyScore}.`;
-    evidence.push(`anomaly_score=${o.anomalyScore}`, `amount_usd=${o.amountUsd}`, `protocol=${o.protocol}`);
-    if (o.from) evidence.push(`from=${o.from}`);
-    if (o.to) evidence.push(`to=${o.to}`);
-  } else {
-    const w = incident.waf;
-    containmentAction = { type: 'block_ip', target: w.sourceIp, reversible: true };
-    defaultProposed =
-      incident.tier === 'low'
-        ? { type: 'rate_limit_ip', target: w.sourceIp, reversible: true }
-        : { type: 'add_ip_to_denylist', target: w.sourceIp, reversible: false };
-    reasoning =
-      w.analysis ?? `WAF rule ${w.ruleName} matched ${w.httpMethod} ${w.uri} from ${w.sourceIp} (${w.country}).`;
-    evidence.push(`rule=${w.ruleName}`, `action=${w.action}`, `uri=${w.uri}`, `country=${w.country}`);
-    if (w.followUp) evidence.push(`follow-up suggested: ${w.followUp}`);
-  }
+  const drawn = eventProposal(incident);
   return {
-    containmentAction,
-    proposedAction: agent?.proposed_action ?? defaultProposed,
-    reasoning: agent?.reasoning ?? reasoning,
-    evidence: agent?.evidence ? agent.evidence.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))) : evidence,
+    containmentAction: drawn.containmentAction,
+    proposedAction: agent?.proposed_action ?? drawn.proposedAction,
+    reasoning: agent?.reasoning ?? drawn.reasoning,
+    evidence: agent?.evidence
+      ? agent.evidence.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))
+      : drawn.evidence,
     requestedBy: agent?.requested_by ?? 'chainsec-agent',
   };
 }

@@ -1,4 +1,5 @@
-import { isOnChainEvent, type RawIncidentEvent, type WafEvent } from './incident';
+import type { RawIncidentEvent } from './incident';
+import { eventTier } from './sources';
 import type { RiskTier } from './tiers';
 import { DEFAULT_FINDING_TIERS, type FindingTierRules } from './sources/types';
 import { DEFAULT_FINDING_ACTIONS, type FamilyAction } from './sources/actions';
@@ -34,16 +35,7 @@ export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
   findingActions: DEFAULT_FINDING_ACTIONS,
 };
 
-/** Classifies a raw event into a risk tier. Pure. */
+/** Classifies a raw event into a risk tier, by its source module's rule (`./sources`). Pure. */
 export function classify(event: RawIncidentEvent, t: RiskThresholds = DEFAULT_RISK_THRESHOLDS): RiskTier {
-  if (isOnChainEvent(event)) {
-    const { anomaly_score: score, amount_usd: amount } = event;
-    if (score > t.onchain.critical || amount > t.onchain.criticalAmountUsd) return 'critical';
-    if (score > t.onchain.high) return 'high';
-    if (score > t.onchain.medium) return 'medium';
-    return 'low';
-  }
-  const rating = (event as WafEvent).analysis?.severity_rating;
-  if (rating === undefined) return t.wafUnrated;
-  return t.wafSeverity[rating] ?? t.wafUnrated;
+  return eventTier(event, t);
 }

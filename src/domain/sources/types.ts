@@ -1,9 +1,14 @@
+import type * as z from 'zod/mini';
+import type { ProposedAction } from '../messages';
+import type { RiskThresholds } from '../risk';
 import type { RiskTier } from '../tiers';
 
 /** One label/value pair a finding's card shows (untrusted value: the card escapes and bounds it). */
 export interface CardField {
   label: string;
   value: string;
+  /** Shown with the card's longer bound (a URI), not the field bound. */
+  long?: boolean;
 }
 
 /** The normalised facts of a security finding, whatever detector sent it. */
@@ -79,4 +84,54 @@ export interface FindingSource {
   detailTypes: readonly string[];
   /** Reads every finding of one event (one bad finding never hides the others). */
   read(event: EventEnvelope, rules: FindingTierRules): FindingOutcome[];
+}
+
+/**
+ * What an agent-event source proposes before the agent's own words are
+ * applied (`../proposals`): the containment, the default follow-up, the
+ * reasoning and evidence drawn from the event's facts.
+ */
+export interface DefaultProposal {
+  containmentAction: ProposedAction;
+  proposedAction: ProposedAction;
+  reasoning: string;
+  evidence: string[];
+}
+
+/**
+ * One of the agent's own event shapes (on-chain transactions, WAF events),
+ * sent as raw JSON rather than through EventBridge. Like a {@link FindingSource}
+ * it owns its schema (built on first call, never at load), its natural key
+ * (the incident id), its tier rule, its title, its proposal and its card
+ * fields. Adding one is a module like this and one line in `./index.ts`.
+ * @typeParam E the validated raw event
+ * @typeParam I the normalised incident (its `kind` names the source)
+ */
+export interface AgentEventSource<E extends object = object, I extends { kind: string } = { kind: string }> {
+  /** The incident `kind` this source's incidents carry (`onchain`, `waf`). */
+  kind: I['kind'];
+  /** How errors name the shape (`on-chain event`, `WAF event`). */
+  label: string;
+  /** True when an unvalidated object resembles this shape (its distinctive key is present), to explain errors. */
+  resembles(value: Record<string, unknown>): boolean;
+  /** True when a validated raw event is this source's. */
+  owns(event: object): event is E;
+  /** The zod schema of the raw event (built on the first call). */
+  eventSchema(): z.ZodMiniType<E>;
+  /** The zod schema of the normalised incident (built on the first call). */
+  incidentSchema(): z.ZodMiniType<I>;
+  /** The natural key: the same event delivered twice gets the same key, hence the same incident id. */
+  naturalKey(event: E): string;
+  /** The default tier rule, with every threshold from `RiskThresholds`. */
+  tier(event: E, thresholds: RiskThresholds): RiskTier;
+  /** One line a person can read (untrusted parts inside). */
+  title(event: E): string;
+  /** The normalised incident with the given tier (its id from the natural key; `receivedAt` when the event has no usable time). */
+  normalize(event: E, tier: RiskTier, receivedAt: Date): I;
+  /** The proposal drawn from the incident's facts (the agent's own proposal, when attached, wins). */
+  proposal(incident: I): DefaultProposal;
+  /** The key that folds repeats (same source IP + URI, ...), `undefined` when too broad to call a repeat. */
+  patternKey(incident: I): string | undefined;
+  /** What the card shows, in order, as data (the pure card builder escapes and bounds it). */
+  cardFields(incident: I): CardField[];
 }
