@@ -13,7 +13,7 @@ import type { FindingFacts, FindingOutcome } from './sources/types';
  * start): the source modules build theirs on first use.
  */
 
-export { formatUsd, INCIDENT_ID, incidentIdForKey } from './incidentId';
+export { formatUsd, INCIDENT_ID } from './incidentId';
 export type { OnChainEvent, OnChainIncident } from './sources/onchain';
 export type { WafEvent, WafIncident } from './sources/waf';
 

@@ -3,7 +3,7 @@ import './zodSetup';
 import type { Incident } from './incident';
 import { EVENT_SOURCES, type AgentEvent } from './sources';
 import { onChainEventSchema } from './sources/onchain';
-import { agentContextSchema, incidentBaseShape, text } from './sources/schemaParts';
+import { incidentBaseShape, text } from './sources/schemaParts';
 import { wafEventSchema } from './sources/waf';
 
 /**
@@ -12,9 +12,6 @@ import { wafEventSchema } from './sources/waf';
  * builds them on first use. Importing this module builds them (the parse
  * paths do); importing `./incident` for ids, types and formatting does not.
  */
-
-/** What the agent may attach to a raw event: its reasoning, evidence and proposal. */
-export const AgentContextSchema = agentContextSchema();
 
 /** A raw on-chain event: `{ tx_hash, amount_usd, protocol, anomaly_score, ... }`. Unknown keys are kept. */
 export const OnChainEventSchema = onChainEventSchema();
