@@ -1,3 +1,4 @@
+import { eventIdentity } from '../domain/sources';
 import { createHash } from 'node:crypto';
 import { buildDigest, type DigestItem } from '../blocks/digest';
 import { buildRepeatReply } from '../blocks/threadReply';
@@ -93,9 +94,8 @@ async function upsert<T extends SideDoc>(
 
 function identOf(incident: Incident): string {
   if (incident.kind === 'finding') return `${incident.finding.type} ${incident.finding.resource}`;
-  return incident.kind === 'onchain'
-    ? `tx ${incident.onchain.txHash}`
-    : `${incident.waf.sourceIp} ${incident.waf.httpMethod} ${incident.waf.uri}`;
+  const { prefix, parts } = eventIdentity(incident);
+  return [...(prefix === undefined ? [] : [prefix]), ...parts].join(' ');
 }
 
 function scoreOf(incident: Incident): number {

@@ -1,5 +1,6 @@
 import { formatDistanceStrict } from 'date-fns';
 import type { Incident } from '../domain/incident';
+import { eventIdentity } from '../domain/sources';
 import type { RiskTier } from '../domain/tiers';
 import { SLACK_USER_ID } from '../domain/requester';
 import { escapeMrkdwn, truncate, untrusted } from './escape';
@@ -66,11 +67,8 @@ export function formatWhen(iso: string, now: Date): string {
 
 /** The incident's identifying fields, in one short line (escaped): tx hash, or source IP and URI. */
 export function identifyingLine(incident: Incident, max = 600): string {
-  if (incident.kind === 'onchain') return truncate(`tx ${escapeMrkdwn(incident.onchain.txHash)}`, max);
   if (incident.kind === 'finding')
     return truncate(`${escapeMrkdwn(incident.finding.type)} ${escapeMrkdwn(incident.finding.resource)}`, max);
-  return truncate(
-    `${escapeMrkdwn(incident.waf.sourceIp)} ${escapeMrkdwn(incident.waf.httpMethod)} ${escapeMrkdwn(incident.waf.uri)}`,
-    max,
-  );
+  const { prefix, parts } = eventIdentity(incident);
+  return truncate([...(prefix === undefined ? [] : [prefix]), ...parts.map(escapeMrkdwn)].join(' '), max);
 }

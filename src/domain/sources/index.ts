@@ -90,6 +90,20 @@ export function eventCardFields(incident: { kind: string }): CardField[] | undef
   return sourceOfKind(incident.kind)?.cardFields(incident as AgentIncident);
 }
 
+/**
+ * The identifying fields of an agent incident (by its source), unescaped: a
+ * trusted prefix (`tx`) and the untrusted parts, each escaped on its own by
+ * whoever shows them, space-separated.
+ */
+export function eventIdentity(incident: AgentIncident): { prefix?: string; parts: string[] } {
+  return sourceOfIncident(incident).identity(incident);
+}
+
+/** The deterministic summary of an agent incident (by its source). */
+export function eventSummary(incident: AgentIncident): string {
+  return sourceOfIncident(incident).summary(incident);
+}
+
 function sourceOfIncident(incident: AgentIncident): AnyEventSource {
   const source = sourceOfKind(incident.kind);
   if (!source) throw new InvalidInputError(`not an incident of a known source: ${incident.kind}`);

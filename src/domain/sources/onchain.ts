@@ -141,4 +141,10 @@ export const onChainSource: AgentEventSource<OnChainEvent, OnChainIncident> = {
     if (o.to !== undefined) fields.push({ label: 'To', value: o.to });
     return fields;
   },
+  identity: (incident) => ({ prefix: 'tx', parts: [incident.onchain.txHash] }),
+  summary(incident) {
+    const o = incident.onchain;
+    const score = `anomaly score ${o.anomalyScore.toFixed(2)}`;
+    return `${formatUsd(o.amountUsd)} moved on ${o.protocol}${o.chain ? ` (${o.chain})` : ''} with ${score}; rated ${incident.tier.toUpperCase()} by the risk rules.`;
+  },
 };

@@ -134,4 +134,8 @@ export interface AgentEventSource<E extends object = object, I extends { kind: s
   patternKey(incident: I): string | undefined;
   /** What the card shows, in order, as data (the pure card builder escapes and bounds it). */
   cardFields(incident: I): CardField[];
+  /** The identifying fields, unescaped, shown space-separated on one short line (`tx 0xabc`, `203.0.113.7 POST /login`). */
+  identity(incident: I): { prefix?: string; parts: string[] };
+  /** The deterministic "why this matters" from the facts (no model), ending with the tier. */
+  summary(incident: I): string;
 }

@@ -149,4 +149,10 @@ export const wafSource: AgentEventSource<WafEvent, WafIncident> = {
     if (w.severity !== undefined) fields.push({ label: 'Severity', value: `${w.severity}/5` });
     return fields;
   },
+  identity: (incident) => ({ parts: [incident.waf.sourceIp, incident.waf.httpMethod, incident.waf.uri] }),
+  summary(incident) {
+    const w = incident.waf;
+    const sev = w.severity !== undefined ? `severity ${w.severity}/5` : 'no severity rating yet';
+    return `WAF rule ${w.ruleName} ${w.action.toLowerCase()}ed ${w.httpMethod} ${w.uri} from ${w.sourceIp} (${w.country}), ${sev}; rated ${incident.tier.toUpperCase()}.`;
+  },
 };
