@@ -4,6 +4,7 @@ import { LedgerEntryType } from '../domain/ledger';
 import { onCallAt, type EscalationStep } from '../domain/escalation';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
+import { cardRoute } from './routing';
 
 /**
  * DMs the on-call people for this escalation level, then records it (signed).
@@ -11,17 +12,21 @@ import type { AppDeps } from './deps';
  * worst case is one extra DM, never a silent missed page.
  */
 export async function escalate(deps: AppDeps, record: IncidentRecord, step: EscalationStep): Promise<string[]> {
-  if (deps.config.onCall.length === 0) {
+  const routeOnCall = cardRoute(deps, record).route?.onCallUserId;
+  if (deps.config.onCall.length === 0 && routeOnCall === undefined) {
     deps.telemetry.warn('no on-call schedule configured; cannot escalate', { incidentId: record.incident.id });
     return [];
   }
   const now = deps.clock.now();
-  const onCall = onCallAt(deps.config.onCall, now);
+  // A route's on-call is paged first; the schedule's secondary stays the backstop.
+  const scheduled = deps.config.onCall.length > 0 ? onCallAt(deps.config.onCall, now) : undefined;
+  const primary = routeOnCall ?? scheduled?.primary;
+  const onCall = { primary, secondary: scheduled?.secondary ?? primary };
   const permalink = record.channel && record.ts ? await deps.slack.permalink(record.channel, record.ts) : undefined;
   const users: string[] = [];
   for (const role of step.targets) {
     const user = onCall[role];
-    if (users.includes(user)) continue;
+    if (user === undefined || users.includes(user)) continue;
     await deps.slack.dm(
       user,
       buildEscalationDm(record, { level: step.level, role, now, ...(permalink !== undefined && { permalink }) }),

@@ -24,6 +24,7 @@ import { nextEscalation } from '../domain/escalation';
 import { notePatternCard, routeNotification } from './noiseControl';
 import { identifyRequester } from './identifyRequester';
 import { keepFullText, longTextOf, withPreview } from './fullText';
+import { cardRoute } from './routing';
 
 /** What ingesting one message did. */
 export type IngestOutcome =
@@ -233,8 +234,8 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   if (incident.tier === 'critical') deps.telemetry.metric('CriticalEventCount');
   const route = await routeNotification(deps, stored);
   if (route.kind !== 'card') return { kind: 'folded', incidentId: incident.id, into: route.kind };
-  const { ts } = await postCard(deps, stored);
-  if (route.patternKey) await notePatternCard(deps, route.patternKey, deps.config.approvalsChannel, ts);
+  const { channel, ts } = await postCard(deps, stored);
+  if (route.patternKey) await notePatternCard(deps, route.patternKey, channel, ts);
   return { kind: 'created', incidentId: incident.id, ts };
 }
 
@@ -247,7 +248,7 @@ export async function postCard(
   deps: AppDeps,
   record: IncidentRecord,
 ): Promise<IncidentRecord & { channel: string; ts: string }> {
-  const posted = await deps.slack.post(deps.config.approvalsChannel, cardFor(deps, record));
+  const posted = await deps.slack.post(cardRoute(deps, record).channel, cardFor(deps, record));
   const written = await deps.incidents.update(record.incident.id, (r) => ({
     ...r,
     channel: posted.channel,

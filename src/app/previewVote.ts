@@ -4,6 +4,7 @@ import { evaluateVote, type VoteChoice, type VoteSurface } from '../domain/votes
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { isApprover } from './approvers';
 import type { AppDeps } from './deps';
+import { policyFor } from './routing';
 import { approvalState } from './recordVote';
 
 /** What {@link previewVote} found: the record the vote would go to, or why it would be refused. */
@@ -38,7 +39,7 @@ async function previewOnce(
   if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
   if (record.kind !== 'approval' || !isApprovalTier(record.tier))
     return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
-  const policy = deps.config.policy[record.tier];
+  const policy = policyFor(deps, { ...record, tier: record.tier });
   const now = deps.clock.now();
   const outcome = evaluateVote(
     approvalState(record),

@@ -8,6 +8,7 @@ import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome, type PresignedReceipt } from './deliverDecision';
 import type { AppDeps } from './deps';
+import { policyFor } from './routing';
 import type { EntryDraft } from './ledgerWriter';
 import { signReceipt } from './signReceipt';
 import type { Receipt } from '../domain/receipt';
@@ -150,7 +151,7 @@ function commitVote(
           result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' },
         };
       }
-      const policy = deps.config.policy[record.tier];
+      const policy = policyFor(deps, { ...record, tier: record.tier });
       const now = deps.clock.now();
       const at = now.toISOString();
       const vote = {

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import './zodSetup';
 import { ConfigInvalidError } from '../errors';
-import { APPROVAL_TIERS, type ApprovalTier } from './tiers';
+import type { Incident } from './incident';
+import type { TierPolicy } from './policy';
+import { APPROVAL_TIERS, type ApprovalTier, type RiskTier, isApprovalTier } from './tiers';
 
 /**
  * Routing (issue 19): which channel, approvers and on-call an incident's card
@@ -84,4 +86,53 @@ function routeMatches(route: Route, incident: RoutableIncident): boolean {
 /** The first matching route, or undefined for the default (the approvals channel). */
 export function chooseRoute(routes: readonly Route[], incident: RoutableIncident): Route | undefined {
   return routes.find((r) => routeMatches(r, incident));
+}
+
+/**
+ * What routing reads of an incident: its source (`onchain`, `waf`, or a
+ * finding's detector module, e.g. `guardduty`, `securityhub-asff`), the
+ * finding's type and the on-chain protocol.
+ */
+export function routableOf(incident: Incident & { tier: ApprovalTier }): RoutableIncident {
+  switch (incident.kind) {
+    case 'finding':
+      return { tier: incident.tier, kind: incident.finding.source, findingType: incident.finding.type };
+    case 'onchain':
+      return { tier: incident.tier, kind: 'onchain', protocol: incident.onchain.protocol };
+    default:
+      return { tier: incident.tier, kind: incident.kind };
+  }
+}
+
+/**
+ * The route of an incident's card: the first matching route for a decision
+ * tier (high, critical); everything else, and no match, goes to the default
+ * channel. One home for "which channel shows this incident".
+ */
+export function routeOf(
+  routes: readonly Route[],
+  defaultChannel: string,
+  incident: Incident,
+  tier: RiskTier = incident.tier,
+): { channel: string; route?: Route } {
+  if (!isApprovalTier(tier)) return { channel: defaultChannel };
+  const route = chooseRoute(routes, routableOf({ ...incident, tier }));
+  return route ? { channel: route.channel, route } : { channel: defaultChannel };
+}
+
+/**
+ * The tier's policy as it applies to one routed card: a click counts only in
+ * the route's channel, and a route's approvers, when it names any, replace
+ * the tier's. The default route keeps the tier's policy as configured.
+ */
+export function routedPolicy(policy: TierPolicy, route: Route | undefined): TierPolicy {
+  if (!route) return policy;
+  const namesApprovers = route.approverUserIds !== undefined || route.approverUsergroupId !== undefined;
+  const { approverUsergroupId: _tiers, ...withoutGroup } = policy;
+  return {
+    ...(namesApprovers ? withoutGroup : policy),
+    ...(namesApprovers && { approverUserIds: route.approverUserIds ?? [] }),
+    ...(route.approverUsergroupId !== undefined && { approverUsergroupId: route.approverUsergroupId }),
+    decisionChannels: [route.channel],
+  };
 }

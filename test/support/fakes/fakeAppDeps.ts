@@ -48,6 +48,7 @@ export function fakeAppDeps(options: FakeAppDepsOptions = {}): FakeAppDeps {
   const deps: AppDeps = {
     config: {
       approvalsChannel: APPROVALS,
+      routes: [],
       policy: defaultApprovalPolicy({ approverUserIds: APPROVERS, approvalsChannel: APPROVALS }),
       onCall: options.onCall ?? ON_CALL,
       dryRun: options.dryRun ?? false,
