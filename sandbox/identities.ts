@@ -24,6 +24,10 @@ export const VERIFICATION_TOKEN = 'sandbox-verification-token';
 export const APPROVALS_CHANNEL = 'C0APPROVALS';
 /** Name of the approvals channel (`channel.name` in payloads). */
 export const APPROVALS_CHANNEL_NAME = 'chainsec-approvals';
+/** A second channel the sandbox knows, for trying `ROUTES` (CONTRACT section 12); nothing goes there by default. */
+export const CRITICAL_CHANNEL = 'C0CRITICAL';
+/** Name of the second channel. */
+export const CRITICAL_CHANNEL_NAME = 'chainsec-critical';
 
 export const APPROVER_1 = 'U0APPROVER1';
 export const APPROVER_2 = 'U0APPROVER2';

@@ -3,6 +3,8 @@ import {
   APP_ID,
   APPROVALS_CHANNEL,
   APPROVALS_CHANNEL_NAME,
+  CRITICAL_CHANNEL,
+  CRITICAL_CHANNEL_NAME,
   BOT_ID,
   BOT_USER_ID,
   SANDBOX_USERS,
@@ -65,7 +67,13 @@ export interface BlockActionsOptions {
 
 const userName = (id: string) => SANDBOX_USERS.find((u) => u.id === id)?.name ?? id.toLowerCase();
 const channelName = (id: string) =>
-  id === APPROVALS_CHANNEL ? APPROVALS_CHANNEL_NAME : id.startsWith('D') ? 'directmessage' : id.toLowerCase();
+  id === APPROVALS_CHANNEL
+    ? APPROVALS_CHANNEL_NAME
+    : id === CRITICAL_CHANNEL
+      ? CRITICAL_CHANNEL_NAME
+      : id.startsWith('D')
+        ? 'directmessage'
+        : id.toLowerCase();
 const nowTs = () => (Date.now() / 1000).toFixed(6);
 
 /** A standard `block_actions` interactivity payload (the JSON object), as Slack sends for a button click. */

@@ -9,6 +9,7 @@ import { SAMPLES } from './samples.js';
 
 const APPROVALS = 'C0APPROVALS';
 const APPROVALS_NAME = 'chainsec-approvals';
+const CHANNEL_NAMES = { [APPROVALS]: APPROVALS_NAME, C0CRITICAL: 'chainsec-critical' };
 
 /** The sandbox identities (CONTRACT section 3). */
 const USERS = [
@@ -593,7 +594,7 @@ function renderHeader() {
   composer.hidden = !channelOfView(state.view);
   if (state.view.startsWith('channel:')) {
     const id = state.view.slice('channel:'.length);
-    title.textContent = `#${id === APPROVALS ? APPROVALS_NAME : id}`;
+    title.textContent = `#${CHANNEL_NAMES[id] ?? id}`;
     subtitle.textContent = `${id} · approval cards and notifications · you are ${userLabel(state.user)}`;
   } else if (state.view.startsWith('dm:')) {
     const id = state.view.slice(3);
