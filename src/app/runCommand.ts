@@ -11,6 +11,7 @@ import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
+import { routesFor } from './routing';
 import { resolveFullText } from './fullText';
 
 /** Where a command came from. */
@@ -41,7 +42,7 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
     case 'help':
       return [render.help()];
     case 'status':
-      return [await status(deps)];
+      return [await status(deps, input.userId)];
     case 'pending':
       return [await pending(deps)];
     case 'incident':
@@ -62,7 +63,7 @@ async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
   return deps.incidents.listByDays(utcDays(subDays(now, days), now));
 }
 
-async function status(deps: AppDeps): Promise<SlackMessage> {
+async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
   const now = deps.clock.now();
   const [records, open] = await Promise.all([recent(deps, 7), deps.incidents.listOpen()]);
   const pendingRecords = open
@@ -73,7 +74,14 @@ async function status(deps: AppDeps): Promise<SlackMessage> {
     counts[r.status] ??= {};
     counts[r.status]![r.tier] = (counts[r.status]![r.tier] ?? 0) + 1;
   }
-  return render.status({ now, counts, pending: pendingRecords, dryRun: deps.config.dryRun, windowDays: 7 });
+  return render.status({
+    now,
+    counts,
+    pending: pendingRecords,
+    dryRun: deps.config.dryRun,
+    windowDays: 7,
+    routes: routesFor(deps, userId, pendingRecords),
+  });
 }
 
 async function pending(deps: AppDeps): Promise<SlackMessage> {

@@ -67,7 +67,12 @@ export function status(input: {
   pending: IncidentRecord[];
   dryRun: boolean;
   windowDays: number;
+  /** The routes the asker can decide in (the default route included), each with its pending count. */
+  routes?: ReadonlyArray<{ channel: string; match: string; approvers: string; pending: number }>;
 }): CommandMessage {
+  const routeLines = (input.routes ?? []).map(
+    (r) => `• <#${r.channel}> — ${r.match} · approvers: ${r.approvers} · pending: ${r.pending}`,
+  );
   const countLines = Object.entries(input.counts).map(
     ([state, tiers]) =>
       `• *${state}*: ${RISK_TIERS.filter((t) => tiers[t])
@@ -86,6 +91,7 @@ export function status(input: {
     section(
       `*Pending approvals: ${input.pending.length}*\n${pendingLines.join('\n') || 'none'}${input.pending.length > 15 ? `\n…and ${input.pending.length - 15} more` : ''}`,
     ),
+    ...(routeLines.length > 0 ? [section(`*Where you decide*\n${routeLines.join('\n')}`)] : []),
     context(
       `Oldest pending: ${oldest ? `${oldest.incident.id}, waiting ${formatDistanceStrict(new Date(oldest.requestedAt), input.now)}` : 'none'} · Dry run: *${input.dryRun ? 'ON' : 'off'}*`,
     ),

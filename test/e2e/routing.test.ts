@@ -1,4 +1,5 @@
-import { useHarness, criticalOnChain, incidentIdOf, unique, wafEvent } from '../support/sandboxHarness';
+import { useHarness, criticalOnChain, incidentIdOf, textOf, unique, wafEvent } from '../support/sandboxHarness';
+import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL, CRITICAL_CHANNEL } from '../../sandbox/identities';
 
 /** Critical incidents go to C0CRITICAL, decided there by two named approvers; the rest stays in C0APPROVALS. */
@@ -72,5 +73,35 @@ describe('E2E: routing (ROUTES) through the sandbox', () => {
     // Assess
     expect(card.channel).toBe(APPROVALS_CHANNEL);
     expect(execution.output.approval.decision).toBe('deny');
+  });
+
+  it('/chainsec status lists the routes the asker can decide in, with their pending counts', async () => {
+    // Prepare
+    const tx = `0x${unique()}d3`;
+    await h.startIncident(criticalOnChain(tx));
+    await h.waitForMessage(tx, { channel: CRITICAL_CHANNEL, kind: 'message' });
+
+    // Act
+    const statusOf = async (user: string) => {
+      const before = (await h.messages()).length;
+      await h.command(user, 'status');
+      return textOf(
+        await eventually(
+          async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url' && m.user === user),
+          10_000,
+        ),
+      );
+    };
+    const routeApprover = await statusOf('U0APPROVER1');
+    const other = await statusOf('U0APPROVER3');
+
+    // Assess
+    expect(routeApprover).toContain('Where you decide');
+    expect(routeApprover).toMatch(
+      /<#C0CRITICAL> — critical: tier critical · approvers: `U0APPROVER1`, `U0APPROVER2` · pending: [1-9]/,
+    );
+    expect(routeApprover).toContain('<#C0APPROVALS> — everything else');
+    expect(other).not.toContain('C0CRITICAL');
+    expect(other).toContain('<#C0APPROVALS> — everything else');
   });
 });
