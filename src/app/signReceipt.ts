@@ -14,7 +14,10 @@ const EXPIRY_DECIDER = 'chainsec';
  * section 9): an approve, a rollback, or an expiry whose fallback rolls the
  * containment back (then decided by `chainsec`, and `ledgerHash` is the
  * expiry entry's). Signed with the ledger's key, as its entries are.
- * @returns undefined when the decision allows nothing (deny, an expiry that denies, anything in dry run)
+ * In dry run the receipt is issued already expired (`expiresAt` = `decidedAt`): the workflow's output carries
+ * it as CONTRACT section 8 says, and it proves who decided, but no executor's check (`verifyReceipt`,
+ * `verify-receipt`) lets it run anything: people approved knowing nothing would run.
+ * @returns undefined when the decision allows nothing (deny, an expiry that denies)
  * @throws SigningFailedError when the key cannot sign: the caller must not resume the workflow
  */
 export async function signReceipt(
@@ -25,8 +28,6 @@ export async function signReceipt(
   const { decision, decisionHash, decidedAt } = record;
   if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction)
     return undefined;
-  // In dry run people approve knowing nothing runs: a receipt would let anyone reading the output run it for real.
-  if (record.dryRun) return undefined;
   let decidedBy = record.decidedBy ?? [];
   let ledgerHash = decisionHash;
   if (decision === 'expired') {
@@ -43,7 +44,8 @@ export async function signReceipt(
     decision,
     decidedBy,
     decidedAt,
-    expiresAt: receiptExpiry(deps.config.policy[record.tier], new Date(decidedAt)).toISOString(),
+    // Dry run: expired at issue, so it can never allow the action (a receipt has no dry-run mark to honour).
+    expiresAt: record.dryRun ? decidedAt : receiptExpiry(deps.config.policy[record.tier], new Date(decidedAt)).toISOString(),
     ledgerHash,
     keyId: deps.signer.keyId,
   };

@@ -19,6 +19,8 @@ describe('E2E: dry run', () => {
     // Assess
     expect(textOf(card)).toContain('DRY RUN');
     expect(execution.output.approval.decision).toBe('approve');
+    // Its receipt is expired at issue: it proves who decided, and allows nothing.
+    expect(execution.output.approval.receipt.expiresAt).toBe(execution.output.approval.receipt.decidedAt);
     expect(execution.output.actionResult).toMatchObject({ operation: 'execute', status: 'skipped', dryRun: true });
     expect(actions.body).toHaveLength(0);
   });

@@ -8,7 +8,8 @@ import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../../sr
 import type { LedgerEntry } from '../../../src/domain/ledger';
 import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
-import { SigningFailedError } from '../../../src/errors';
+import { ErrorCode, SigningFailedError } from '../../../src/errors';
+import { verifyReceiptWithKey } from '../../../src/receipts/verifyReceipt';
 import type { StoredIncident } from '../../../src/services/IncidentRepository';
 import { sweep } from '../../../src/app/sweep';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
@@ -155,16 +156,22 @@ describe('Function: deliverDecision (receipts)', () => {
     expect(stored.record.delivery).toBe(DeliveryStatus.Pending);
   });
 
-  it('gives a dry-run approval no receipt (nothing may run from it)', async () => {
+  it('gives a dry-run approval a receipt expired at issue, which no executor check accepts', async () => {
     // Prepare
-    const { deps, resumed } = depsFor(decided({ dryRun: true }), { signingFails: true });
+    const stored = decided({ dryRun: true });
+    stored.record.incident.id = 'onchain-0xfeed';
+    const { deps, resumed } = depsFor(stored);
+    lastSigned = Buffer.from(canonicalize(expectedBody({ expiresAt: decidedAt }))!, 'utf8');
 
     // Act
-    const outcome = await deliverDecision(deps, 'x');
+    const outcome = await deliverDecision(deps, 'onchain-0xfeed');
+    const receipt = resumed[0]!.receipt!;
+    const check = () => verifyReceiptWithKey(receipt, { publicKey: key.pem, now: new Date(decidedAt) });
 
     // Assess
     expect(outcome).toBe('delivered');
-    expect(resumed[0]!.receipt).toBeUndefined();
+    expect(receipt.expiresAt).toBe(decidedAt);
+    expect(check).toThrow(expect.objectContaining({ code: ErrorCode.ReceiptExpired }));
   });
 
   it('gives a deny no receipt', async () => {
