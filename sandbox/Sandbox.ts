@@ -18,6 +18,7 @@ import { LocalQueue } from './LocalQueue';
 import { APPROVALS_CHANNEL, APPROVERS, DEFAULT_SIGNING_SECRET, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
 import { parseJsonBody, readBody, sendJson, sendText } from './http';
+import { checkWorkflow, WorkflowRefused } from './workflows';
 import { handlePageRequest } from './web/pageRoutes';
 import type { PageContext } from './web/PageContext';
 
@@ -29,6 +30,9 @@ const ACCOUNT = '000000000000';
 const topicArn = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-${name}`;
 /** The anchors' bucket (template.yaml `AnchorBucket`, with Object Lock there). */
 const ANCHOR_BUCKET = 'chainsec-anchors';
+/** Other workflows' definitions and inputs are smaller than a storm's requests: Step Functions' own quotas. */
+const MAX_DEFINITION_BYTES = 1024 * 1024;
+const MAX_EXECUTION_BODY_BYTES = 300 * 1024;
 const TOPICS = {
   approvals: topicArn('approval-requests'),
   notifications: topicArn('notifications'),
@@ -103,6 +107,8 @@ export class Sandbox {
   private rules: TemplateRule[] | undefined;
   /** What `GET /sandbox/info` answers (CONTRACT §7): topics, endpoints, tables, signing key. */
   private info: Record<string, unknown> | undefined;
+  /** Workflows given to POST /sandbox/state-machines: ARN → definition (JSON text). */
+  private readonly workflows = new Map<string, string>();
 
   public constructor(private readonly options: SandboxOptions = {}) {
     this.signingSecret = options.signingSecret ?? process.env.SLACK_SIGNING_SECRET ?? DEFAULT_SIGNING_SECRET;
@@ -334,6 +340,8 @@ export class Sandbox {
       if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
       if (req.method === 'POST' && p === '/sandbox/events') return await this.routeEvent(req, res);
+      if (req.method === 'POST' && p === '/sandbox/state-machines') return await this.createStateMachine(req, res);
+      if (req.method === 'POST' && p === '/sandbox/executions') return await this.startWorkflow(req, res);
       if (req.method === 'GET' && p === '/sandbox/info') return sendJson(res, 200, this.info ?? {});
       if (req.method === 'GET' && p.startsWith('/sandbox/executions/'))
         return this.execution(res, decodeURIComponent(p.slice('/sandbox/executions/'.length)));
@@ -399,6 +407,62 @@ export class Sandbox {
     sendJson(res, 202, { executionArns });
   }
 
+  /** Another team's workflow, run by the local interpreter beside chainsec's (CONTRACT §8). */
+  private async createStateMachine(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req, MAX_DEFINITION_BYTES));
+    if (!parsed.ok) return sendJson(res, 400, { error: 'sandbox_invalid_definition', message: parsed.error });
+    const body = (parsed.value ?? {}) as { name?: unknown; definition?: unknown };
+    const topics = [TOPICS.approvals, TOPICS.notifications];
+    let definition: object;
+    try {
+      definition = checkWorkflow(body.name, body.definition, topics);
+    } catch (e) {
+      if (e instanceof WorkflowRefused) return sendJson(res, e.status, e.toJSON());
+      throw e;
+    }
+    const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${body.name as string}`;
+    const existing = this.workflows.get(stateMachineArn);
+    if (existing !== undefined || this.sfn.hasStateMachine(stateMachineArn)) {
+      // As CreateStateMachine: the same definition again is the same machine; another is a conflict.
+      if (existing === JSON.stringify(definition)) return sendJson(res, 201, { stateMachineArn });
+      return sendJson(res, 409, {
+        error: 'StateMachineAlreadyExists',
+        message: `a state machine named ${body.name as string} exists with another definition`,
+      });
+    }
+    const publish = async (input: unknown) => {
+      const params = (input ?? {}) as { TopicArn?: unknown; Message?: unknown };
+      if (typeof params.TopicArn !== 'string' || !topics.includes(params.TopicArn))
+        throw Object.assign(new Error(`Topic does not exist: ${String(params.TopicArn)}`), {
+          name: 'SNS.NotFoundException',
+        });
+      const message = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
+      return { MessageId: await this.sns.publishLocal(params.TopicArn, message) };
+    };
+    this.sfn.addStateMachine({
+      stateMachineArn,
+      definition,
+      taskHandlers: Object.fromEntries(
+        ['arn:aws:states:::sns:publish', 'arn:aws:states:::sns:publish.waitForTaskToken'].map((r) => [r, publish]),
+      ),
+    });
+    this.workflows.set(stateMachineArn, JSON.stringify(definition));
+    sendJson(res, 201, { stateMachineArn });
+  }
+
+  /** Starts an execution of a workflow given to POST /sandbox/state-machines. */
+  private async startWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = parseJsonBody(await readBody(req, MAX_EXECUTION_BODY_BYTES));
+    if (!parsed.ok) return sendJson(res, 400, { error: 'sandbox_invalid_input', message: parsed.error });
+    const body = (parsed.value ?? {}) as { stateMachineArn?: unknown; input?: unknown };
+    if (typeof body.stateMachineArn !== 'string' || !this.workflows.has(body.stateMachineArn))
+      return sendJson(res, 404, { error: 'StateMachineDoesNotExist', stateMachineArn: body.stateMachineArn ?? null });
+    const input = typeof body.input === 'string' ? parseJsonBody(body.input) : { ok: true as const, value: body.input };
+    if (!input.ok) return sendJson(res, 400, { error: 'sandbox_invalid_input', message: input.error });
+    const { executionArn } = this.sfn.startExecution(input.value ?? {}, undefined, body.stateMachineArn);
+    sendJson(res, 202, { executionArn });
+  }
+
   private async notification(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = parseJsonBody(await readBody(req));
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
@@ -424,7 +488,17 @@ export class Sandbox {
       sendJson(res, 404, { error: 'ExecutionDoesNotExist', executionArn });
       return;
     }
-    sendJson(res, 200, { status: d.status, output: d.output ?? null, error: d.error ?? null, cause: d.cause ?? null });
+    sendJson(res, 200, {
+      executionArn: d.executionArn,
+      stateMachineArn: d.stateMachineArn,
+      status: d.status,
+      input: d.input,
+      output: d.output ?? null,
+      error: d.error ?? null,
+      cause: d.cause ?? null,
+      startDate: d.startDate.toISOString(),
+      ...(d.stopDate && { stopDate: d.stopDate.toISOString() }),
+    });
   }
 
   private async responseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {

@@ -82,7 +82,28 @@ export interface TaskSuccessRequest {
 /** The library's execution events (StateEntered, StateFailed, ExecutionSucceeded, ...). */
 export type ExecutionEvent = { type: string; timestamp: number; [key: string]: unknown };
 
+/** One state machine the server runs: its interpreter, its Task states and their handlers. */
+interface Machine {
+  arn: string;
+  definition: object;
+  interpreter: StateMachine;
+  tasks: Map<string, AslState>;
+  handlers: Record<string, TaskHandler>;
+  arnPrefix: string;
+}
+
+/** What {@link LocalStepFunctions.addStateMachine} takes. */
+export interface StateMachineSpec {
+  /** The ASL definition, placeholders already substituted. */
+  definition: object;
+  /** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
+  stateMachineArn: string;
+  /** By state name, or by `Resource` for every state that uses it. Every Task state needs one. */
+  taskHandlers: Record<string, TaskHandler>;
+}
+
 interface Execution extends ExecutionDescription {
+  machine: Machine;
   inputText: string;
   events: ExecutionEvent[];
   abort: () => void;
@@ -172,38 +193,15 @@ function stateError(name: string, message: string): Error {
  */
 export class LocalStepFunctions extends AwsJsonServer {
   public readonly stateMachineArn: string;
-  private readonly machine: StateMachine;
-  private readonly tasks: Map<string, AslState>;
-  private readonly handlers: Record<string, TaskHandler>;
+  private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, TaskRecord>();
   private readonly successRequests = new Map<string, TaskSuccessRequest[]>();
-  private readonly arnPrefix: string;
 
   public constructor(private readonly options: LocalStepFunctionsOptions) {
     super('AWSStepFunctions', 'application/x-amz-json-1.0', options.port);
-    const arn = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/.exec(
-      options.stateMachineArn,
-    );
-    if (!arn)
-      throw new Error(
-        `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>, got "${options.stateMachineArn}"`,
-      );
     this.stateMachineArn = options.stateMachineArn;
-    this.arnPrefix = `arn:aws:states:${arn[1]}:${arn[2]}:execution:${arn[3]}:`;
-    this.handlers = options.taskHandlers;
-    this.tasks = taskStates(options.definition as AslMachine);
-    const missing = [...this.tasks]
-      .filter(([name, s]) => !this.handlers[name] && !(s.Resource && this.handlers[s.Resource]))
-      .map(([name, s]) => `${name} (${s.Resource})`);
-    if (missing.length > 0)
-      throw new Error(
-        `no task handler for Task state(s): ${missing.join(', ')}. Give one per state name or per Resource.`,
-      );
-    // Validates the definition (ASL schema, JSONPaths) once, here, with a readable error.
-    this.machine = new StateMachine(options.definition as StateMachineDefinition, {
-      validationOptions: { checkArn: false },
-    });
+    this.addStateMachine(options);
   }
 
   /** The definition it runs (substitutions applied), e.g. to read an approval state's `TimeoutSeconds`. */
@@ -212,24 +210,70 @@ export class LocalStepFunctions extends AwsJsonServer {
   }
 
   /**
+   * Adds another state machine (another team's workflow, CONTRACT §8), served
+   * by the same API: its executions, task tokens and callbacks live beside the
+   * project's own. Validates the definition (ASL schema, JSONPaths).
+   * @throws Error for a malformed ARN, one already in use, or a Task state without a handler
+   */
+  public addStateMachine(spec: StateMachineSpec): void {
+    const arn = /^arn:aws:states:([a-z0-9-]+):(\d{12}):stateMachine:([A-Za-z0-9_-]{1,80})$/.exec(spec.stateMachineArn);
+    if (!arn)
+      throw new Error(
+        `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>, got "${spec.stateMachineArn}"`,
+      );
+    if (this.machines.has(spec.stateMachineArn))
+      throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${spec.stateMachineArn}'`);
+    const tasks = taskStates(spec.definition as AslMachine);
+    const missing = [...tasks]
+      .filter(([name, s]) => !spec.taskHandlers[name] && !(s.Resource && spec.taskHandlers[s.Resource]))
+      .map(([name, s]) => `${name} (${s.Resource})`);
+    if (missing.length > 0)
+      throw new Error(
+        `no task handler for Task state(s): ${missing.join(', ')}. Give one per state name or per Resource.`,
+      );
+    this.machines.set(spec.stateMachineArn, {
+      arn: spec.stateMachineArn,
+      definition: spec.definition,
+      interpreter: new StateMachine(spec.definition as StateMachineDefinition, {
+        validationOptions: { checkArn: false },
+      }),
+      tasks,
+      handlers: spec.taskHandlers,
+      arnPrefix: `arn:aws:states:${arn[1]}:${arn[2]}:execution:${arn[3]}:`,
+    });
+  }
+
+  /** Whether a state machine of that ARN is served. */
+  public hasStateMachine(stateMachineArn: string): boolean {
+    return this.machines.has(stateMachineArn);
+  }
+
+  /**
    * Starts an execution, in process (what `StartExecution` does).
    * Starting again with a running execution's name and the same input returns
    * that execution, as AWS does; any other reuse of a name is ExecutionAlreadyExists.
    */
-  public startExecution(input: unknown = {}, name?: string): { executionArn: string; startDate: Date } {
+  public startExecution(
+    input: unknown = {},
+    name?: string,
+    stateMachineArn: string = this.stateMachineArn,
+  ): { executionArn: string; startDate: Date } {
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine)
+      throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const inputText = JSON.stringify(input ?? {});
     if (Buffer.byteLength(inputText) > MAX_PAYLOAD_BYTES)
       throw new AwsError('InvalidExecutionInput', `input is over ${MAX_PAYLOAD_BYTES} bytes`);
     const executionName = name ?? randomUUID();
     if (!EXECUTION_NAME.test(executionName)) throw new AwsError('InvalidName', `Invalid Name: '${executionName}'`);
-    const executionArn = this.arnPrefix + executionName;
+    const executionArn = machine.arnPrefix + executionName;
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.inputText === inputText)
         return { executionArn, startDate: existing.startDate };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    this.run(executionArn, executionName, input ?? {}, inputText);
+    this.run(machine, executionArn, executionName, input ?? {}, inputText);
     return { executionArn, startDate: this.executions.get(executionArn)!.startDate };
   }
 
@@ -359,7 +403,7 @@ export class LocalStepFunctions extends AwsJsonServer {
     return {
       StartExecution: (input) => {
         const arn = requiredString(input, 'stateMachineArn');
-        if (arn !== this.stateMachineArn)
+        if (!this.machines.has(arn))
           throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
         const text = optionalString(input, 'input') ?? '{}';
         let parsed: unknown;
@@ -368,7 +412,7 @@ export class LocalStepFunctions extends AwsJsonServer {
         } catch {
           throw new AwsError('InvalidExecutionInput', 'Invalid Execution Input: input is not valid JSON');
         }
-        const { executionArn, startDate } = this.startExecution(parsed, optionalString(input, 'name'));
+        const { executionArn, startDate } = this.startExecution(parsed, optionalString(input, 'name'), arn);
         return { executionArn, startDate: epochSeconds(startDate) };
       },
       DescribeExecution: (input) => {
@@ -391,11 +435,11 @@ export class LocalStepFunctions extends AwsJsonServer {
       },
       ListExecutions: (input) => {
         const arn = optionalString(input, 'stateMachineArn');
-        if (arn !== undefined && arn !== this.stateMachineArn)
+        if (arn !== undefined && !this.machines.has(arn))
           throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
         const filter = optionalString(input, 'statusFilter');
         const executions = [...this.executions.values()]
-          .filter((e) => filter === undefined || e.status === filter)
+          .filter((e) => (arn === undefined || e.stateMachineArn === arn) && (filter === undefined || e.status === filter))
           .reverse() // newest first, as AWS lists them
           .map((e) => ({
             executionArn: e.executionArn,
@@ -457,13 +501,14 @@ export class LocalStepFunctions extends AwsJsonServer {
 
   // ---- executions ----------------------------------------------------------
 
-  private run(executionArn: string, name: string, input: unknown, inputText: string): void {
+  private run(machine: Machine, executionArn: string, name: string, input: unknown, inputText: string): void {
     const startDate = new Date();
     // The library's context is per run, so `$$.Task.Token` is rotated by hand after each callback task starts.
     const task = { Token: newToken() };
     const execution: Execution = {
       executionArn,
-      stateMachineArn: this.stateMachineArn,
+      stateMachineArn: machine.arn,
+      machine,
       name,
       status: 'RUNNING',
       input,
@@ -485,13 +530,13 @@ export class LocalStepFunctions extends AwsJsonServer {
           Id: executionArn,
           Name: name,
           StartTime: startDate.toISOString(),
-          RoleArn: `${this.stateMachineArn.split(':stateMachine:')[0]}:role/local`,
+          RoleArn: `${machine.arn.split(':stateMachine:')[0]}:role/local`,
         },
-        StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
+        StateMachine: { Id: machine.arn, Name: machine.arn.split(':').pop() },
         Task: task,
       },
     };
-    const { abort, result, eventLogs } = this.machine.run(input as Json, runOptions);
+    const { abort, result, eventLogs } = machine.interpreter.run(input as Json, runOptions);
     execution.abort = abort;
     void (async () => {
       for await (const event of eventLogs) {
@@ -547,8 +592,9 @@ export class LocalStepFunctions extends AwsJsonServer {
   /** The interpreter's local handler for every Task state, bound to one execution. */
   private localHandlers(execution: Execution, task: { Token: string }): LocalHandlers {
     const out: LocalHandlers = {};
-    for (const [stateName, state] of this.tasks) {
-      const handler = this.handlers[stateName] ?? this.handlers[state.Resource!]!;
+    const { tasks, handlers } = execution.machine;
+    for (const [stateName, state] of tasks) {
+      const handler = handlers[stateName] ?? handlers[state.Resource!]!;
       if (!state.Resource?.endsWith(WAIT_FOR_TOKEN)) {
         out[stateName] = async (input) => {
           this.checkPayload(execution, stateName, 'input', input);
