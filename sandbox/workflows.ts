@@ -11,7 +11,7 @@ type AslValidator = (
   definition: unknown,
   options?: { checkPaths: boolean; checkArn: boolean },
 ) => { isValid: boolean; errorsText: (separator?: string) => string };
-// biome-ignore lint/style/noCommonJs: asl-validator is CommonJS without types
+// asl-validator is CommonJS without type declarations.
 const aslValidator = require('asl-validator') as AslValidator;
 
 /** The Task resources a sandbox workflow may use. */

@@ -259,8 +259,7 @@ export class LocalStepFunctions extends AwsJsonServer {
     stateMachineArn: string = this.stateMachineArn,
   ): { executionArn: string; startDate: Date } {
     const machine = this.machines.get(stateMachineArn);
-    if (!machine)
-      throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    if (!machine) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     const inputText = JSON.stringify(input ?? {});
     if (Buffer.byteLength(inputText) > MAX_PAYLOAD_BYTES)
       throw new AwsError('InvalidExecutionInput', `input is over ${MAX_PAYLOAD_BYTES} bytes`);
@@ -439,7 +438,9 @@ export class LocalStepFunctions extends AwsJsonServer {
           throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
         const filter = optionalString(input, 'statusFilter');
         const executions = [...this.executions.values()]
-          .filter((e) => (arn === undefined || e.stateMachineArn === arn) && (filter === undefined || e.status === filter))
+          .filter(
+            (e) => (arn === undefined || e.stateMachineArn === arn) && (filter === undefined || e.status === filter),
+          )
           .reverse() // newest first, as AWS lists them
           .map((e) => ({
             executionArn: e.executionArn,

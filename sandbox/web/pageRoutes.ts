@@ -8,6 +8,7 @@ import { readBody, parseJsonBody, sendJson } from '../http';
 import { APP_ID, BOT_USER_ID, SANDBOX_USERS, TEAM_ID } from '../identities';
 import { blockActionsPayload, signSlackRequest, slashCommandBody, viewSubmissionPayload } from '../local/slackSigning';
 import type { PageContext } from './PageContext';
+import { findingSamples } from '../samples/findingEvents';
 
 /**
  * The sandbox web page (CONTRACT section 3, `GET /`) and the few server routes
@@ -262,6 +263,7 @@ const UI_ROUTES: Record<string, string> = {
   '/sandbox/ui/home-opened': 'POST',
   '/sandbox/ui/home': 'GET',
   '/sandbox/ui/submit-view': 'POST',
+  '/sandbox/ui/finding-samples': 'GET',
 };
 
 /**
@@ -305,6 +307,10 @@ export async function handlePageRequest(
       break;
     case '/sandbox/ui/submit-view':
       await submitView(ctx, req, res);
+      break;
+    case '/sandbox/ui/finding-samples':
+      // GuardDuty and Security Hub events, for POST /sandbox/events (the same builders the tests use).
+      sendJson(res, 200, findingSamples());
       break;
   }
   return true;

@@ -8,7 +8,7 @@ import {
   ocsfFinding,
   securityHubImported,
   securityHubImportedV2,
-} from '../support/findingEvents';
+} from '../../sandbox/samples/findingEvents';
 import { startHarness, unique, type Harness } from '../support/sandboxHarness';
 
 const APPROVALS_CHANNEL = 'C0APPROVALS';

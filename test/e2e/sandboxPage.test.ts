@@ -307,4 +307,23 @@ describeWithBrowser('sandbox page (browser)', () => {
     await page.locator('.messages > .msg[data-channel="C0APPROVALS"].msg-highlight').waitFor({ timeout: 5000 });
     expect(page.url()).toMatch(/#\/msg\/C0APPROVALS\/\d+\.\d+$/);
   });
+  it('sends a GuardDuty and a Security Hub sample through POST /sandbox/events; each posts its card', async () => {
+    await page.goto(sb.url);
+    await page.waitForSelector('body[data-ready="true"]');
+    for (const [sampleId, source, needle] of [
+      ['guardduty-high', 'aws.guardduty', 'InstanceCredentialExfiltration'],
+      ['securityhub-asff', 'aws.securityhub', 'i-0abcd1234ef567890'],
+    ] as const) {
+      const answered = page.waitForResponse(
+        (r) => r.request().method() === 'POST' && r.url().endsWith('/sandbox/events'),
+      );
+      await page.click(`button[data-finding-sample="${sampleId}"]`);
+      const response = await answered;
+      const event = response.request().postDataJSON() as { source: string; detail: unknown };
+      expect(event.source).toBe(source);
+      expect(response.status()).toBe(202);
+      expect(((await response.json()) as { executionArns: string[] }).executionArns).toHaveLength(1);
+      await cardWith(needle);
+    }
+  });
 });

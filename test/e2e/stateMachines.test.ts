@@ -46,7 +46,11 @@ describe('E2E: POST /sandbox/state-machines and /sandbox/executions', () => {
     expect(other.status).toBe(409);
     expect(started.status).toBe(202);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.output).toMatchObject({ hello: 'world', done: 'ok', published: { MessageId: expect.any(String) } });
+    expect(execution.output).toMatchObject({
+      hello: 'world',
+      done: 'ok',
+      published: { MessageId: expect.any(String) },
+    });
     expect(described.body).toMatchObject({
       executionArn: started.body.executionArn,
       stateMachineArn: created.body.stateMachineArn,

@@ -776,6 +776,38 @@ async function sendSample(sampleId) {
   }
 }
 
+/** A GuardDuty / Security Hub sample, posted as EventBridge delivers it (routed by the template's rules). */
+async function sendFindingSample(sampleId) {
+  try {
+    const samples = await api('/sandbox/ui/finding-samples');
+    const sample = samples.find((s) => s.id === sampleId);
+    if (!sample) return;
+    const { executionArns } = await api('/sandbox/events', { method: 'POST', body: sample.event });
+    for (const arn of executionArns) {
+      state.executions.push({ label: sample.label.replace(/\s*\(.*\)$/, ''), arn, status: 'RUNNING', ref: '' });
+    }
+    renderExecutions();
+    toast(`Sent ${sample.label}`, 'info');
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}
+
+async function setupFindingSamples() {
+  const box = $('finding-samples');
+  try {
+    for (const s of await api('/sandbox/ui/finding-samples')) {
+      const b = el('button', 'btn btn-small', s.label);
+      b.type = 'button';
+      b.dataset.findingSample = s.id;
+      b.addEventListener('click', () => void sendFindingSample(s.id));
+      box.append(b);
+    }
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}
+
 function toLocalInput(date) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
@@ -813,6 +845,7 @@ function setupTools() {
     void sendSample(select.value);
   });
   $('sample-hostile').addEventListener('click', () => void sendSample('hostile'));
+  void setupFindingSamples();
 
   $('tick-now').value = toLocalInput(new Date());
   $('tick-send').addEventListener('click', () => void tick());

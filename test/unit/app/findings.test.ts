@@ -11,7 +11,7 @@ import {
   ocsfFinding,
   securityHubImported,
   securityHubImportedV2,
-} from '../../support/findingEvents';
+} from '../../../sandbox/samples/findingEvents';
 
 /**
  * Detector findings through the two ways in: the workflow (Classify, then the

@@ -1,7 +1,7 @@
 import { guardDutyTier, readGuardDutyFinding } from '../../../../src/domain/sources/guardduty';
 import { DEFAULT_FINDING_TIERS, type FindingOutcome } from '../../../../src/domain/sources';
 import { findingIncident } from '../../../../src/domain/incident';
-import { guardDutyCredentialExfiltration, guardDutySshBruteForce } from '../../../support/findingEvents';
+import { guardDutyCredentialExfiltration, guardDutySshBruteForce } from '../../../../sandbox/samples/findingEvents';
 
 const detail = (e: Record<string, unknown>) => e.detail;
 const read = (e: Record<string, unknown>) => readGuardDutyFinding(detail(e), DEFAULT_FINDING_TIERS);

@@ -4,7 +4,12 @@ import {
   isFindingEnvelope,
   type FindingOutcome,
 } from '../../../../src/domain/sources';
-import { asffFinding, ocsfFinding, securityHubImported, securityHubImportedV2 } from '../../../support/findingEvents';
+import {
+  asffFinding,
+  ocsfFinding,
+  securityHubImported,
+  securityHubImportedV2,
+} from '../../../../sandbox/samples/findingEvents';
 import type { EventEnvelope } from '../../../../src/domain/sources/types';
 
 const read = (e: Record<string, unknown>) => readFindings(e as unknown as EventEnvelope, DEFAULT_FINDING_TIERS);

@@ -5,6 +5,8 @@
  * takes overrides of the finding so a test changes only what it is about.
  */
 
+import { randomBytes } from 'node:crypto';
+
 type Json = Record<string, unknown>;
 
 function envelope(source: string, detailType: string, detail: unknown): Json {
@@ -194,4 +196,63 @@ export function ocsfFinding(over: Json = {}): Json {
 /** `Findings Imported V2` carrying the given OCSF findings. */
 export function securityHubImportedV2(findings: unknown[]): Json {
   return envelope('aws.securityhub', 'Findings Imported V2', { findings });
+}
+
+/** One sample the sandbox page offers (`GET /sandbox/samples/findings`): a label and the EventBridge event. */
+export interface FindingSample {
+  id: string;
+  label: string;
+  event: Json;
+}
+
+/**
+ * The sandbox page's GuardDuty and Security Hub samples, each with a fresh
+ * finding id (so each send is a new incident, not a re-emitted finding), at
+ * severities the template's rules let through (medium and above).
+ */
+export function findingSamples(): FindingSample[] {
+  const hex = () => randomBytes(16).toString('hex');
+  const gd = (id: string) => ({
+    id,
+    arn: `arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/${id}`,
+  });
+  const sshId = hex();
+  const keyId = hex();
+  const criticalId = hex();
+  return [
+    {
+      id: 'guardduty-medium',
+      label: 'GuardDuty · SSH brute force (severity 5, medium)',
+      event: guardDutySshBruteForce({ ...gd(sshId), severity: 5 }),
+    },
+    {
+      id: 'guardduty-high',
+      label: 'GuardDuty · access key used outside AWS (severity 8, high)',
+      event: guardDutyCredentialExfiltration(gd(keyId)),
+    },
+    {
+      id: 'guardduty-critical',
+      label: 'GuardDuty · access key used outside AWS (severity 9.5, critical)',
+      event: guardDutyCredentialExfiltration({ ...gd(criticalId), severity: 9.5 }),
+    },
+    {
+      id: 'securityhub-asff',
+      label: 'Security Hub · ASFF finding (HIGH)',
+      event: securityHubImported([
+        asffFinding({ Id: `arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/${hex()}` }),
+      ]),
+    },
+    {
+      id: 'securityhub-ocsf',
+      label: 'Security Hub · OCSF finding (High)',
+      event: securityHubImportedV2([
+        ocsfFinding({
+          finding_info: {
+            ...(ocsfFinding().finding_info as Json),
+            uid: `arn:aws:securityhub:us-east-1:123456789012:finding/${hex()}`,
+          },
+        }),
+      ]),
+    },
+  ];
 }
