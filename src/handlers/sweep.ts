@@ -1,9 +1,19 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { fixedClock } from '../domain/clock';
 import { sweep, type SweepReport } from '../app/sweep';
+import type { Config } from '../config';
+import type { AnchorStore } from '../services/AnchorStore';
 import { buildContainer, type Container } from './support/container';
 
 let ready: Promise<Container> | undefined;
+
+/** The S3 anchor store where ANCHOR_BUCKET is set (the sweep alone writes anchors); S3's client is loaded only then. */
+async function loadAnchorStore(config: Config, capture: <C>(client: C) => C): Promise<AnchorStore | undefined> {
+  if (!config.anchors) return undefined;
+  const { S3AnchorStore, s3Client } = await import('../services/S3AnchorStore');
+  const client = capture(s3Client(config.callTimeoutMs, config.s3ForcePathStyle));
+  return new S3AnchorStore({ ...config.anchors, client });
+}
 
 /**
  * The escalation / expiry sweep, every minute from an EventBridge schedule.
@@ -14,7 +24,7 @@ export async function handler(
   event: Partial<ScheduledEvent> & { now?: string },
   _context?: Context,
 ): Promise<SweepReport> {
-  ready ??= buildContainer({ slackRetries: 3 }).catch((e: unknown) => {
+  ready ??= buildContainer({ slackRetries: 3, anchors: loadAnchorStore }).catch((e: unknown) => {
     ready = undefined;
     throw e;
   });

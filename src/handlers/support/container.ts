@@ -8,7 +8,6 @@ import { createDynamoDbPorts } from '../../services/dynamodb/createDynamoDbPorts
 import { FallbackSummarizer } from '../../services/FallbackSummarizer';
 import { buildDocumentClient } from '../../services/dynamodb/documentClient';
 import { KmsSigner, kmsClient } from '../../services/KmsSigner';
-import { s3Client, S3AnchorStore } from '../../services/S3AnchorStore';
 import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
 import type { PowertoolsTracing } from '../../services/PowertoolsTracing';
 import { loadSlackSecrets, type SlackSecrets } from '../../services/slackSecrets';
@@ -16,6 +15,7 @@ import { StepFunctionsWorkflowGateway, sfnClient } from '../../services/StepFunc
 import { slackClientOptions, WebApiSlackGateway } from '../../services/WebApiSlackGateway';
 import type { Summarizer } from '../../services/Summarizer';
 import type { Notifier } from '../../services/Notifier';
+import type { AnchorStore } from '../../services/AnchorStore';
 
 /** Everything a handler needs, built once per container (outside the handler function). */
 export interface Container {
@@ -32,6 +32,12 @@ export interface ContainerOptions {
   /** Load the summariser (Bedrock) only where it is used: keeps the click path small. */
   summarizer?: (config: Config, telemetry: Telemetry) => Promise<Summarizer>;
   notifier?: (config: Config) => Promise<Notifier | undefined>;
+  /**
+   * Write-once anchor storage, loaded only by the handler that writes anchors
+   * (the sweep): S3's SDK client is the heaviest one to require, and a click
+   * never needs it. `capture` wraps the client for X-Ray where tracing is on.
+   */
+  anchors?: (config: Config, capture: <C>(client: C) => C) => Promise<AnchorStore | undefined>;
   /**
    * The one WebClient of this Lambda when the handler already has it (Bolt's
    * `app.client`, built with {@link slackClientSettings}); built here otherwise.
@@ -61,9 +67,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const capture = <C>(client: C): C => (tracing ? tracing.captureClient(client) : client);
   // One DynamoDB client for the container: the incident store and the full-text store share it.
   const dynamo = capture(buildDocumentClient(ms));
-  const anchorsAt = config.anchors;
-  const anchors =
-    anchorsAt && new S3AnchorStore({ ...anchorsAt, client: capture(s3Client(ms, config.s3ForcePathStyle)) });
+  const anchors = options.anchors ? await options.anchors(config, capture) : undefined;
   const deps: AppDeps = {
     config,
     ...createDynamoDbPorts({
