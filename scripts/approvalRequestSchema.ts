@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toJSONSchema } from 'zod/v4/core';
-import { ApprovalRequestSchema } from '../src/domain/messages';
+import { ApprovalRequestSchema, REQUEST_BOUNDS } from '../src/domain/messages';
 
 /** Where the schema is published, relative to the repository root. */
 export const APPROVAL_REQUEST_SCHEMA_PATH = 'schemas/approval-request.schema.json';
@@ -18,9 +18,15 @@ export const APPROVAL_REQUEST_SCHEMA_PATH = 'schemas/approval-request.schema.jso
  * @returns the schema's text, as committed (two-space JSON, trailing newline)
  */
 export function approvalRequestJsonSchema(): string {
-  const schema = toJSONSchema(ApprovalRequestSchema, { io: 'input', unrepresentable: 'any' });
+  const schema = toJSONSchema(ApprovalRequestSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  > & { properties: Record<string, Record<string, unknown>> };
+  // The zod refinements JSON Schema cannot read off: the number of context entries, and incident-or-title.
+  schema.properties.context = { ...schema.properties.context, maxProperties: REQUEST_BOUNDS.contextEntries };
   const published = {
     ...schema,
+    anyOf: [{ required: ['incident'] }, { required: ['title'] }],
     title: 'chainsec approval request',
     description:
       'A message on the approval requests topic (sns:publish.waitForTaskToken). Generated from src/domain/messages.ts ApprovalRequestSchema by scripts/approvalRequestSchema.ts; do not edit.',

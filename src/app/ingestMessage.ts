@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { normalizeIncident, type Incident } from '../domain/incident';
+import { normalizeIncident, requestIncident, type Incident } from '../domain/incident';
+import { InvalidInputError } from '../errors';
 import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
@@ -47,6 +48,19 @@ export function toIncident(
   return normalizeIncident(raw, tier ?? classify(raw, deps.config.risk), deps.clock.now());
 }
 
+/**
+ * The incident an approval request is about: the one it carries, or, for a
+ * request from any workflow without one, the "agent action" incident derived
+ * from its task token, title, tier and context (CONTRACT section 8).
+ */
+function incidentOfRequest(message: ApprovalRequest, deps: Pick<AppDeps, 'config' | 'clock'>): Incident {
+  if (message.incident !== undefined) return toIncident(message.incident, message.tier, deps);
+  // The schema refuses a request with neither; checked again so a caller that skipped it fails closed.
+  if (message.title === undefined)
+    throw new InvalidInputError('invalid approval request: title: required when the request has no incident');
+  return requestIncident({ ...message, title: message.title }, deps.clock.now());
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -65,7 +79,7 @@ export async function ingestMessage(deps: AppDeps, message: InboundMessage): Pro
 
 async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<IngestOutcome> {
   const now = deps.clock.now();
-  const received = toIncident(message.incident, message.tier, deps);
+  const received = incidentOfRequest(message, deps);
   const policy = deps.config.policy[message.tier];
   const kept = await keepFullText(
     deps,
@@ -118,6 +132,9 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
       proposedAction: message.proposedAction,
       actionDigest: digest,
       containment: (message.containment ?? null) as JsonValue,
+      // A request's own title and context, also when it names an incident (nothing it says goes unrecorded).
+      ...(message.title !== undefined && { requestTitle: message.title }),
+      ...(message.context !== undefined && { requestContext: message.context }),
       deadline: record.deadline ?? null,
       reasoningSha256: sha256(message.reasoning),
       evidenceSha256: sha256(JSON.stringify(evidence)),

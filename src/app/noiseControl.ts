@@ -55,7 +55,7 @@ interface DigestDoc extends Rendered {
   window: string;
   total: number;
   byTier: Record<string, number>;
-  byKind: { onchain: number; waf: number; finding?: number };
+  byKind: { onchain: number; waf: number; finding?: number; request?: number };
   worst: DigestItem[];
 }
 
@@ -94,6 +94,7 @@ async function upsert<T extends SideDoc>(
 
 function identOf(incident: Incident): string {
   if (incident.kind === 'finding') return `${incident.finding.type} ${incident.finding.resource}`;
+  if (incident.kind === 'request') return `${incident.request.actionType} ${incident.request.target}`;
   const { prefix, parts } = eventIdentity(incident);
   return [...(prefix === undefined ? [] : [prefix]), ...parts].join(' ');
 }

@@ -9,6 +9,7 @@ import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
 import { escapeMrkdwn, plain, splitText, truncate, untrusted } from './escape';
 import { formatUtc, formatWhen, mention, requesterText } from './format';
+import { PARAMETER_BOUNDS, labelledLines, parameterLines } from './parameterList';
 
 /** A `/chainsec` answer. */
 export interface CommandMessage {
@@ -157,6 +158,22 @@ function quotedMessages(incidentId: string, title: string, text: string): Comman
   return messages;
 }
 
+/** A request's context fields as `label: value` lines (all of them: at most 20 by the schema). */
+function requestFacts(record: IncidentRecord): string[] {
+  const i = record.incident;
+  if (i.kind !== 'request') return [];
+  const pairs = i.request.fields.map((f) => [f.label, f.value] as const);
+  return [
+    `Action: ${untrusted(i.request.actionType, 100)} on ${untrusted(i.request.target, 300)}`,
+    ...(pairs.length > 0
+      ? [
+          '*Context (from the request, untrusted)*',
+          ...labelledLines(pairs, pairs.length, { entries: 20, value: 500, key: 50, room: 2400 }),
+        ]
+      : []),
+  ];
+}
+
 /**
  * `/chainsec incident <id>`: several messages when the text is long, so the
  * full text stays retrievable. `full` is the full text when the record holds
@@ -173,23 +190,25 @@ export function incidentDetail(input: {
   const facts =
     i.kind === 'finding'
       ? i.finding.fields.map((f) => `${untrusted(f.label, 100)}: ${untrusted(f.value, 300)}`)
-      : i.kind === 'onchain'
-        ? [
-            `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
-            `Amount: $${i.onchain.amountUsd}`,
-            `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
-            `Anomaly score: ${i.onchain.anomalyScore}`,
-            ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
-            ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
-          ]
-        : [
-            `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
-            `URI: ${untrusted(i.waf.uri, 1000)}`,
-            `Method: ${untrusted(i.waf.httpMethod, 20)}`,
-            `Rule: ${untrusted(i.waf.ruleName, 300)}`,
-            `Country: ${untrusted(i.waf.country, 100)}`,
-            `Action: ${untrusted(i.waf.action, 50)}`,
-          ];
+      : i.kind === 'request'
+        ? requestFacts(r)
+        : i.kind === 'onchain'
+          ? [
+              `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
+              `Amount: $${i.onchain.amountUsd}`,
+              `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
+              `Anomaly score: ${i.onchain.anomalyScore}`,
+              ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
+              ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
+            ]
+          : [
+              `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
+              `URI: ${untrusted(i.waf.uri, 1000)}`,
+              `Method: ${untrusted(i.waf.httpMethod, 20)}`,
+              `Rule: ${untrusted(i.waf.ruleName, 300)}`,
+              `Country: ${untrusted(i.waf.country, 100)}`,
+              `Action: ${untrusted(i.waf.action, 50)}`,
+            ];
   const votes = r.votes.map(
     (v) =>
       `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}${v.reason !== undefined ? ` — reason: ${reasonText(v.reason)}` : ''}`,
@@ -208,7 +227,12 @@ export function incidentDetail(input: {
     ...(r.proposedAction
       ? [
           section(
-            `*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`,
+            [
+              `*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`,
+              ...(r.proposedAction.parameters && Object.keys(r.proposedAction.parameters).length > 0
+                ? ['*Parameters:*', ...parameterLines(r.proposedAction.parameters, { ...PARAMETER_BOUNDS, room: 2400 })]
+                : []),
+            ].join('\n'),
           ),
         ]
       : []),

@@ -69,6 +69,8 @@ export function formatWhen(iso: string, now: Date): string {
 export function identifyingLine(incident: Incident, max = 600): string {
   if (incident.kind === 'finding')
     return truncate(`${escapeMrkdwn(incident.finding.type)} ${escapeMrkdwn(incident.finding.resource)}`, max);
+  if (incident.kind === 'request')
+    return truncate(`${escapeMrkdwn(incident.request.actionType)} on ${escapeMrkdwn(incident.request.target)}`, max);
   const { prefix, parts } = eventIdentity(incident);
   return truncate([...(prefix === undefined ? [] : [prefix]), ...parts.map(escapeMrkdwn)].join(' '), max);
 }

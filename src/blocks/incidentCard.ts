@@ -9,6 +9,7 @@ import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { actions, button, compact, context, header, section } from './elements';
 import { fitMessage } from './fitMessage';
+import { PARAMETER_BOUNDS, labelledLines, parameterLines } from './parameterList';
 import { reasonText } from './decisionNotices';
 import { reasonMenu } from './reasonModal';
 import {
@@ -38,6 +39,8 @@ export const CardBlockId = {
   ReasoningNote: 'chainsec_reasoning_note',
   Evidence: 'chainsec_evidence',
   Action: 'chainsec_action',
+  /** A request's `context` fields (untrusted), for a request without an incident. */
+  Context: 'chainsec_request_context',
   Status: 'chainsec_status',
   Outcome: 'chainsec_outcome',
   /** The reasons people gave with their votes (untrusted, quoted). */
@@ -92,13 +95,15 @@ interface Budget {
   summary: number;
   field: number;
   uri: number;
+  /** Characters of one parameter or context value. */
+  listValue: number;
 }
 
 const BUDGETS: readonly Budget[] = [
-  { reasoning: 1500, evidenceItems: 5, evidenceChars: 300, summary: 1500, field: 1000, uri: 1500 },
-  { reasoning: 700, evidenceItems: 3, evidenceChars: 200, summary: 800, field: 400, uri: 800 },
-  { reasoning: 300, evidenceItems: 1, evidenceChars: 150, summary: 400, field: 200, uri: 400 },
-  { reasoning: 0, evidenceItems: 0, evidenceChars: 0, summary: 200, field: 120, uri: 200 },
+  { reasoning: 1500, evidenceItems: 5, evidenceChars: 300, summary: 1500, field: 1000, uri: 1500, listValue: 200 },
+  { reasoning: 700, evidenceItems: 3, evidenceChars: 200, summary: 800, field: 400, uri: 800, listValue: 150 },
+  { reasoning: 300, evidenceItems: 1, evidenceChars: 150, summary: 400, field: 200, uri: 400, listValue: 100 },
+  { reasoning: 0, evidenceItems: 0, evidenceChars: 0, summary: 200, field: 120, uri: 200, listValue: 60 },
 ];
 
 const DECISION_WORD: Record<VoteChoice, { header: string; past: string }> = {
@@ -108,6 +113,9 @@ const DECISION_WORD: Record<VoteChoice, { header: string; past: string }> = {
 };
 
 const DRY_RUN = 'DRY RUN · ';
+
+/** Context lines a card shows (the schema allows 20; each value is bounded by the budget). */
+const CONTEXT_LINES = 20;
 
 /** What the workflow does when nobody decides, by the policy's rule ({@link expiryFallback}). */
 function fallbackWords(record: IncidentRecord, opts: IncidentCardOptions): string {
@@ -175,6 +183,14 @@ function findingFields(f: FindingFacts, b: Budget): string[] {
 /** "What happened": the title and the identifying fields, shown in full (escaped) so people and checks can find them. */
 function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
   const i = record.incident;
+  if (i.kind === 'request') {
+    const fields = [
+      field('Action', untrusted(i.request.actionType, b.field)),
+      field('Target', untrusted(i.request.target, b.field)),
+      field('Incident', escapeMrkdwn(i.id)),
+    ];
+    return section(`*Request:* ${untrusted(i.title, 500)}`, { blockId: CardBlockId.Facts, fields });
+  }
   // A finding's fields are data in its facts; an agent event's come from its source module.
   const fields =
     i.kind === 'finding'
@@ -182,6 +198,18 @@ function factsBlock(record: IncidentRecord, b: Budget): KnownBlock {
       : (eventCardFields(i) ?? []).map((x) => field(x.label, untrusted(x.value, x.long ? b.uri : b.field)));
   fields.push(field('Incident', escapeMrkdwn(i.id)));
   return section(`*What happened:* ${untrusted(i.title, 500)}`, { blockId: CardBlockId.Facts, fields });
+}
+
+/**
+ * A request's context fields (label: value lines, escaped and bounded), all
+ * of them when they fit a section: at most 20 by the schema.
+ */
+function requestContextBlock(record: IncidentRecord, b: Budget): KnownBlock | undefined {
+  const i = record.incident;
+  if (i.kind !== 'request' || i.request.fields.length === 0) return undefined;
+  const pairs = i.request.fields.map((f) => [f.label, f.value] as const);
+  const lines = labelledLines(pairs, pairs.length, { entries: CONTEXT_LINES, value: b.listValue, key: 50, room: 2700 });
+  return section(['*Context (from the request, untrusted)*', ...lines].join('\n'), { blockId: CardBlockId.Context });
 }
 
 function summaryBlocks(record: IncidentRecord, b: Budget): KnownBlock[] {
@@ -248,14 +276,19 @@ function actionLine(type: string, target: string): string {
   return `${untrusted(type, 100)} on ${untrusted(target, 500)}`;
 }
 
-function proposedActionBlock(record: IncidentRecord, version: CardVersion, now: Date): KnownBlock | undefined {
+function proposedActionBlock(
+  record: IncidentRecord,
+  version: CardVersion,
+  now: Date,
+  b: Budget,
+): KnownBlock | undefined {
   const lines: string[] = [];
   const p = record.proposedAction;
   if (p)
     lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
   // The parameters are part of what is approved (the receipt's digest covers them): a person sees them too.
   if (p?.parameters && Object.keys(p.parameters).length > 0)
-    lines.push(`*Parameters:* ${untrusted(JSON.stringify(p.parameters), 500)}`);
+    lines.push('*Parameters:*', ...parameterLines(p.parameters, { ...PARAMETER_BOUNDS, value: b.listValue }));
   const c = record.containment;
   if (c) {
     const undo =
@@ -440,12 +473,13 @@ function render(record: IncidentRecord, opts: IncidentCardOptions, version: Card
   const blocks = compact([
     header(headerText(record, opts, version)),
     factsBlock(record, b),
+    requestContextBlock(record, b),
     ...summaryBlocks(record, b),
     ...reasoningBlocks(record, opts, b),
     ...evidenceBlocks(record, opts, b),
     version === 'notification' && record.tier === 'low'
       ? actionTakenBlock(record)
-      : proposedActionBlock(record, version, opts.now),
+      : proposedActionBlock(record, version, opts.now, b),
     (version === 'decided' || version === 'expired') && outcomeBlock(record, opts, version),
     approval && statusBlock(record, opts, version),
     approval && reasonsBlock(record),

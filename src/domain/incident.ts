@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { incidentIdForKey, validTimestamp } from './incidentId';
 import type { RiskTier } from './tiers';
 import { eventIncident, eventNaturalKey, eventPatternKey, type AgentEvent, type AgentIncident } from './sources';
-import type { FindingFacts, FindingOutcome } from './sources/types';
+import type { CardField, FindingFacts, FindingOutcome } from './sources/types';
 
 /**
  * The `Incident` union and the names the rest of chainsec imports, each a
@@ -33,8 +34,30 @@ export interface FindingIncident {
   finding: FindingFacts;
 }
 
-/** One incident, whatever source it came from: the agent's event sources' incidents and findings. */
-export type Incident = AgentIncident | FindingIncident;
+/**
+ * The generic "agent action" subject: what an approval request from any
+ * workflow asks about when it carries no incident (CONTRACT section 8).
+ */
+export interface RequestIncident {
+  /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the request's task token. */
+  id: string;
+  kind: 'request';
+  tier: RiskTier;
+  /** When chainsec received the request. */
+  observedAt: string;
+  /** The request's title. Untrusted. */
+  title: string;
+  request: {
+    /** The action's type and target, as the request proposed them. */
+    actionType: string;
+    target: string;
+    /** The request's `context`, in order, as card fields (untrusted: the card escapes and bounds them). */
+    fields: CardField[];
+  };
+}
+
+/** One incident, whatever shape it arrived in. */
+export type Incident = AgentIncident | FindingIncident | RequestIncident;
 
 /** The natural key of an event (its source module's): the same event delivered twice gets the same key. */
 export function naturalKey(event: RawIncidentEvent): string {
@@ -61,6 +84,37 @@ export function findingIncident(
   };
 }
 
+/** What {@link requestIncident} reads of an approval request that carries no incident. */
+export interface IncidentlessRequest {
+  taskToken: string;
+  tier: RiskTier;
+  title: string;
+  proposedAction: { type: string; target: string };
+  context?: Record<string, string>;
+}
+
+/**
+ * The incident chainsec derives for an approval request without one: its id
+ * from the request's identity (the task token, unique per wait, hashed: the
+ * token itself is a secret), its title and tier from the request, its card
+ * fields from the request's `context`.
+ */
+export function requestIncident(request: IncidentlessRequest, receivedAt: Date): RequestIncident {
+  const tokenDigest = createHash('sha256').update(request.taskToken).digest('hex');
+  return {
+    id: incidentIdForKey(`request:${tokenDigest}`),
+    kind: 'request',
+    tier: request.tier,
+    observedAt: receivedAt.toISOString(),
+    title: request.title,
+    request: {
+      actionType: request.proposedAction.type,
+      target: request.proposedAction.target,
+      fields: Object.entries(request.context ?? {}).map(([label, value]) => ({ label, value })),
+    },
+  };
+}
+
 /**
  * Pattern key used to fold repeats, by the incident's source module (the same
  * source IP + URI, the same address on the same protocol); `undefined` when
@@ -68,6 +122,8 @@ export function findingIncident(
  * findings update their incident), never by a pattern.
  */
 export function patternKey(incident: Incident): string | undefined {
+  // Each request is its own question: never folded.
+  if (incident.kind === 'request') return undefined;
   return eventPatternKey(incident);
 }
 

@@ -47,21 +47,54 @@ const EvidenceItemSchema = z.union([z.string().check(z.maxLength(50_000)), z.rec
 export const IncidentInputSchema = z.union([IncidentSchema, RawIncidentEventSchema]);
 export type IncidentInput = Incident | RawIncidentEvent;
 
-export const ApprovalRequestSchema = z.object({
-  kind: z.literal('approval_request'),
-  taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
-  executionArn: z.optional(z.string().check(z.maxLength(2048))),
-  incident: IncidentInputSchema,
-  tier: z.enum(APPROVAL_TIERS),
-  proposedAction: ProposedActionSchema,
-  reasoning: z._default(z.string().check(z.maxLength(200_000)), ''),
-  evidence: z._default(z.array(EvidenceItemSchema).check(z.maxLength(200)), []),
-  containment: z.optional(ContainmentSchema),
-  fullText: z.optional(FullTextRefSchema),
-  /** Who asked: a Slack user id when a person triggered the agent, else the agent's name. */
-  requestedBy: z.optional(z.string().check(z.maxLength(200))),
-  dryRun: z._default(z.boolean(), false),
-});
+/** Bounds of a request's `title` and `context` (CONTRACT section 8). */
+export const REQUEST_BOUNDS = { title: 150, contextEntries: 20, contextLabel: 50, contextValue: 500 } as const;
+
+/**
+ * What a person needs to know beside the action, as `label: value` pairs the
+ * card shows (at most {@link REQUEST_BOUNDS}`.contextEntries`; untrusted text).
+ */
+export const RequestContextSchema = z
+  .record(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(REQUEST_BOUNDS.contextLabel)),
+    z.string().check(z.maxLength(REQUEST_BOUNDS.contextValue)),
+  )
+  .check(
+    z.refine((c) => Object.keys(c).length <= REQUEST_BOUNDS.contextEntries, {
+      message: `at most ${REQUEST_BOUNDS.contextEntries} context entries`,
+    }),
+  );
+
+/**
+ * An approval request from a workflow's `.waitForTaskToken` state (CONTRACT
+ * section 8): about an `incident`, or, from any workflow, with a `title` (and
+ * optional `context`) and no incident. One of the two is required.
+ */
+export const ApprovalRequestSchema = z
+  .object({
+    kind: z.literal('approval_request'),
+    taskToken: z.string().check(z.minLength(1), z.maxLength(8192)),
+    executionArn: z.optional(z.string().check(z.maxLength(2048))),
+    incident: z.optional(IncidentInputSchema),
+    /** What is asked, one line; required when there is no `incident`. */
+    title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(REQUEST_BOUNDS.title))),
+    context: z.optional(RequestContextSchema),
+    tier: z.enum(APPROVAL_TIERS),
+    proposedAction: ProposedActionSchema,
+    reasoning: z._default(z.string().check(z.maxLength(200_000)), ''),
+    evidence: z._default(z.array(EvidenceItemSchema).check(z.maxLength(200)), []),
+    containment: z.optional(ContainmentSchema),
+    fullText: z.optional(FullTextRefSchema),
+    /** Who asked: a Slack user id when a person triggered the agent, else the agent's name. */
+    requestedBy: z.optional(z.string().check(z.maxLength(200))),
+    dryRun: z._default(z.boolean(), false),
+  })
+  .check(
+    z.refine((r) => r.incident !== undefined || r.title !== undefined, {
+      message: 'required when the request has no incident',
+      path: ['title'],
+    }),
+  );
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema> & {
   /** `actionDigest` of `proposedAction` as it arrived, before parsing (set by `parseInbound`, never read from the message). */
   actionDigest?: string;

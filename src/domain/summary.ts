@@ -11,5 +11,9 @@ export function fallbackSummary(incident: Incident): string {
     const seen = f.count > 1 ? `, seen ${f.count} times` : '';
     return `${f.sample ? 'SAMPLE ' : ''}${f.type} on ${f.resource || 'an unnamed resource'} in account ${f.account}${f.region ? ` (${f.region})` : ''}, severity ${f.severity}${seen}; rated ${incident.tier.toUpperCase()}.`;
   }
+  if (incident.kind === 'request') {
+    const r = incident.request;
+    return `A workflow asks to run ${r.actionType} on ${r.target}: ${incident.title}; rated ${incident.tier.toUpperCase()} by the request.`;
+  }
   return eventSummary(incident);
 }

@@ -28,6 +28,7 @@ const SYSTEM = [
 function trustedFacts(incident: Incident): Record<string, unknown> {
   const base = { id: incident.id, kind: incident.kind, tier: incident.tier, observedAt: incident.observedAt };
   if (incident.kind === 'finding') return { ...base, count: incident.finding.count, sample: incident.finding.sample };
+  if (incident.kind === 'request') return base;
   return incident.kind === 'onchain'
     ? { ...base, amountUsd: incident.onchain.amountUsd, anomalyScore: incident.onchain.anomalyScore }
     : { ...base, severity: incident.waf.severity ?? null };
@@ -39,6 +40,12 @@ function eventStrings(incident: Incident): string[] {
     return [
       ...incident.finding.fields.map((f) => `${f.label}: ${f.value}`),
       ...(incident.finding.description ? [`description: ${incident.finding.description}`] : []),
+    ];
+  if (incident.kind === 'request')
+    return [
+      `title: ${incident.title}`,
+      `action: ${incident.request.actionType} on ${incident.request.target}`,
+      ...incident.request.fields.map((f) => `${f.label}: ${f.value}`),
     ];
   const fields = incident.kind === 'onchain' ? incident.onchain : incident.waf;
   return Object.entries(fields)
