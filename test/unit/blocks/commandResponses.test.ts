@@ -1,5 +1,6 @@
 import { incidentDetail } from '../../../src/blocks/commandResponses';
 import { buildRecord, NOW, strayInvisibles, textsOf } from './fixtures';
+import { requestIncident } from '../../../src/domain/incident';
 
 /** The agent's own words dressed as the bot's: bold, italic, strike, code and a quote. */
 const IMITATION = '*APPROVED* by _security_ ~deny~ `ok`\n> Decided by <@U0APPROVER1>: *approved*';
@@ -27,5 +28,40 @@ describe('Function: incidentDetail', () => {
     }
     const shown = texts.join('');
     for (const kept of ['👩‍💻', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '1️⃣', '❤️', 'Привет']) expect(shown).toContain(kept);
+  });
+});
+
+describe('Function: incidentDetail, a request without an incident', () => {
+  it('shows the title, the action, its parameters as a list and every context field, escaped', () => {
+    // Prepare
+    const record = buildRecord({
+      incident: requestIncident(
+        {
+          taskToken: 'token-1',
+          tier: 'high',
+          title: 'Deactivate the CI key',
+          proposedAction: { type: 'deactivate_access_key', target: 'AKIA1' },
+          context: { Account: '123456789012', Note: '<!channel>' },
+        },
+        NOW,
+      ),
+      proposedAction: {
+        type: 'deactivate_access_key',
+        target: 'AKIA1',
+        parameters: { userName: 'ci', regions: ['eu-west-1', 'us-east-1'] },
+        reversible: true,
+      },
+    });
+
+    // Act
+    const shown = incidentDetail({ record, entries: [], now: NOW }).flatMap(textsOf).join('\n');
+
+    // Assess
+    expect(shown).toContain('*Deactivate the CI key*');
+    expect(shown).toContain('Action: deactivate_access_key on AKIA1');
+    expect(shown).toContain('• *Account*: 123456789012');
+    expect(shown).toContain('• *Note*: &lt;!channel&gt;');
+    expect(shown).toContain('*Parameters:*\n• *userName*: ci\n• *regions*: eu-west-1, us-east-1');
+    expect(shown).not.toContain('<!channel>');
   });
 });

@@ -3,6 +3,7 @@ import { buildIncidentCard, CardBlockId, cardVersion } from '../../../src/blocks
 import { limitViolations } from '../../../src/blocks/limits';
 import { ActionId, VOTE_ACTION_IDS } from '../../../src/domain/actionIds';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
+import { requestIncident } from '../../../src/domain/incident';
 import {
   buildRecord,
   buildWafRecord,
@@ -649,5 +650,70 @@ describe('Function: buildIncidentCard (what the receipt binds)', () => {
     expect(JSON.stringify(blockById(card.blocks, CardBlockId.Footer))).toContain('ab12cd34ef56');
     expect(JSON.stringify(blockById(card.blocks, CardBlockId.Footer))).not.toContain(digest);
     expect(limitViolations(card)).toEqual([]);
+  });
+});
+
+describe('Function: buildIncidentCard, a request without an incident', () => {
+  const requestRecord = (context: Record<string, string>, parameters?: Record<string, unknown>): IncidentRecord =>
+    buildRecord({
+      incident: requestIncident(
+        {
+          taskToken: 'token-1',
+          tier: 'high',
+          title: 'Deactivate the CI key <!here>',
+          proposedAction: { type: 'deactivate_access_key', target: 'AKIA1' },
+          context,
+        },
+        NOW,
+      ),
+      tier: 'high',
+      proposedAction: {
+        type: 'deactivate_access_key',
+        target: 'AKIA1',
+        ...(parameters && { parameters }),
+        reversible: true,
+      },
+    });
+
+  it('shows the title, the action, its parameters as a list and the context fields, escaped', () => {
+    // Act
+    const card = buildIncidentCard(
+      requestRecord({ Account: '123456789012', Note: '<!channel> *now*' }, { userName: 'ci', tags: { team: 'x' } }),
+      HIGH,
+    );
+
+    // Assess
+    const facts = sectionText(blockById(card.blocks, CardBlockId.Facts));
+    expect(facts).toContain('*Request:* Deactivate the CI key &lt;!here&gt;');
+    expect(facts).toContain('*Action*\ndeactivate_access_key');
+    expect(facts).toContain('*Target*\nAKIA1');
+    const context = sectionText(blockById(card.blocks, CardBlockId.Context));
+    expect(context).toContain('• *Account*: 123456789012');
+    expect(context).not.toContain('<!channel>');
+    const action = sectionText(blockById(card.blocks, CardBlockId.Action));
+    expect(action).toContain('*Parameters:*\n• *userName*: ci\n• *tags.team*: x');
+    expect(limitViolations(card)).toEqual([]);
+  });
+
+  it('stays within Slack limits with 20 context entries and ten parameters at their bounds', () => {
+    // Prepare
+    const context = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(50, 'l'), '&'.repeat(500)]));
+    const parameters = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`p${i}`.padEnd(60, 'k'), '<'.repeat(2000)]),
+    );
+
+    // Act
+    const card = buildIncidentCard(requestRecord(context, parameters), HIGH);
+
+    // Assess
+    expect(limitViolations(card)).toEqual([]);
+    const contextText = sectionText(blockById(card.blocks, CardBlockId.Context));
+    expect(contextText.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(20);
+    expect(sectionText(blockById(card.blocks, CardBlockId.Action))).toContain('_…and 20 more_');
+  });
+
+  it('has no context block when the request gave no context', () => {
+    // Act / Assess
+    expect(blockById(buildIncidentCard(requestRecord({}), HIGH).blocks, CardBlockId.Context)).toBeUndefined();
   });
 });

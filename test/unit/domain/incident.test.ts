@@ -10,6 +10,7 @@ import {
   naturalKey,
   normalizeIncident,
   patternKey,
+  requestIncident,
   type OnChainIncident,
   type WafIncident,
   formatUsd,
@@ -391,5 +392,50 @@ describe('Function: formatUsd', () => {
     // Assess
     expect(mismatches).toEqual([]);
     fc.assert(fc.property(fc.double({ min: 0, max: 1e30, noNaN: true }), (x) => formatUsd(x) === intl.format(x)));
+  });
+});
+
+describe('Function: requestIncident', () => {
+  const request = {
+    taskToken: 'AQCEAAAAKgAAAAMAAAAA-secret-token',
+    tier: 'critical' as const,
+    title: 'Deactivate the CI key',
+    proposedAction: { type: 'deactivate_access_key', target: 'AKIA1' },
+    context: { Account: '123456789012', Region: 'eu-west-1' },
+  };
+
+  it('derives an "agent action" incident: id from the hashed task token, title and tier from the request, context as fields in order', () => {
+    // Act
+    const incident = requestIncident(request, new Date('2026-12-01T23:00:00Z'));
+
+    // Assess
+    expect(incident).toEqual({
+      id: expect.stringMatching(/^INC-[0-9A-Z]{10}$/),
+      kind: 'request',
+      tier: 'critical',
+      observedAt: '2026-12-01T23:00:00.000Z',
+      title: 'Deactivate the CI key',
+      request: {
+        actionType: 'deactivate_access_key',
+        target: 'AKIA1',
+        fields: [
+          { label: 'Account', value: '123456789012' },
+          { label: 'Region', value: 'eu-west-1' },
+        ],
+      },
+    });
+    expect(JSON.stringify(incident)).not.toContain('secret-token');
+    expect(patternKey(incident)).toBeUndefined();
+  });
+
+  it('gives the same request (same task token) the same id, and another wait another id', () => {
+    // Act
+    const a = requestIncident(request, new Date()).id;
+    const b = requestIncident({ ...request, title: 'other' }, new Date(0)).id;
+    const c = requestIncident({ ...request, taskToken: `${request.taskToken}2` }, new Date()).id;
+
+    // Assess
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
   });
 });

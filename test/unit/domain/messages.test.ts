@@ -74,7 +74,7 @@ describe('Schema: ApprovalRequestSchema', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['tier']);
   });
 
-  it.each(['taskToken', 'proposedAction', 'incident'])('rejects a request without %s', (field) => {
+  it.each(['taskToken', 'proposedAction'])('rejects a request without %s', (field) => {
     // Prepare
     const message = approvalRequest();
     delete message[field];
@@ -155,5 +155,71 @@ describe('Function: evidenceAsText', () => {
     // Assess
     expect(text).toEqual(['a', '{"b":1}']);
     expect(evidenceAsText(undefined)).toEqual([]);
+  });
+});
+
+describe('ApprovalRequestSchema: requests from any workflow, without an incident (CONTRACT §8)', () => {
+  const untitled = (over: Record<string, unknown> = {}): Record<string, unknown> => {
+    const { incident: _none, ...rest } = approvalRequest({ tier: 'high', ...over });
+    return rest;
+  };
+
+  it('accepts a title, parameters and context in place of an incident', () => {
+    // Act
+    const r = ApprovalRequestSchema.safeParse(
+      untitled({
+        title: '  Deactivate the CI key  ',
+        proposedAction: { type: 'deactivate', target: 'AKIA1', parameters: { userName: 'ci' }, reversible: true },
+        context: { Account: '123456789012' },
+      }),
+    );
+
+    // Assess
+    expect(r.success).toBe(true);
+    expect(r.data).toMatchObject({ title: 'Deactivate the CI key', context: { Account: '123456789012' } });
+    expect(r.data?.incident).toBeUndefined();
+  });
+
+  it('refuses a request with neither an incident nor a title, naming title', () => {
+    // Act
+    const r = ApprovalRequestSchema.safeParse(untitled());
+
+    // Assess
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['title', 'required when the request has no incident'],
+    ]);
+  });
+
+  it.each([
+    ['a title over 150 characters', { title: 'x'.repeat(151) }, 'title'],
+    ['an empty title', { title: '   ' }, 'title'],
+    [
+      'more than 20 context entries',
+      { title: 't', context: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) },
+      'context',
+    ],
+    [
+      'a context label over 50 characters',
+      { title: 't', context: { ['l'.repeat(51)]: 'v' } },
+      `context.${'l'.repeat(51)}`,
+    ],
+    ['a context value over 500 characters', { title: 't', context: { label: 'v'.repeat(501) } }, 'context.label'],
+    ['a context value that is not a string', { title: 't', context: { label: 3 } }, 'context.label'],
+  ])('refuses %s, naming the field', (_name, over, path) => {
+    // Act
+    const r = ApprovalRequestSchema.safeParse(untitled(over));
+
+    // Assess
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toContain(path);
+  });
+
+  it('accepts exactly 20 context entries at their bounds', () => {
+    // Prepare
+    const context = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(50, 'l'), 'v'.repeat(500)]));
+
+    // Act / Assess
+    expect(ApprovalRequestSchema.safeParse(untitled({ title: 'x'.repeat(150), context })).success).toBe(true);
   });
 });

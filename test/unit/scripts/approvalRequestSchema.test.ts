@@ -36,4 +36,24 @@ describe('schemas/approval-request.schema.json', () => {
     const { taskToken: _dropped, ...withoutToken } = request;
     expect(validate(withoutToken)).toBe(false);
   });
+
+  it('accepts a request with a title and context and no incident, and refuses one with neither incident nor title', () => {
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(approvalRequestJsonSchema()));
+    const request = {
+      kind: 'approval_request',
+      taskToken: 'token-2',
+      tier: 'critical',
+      title: 'Deactivate the CI key',
+      context: { Account: '123456789012' },
+      proposedAction: { type: 'deactivate_access_key', target: 'AKIA1', parameters: { user: 'ci' }, reversible: true },
+    };
+    expect(ApprovalRequestSchema.safeParse(request).success).toBe(true);
+    expect(validate(request)).toBe(true);
+    const { title: _dropped, ...untitled } = request;
+    expect(ApprovalRequestSchema.safeParse(untitled).success).toBe(false);
+    expect(validate(untitled)).toBe(false);
+    const crowded = { ...request, context: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) };
+    expect(ApprovalRequestSchema.safeParse(crowded).success).toBe(false);
+    expect(validate(crowded)).toBe(false);
+  });
 });
