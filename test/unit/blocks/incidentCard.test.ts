@@ -4,6 +4,7 @@ import { limitViolations } from '../../../src/blocks/limits';
 import { ActionId, VOTE_ACTION_IDS } from '../../../src/domain/actionIds';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import { requestIncident } from '../../../src/domain/incident';
+import type { ProposedAction } from '../../../src/domain/messages';
 import {
   buildRecord,
   buildWafRecord,
@@ -654,7 +655,7 @@ describe('Function: buildIncidentCard (what the receipt binds)', () => {
 });
 
 describe('Function: buildIncidentCard, a request without an incident', () => {
-  const requestRecord = (context: Record<string, string>, parameters?: Record<string, unknown>): IncidentRecord =>
+  const requestRecord = (context: Record<string, string>, parameters?: ProposedAction['parameters']): IncidentRecord =>
     buildRecord({
       incident: requestIncident(
         {
