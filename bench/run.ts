@@ -175,6 +175,14 @@ function printTable(r: Record<string, any>): void {
   );
   row('storm.maxPostsPerSecondPerChannel', String(s.maxPostsPerSecondPerChannel));
   row('storm.seconds', String(s.seconds), `sent in ${s.sendSeconds} s; drained ${s.drainedSeconds ?? 'no'}`);
+  row('storm.slackRateLimited', String(s.slackRateLimited), 'chat.postMessage calls answered 429');
+  const c = s.criticalCardSeconds ?? {};
+  row(
+    'storm.criticalCardSeconds',
+    `p50 ${c.p50} / p99 ${c.p99} / max ${c.max}`,
+    `${c.n} cards, ${c.unposted} unposted`,
+  );
+  row('storm.secondsVsFloor', String(s.secondsVsFloor), `floor ${s.floorSeconds} s`);
   console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);
 }
 

@@ -13,6 +13,7 @@ import { APPROVALS_CHANNEL } from '../sandbox/identities';
 import { incidentIdFor, type RawIncidentEvent } from '../src/domain/incident';
 import { classify } from '../src/domain/risk';
 import { log, pool, prng, sleep, writeResult } from './lib';
+import { criticalCardSeconds, floorSeconds, secondsVsFloor, slackRateLimited } from './stormKeys';
 
 const TOTAL = Number(process.env.BENCH_STORM_SIZE ?? 1000);
 const DUPLICATES = 20;
@@ -129,9 +130,15 @@ async function run(sandbox: Sandbox) {
     `storm: sending ${events.length} incidents (${unique.size} unique) with the Slack rate limit ON; timeout ${TIMEOUT_S} s`,
   );
 
+  // Critical incidents are shuffled through the storm (2 %); each one's first send time, Date.now() as the Slack call log.
+  const criticalSentAt = new Map<string, number>();
+  const firstSendMs = Date.now();
   const t0 = performance.now();
   const statuses: Record<string, number> = {};
-  await pool(events, SEND_CONCURRENCY, async (event) => {
+  await pool(events, SEND_CONCURRENCY, async (event, i) => {
+    const id = ids[i]!;
+    if (!criticalSentAt.has(id) && classify(event as unknown as RawIncidentEvent) === 'critical')
+      criticalSentAt.set(id, Date.now());
     const res = await fetch(`${sandbox.url}/sandbox/incidents`, {
       method: 'POST',
       body: JSON.stringify(event),
@@ -207,6 +214,8 @@ async function run(sandbox: Sandbox) {
   const recordedSet = await recordedIds();
   const stats = sandbox.slack.stats();
   const messages = sandbox.slack.messages.all();
+  const postCalls = sandbox.slack.calls('chat.postMessage');
+  const floor = floorSeconds(stats.postsByChannel);
   const approvalCards = messages.filter(
     (m) =>
       m.channel === APPROVALS_CHANNEL &&
@@ -229,7 +238,11 @@ async function run(sandbox: Sandbox) {
     approvalCards,
     slackPosts: stats.byMethod['chat.postMessage'] ?? 0,
     slackPostsDelivered: Object.values(stats.postsByChannel).reduce((a, b) => a + b, 0),
-    slackRateLimited: stats.rateLimited,
+    slackRateLimited: slackRateLimited(postCalls),
+    slackRateLimitedAllMethods: stats.rateLimited,
+    criticalCardSeconds: criticalCardSeconds(criticalSentAt, postCalls),
+    floorSeconds: floor,
+    secondsVsFloor: secondsVsFloor(firstSendMs, postCalls, floor),
     slackCallsByMethod: stats.byMethod,
     postsByChannel: stats.postsByChannel,
     maxPostsPerSecondPerChannel: stats.maxPostsPerSecondPerChannel,
@@ -247,7 +260,9 @@ async function run(sandbox: Sandbox) {
       `POSTed to /sandbox/incidents, ${SEND_CONCURRENCY} in flight. recorded = distinct incidents with an incident_received ledger entry in DynamoDB ` +
       '(an incident sent twice is recorded once); lost = uniqueSent - recorded (dead-lettered, or not recorded before the timeout). ' +
       'seconds = first send until every incident is recorded (or the timeout); card and post counts are taken after the ingest queue drained (or the timeout). ' +
-      'slackPosts = every chat.postMessage call, 429s included; slackPostsDelivered = the ones that posted.',
+      'slackPosts = every chat.postMessage call, 429s included; slackPostsDelivered = the ones that posted; slackRateLimited = chat.postMessage calls answered 429 ' +
+      '(slackRateLimitedAllMethods: any method). criticalCardSeconds = per critical incident, its first send until the first delivered chat.postMessage whose blocks ' +
+      "carry its id; floorSeconds = the busiest channel's delivered posts / 1 per s; secondsVsFloor = first send until the last delivered post, / floorSeconds.",
   };
 }
 
