@@ -1,0 +1,75 @@
+/**
+ * Pacing of Slack Web API calls: pure slot arithmetic (no clock, no store).
+ * Every sender of a channel shares one cursor, `next`: the earliest time the
+ * next call may go (a generic cell rate algorithm with a small burst).
+ *
+ * Rates (https://api.slack.com/docs/rate-limits):
+ * - `chat.postMessage`: a special limit, 1 message per second per channel,
+ *   short bursts tolerated. Paced per channel here, with a 5 % margin so the
+ *   network's jitter does not make two posts land closer than 1 s at Slack.
+ * - `chat.update`: Tier 3 (50+ per minute, per workspace): 1.2 s apart.
+ * - `conversations.open`, `chat.postEphemeral`, `chat.getPermalink`: Tier 3/4;
+ *   not paced (they are rare and answered from the WebClient's 429 retry).
+ */
+
+/** Who a paced call is for, most urgent first (issue 19, item 2). */
+export type PacePriority = 'critical' | 'high' | 'escalation' | 'bulk';
+
+/** Methods chainsec paces, each with its spacing. */
+export type PacedMethod = 'chat.postMessage' | 'chat.update';
+
+/** How a method is paced. */
+export interface PaceRule {
+  /** Least time between two calls of the key (ms). */
+  intervalMs: number;
+  /** Calls that may go back to back after a quiet spell (>= 1). */
+  burst: number;
+}
+
+/** The rules (see the module comment for the sources). */
+export const PACE_RULES: Readonly<Record<PacedMethod, PaceRule>> = {
+  'chat.postMessage': { intervalMs: 1050, burst: 1 },
+  'chat.update': { intervalMs: 1200, burst: 1 },
+};
+
+/**
+ * Backlog (in intervals ahead of now) above which a priority does not take a
+ * slot yet but waits: a lower priority only books while the queue is short,
+ * so a critical card finds at most that many lower slots ahead of it.
+ * Critical always books.
+ */
+export const MAX_BACKLOG_SLOTS: Readonly<Record<PacePriority, number>> = {
+  critical: Number.POSITIVE_INFINITY,
+  high: 4,
+  escalation: 2,
+  bulk: 1,
+};
+
+/** What {@link decideSlot} says. */
+export type SlotDecision =
+  /** Book the slot at `at` (ms); the cursor becomes `next`. */
+  | { book: true; at: number; next: number }
+  /** The backlog is too long for this priority: ask again in `retryInMs`. */
+  | { book: false; retryInMs: number };
+
+/**
+ * The slot of one call: the cursor `next` (undefined for a key never used),
+ * the time `now`, the rule and the caller's priority. New cursor =
+ * max(next, now) + interval; the call goes at that minus the burst's
+ * allowance, never before now. `force` books whatever the backlog (a caller
+ * that has waited long enough: never drop, only pace).
+ */
+export function decideSlot(
+  next: number | undefined,
+  now: number,
+  rule: PaceRule,
+  priority: PacePriority,
+  force = false,
+): SlotDecision {
+  const cursor = Math.max(next ?? now, now);
+  const backlogMs = cursor - now;
+  const allowedMs = MAX_BACKLOG_SLOTS[priority] * rule.intervalMs;
+  if (!force && backlogMs > allowedMs) return { book: false, retryInMs: backlogMs - allowedMs };
+  const at = Math.max(now, cursor - (rule.burst - 1) * rule.intervalMs);
+  return { book: true, at, next: cursor + rule.intervalMs };
+}

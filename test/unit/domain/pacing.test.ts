@@ -1,0 +1,58 @@
+import { decideSlot, MAX_BACKLOG_SLOTS, PACE_RULES, type PaceRule } from '../../../src/domain/pacing';
+
+const oneASecond: PaceRule = { intervalMs: 1000, burst: 1 };
+
+describe('decideSlot', () => {
+  it('lets the first call of a key go now and moves the cursor one interval on', () => {
+    expect(decideSlot(undefined, 5_000, oneASecond, 'critical')).toEqual({ book: true, at: 5_000, next: 6_000 });
+  });
+
+  it('books back-to-back callers one interval apart', () => {
+    let next: number | undefined;
+    const at: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const d = decideSlot(next, 10_000, oneASecond, 'critical');
+      if (!d.book) throw new Error('critical always books');
+      at.push(d.at);
+      next = d.next;
+    }
+    expect(at).toEqual([10_000, 11_000, 12_000, 13_000]);
+  });
+
+  it('does not bank time from a quiet spell beyond the burst', () => {
+    expect(decideSlot(1_000, 60_000, oneASecond, 'bulk')).toEqual({ book: true, at: 60_000, next: 61_000 });
+  });
+
+  it('lets a burst go early but keeps the sustained rate', () => {
+    const rule = { intervalMs: 1000, burst: 3 };
+    const d1 = decideSlot(undefined, 0, rule, 'critical');
+    const d2 = decideSlot(d1.book ? d1.next : 0, 0, rule, 'critical');
+    const d3 = decideSlot(d2.book ? d2.next : 0, 0, rule, 'critical');
+    const d4 = decideSlot(d3.book ? d3.next : 0, 0, rule, 'critical');
+    expect([d1, d2, d3, d4].map((d) => (d.book ? d.at : -1))).toEqual([0, 0, 0, 1_000]);
+  });
+
+  it('makes lower priorities wait while the backlog is long, but never a critical card', () => {
+    const now = 0;
+    const next = 10_000; // ten slots booked ahead
+    expect(decideSlot(next, now, oneASecond, 'critical')).toEqual({ book: true, at: 10_000, next: 11_000 });
+    expect(decideSlot(next, now, oneASecond, 'high')).toEqual({ book: false, retryInMs: 6_000 });
+    expect(decideSlot(next, now, oneASecond, 'escalation')).toEqual({ book: false, retryInMs: 8_000 });
+    expect(decideSlot(next, now, oneASecond, 'bulk')).toEqual({ book: false, retryInMs: 9_000 });
+  });
+
+  it('books a lower priority once the backlog is within its allowance, or when forced', () => {
+    expect(decideSlot(1_000, 0, oneASecond, 'bulk')).toEqual({ book: true, at: 1_000, next: 2_000 });
+    expect(decideSlot(10_000, 0, oneASecond, 'bulk', true)).toEqual({ book: true, at: 10_000, next: 11_000 });
+  });
+
+  it('orders the allowances critical > high > escalation > bulk', () => {
+    const { critical, high, escalation, bulk } = MAX_BACKLOG_SLOTS;
+    expect(critical > high && high > escalation && escalation > bulk && bulk >= 1).toBe(true);
+  });
+
+  it("paces chat.postMessage no faster than Slack's 1 per second per channel", () => {
+    expect(PACE_RULES['chat.postMessage'].intervalMs).toBeGreaterThanOrEqual(1000);
+    expect(PACE_RULES['chat.postMessage'].burst).toBe(1);
+  });
+});
