@@ -149,6 +149,7 @@ export class Sandbox {
       IncidentsTable: `chainsec-incidents-${suffix}`,
       LedgerTable: `chainsec-ledger-${suffix}`,
       RedemptionsTable: `chainsec-redemptions-${suffix}`,
+      PacerTable: `chainsec-pacer-${suffix}`,
     };
     await createTablesFromTemplate(
       new DynamoDBClient({
@@ -214,6 +215,7 @@ export class Sandbox {
       LEDGER_TABLE: tables.LedgerTable,
       // The example executor's (examples/executor/handler.ts); chainsec's own handlers do not read it.
       REDEMPTIONS_TABLE: tables.RedemptionsTable,
+      PACER_TABLE: tables.PacerTable,
       SIGNING_KEY_ID: this.kms.keyArn,
       APPROVALS_CHANNEL: APPROVALS_CHANNEL,
       APPROVER_USER_IDS: APPROVERS.join(','),

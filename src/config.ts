@@ -92,6 +92,8 @@ const EnvSchema = z.object({
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   INCIDENTS_TABLE: z.string().check(z.minLength(3)),
   LEDGER_TABLE: z.string().check(z.minLength(3)),
+  /** The Slack pacer's table (issue 19); set on the functions that post (ingest, sweep) only. */
+  PACER_TABLE: z.optional(z.string().check(z.minLength(3))),
   SIGNING_KEY_ID: nonEmpty(),
   APPROVALS_CHANNEL: nonEmpty(),
   APPROVER_USER_IDS: csv,
@@ -135,6 +137,8 @@ export interface Config {
   region: string;
   incidentsTable: string;
   ledgerTable: string;
+  /** The Slack pacer's table; absent: Slack calls are not paced (only `Retry-After` is honoured). */
+  pacerTable?: string;
   signingKeyId: string;
   approvalsChannel: string;
   policy: ApprovalPolicy;
@@ -234,6 +238,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     region: e.AWS_REGION,
     incidentsTable: e.INCIDENTS_TABLE,
     ledgerTable: e.LEDGER_TABLE,
+    ...(e.PACER_TABLE !== undefined && { pacerTable: e.PACER_TABLE }),
     signingKeyId: e.SIGNING_KEY_ID,
     approvalsChannel: e.APPROVALS_CHANNEL,
     policy,

@@ -13,6 +13,7 @@ import {
 } from '../domain/messages';
 import { actionDigest } from '../domain/actionDigest';
 import { classify } from '../domain/risk';
+import { cardPriority } from '../domain/pacing';
 import type { RiskTier } from '../domain/tiers';
 import { decisionDeadline } from '../domain/policy';
 import { fallbackSummary } from '../domain/summary';
@@ -265,7 +266,12 @@ export async function postCard(
   deps: AppDeps,
   record: IncidentRecord,
 ): Promise<IncidentRecord & { channel: string; ts: string }> {
-  const posted = await deps.slack.post(cardRoute(deps, record).channel, cardFor(deps, record));
+  const posted = await deps.slack.post(
+    cardRoute(deps, record).channel,
+    cardFor(deps, record),
+    undefined,
+    cardPriority(record.incident.tier),
+  );
   const written = await deps.incidents.update(record.incident.id, (r) => ({
     ...r,
     channel: posted.channel,

@@ -12,6 +12,8 @@
  *   not paced (they are rare and answered from the WebClient's 429 retry).
  */
 
+import type { RiskTier } from './tiers';
+
 /** Who a paced call is for, most urgent first (issue 19, item 2). */
 export type PacePriority = 'critical' | 'high' | 'escalation' | 'bulk';
 
@@ -72,4 +74,9 @@ export function decideSlot(
   if (!force && backlogMs > allowedMs) return { book: false, retryInMs: backlogMs - allowedMs };
   const at = Math.max(now, cursor - (rule.burst - 1) * rule.intervalMs);
   return { book: true, at, next: cursor + rule.intervalMs };
+}
+
+/** The priority of an incident's card: critical, then high; anything else waits with the digests. */
+export function cardPriority(tier: RiskTier): PacePriority {
+  return tier === 'critical' || tier === 'high' ? tier : 'bulk';
 }

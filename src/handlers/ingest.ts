@@ -27,6 +27,7 @@ let ready: Promise<Ready> | undefined;
 async function init(): Promise<Ready> {
   const container = await buildContainer({
     slackRetries: 3,
+    paced: true,
     // Bedrock is loaded only here, and only when summaries are on.
     summarizer: async (config, telemetry) => {
       if (!config.summaries.enabled) return new FallbackSummarizer();

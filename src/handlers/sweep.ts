@@ -24,7 +24,7 @@ export async function handler(
   event: Partial<ScheduledEvent> & { now?: string },
   _context?: Context,
 ): Promise<SweepReport> {
-  ready ??= buildContainer({ slackRetries: 3, anchors: loadAnchorStore }).catch((e: unknown) => {
+  ready ??= buildContainer({ slackRetries: 3, paced: true, anchors: loadAnchorStore }).catch((e: unknown) => {
     ready = undefined;
     throw e;
   });

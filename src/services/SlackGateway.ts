@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { PacePriority } from '../domain/pacing';
 
 /** A message as chainsec builds it. */
 export interface SlackMessage {
@@ -8,10 +9,19 @@ export interface SlackMessage {
 
 /** The Slack Web API calls chainsec makes (bot token). */
 export interface SlackGateway {
-  /** Posts to a channel (or a thread). @returns the message `ts` and the channel id */
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
-  /** Replaces a message in place. */
-  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /**
+   * Posts to a channel (or a thread), paced where a pacer is wired; `priority`
+   * (default `bulk`) orders it under a backlog (critical cards first).
+   * @returns the message `ts` and the channel id
+   */
+  post(
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    priority?: PacePriority,
+  ): Promise<{ channel: string; ts: string }>;
+  /** Replaces a message in place (paced like {@link post}). */
+  update(channel: string, ts: string, message: SlackMessage, priority?: PacePriority): Promise<void>;
   /** Shows a message only `user` sees. */
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   /** Direct-messages a user. @returns the DM channel and `ts` */

@@ -1,7 +1,9 @@
 import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock, ModalView } from '@slack/types';
 import { nodeHttpFetch } from './nodeHttpFetch';
+import type { PacedMethod, PacePriority } from '../domain/pacing';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
+import type { SlackPacer } from './SlackPacer';
 
 /** Options of {@link WebApiSlackGateway}. */
 export interface WebApiSlackGatewayOptions {
@@ -13,6 +15,8 @@ export interface WebApiSlackGatewayOptions {
   timeoutMs: number;
   /** Retries for 5xx and network errors; 429s are always waited out (`Retry-After`). */
   retries: number;
+  /** Paces chat.postMessage / chat.update per channel (the functions that post); none: send at once. */
+  pacer?: SlackPacer;
 }
 
 /** One transport per container, shared by every WebClient (keep-alive connections). */
@@ -61,13 +65,23 @@ export class WebApiSlackGateway implements SlackGateway {
   /** User group membership is cached briefly: fresh enough to follow changes, cheap per click. */
   private static readonly GROUP_TTL_MS = 60_000;
 
+  private readonly pacer?: SlackPacer;
+
   public constructor(options: WebApiSlackGatewayOptions) {
+    if (options.pacer) this.pacer = options.pacer;
     if (options.client) this.client = options.client;
     else if (options.token) this.client = buildWebClient(options.token, options);
     else throw new Error('WebApiSlackGateway needs a client or a token');
   }
 
-  public async post(channel: string, message: SlackMessage, threadTs?: string) {
+  /** Waits for the pacer's slot, if there is a pacer (it never refuses; see {@link SlackPacer}). */
+  private async pace(channel: string, method: PacedMethod, priority: PacePriority): Promise<void> {
+    const waitMs = this.pacer ? await this.pacer.reserve(channel, method, priority) : 0;
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  }
+
+  public async post(channel: string, message: SlackMessage, threadTs?: string, priority: PacePriority = 'bulk') {
+    await this.pace(channel, 'chat.postMessage', priority);
     const out = await this.client.chat.postMessage({
       channel,
       ...content(message),
@@ -78,7 +92,13 @@ export class WebApiSlackGateway implements SlackGateway {
     return { channel: out.channel ?? channel, ts: String(out.ts) };
   }
 
-  public async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+  public async update(
+    channel: string,
+    ts: string,
+    message: SlackMessage,
+    priority: PacePriority = 'bulk',
+  ): Promise<void> {
+    await this.pace(channel, 'chat.update', priority);
     await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
   }
 
@@ -94,7 +114,7 @@ export class WebApiSlackGateway implements SlackGateway {
       if (!channel) throw new Error(`could not open a DM with ${user}`);
       this.dmChannels.set(user, channel);
     }
-    return this.post(channel, message);
+    return this.post(channel, message, undefined, 'escalation');
   }
 
   public async isWorkspaceUser(userId: string): Promise<boolean> {

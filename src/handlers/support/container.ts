@@ -12,6 +12,7 @@ import { PowertoolsTelemetry } from '../../services/PowertoolsTelemetry';
 import type { PowertoolsTracing } from '../../services/PowertoolsTracing';
 import { loadSlackSecrets, type SlackSecrets } from '../../services/slackSecrets';
 import { StepFunctionsWorkflowGateway, sfnClient } from '../../services/StepFunctionsWorkflowGateway';
+import { DynamoDbSlackPacer } from '../../services/dynamodb/DynamoDbSlackPacer';
 import { slackClientOptions, WebApiSlackGateway } from '../../services/WebApiSlackGateway';
 import type { Summarizer } from '../../services/Summarizer';
 import type { Notifier } from '../../services/Notifier';
@@ -43,6 +44,11 @@ export interface ContainerOptions {
    * `app.client`, built with {@link slackClientSettings}); built here otherwise.
    */
   slackClient?: WebClient;
+  /**
+   * Pace chat.postMessage / chat.update through the pacer's table (the
+   * functions that post in bulk: ingest, sweep); only when PACER_TABLE is set.
+   */
+  paced?: boolean;
   /** X-Ray, where the handler loaded it (`loadTracing`): the SDK clients are captured, and use cases get spans. */
   tracing?: PowertoolsTracing;
 }
@@ -83,6 +89,15 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
       client: slackClient,
       timeoutMs: config.callTimeoutMs,
       retries: options.slackRetries,
+      ...(options.paced &&
+        config.pacerTable !== undefined && {
+          pacer: new DynamoDbSlackPacer({
+            tableName: config.pacerTable,
+            callTimeoutMs: ms,
+            client: dynamo,
+            telemetry,
+          }),
+        }),
     }),
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),

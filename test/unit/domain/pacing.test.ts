@@ -1,4 +1,4 @@
-import { decideSlot, MAX_BACKLOG_SLOTS, PACE_RULES, type PaceRule } from '../../../src/domain/pacing';
+import { cardPriority, decideSlot, MAX_BACKLOG_SLOTS, PACE_RULES, type PaceRule } from '../../../src/domain/pacing';
 
 const oneASecond: PaceRule = { intervalMs: 1000, burst: 1 };
 
@@ -54,5 +54,14 @@ describe('decideSlot', () => {
   it("paces chat.postMessage no faster than Slack's 1 per second per channel", () => {
     expect(PACE_RULES['chat.postMessage'].intervalMs).toBeGreaterThanOrEqual(1000);
     expect(PACE_RULES['chat.postMessage'].burst).toBe(1);
+  });
+});
+
+describe('cardPriority', () => {
+  it('puts critical cards before high ones and everything else with the digests', () => {
+    expect(cardPriority('critical')).toBe('critical');
+    expect(cardPriority('high')).toBe('high');
+    expect(cardPriority('medium')).toBe('bulk');
+    expect(cardPriority('low')).toBe('bulk');
   });
 });

@@ -300,20 +300,25 @@ describe('File: template.yaml', () => {
       const ids = tables.map(([id]) => id);
 
       // Assess
-      expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable', 'RedemptionsTable']);
-      for (const [, t] of tables) {
+      expect(ids.sort()).toEqual(['IncidentsTable', 'LedgerTable', 'PacerTable', 'RedemptionsTable']);
+      for (const [id, t] of tables) {
         expect(t.Properties?.SSESpecification).toEqual({
           SSEEnabled: true,
           SSEType: 'KMS',
           KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
         });
+        // The pacer's cursors are throwaway (seconds ahead, TTL): nothing to recover or retain.
+        if (id === 'PacerTable') {
+          expect([t.DeletionPolicy, t.UpdateReplacePolicy]).toEqual(['Delete', 'Delete']);
+          continue;
+        }
         expect(t.Properties?.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
         expect(t.Properties?.DeletionProtectionEnabled).toBe(true);
         expect(t.DeletionPolicy).toBe('Retain');
       }
     });
 
-    it('has a TTL on IncidentsTable (expiresAt) and RedemptionsTable (ttl), never on LedgerTable', () => {
+    it('has a TTL on IncidentsTable (expiresAt), RedemptionsTable and PacerTable (ttl), never on LedgerTable', () => {
       // Prepare
       const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
 
@@ -321,9 +326,10 @@ describe('File: template.yaml', () => {
       const withTtl = tables.filter(([, t]) => t.Properties?.TimeToLiveSpecification).map(([id]) => id);
 
       // Assess
-      expect(withTtl.sort()).toEqual(['IncidentsTable', 'RedemptionsTable']);
+      expect(withTtl.sort()).toEqual(['IncidentsTable', 'PacerTable', 'RedemptionsTable']);
       expect(props('IncidentsTable').TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(props('RedemptionsTable').TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+      expect(props('PacerTable').TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
     });
 
     it('keys RedemptionsTable as DynamoDbRedemptionStore writes it (pk, ttl), unconditionally, with its name exported', () => {

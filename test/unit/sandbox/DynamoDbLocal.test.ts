@@ -17,7 +17,12 @@ describe('Class: DynamoDbLocal', () => {
   // One JVM for the whole file: starting DynamoDB Local takes seconds.
   const dynamo = new DynamoDbLocal();
   let client: DynamoDBClient;
-  const names = { IncidentsTable: 'test-incidents', LedgerTable: 'test-ledger', RedemptionsTable: 'test-redemptions' };
+  const names = {
+    IncidentsTable: 'test-incidents',
+    LedgerTable: 'test-ledger',
+    RedemptionsTable: 'test-redemptions',
+    PacerTable: 'test-pacer',
+  };
 
   beforeAll(async () => {
     await dynamo.start();

@@ -17,6 +17,8 @@ export interface LocalTables {
   ledgerTable: string;
   /** The receipts' redemptions table (RedemptionsTable). */
   redemptionsTable: string;
+  /** The Slack pacer's table (PacerTable). */
+  pacerTable: string;
   /** The ports of one container, on these tables. */
   ports: () => StoragePorts;
   /** DynamoDB operations sent through `ports()` clients, in order (e.g. `PutItem`), with their conditions. */
@@ -43,6 +45,7 @@ export async function localTables(prefix: string): Promise<LocalTables> {
     IncidentsTable: `${prefix}-incidents-${suffix}`,
     LedgerTable: `${prefix}-ledger-${suffix}`,
     RedemptionsTable: `${prefix}-redemptions-${suffix}`,
+    PacerTable: `${prefix}-pacer-${suffix}`,
   });
   const incidentsTable = tables.IncidentsTable!;
   const ledgerTable = tables.LedgerTable!;
@@ -69,6 +72,7 @@ export async function localTables(prefix: string): Promise<LocalTables> {
     incidentsTable,
     ledgerTable,
     redemptionsTable,
+    pacerTable: tables.PacerTable!,
     ports: () => createDynamoDbPorts({ incidentsTable, ledgerTable, callTimeoutMs: 2000, client: documentClient() }),
     sent,
     stop: async () => {
