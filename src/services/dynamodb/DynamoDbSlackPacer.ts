@@ -18,8 +18,8 @@ export interface DynamoDbSlackPacerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Lost races on one cursor before giving up and sending at once. */
-const MAX_RACES = 8;
+/** Lost races on one cursor before giving up and sending at once (each lost race is another sender's progress). */
+const MAX_RACES = 20;
 /** Seconds a cursor outlives its last slot (TTL): an idle channel's item goes away. */
 const KEEP_SECONDS = 3600;
 
@@ -99,6 +99,8 @@ export class DynamoDbSlackPacer implements SlackPacer {
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
         race += 1;
+        // A little jitter so racing senders do not read the new cursor in lockstep.
+        await this.sleep(Math.floor(Math.random() * 10 * race));
       }
     }
     throw new Error(`lost ${MAX_RACES} races for the cursor ${pk}`);

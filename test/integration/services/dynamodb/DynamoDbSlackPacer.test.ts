@@ -1,0 +1,126 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PACE_RULES } from '../../../../src/domain/pacing';
+import { DynamoDbSlackPacer } from '../../../../src/services/dynamodb/DynamoDbSlackPacer';
+import { RecordingTelemetry } from '../../../support/fakes/RecordingTelemetry';
+import { useLocalTables } from './localTables';
+
+/** DynamoDbSlackPacer against DynamoDB Local: two senders sharing one channel's cursor. */
+describe('Class: DynamoDbSlackPacer (DynamoDB Local)', () => {
+  const db = useLocalTables('pacer');
+  let n = 0;
+  const channel = () => `C${++n}${Date.now()}`;
+  const pacer = (telemetry = new RecordingTelemetry(), now?: () => number) =>
+    new DynamoDbSlackPacer({
+      tableName: db.tables.pacerTable,
+      callTimeoutMs: 2000,
+      client: db.tables.client,
+      telemetry,
+      ...(now && { now }),
+    });
+
+  it('never gives two concurrent senders of one channel slots closer than the interval', async () => {
+    // Prepare: two containers (their own pacer and client), one clock so the slots compare.
+    const t0 = Date.now();
+    const now = () => t0;
+    const telemetry = new RecordingTelemetry();
+    const senders = [pacer(telemetry, now), pacer(telemetry, now)];
+    const c = channel();
+
+    // Act: each sender books 10 posts one after the other (an invocation posts in turn), both at once.
+    const delays = (
+      await Promise.all(
+        senders.map(async (p) => {
+          const mine: number[] = [];
+          for (let i = 0; i < 10; i++) mine.push(await p.reserve(c, 'chat.postMessage', 'critical'));
+          return mine;
+        }),
+      )
+    ).flat();
+
+    // Assess
+    const slots = delays.sort((x, y) => x - y);
+    const interval = PACE_RULES['chat.postMessage'].intervalMs;
+    expect(slots[0]).toBe(0);
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(interval);
+    expect(slots[slots.length - 1]).toBe(19 * interval);
+    expect(telemetry.count('PacerDegraded')).toBe(0);
+  });
+
+  it('makes a bulk post wait out a backlog that a critical card books behind at once', async () => {
+    // Prepare: a clock the pacer's sleeps move on; five critical cards booked.
+    let t = Date.now();
+    const slept: number[] = [];
+    const p = new DynamoDbSlackPacer({
+      tableName: db.tables.pacerTable,
+      callTimeoutMs: 2000,
+      client: db.tables.client,
+      telemetry: new RecordingTelemetry(),
+      now: () => t,
+      sleep: async (ms) => {
+        slept.push(ms);
+        t += ms;
+      },
+    });
+    const c = channel();
+    const interval = PACE_RULES['chat.postMessage'].intervalMs;
+    for (let i = 0; i < 5; i++) await p.reserve(c, 'chat.postMessage', 'critical');
+
+    // Act
+    const critical = await p.reserve(c, 'chat.postMessage', 'critical');
+    const bulk = await p.reserve(c, 'chat.postMessage', 'bulk');
+
+    // Assess: the critical card takes the next slot; the digest waits until one slot is left ahead of it.
+    expect(critical).toBe(5 * interval);
+    expect(slept).toEqual([5 * interval]);
+    expect(bulk).toBe(interval);
+  });
+
+  it('keeps channels and methods apart', async () => {
+    const p = pacer();
+    const c1 = channel();
+    const c2 = channel();
+    await p.reserve(c1, 'chat.postMessage', 'critical');
+    expect(await p.reserve(c2, 'chat.postMessage', 'critical')).toBe(0);
+    expect(await p.reserve(c1, 'chat.update', 'critical')).toBe(0);
+  });
+
+  it('writes a TTL on the cursor', async () => {
+    const c = channel();
+    await pacer().reserve(c, 'chat.postMessage', 'bulk');
+    const { Item } = await db.tables.client.send(
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({
+        TableName: db.tables.pacerTable,
+        Key: { pk: `${c}#chat.postMessage` },
+      }),
+    );
+    expect(Item?.ttl).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('sends at once when the store fails: a warning and PacerDegraded, never a refusal', async () => {
+    // Prepare: a client whose endpoint refuses connections.
+    const telemetry = new RecordingTelemetry();
+    const broken = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: 'http://127.0.0.1:9',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      }),
+    );
+    const p = new DynamoDbSlackPacer({
+      tableName: db.tables.pacerTable,
+      callTimeoutMs: 500,
+      client: broken,
+      telemetry,
+    });
+
+    // Act
+    const wait = await p.reserve(channel(), 'chat.postMessage', 'critical');
+
+    // Assess
+    expect(wait).toBe(0);
+    expect(telemetry.count('PacerDegraded')).toBe(1);
+    expect(telemetry.messages('warn')).toEqual(['Slack pacer unavailable: sending without pacing']);
+  });
+});
