@@ -215,7 +215,8 @@ export class Sandbox {
       LEDGER_TABLE: tables.LedgerTable,
       // The example executor's (examples/executor/handler.ts); chainsec's own handlers do not read it.
       REDEMPTIONS_TABLE: tables.RedemptionsTable,
-      PACER_TABLE: tables.PacerTable,
+      // Pacing is for Slack's rate limits: a sandbox started without the local limit (the click bench) posts unpaced.
+      ...(this.options.slackRateLimit !== false && { PACER_TABLE: tables.PacerTable }),
       SIGNING_KEY_ID: this.kms.keyArn,
       APPROVALS_CHANNEL: APPROVALS_CHANNEL,
       APPROVER_USER_IDS: APPROVERS.join(','),
