@@ -22,8 +22,12 @@ import { INVISIBLE_CLASS_BODY } from '../domain/invisibleCharacters';
  * Built with `RegExp` from the parts below, so each part can be read (and documented) on its own.
  */
 const EMOJI_ELEMENT = String.raw`\p{Extended_Pictographic}\p{Emoji_Modifier}?\uFE0F?`;
-/** A single emoji: VS16 is kept only after a pictograph that is text by default (`❤️`, `©️`), as RGI lists. */
-const LONE_EMOJI = String.raw`\p{Emoji_Presentation}\p{Emoji_Modifier}?|${EMOJI_ELEMENT}`;
+/**
+ * A single emoji: VS16 is kept only after a pictograph that is an emoji and text by default (`❤️`, `©️`), as
+ * RGI lists. Not after a code point merely reserved for future pictographs (`Extended_Pictographic` without
+ * `Emoji`, e.g. U+1FC00): there the VS16 would be an invisible character riding on a visible one.
+ */
+const LONE_EMOJI = String.raw`\p{Emoji_Presentation}\p{Emoji_Modifier}?|(?=\p{Emoji})${EMOJI_ELEMENT}`;
 /** The three RGI subdivision flags (England, Scotland, Wales): 🏴, `gb` + `eng` / `sct` / `wls` in tags, cancel tag. */
 const SUBDIVISION_FLAG = String.raw`\u{1F3F4}\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}`;
 /**

@@ -140,6 +140,14 @@ describe('Function: stripInvisible', () => {
     expect(out).toBe('👩 x💻 a');
   });
 
+  it('drops a VS16 after a code point only reserved for future pictographs (a property test found U+1FC00)', () => {
+    // Act
+    const out = stripInvisible('\u{1FC00}\uFE0F ❤️');
+
+    // Assess
+    expect(out).toBe('\u{1FC00} ❤️');
+  });
+
   it('keeps legitimate non-Latin text unchanged', () => {
     // Prepare
     const text = 'Привет · 你好 · こんにちは · 안녕하세요 · مرحبا · שלום · नमस्ते · สวัสดี · Ελλάδα · e\u0301 · ½ · ₿';
