@@ -1,23 +1,9 @@
-import { useHarness, actionIds, incidentIdOf, textOf, wafEvent } from '../support/sandboxHarness';
+import { useHarness, actionIds, ask, incidentIdOf, textOf, wafEvent } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
-import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 
 describe('E2E: the people side', () => {
   const h = useHarness();
-
-  /** Sends /chainsec and returns the answers shown to `user` (response_url). */
-  async function ask(user: string, text: string, expect?: string): Promise<RecordedMessage[]> {
-    const before = (await h.messages()).length;
-    const res = await h.command(user, text);
-    if (res.status !== 200) throw new Error(`command answered ${res.status}`);
-    return eventually(async () => {
-      const fresh = (await h.messages()).slice(before).filter((m) => m.kind === 'response_url' && m.user === user);
-      if (fresh.length === 0) return undefined;
-      if (expect && !fresh.some((m) => textOf(m).includes(expect))) return undefined;
-      return fresh;
-    }, 10_000);
-  }
 
   describe('/chainsec commands', () => {
     let pendingId: string;
@@ -29,15 +15,15 @@ describe('E2E: the people side', () => {
     });
 
     it('help, and unknown input gets help with a clear message', async () => {
-      const help = await ask('U0APPROVER1', 'help', '/chainsec status');
-      const unknown = await ask('U0APPROVER1', 'frobnicate now', 'frobnicate');
+      const help = await ask(h, 'U0APPROVER1', 'help', '/chainsec status');
+      const unknown = await ask(h, 'U0APPROVER1', 'frobnicate now', 'frobnicate');
       expect(textOf(help[0]!)).toContain('/chainsec verify');
       expect(textOf(unknown[0]!)).toMatch(/do not know/);
       expect(textOf(unknown[0]!)).toContain('/chainsec pending');
     });
 
     it('status: counts by state and tier, pending with age and deadline, dry-run flag', async () => {
-      const [answer] = await ask('U0APPROVER2', 'status', 'Pending approvals');
+      const [answer] = await ask(h, 'U0APPROVER2', 'status', 'Pending approvals');
       const text = textOf(answer!);
       expect(text).toContain(pendingId);
       expect(text).toMatch(/pending\*?: .*high \d/);
@@ -46,13 +32,13 @@ describe('E2E: the people side', () => {
     });
 
     it('pending: what each request still needs and a link to its card', async () => {
-      const [answer] = await ask('U0APPROVER3', 'pending', pendingId);
+      const [answer] = await ask(h, 'U0APPROVER3', 'pending', pendingId);
       expect(textOf(answer!)).toMatch(/0 of 1 approval/);
       expect(textOf(answer!)).toMatch(/open the card/);
     });
 
     it('incident <id>: the event, the full reasoning escaped, votes and the ledger timeline', async () => {
-      const answers = await ask('U0APPROVER1', `incident ${pendingId}`, 'Ledger');
+      const answers = await ask(h, 'U0APPROVER1', `incident ${pendingId}`, 'Ledger');
       const all = answers.map(textOf).join('\n');
       expect(all).toContain('CredentialStuffing');
       expect(all).toContain('Many failed logins');
@@ -60,25 +46,25 @@ describe('E2E: the people side', () => {
     });
 
     it('incident with a malformed id gets usage, never a stack trace', async () => {
-      const [answer] = await ask('U0APPROVER1', 'incident nope', 'Usage');
+      const [answer] = await ask(h, 'U0APPROVER1', 'incident nope', 'Usage');
       expect(textOf(answer!)).not.toMatch(/at .*\.ts:\d+/);
     });
 
     it('verify [<id>]: says OK for an intact ledger', async () => {
-      const [one] = await ask('U0APPROVER1', `verify ${pendingId}`, 'OK');
-      const [all] = await ask('U0APPROVER1', 'verify', 'OK');
+      const [one] = await ask(h, 'U0APPROVER1', `verify ${pendingId}`, 'OK');
+      const [all] = await ask(h, 'U0APPROVER1', 'verify', 'OK');
       expect(textOf(one!)).toMatch(/OK.*1 chain/);
       expect(textOf(all!)).toMatch(/OK/);
     });
 
     it('oncall: primary and secondary now', async () => {
-      const [answer] = await ask('U0VIEWER', 'oncall', 'Primary');
+      const [answer] = await ask(h, 'U0VIEWER', 'oncall', 'Primary');
       expect(textOf(answer!)).toContain('<@U0ONCALL1>');
       expect(textOf(answer!)).toContain('<@U0ONCALL2>');
     });
 
     it('stats with a bad range gets usage', async () => {
-      const [answer] = await ask('U0APPROVER1', 'stats 3y', 'Usage');
+      const [answer] = await ask(h, 'U0APPROVER1', 'stats 3y', 'Usage');
       expect(textOf(answer!)).toContain('24h|7d|30d');
     });
   });

@@ -1,5 +1,4 @@
-import { useHarness, criticalOnChain, incidentIdOf, textOf, unique, wafEvent } from '../support/sandboxHarness';
-import { eventually } from '../support/localAws';
+import { useHarness, ask, criticalOnChain, incidentIdOf, textOf, unique, wafEvent } from '../support/sandboxHarness';
 import { APPROVALS_CHANNEL, CRITICAL_CHANNEL } from '../../sandbox/identities';
 
 /** Critical incidents go to C0CRITICAL, decided there by two named approvers; the rest stays in C0APPROVALS. */
@@ -82,16 +81,7 @@ describe('E2E: routing (ROUTES) through the sandbox', () => {
     await h.waitForMessage(tx, { channel: CRITICAL_CHANNEL, kind: 'message' });
 
     // Act
-    const statusOf = async (user: string) => {
-      const before = (await h.messages()).length;
-      await h.command(user, 'status');
-      return textOf(
-        await eventually(
-          async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url' && m.user === user),
-          10_000,
-        ),
-      );
-    };
+    const statusOf = async (user: string) => textOf((await ask(h, user, 'status', 'Pending approvals'))[0]!);
     const routeApprover = await statusOf('U0APPROVER1');
     const other = await statusOf('U0APPROVER3');
 

@@ -1,6 +1,5 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
-import { useHarness, unique, textOf } from '../support/sandboxHarness';
-import { eventually } from '../support/localAws';
+import { useHarness, ask, unique, textOf } from '../support/sandboxHarness';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 import { GENESIS_HASH } from '../../src/domain/ledger';
 import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
@@ -67,13 +66,8 @@ describe('E2E: stats against seeded timings', () => {
     }
 
     // Act
-    const before = (await h.messages()).length;
-    await h.command('U0APPROVER1', 'stats 24h');
-    const answer = await eventually(
-      async () => (await h.messages()).slice(before).find((m) => m.kind === 'response_url'),
-      10_000,
-    );
-    const text = textOf(answer);
+    const [answer] = await ask(h, 'U0APPROVER1', 'stats 24h');
+    const text = textOf(answer!);
 
     // Assess: nearest-rank p50 of 1..10 min is 5 min, p90 is 9 min; decide 10 / 18 min.
     expect(text).toContain('*Time to acknowledge:* p50 5.0 min · p90 9.0 min (n=10)');

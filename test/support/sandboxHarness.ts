@@ -205,6 +205,22 @@ export function wafEvent(severity: number) {
   };
 }
 
+/**
+ * Sends `/chainsec <text>` as `user` and returns the answers shown to them
+ * (response_url), waiting until one contains `expect` when it is given.
+ */
+export async function ask(h: Harness, user: string, text: string, expect?: string): Promise<RecordedMessage[]> {
+  const before = (await h.messages()).length;
+  const res = await h.command(user, text);
+  if (res.status !== 200) throw new Error(`command answered ${res.status}`);
+  return eventually(async () => {
+    const fresh = (await h.messages()).slice(before).filter((m) => m.kind === 'response_url' && m.user === user);
+    if (fresh.length === 0) return undefined;
+    if (expect && !fresh.some((m) => textOf(m).includes(expect))) return undefined;
+    return fresh;
+  }, 10_000);
+}
+
 /** The sandbox ledger's entries of one incident, as GET /sandbox/ledger exports them. */
 export async function ledgerOf(h: Harness, incidentId: string): Promise<Array<Record<string, unknown>>> {
   const text = String((await h.json<string>('GET', '/sandbox/ledger')).body);
