@@ -48,6 +48,8 @@ export const ErrorCode = {
   ReceiptReplayed: 'chainsec_receipt_replayed',
   /** The write-once anchor storage (S3) could not take an anchor; the next sweep writes it. */
   AnchorUnavailable: 'chainsec_anchor_unavailable',
+  /** Slack refused a post because the bot is not in the channel (or cannot see it): a route to a channel nobody invited it to. */
+  ChannelUnreachable: 'chainsec_channel_unreachable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -229,5 +231,22 @@ export class AnchorUnavailableError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.AnchorUnavailable, `anchor not written: ${message}`, details, options);
     this.name = 'AnchorUnavailableError';
+  }
+}
+
+/**
+ * Slack refused to post to a channel because the bot is not a member
+ * (`not_in_channel`), cannot see it (`channel_not_found`: a private channel it
+ * was never invited to, or a deleted one) or it is archived (`is_archived`).
+ */
+export class ChannelUnreachableError extends ChainsecError {
+  public constructor(channel: string, slackError: string, options?: ErrorOptions) {
+    super(
+      ErrorCode.ChannelUnreachable,
+      `chainsec cannot post to ${channel}: ${slackError}`,
+      { channel, slackError },
+      options,
+    );
+    this.name = 'ChannelUnreachableError';
   }
 }

@@ -2,11 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   APP_ID,
+  APPROVALS_CHANNEL,
+  APPROVALS_CHANNEL_NAME,
   APPROVERS,
   APPROVERS_USERGROUP,
   BOT_ID,
   BOT_TOKEN,
   BOT_USER_ID,
+  CRITICAL_CHANNEL,
+  CRITICAL_CHANNEL_NAME,
   SANDBOX_USERS,
   TEAM_DOMAIN,
   TEAM_ID,
@@ -62,6 +66,11 @@ type Method = (args: Args, req: IncomingMessage) => Answer;
 /** Form fields the Web API client sends JSON-encoded. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 const MAX_TEXT = 40_000;
+/** The channels the sandbox names (CONTRACT section 3 and 12); any other `C…` id is a channel named after its id. */
+const CHANNEL_NAMES: Record<string, string> = {
+  [APPROVALS_CHANNEL]: APPROVALS_CHANNEL_NAME,
+  [CRITICAL_CHANNEL]: CRITICAL_CHANNEL_NAME,
+};
 
 /** A Slack `{ok:false}` answer. */
 class SlackApiError extends Error {
@@ -98,6 +107,8 @@ export class LocalSlackApi extends LocalServer {
   private readonly postTimes = new Map<string, number[]>();
   private readonly dmUsers = new Map<string, string>();
   private rateLimitedCount = 0;
+  /** Channels the bot is not a member of; it is in every channel unless a test says otherwise. */
+  private readonly botNotIn = new Set<string>();
   private readonly methods: Record<string, Method>;
 
   public constructor(options: LocalSlackApiOptions = {}) {
@@ -112,6 +123,7 @@ export class LocalSlackApi extends LocalServer {
       'chat.update': (a) => this.update(a),
       'chat.postEphemeral': (a) => this.postEphemeral(a),
       'chat.getPermalink': (a, req) => this.getPermalink(a, req),
+      'conversations.info': (a) => this.conversationsInfo(a),
       'conversations.open': (a) => this.conversationsOpen(a),
       'users.info': (a) => this.usersInfo(a),
       'usergroups.users.list': (a) => this.usergroupUsers(a),
@@ -158,8 +170,19 @@ export class LocalSlackApi extends LocalServer {
     };
   }
 
-  /** Forgets calls, messages, views and rate-limit state. */
+  /**
+   * Puts the bot in `channel` or takes it out. Out, a post or an update there
+   * answers `not_in_channel` and `conversations.info` says `is_member: false`,
+   * as Slack does for a public channel nobody invited the bot to.
+   */
+  public setBotMember(channel: string, member: boolean): void {
+    if (member) this.botNotIn.delete(channel);
+    else this.botNotIn.add(channel);
+  }
+
+  /** Forgets calls, messages, views, rate-limit state and membership changes (the bot is in every channel again). */
   public reset(): void {
+    this.botNotIn.clear();
     this.callLog.length = 0;
     this.postTimes.clear();
     this.rateLimitedCount = 0;
@@ -273,6 +296,7 @@ export class LocalSlackApi extends LocalServer {
 
   private postMessage(args: Args): Answer {
     const channel = this.channelOf(args);
+    this.assertBotIn(channel);
     const { text, blocks } = this.content(args, true);
     if (this.limiter) {
       const decision = this.limiter.tryTake(channel);
@@ -296,6 +320,7 @@ export class LocalSlackApi extends LocalServer {
 
   private update(args: Args): Answer {
     const channel = this.channelOf(args);
+    this.assertBotIn(channel);
     const ts = required(args, 'ts', 'message_not_found');
     const existing = this.messages.find(channel, ts);
     if (existing?.kind !== 'message') throw new SlackApiError('message_not_found');
@@ -334,6 +359,25 @@ export class LocalSlackApi extends LocalServer {
         .split(':')
         .pop() || '80';
     return ok({ channel, permalink: `http://localhost:${port}/#/msg/${channel}/${ts}` });
+  }
+
+  private conversationsInfo(args: Args): Answer {
+    const channel = this.channelOf(args);
+    if (channel.startsWith('D'))
+      return ok({ channel: { id: channel, is_im: true, user: this.dmUserOf(channel), is_member: true } });
+    // A private channel the bot is not in is invisible to it.
+    if (channel.startsWith('G') && this.botNotIn.has(channel)) throw new SlackApiError('channel_not_found');
+    return ok({
+      channel: {
+        id: channel,
+        name: CHANNEL_NAMES[channel] ?? channel.toLowerCase(),
+        is_channel: channel.startsWith('C'),
+        is_group: channel.startsWith('G'),
+        is_private: channel.startsWith('G'),
+        is_archived: false,
+        is_member: !this.botNotIn.has(channel),
+      },
+    });
   }
 
   private conversationsOpen(args: Args): Answer {
@@ -449,6 +493,12 @@ export class LocalSlackApi extends LocalServer {
     }
     if (!/^[CGD][A-Z0-9]+$/.test(channel)) throw new SlackApiError('channel_not_found');
     return channel;
+  }
+
+  /** Slack's refusal to post where the bot is not a member: `not_in_channel`, or `channel_not_found` for a private one. */
+  private assertBotIn(channel: string): void {
+    if (!this.botNotIn.has(channel)) return;
+    throw new SlackApiError(channel.startsWith('G') ? 'channel_not_found' : 'not_in_channel');
   }
 
   /** The person a DM channel belongs to. */

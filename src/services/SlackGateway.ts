@@ -13,6 +13,7 @@ export interface SlackGateway {
    * Posts to a channel (or a thread), paced where a pacer is wired; `priority`
    * (default `bulk`) orders it under a backlog (critical cards first).
    * @returns the message `ts` and the channel id
+   * @throws ChannelUnreachableError when Slack says the bot is not in the channel, cannot see it, or it is archived
    */
   post(
     channel: string,
@@ -28,6 +29,13 @@ export interface SlackGateway {
   dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   /** Whether `userId` is a current (not deactivated) member of the workspace (`users.info`). */
   isWorkspaceUser(userId: string): Promise<boolean>;
+  /**
+   * Whether the bot is a member of `channel` (`conversations.info`, its
+   * `is_member`), cached briefly; a channel Slack cannot find for the bot
+   * (private and never joined, or deleted) is not one.
+   * @throws when the lookup itself fails (network, scope): unknown, never "not a member"
+   */
+  isBotInChannel(channel: string): Promise<boolean>;
   /** Members of a user group (for approver groups). */
   usergroupMembers(usergroupId: string): Promise<string[]>;
   /** A link to a message, for DMs and `/chainsec pending`. */

@@ -1,5 +1,6 @@
 import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock, ModalView } from '@slack/types';
+import { ChannelUnreachableError } from '../errors';
 import { nodeHttpFetch } from './nodeHttpFetch';
 import type { PacedMethod, PacePriority } from '../domain/pacing';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
@@ -52,6 +53,24 @@ export function buildWebClient(token: string, options: Omit<WebApiSlackGatewayOp
   return new WebClient(token, slackClientOptions(token, options));
 }
 
+/** Slack's answers to a post that mean the bot cannot post in that channel (not a failure of the call). */
+const UNREACHABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
+/** The Slack error of a WebClient platform error (`{ ok: false, error }`), if it is one. */
+const slackErrorOf = (e: unknown): string | undefined => (e as { data?: { error?: string } }).data?.error;
+
+/** A conversation whose membership is worth caching: a channel, not a DM. */
+const isChannel = (channel: string): boolean => /^[CG]/.test(channel);
+
+/**
+ * Whether the bot is in a channel, by channel id, shared by every gateway of
+ * the process (one workspace per deployment): what a post or a lookup last
+ * learnt, kept {@link MEMBERSHIP_TTL_MS}.
+ */
+const membership = new Map<string, { member: boolean; until: number }>();
+/** Membership is cached briefly: a status or Home tab opened by many people costs one lookup a minute per channel. */
+const MEMBERSHIP_TTL_MS = 60_000;
+
 /** A new message's text and blocks; a text-only message (no blocks) is sent without `blocks`. */
 function content(message: SlackMessage): { text: string; blocks?: SlackMessage['blocks'] } {
   return message.blocks.length > 0 ? { text: message.text, blocks: message.blocks } : { text: message.text };
@@ -82,13 +101,22 @@ export class WebApiSlackGateway implements SlackGateway {
 
   public async post(channel: string, message: SlackMessage, threadTs?: string, priority: PacePriority = 'bulk') {
     await this.pace(channel, 'chat.postMessage', priority);
-    const out = await this.client.chat.postMessage({
-      channel,
-      ...content(message),
-      unfurl_links: false,
-      unfurl_media: false,
-      ...(threadTs !== undefined && { thread_ts: threadTs }),
-    });
+    let out: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
+    try {
+      out = await this.client.chat.postMessage({
+        channel,
+        ...content(message),
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs !== undefined && { thread_ts: threadTs }),
+      });
+    } catch (e) {
+      const error = slackErrorOf(e);
+      if (error === undefined || !UNREACHABLE.has(error)) throw e;
+      if (isChannel(channel)) membership.set(channel, { member: false, until: Date.now() + MEMBERSHIP_TTL_MS });
+      throw new ChannelUnreachableError(channel, error, { cause: e });
+    }
+    if (isChannel(channel)) membership.set(channel, { member: true, until: Date.now() + MEMBERSHIP_TTL_MS });
     return { channel: out.channel ?? channel, ts: String(out.ts) };
   }
 
@@ -126,6 +154,22 @@ export class WebApiSlackGateway implements SlackGateway {
       if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return false;
       throw e;
     }
+  }
+
+  public async isBotInChannel(channel: string): Promise<boolean> {
+    const cached = membership.get(channel);
+    if (cached && cached.until > Date.now()) return cached.member;
+    let member: boolean;
+    try {
+      const out = await this.client.conversations.info({ channel });
+      member = out.channel?.is_member === true;
+    } catch (e) {
+      // A private channel the bot was never invited to is invisible to it: Slack answers channel_not_found.
+      if (slackErrorOf(e) !== 'channel_not_found') throw e;
+      member = false;
+    }
+    membership.set(channel, { member, until: Date.now() + MEMBERSHIP_TTL_MS });
+    return member;
   }
 
   public async usergroupMembers(usergroupId: string): Promise<string[]> {

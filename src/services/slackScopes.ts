@@ -15,6 +15,12 @@ export interface SlackScope {
 /** The minimal bot token scopes. */
 export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
   {
+    scope: 'channels:read',
+    methods: ['conversations.info'],
+    reason:
+      'Check that the bot is a member of each public channel ROUTES names (is_member), so /chainsec status, the Home tab and the sweep can say when a route cannot be posted to.',
+  },
+  {
     scope: 'chat:write',
     methods: ['chat.postMessage', 'chat.update', 'chat.postEphemeral'],
     reason:
@@ -24,6 +30,12 @@ export const SLACK_BOT_SCOPES: readonly SlackScope[] = [
     scope: 'commands',
     methods: [],
     reason: 'Receive the /chainsec slash command.',
+  },
+  {
+    scope: 'groups:read',
+    methods: ['conversations.info'],
+    reason:
+      'The same membership check for a private channel a route names (conversations.info needs groups:read there).',
   },
   {
     scope: 'im:write',

@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { ChannelUnreachableError } from '../../../src/errors';
 import type { SlackGateway, SlackMessage } from '../../../src/services/SlackGateway';
 import { Faults, otherCallersFirst } from './Faults';
 
@@ -9,6 +10,7 @@ export type SlackCall =
   | { method: 'postEphemeral'; channel: string; user: string; message: SlackMessage }
   | { method: 'dm'; user: string; message: SlackMessage; ts: string }
   | { method: 'isWorkspaceUser'; userId: string }
+  | { method: 'isBotInChannel'; channel: string }
   | { method: 'usergroupMembers'; usergroupId: string }
   | { method: 'permalink'; channel: string; ts: string }
   | { method: 'openView'; triggerId: string; view: ModalView }
@@ -21,10 +23,14 @@ export type SlackMethod = SlackCall['method'];
  * A {@link SlackGateway} that records every call (what a person would have
  * seen) and answers like Slack: posts get increasing `ts` values, a DM goes
  * to `D<user>`. A failed call (see `faults`) is recorded too, then throws.
+ * A post to a channel in `botNotIn` is refused as Slack refuses it
+ * (`not_in_channel`, a {@link ChannelUnreachableError}).
  */
 export class RecordingSlackGateway implements SlackGateway {
   public readonly calls: SlackCall[] = [];
   public readonly faults = new Faults<SlackMethod>();
+  /** Channels the bot is not a member of (it is in every other one). */
+  public readonly botNotIn = new Set<string>();
   private seq = 0;
 
   /**
@@ -48,6 +54,7 @@ export class RecordingSlackGateway implements SlackGateway {
   ): Promise<{ channel: string; ts: string }> {
     const ts = this.nextTs();
     await this.record({ method: 'post', channel, message, ...(threadTs !== undefined && { threadTs }), ts });
+    if (this.botNotIn.has(channel)) throw new ChannelUnreachableError(channel, 'not_in_channel');
     return { channel, ts };
   }
 
@@ -68,6 +75,11 @@ export class RecordingSlackGateway implements SlackGateway {
   public async isWorkspaceUser(userId: string): Promise<boolean> {
     await this.record({ method: 'isWorkspaceUser', userId });
     return !this.outsiders.has(userId);
+  }
+
+  public async isBotInChannel(channel: string): Promise<boolean> {
+    await this.record({ method: 'isBotInChannel', channel });
+    return !this.botNotIn.has(channel);
   }
 
   public async usergroupMembers(usergroupId: string): Promise<string[]> {
