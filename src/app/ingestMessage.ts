@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normalizeIncident, requestIncident, type Incident } from '../domain/incident';
-import { InvalidInputError } from '../errors';
+import { ChannelUnreachableError, InvalidInputError } from '../errors';
 import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
@@ -19,6 +19,7 @@ import { decisionDeadline } from '../domain/policy';
 import { fallbackSummary } from '../domain/summary';
 import { cardFor, showCard } from './cards';
 import { buildFindingRepeatReply } from '../blocks/threadReply';
+import { routeFallbackNote } from '../blocks/routeNotices';
 import type { AppDeps } from './deps';
 import { sealEntries } from './ledgerWriter';
 import { escalate } from './escalate';
@@ -259,19 +260,57 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
 
 /**
  * Posts the card of a record the caller holds and stores where it is. A
- * failure throws, so the queue redelivers.
+ * failure throws, so the queue redelivers. A card its route's channel refuses
+ * (the bot is not in it) is never lost: it goes to the default channel, with
+ * a note in its thread saying where it belongs (votes then count there, see
+ * `policyFor`); the sweep alerts about the route once.
  * @returns the record as written, with its `channel` and `ts`
  */
 export async function postCard(
   deps: AppDeps,
   record: IncidentRecord,
 ): Promise<IncidentRecord & { channel: string; ts: string }> {
-  const posted = await deps.slack.post(
-    cardRoute(deps, record).channel,
-    cardFor(deps, record),
-    undefined,
-    cardPriority(record.incident.tier),
-  );
+  const { channel, route } = cardRoute(deps, record);
+  const card = cardFor(deps, record);
+  const priority = cardPriority(record.incident.tier);
+  let posted: { channel: string; ts: string };
+  try {
+    posted = await deps.slack.post(channel, card, undefined, priority);
+  } catch (e) {
+    const fallback = deps.config.approvalsChannel;
+    if (!(e instanceof ChannelUnreachableError) || !route || channel === fallback) throw e;
+    deps.telemetry.warn('route channel refused the card; posted in the default channel', {
+      incidentId: record.incident.id,
+      channel,
+      code: e.code,
+      slackError: e.details.slackError,
+    });
+    deps.telemetry.metric('RouteFallbacks');
+    posted = await deps.slack.post(fallback, card, undefined, priority);
+    const note = routeFallbackNote({
+      routeChannel: channel,
+      ...(route.name !== undefined && { routeName: route.name }),
+      slackError: String(e.details.slackError),
+    });
+    // The card is stored first: a failed note never loses it (the thread just lacks the explanation).
+    const written = await storeWhere(deps, record, posted);
+    await deps.slack.post(posted.channel, note, posted.ts, priority).catch((noteError: unknown) =>
+      deps.telemetry.warn('route fallback note not posted', {
+        incidentId: record.incident.id,
+        error: (noteError as Error).message,
+      }),
+    );
+    return written;
+  }
+  return storeWhere(deps, record, posted);
+}
+
+/** Stores where a record's card was posted. */
+async function storeWhere(
+  deps: AppDeps,
+  record: IncidentRecord,
+  posted: { channel: string; ts: string },
+): Promise<IncidentRecord & { channel: string; ts: string }> {
   const written = await deps.incidents.update(record.incident.id, (r) => ({
     ...r,
     channel: posted.channel,

@@ -11,12 +11,19 @@ export function cardRoute(deps: RoutingDeps, record: IncidentRecord): { channel:
   return routeOf(deps.config.routes, deps.config.approvalsChannel, record.incident, record.tier);
 }
 
-/** The policy a vote on this record is judged by: the tier's, narrowed by the card's route. */
+/**
+ * The policy a vote on this record is judged by: the tier's, narrowed by the
+ * card's route. A routed card that fell back to the default channel (the
+ * route's channel refused it, see `postCard`) is decided there, by the route's approvers.
+ */
 export function policyFor(deps: RoutingDeps, record: IncidentRecord & { tier: ApprovalTier }): TierPolicy {
-  return routedPolicy(deps.config.policy[record.tier], cardRoute(deps, record).route);
+  const { route } = cardRoute(deps, record);
+  const fallback = deps.config.approvalsChannel;
+  const fellBack = route !== undefined && route.channel !== fallback && record.channel === fallback;
+  return routedPolicy(deps.config.policy[record.tier], route, fellBack ? fallback : undefined);
 }
 
-/** How a route's match reads in `/chainsec status`. */
+/** How a route's match reads in `/chainsec status` and the Home tab (configuration text: the blocks escape it). */
 function describeMatch(route: Route): string {
   const m = route.match;
   const parts = [
@@ -28,17 +35,24 @@ function describeMatch(route: Route): string {
   return `${route.name !== undefined ? `${route.name}: ` : ''}${parts.join(', ')}`;
 }
 
+/** One route as `/chainsec status` and the Home tab list it. */
+export interface RouteLine {
+  channel: string;
+  /** What the route matches, e.g. `critical: tier critical` (configuration text, not yet escaped). */
+  match: string;
+  /** The route's own approvers (user and user group ids); absent: the tier's. */
+  approvers?: string[];
+  /** Pending approvals whose card is in this channel. */
+  pending: number;
+}
+
 /**
  * Every route (the default one last) whose cards `userId` may decide, with
  * the pending incidents routed there. Only when `ROUTES` names any: one
  * channel needs no list. A route's usergroup counts as "may decide" here
  * without a lookup; the vote itself checks membership.
  */
-export function routesFor(
-  deps: RoutingDeps,
-  userId: string,
-  pending: readonly IncidentRecord[],
-): Array<{ channel: string; match: string; approvers: string; pending: number }> {
+export function routesFor(deps: RoutingDeps, userId: string, pending: readonly IncidentRecord[]): RouteLine[] {
   if (deps.config.routes.length === 0) return [];
   const pendingIn = (channel: string) =>
     pending.filter((r) => (r.channel ?? cardRoute(deps, r).channel) === channel).length;
@@ -53,12 +67,9 @@ export function routesFor(
     .map((r) => ({
       channel: r.channel,
       match: describeMatch(r),
-      approvers:
-        r.approverUserIds !== undefined || r.approverUsergroupId !== undefined
-          ? [...(r.approverUserIds ?? []), ...(r.approverUsergroupId ? [r.approverUsergroupId] : [])]
-              .map((id) => `\`${id}\``)
-              .join(', ')
-          : "the tier's",
+      ...((r.approverUserIds !== undefined || r.approverUsergroupId !== undefined) && {
+        approvers: [...(r.approverUserIds ?? []), ...(r.approverUsergroupId ? [r.approverUsergroupId] : [])],
+      }),
       pending: pendingIn(r.channel),
     }));
   return mayDecide(tierApprovers.approverUserIds, tierApprovers.approverUsergroupId)
@@ -67,9 +78,54 @@ export function routesFor(
         {
           channel: deps.config.approvalsChannel,
           match: 'everything else',
-          approvers: "the tier's",
           pending: pendingIn(deps.config.approvalsChannel),
         },
       ]
     : listed;
+}
+
+/** A channel `ROUTES` names that the bot is not a member of: its cards go to the default channel instead. */
+export interface UnreachableRoute {
+  channel: string;
+  /** The routes to it, as {@link RouteLine.match} reads. */
+  routes: string[];
+}
+
+/** Whether the bot is in one route channel: `member` undefined when the lookup failed (unknown). */
+export interface RouteReach extends UnreachableRoute {
+  member: boolean | undefined;
+}
+
+/**
+ * Whether the bot is in each channel `ROUTES` names (other than the default
+ * one), by Slack's answer, cached briefly by the gateway, in `ROUTES` order.
+ * A failed lookup is logged and answers `member: undefined`: unknown is not
+ * "not a member".
+ */
+export async function routeReach(deps: RoutingDeps & Pick<AppDeps, 'slack' | 'telemetry'>): Promise<RouteReach[]> {
+  const byChannel = new Map<string, string[]>();
+  for (const r of deps.config.routes) {
+    if (r.channel === deps.config.approvalsChannel) continue;
+    byChannel.set(r.channel, [...(byChannel.get(r.channel) ?? []), describeMatch(r)]);
+  }
+  return Promise.all(
+    [...byChannel].map(async ([channel, routes]) => {
+      try {
+        return { channel, routes, member: await deps.slack.isBotInChannel(channel) };
+      } catch (e) {
+        deps.telemetry.warn('could not check the bot is in a route channel', {
+          channel,
+          error: (e as Error).message,
+        });
+        return { channel, routes, member: undefined };
+      }
+    }),
+  );
+}
+
+/** The route channels the bot is known not to be in (see {@link routeReach}). */
+export async function unreachableRoutes(
+  deps: RoutingDeps & Pick<AppDeps, 'slack' | 'telemetry'>,
+): Promise<UnreachableRoute[]> {
+  return (await routeReach(deps)).filter((r) => r.member === false).map(({ channel, routes }) => ({ channel, routes }));
 }

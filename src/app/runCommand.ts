@@ -11,7 +11,7 @@ import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
-import { routesFor } from './routing';
+import { routesFor, unreachableRoutes } from './routing';
 import { resolveFullText } from './fullText';
 
 /** Where a command came from. */
@@ -65,7 +65,11 @@ async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
 
 async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
   const now = deps.clock.now();
-  const [records, open] = await Promise.all([recent(deps, 7), deps.incidents.listOpen()]);
+  const [records, open, unreachable] = await Promise.all([
+    recent(deps, 7),
+    deps.incidents.listOpen(),
+    unreachableRoutes(deps),
+  ]);
   const pendingRecords = open
     .filter((r) => r.status === IncidentStatus.Pending)
     .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
@@ -81,6 +85,7 @@ async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
     dryRun: deps.config.dryRun,
     windowDays: 7,
     routes: routesFor(deps, userId, pendingRecords),
+    unreachable: { routes: unreachable, defaultChannel: deps.config.approvalsChannel },
   });
 }
 

@@ -13,6 +13,7 @@ import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
 import { postIfMissing } from './ingestMessage';
 import { renderDoc } from './noiseControl';
+import { alertUnreachableRoutes } from './routeAlerts';
 import { writeAnchor } from './writeAnchor';
 
 /** What one sweep did, incident ids by kind of work. */
@@ -28,6 +29,8 @@ export interface SweepReport {
   posted: string[];
   /** Ledger entries committed but left unpublished (a crash or an outage after the commit), now in the ledger table. */
   entriesPublished: number;
+  /** Route channels the bot is not in, alerted about by this sweep (once each, across sweeps). */
+  routeAlerts: string[];
   /** The anchor written by this sweep, if the ledger changed since the last one. */
   anchor?: { seq: number; chains: number };
   errors: Array<{ incidentId: string; error: string }>;
@@ -42,8 +45,8 @@ const REDRIVE_AFTER_MS = 5_000;
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):
  * expires requests past their deadline (fail closed), escalates unacknowledged
  * ones to on-call, re-drives decisions stored but not delivered, fixes
- * cards whose update failed, publishes ledger entries left unpublished, and
- * anchors every chain's head in write-once storage when the ledger changed.
+ * cards whose update failed, alerts once about each route channel the bot is
+ * not in, publishes ledger entries left unpublished, and anchors every chain's head in write-once storage when the ledger changed.
  * One incident's failure never stops the others.
  */
 export async function sweep(deps: AppDeps): Promise<SweepReport> {
@@ -57,6 +60,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     announced: [],
     posted: [],
     entriesPublished: 0,
+    routeAlerts: [],
     errors: [],
   };
   const open = await deps.incidents.listOpen();
@@ -123,6 +127,12 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     } catch (e) {
       report.errors.push({ incidentId: doc.key, error: (e as Error).message });
     }
+  }
+  try {
+    report.routeAlerts = await alertUnreachableRoutes(deps);
+  } catch (e) {
+    deps.telemetry.error('sweep could not alert about unreachable routes', { error: (e as Error).message });
+    report.errors.push({ incidentId: 'routes', error: (e as Error).message });
   }
   // Last: the work above publishes its own entries.
   try {

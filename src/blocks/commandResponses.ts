@@ -10,6 +10,7 @@ import { RISK_TIERS } from '../domain/tiers';
 import { escapeMrkdwn, plain, splitText, truncate, untrusted } from './escape';
 import { formatUtc, formatWhen, mention, requesterText } from './format';
 import { PARAMETER_BOUNDS, labelledLines, parameterLines } from './parameterList';
+import { type RouteListItem, type UnreachableRouteItem, routeListLines, unreachableRouteLines } from './routeNotices';
 
 /** A `/chainsec` answer. */
 export interface CommandMessage {
@@ -69,11 +70,15 @@ export function status(input: {
   dryRun: boolean;
   windowDays: number;
   /** The routes the asker can decide in (the default route included), each with its pending count. */
-  routes?: ReadonlyArray<{ channel: string; match: string; approvers: string; pending: number }>;
+  routes?: readonly RouteListItem[];
+  /** Route channels the bot is not in, with the default channel their cards go to instead. */
+  unreachable?: { routes: readonly UnreachableRouteItem[]; defaultChannel: string };
 }): CommandMessage {
-  const routeLines = (input.routes ?? []).map(
-    (r) => `• <#${r.channel}> — ${r.match} · approvers: ${r.approvers} · pending: ${r.pending}`,
-  );
+  const unreachable = input.unreachable?.routes ?? [];
+  const routeLines = routeListLines(input.routes ?? [], unreachable);
+  const unreachableLines = input.unreachable
+    ? unreachableRouteLines(unreachable, input.unreachable.defaultChannel)
+    : [];
   const countLines = Object.entries(input.counts).map(
     ([state, tiers]) =>
       `• *${state}*: ${RISK_TIERS.filter((t) => tiers[t])
@@ -93,6 +98,9 @@ export function status(input: {
       `*Pending approvals: ${input.pending.length}*\n${pendingLines.join('\n') || 'none'}${input.pending.length > 15 ? `\n…and ${input.pending.length - 15} more` : ''}`,
     ),
     ...(routeLines.length > 0 ? [section(`*Where you decide*\n${routeLines.join('\n')}`)] : []),
+    ...(unreachableLines.length > 0
+      ? [section(`*Routes chainsec cannot post to*\n${unreachableLines.join('\n')}`)]
+      : []),
     context(
       `Oldest pending: ${oldest ? `${oldest.incident.id}, waiting ${formatDistanceStrict(new Date(oldest.requestedAt), input.now)}` : 'none'} · Dry run: *${input.dryRun ? 'ON' : 'off'}*`,
     ),

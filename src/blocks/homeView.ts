@@ -4,13 +4,15 @@ import { approvalsNeeded, onTimeoutOf, type ApprovalPolicy } from '../domain/pol
 import { buildIncidentCard } from './incidentCard';
 import { truncate } from './escape';
 import { HOME_BLOCKS_MAX } from './limits';
+import { type RouteListItem, type UnreachableRouteItem, routeListLines, unreachableRouteLines } from './routeNotices';
 
 /** App Home allows 100 blocks; each waiting approval takes up to 3. */
 const MAX_WAITING = 25;
 
 /**
  * The Home tab: approvals waiting for the viewer, with the same buttons as the
- * card, and the ones they voted on recently.
+ * card, every route they can decide in (when `ROUTES` names any; the same
+ * list as `/chainsec status`), and the ones they voted on recently.
  */
 export function buildHomeView(input: {
   userId: string;
@@ -19,6 +21,10 @@ export function buildHomeView(input: {
   now: Date;
   /** The policy the cards' votes and fallbacks are shown by. */
   policy: ApprovalPolicy;
+  /** The routes the viewer can decide in (see `routesFor`); none: one channel, no list. */
+  routes?: readonly RouteListItem[];
+  /** Route channels the bot is not in, with the default channel their cards go to instead. */
+  unreachable?: { routes: readonly UnreachableRouteItem[]; defaultChannel: string };
 }): { type: 'home'; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Waiting for you (${input.waiting.length})` } },
@@ -44,6 +50,16 @@ export function buildHomeView(input: {
       { type: 'divider' },
     );
   }
+  const unreachable = input.unreachable?.routes ?? [];
+  const routeLines = [
+    ...routeListLines(input.routes ?? [], unreachable),
+    ...(input.unreachable ? unreachableRouteLines(unreachable, input.unreachable.defaultChannel) : []),
+  ];
+  if (routeLines.length > 0)
+    blocks.push(
+      { type: 'header', text: { type: 'plain_text', text: 'Where you decide' } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(routeLines.join('\n'), 2900) } },
+    );
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'You voted on recently' } });
   const lines = input.decided.map((r) => {
     const mine = r.votes.find((v) => v.userId === input.userId);

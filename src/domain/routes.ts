@@ -124,8 +124,11 @@ export function routeOf(
  * The tier's policy as it applies to one routed card: a click counts only in
  * the route's channel, and a route's approvers, when it names any, replace
  * the tier's. The default route keeps the tier's policy as configured.
+ * @param fellBackTo the default channel, when the card is there because the
+ *   route's channel refused it (the bot is not a member): clicks count there
+ *   instead, still by the route's approvers
  */
-export function routedPolicy(policy: TierPolicy, route: Route | undefined): TierPolicy {
+export function routedPolicy(policy: TierPolicy, route: Route | undefined, fellBackTo?: string): TierPolicy {
   if (!route) return policy;
   const namesApprovers = route.approverUserIds !== undefined || route.approverUsergroupId !== undefined;
   const { approverUsergroupId: _tiers, ...withoutGroup } = policy;
@@ -133,6 +136,6 @@ export function routedPolicy(policy: TierPolicy, route: Route | undefined): Tier
     ...(namesApprovers ? withoutGroup : policy),
     ...(namesApprovers && { approverUserIds: route.approverUserIds ?? [] }),
     ...(route.approverUsergroupId !== undefined && { approverUsergroupId: route.approverUsergroupId }),
-    decisionChannels: [route.channel],
+    decisionChannels: [fellBackTo ?? route.channel],
   };
 }
