@@ -1,4 +1,4 @@
-import { incidentDetail } from '../../../src/blocks/commandResponses';
+import { incidentDetail, status } from '../../../src/blocks/commandResponses';
 import { buildRecord, NOW, strayInvisibles, textsOf } from './fixtures';
 import { requestIncident } from '../../../src/domain/incident';
 
@@ -63,5 +63,30 @@ describe('Function: incidentDetail, a request without an incident', () => {
     expect(shown).toContain('• *Note*: &lt;!channel&gt;');
     expect(shown).toContain('*Parameters:*\n• *userName*: ci\n• *regions*: eu-west-1, us-east-1');
     expect(shown).not.toContain('<!channel>');
+  });
+});
+
+describe('Function: status, with routes', () => {
+  const routes = [{ channel: 'C0CRITICAL', match: 'critical: tier critical', pending: 1 }];
+  const unreachable = {
+    routes: [{ channel: 'C0CRITICAL', routes: ['critical: tier critical'] }],
+    defaultChannel: 'C0APPROVALS',
+  };
+
+  it('status shows where the asker decides and, apart, every route the bot cannot post to', () => {
+    // Act
+    const shown = JSON.stringify(
+      status({ now: new Date(), counts: {}, pending: [], dryRun: false, windowDays: 7, routes, unreachable }).blocks,
+    );
+    const allFine = JSON.stringify(
+      status({ now: new Date(), counts: {}, pending: [], dryRun: false, windowDays: 7, routes }).blocks,
+    );
+
+    // Assess
+    expect(shown).toContain('*Where you decide*');
+    expect(shown).toContain('*Routes chainsec cannot post to*');
+    expect(shown).toContain('chainsec is not in this channel, so its cards go to <#C0APPROVALS>');
+    expect(allFine).toContain('*Where you decide*');
+    expect(allFine).not.toContain('cannot post to');
   });
 });
