@@ -1,4 +1,5 @@
 import { sweep } from '../../../src/app/sweep';
+import { parseRoutes } from '../../../src/domain/routes';
 import { DeliveryStatus, IncidentStatus } from '../../../src/domain/incidentRecord';
 import { LedgerEntryType } from '../../../src/domain/ledger';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
@@ -141,6 +142,47 @@ describe('Function: sweep', () => {
     expect(report.errors).toEqual([{ incidentId: first.record.incident.id, error: 'slack down' }]);
     expect(report.escalated.map((e) => e.incidentId)).toEqual([second.record.incident.id]);
   });
+  describe('routes', () => {
+    const routed = () => {
+      const f = fakeAppDeps({ now: minutes(2) });
+      f.deps.config = {
+        ...f.deps.config,
+        routes: parseRoutes('[{"name":"critical","channel":"C0CRITICAL","match":{"tier":["critical"]}}]'),
+      };
+      return f;
+    };
+
+    it('alerts once about a route channel the bot is not in, over two sweeps', async () => {
+      // Prepare
+      const f = routed();
+      f.slack.botNotIn.add('C0CRITICAL');
+
+      // Act
+      const first = await sweep(f.deps);
+      const second = await sweep(f.deps);
+
+      // Assess
+      expect(first.routeAlerts).toEqual(['C0CRITICAL']);
+      expect(second.routeAlerts).toEqual([]);
+      expect(f.slack.callsOf('post').map((c) => c.channel)).toEqual(['C0APPROVALS']);
+    });
+
+    it('a failed alert is reported and stops nothing', async () => {
+      // Prepare
+      const f = routed();
+      f.slack.botNotIn.add('C0CRITICAL');
+      f.slack.faults.fail('post', new Error('slack down'));
+      const expired = seedApproval(f.storage, new Date(requestedAt.getTime() - 3_600_000));
+
+      // Act
+      const report = await sweep(f.deps);
+
+      // Assess
+      expect(report.errors).toEqual([{ incidentId: 'routes', error: 'slack down' }]);
+      expect(report.expired).toEqual([expired.record.incident.id]);
+    });
+  });
+
   describe('decision notices', () => {
     const decided = {
       status: IncidentStatus.Decided,

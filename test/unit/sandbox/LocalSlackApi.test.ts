@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient, WebClientEvent, retryPolicies } from '@slack/web-api';
 import { silentSlackLogger as silent } from '../../support/silentSlackLogger';
-import { APPROVALS_CHANNEL, APPROVERS, ONCALL_PRIMARY, VIEWER } from '../../../sandbox/identities';
+import { APPROVALS_CHANNEL, APPROVERS, CRITICAL_CHANNEL, ONCALL_PRIMARY, VIEWER } from '../../../sandbox/identities';
 import { LocalSlackApi } from '../../../sandbox/local/LocalSlackApi';
 
 const card = [
@@ -232,6 +232,51 @@ describe('Class: LocalSlackApi', () => {
       expect(group.users).toEqual([...APPROVERS]);
       expect(auth).toMatchObject({ ok: true, team_id: 'T0CHAINSEC' });
       await expect(unknown).rejects.toMatchObject({ data: { error: 'user_not_found' } });
+    });
+  });
+
+  describe('Method: conversations.info / setBotMember', () => {
+    it('has the bot in every channel by default; taken out, posts and updates there are refused as Slack refuses them', async () => {
+      // Prepare
+      const posted = await client.chat.postMessage({ channel: CRITICAL_CHANNEL, text: 'before' });
+
+      // Act
+      const before = await client.conversations.info({ channel: CRITICAL_CHANNEL });
+      slack.setBotMember(CRITICAL_CHANNEL, false);
+      slack.setBotMember('G0PRIVATE', false);
+      const after = await client.conversations.info({ channel: CRITICAL_CHANNEL });
+      const post = await client.chat.postMessage({ channel: CRITICAL_CHANNEL, text: 'after' }).catch((e: unknown) => e);
+      const update = await client.chat
+        .update({ channel: CRITICAL_CHANNEL, ts: String(posted.ts), text: 'changed' })
+        .catch((e: unknown) => e);
+      const hidden = await client.conversations.info({ channel: 'G0PRIVATE' }).catch((e: unknown) => e);
+      const privatePost = await client.chat.postMessage({ channel: 'G0PRIVATE', text: 'x' }).catch((e: unknown) => e);
+      const other = await client.conversations.info({ channel: APPROVALS_CHANNEL });
+
+      // Assess
+      expect(before.channel).toMatchObject({ id: CRITICAL_CHANNEL, name: 'chainsec-critical', is_member: true });
+      expect(after.channel).toMatchObject({ id: CRITICAL_CHANNEL, is_member: false });
+      expect(post).toMatchObject({ data: { error: 'not_in_channel' } });
+      expect(update).toMatchObject({ data: { error: 'not_in_channel' } });
+      expect(hidden).toMatchObject({ data: { error: 'channel_not_found' } });
+      expect(privatePost).toMatchObject({ data: { error: 'channel_not_found' } });
+      expect(other.channel).toMatchObject({ name: 'chainsec-approvals', is_member: true });
+    });
+
+    it('puts the bot back in when asked, and on reset', async () => {
+      // Prepare
+      slack.setBotMember(CRITICAL_CHANNEL, false);
+      slack.setBotMember(APPROVALS_CHANNEL, false);
+
+      // Act
+      slack.setBotMember(CRITICAL_CHANNEL, true);
+      const invited = await client.conversations.info({ channel: CRITICAL_CHANNEL });
+      slack.reset();
+      const afterReset = await client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'back' });
+
+      // Assess
+      expect(invited.channel?.is_member).toBe(true);
+      expect(afterReset.ok).toBe(true);
     });
   });
 

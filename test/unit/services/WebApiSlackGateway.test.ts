@@ -4,6 +4,7 @@ import { LocalSlackApi } from '../../../sandbox/local/LocalSlackApi';
 import { decideSlot, PACE_RULES, type PacedMethod, type PacePriority } from '../../../src/domain/pacing';
 import type { SlackPacer } from '../../../src/services/SlackPacer';
 import { slackClientOptions, WebApiSlackGateway } from '../../../src/services/WebApiSlackGateway';
+import { ChannelUnreachableError, ErrorCode } from '../../../src/errors';
 
 describe('Function: slackClientOptions', () => {
   const slack = new LocalSlackApi();
@@ -93,5 +94,78 @@ describe('Class: WebApiSlackGateway, paced', () => {
       ['chat.update', 'bulk'],
       ['chat.postMessage', 'escalation'],
     ]);
+  });
+});
+
+describe('Class: WebApiSlackGateway, channel membership', () => {
+  const slack = new LocalSlackApi({ rateLimit: false });
+  beforeAll(() => slack.start());
+  afterAll(() => slack.stop());
+  beforeEach(() => slack.reset());
+  const gateway = () =>
+    new WebApiSlackGateway({ timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, token: 'xoxb-sandbox' });
+  // The cache is per process (every gateway shares it): each test uses channels of its own.
+
+  it('asks conversations.info once per channel and keeps the answer briefly, for every gateway', async () => {
+    // Prepare
+    slack.setBotMember('C0OUT1', false);
+
+    // Act
+    const answers = [
+      await gateway().isBotInChannel('C0IN1'),
+      await gateway().isBotInChannel('C0OUT1'),
+      await gateway().isBotInChannel('C0IN1'),
+      await gateway().isBotInChannel('C0OUT1'),
+    ];
+
+    // Assess
+    expect(answers).toEqual([true, false, true, false]);
+    expect(slack.calls('conversations.info').map((c) => c.args.channel)).toEqual(['C0IN1', 'C0OUT1']);
+  });
+
+  it('a private channel Slack cannot find for the bot is not one it is in; a failed lookup throws', async () => {
+    // Prepare
+    slack.setBotMember('G0HIDDEN2', false);
+    slack.faults.set('conversations.info', { error: 'missing_scope', times: 1 });
+
+    // Act
+    const failed = gateway().isBotInChannel('C0SCOPE2');
+    await expect(failed).rejects.toMatchObject({ data: { error: 'missing_scope' } });
+    const hidden = await gateway().isBotInChannel('G0HIDDEN2');
+
+    // Assess
+    expect(hidden).toBe(false);
+  });
+
+  it('a refused post throws ChannelUnreachableError and teaches the cache; a post that works teaches it too', async () => {
+    // Prepare
+    slack.setBotMember('C0OUT3', false);
+    const g = gateway();
+
+    // Act
+    const refused = g.post('C0OUT3', { text: 'card', blocks: [] });
+    await expect(refused).rejects.toBeInstanceOf(ChannelUnreachableError);
+    await expect(refused).rejects.toMatchObject({
+      code: ErrorCode.ChannelUnreachable,
+      details: { channel: 'C0OUT3', slackError: 'not_in_channel' },
+    });
+    await g.post('C0IN3', { text: 'card', blocks: [] });
+    const known = [await g.isBotInChannel('C0OUT3'), await g.isBotInChannel('C0IN3')];
+
+    // Assess
+    expect(known).toEqual([false, true]);
+    expect(slack.calls('conversations.info')).toEqual([]);
+  });
+
+  it('any other post failure is thrown as the WebClient threw it', async () => {
+    // Prepare
+    slack.faults.set('chat.postMessage', { error: 'invalid_blocks', times: 1 });
+
+    // Act
+    const failed = gateway().post('C0IN4', { text: 'card', blocks: [] });
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(failed).rejects.not.toBeInstanceOf(ChannelUnreachableError);
   });
 });
