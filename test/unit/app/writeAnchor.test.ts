@@ -46,7 +46,16 @@ function storeOver(entries: LedgerEntry[]): { store: Partial<AppDeps>; docs: Map
 
 function deps(store: Partial<AppDeps>, anchors: AnchorStore, metrics: string[]): AppDeps {
   const telemetry: Telemetry = { info() {}, warn() {}, error() {}, metric: (name) => void metrics.push(name) };
-  return { ...store, anchors, signer, telemetry, clock: fixedClock('2026-12-01T10:00:00Z') } as unknown as AppDeps;
+  // No routes: the sweep's route check asks Slack nothing.
+  const config = { routes: [], approvalsChannel: 'C0APPROVALS' };
+  return {
+    ...store,
+    config,
+    anchors,
+    signer,
+    telemetry,
+    clock: fixedClock('2026-12-01T10:00:00Z'),
+  } as unknown as AppDeps;
 }
 
 /** The next entry of `incidentId`'s chain after `head`. */
