@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { httpApiEvent, snsEvent } from '../../sandbox/lambdaEvents';
@@ -17,7 +18,12 @@ import {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** Requires `bundle` in a fresh Node process (as Lambda would) and invokes its handler once with `event`. */
+/**
+ * Requires `bundle` in a fresh Node process (as Lambda would) and invokes its
+ * handler once with `event`. The artifacts live outside the repository and no
+ * NODE_PATH is set: a bundle must carry everything it requires (the AWS SDK
+ * included), so one that still reaches for node_modules fails here.
+ */
 function invokeBundle<T = { statusCode: number; body: string }>(bundle: string, event: unknown): Promise<T> {
   const script = `
     const { handler } = require(process.argv[1]);
@@ -28,8 +34,8 @@ function invokeBundle<T = { statusCode: number; body: string }>(bundle: string, 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       EVENT: JSON.stringify(event),
-      NODE_PATH: path.join(ROOT, 'node_modules'),
     };
+    delete env.NODE_PATH;
     const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['-e', script, bundle], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,8 +62,8 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
   let artifacts: string;
   let executorArtifacts: string;
   beforeAll(async () => {
-    artifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
-    executorArtifacts = mkdtempSync(path.join(ROOT, '.bundle-test-'));
+    artifacts = mkdtempSync(path.join(os.tmpdir(), 'chainsec-bundle-test-'));
+    executorArtifacts = mkdtempSync(path.join(os.tmpdir(), 'chainsec-bundle-test-'));
     execFileSync('make', ['--no-print-directory', 'build-SlackEventsFunction', `ARTIFACTS_DIR=${artifacts}`], {
       cwd: ROOT,
       stdio: 'pipe',
