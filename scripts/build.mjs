@@ -69,6 +69,44 @@ const separateTracer = {
 };
 
 /**
+ * Every SDK client's default credentials come from
+ * `@aws-sdk/credential-provider-node`: a chain (environment, SSO, ini files,
+ * credential_process, web identity, container and instance metadata) whose
+ * later links bring the SSO and STS clients, an INI parser and more (~100 KB
+ * minified) into each bundle. In Lambda the role's credentials are always in
+ * the environment, the chain's first link, so that link is inlined and the
+ * whole chain goes to its own file beside the handler (credentials.js),
+ * required only when the environment has no key pair or names a profile (the
+ * chain then runs exactly as before, from its first link). Same answer as the
+ * chain's: with AWS_PROFILE unset and both keys set, the chain returns
+ * fromEnv's credentials.
+ */
+const CREDENTIALS_FILE = './credentials.js';
+const envFirstCredentials = {
+  name: 'env-first-credentials',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'credential-provider-node',
+      namespace: 'env-first-credentials',
+    }));
+    b.onResolve({ filter: /^\.\/credentials\.js$/, namespace: 'env-first-credentials' }, () => ({
+      path: CREDENTIALS_FILE,
+      external: true,
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'env-first-credentials' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `import { ENV_KEY, ENV_SECRET, fromEnv } from '@aws-sdk/credential-provider-env';
+import { ENV_PROFILE } from '@smithy/core/config';
+export const defaultProvider = (init = {}) =>
+  !(init.profile ?? process.env[ENV_PROFILE]) && process.env[ENV_KEY] && process.env[ENV_SECRET]
+    ? fromEnv(init)
+    : require(${JSON.stringify(CREDENTIALS_FILE)}).defaultProvider(init);`,
+    }));
+  },
+};
+
+/**
  * The AWS SDK v3 is bundled, not left to the copy the Lambda runtime ships:
  * required from /var/runtime, each client's CommonJS build is one file with
  * every command of its service (DynamoDB's is 175 KB), pulls in the Smithy
@@ -100,7 +138,10 @@ if (outdir && !only) throw new Error('--outdir needs --only <handler>');
 const entries = Object.fromEntries(
   readdirSync(handlersDir)
     .filter((f) => f.endsWith('.ts') && statSync(path.join(handlersDir, f)).isFile())
-    .map((f) => [path.basename(f, '.ts'), { entry: path.join(handlersDir, f), plugins: [slimBolt, separateTracer] }]),
+    .map((f) => [
+      path.basename(f, '.ts'),
+      { entry: path.join(handlersDir, f), plugins: [slimBolt, separateTracer, envFirstCredentials] },
+    ]),
 );
 // The examples' Lambdas: examples/<dir>/handler.ts is bundle example<Dir>
 // (examples/executor/handler.ts -> exampleExecutor, dist/exampleExecutor/index.js);
@@ -108,7 +149,10 @@ const entries = Object.fromEntries(
 for (const dir of readdirSync(examplesDir)) {
   const entry = path.join(examplesDir, dir, 'handler.ts');
   if (!existsSync(entry)) continue;
-  entries[`example${dir[0].toUpperCase()}${dir.slice(1)}`] = { entry, plugins: [slimBolt, separateTracer] };
+  entries[`example${dir[0].toUpperCase()}${dir.slice(1)}`] = {
+    entry,
+    plugins: [slimBolt, separateTracer, envFirstCredentials],
+  };
 }
 if (process.argv.includes('--bench')) {
   entries.bareBolt = { entry: path.join(root, 'bench/bareBolt.ts'), plugins: [] };
@@ -132,6 +176,15 @@ for (const [name, { entry, plugins }] of Object.entries(selected)) {
   const { metafile } = await build({ ...common, entryPoints: [entry], outfile, plugins, metafile: true });
   sizes[name] = { bytes: statSync(outfile).size, file: outfile };
   const imports = Object.values(metafile.outputs).flatMap((o) => o.imports);
+  if (imports.some((i) => i.external && i.path === CREDENTIALS_FILE)) {
+    const credentialsFile = path.join(dir, 'credentials.js');
+    await build({
+      ...common,
+      stdin: { contents: "module.exports = require('@aws-sdk/credential-provider-node');", resolveDir: root },
+      outfile: credentialsFile,
+    });
+    sizes[`${name} (credentials)`] = { bytes: statSync(credentialsFile).size, file: credentialsFile };
+  }
   if (imports.some((i) => i.external && i.path === TRACER_FILE)) {
     const tracerFile = path.join(dir, 'tracer.js');
     await build({

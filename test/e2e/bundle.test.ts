@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
@@ -24,7 +24,11 @@ const ROOT = path.resolve(__dirname, '../..');
  * NODE_PATH is set: a bundle must carry everything it requires (the AWS SDK
  * included), so one that still reaches for node_modules fails here.
  */
-function invokeBundle<T = { statusCode: number; body: string }>(bundle: string, event: unknown): Promise<T> {
+function invokeBundle<T = { statusCode: number; body: string }>(
+  bundle: string,
+  event: unknown,
+  envChanges: Record<string, string | undefined> = {},
+): Promise<T> {
   const script = `
     const { handler } = require(process.argv[1]);
     handler(JSON.parse(process.env.EVENT), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 }).then(
@@ -36,6 +40,10 @@ function invokeBundle<T = { statusCode: number; body: string }>(bundle: string, 
       EVENT: JSON.stringify(event),
     };
     delete env.NODE_PATH;
+    for (const [k, v] of Object.entries(envChanges)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
     const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['-e', script, bundle], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,9 +89,9 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
     rmSync(executorArtifacts, { recursive: true, force: true });
   });
 
-  it('records a signed approval and resumes the workflow, from a fresh process', async () => {
-    // Prepare
-    const tx = `0x${unique()}b1`;
+  /** A fresh HIGH incident's card and a signed Approve click on it, as API Gateway hands it to the Lambda. */
+  async function approveClick(tag: string): Promise<{ arn: string; event: unknown }> {
+    const tx = `0x${unique()}${tag}`;
     const arn = await h.startIncident({
       tx_hash: tx,
       amount_usd: 25_000,
@@ -104,7 +112,15 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
       'content-type': 'application/x-www-form-urlencoded',
       ...signSlackRequest(body, h.sandbox.signingSecret),
     };
-    const event = httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body);
+    return {
+      arn,
+      event: httpApiEvent({ method: 'POST', url: '/slack/events', headers } as unknown as IncomingMessage, body),
+    };
+  }
+
+  it('records a signed approval and resumes the workflow, from a fresh process', async () => {
+    // Prepare
+    const { arn, event } = await approveClick('b1');
 
     // Act
     const answer = await invokeBundle(path.join(artifacts, 'index.js'), event);
@@ -115,6 +131,50 @@ describe('E2E: the bundled interactivity handler (SAM build output)', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.output.approval.decision).toBe('approve');
     expect(execution.output.approval.decidedBy).toEqual(['U0APPROVER1']);
+  }, 60_000);
+
+  it("takes credentials from the SDK's full chain (credentials.js) when the environment has no key pair: a profile's keys", async () => {
+    // Prepare: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a named profile in a credentials file
+    const { arn, event } = await approveClick('b3');
+    const credentials = path.join(artifacts, 'aws-credentials');
+    writeFileSync(credentials, '[bundle-test]\naws_access_key_id = local\naws_secret_access_key = local\n');
+    const env = {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: 'bundle-test',
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_CONFIG_FILE: path.join(artifacts, 'no-aws-config'),
+    };
+
+    // Act
+    const answer = await invokeBundle(path.join(artifacts, 'index.js'), event, env);
+    const execution = await h.waitForExecution(arn);
+
+    // Assess: the vote was signed (KMS), committed (DynamoDB) and resumed the workflow (Step Functions)
+    expect(answer.statusCode).toBe(200);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output.approval.decidedBy).toEqual(['U0APPROVER1']);
+  }, 60_000);
+
+  it('fails closed without any credentials: nothing is recorded', async () => {
+    // Prepare: neither keys nor a profile that has them
+    const { arn, event } = await approveClick('b4');
+    const env = {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: 'bundle-test-none',
+      AWS_SHARED_CREDENTIALS_FILE: path.join(artifacts, 'no-aws-credentials'),
+      AWS_CONFIG_FILE: path.join(artifacts, 'no-aws-config'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+
+    // Act
+    await invokeBundle(path.join(artifacts, 'index.js'), event, env);
+
+    // Assess
+    expect(h.sandbox.sfn.taskSuccessRequests(arn)).toEqual([]);
   }, 60_000);
 
   it('refuses a forged request from the bundle too (401, nothing recorded)', async () => {
