@@ -125,6 +125,11 @@ const common = {
   mainFields: ['module', 'main'],
   minify: true,
   sourcemap: true,
+  // template.yaml runs every function with NODE_OPTIONS=--enable-source-maps:
+  // Node then reads and parses each bundle's map while it requires the bundle.
+  // Stack traces need the mappings and the file names, not the sources' text
+  // (three quarters of the map with the SDK bundled).
+  sourcesContent: false,
   // An external `import()` (the tracer's file, above) becomes a `require()`: a
   // native import() of a CommonJS file would give only its `default` export.
   supported: { 'dynamic-import': false },
