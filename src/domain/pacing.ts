@@ -59,7 +59,8 @@ export type SlotDecision =
  * the time `now`, the rule and the caller's priority. New cursor =
  * max(next, now) + interval; the call goes at that minus the burst's
  * allowance, never before now. `force` books whatever the backlog (a caller
- * that has waited long enough: never drop, only pace).
+ * that has waited long enough: never drop, only pace). `notBefore` is a
+ * 429's `Retry-After`: the slot (and so every later caller's) is no earlier.
  */
 export function decideSlot(
   next: number | undefined,
@@ -67,12 +68,13 @@ export function decideSlot(
   rule: PaceRule,
   priority: PacePriority,
   force = false,
+  notBefore = now,
 ): SlotDecision {
-  const cursor = Math.max(next ?? now, now);
+  const cursor = Math.max(next ?? now, now, notBefore);
   const backlogMs = cursor - now;
   const allowedMs = MAX_BACKLOG_SLOTS[priority] * rule.intervalMs;
   if (!force && backlogMs > allowedMs) return { book: false, retryInMs: backlogMs - allowedMs };
-  const at = Math.max(now, cursor - (rule.burst - 1) * rule.intervalMs);
+  const at = Math.max(now, notBefore, cursor - (rule.burst - 1) * rule.intervalMs);
   return { book: true, at, next: cursor + rule.intervalMs };
 }
 

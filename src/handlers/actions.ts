@@ -54,6 +54,7 @@ let ready: Promise<Container> | undefined;
 export async function handler(event: unknown, _context?: Context): Promise<ActionResult | UndeliveredOutcome> {
   ready ??= buildContainer({
     slackRetries: 3,
+    paced: true,
     notifier: async (config) => {
       if (!config.actionsTopicArn) return undefined;
       const { SnsNotifier } = await import('../services/SnsNotifier');

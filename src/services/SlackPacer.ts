@@ -7,6 +7,10 @@ import type { PacedMethod, PacePriority } from '../domain/pacing';
  * cue to send at once (the WebClient still honours `Retry-After`).
  */
 export interface SlackPacer {
-  /** @returns milliseconds to wait before making the call (0: go now) */
-  reserve(channel: string, method: PacedMethod, priority: PacePriority): Promise<number>;
+  /**
+   * @param notBefore - epoch ms the slot may not precede: a call Slack answered 429 passes now + `Retry-After`,
+   *   and books at once whatever the backlog (it already had its turn), so later callers queue behind it.
+   * @returns milliseconds to wait before making the call (0: go now)
+   */
+  reserve(channel: string, method: PacedMethod, priority: PacePriority, notBefore?: number): Promise<number>;
 }

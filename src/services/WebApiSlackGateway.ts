@@ -1,4 +1,4 @@
-import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock, ModalView } from '@slack/types';
 import { ChannelUnreachableError } from '../errors';
 import { nodeHttpFetch } from './nodeHttpFetch';
@@ -16,9 +16,17 @@ export interface WebApiSlackGatewayOptions {
   timeoutMs: number;
   /** Retries for 5xx and network errors; 429s are always waited out (`Retry-After`). */
   retries: number;
+  /**
+   * The client throws on a 429 instead of waiting it out itself, so the
+   * gateway books the retry through its pacer (see {@link WebApiSlackGateway}).
+   * Only for a client whose gateway has a pacer.
+   */
+  rejectRateLimitedCalls?: boolean;
   /** Paces chat.postMessage / chat.update per channel (the functions that post); none: send at once. */
   pacer?: SlackPacer;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** One transport per container, shared by every WebClient (keep-alive connections). */
 let sharedFetch: FetchFunction | undefined;
@@ -41,6 +49,7 @@ export function slackClientOptions(
     // Rate-limit waits are expected under load; real failures surface as errors.
     logLevel: LogLevel.ERROR,
     retryConfig: { retries: options.retries, factor: 2, minTimeout: 200, maxTimeout: 2000, randomize: true },
+    ...(options.rejectRateLimitedCalls && { rejectRateLimitedCalls: true }),
     ...(options.slackApiUrl !== undefined && { slackApiUrl: options.slackApiUrl }),
     // node:http instead of the global fetch: no undici load on a cold start.
     fetch: slackFetch(),
@@ -76,7 +85,33 @@ function content(message: SlackMessage): { text: string; blocks?: SlackMessage['
   return message.blocks.length > 0 ? { text: message.text, blocks: message.blocks } : { text: message.text };
 }
 
-/** {@link SlackGateway} on `@slack/web-api`. */
+/** 429s one call waits out before its error surfaces (the WebClient's own default is about as patient). */
+const MAX_RATE_LIMITED = 5;
+
+/** The `Retry-After` (s) of a 429 the WebClient rejected (`rejectRateLimitedCalls`), else undefined. */
+function retryAfterOf(e: unknown): number | undefined {
+  const err = e as { code?: unknown; retryAfter?: unknown } | null;
+  if (err?.code !== ErrorCode.RateLimitedError) return undefined;
+  return typeof err.retryAfter === 'number' && err.retryAfter >= 0 ? err.retryAfter : 1;
+}
+
+/** A paced call's slot key and priority. */
+interface PaceSlot {
+  channel: string;
+  method: PacedMethod;
+  priority: PacePriority;
+}
+
+/**
+ * {@link SlackGateway} on `@slack/web-api`.
+ *
+ * With a pacer, the client rejects 429s (`rejectRateLimitedCalls`) and this
+ * gateway retries them: a paced call books a new slot no earlier than
+ * `Retry-After`, so every later caller of the channel queues behind it. The
+ * WebClient's own retry would resend outside the pacer, land in the next
+ * caller's slot, have that one answered 429, and so on: one 429 every
+ * interval for as long as the backlog lasts (measured in the storm).
+ */
 export class WebApiSlackGateway implements SlackGateway {
   private readonly client: WebClient;
   private readonly dmChannels = new Map<string, string>();
@@ -93,23 +128,41 @@ export class WebApiSlackGateway implements SlackGateway {
     else throw new Error('WebApiSlackGateway needs a client or a token');
   }
 
-  /** Waits for the pacer's slot, if there is a pacer (it never refuses; see {@link SlackPacer}). */
-  private async pace(channel: string, method: PacedMethod, priority: PacePriority): Promise<void> {
-    const waitMs = this.pacer ? await this.pacer.reserve(channel, method, priority) : 0;
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  /**
+   * Makes one Web API call: in its pacer's slot when `slot` is given, and
+   * through any 429 the client rejects (see the class comment).
+   */
+  private async call<T>(send: () => Promise<T>, slot?: PaceSlot): Promise<T> {
+    let notBefore: number | undefined;
+    for (let limited = 0; ; limited++) {
+      const waitMs =
+        slot && this.pacer ? await this.pacer.reserve(slot.channel, slot.method, slot.priority, notBefore) : 0;
+      if (waitMs > 0) await sleep(waitMs);
+      try {
+        return await send();
+      } catch (e) {
+        const retryAfter = retryAfterOf(e);
+        if (retryAfter === undefined || limited >= MAX_RATE_LIMITED) throw e;
+        notBefore = Date.now() + retryAfter * 1000;
+        if (!(slot && this.pacer)) await sleep(retryAfter * 1000);
+      }
+    }
   }
 
   public async post(channel: string, message: SlackMessage, threadTs?: string, priority: PacePriority = 'bulk') {
-    await this.pace(channel, 'chat.postMessage', priority);
     let out: Awaited<ReturnType<WebClient['chat']['postMessage']>>;
     try {
-      out = await this.client.chat.postMessage({
-        channel,
-        ...content(message),
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(threadTs !== undefined && { thread_ts: threadTs }),
-      });
+      out = await this.call(
+        () =>
+          this.client.chat.postMessage({
+            channel,
+            ...content(message),
+            unfurl_links: false,
+            unfurl_media: false,
+            ...(threadTs !== undefined && { thread_ts: threadTs }),
+          }),
+        { channel, method: 'chat.postMessage', priority },
+      );
     } catch (e) {
       const error = slackErrorOf(e);
       if (error === undefined || !UNREACHABLE.has(error)) throw e;
@@ -126,18 +179,21 @@ export class WebApiSlackGateway implements SlackGateway {
     message: SlackMessage,
     priority: PacePriority = 'bulk',
   ): Promise<void> {
-    await this.pace(channel, 'chat.update', priority);
-    await this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    await this.call(() => this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }), {
+      channel,
+      method: 'chat.update',
+      priority,
+    });
   }
 
   public async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, ...content(message) });
+    await this.call(() => this.client.chat.postEphemeral({ channel, user, ...content(message) }));
   }
 
   public async dm(user: string, message: SlackMessage) {
     let channel = this.dmChannels.get(user);
     if (!channel) {
-      const opened = await this.client.conversations.open({ users: user });
+      const opened = await this.call(() => this.client.conversations.open({ users: user }));
       channel = opened.channel?.id;
       if (!channel) throw new Error(`could not open a DM with ${user}`);
       this.dmChannels.set(user, channel);
@@ -147,7 +203,7 @@ export class WebApiSlackGateway implements SlackGateway {
 
   public async isWorkspaceUser(userId: string): Promise<boolean> {
     try {
-      const out = await this.client.users.info({ user: userId });
+      const out = await this.call(() => this.client.users.info({ user: userId }));
       return out.user?.id === userId && out.user.deleted !== true;
     } catch (e) {
       // Slack says so for an id it does not know; anything else is a failed lookup.
@@ -161,7 +217,7 @@ export class WebApiSlackGateway implements SlackGateway {
     if (cached && cached.until > Date.now()) return cached.member;
     let member: boolean;
     try {
-      const out = await this.client.conversations.info({ channel });
+      const out = await this.call(() => this.client.conversations.info({ channel }));
       member = out.channel?.is_member === true;
     } catch (e) {
       // A private channel the bot was never invited to is invisible to it: Slack answers channel_not_found.
@@ -175,7 +231,7 @@ export class WebApiSlackGateway implements SlackGateway {
   public async usergroupMembers(usergroupId: string): Promise<string[]> {
     const cached = this.groups.get(usergroupId);
     if (cached && cached.until > Date.now()) return cached.members;
-    const out = await this.client.usergroups.users.list({ usergroup: usergroupId });
+    const out = await this.call(() => this.client.usergroups.users.list({ usergroup: usergroupId }));
     const members = out.users ?? [];
     this.groups.set(usergroupId, { members, until: Date.now() + WebApiSlackGateway.GROUP_TTL_MS });
     return members;
@@ -183,7 +239,7 @@ export class WebApiSlackGateway implements SlackGateway {
 
   public async permalink(channel: string, ts: string): Promise<string | undefined> {
     try {
-      const out = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      const out = await this.call(() => this.client.chat.getPermalink({ channel, message_ts: ts }));
       return out.permalink;
     } catch {
       return undefined;
@@ -191,10 +247,10 @@ export class WebApiSlackGateway implements SlackGateway {
   }
 
   public async openView(triggerId: string, view: ModalView): Promise<void> {
-    await this.client.views.open({ trigger_id: triggerId, view });
+    await this.call(() => this.client.views.open({ trigger_id: triggerId, view }));
   }
 
   public async publishHome(user: string, view: { type: 'home'; blocks: KnownBlock[] }): Promise<void> {
-    await this.client.views.publish({ user_id: user, view });
+    await this.call(() => this.client.views.publish({ user_id: user, view }));
   }
 }

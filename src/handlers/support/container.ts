@@ -46,17 +46,31 @@ export interface ContainerOptions {
   slackClient?: WebClient;
   /**
    * Pace chat.postMessage / chat.update through the pacer's table (the
-   * functions that post in bulk: ingest, sweep); only when PACER_TABLE is set.
+   * functions that post in bulk: ingest, sweep, actions); only when PACER_TABLE is set, and
+   * not with `slackClient` (the pacer retries 429s itself, so it builds its client to reject them).
    */
   paced?: boolean;
   /** X-Ray, where the handler loaded it (`loadTracing`): the SDK clients are captured, and use cases get spans. */
   tracing?: PowertoolsTracing;
 }
 
-/** The settings of a handler's Slack client: {@link slackClientOptions} from the configuration. */
-export function slackClientSettings(config: Config, secrets: SlackSecrets, retries: number): WebClientOptions {
+/**
+ * The settings of a handler's Slack client: {@link slackClientOptions} from the configuration.
+ * `paced`: the gateway has a pacer and retries 429s through it, so the client rejects them.
+ */
+export function slackClientSettings(
+  config: Config,
+  secrets: SlackSecrets,
+  retries: number,
+  paced = false,
+): WebClientOptions {
   const apiUrl = config.slack.apiUrl;
-  const options = { timeoutMs: config.callTimeoutMs, retries, ...(apiUrl && { slackApiUrl: apiUrl }) };
+  const options = {
+    timeoutMs: config.callTimeoutMs,
+    retries,
+    ...(apiUrl && { slackApiUrl: apiUrl }),
+    ...(paced && { rejectRateLimitedCalls: true }),
+  };
   return slackClientOptions(secrets.botToken, options);
 }
 
@@ -65,14 +79,19 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
   const config = getConfig();
   const secrets = await loadSlackSecrets(config);
   const telemetry = new PowertoolsTelemetry();
-  const slackClient =
-    options.slackClient ?? new WebClient(secrets.botToken, slackClientSettings(config, secrets, options.slackRetries));
   const notifier = options.notifier ? await options.notifier(config) : undefined;
   const { tracing } = options;
   const ms = config.callTimeoutMs;
   const capture = <C>(client: C): C => (tracing ? tracing.captureClient(client) : client);
   // One DynamoDB client for the container: the incident store and the full-text store share it.
   const dynamo = capture(buildDocumentClient(ms));
+  const pacer =
+    options.paced && config.pacerTable !== undefined && !options.slackClient
+      ? new DynamoDbSlackPacer({ tableName: config.pacerTable, callTimeoutMs: ms, client: dynamo, telemetry })
+      : undefined;
+  const slackClient =
+    options.slackClient ??
+    new WebClient(secrets.botToken, slackClientSettings(config, secrets, options.slackRetries, pacer !== undefined));
   const anchors = options.anchors ? await options.anchors(config, capture) : undefined;
   const deps: AppDeps = {
     config,
@@ -89,15 +108,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
       client: slackClient,
       timeoutMs: config.callTimeoutMs,
       retries: options.slackRetries,
-      ...(options.paced &&
-        config.pacerTable !== undefined && {
-          pacer: new DynamoDbSlackPacer({
-            tableName: config.pacerTable,
-            callTimeoutMs: ms,
-            client: dynamo,
-            telemetry,
-          }),
-        }),
+      ...(pacer && { pacer }),
     }),
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),

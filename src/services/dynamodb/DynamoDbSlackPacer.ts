@@ -45,9 +45,14 @@ export class DynamoDbSlackPacer implements SlackPacer {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  public async reserve(channel: string, method: PacedMethod, priority: PacePriority): Promise<number> {
+  public async reserve(
+    channel: string,
+    method: PacedMethod,
+    priority: PacePriority,
+    notBefore?: number,
+  ): Promise<number> {
     try {
-      return await this.book(`${channel}#${method}`, method, priority);
+      return await this.book(`${channel}#${method}`, method, priority, notBefore);
     } catch (e) {
       this.options.telemetry.warn('Slack pacer unavailable: sending without pacing', {
         channel,
@@ -60,7 +65,7 @@ export class DynamoDbSlackPacer implements SlackPacer {
     }
   }
 
-  private async book(pk: string, method: PacedMethod, priority: PacePriority): Promise<number> {
+  private async book(pk: string, method: PacedMethod, priority: PacePriority, notBefore?: number): Promise<number> {
     const rule = PACE_RULES[method];
     const waitUntil = this.now() + (this.options.maxWaitMs ?? 20_000);
     for (let race = 0; race < MAX_RACES; ) {
@@ -69,7 +74,7 @@ export class DynamoDbSlackPacer implements SlackPacer {
       );
       const old = typeof read.Item?.next === 'number' ? read.Item.next : undefined;
       const now = this.now();
-      const decision = decideSlot(old, now, rule, priority, now >= waitUntil);
+      const decision = decideSlot(old, now, rule, priority, notBefore !== undefined || now >= waitUntil, notBefore);
       if (!decision.book) {
         await this.sleep(Math.min(decision.retryInMs, Math.max(0, waitUntil - now)));
         continue;

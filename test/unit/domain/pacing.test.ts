@@ -46,6 +46,20 @@ describe('decideSlot', () => {
     expect(decideSlot(10_000, 0, oneASecond, 'bulk', true)).toEqual({ book: true, at: 10_000, next: 11_000 });
   });
 
+  it("books no earlier than a 429's Retry-After (notBefore), and moves the cursor past it", () => {
+    expect(decideSlot(10_500, 10_000, oneASecond, 'bulk', true, 12_000)).toEqual({
+      book: true,
+      at: 12_000,
+      next: 13_000,
+    });
+    // A later cursor wins over an earlier notBefore.
+    expect(decideSlot(15_000, 10_000, oneASecond, 'critical', false, 11_000)).toEqual({
+      book: true,
+      at: 15_000,
+      next: 16_000,
+    });
+  });
+
   it('orders the allowances critical > high > escalation > bulk', () => {
     const { critical, high, escalation, bulk } = MAX_BACKLOG_SLOTS;
     expect(critical > high && high > escalation && escalation > bulk && bulk >= 1).toBe(true);

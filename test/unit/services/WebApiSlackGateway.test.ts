@@ -40,17 +40,19 @@ describe('Class: WebApiSlackGateway, paced', () => {
   const memoryPacer = () => {
     const cursors = new Map<string, number>();
     const asked: Array<[string, PacedMethod, PacePriority]> = [];
+    const notBefores: Array<number | undefined> = [];
     const pacer: SlackPacer = {
-      async reserve(channel, method, priority) {
+      async reserve(channel, method, priority, notBefore) {
         asked.push([channel, method, priority]);
+        notBefores.push(notBefore);
         const now = Date.now();
-        const d = decideSlot(cursors.get(`${channel}#${method}`), now, PACE_RULES[method], priority, true);
+        const d = decideSlot(cursors.get(`${channel}#${method}`), now, PACE_RULES[method], priority, true, notBefore);
         if (!d.book) throw new Error('forced bookings always book');
         cursors.set(`${channel}#${method}`, d.next);
         return d.at - now;
       },
     };
-    return { pacer, asked };
+    return { pacer, asked, notBefores };
   };
 
   it('waits for its slot before each post: three concurrent posts to one channel, no 429', async () => {
@@ -94,6 +96,50 @@ describe('Class: WebApiSlackGateway, paced', () => {
       ['chat.update', 'bulk'],
       ['chat.postMessage', 'escalation'],
     ]);
+  });
+
+  it("books a 429's retry through the pacer, after Retry-After, so the next caller queues behind it (no chain of 429s)", async () => {
+    // Prepare: the client rejects 429s, as a paced container builds it; Slack answers the first post 429.
+    const { pacer, asked, notBefores } = memoryPacer();
+    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox', pacer });
+    slack.faults.set('chat.postMessage', { status: 429, retryAfterSec: 1, times: 1 });
+    const message = { text: 'card', blocks: [] };
+
+    // Act
+    const started = Date.now();
+    const first = gateway.post(APPROVALS_CHANNEL, message, undefined, 'critical');
+    await new Promise((r) => setTimeout(r, 100)); // the second caller comes while the first waits out its 429
+    const second = gateway.post(APPROVALS_CHANNEL, message, undefined, 'critical');
+    await Promise.all([first, second]);
+
+    // Assess: one 429 (the injected one), the retry booked no earlier than Retry-After, the second after it.
+    const calls = slack.calls('chat.postMessage');
+    expect(calls.map((c) => c.status)).toEqual([429, 200, 200]);
+    expect(asked).toHaveLength(3);
+    expect(notBefores[0]).toBeUndefined();
+    expect(notBefores.filter((n) => n !== undefined)).toHaveLength(1);
+    expect(calls[1]!.at - started).toBeGreaterThanOrEqual(1000);
+    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('waits out a 429 of an unpaced method itself when the client rejects 429s', async () => {
+    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const { pacer } = memoryPacer();
+    const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox', pacer });
+    slack.faults.set('chat.postEphemeral', { status: 429, retryAfterSec: 1, times: 1 });
+    await gateway.postEphemeral(APPROVALS_CHANNEL, VIEWER, { text: 'only you', blocks: [] });
+    expect(slack.calls('chat.postEphemeral').map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it('gives up after five 429s in a row with the rate-limit error (never a silent drop)', async () => {
+    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox' });
+    slack.faults.set('chat.postEphemeral', { status: 429, retryAfterSec: 0, times: 6 });
+    await expect(gateway.postEphemeral(APPROVALS_CHANNEL, VIEWER, { text: 'x', blocks: [] })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+    });
+    expect(slack.calls('chat.postEphemeral')).toHaveLength(6);
   });
 });
 
