@@ -168,7 +168,7 @@ export async function createPending(
     120_000,
     50,
   );
-  await sandbox.ingestQueue.drained(120_000);
+  await sandbox.ingestDrained(120_000);
   return cards.map((card, i) => {
     const incidentId = /INC-[0-9A-Z]{10}/.exec(JSON.stringify(card.blocks))?.[0];
     if (!incidentId) throw new Error('card without an incident id');

@@ -180,7 +180,7 @@ function printTable(r: Record<string, any>): void {
   row(
     'storm.criticalCardSeconds',
     `p50 ${c.p50} / p99 ${c.p99} / max ${c.max}`,
-    `${c.n} cards, ${c.unposted} unposted`,
+    `${c.n} cards, ${c.unposted} unposted; alone at 1/s from each send: p99 ${c.floor?.p99} / max ${c.floor?.max}`,
   );
   row('storm.secondsVsFloor', String(s.secondsVsFloor), `floor ${s.floorSeconds} s`);
   console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);

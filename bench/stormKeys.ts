@@ -24,6 +24,12 @@ export interface CriticalCardSeconds {
   n: number;
   /** Critical incidents sent whose card never posted (not in the percentiles). */
   unposted: number;
+  /**
+   * The same percentiles if the critical cards had their channel to
+   * themselves at Slack's 1 per second from the moment each was sent (see
+   * {@link criticalFloor}): what no pacing can beat when criticals come in a burst.
+   */
+  floor: { p50: number; p99: number; max: number };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -55,7 +61,33 @@ export function criticalCardSeconds(
   }
   waits.sort((a, b) => a - b);
   const at = (p: number) => (waits.length === 0 ? Number.NaN : round2(percentile(waits, p)));
-  return { p50: at(50), p99: at(99), max: at(100), n: waits.length, unposted };
+  const floor = criticalFloor([...sentAt.values()]);
+  const floorAt = (p: number) => (floor.length === 0 ? Number.NaN : round2(percentile(floor, p)));
+  return {
+    p50: at(50),
+    p99: at(99),
+    max: at(100),
+    n: waits.length,
+    unposted,
+    floor: { p50: floorAt(50), p99: floorAt(99), max: floorAt(100) },
+  };
+}
+
+/**
+ * The least wait (s) of each critical card, sorted: the cards alone in one
+ * channel, in the order sent, each posted at its send time or 1 / `perSecond`
+ * after the one before, whichever is later.
+ * @param sentAt each critical incident's send time (ms)
+ */
+export function criticalFloor(sentAt: readonly number[], perSecond = 1): number[] {
+  const gapMs = 1000 / perSecond;
+  let last = Number.NEGATIVE_INFINITY;
+  const waits: number[] = [];
+  for (const sent of [...sentAt].sort((a, b) => a - b)) {
+    last = Math.max(sent, last + gapMs);
+    waits.push((last - sent) / 1000);
+  }
+  return waits.sort((a, b) => a - b);
 }
 
 /** `storm.floorSeconds`: the busiest channel's delivered posts at Slack's 1 per second. */

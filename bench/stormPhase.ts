@@ -169,7 +169,7 @@ async function run(sandbox: Sandbox) {
   };
   const deadLettered = (): Set<string> => {
     const out = new Set<string>();
-    for (const d of sandbox.ingestQueue.deadLetters()) {
+    for (const d of sandbox.ingestDeadLetters()) {
       try {
         const message = JSON.parse((JSON.parse(d.body) as { Message: string }).Message) as {
           incident?: { id?: string };
@@ -200,11 +200,11 @@ async function run(sandbox: Sandbox) {
   );
   let drainedAt: number | undefined;
   while (performance.now() < deadline) {
-    const q = sandbox.ingestQueue.stats();
+    const q = sandbox.ingestStats();
     const running = sandbox.sfn
       .listExecutions()
       .filter((e) => e.status === 'RUNNING' && sandbox.sfn.waitingTasks(e.executionArn).length === 0).length;
-    if (q.waiting === 0 && running === 0) {
+    if (q.waiting === 0 && q.inFlight === 0 && running === 0) {
       drainedAt = performance.now();
       break;
     }
@@ -254,7 +254,7 @@ async function run(sandbox: Sandbox) {
     tiersSent: tiers,
     sendStatuses: statuses,
     executions: byStatus,
-    ingestQueue: sandbox.ingestQueue.stats(),
+    ingestQueues: sandbox.ingestStats(),
     method:
       `${events.length} raw events (seeded; 2/8/30/60% critical/high/medium/low, ~half on-chain, half WAF, repeated IP+URI / sender patterns, ${DUPLICATES} exact duplicates) ` +
       `POSTed to /sandbox/incidents, ${SEND_CONCURRENCY} in flight. recorded = distinct incidents with an incident_received ledger entry in DynamoDB ` +
@@ -262,7 +262,7 @@ async function run(sandbox: Sandbox) {
       'seconds = first send until every incident is recorded (or the timeout); card and post counts are taken after the ingest queue drained (or the timeout). ' +
       'slackPosts = every chat.postMessage call, 429s included; slackPostsDelivered = the ones that posted; slackRateLimited = chat.postMessage calls answered 429 ' +
       '(slackRateLimitedAllMethods: any method). criticalCardSeconds = per critical incident, its first send until the first delivered chat.postMessage whose blocks ' +
-      "carry its id; floorSeconds = the busiest channel's delivered posts / 1 per s; secondsVsFloor = first send until the last delivered post, / floorSeconds.",
+      "carry its id (its floor: the same if critical cards had the channel to themselves at 1/s from each send); floorSeconds = the busiest channel's delivered posts / 1 per s; secondsVsFloor = first send until the last delivered post, / floorSeconds.",
   };
 }
 

@@ -7,6 +7,8 @@ export interface LocalQueueOptions {
   /** The consumer, called with SQS Lambda events (the production ingest handler). */
   consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   batchSize?: number;
+  /** Batches in flight at once (`ScalingConfig.MaximumConcurrency`); default 1. */
+  maxConcurrency?: number;
   /** Receives before a message goes to the dead-letter list. */
   maxReceiveCount?: number;
   /** Delay before a failed message is visible again. */
@@ -23,16 +25,17 @@ interface QueuedMessage {
 
 /**
  * An in-process stand-in for an SQS queue with a Lambda event source mapping:
- * batches, partial batch failures (`batchItemFailures`), a visibility timeout
- * and a dead-letter list after `maxReceiveCount` receives. Nothing is dropped:
- * a message is either delivered, waiting, or dead-lettered for inspection.
+ * batches, up to `maxConcurrency` of them in flight (concurrent invocations),
+ * partial batch failures (`batchItemFailures`), a visibility timeout and a
+ * dead-letter list after `maxReceiveCount` receives. Nothing is dropped: a
+ * message is either delivered, waiting, in flight, or dead-lettered for inspection.
  */
 export class LocalQueue {
   private readonly messages: QueuedMessage[] = [];
   private readonly dead: Array<QueuedMessage & { lastError: string }> = [];
   private running = false;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private delivered = 0;
 
   public constructor(private readonly options: LocalQueueOptions) {}
@@ -54,12 +57,17 @@ export class LocalQueue {
   public async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
-    await this.inFlight;
+    await Promise.all(this.inFlight);
   }
 
   /** Counts for the sandbox and the storm benchmark. */
-  public stats(): { waiting: number; delivered: number; deadLettered: number } {
-    return { waiting: this.messages.length, delivered: this.delivered, deadLettered: this.dead.length };
+  public stats(): { waiting: number; inFlight: number; delivered: number; deadLettered: number } {
+    return {
+      waiting: this.messages.length,
+      inFlight: this.inFlight.size,
+      delivered: this.delivered,
+      deadLettered: this.dead.length,
+    };
   }
 
   public deadLetters(): ReadonlyArray<{ messageId: string; body: string; receiveCount: number; lastError: string }> {
@@ -69,7 +77,7 @@ export class LocalQueue {
   /** Resolves once nothing is waiting or in flight (tests and benchmarks). */
   public async drained(timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (this.messages.length > 0 || this.inFlight) {
+    while (this.messages.length > 0 || this.inFlight.size > 0) {
       if (Date.now() > until)
         throw new Error(`queue ${this.options.name} not drained: ${this.messages.length} waiting`);
       await new Promise((r) => setTimeout(r, 20));
@@ -77,16 +85,27 @@ export class LocalQueue {
   }
 
   private kick(delayMs = 0): void {
-    if (!this.running || this.inFlight) return;
+    if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.inFlight = this.poll().finally(() => {
-        this.inFlight = undefined;
-        const next = this.nextVisibleIn();
-        if (next !== undefined) this.kick(next);
-      });
+      this.fill();
     }, delayMs);
+  }
+
+  /** Starts batches while a consumer is free and a message is visible; else waits for the next to show. */
+  private fill(): void {
+    while (this.running && this.inFlight.size < (this.options.maxConcurrency ?? 1)) {
+      const batch = this.take();
+      if (batch.length === 0) break;
+      const run: Promise<void> = this.deliver(batch).finally(() => {
+        this.inFlight.delete(run);
+        this.fill();
+      });
+      this.inFlight.add(run);
+    }
+    const next = this.nextVisibleIn();
+    if (next !== undefined && next > 0 && this.inFlight.size < (this.options.maxConcurrency ?? 1)) this.kick(next);
   }
 
   private nextVisibleIn(): number | undefined {
@@ -95,12 +114,17 @@ export class LocalQueue {
     return Math.max(0, Math.min(...this.messages.map((m) => m.visibleAt)) - now);
   }
 
-  private async poll(): Promise<void> {
+  /** Takes the next batch of visible messages off the queue (they are in flight until delivered). */
+  private take(): QueuedMessage[] {
     const now = Date.now();
     const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.options.batchSize ?? 10);
-    if (batch.length === 0) return;
     for (const m of batch) this.messages.splice(this.messages.indexOf(m), 1);
     for (const m of batch) m.receiveCount++;
+    return batch;
+  }
+
+  private async deliver(batch: QueuedMessage[]): Promise<void> {
+    const now = Date.now();
     const event: SQSEvent = {
       Records: batch.map((m) => ({
         messageId: m.messageId,

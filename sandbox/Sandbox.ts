@@ -13,6 +13,7 @@ import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
+import { passesFilter, queuesFromTemplate } from './local/queuesFromTemplate';
 import { routeEvent, rulesFromTemplate, type TemplateRule } from './local/rulesFromTemplate';
 import { LocalQueue } from './LocalQueue';
 import { APPROVALS_CHANNEL, APPROVERS, DEFAULT_SIGNING_SECRET, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
@@ -97,7 +98,10 @@ export class Sandbox {
   /** The local S3 API holding anchors. */
   public readonly s3: LocalS3;
   public sfn!: LocalStepFunctions;
+  /** IngestQueue: every approval request and notification (tests may send to it directly). */
   public ingestQueue!: LocalQueue;
+  /** Every queue the ingest function consumes (IngestQueue and the critical lane). */
+  public ingestQueues: LocalQueue[] = [];
   private dynamo?: DynamoDbLocal;
   private server?: Server;
   private handlers!: Handlers;
@@ -240,16 +244,40 @@ export class Sandbox {
     });
 
     this.handlers = await this.loadHandlers();
-    this.ingestQueue = new LocalQueue({
-      name: 'chainsec-ingest',
-      consumer: (event) => this.handlers.ingest(event, lambdaContext('chainsec-ingest', INGEST_TIMEOUT_MS)) as never,
-      visibilityTimeoutMs: 1000,
-      maxReceiveCount: 5,
-    });
-    // SNS → SQS → ingest, as in AWS (SNS envelope, not raw delivery).
-    for (const topic of [TOPICS.approvals, TOPICS.notifications]) {
-      this.sns.subscribe(topic, async (m) => {
-        this.ingestQueue.send(
+    // SNS → SQS → ingest, as in AWS (SNS envelope, not raw delivery), lane by
+    // lane as template.yaml wires them: IngestQueue gets every message, the
+    // critical lane a filtered copy; each queue with its batch size and concurrency.
+    const wiring = queuesFromTemplate(path.join(ROOT, 'template.yaml'));
+    const topicArns: Record<string, string> = {
+      ApprovalRequestsTopic: TOPICS.approvals,
+      NotificationsTopic: TOPICS.notifications,
+    };
+    const queues = new Map<string, LocalQueue>();
+    for (const source of wiring.sources.filter((s) => s.target === 'IngestFunction')) {
+      queues.set(
+        source.queue,
+        new LocalQueue({
+          name: `chainsec-${source.queue}`,
+          consumer: (event) =>
+            this.handlers.ingest(event, lambdaContext('chainsec-ingest', INGEST_TIMEOUT_MS)) as never,
+          batchSize: source.batchSize,
+          maxConcurrency: source.maximumConcurrency,
+          visibilityTimeoutMs: 1000,
+          maxReceiveCount: 5,
+        }),
+      );
+    }
+    const main = queues.get('IngestQueue');
+    if (!main) throw new Error('template.yaml: IngestFunction does not consume IngestQueue');
+    this.ingestQueue = main;
+    this.ingestQueues = [...queues.values()];
+    for (const subscription of wiring.subscriptions) {
+      const topicArn = topicArns[subscription.topic];
+      const queue = queues.get(subscription.queue);
+      if (!topicArn || !queue) continue;
+      this.sns.subscribe(topicArn, async (m) => {
+        if (!passesFilter(subscription, m.Message)) return;
+        queue.send(
           JSON.stringify({
             Type: 'Notification',
             MessageId: m.MessageId,
@@ -260,7 +288,7 @@ export class Sandbox {
         );
       });
     }
-    this.ingestQueue.start();
+    for (const queue of this.ingestQueues) queue.start();
     if (this.options.sweepEveryMs) {
       this.sweepTimer = setInterval(() => {
         this.handlers
@@ -271,10 +299,35 @@ export class Sandbox {
     }
   }
 
+  /** The ingest lanes' counts added up (the storm benchmark, `GET /sandbox/queue`). */
+  public ingestStats(): { waiting: number; inFlight: number; delivered: number; deadLettered: number } {
+    const total = { waiting: 0, inFlight: 0, delivered: 0, deadLettered: 0 };
+    for (const q of this.ingestQueues) {
+      const s = q.stats();
+      total.waiting += s.waiting;
+      total.inFlight += s.inFlight;
+      total.delivered += s.delivered;
+      total.deadLettered += s.deadLettered;
+    }
+    return total;
+  }
+
+  /** Every ingest lane's dead letters. */
+  public ingestDeadLetters(): ReturnType<LocalQueue['deadLetters']> {
+    return this.ingestQueues.flatMap((q) => q.deadLetters());
+  }
+
+  /** Resolves once no ingest lane has a message waiting or in flight. */
+  public async ingestDrained(timeoutMs = 60_000): Promise<void> {
+    await Promise.all(this.ingestQueues.map((q) => q.drained(timeoutMs)));
+    // A lane's batch can leave work for another (a retried record): check once more.
+    if (this.ingestStats().waiting + this.ingestStats().inFlight > 0) await this.ingestDrained(timeoutMs);
+  }
+
   /** Stops everything it started, children included. */
   public async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.ingestQueue?.stop();
+    await Promise.all(this.ingestQueues.map((q) => q.stop()));
     await this.sfn?.stop();
     await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop(), this.s3.stop()]);
     await this.dynamo?.stop();
@@ -360,7 +413,7 @@ export class Sandbox {
         return sendText(res, 200, await this.handlers.publicKeyPem(), 'application/x-pem-file');
       if (req.method === 'POST' && p === '/sandbox/tick') return await this.tick(req, res);
       if (req.method === 'GET' && p === '/sandbox/queue')
-        return sendJson(res, 200, { ...this.ingestQueue.stats(), deadLetters: this.ingestQueue.deadLetters() });
+        return sendJson(res, 200, { ...this.ingestStats(), deadLetters: this.ingestDeadLetters() });
       if (req.method === 'GET' && p === '/sandbox/actions')
         return sendJson(res, 200, this.sns.published(TOPICS.actions));
       if (await handlePageRequest(this.pageContext(), req, res, p)) return;

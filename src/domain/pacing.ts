@@ -26,12 +26,18 @@ export interface PaceRule {
   intervalMs: number;
   /** Calls that may go back to back after a quiet spell (>= 1). */
   burst: number;
+  /**
+   * How late a call may go after its slot and still keep Slack's spacing
+   * from the next caller's (the margin `intervalMs` leaves, less a little
+   * for the network); a caller that wakes later books a new slot instead.
+   */
+  lateToleranceMs: number;
 }
 
 /** The rules (see the module comment for the sources). */
 export const PACE_RULES: Readonly<Record<PacedMethod, PaceRule>> = {
-  'chat.postMessage': { intervalMs: 1050, burst: 1 },
-  'chat.update': { intervalMs: 1200, burst: 1 },
+  'chat.postMessage': { intervalMs: 1050, burst: 1, lateToleranceMs: 35 },
+  'chat.update': { intervalMs: 1200, burst: 1, lateToleranceMs: 150 },
 };
 
 /**
@@ -42,8 +48,8 @@ export const PACE_RULES: Readonly<Record<PacedMethod, PaceRule>> = {
  */
 export const MAX_BACKLOG_SLOTS: Readonly<Record<PacePriority, number>> = {
   critical: Number.POSITIVE_INFINITY,
-  high: 4,
-  escalation: 2,
+  high: 2,
+  escalation: 1.5,
   bulk: 1,
 };
 
@@ -76,6 +82,14 @@ export function decideSlot(
   if (!force && backlogMs > allowedMs) return { book: false, retryInMs: backlogMs - allowedMs };
   const at = Math.max(now, notBefore, cursor - (rule.burst - 1) * rule.intervalMs);
   return { book: true, at, next: cursor + rule.intervalMs };
+}
+
+/**
+ * Whether a caller that woke `lateByMs` after its slot must book again: sent
+ * now, it would land closer than Slack allows to the next caller's slot.
+ */
+export function missedSlot(rule: PaceRule, lateByMs: number): boolean {
+  return lateByMs > rule.lateToleranceMs;
 }
 
 /** The priority of an incident's card: critical, then high; anything else waits with the digests. */

@@ -10,7 +10,8 @@ export interface SlackPacer {
   /**
    * @param notBefore - epoch ms the slot may not precede: a call Slack answered 429 passes now + `Retry-After`,
    *   and books at once whatever the backlog (it already had its turn), so later callers queue behind it.
-   * @returns milliseconds to wait before making the call (0: go now)
+   * @returns the slot: epoch ms at which to make the call (now or earlier: go now). A time rather than a
+   *   delay, so a caller that gets it late (a slow store, a busy event loop) knows by how much.
    */
   reserve(channel: string, method: PacedMethod, priority: PacePriority, notBefore?: number): Promise<number>;
 }

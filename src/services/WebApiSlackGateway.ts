@@ -2,7 +2,7 @@ import { ErrorCode, LogLevel, WebClient, type FetchFunction, type WebClientOptio
 import type { KnownBlock, ModalView } from '@slack/types';
 import { ChannelUnreachableError } from '../errors';
 import { nodeHttpFetch } from './nodeHttpFetch';
-import type { PacedMethod, PacePriority } from '../domain/pacing';
+import { missedSlot, PACE_RULES, type PacedMethod, type PacePriority } from '../domain/pacing';
 import type { SlackGateway, SlackMessage } from './SlackGateway';
 import type { SlackPacer } from './SlackPacer';
 
@@ -87,6 +87,8 @@ function content(message: SlackMessage): { text: string; blocks?: SlackMessage['
 
 /** 429s one call waits out before its error surfaces (the WebClient's own default is about as patient). */
 const MAX_RATE_LIMITED = 5;
+/** Slots a caller may miss (woken too late) before it sends anyway. */
+const MAX_MISSED_SLOTS = 3;
 
 /** The `Retry-After` (s) of a 429 the WebClient rejected (`rejectRateLimitedCalls`), else undefined. */
 function retryAfterOf(e: unknown): number | undefined {
@@ -135,9 +137,7 @@ export class WebApiSlackGateway implements SlackGateway {
   private async call<T>(send: () => Promise<T>, slot?: PaceSlot): Promise<T> {
     let notBefore: number | undefined;
     for (let limited = 0; ; limited++) {
-      const waitMs =
-        slot && this.pacer ? await this.pacer.reserve(slot.channel, slot.method, slot.priority, notBefore) : 0;
-      if (waitMs > 0) await sleep(waitMs);
+      if (slot && this.pacer) await this.waitForSlot(this.pacer, slot, notBefore);
       try {
         return await send();
       } catch (e) {
@@ -146,6 +146,22 @@ export class WebApiSlackGateway implements SlackGateway {
         notBefore = Date.now() + retryAfter * 1000;
         if (!(slot && this.pacer)) await sleep(retryAfter * 1000);
       }
+    }
+  }
+
+  /**
+   * Books the call's slot and sleeps until it. A caller that wakes too late
+   * (a busy event loop, a slow store) books again rather than crowd the next
+   * caller's slot into a 429; after a few misses it goes anyway.
+   */
+  private async waitForSlot(pacer: SlackPacer, slot: PaceSlot, notBefore?: number): Promise<void> {
+    let after = notBefore;
+    for (let missed = 0; ; missed++) {
+      const at = await pacer.reserve(slot.channel, slot.method, slot.priority, after);
+      const waitMs = at - Date.now();
+      if (waitMs > 0) await sleep(waitMs);
+      if (missed >= MAX_MISSED_SLOTS || !missedSlot(PACE_RULES[slot.method], Date.now() - at)) return;
+      after = Date.now();
     }
   }
 

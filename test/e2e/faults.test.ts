@@ -65,7 +65,7 @@ describe('E2E: faults, through the sandbox', () => {
   }
 
   /** Waits until nothing is left in the ingest queue (no background writes steal an armed fault). */
-  const settle = () => h.sandbox.ingestQueue.drained(20_000);
+  const settle = () => h.sandbox.ingestDrained(20_000);
 
   /** One incident's entries in the ledger export (which signs a checkpoint: not readable while KMS is down). */
   async function ledgerOf(id: string): Promise<LedgerLine[]> {
@@ -415,7 +415,7 @@ describe('E2E: faults, through the sandbox', () => {
       expect(count(ledger, 'vote') + count(ledger, 'decision')).toBe(0);
       expect((await execution(p.arn)).status).toBe('RUNNING');
       expect(h.sandbox.sfn.waitingTasks(p.arn)).toHaveLength(1);
-      expect(h.sandbox.ingestQueue.deadLetters().filter((d) => d.body.includes(p.tx))).toHaveLength(0);
+      expect(h.sandbox.ingestDeadLetters().filter((d) => d.body.includes(p.tx))).toHaveLength(0);
     });
 
     it('a Slack retry of a click (new signature, x-slack-retry-num) is answered 200 and an exact replay 401; neither votes, decides or resumes again', async () => {

@@ -61,7 +61,7 @@ export class DynamoDbSlackPacer implements SlackPacer {
         message: (e as Error).message,
       });
       this.options.telemetry.metric('PacerDegraded');
-      return 0;
+      return this.now();
     }
   }
 
@@ -100,7 +100,7 @@ export class DynamoDbSlackPacer implements SlackPacer {
               ExpressionAttributeValues: { ':new': decision.next, ':old': old, ':ttl': ttl },
             }),
           );
-        return Math.max(0, decision.at - this.now());
+        return decision.at;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
         race += 1;

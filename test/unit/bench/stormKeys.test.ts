@@ -1,5 +1,6 @@
 import {
   criticalCardSeconds,
+  criticalFloor,
   floorSeconds,
   type PostCall,
   secondsVsFloor,
@@ -33,7 +34,7 @@ describe('storm keys', () => {
       card('i3', 13_000),
       card('other', 100),
     ];
-    expect(criticalCardSeconds(sent, posts)).toEqual({ p50: 2, p99: 10, max: 10, n: 3, unposted: 1 });
+    expect(criticalCardSeconds(sent, posts)).toMatchObject({ p50: 2, p99: 10, max: 10, n: 3, unposted: 1 });
   });
 
   it('does not confuse an id with a longer one that starts with it', () => {
@@ -43,7 +44,20 @@ describe('storm keys', () => {
 
   it('gives NaN percentiles when no critical card was posted', () => {
     const r = criticalCardSeconds(new Map([['i1', 0]]), []);
-    expect(r).toEqual({ p50: Number.NaN, p99: Number.NaN, max: Number.NaN, n: 0, unposted: 1 });
+    expect(r).toMatchObject({ p50: Number.NaN, p99: Number.NaN, max: Number.NaN, n: 0, unposted: 1 });
+  });
+
+  it('puts the critical floor at 1 card per second from each send: a burst of five waits up to 4 s', () => {
+    // Five sent in the same second, then one alone a minute later.
+    expect(criticalFloor([0, 100, 200, 300, 400, 60_000])).toEqual([0, 0, 0.9, 1.8, 2.7, 3.6]);
+    const r = criticalCardSeconds(
+      new Map([
+        ['i1', 0],
+        ['i2', 0],
+      ]),
+      [card('i1', 500), card('i2', 1_600)],
+    );
+    expect(r.floor).toEqual({ p50: expect.any(Number), p99: 1, max: 1 });
   });
 
   it('takes the floor from the busiest channel at 1 post per second', () => {

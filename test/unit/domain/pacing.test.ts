@@ -1,6 +1,13 @@
-import { cardPriority, decideSlot, MAX_BACKLOG_SLOTS, PACE_RULES, type PaceRule } from '../../../src/domain/pacing';
+import {
+  cardPriority,
+  decideSlot,
+  MAX_BACKLOG_SLOTS,
+  missedSlot,
+  PACE_RULES,
+  type PaceRule,
+} from '../../../src/domain/pacing';
 
-const oneASecond: PaceRule = { intervalMs: 1000, burst: 1 };
+const oneASecond: PaceRule = { intervalMs: 1000, burst: 1, lateToleranceMs: 0 };
 
 describe('decideSlot', () => {
   it('lets the first call of a key go now and moves the cursor one interval on', () => {
@@ -24,7 +31,7 @@ describe('decideSlot', () => {
   });
 
   it('lets a burst go early but keeps the sustained rate', () => {
-    const rule = { intervalMs: 1000, burst: 3 };
+    const rule = { intervalMs: 1000, burst: 3, lateToleranceMs: 0 };
     const d1 = decideSlot(undefined, 0, rule, 'critical');
     const d2 = decideSlot(d1.book ? d1.next : 0, 0, rule, 'critical');
     const d3 = decideSlot(d2.book ? d2.next : 0, 0, rule, 'critical');
@@ -36,8 +43,8 @@ describe('decideSlot', () => {
     const now = 0;
     const next = 10_000; // ten slots booked ahead
     expect(decideSlot(next, now, oneASecond, 'critical')).toEqual({ book: true, at: 10_000, next: 11_000 });
-    expect(decideSlot(next, now, oneASecond, 'high')).toEqual({ book: false, retryInMs: 6_000 });
-    expect(decideSlot(next, now, oneASecond, 'escalation')).toEqual({ book: false, retryInMs: 8_000 });
+    expect(decideSlot(next, now, oneASecond, 'high')).toEqual({ book: false, retryInMs: 8_000 });
+    expect(decideSlot(next, now, oneASecond, 'escalation')).toEqual({ book: false, retryInMs: 8_500 });
     expect(decideSlot(next, now, oneASecond, 'bulk')).toEqual({ book: false, retryInMs: 9_000 });
   });
 
@@ -58,6 +65,15 @@ describe('decideSlot', () => {
       at: 15_000,
       next: 16_000,
     });
+  });
+
+  it("books again when a caller wakes later than the rule's margin leaves (else it would crowd the next slot)", () => {
+    const rule = PACE_RULES['chat.postMessage'];
+    expect(missedSlot(rule, 0)).toBe(false);
+    expect(missedSlot(rule, rule.lateToleranceMs)).toBe(false);
+    expect(missedSlot(rule, rule.lateToleranceMs + 1)).toBe(true);
+    // The tolerance fits in the margin over Slack's 1 s: a caller within it still lands >= 1 s after the one before.
+    expect(rule.intervalMs - rule.lateToleranceMs).toBeGreaterThanOrEqual(1000);
   });
 
   it('orders the allowances critical > high > escalation > bulk', () => {

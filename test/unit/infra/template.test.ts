@@ -419,7 +419,7 @@ describe('File: template.yaml', () => {
       expect(missingExport.join()).toMatch(/does not export main/);
     });
 
-    it('sizes the functions: Slack path 512 MB / 10 s, ingest capped at 2, sweep at 1', () => {
+    it('sizes the functions: Slack path 512 MB / 10 s, ingest capped at 2 per lane (4 reserved), sweep at 1', () => {
       // Prepare
       const slack = props('SlackEventsFunction');
 
@@ -431,12 +431,21 @@ describe('File: template.yaml', () => {
       expect(slack.MemorySize).toBe(512);
       expect(slack.Timeout).toBe(10);
       expect(slack.ProvisionedConcurrencyConfig).toBeUndefined();
-      expect(ingest.ReservedConcurrentExecutions).toBe(2);
+      expect(ingest.ReservedConcurrentExecutions).toBe(4);
       expect(sweep.ReservedConcurrentExecutions).toBe(1);
       expect(sweep.Timeout).toBeLessThan(60);
-      const sqs = (ingest.Events as Record<string, { Type: string; Properties: Record<string, unknown> }>).FromTopics!;
-      expect(sqs.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
-      expect(sqs.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      const events = ingest.Events as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      const lanes = [events.FromTopics!, events.FromCriticalLane!];
+      for (const sqs of lanes) {
+        expect(sqs.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+        expect(sqs.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      }
+      // The reserved concurrency covers both lanes' pollers, so neither throttles the other.
+      const pollers = lanes.map(
+        (l) => (l.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency,
+      );
+      expect(ingest.ReservedConcurrentExecutions).toBe(pollers.reduce((a, b) => a + b, 0));
+      expect(events.FromCriticalLane!.Properties.BatchSize).toBe(1);
     });
 
     it('gives each function an environment the config module accepts', () => {
@@ -1090,14 +1099,24 @@ describe('File: template.yaml', () => {
         source: ['chainsec.agent'],
         'detail-type': ['Incident Notification'],
       });
-      expect(subs.map(([, s]) => refTarget(s.Properties?.TopicArn)).sort()).toEqual([
-        'ApprovalRequestsTopic',
-        'NotificationsTopic',
+      // Every message reaches IngestQueue unfiltered; only critical approval requests are copied to the critical lane.
+      const lane = (queue: string) =>
+        subs.filter(([, s]) => refTarget(s.Properties?.Endpoint) === queue).map(([, s]) => s.Properties ?? {});
+      expect(
+        lane('IngestQueue')
+          .map((p) => refTarget(p.TopicArn))
+          .sort(),
+      ).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic']);
+      for (const p of lane('IngestQueue')) expect(p.FilterPolicy).toBeUndefined();
+      expect(lane('UrgentIngestQueue')).toEqual([
+        expect.objectContaining({
+          TopicArn: { Ref: 'ApprovalRequestsTopic' },
+          FilterPolicyScope: 'MessageBody',
+          FilterPolicy: { tier: ['critical'] },
+        }),
       ]);
-      for (const [, s] of subs) {
-        expect(refTarget(s.Properties?.Endpoint)).toBe('IngestQueue');
-        expect(s.Properties?.RawMessageDelivery).toBe(false);
-      }
+      expect(subs).toHaveLength(3);
+      for (const [, s] of subs) expect(s.Properties?.RawMessageDelivery).toBe(false);
     });
 
     it('runs the sweep every minute', () => {

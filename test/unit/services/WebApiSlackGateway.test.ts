@@ -49,7 +49,7 @@ describe('Class: WebApiSlackGateway, paced', () => {
         const d = decideSlot(cursors.get(`${channel}#${method}`), now, PACE_RULES[method], priority, true, notBefore);
         if (!d.book) throw new Error('forced bookings always book');
         cursors.set(`${channel}#${method}`, d.next);
-        return d.at - now;
+        return d.at;
       },
     };
     return { pacer, asked, notBefores };
