@@ -2,6 +2,7 @@ import type { AppDeps } from '../../../src/app/deps';
 import { fixedClock, type Clock } from '../../../src/domain/clock';
 import type { OnCallShift } from '../../../src/domain/escalation';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
+import { parseRoutes } from '../../../src/domain/routes';
 import { DEFAULT_RISK_THRESHOLDS } from '../../../src/domain/risk';
 import { FallbackSummarizer } from '../../../src/services/FallbackSummarizer';
 import { FakeSigner } from './FakeSigner';
@@ -64,4 +65,21 @@ export function fakeAppDeps(options: FakeAppDepsOptions = {}): FakeAppDeps {
     telemetry,
   };
   return { deps, storage, signer, slack, workflow, telemetry };
+}
+
+/**
+ * {@link fakeAppDeps} with one route: critical incidents to `C0CRITICAL`,
+ * decided by `U0APPROVER1` only (the routing unit tests' setting).
+ */
+export function fakeRoutedAppDeps(options: Parameters<typeof fakeAppDeps>[0] = {}): ReturnType<typeof fakeAppDeps> {
+  const f = fakeAppDeps(options);
+  f.deps.config = {
+    ...f.deps.config,
+    routes: parseRoutes(
+      JSON.stringify([
+        { name: 'critical', channel: 'C0CRITICAL', match: { tier: ['critical'] }, approverUserIds: ['U0APPROVER1'] },
+      ]),
+    ),
+  };
+  return f;
 }

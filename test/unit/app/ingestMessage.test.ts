@@ -1,22 +1,13 @@
 import { postCard } from '../../../src/app/ingestMessage';
 import { policyFor } from '../../../src/app/routing';
-import { parseRoutes } from '../../../src/domain/routes';
 import { ChannelUnreachableError, ErrorCode } from '../../../src/errors';
-import { APPROVALS, fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { APPROVALS, fakeAppDeps, fakeRoutedAppDeps } from '../../support/fakes/fakeAppDeps';
 import { approvalRecord } from '../../support/records';
 
 describe('Function: postCard, routed', () => {
   const now = new Date('2026-11-23T10:00:00Z');
   const routed = () => {
-    const f = fakeAppDeps({ now });
-    f.deps.config = {
-      ...f.deps.config,
-      routes: parseRoutes(
-        JSON.stringify([
-          { name: 'critical', channel: 'C0CRITICAL', match: { tier: ['critical'] }, approverUserIds: ['U0APPROVER1'] },
-        ]),
-      ),
-    };
+    const f = fakeRoutedAppDeps({ now });
     const stored = f.storage.table.seed(approvalRecord(now, {}, 'critical'), { taskToken: 'task-1' });
     return { f, record: stored.record };
   };

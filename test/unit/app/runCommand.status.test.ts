@@ -1,20 +1,10 @@
 import { runCommand } from '../../../src/app/runCommand';
-import { parseRoutes } from '../../../src/domain/routes';
-import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { type fakeAppDeps, fakeRoutedAppDeps } from '../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../support/fakes/seeds';
 
 describe('Function: runCommand, status with routes', () => {
   const now = new Date('2026-11-23T10:00:00Z');
-  const routed = () => {
-    const f = fakeAppDeps({ now });
-    f.deps.config = {
-      ...f.deps.config,
-      routes: parseRoutes(
-        '[{"name":"critical","channel":"C0CRITICAL","match":{"tier":["critical"]},"approverUserIds":["U0APPROVER1"]}]',
-      ),
-    };
-    return f;
-  };
+  const routed = () => fakeRoutedAppDeps({ now });
   const statusText = async (f: ReturnType<typeof fakeAppDeps>, userId: string) =>
     JSON.stringify((await runCommand(f.deps, { text: 'status', userId, channelId: 'C0APPROVALS' }))[0]!.blocks);
 
