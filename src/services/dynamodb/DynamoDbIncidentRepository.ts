@@ -1,12 +1,12 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError, ReplayedRequestError } from '../../errors';
 import type { IncidentRecord } from '../../domain/incidentRecord';
 import type { LedgerEntry } from '../../domain/ledger';
 import type { CreateResult, IncidentRepository, RecordMutation, StoredIncident } from '../IncidentRepository';
 import type { OnceClaim } from '../RequestClaims';
+import { committedInternals, createConflicted, updateWithRetry } from '../incidentWrites';
 import { queryAll } from './documentClient';
 import type { IncidentItems } from './IncidentItems';
-import { internalOf, keysFor, toStored, withClaim } from './incidentItem';
+import { keysFor, toStored, withClaim } from './incidentItem';
 import {
   BY_DAY_INDEX,
   dayPartition,
@@ -16,8 +16,6 @@ import {
   OPEN,
   PENDING_INDEX,
 } from './tableLayout';
-
-const MAX_UPDATE_ATTEMPTS = 6;
 
 /** {@link IncidentRepository} on the incidents table: one item per incident (see tableLayout.ts). */
 export class DynamoDbIncidentRepository implements IncidentRepository {
@@ -42,12 +40,7 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
       return { created: true };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      const existing = await this.get(record.incident.id);
-      if (!existing) {
-        const details = { incidentId: record.incident.id };
-        throw new ConcurrentUpdateError('incident create conflicted but no incident exists', details, { cause: e });
-      }
-      return { created: false, existing };
+      return createConflicted(record.incident.id, await this.get(record.incident.id), e);
     }
   }
 
@@ -55,38 +48,24 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     return this.items.get(incidentId);
   }
 
-  public commit(
+  public async commit(
     current: StoredIncident,
     next: IncidentRecord,
     entries: readonly LedgerEntry[],
     claim?: OnceClaim,
   ): Promise<StoredIncident> {
-    const { unpublished, claims } = internalOf(current);
-    // The claims read with `current` are the item's: the version condition makes the check atomic.
-    const kept = claim ? withClaim(claims, claim) : claims;
-    if (!kept) return Promise.reject(new ReplayedRequestError({ incidentId: next.incident.id }));
-    // One conditional PutItem: the record, its entries (the outbox, as their exact JSON) and the claim.
-    const outbox = [...unpublished, ...entries.map((e) => JSON.stringify(e))];
-    return this.items.putOver(current, next, { unpublished: outbox, claims: kept });
+    // One conditional PutItem: the record, its entries (the outbox) and the claim.
+    const internals = committedInternals(current, next, entries, claim, withClaim);
+    return this.items.putOver(current, next, internals);
   }
 
-  public async update(
+  public update(
     incidentId: string,
     mutate: RecordMutation,
     known?: StoredIncident,
   ): Promise<IncidentRecord | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const current = attempt === 1 && known ? known : await this.items.get(incidentId);
-      if (!current) return undefined;
-      const next = mutate(current.record);
-      if (!next) return current.record;
-      try {
-        await this.items.putOver(current, next);
-        return next;
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
-      }
-    }
+    const read = () => this.items.get(incidentId);
+    return updateWithRetry(read, (current, next) => this.items.putOver(current, next), mutate, known);
   }
 
   public async listOpen(): Promise<IncidentRecord[]> {

@@ -1,4 +1,3 @@
-import { ConcurrentUpdateError, ReplayedRequestError } from '../../../src/errors';
 import { hasWorkLeft, type IncidentRecord } from '../../../src/domain/incidentRecord';
 import type { LedgerEntry } from '../../../src/domain/ledger';
 import type {
@@ -9,11 +8,11 @@ import type {
   StoredIncident,
 } from '../../../src/services/IncidentRepository';
 import type { OnceClaim } from '../../../src/services/RequestClaims';
+import { committedInternals, createConflicted, updateWithRetry } from '../../../src/services/incidentWrites';
 import { otherCallersFirst } from './Faults';
 import type { InMemoryIncidentTable } from './InMemoryIncidentTable';
 import { withClaimTaken } from './inMemoryClaims';
 
-const MAX_UPDATE_ATTEMPTS = 6;
 const NONE: IncidentInternals = { unpublished: [], claims: [] };
 
 /** {@link IncidentRepository} in memory, with DynamoDbIncidentRepository's conditions. */
@@ -27,12 +26,7 @@ export class InMemoryIncidentRepository implements IncidentRepository {
   ): Promise<CreateResult> {
     await otherCallersFirst();
     if (this.table.create(record, taskToken, entries)) return { created: true };
-    const existing = await this.table.read(record.incident.id);
-    if (!existing) {
-      const details = { incidentId: record.incident.id };
-      throw new ConcurrentUpdateError('incident create conflicted but no incident exists', details);
-    }
-    return { created: false, existing };
+    return createConflicted(record.incident.id, await this.table.read(record.incident.id));
   }
 
   public get(incidentId: string): Promise<StoredIncident | undefined> {
@@ -47,33 +41,21 @@ export class InMemoryIncidentRepository implements IncidentRepository {
   ): Promise<StoredIncident> {
     await otherCallersFirst();
     this.table.faults.check('incidents.commit');
-    const { unpublished, claims } = current.internal ?? NONE;
     // As in DynamoDB: the claims read with `current` are checked, and the version condition makes it atomic.
-    const kept = claim ? withClaimTaken(claims, claim) : [...claims];
-    if (!kept) throw new ReplayedRequestError({ incidentId: next.incident.id });
-    const outbox = [...unpublished, ...entries.map((e) => JSON.stringify(e))];
-    return this.table.putOver(current, next, { unpublished: outbox, claims: kept });
+    return this.table.putOver(current, next, committedInternals(current, next, entries, claim, withClaimTaken));
   }
 
-  public async update(
+  public update(
     incidentId: string,
     mutate: RecordMutation,
     known?: StoredIncident,
   ): Promise<IncidentRecord | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const current = attempt === 1 && known ? known : await this.table.read(incidentId);
-      if (!current) return undefined;
-      const next = mutate(current.record);
-      if (!next) return current.record;
+    const write = async (current: StoredIncident, next: IncidentRecord): Promise<void> => {
       await otherCallersFirst();
-      try {
-        this.table.faults.check('incidents.update');
-        this.table.putOver(current, next, current.internal ?? NONE);
-        return next;
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
-      }
-    }
+      this.table.faults.check('incidents.update');
+      this.table.putOver(current, next, current.internal ?? NONE);
+    };
+    return updateWithRetry(() => this.table.read(incidentId), write, mutate, known);
   }
 
   public async listOpen(): Promise<IncidentRecord[]> {
