@@ -1,5 +1,5 @@
 import type { RiskTier } from '../tiers';
-import { at, FieldError, isObj, num, optStr, optText, str } from './read';
+import { at, FieldError, isObj, num, optStr, optText, readFinding, str } from './read';
 import type { CardField, FindingOutcome, FindingSource, FindingTierRules } from './types';
 
 /**
@@ -63,9 +63,8 @@ function remoteOf(f: unknown): { ip?: string; country?: string; port?: string } 
 }
 
 /** Reads one GuardDuty finding (the event's `detail`). */
-export function readGuardDutyFinding(f: unknown, rules: FindingTierRules): FindingOutcome {
-  if (!isObj(f)) return { kind: 'rejected', message: 'invalid GuardDuty finding: detail: expected an object' };
-  try {
+export function readGuardDutyFinding(finding: unknown, rules: FindingTierRules): FindingOutcome {
+  return readFinding('GuardDuty finding', finding, 'detail', (f) => {
     const id = str(f, 'id', 'detail.', 300);
     const type = str(f, 'type', 'detail.', 300);
     const severity = num(f, 'severity', 'detail.', 0, 10);
@@ -125,10 +124,7 @@ export function readGuardDutyFinding(f: unknown, rules: FindingTierRules): Findi
         fields,
       },
     };
-  } catch (e) {
-    if (e instanceof FieldError) return { kind: 'rejected', message: `invalid GuardDuty finding: ${e.message}` };
-    throw e;
-  }
+  });
 }
 
 export const guardDutySource: FindingSource = {

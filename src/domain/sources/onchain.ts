@@ -1,42 +1,39 @@
 import * as z from 'zod/mini';
-import { formatUsd, incidentIdForKey, validTimestamp } from '../incidentId';
-import type { RiskTier } from '../tiers';
-import { agentContextSchema, idLike, incidentBaseShape, lazy, text, trimmed } from './schemaParts';
-import type { AgentEventSource, CardField } from './types';
+import { formatUsd } from '../incidentId';
+import { incidentBase, toldApartBy } from './agentEvent';
+import { agentEventSchemaOf, idLike, incidentSchemaOf, text, trimmed } from './schemaParts';
+import type { AgentEventSource, CardField, IncidentBase } from './types';
 
 /**
  * The agent's on-chain transaction events (CONTRACT section 2):
  * `{ tx_hash, amount_usd, protocol, anomaly_score, chain?, from?, to?, ... }`.
  */
 
-/** The zod schema of a raw on-chain event (built on the first call). Unknown keys are kept. */
-export const onChainEventSchema = lazy(() =>
-  z.looseObject({
-    tx_hash: trimmed(1, 200),
-    // zod 4 numbers already refuse NaN and ±Infinity (classic `.finite()` was a no-op).
-    amount_usd: z.number().check(z.nonnegative()),
-    protocol: trimmed(1, 200),
-    anomaly_score: z.number().check(z.gte(0), z.lte(1)),
-    chain: z.optional(text(0, 100)),
-    from: z.optional(text(0, 200)),
-    to: z.optional(text(0, 200)),
-    id: z.optional(idLike()),
-    timestamp: z.optional(text(0, 100)),
-    agent: z.optional(agentContextSchema()),
-  }),
-);
+// zod 4 numbers already refuse NaN and ±Infinity (classic `.finite()` was a no-op).
+const amountUsd = () => z.number().check(z.nonnegative());
+const anomalyScore = () => z.number().check(z.gte(0), z.lte(1));
+/** The transaction's optional chain and addresses, bounded alike in the event and the incident. */
+const parties = () => ({
+  chain: z.optional(text(0, 100)),
+  from: z.optional(text(0, 200)),
+  to: z.optional(text(0, 200)),
+});
+
+/** The zod schema of a raw on-chain event (built on the first call; see agentEventSchemaOf). */
+export const onChainEventSchema = agentEventSchemaOf(() => ({
+  tx_hash: trimmed(1, 200),
+  amount_usd: amountUsd(),
+  protocol: trimmed(1, 200),
+  anomaly_score: anomalyScore(),
+  ...parties(),
+  id: z.optional(idLike()),
+  timestamp: z.optional(text(0, 100)),
+}));
 export type OnChainEvent = z.infer<ReturnType<typeof onChainEventSchema>>;
 
 /** An on-chain incident: the transaction's facts. */
-export interface OnChainIncident {
-  /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the event's identity. */
-  id: string;
-  kind: 'onchain';
-  tier: RiskTier;
-  /** When the event happened (from the event, else when chainsec first saw it). */
-  observedAt: string;
-  /** One line a person can read: "$250,000 transaction on Uniswap". Untrusted parts inside. */
-  title: string;
+export interface OnChainIncident extends IncidentBase<'onchain'> {
+  /** Its `title` reads "$250,000 transaction on Uniswap". */
   onchain: {
     txHash: string;
     amountUsd: number;
@@ -48,21 +45,13 @@ export interface OnChainIncident {
   };
 }
 
-const incidentSchema = lazy(
-  () =>
-    z.object({
-      ...incidentBaseShape('onchain'),
-      onchain: z.object({
-        txHash: text(1, 200),
-        amountUsd: z.number().check(z.nonnegative()),
-        protocol: text(1, 200),
-        anomalyScore: z.number().check(z.gte(0), z.lte(1)),
-        chain: z.optional(text(0, 100)),
-        from: z.optional(text(0, 200)),
-        to: z.optional(text(0, 200)),
-      }),
-    }) as unknown as z.ZodMiniType<OnChainIncident>,
-);
+const incidentSchema = incidentSchemaOf<OnChainIncident>('onchain', () => ({
+  txHash: text(1, 200),
+  amountUsd: amountUsd(),
+  protocol: text(1, 200),
+  anomalyScore: anomalyScore(),
+  ...parties(),
+}));
 
 function naturalKey(event: OnChainEvent): string {
   return `onchain:${(event.chain ?? 'any').toLowerCase()}:${event.tx_hash.toLowerCase()}`;
@@ -76,8 +65,7 @@ function title(event: OnChainEvent): string {
 export const onChainSource: AgentEventSource<OnChainEvent, OnChainIncident> = {
   kind: 'onchain',
   label: 'on-chain event',
-  resembles: (value) => 'tx_hash' in value,
-  owns: (event): event is OnChainEvent => typeof (event as { tx_hash?: unknown }).tx_hash === 'string',
+  ...toldApartBy<OnChainEvent>('tx_hash'),
   eventSchema: onChainEventSchema,
   incidentSchema,
   naturalKey,
@@ -91,11 +79,7 @@ export const onChainSource: AgentEventSource<OnChainEvent, OnChainIncident> = {
   title,
   normalize(event, tier, receivedAt) {
     return {
-      id: incidentIdForKey(naturalKey(event)),
-      kind: 'onchain',
-      tier,
-      observedAt: validTimestamp(event.timestamp, receivedAt),
-      title: title(event),
+      ...incidentBase(onChainSource, event, tier, receivedAt),
       onchain: {
         txHash: event.tx_hash,
         amountUsd: event.amount_usd,

@@ -1,3 +1,5 @@
+import type { FindingOutcome } from './types';
+
 /**
  * Small, schema-free readers for detector JSON: each names the field it
  * failed on, so a rejected finding says which field was wrong. Hand-written
@@ -59,4 +61,25 @@ export function optText(root: unknown, path: string, max = 200): string | undefi
   if (typeof v === 'string' && v.trim() !== '') return v.slice(0, max);
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
+}
+
+/**
+ * Reads one finding: `read` gets it as an object, and a field it fails on (a
+ * {@link FieldError}) rejects the finding, naming the field.
+ * @param what how the messages name the finding (`GuardDuty finding`)
+ * @param path where the finding stands in the event (`detail`, `detail.findings[2]`)
+ */
+export function readFinding(
+  what: string,
+  finding: unknown,
+  path: string,
+  read: (finding: Obj) => FindingOutcome,
+): FindingOutcome {
+  if (!isObj(finding)) return { kind: 'rejected', message: `invalid ${what}: ${path}: expected an object` };
+  try {
+    return read(finding);
+  } catch (e) {
+    if (e instanceof FieldError) return { kind: 'rejected', message: `invalid ${what}: ${e.message}` };
+    throw e;
+  }
 }

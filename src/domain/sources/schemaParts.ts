@@ -38,7 +38,7 @@ export function lazy<T>(build: () => T): () => T {
 }
 
 /** What the agent may attach to a raw event: its reasoning, evidence and proposal. */
-export const agentContextSchema = lazy(() =>
+const agentContextSchema = lazy(() =>
   z.object({
     reasoning: z.optional(text(0, 200_000)),
     evidence: z.optional(
@@ -58,4 +58,22 @@ export function incidentBaseShape(kind: string) {
     observedAt: z.string(),
     title: text(0, 1000),
   };
+}
+
+/**
+ * The schema of an agent-event source's normalised incident (built on the
+ * first call): {@link incidentBaseShape} and the source's facts, under `kind`.
+ * @typeParam I the normalised incident, whose facts `facts` describes
+ */
+export function incidentSchemaOf<I>(kind: string, facts: () => z.core.$ZodShape): () => z.ZodMiniType<I> {
+  return lazy(() => z.object({ ...incidentBaseShape(kind), [kind]: z.object(facts()) }) as unknown as z.ZodMiniType<I>);
+}
+
+/**
+ * The schema of an agent-event source's raw event (built on the first call):
+ * the source's fields, and the `agent` context any raw event may carry.
+ * Unknown keys are kept.
+ */
+export function agentEventSchemaOf<S extends z.core.$ZodShape>(fields: () => S) {
+  return lazy(() => z.looseObject({ ...fields(), agent: z.optional(agentContextSchema()) }));
 }

@@ -99,6 +99,22 @@ export interface DefaultProposal {
 }
 
 /**
+ * What the normalised incident of every agent-event source has; the source's
+ * facts stand beside it under a key named like its `kind`.
+ * @typeParam K the source's `kind`
+ */
+export interface IncidentBase<K extends string> {
+  /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the event's identity. */
+  id: string;
+  kind: K;
+  tier: RiskTier;
+  /** When the event happened (from the event, else when chainsec first saw it). */
+  observedAt: string;
+  /** One line a person can read (the source's `title`). Untrusted parts inside. */
+  title: string;
+}
+
+/**
  * One of the agent's own event shapes (on-chain transactions, WAF events),
  * sent as raw JSON rather than through EventBridge. Like a {@link FindingSource}
  * it owns its schema (built on first call, never at load), its natural key

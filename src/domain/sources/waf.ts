@@ -1,47 +1,36 @@
 import * as z from 'zod/mini';
-import { incidentIdForKey, validTimestamp } from '../incidentId';
-import type { RiskTier } from '../tiers';
-import { agentContextSchema, idLike, incidentBaseShape, intIn, lazy, text } from './schemaParts';
-import type { AgentEventSource, CardField } from './types';
+import { incidentBase, toldApartBy } from './agentEvent';
+import { agentEventSchemaOf, idLike, incidentSchemaOf, intIn, text } from './schemaParts';
+import type { AgentEventSource, CardField, IncidentBase } from './types';
 
 /**
  * The agent's WAF events (CONTRACT section 2), optionally with the triage
  * agent's `analysis` (severity 0..5, its analysis and suggested follow-up).
  */
 
-/** The zod schema of a raw WAF event (built on the first call). Unknown keys are kept. */
-export const wafEventSchema = lazy(() =>
-  z.looseObject({
-    id: idLike(),
-    timestamp: text(1, 100),
-    action: text(1, 50),
-    source_ip: text(1, 100),
-    uri: text(1, 8192),
-    http_method: text(1, 20),
-    rule_name: text(1, 500),
-    country: text(1, 100),
-    analysis: z.optional(
-      z.object({
-        severity_rating: intIn(0, 5),
-        security_analysis: z.optional(text(0, 200_000)),
-        follow_up_suggestion: z.optional(text(0, 200_000)),
-      }),
-    ),
-    agent: z.optional(agentContextSchema()),
-  }),
-);
+/** The zod schema of a raw WAF event (built on the first call; see agentEventSchemaOf). */
+export const wafEventSchema = agentEventSchemaOf(() => ({
+  id: idLike(),
+  timestamp: text(1, 100),
+  action: text(1, 50),
+  source_ip: text(1, 100),
+  uri: text(1, 8192),
+  http_method: text(1, 20),
+  rule_name: text(1, 500),
+  country: text(1, 100),
+  analysis: z.optional(
+    z.object({
+      severity_rating: intIn(0, 5),
+      security_analysis: z.optional(text(0, 200_000)),
+      follow_up_suggestion: z.optional(text(0, 200_000)),
+    }),
+  ),
+}));
 export type WafEvent = z.infer<ReturnType<typeof wafEventSchema>>;
 
 /** A WAF incident: the request's facts and the agent's analysis. */
-export interface WafIncident {
-  /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the event's identity. */
-  id: string;
-  kind: 'waf';
-  tier: RiskTier;
-  /** When the event happened (from the event, else when chainsec first saw it). */
-  observedAt: string;
-  /** One line a person can read: "WAF BLOCK SQLi from 203.0.113.7". Untrusted parts inside. */
-  title: string;
+export interface WafIncident extends IncidentBase<'waf'> {
+  /** Its `title` reads "WAF BLOCK SQLi from 203.0.113.7". */
   waf: {
     eventId: string;
     action: string;
@@ -56,24 +45,18 @@ export interface WafIncident {
   };
 }
 
-const incidentSchema = lazy(
-  () =>
-    z.object({
-      ...incidentBaseShape('waf'),
-      waf: z.object({
-        eventId: text(1, 200),
-        action: text(0, 50),
-        sourceIp: text(0, 100),
-        uri: text(0, 8192),
-        httpMethod: text(0, 20),
-        ruleName: text(0, 500),
-        country: text(0, 100),
-        severity: z.optional(intIn(0, 5)),
-        analysis: z.optional(text(0, 200_000)),
-        followUp: z.optional(text(0, 200_000)),
-      }),
-    }) as unknown as z.ZodMiniType<WafIncident>,
-);
+const incidentSchema = incidentSchemaOf<WafIncident>('waf', () => ({
+  eventId: text(1, 200),
+  action: text(0, 50),
+  sourceIp: text(0, 100),
+  uri: text(0, 8192),
+  httpMethod: text(0, 20),
+  ruleName: text(0, 500),
+  country: text(0, 100),
+  severity: z.optional(intIn(0, 5)),
+  analysis: z.optional(text(0, 200_000)),
+  followUp: z.optional(text(0, 200_000)),
+}));
 
 function naturalKey(event: WafEvent): string {
   return `waf:${String(event.id)}`;
@@ -87,8 +70,7 @@ function title(event: WafEvent): string {
 export const wafSource: AgentEventSource<WafEvent, WafIncident> = {
   kind: 'waf',
   label: 'WAF event',
-  resembles: (value) => 'source_ip' in value,
-  owns: (event): event is WafEvent => typeof (event as { source_ip?: unknown }).source_ip === 'string',
+  ...toldApartBy<WafEvent>('source_ip'),
   eventSchema: wafEventSchema,
   incidentSchema,
   naturalKey,
@@ -100,11 +82,7 @@ export const wafSource: AgentEventSource<WafEvent, WafIncident> = {
   title,
   normalize(waf, tier, receivedAt) {
     return {
-      id: incidentIdForKey(naturalKey(waf)),
-      kind: 'waf',
-      tier,
-      observedAt: validTimestamp(waf.timestamp, receivedAt),
-      title: title(waf),
+      ...incidentBase(wafSource, waf, tier, receivedAt),
       waf: {
         eventId: String(waf.id),
         action: waf.action,
