@@ -22,14 +22,7 @@ import {
   requesterText,
   tierLabel,
 } from './format';
-import {
-  ID_MAX,
-  MAX_MESSAGE_JSON_BYTES,
-  MESSAGE_BLOCKS_MAX,
-  MESSAGE_TEXT_MAX,
-  messageJsonBytes,
-  type BlockMessage,
-} from './limits';
+import { ID_MAX, MESSAGE_TEXT_MAX, withinMessageLimits, type BlockMessage } from './limits';
 
 /** `block_id`s of the card, for listeners and tests to find blocks by meaning. */
 export const CardBlockId = {
@@ -505,7 +498,7 @@ export function buildIncidentCard(record: IncidentRecord, opts: IncidentCardOpti
   const version = cardVersion(record);
   let message = render(record, opts, version, BUDGETS[0]!);
   for (const budget of BUDGETS.slice(1)) {
-    if (messageJsonBytes(message) <= MAX_MESSAGE_JSON_BYTES && message.blocks.length <= MESSAGE_BLOCKS_MAX) break;
+    if (withinMessageLimits(message)) break;
     message = render(record, opts, version, budget);
   }
   return fitMessage(message, { shrinkFirst: [CardBlockId.Evidence, CardBlockId.Reasoning] });

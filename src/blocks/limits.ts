@@ -140,3 +140,8 @@ export function limitViolations(message: BlockMessage, maxBlocks: number = MESSA
   });
   return out;
 }
+
+/** Whether Slack takes the message as it is: {@link MESSAGE_BLOCKS_MAX} blocks, {@link MAX_MESSAGE_JSON_BYTES}. */
+export function withinMessageLimits(message: BlockMessage): boolean {
+  return messageJsonBytes(message) <= MAX_MESSAGE_JSON_BYTES && message.blocks.length <= MESSAGE_BLOCKS_MAX;
+}
