@@ -19,7 +19,7 @@ export class AwsError extends Error {
 }
 
 /** An operation of an AWS JSON service: parsed request in, response object out. */
-export type AwsJsonOperation = (input: Record<string, unknown>) => Promise<object> | object;
+export type AwsJsonOperation = (input: AwsJsonInput) => Promise<object> | object;
 
 /**
  * Base of the services that speak the AWS JSON protocol (KMS: 1.1,
@@ -80,7 +80,7 @@ export abstract class AwsJsonServer extends LocalServer {
         const code = fault.error ?? 'InternalFailure';
         throw new AwsError(code, fault.message ?? `injected fault: ${code}`, fault.status ?? 500);
       }
-      const out = await handler(input);
+      const out = await handler(new AwsJsonInput(input));
       send(res, 200, JSON.stringify(out), { 'content-type': this.contentType, 'x-amzn-requestid': randomUUID() });
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
@@ -93,24 +93,29 @@ export abstract class AwsJsonServer extends LocalServer {
   }
 }
 
-/** Reads a required string field, or answers `ValidationException` as AWS does. */
-export function requiredString(input: Record<string, unknown>, field: string): string {
-  const value = input[field];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new AwsError(
-      'ValidationException',
-      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  return value;
-}
+/** A request's JSON body, read field by field with the errors AWS answers. */
+export class AwsJsonInput {
+  public constructor(private readonly fields: Record<string, unknown>) {}
 
-/** Reads an optional string field (type-checked). */
-export function optionalString(input: Record<string, unknown>, field: string): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AwsError('SerializationException', `'${field}' must be a string`);
-  return value;
+  /** A required string field, or `ValidationException` as AWS answers. */
+  public string(field: string): string {
+    const value = this.fields[field];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new AwsError(
+        'ValidationException',
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    return value;
+  }
+
+  /** An optional string field (type-checked). */
+  public optionalString(field: string): string | undefined {
+    const value = this.fields[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new AwsError('SerializationException', `'${field}' must be a string`);
+    return value;
+  }
 }
 
 /** AWS JSON timestamps are epoch seconds (fractional allowed). */

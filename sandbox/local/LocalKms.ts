@@ -8,14 +8,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import type { p256 as P256Curve } from '@noble/curves/nist.js';
-import {
-  AwsError,
-  AwsJsonServer,
-  epochSeconds,
-  optionalString,
-  requiredString,
-  type AwsJsonOperation,
-} from './AwsJsonServer';
+import { AwsError, AwsJsonServer, epochSeconds, type AwsJsonInput, type AwsJsonOperation } from './AwsJsonServer';
 
 /** Options of {@link LocalKms}. */
 export interface LocalKmsOptions {
@@ -235,10 +228,10 @@ export class LocalKms extends AwsJsonServer {
   }
 
   /** The 32-byte digest to sign or verify, from Message/MessageType, with KMS's checks. */
-  private digestOf(input: Record<string, unknown>): Buffer {
-    const message = Buffer.from(requiredString(input, 'Message'), 'base64');
-    const messageType = optionalString(input, 'MessageType') ?? 'RAW';
-    const algorithm = requiredString(input, 'SigningAlgorithm');
+  private digestOf(input: AwsJsonInput): Buffer {
+    const message = Buffer.from(input.string('Message'), 'base64');
+    const messageType = input.optionalString('MessageType') ?? 'RAW';
+    const algorithm = input.string('SigningAlgorithm');
     if (algorithm !== ALGORITHM) {
       if (KNOWN_ALGORITHMS.has(algorithm)) {
         throw new AwsError(
@@ -273,17 +266,17 @@ export class LocalKms extends AwsJsonServer {
     );
   }
 
-  private sign(input: Record<string, unknown>): object {
-    const key = this.resolve(requiredString(input, 'KeyId'));
+  private sign(input: AwsJsonInput): object {
+    const key = this.resolve(input.string('KeyId'));
     const digest = this.digestOf(input);
     const signature = signDigest(digest, key.d);
     return { KeyId: key.arn, Signature: Buffer.from(signature).toString('base64'), SigningAlgorithm: ALGORITHM };
   }
 
-  private verify(input: Record<string, unknown>): object {
-    const key = this.resolve(requiredString(input, 'KeyId'));
+  private verify(input: AwsJsonInput): object {
+    const key = this.resolve(input.string('KeyId'));
     const digest = this.digestOf(input);
-    const signature = Buffer.from(requiredString(input, 'Signature'), 'base64');
+    const signature = Buffer.from(input.string('Signature'), 'base64');
     let valid = false;
     try {
       valid = p256().verify(signature, digest, key.point, { prehash: false, lowS: false, format: 'der' });
@@ -296,8 +289,8 @@ export class LocalKms extends AwsJsonServer {
     return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: ALGORITHM };
   }
 
-  private getPublicKey(input: Record<string, unknown>): object {
-    const key = this.resolve(requiredString(input, 'KeyId'));
+  private getPublicKey(input: AwsJsonInput): object {
+    const key = this.resolve(input.string('KeyId'));
     return {
       KeyId: key.arn,
       PublicKey: key.spki.toString('base64'),
@@ -308,8 +301,8 @@ export class LocalKms extends AwsJsonServer {
     };
   }
 
-  private describeKey(input: Record<string, unknown>): object {
-    const key = this.resolve(requiredString(input, 'KeyId'));
+  private describeKey(input: AwsJsonInput): object {
+    const key = this.resolve(input.string('KeyId'));
     return {
       KeyMetadata: {
         AWSAccountId: this.accountId,

@@ -7,14 +7,7 @@ import {
   type RunOptions,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import {
-  AwsError,
-  AwsJsonServer,
-  epochSeconds,
-  optionalString,
-  requiredString,
-  type AwsJsonOperation,
-} from './AwsJsonServer';
+import { AwsError, AwsJsonServer, epochSeconds, type AwsJsonOperation } from './AwsJsonServer';
 
 /** What a task handler is told besides its input. */
 export interface TaskContext {
@@ -401,21 +394,21 @@ export class LocalStepFunctions extends AwsJsonServer {
   protected override operations(): Record<string, AwsJsonOperation> {
     return {
       StartExecution: (input) => {
-        const arn = requiredString(input, 'stateMachineArn');
+        const arn = input.string('stateMachineArn');
         if (!this.machines.has(arn))
           throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-        const text = optionalString(input, 'input') ?? '{}';
+        const text = input.optionalString('input') ?? '{}';
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
         } catch {
           throw new AwsError('InvalidExecutionInput', 'Invalid Execution Input: input is not valid JSON');
         }
-        const { executionArn, startDate } = this.startExecution(parsed, optionalString(input, 'name'), arn);
+        const { executionArn, startDate } = this.startExecution(parsed, input.optionalString('name'), arn);
         return { executionArn, startDate: epochSeconds(startDate) };
       },
       DescribeExecution: (input) => {
-        const arn = requiredString(input, 'executionArn');
+        const arn = input.string('executionArn');
         const e = this.executions.get(arn);
         if (!e) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
         return {
@@ -433,10 +426,10 @@ export class LocalStepFunctions extends AwsJsonServer {
         };
       },
       ListExecutions: (input) => {
-        const arn = optionalString(input, 'stateMachineArn');
+        const arn = input.optionalString('stateMachineArn');
         if (arn !== undefined && !this.machines.has(arn))
           throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-        const filter = optionalString(input, 'statusFilter');
+        const filter = input.optionalString('statusFilter');
         const executions = [...this.executions.values()]
           .filter(
             (e) => (arn === undefined || e.stateMachineArn === arn) && (filter === undefined || e.status === filter),
@@ -455,21 +448,21 @@ export class LocalStepFunctions extends AwsJsonServer {
       StopExecution: (input) => ({
         stopDate: epochSeconds(
           this.stopExecution(
-            requiredString(input, 'executionArn'),
-            optionalString(input, 'error'),
-            optionalString(input, 'cause'),
+            input.string('executionArn'),
+            input.optionalString('error'),
+            input.optionalString('cause'),
           ),
         ),
       }),
       SendTaskSuccess: (input) => {
         const at = performance.now();
-        const taskToken = requiredString(input, 'taskToken');
+        const taskToken = input.string('taskToken');
         const executionArn = this.tokens.get(taskToken)?.executionArn;
         const note = (outcome: string) =>
           executionArn &&
           this.successRequests.set(executionArn, [...(this.successRequests.get(executionArn) ?? []), { at, outcome }]);
         try {
-          this.sendTaskSuccess(taskToken, requiredString(input, 'output'));
+          this.sendTaskSuccess(taskToken, input.string('output'));
         } catch (e) {
           note(e instanceof AwsError ? e.code : 'Error');
           throw e;
@@ -478,8 +471,8 @@ export class LocalStepFunctions extends AwsJsonServer {
         return {};
       },
       SendTaskFailure: (input) => {
-        const error = optionalString(input, 'error');
-        const cause = optionalString(input, 'cause');
+        const error = input.optionalString('error');
+        const cause = input.optionalString('cause');
         if (error !== undefined && error.length > 256)
           throw new AwsError(
             'ValidationException',
@@ -490,11 +483,11 @@ export class LocalStepFunctions extends AwsJsonServer {
             'ValidationException',
             "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
           );
-        this.sendTaskFailure(requiredString(input, 'taskToken'), error, cause);
+        this.sendTaskFailure(input.string('taskToken'), error, cause);
         return {};
       },
       SendTaskHeartbeat: (input) => {
-        this.sendTaskHeartbeat(requiredString(input, 'taskToken'));
+        this.sendTaskHeartbeat(input.string('taskToken'));
         return {};
       },
     };
