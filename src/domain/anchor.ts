@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { ChainHead } from './checkpoint';
+import { readHeads, type ChainHead } from './checkpoint';
 import { LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
 
 /**
@@ -64,16 +64,8 @@ export function readAnchor(entry: LedgerEntry): AnchorFacts | { error: string } 
   if (entry.type !== LedgerEntryType.Anchor || entry.incidentId !== ANCHOR_CHAIN) {
     return { error: `not a ledger_anchor entry (type ${String(entry.type)})` };
   }
-  const named = entry.heads;
-  if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: 'anchor has no heads' };
-  const heads = new Map<string, ChainHead>();
-  for (const [incidentId, head] of Object.entries(named)) {
-    const h = head as { seq?: unknown; hash?: unknown } | null;
-    if (!Number.isSafeInteger(h?.seq) || typeof h?.hash !== 'string') {
-      return { error: `anchor head of ${incidentId} is malformed` };
-    }
-    heads.set(incidentId, { seq: h.seq as number, hash: h.hash });
-  }
+  const heads = readHeads(entry.heads, 'anchor', Number.isSafeInteger);
+  if ('error' in heads) return heads;
   return { hash: entry.hash, seq: entry.seq, at: String(entry.at), heads };
 }
 

@@ -22,6 +22,27 @@ export interface ChainHead {
 }
 
 /**
+ * The chain heads a checkpoint or anchor entry names in `heads`
+ * (`incidentId → { seq, hash }`), or why they are malformed.
+ * @param what the entry in the errors (`checkpoint`, `anchor`)
+ * @param isSeq what a head's `seq` must be (an anchor's: a safe integer; a checkpoint's: a number)
+ */
+export function readHeads(
+  named: unknown,
+  what: string,
+  isSeq: (seq: unknown) => boolean,
+): Map<string, ChainHead> | { error: string } {
+  if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: `${what} has no heads` };
+  const heads = new Map<string, ChainHead>();
+  for (const [incidentId, head] of Object.entries(named)) {
+    const h = head as { seq?: unknown; hash?: unknown } | null;
+    if (!isSeq(h?.seq) || typeof h?.hash !== 'string') return { error: `${what} head of ${incidentId} is malformed` };
+    heads.set(incidentId, { seq: h.seq as number, hash: h.hash });
+  }
+  return heads;
+}
+
+/**
  * What a partial export holds (`partial` in its checkpoint): one incident's
  * chain, or every chain with an entry at or after `since`. Chains are whole
  * either way (they verify from their first entry); the others are left out.
@@ -81,16 +102,8 @@ export function readCheckpoint(entry: LedgerEntry): CheckpointFacts | { error: s
   if (entry.type !== LedgerEntryType.Checkpoint) {
     return { error: `not a ledger_checkpoint entry (type ${String(entry.type)})` };
   }
-  const named = entry.heads;
-  if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: 'checkpoint has no heads' };
-  const heads = new Map<string, ChainHead>();
-  for (const [incidentId, head] of Object.entries(named)) {
-    const h = head as { seq?: unknown; hash?: unknown } | null;
-    if (typeof h?.seq !== 'number' || typeof h.hash !== 'string') {
-      return { error: `checkpoint head of ${incidentId} is malformed` };
-    }
-    heads.set(incidentId, { seq: h.seq, hash: h.hash });
-  }
+  const heads = readHeads(entry.heads, 'checkpoint', (seq) => typeof seq === 'number');
+  if ('error' in heads) return heads;
   const partial = readScope(entry.partial);
   if (partial === null) return { error: 'checkpoint has a malformed partial scope' };
   const base = { hash: entry.hash, at: String(entry.at), heads, partial };
