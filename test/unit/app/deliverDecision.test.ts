@@ -4,6 +4,7 @@ import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../../sr
 import { LedgerEntryType } from '../../../src/domain/ledger';
 import { fakeAppDeps, type FakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import { seedApproval, TASK_TOKEN } from '../../support/fakes/seeds';
+import type { ExecutionStatus } from '../../../src/services/WorkflowGateway';
 
 describe('Function: deliverDecision', () => {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -86,43 +87,39 @@ describe('Function: deliverDecision', () => {
     expect(f.slack.callsOf('update')).toHaveLength(1);
   });
 
-  it('recognises an earlier resume that got through before a crash (its output cites the decision)', async () => {
-    // Prepare
+  /** Delivers the seeded decision after its task token expired, the execution being `execution`. */
+  async function deliverAfterTokenExpired(execution: { status: ExecutionStatus; output?: unknown }) {
     const { record } = seedApproval(f.storage, now, decided);
     f.workflow.expireToken(TASK_TOKEN);
-    const output = { approval: { ledgerHash: decisionHash } };
-    f.workflow.executions.set(decided.executionArn!, { status: 'SUCCEEDED', output });
+    f.workflow.executions.set(decided.executionArn!, execution);
+    return { record, outcome: await deliverDecision(f.deps, record.incident.id) };
+  }
 
+  it.each([
+    {
+      when: 'recognises an earlier resume that got through before a crash (its output cites the decision)',
+      execution: { status: 'SUCCEEDED' as const, output: { approval: { ledgerHash: decisionHash } } },
+      expected: 'already_delivered',
+      delivery: DeliveryStatus.Delivered,
+    },
+    {
+      when: 'asks again later while the execution still runs',
+      execution: { status: 'RUNNING' as const },
+      expected: 'retry_later',
+      delivery: DeliveryStatus.Pending,
+    },
+  ])('token expired: $when', async ({ execution, expected, delivery }) => {
     // Act
-    const outcome = await deliverDecision(f.deps, record.incident.id);
+    const { record, outcome } = await deliverAfterTokenExpired(execution);
 
     // Assess
-    expect(outcome).toBe('already_delivered');
-    expect(f.storage.table.peek(record.incident.id)!.record.delivery).toBe(DeliveryStatus.Delivered);
-  });
-
-  it('asks again later while the execution still runs', async () => {
-    // Prepare
-    const { record } = seedApproval(f.storage, now, decided);
-    f.workflow.expireToken(TASK_TOKEN);
-    f.workflow.executions.set(decided.executionArn!, { status: 'RUNNING' });
-
-    // Act
-    const outcome = await deliverDecision(f.deps, record.incident.id);
-
-    // Assess
-    expect(outcome).toBe('retry_later');
-    expect(f.storage.table.peek(record.incident.id)!.record.delivery).toBe(DeliveryStatus.Pending);
+    expect(outcome).toBe(expected);
+    expect(f.storage.table.peek(record.incident.id)!.record.delivery).toBe(delivery);
   });
 
   it('records a signed expiry when the workflow timed out before it heard the decision', async () => {
-    // Prepare
-    const { record } = seedApproval(f.storage, now, decided);
-    f.workflow.expireToken(TASK_TOKEN);
-    f.workflow.executions.set(decided.executionArn!, { status: 'TIMED_OUT' });
-
     // Act
-    const outcome = await deliverDecision(f.deps, record.incident.id);
+    const { record, outcome } = await deliverAfterTokenExpired({ status: 'TIMED_OUT' });
 
     // Assess
     expect(outcome).toBe('token_gone');
