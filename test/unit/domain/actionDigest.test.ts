@@ -32,6 +32,19 @@ describe('Function: actionDigest', () => {
     expect(shortDigest(digest)).toBe(digest.slice(0, 12));
   });
 
+  /** An approval request proposing `proposedAction` (with `extra` keys), as parseInbound reads it. */
+  const parsedRequest = (proposedAction: object, extra: object = {}): ApprovalRequest =>
+    parseInbound(
+      JSON.stringify({
+        kind: 'approval_request',
+        taskToken: 't',
+        incident: onChainEvent(),
+        tier: 'high',
+        proposedAction,
+        ...extra,
+      }),
+    ) as ApprovalRequest;
+
   it('is taken by parseInbound over the action as it arrived, parameters and untrimmed text included', () => {
     // Prepare
     const proposedAction = {
@@ -40,16 +53,9 @@ describe('Function: actionDigest', () => {
       parameters: { chain: 'ethereum' },
       reversible: true,
     };
-    const text = JSON.stringify({
-      kind: 'approval_request',
-      taskToken: 't',
-      incident: onChainEvent(),
-      tier: 'high',
-      proposedAction,
-    });
 
     // Act
-    const message = parseInbound(text) as ApprovalRequest;
+    const message = parsedRequest(proposedAction);
 
     // Assess
     expect(message.actionDigest).toBe(actionDigest(proposedAction));
@@ -59,17 +65,9 @@ describe('Function: actionDigest', () => {
   it('is never read from the message itself', () => {
     // Prepare
     const proposedAction = { type: 'pause_contract', target: '0xabc', reversible: true };
-    const text = JSON.stringify({
-      kind: 'approval_request',
-      taskToken: 't',
-      incident: onChainEvent(),
-      tier: 'high',
-      proposedAction,
-      actionDigest: '0'.repeat(64),
-    });
 
     // Act
-    const message = parseInbound(text) as ApprovalRequest;
+    const message = parsedRequest(proposedAction, { actionDigest: '0'.repeat(64) });
 
     // Assess
     expect(message.actionDigest).toBe(actionDigest(proposedAction));
