@@ -19,6 +19,34 @@ const only = (os: FindingOutcome[]) => {
   return o;
 };
 
+describe('Security Hub sources (ASFF and OCSF)', () => {
+  it.each([
+    {
+      format:
+        'ASFF: shows title, account, region and the resource; keys on the finding Id; proposes on the instance id',
+      event: () => securityHubImported([asffFinding()]),
+      naturalKey: 'securityhub:arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/5ec2a7e1f0a84f3e',
+      title: 'Security Hub: EC2 instance i-0abcd1234ef567890 is being probed on port 22',
+      facts: { family: 'ec2', resource: 'i-0abcd1234ef567890', account: '123456789012', region: 'us-east-1' },
+      labels: ['Title', 'Severity', 'Product', 'Account', 'Region', 'AwsEc2Instance', 'First seen', 'Last seen'],
+    },
+    {
+      format: 'OCSF: reads finding_info, cloud and resources; proposes on the bucket; the card shows the last sighting',
+      event: () => securityHubImportedV2([ocsfFinding()]),
+      naturalKey: 'securityhub-ocsf:arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a',
+      title: 'Security Hub: S3 bucket example-bucket allows public read',
+      facts: { family: 's3', resource: 'example-bucket', account: '123456789012', severity: 'High' },
+      labels: ['Title', 'Severity', 'Product', 'Account', 'Region', 'AwsS3Bucket', 'Last seen'],
+    },
+  ])('$format', ({ event, naturalKey, title, facts, labels }) => {
+    const o = only(read(event()));
+    expect(o.naturalKey).toBe(naturalKey);
+    expect(o.title).toBe(title);
+    expect(o.facts).toMatchObject(facts);
+    expect(o.facts.fields.map((f) => f.label)).toEqual(labels);
+  });
+});
+
 describe('Security Hub ASFF source', () => {
   it.each([
     ['INFORMATIONAL', 'low'],
@@ -28,30 +56,6 @@ describe('Security Hub ASFF source', () => {
     ['CRITICAL', 'critical'],
   ])('Severity.Label %s is %s', (Label, tier) => {
     expect(only(read(securityHubImported([asffFinding({ Severity: { Label } })]))).tier).toBe(tier);
-  });
-
-  it('shows title, account, region and the resource; keys on the finding Id; proposes on the instance id', () => {
-    const o = only(read(securityHubImported([asffFinding()])));
-    expect(o.naturalKey).toBe(
-      'securityhub:arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/5ec2a7e1f0a84f3e',
-    );
-    expect(o.title).toBe('Security Hub: EC2 instance i-0abcd1234ef567890 is being probed on port 22');
-    expect(o.facts).toMatchObject({
-      family: 'ec2',
-      resource: 'i-0abcd1234ef567890',
-      account: '123456789012',
-      region: 'us-east-1',
-    });
-    expect(o.facts.fields.map((f) => f.label)).toEqual([
-      'Title',
-      'Severity',
-      'Product',
-      'Account',
-      'Region',
-      'AwsEc2Instance',
-      'First seen',
-      'Last seen',
-    ]);
   });
 
   it.each([
@@ -110,18 +114,6 @@ describe('Security Hub OCSF source', () => {
     [99, 'medium'],
   ])('severity_id %s is %s', (severity_id, tier) => {
     expect(only(read(securityHubImportedV2([ocsfFinding({ severity_id })]))).tier).toBe(tier);
-  });
-
-  it('reads finding_info, cloud and resources; proposes on the bucket', () => {
-    const o = only(read(securityHubImportedV2([ocsfFinding()])));
-    expect(o.naturalKey).toBe('securityhub-ocsf:arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a');
-    expect(o.title).toBe('Security Hub: S3 bucket example-bucket allows public read');
-    expect(o.facts).toMatchObject({
-      family: 's3',
-      resource: 'example-bucket',
-      account: '123456789012',
-      severity: 'High',
-    });
   });
 
   it.each([
