@@ -2,7 +2,7 @@ import { sweep } from '../../../src/app/sweep';
 import { parseRoutes } from '../../../src/domain/routes';
 import { DeliveryStatus, IncidentStatus } from '../../../src/domain/incidentRecord';
 import { LedgerEntryType } from '../../../src/domain/ledger';
-import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { fakeAppDeps, type FakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../support/fakes/seeds';
 import { storedEntries } from '../../support/records';
 
@@ -194,15 +194,18 @@ describe('Function: sweep', () => {
       requestedBy: 'U0ONCALL2',
       requesterKnown: true,
     } as const;
-
-    it('posts the thread line and DMs the requester after delivery, once across sweeps', async () => {
-      // Prepare
-      const f = fakeAppDeps({ now: minutes(2) });
-      const { record } = seedApproval(f.storage, requestedAt, {
+    /** Seeds the decided, delivered approval whose notices are still to post. */
+    const seedDecided = (f: FakeAppDeps) =>
+      seedApproval(f.storage, requestedAt, {
         ...decided,
         votes: [...decided.votes],
         decidedBy: [...decided.decidedBy],
       });
+
+    it('posts the thread line and DMs the requester after delivery, once across sweeps', async () => {
+      // Prepare
+      const f = fakeAppDeps({ now: minutes(2) });
+      const { record } = seedDecided(f);
 
       // Act
       const first = await sweep(f.deps);
@@ -220,11 +223,7 @@ describe('Function: sweep', () => {
     it('a failed thread post never touches the decision and is retried by the next sweep', async () => {
       // Prepare
       const f = fakeAppDeps({ now: minutes(2) });
-      const { record } = seedApproval(f.storage, requestedAt, {
-        ...decided,
-        votes: [...decided.votes],
-        decidedBy: [...decided.decidedBy],
-      });
+      const { record } = seedDecided(f);
       f.slack.faults.fail('post', new Error('slack down'));
 
       // Act
