@@ -58,6 +58,15 @@ function deps(store: Partial<AppDeps>, anchors: AnchorStore, metrics: string[]):
   } as unknown as AppDeps;
 }
 
+/** The sweep's deps over the fixture's ledger (no checkpoint), with what a test inspects. */
+function overFixtureLedger() {
+  const entries = buildLedger(key.privateKey, { checkpoint: false }).entries;
+  const { store, docs } = storeOver(entries);
+  const anchors = new FakeAnchors();
+  const metrics: string[] = [];
+  return { entries, docs, anchors, metrics, d: deps(store, anchors, metrics) };
+}
+
 /** The next entry of `incidentId`'s chain after `head`. */
 function nextEntry(head: LedgerEntry): LedgerEntry {
   const body = {
@@ -75,11 +84,7 @@ function nextEntry(head: LedgerEntry): LedgerEntry {
 describe('Function: sweep (anchors)', () => {
   it('anchors every chain head, signed, once per change of the ledger, each anchor linked to the last', async () => {
     // Prepare
-    const entries = buildLedger(key.privateKey, { checkpoint: false }).entries;
-    const { store, docs } = storeOver(entries);
-    const anchors = new FakeAnchors();
-    const metrics: string[] = [];
-    const d = deps(store, anchors, metrics);
+    const { entries, docs, anchors, metrics, d } = overFixtureLedger();
 
     // Act
     const first = await sweep(d);
@@ -124,11 +129,7 @@ describe('Function: sweep (anchors)', () => {
 
   it('counts a missed anchor while S3 is down and writes it on the next sweep', async () => {
     // Prepare
-    const entries = buildLedger(key.privateKey, { checkpoint: false }).entries;
-    const { store, docs } = storeOver(entries);
-    const anchors = new FakeAnchors();
-    const metrics: string[] = [];
-    const d = deps(store, anchors, metrics);
+    const { docs, anchors, metrics, d } = overFixtureLedger();
     anchors.down = true;
 
     // Act
