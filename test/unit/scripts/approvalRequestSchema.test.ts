@@ -7,13 +7,15 @@ import { APPROVAL_REQUEST_SCHEMA_PATH, approvalRequestJsonSchema } from '../../.
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('schemas/approval-request.schema.json', () => {
+  /** The generated JSON Schema, compiled as a client in another language would use it. */
+  const validate = new Ajv2020({ strict: false }).compile(JSON.parse(approvalRequestJsonSchema()));
+
   it('is exactly what the zod schema generates (run `npm run schemas` after changing it)', () => {
     const committed = readFileSync(path.join(ROOT, APPROVAL_REQUEST_SCHEMA_PATH), 'utf8');
     expect(committed).toBe(approvalRequestJsonSchema());
   });
 
   it('accepts a request the parser accepts and refuses one without a task token', () => {
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(approvalRequestJsonSchema()));
     const request = {
       kind: 'approval_request',
       taskToken: 'token-1',
@@ -38,7 +40,6 @@ describe('schemas/approval-request.schema.json', () => {
   });
 
   it('accepts a request with a title and context and no incident, and refuses one with neither incident nor title', () => {
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(approvalRequestJsonSchema()));
     const request = {
       kind: 'approval_request',
       taskToken: 'token-2',
