@@ -1,9 +1,9 @@
 // One sandbox per file: handlers keep per-container state (config, clients), as on Lambda.
 import { useHarness, ask, unique, textOf } from '../support/sandboxHarness';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
-import { GENESIS_HASH } from '../../src/domain/ledger';
 import { incidentIdFor, normalizeIncident } from '../../src/domain/incident';
 import type { IncidentRecord } from '../../src/domain/incidentRecord';
+import { recordOf } from '../support/records';
 
 describe('E2E: stats against seeded timings', () => {
   const h = useHarness();
@@ -24,22 +24,11 @@ describe('E2E: stats against seeded timings', () => {
         anomaly_score: tier === 'high' ? 0.8 : 0.1,
       };
       const incident = normalizeIncident(event, tier, new Date(base));
-      const record: IncidentRecord = {
-        incident: { ...incident, id: incidentIdFor(event) },
-        tier,
+      const record = recordOf({ ...incident, id: incidentIdFor(event) }, new Date(base + i * 1000), {
         status: 'decided',
         kind: tier === 'high' ? 'approval' : 'notification',
-        reasoning: '',
-        evidence: [],
-        requestedAt: new Date(base + i * 1000).toISOString(),
-        votes: [],
-        escalationLevel: 0,
-        dryRun: false,
-        actions: [],
-        ledgerSeq: 0,
-        ledgerHead: GENESIS_HASH,
         ...patch,
-      };
+      });
       await incidents.create(record, undefined, []);
     };
     for (let i = 1; i <= 10; i++) {

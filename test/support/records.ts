@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { normalizeIncident } from '../../src/domain/incident';
+import { normalizeIncident, type Incident } from '../../src/domain/incident';
 import { IncidentStatus, type IncidentRecord } from '../../src/domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type LedgerEntry } from '../../src/domain/ledger';
 import type { ApprovalTier } from '../../src/domain/tiers';
@@ -11,24 +11,19 @@ import { onChainEvent } from '../unit/domain/fixtures';
  * table never see each other's.
  */
 
-/** A pending approval request of `tier`, requested at `now`, one hour to decide; `over` replaces any field. */
-export function approvalRecord(
-  now: Date,
-  over: Partial<IncidentRecord> = {},
-  tier: ApprovalTier = 'high',
-): IncidentRecord {
-  const incident = normalizeIncident(onChainEvent({ tx_hash: `0x${randomBytes(8).toString('hex')}` }), tier, now);
+/**
+ * The record of `incident` as ingested at `requestedAt`: pending, a
+ * notification, no votes, nothing on its chain yet; `over` replaces any field.
+ */
+export function recordOf(incident: Incident, requestedAt: Date, over: Partial<IncidentRecord> = {}): IncidentRecord {
   return {
     incident,
-    tier,
+    tier: incident.tier,
     status: IncidentStatus.Pending,
-    kind: 'approval',
-    proposedAction: { type: 'pause_contract', target: '0xcontract', reversible: true },
-    reasoning: 'the agent says so',
+    kind: 'notification',
+    reasoning: '',
     evidence: [],
-    requestedBy: 'agent',
-    requestedAt: now.toISOString(),
-    deadline: new Date(now.getTime() + 3_600_000).toISOString(),
+    requestedAt: requestedAt.toISOString(),
     votes: [],
     escalationLevel: 0,
     dryRun: false,
@@ -37,6 +32,23 @@ export function approvalRecord(
     ledgerHead: GENESIS_HASH,
     ...over,
   };
+}
+
+/** A pending approval request of `tier`, requested at `now`, one hour to decide; `over` replaces any field. */
+export function approvalRecord(
+  now: Date,
+  over: Partial<IncidentRecord> = {},
+  tier: ApprovalTier = 'high',
+): IncidentRecord {
+  const incident = normalizeIncident(onChainEvent({ tx_hash: `0x${randomBytes(8).toString('hex')}` }), tier, now);
+  return recordOf(incident, now, {
+    kind: 'approval',
+    proposedAction: { type: 'pause_contract', target: '0xcontract', reversible: true },
+    reasoning: 'the agent says so',
+    requestedBy: 'agent',
+    deadline: new Date(now.getTime() + 3_600_000).toISOString(),
+    ...over,
+  });
 }
 
 /** The record with one more approve vote by `userId`. */
