@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -11,6 +10,7 @@ import {
 import { ANCHOR_CHAIN, anchorDraft } from '../../src/domain/anchor';
 import { GENESIS_HASH, type UnsignedLedgerEntry } from '../../src/domain/ledger';
 import { S3AnchorStore } from '../../src/services/S3AnchorStore';
+import { freePort } from '../../sandbox/local/DynamoDbLocal';
 import { KEY_ID, p256, seal } from '../unit/domain/ledgerFixture';
 
 /**
@@ -34,17 +34,6 @@ if (!hasMoto) {
   );
 }
 const describeWithMoto = hasMoto ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
   const bucket = 'chainsec-anchors-lock';
