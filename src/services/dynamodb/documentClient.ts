@@ -15,22 +15,21 @@ export function buildDocumentClient(callTimeoutMs: number): DynamoDBDocumentClie
   });
 }
 
-/** Every item a query matches, all pages (`paginateQuery`). */
-export async function queryAll(
-  client: DynamoDBDocumentClient,
-  input: QueryCommandInput,
+/** Every item of every page. */
+async function allItems(
+  pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  for await (const page of pages) items.push(...(page.Items ?? []));
   return items;
 }
 
+/** Every item a query matches, all pages (`paginateQuery`). */
+export function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  return allItems(paginateQuery({ client }, input));
+}
+
 /** Every item of a scan, all pages (`paginateScan`). */
-export async function scanAll(
-  client: DynamoDBDocumentClient,
-  input: ScanCommandInput,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for await (const page of paginateScan({ client }, input)) items.push(...(page.Items ?? []));
-  return items;
+export function scanAll(client: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Record<string, unknown>[]> {
+  return allItems(paginateScan({ client }, input));
 }
