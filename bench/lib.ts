@@ -99,31 +99,24 @@ export function prng(seed: number): () => number {
 
 export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-/** A high-tier on-chain event (one approver decides). */
-export function highEvent(tag: string): Record<string, unknown> {
+/** An on-chain event tagged `tag` moving `amountUsd` on `protocol` with `anomalyScore`, fresh hashes and addresses. */
+function onChainEvent(tag: string, amountUsd: number, protocol: string, anomalyScore: number): Record<string, unknown> {
   return {
     tx_hash: `0x${tag}${hex(20)}`,
-    amount_usd: 25_000,
-    protocol: 'Aave',
-    anomaly_score: 0.8,
+    amount_usd: amountUsd,
+    protocol,
+    anomaly_score: anomalyScore,
     chain: 'ethereum',
     from: `0x${hex(20)}`,
     to: `0x${hex(20)}`,
   };
 }
 
+/** A high-tier on-chain event (one approver decides). */
+export const highEvent = (tag: string): Record<string, unknown> => onChainEvent(tag, 25_000, 'Aave', 0.8);
+
 /** A critical-tier on-chain event (two approvers decide). */
-export function criticalEvent(tag: string): Record<string, unknown> {
-  return {
-    tx_hash: `0x${tag}${hex(20)}`,
-    amount_usd: 250_000,
-    protocol: 'Uniswap',
-    anomaly_score: 0.95,
-    chain: 'ethereum',
-    from: `0x${hex(20)}`,
-    to: `0x${hex(20)}`,
-  };
-}
+export const criticalEvent = (tag: string): Record<string, unknown> => onChainEvent(tag, 250_000, 'Uniswap', 0.95);
 
 /** A pending approval request, ready to be clicked. */
 export interface PendingCard {
