@@ -55,33 +55,51 @@ export const MAX_BACKLOG_SLOTS: Readonly<Record<PacePriority, number>> = {
 
 /** What {@link decideSlot} says. */
 export type SlotDecision =
-  /** Book the slot at `at` (ms); the cursor becomes `next`. */
-  | { book: true; at: number; next: number }
+  /** Book the slot at `at` (ms); the cursor becomes `next` (and, for a critical card, `criticalUntil` too). */
+  | { book: true; at: number; next: number; criticalUntil?: number }
   /** The backlog is too long for this priority: ask again in `retryInMs`. */
   | { book: false; retryInMs: number };
+
+/** What {@link decideSlot} may be told besides the cursor. */
+export interface SlotOptions {
+  /** Book whatever the backlog (a caller that has waited long enough: never drop, only pace). */
+  force?: boolean;
+  /** A 429's `Retry-After` (epoch ms): the slot, and so every later caller's, is no earlier. */
+  notBefore?: number;
+  /** The cursor just after the last critical slot booked (epoch ms), if any. */
+  criticalUntil?: number;
+}
 
 /**
  * The slot of one call: the cursor `next` (undefined for a key never used),
  * the time `now`, the rule and the caller's priority. New cursor =
  * max(next, now) + interval; the call goes at that minus the burst's
- * allowance, never before now. `force` books whatever the backlog (a caller
- * that has waited long enough: never drop, only pace). `notBefore` is a
- * 429's `Retry-After`: the slot (and so every later caller's) is no earlier.
+ * allowance, never before now.
+ *
+ * Critical first: a lower priority waits while the backlog ahead of it is
+ * longer than its allowance ({@link MAX_BACKLOG_SLOTS}), and while a booked
+ * critical card has not gone yet, so critical cards in a burst follow each
+ * other instead of taking turns with whatever books between them.
  */
 export function decideSlot(
   next: number | undefined,
   now: number,
   rule: PaceRule,
   priority: PacePriority,
-  force = false,
-  notBefore = now,
+  options: SlotOptions = {},
 ): SlotDecision {
+  const { force = options.notBefore !== undefined, notBefore = now, criticalUntil } = options;
   const cursor = Math.max(next ?? now, now, notBefore);
-  const backlogMs = cursor - now;
-  const allowedMs = MAX_BACKLOG_SLOTS[priority] * rule.intervalMs;
-  if (!force && backlogMs > allowedMs) return { book: false, retryInMs: backlogMs - allowedMs };
+  if (!force && priority !== 'critical') {
+    const allowedMs = MAX_BACKLOG_SLOTS[priority] * rule.intervalMs;
+    const holdUntil = Math.max(cursor - allowedMs, (criticalUntil ?? now) - rule.intervalMs);
+    if (holdUntil > now) return { book: false, retryInMs: holdUntil - now };
+  }
   const at = Math.max(now, notBefore, cursor - (rule.burst - 1) * rule.intervalMs);
-  return { book: true, at, next: cursor + rule.intervalMs };
+  const after = cursor + rule.intervalMs;
+  return priority === 'critical'
+    ? { book: true, at, next: after, criticalUntil: after }
+    : { book: true, at, next: after };
 }
 
 /**

@@ -28,7 +28,7 @@ const isConditionFailure = (e: unknown) =>
 
 /**
  * {@link SlackPacer} on DynamoDB: one item per `channel#method` holding the
- * cursor `next` (epoch ms). A reservation reads it (strongly consistent),
+ * cursor `next` (epoch ms) and `crit`, the cursor after the last critical slot. A reservation reads it (strongly consistent),
  * books with {@link decideSlot}, and writes the new cursor on the condition
  * that `next` is still what it read; a lost race reads again. A store that
  * fails (or races lost too often) degrades to "send now": logged, metric
@@ -73,8 +73,13 @@ export class DynamoDbSlackPacer implements SlackPacer {
         new GetCommand({ TableName: this.options.tableName, Key: { pk }, ConsistentRead: true }),
       );
       const old = typeof read.Item?.next === 'number' ? read.Item.next : undefined;
+      const criticalUntil = typeof read.Item?.crit === 'number' ? read.Item.crit : undefined;
       const now = this.now();
-      const decision = decideSlot(old, now, rule, priority, notBefore !== undefined || now >= waitUntil, notBefore);
+      const decision = decideSlot(old, now, rule, priority, {
+        force: notBefore !== undefined || now >= waitUntil,
+        ...(notBefore !== undefined && { notBefore }),
+        ...(criticalUntil !== undefined && { criticalUntil }),
+      });
       if (!decision.book) {
         await this.sleep(Math.min(decision.retryInMs, Math.max(0, waitUntil - now)));
         continue;
@@ -85,7 +90,7 @@ export class DynamoDbSlackPacer implements SlackPacer {
           await this.client.send(
             new PutCommand({
               TableName: this.options.tableName,
-              Item: { pk, next: decision.next, ttl },
+              Item: { pk, next: decision.next, ttl, ...(decision.criticalUntil && { crit: decision.criticalUntil }) },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );
@@ -94,10 +99,17 @@ export class DynamoDbSlackPacer implements SlackPacer {
             new UpdateCommand({
               TableName: this.options.tableName,
               Key: { pk },
-              UpdateExpression: 'SET #n = :new, #t = :ttl',
+              UpdateExpression: decision.criticalUntil
+                ? 'SET #n = :new, #t = :ttl, #c = :crit'
+                : 'SET #n = :new, #t = :ttl',
               ConditionExpression: '#n = :old',
-              ExpressionAttributeNames: { '#n': 'next', '#t': 'ttl' },
-              ExpressionAttributeValues: { ':new': decision.next, ':old': old, ':ttl': ttl },
+              ExpressionAttributeNames: { '#n': 'next', '#t': 'ttl', ...(decision.criticalUntil && { '#c': 'crit' }) },
+              ExpressionAttributeValues: {
+                ':new': decision.next,
+                ':old': old,
+                ':ttl': ttl,
+                ...(decision.criticalUntil && { ':crit': decision.criticalUntil }),
+              },
             }),
           );
         return decision.at;

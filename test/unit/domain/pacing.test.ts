@@ -11,7 +11,12 @@ const oneASecond: PaceRule = { intervalMs: 1000, burst: 1, lateToleranceMs: 0 };
 
 describe('decideSlot', () => {
   it('lets the first call of a key go now and moves the cursor one interval on', () => {
-    expect(decideSlot(undefined, 5_000, oneASecond, 'critical')).toEqual({ book: true, at: 5_000, next: 6_000 });
+    expect(decideSlot(undefined, 5_000, oneASecond, 'critical')).toEqual({
+      book: true,
+      at: 5_000,
+      next: 6_000,
+      criticalUntil: 6_000,
+    });
   });
 
   it('books back-to-back callers one interval apart', () => {
@@ -42,7 +47,7 @@ describe('decideSlot', () => {
   it('makes lower priorities wait while the backlog is long, but never a critical card', () => {
     const now = 0;
     const next = 10_000; // ten slots booked ahead
-    expect(decideSlot(next, now, oneASecond, 'critical')).toEqual({ book: true, at: 10_000, next: 11_000 });
+    expect(decideSlot(next, now, oneASecond, 'critical')).toMatchObject({ book: true, at: 10_000, next: 11_000 });
     expect(decideSlot(next, now, oneASecond, 'high')).toEqual({ book: false, retryInMs: 8_000 });
     expect(decideSlot(next, now, oneASecond, 'escalation')).toEqual({ book: false, retryInMs: 8_500 });
     expect(decideSlot(next, now, oneASecond, 'bulk')).toEqual({ book: false, retryInMs: 9_000 });
@@ -50,17 +55,21 @@ describe('decideSlot', () => {
 
   it('books a lower priority once the backlog is within its allowance, or when forced', () => {
     expect(decideSlot(1_000, 0, oneASecond, 'bulk')).toEqual({ book: true, at: 1_000, next: 2_000 });
-    expect(decideSlot(10_000, 0, oneASecond, 'bulk', true)).toEqual({ book: true, at: 10_000, next: 11_000 });
+    expect(decideSlot(10_000, 0, oneASecond, 'bulk', { force: true })).toEqual({
+      book: true,
+      at: 10_000,
+      next: 11_000,
+    });
   });
 
   it("books no earlier than a 429's Retry-After (notBefore), and moves the cursor past it", () => {
-    expect(decideSlot(10_500, 10_000, oneASecond, 'bulk', true, 12_000)).toEqual({
+    expect(decideSlot(10_500, 10_000, oneASecond, 'bulk', { notBefore: 12_000 })).toEqual({
       book: true,
       at: 12_000,
       next: 13_000,
     });
     // A later cursor wins over an earlier notBefore.
-    expect(decideSlot(15_000, 10_000, oneASecond, 'critical', false, 11_000)).toEqual({
+    expect(decideSlot(15_000, 10_000, oneASecond, 'critical', { notBefore: 11_000 })).toMatchObject({
       book: true,
       at: 15_000,
       next: 16_000,
@@ -74,6 +83,32 @@ describe('decideSlot', () => {
     expect(missedSlot(rule, rule.lateToleranceMs + 1)).toBe(true);
     // The tolerance fits in the margin over Slack's 1 s: a caller within it still lands >= 1 s after the one before.
     expect(rule.intervalMs - rule.lateToleranceMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('holds lower priorities while a booked critical card has not gone, so a burst of critical cards stays together', () => {
+    // A critical card booked at 12 s (cursor after it: 13 s). At 11.5 s the backlog (1.5 slots) is within high's
+    // allowance, but the critical card has not gone yet: wait the 0.5 s until it has.
+    expect(decideSlot(13_000, 11_500, oneASecond, 'high', { criticalUntil: 13_000 })).toEqual({
+      book: false,
+      retryInMs: 500,
+    });
+    // Once the critical slot has gone, the high card books right behind it.
+    expect(decideSlot(13_000, 12_000, oneASecond, 'high', { criticalUntil: 13_000 })).toEqual({
+      book: true,
+      at: 13_000,
+      next: 14_000,
+    });
+    // A later critical card books at once, and moves criticalUntil on.
+    expect(decideSlot(13_000, 11_500, oneASecond, 'critical', { criticalUntil: 13_000 })).toEqual({
+      book: true,
+      at: 13_000,
+      next: 14_000,
+      criticalUntil: 14_000,
+    });
+    // Forced (waited too long) or after a 429, a lower priority books anyway.
+    expect(decideSlot(13_000, 11_500, oneASecond, 'bulk', { criticalUntil: 13_000, force: true })).toMatchObject({
+      book: true,
+    });
   });
 
   it('orders the allowances critical > high > escalation > bulk', () => {

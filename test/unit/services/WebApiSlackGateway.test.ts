@@ -46,7 +46,10 @@ describe('Class: WebApiSlackGateway, paced', () => {
         asked.push([channel, method, priority]);
         notBefores.push(notBefore);
         const now = Date.now();
-        const d = decideSlot(cursors.get(`${channel}#${method}`), now, PACE_RULES[method], priority, true, notBefore);
+        const d = decideSlot(cursors.get(`${channel}#${method}`), now, PACE_RULES[method], priority, {
+          force: true,
+          ...(notBefore !== undefined && { notBefore }),
+        });
         if (!d.book) throw new Error('forced bookings always book');
         cursors.set(`${channel}#${method}`, d.next);
         return d.at;
