@@ -8,6 +8,9 @@ import type { AppDeps } from './deps';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
 
+/** Powertools idempotency's error for a message another invocation is processing right now. */
+const IN_PROGRESS_ELSEWHERE = 'IdempotencyAlreadyInProgressError';
+
 /** One record of a batch, as the handler extracted it from its Lambda event. */
 export interface InboundRecord {
   /** The id the event source uses to report a failure (SQS messageId). */
@@ -113,8 +116,15 @@ export async function ingestRecord(
   } catch (e) {
     const error = e as Error;
     const extra = { recordId: record.id, error: error.message, name: error.name };
-    deps.telemetry.warn('inbound record failed; will be retried', extra);
-    deps.telemetry.metric('IngestRetries');
+    if (error.name === IN_PROGRESS_ELSEWHERE) {
+      // Expected: a critical request's two copies (both lanes) or an SQS redelivery meet. The retry is answered
+      // from the first one's stored result; only a retry that keeps failing is news (IngestRetries, then the DLQ).
+      deps.telemetry.info('same message in flight in another invocation; retried to read its result', extra);
+      deps.telemetry.metric('IngestInFlightElsewhere');
+    } else {
+      deps.telemetry.warn('inbound record failed; will be retried', extra);
+      deps.telemetry.metric('IngestRetries');
+    }
     return { id: record.id, status: 'retry', reason: error.message };
   }
 }

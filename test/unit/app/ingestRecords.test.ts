@@ -1,5 +1,6 @@
 import { type InboundRecord, ingestRecord, ingestRecords, planRecords } from '../../../src/app/ingestRecords';
 import { buildDeps, notification, recordingProcess, txOf } from './ingestFixtures';
+import { RecordingTelemetry } from '../../support/fakes/RecordingTelemetry';
 
 const records = (bodies: string[]): InboundRecord[] => bodies.map((body, i) => ({ id: `m${i}`, source: 'sqs', body }));
 
@@ -68,6 +69,34 @@ describe('Function: ingestRecord', () => {
 
     // Assess
     expect(outcome).toEqual({ id: 'm0', status: 'retry', reason: 'store down' });
+    expect(seen.processed).toEqual([]);
+  });
+});
+
+describe('Function: ingestRecord, the same message in flight elsewhere', () => {
+  it("retries a record another invocation is processing (the critical lane's copy), as information, not a failure", async () => {
+    // Prepare
+    const { deps, seen } = buildDeps();
+    const telemetry = new RecordingTelemetry();
+    deps.telemetry = telemetry;
+    const [planned] = planRecords(records([notification('crit-1', 'critical')]));
+    const inProgress = Object.assign(new Error('There is already an execution in progress'), {
+      name: 'IdempotencyAlreadyInProgressError',
+    });
+
+    // Act
+    const elsewhere = await ingestRecord(deps, planned!, async () => {
+      throw inProgress;
+    });
+    const failed = await ingestRecord(deps, planned!, async () => {
+      throw new Error('table down');
+    });
+
+    // Assess: both are retried (nothing lost); only the real failure counts as IngestRetries.
+    expect([elsewhere.status, failed.status]).toEqual(['retry', 'retry']);
+    expect(telemetry.count('IngestInFlightElsewhere')).toBe(1);
+    expect(telemetry.count('IngestRetries')).toBe(1);
+    expect(telemetry.messages('warn')).toEqual(['inbound record failed; will be retried']);
     expect(seen.processed).toEqual([]);
   });
 });
