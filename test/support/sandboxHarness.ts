@@ -186,13 +186,21 @@ export function textOf(m: RecordedMessage): string {
   return `${m.text}\n${JSON.stringify(m.blocks)}`;
 }
 
-/** A fresh WAF event with the triage agent's severity rating (high at 4). */
+/** The last octet of the next {@link wafEvent}'s source IP: distinct within a test file (its sandbox). */
+let wafHost = Math.floor(Math.random() * 250);
+
+/**
+ * A fresh WAF event with the triage agent's severity rating (high at 4). Its
+ * source IP differs from the file's other WAF events (tests find their card
+ * by it; a random one collided 1 time in 250).
+ */
 export function wafEvent(severity: number) {
+  wafHost = (wafHost + 1) % 250;
   return {
     id: `waf-${unique()}`,
     timestamp: new Date().toISOString(),
     action: 'BLOCK',
-    source_ip: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
+    source_ip: `198.51.100.${wafHost + 1}`,
     uri: `/login/${unique()}`,
     http_method: 'POST',
     rule_name: 'CredentialStuffing',
