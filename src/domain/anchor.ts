@@ -64,7 +64,7 @@ export function readAnchor(entry: LedgerEntry): AnchorFacts | { error: string } 
   if (entry.type !== LedgerEntryType.Anchor || entry.incidentId !== ANCHOR_CHAIN) {
     return { error: `not a ledger_anchor entry (type ${String(entry.type)})` };
   }
-  const heads = readHeads(entry.heads, 'anchor', Number.isSafeInteger);
+  const heads = readHeads(entry.heads, 'anchor');
   if ('error' in heads) return heads;
   return { hash: entry.hash, seq: entry.seq, at: String(entry.at), heads };
 }

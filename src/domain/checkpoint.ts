@@ -24,19 +24,16 @@ export interface ChainHead {
 /**
  * The chain heads a checkpoint or anchor entry names in `heads`
  * (`incidentId → { seq, hash }`), or why they are malformed.
+ * A head's `seq` is a safe integer, as every entry's is: a fractional or
+ * huge one is malformed (it could never name an entry anyway).
  * @param what the entry in the errors (`checkpoint`, `anchor`)
- * @param isSeq what a head's `seq` must be (an anchor's: a safe integer; a checkpoint's: a number)
  */
-export function readHeads(
-  named: unknown,
-  what: string,
-  isSeq: (seq: unknown) => boolean,
-): Map<string, ChainHead> | { error: string } {
+export function readHeads(named: unknown, what: string): Map<string, ChainHead> | { error: string } {
   if (typeof named !== 'object' || named === null || Array.isArray(named)) return { error: `${what} has no heads` };
   const heads = new Map<string, ChainHead>();
   for (const [incidentId, head] of Object.entries(named)) {
     const h = head as { seq?: unknown; hash?: unknown } | null;
-    if (!isSeq(h?.seq) || typeof h?.hash !== 'string') return { error: `${what} head of ${incidentId} is malformed` };
+    if (!Number.isSafeInteger(h?.seq) || typeof h?.hash !== 'string') return { error: `${what} head of ${incidentId} is malformed` };
     heads.set(incidentId, { seq: h.seq as number, hash: h.hash });
   }
   return heads;
@@ -102,7 +99,7 @@ export function readCheckpoint(entry: LedgerEntry): CheckpointFacts | { error: s
   if (entry.type !== LedgerEntryType.Checkpoint) {
     return { error: `not a ledger_checkpoint entry (type ${String(entry.type)})` };
   }
-  const heads = readHeads(entry.heads, 'checkpoint', (seq) => typeof seq === 'number');
+  const heads = readHeads(entry.heads, 'checkpoint');
   if ('error' in heads) return heads;
   const partial = readScope(entry.partial);
   if (partial === null) return { error: 'checkpoint has a malformed partial scope' };
