@@ -33,7 +33,8 @@ export function readHeads(named: unknown, what: string): Map<string, ChainHead> 
   const heads = new Map<string, ChainHead>();
   for (const [incidentId, head] of Object.entries(named)) {
     const h = head as { seq?: unknown; hash?: unknown } | null;
-    if (!Number.isSafeInteger(h?.seq) || typeof h?.hash !== 'string') return { error: `${what} head of ${incidentId} is malformed` };
+    if (!Number.isSafeInteger(h?.seq) || typeof h?.hash !== 'string')
+      return { error: `${what} head of ${incidentId} is malformed` };
     heads.set(incidentId, { seq: h.seq as number, hash: h.hash });
   }
   return heads;
