@@ -104,8 +104,9 @@ export class LocalQueue {
       });
       this.inFlight.add(run);
     }
+    // Also when `next` is 0: a message can turn visible between take() and here (the clock moved a millisecond).
     const next = this.nextVisibleIn();
-    if (next !== undefined && next > 0 && this.inFlight.size < (this.options.maxConcurrency ?? 1)) this.kick(next);
+    if (next !== undefined && this.inFlight.size < (this.options.maxConcurrency ?? 1)) this.kick(next);
   }
 
   private nextVisibleIn(): number | undefined {
