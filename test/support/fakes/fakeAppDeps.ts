@@ -4,7 +4,9 @@ import type { OnCallShift } from '../../../src/domain/escalation';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
 import { parseRoutes } from '../../../src/domain/routes';
 import { DEFAULT_RISK_THRESHOLDS } from '../../../src/domain/risk';
+import type { AnchorStore } from '../../../src/services/AnchorStore';
 import { FallbackSummarizer } from '../../../src/services/FallbackSummarizer';
+import type { Notifier } from '../../../src/services/Notifier';
 import { FakeSigner } from './FakeSigner';
 import { FakeWorkflowGateway } from './FakeWorkflowGateway';
 import { InMemoryFullTextStore } from './InMemoryFullTextStore';
@@ -33,6 +35,10 @@ export interface FakeAppDepsOptions {
   clock?: Clock;
   onCall?: OnCallShift[];
   dryRun?: boolean;
+  /** The actions topic (none unless given, as when ACTIONS_TOPIC_ARN is unset), e.g. a RecordingNotifier. */
+  notifier?: Notifier;
+  /** Write-once anchor storage (none unless given: the sweep then writes no anchor), e.g. a FakeAnchorStore. */
+  anchors?: AnchorStore;
 }
 
 /**
@@ -61,6 +67,8 @@ export function fakeAppDeps(options: FakeAppDepsOptions = {}): FakeAppDeps {
     workflow,
     slack,
     summarizer: new FallbackSummarizer(),
+    ...(options.notifier && { notifier: options.notifier }),
+    ...(options.anchors && { anchors: options.anchors }),
     clock: options.clock ?? fixedClock(options.now ?? '2026-11-23T10:00:00Z'),
     telemetry,
   };
