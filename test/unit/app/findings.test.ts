@@ -4,6 +4,7 @@ import { ingestRecords } from '../../../src/app/ingestRecords';
 import { parseInbound } from '../../../src/app/parseInbound';
 import { runAction } from '../../../src/app/runAction';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
+import { RecordingNotifier } from '../../support/fakes/RecordingNotifier';
 import {
   asffFinding,
   guardDutyCredentialExfiltration,
@@ -232,11 +233,8 @@ describe('Security Hub findings', () => {
 
 describe('actions of findings', () => {
   it('"investigate" (an unknown family) asks no executor to do anything', async () => {
-    const f = fakeAppDeps();
-    const published: unknown[] = [];
-    f.deps.notifier = {
-      publishAction: async (c: unknown) => void published.push(c),
-    } as unknown as typeof f.deps.notifier;
+    const notifier = new RecordingNotifier();
+    const f = fakeAppDeps({ notifier });
     const state = await classified(
       f,
       guardDutySshBruteForce({ severity: 9.5, resource: { resourceType: 'Lambda' } }, { action: {} }),
@@ -249,15 +247,12 @@ describe('actions of findings', () => {
       dryRun: false,
     });
     expect(result).toMatchObject({ status: 'skipped', detail: 'investigate: no action runs' });
-    expect(published).toEqual([]);
+    expect(notifier.published).toEqual([]);
   });
 
   it('a catalogued action goes to the executors on the actions topic', async () => {
-    const f = fakeAppDeps();
-    const published: Array<{ type?: string; target?: string }> = [];
-    f.deps.notifier = {
-      publishAction: async (c: { type?: string; target?: string }) => void published.push(c),
-    } as unknown as typeof f.deps.notifier;
+    const notifier = new RecordingNotifier();
+    const f = fakeAppDeps({ notifier });
     const state = await classified(f, guardDutySshBruteForce({ severity: 9.5 }));
     const result = await runAction(f.deps, {
       operation: 'contain',
@@ -266,6 +261,6 @@ describe('actions of findings', () => {
       dryRun: false,
     });
     expect(result.status).toBe('executed');
-    expect(published).toEqual([expect.objectContaining({ type: 'isolate_instance', target: 'i-99999999' })]);
+    expect(notifier.published).toEqual([expect.objectContaining({ type: 'isolate_instance', target: 'i-99999999' })]);
   });
 });
