@@ -5,6 +5,7 @@
  */
 export class Faults<Operation extends string = string> {
   private readonly scheduled = new Map<Operation, Array<Error>>();
+  private readonly always = new Map<Operation, Error>();
 
   /** The next `times` calls of `operation` throw `error`. */
   public fail(operation: Operation, error: Error, times = 1): this {
@@ -16,13 +17,19 @@ export class Faults<Operation extends string = string> {
 
   /** Every call of `operation` throws `error` until {@link Faults.clear}. */
   public failAlways(operation: Operation, error: Error): this {
-    return this.fail(operation, error, Number.MAX_SAFE_INTEGER);
+    this.always.set(operation, error);
+    return this;
   }
 
   /** Drops what is scheduled for `operation`, or for every operation. */
   public clear(operation?: Operation): void {
-    if (operation) this.scheduled.delete(operation);
-    else this.scheduled.clear();
+    if (operation) {
+      this.scheduled.delete(operation);
+      this.always.delete(operation);
+    } else {
+      this.scheduled.clear();
+      this.always.clear();
+    }
   }
 
   /** Throws the error scheduled for this call of `operation`, if any. */
@@ -31,6 +38,8 @@ export class Faults<Operation extends string = string> {
     const error = queue?.shift();
     if (queue && queue.length === 0) this.scheduled.delete(operation);
     if (error) throw error;
+    const always = this.always.get(operation);
+    if (always) throw always;
   }
 }
 
