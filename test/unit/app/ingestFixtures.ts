@@ -1,9 +1,9 @@
 import type { AppDeps } from '../../../src/app/deps';
 import type { IngestOutcome } from '../../../src/app/ingestMessage';
 import type { ProcessMessage } from '../../../src/app/ingestRecords';
-import { silentTelemetry } from '../../../src/app/telemetry';
 import type { InboundMessage } from '../../../src/domain/messages';
 import type { RejectedPayload } from '../../../src/services/RejectedPayloads';
+import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
 
 /** A notification body of a tier, told apart by its `tx_hash`. */
 export const notification = (tx: string, tier?: 'low' | 'medium' | 'high' | 'critical'): string =>
@@ -19,36 +19,32 @@ export const txOf = (m: InboundMessage): string =>
 
 /** What the fake ports saw. */
 export interface Seen {
-  kept: RejectedPayload[];
-  failedTasks: string[];
+  /** What the rejected store kept. */
+  readonly kept: readonly RejectedPayload[];
+  /** The task tokens the workflow failed, in order. */
+  readonly failedTasks: readonly string[];
   /** The messages processed, in the order they ran (their `tx_hash`), and the most that ran at once. */
   processed: string[];
   maxConcurrent: number;
 }
 
 /**
- * Just enough ports for the ingest batch code: a rejected store that keeps them
- * (or fails to, with `keepFails`) and a workflow that records failed tasks.
+ * The ports on fakes ({@link fakeAppDeps}) for the ingest batch code: a
+ * rejected store that keeps what it is given (or fails to, with `keepFails`)
+ * and a workflow that records failed tasks.
  */
 export function buildDeps(options: { keepFails?: boolean } = {}): { deps: AppDeps; seen: Seen } {
-  const seen: Seen = { kept: [], failedTasks: [], processed: [], maxConcurrent: 0 };
-  const deps = {
-    rejected: {
-      keep: async (r: RejectedPayload) => {
-        if (options.keepFails) throw new Error('store down');
-        seen.kept.push(r);
-        return 'kept';
-      },
+  const f = fakeAppDeps({ now: '2025-01-01T00:00:00Z' });
+  if (options.keepFails) f.storage.table.faults.failAlways('rejected.keep', new Error('store down'));
+  const seen: Seen = {
+    kept: f.storage.ports.rejected.kept,
+    get failedTasks() {
+      return f.workflow.failed.map((t) => t.taskToken);
     },
-    workflow: {
-      fail: async (token: string) => {
-        seen.failedTasks.push(token);
-      },
-    },
-    clock: { now: () => new Date('2025-01-01T00:00:00Z') },
-    telemetry: silentTelemetry,
-  } as unknown as AppDeps;
-  return { deps, seen };
+    processed: [],
+    maxConcurrent: 0,
+  };
+  return { deps: f.deps, seen };
 }
 
 /**
