@@ -1,16 +1,15 @@
 import { createHash, sign, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { deliverDecision } from '../../../src/app/deliverDecision';
-import type { AppDeps } from '../../../src/app/deps';
-import { silentTelemetry } from '../../../src/app/telemetry';
 import { normalizeIncident } from '../../../src/domain/incident';
 import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../../../src/domain/incidentRecord';
-import type { LedgerEntry } from '../../../src/domain/ledger';
+import { GENESIS_HASH, type LedgerEntry, LedgerEntryType } from '../../../src/domain/ledger';
 import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
 import { defaultApprovalPolicy } from '../../../src/domain/policy';
-import { ErrorCode, SigningFailedError } from '../../../src/errors';
+import { ErrorCode } from '../../../src/errors';
 import { verifyReceiptWithKey } from '../../../src/receipts/verifyReceipt';
 import type { StoredIncident } from '../../../src/services/IncidentRepository';
+import type { Signer } from '../../../src/services/Signer';
 import { sweep } from '../../../src/app/sweep';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../support/fakes/seeds';
@@ -49,41 +48,58 @@ function decided(overrides: Partial<IncidentRecord> = {}): StoredIncident {
   return { record, taskToken: 'token-1', version: 1 };
 }
 
-/** Deps around one stored incident; the signer signs with `key` unless told to fail. */
+/**
+ * A {@link Signer} with `key`, as KMS signs: it is asked a signature for a
+ * digest (see {@link signPrehashed}).
+ */
+const keySigner: Signer = {
+  keyId: 'alias/test',
+  signDigest: async (digest) => signPrehashed(digest),
+  publicKeyPem: async () => key.pem,
+};
+
+/** A ledger entry of `incidentId` at `seq`, as the storage sees it (it neither hashes nor verifies). */
+const entryAt = (incidentId: string, seq: number, type: LedgerEntryType, hash: string): LedgerEntry => ({
+  type,
+  incidentId,
+  seq,
+  actor: 'chainsec',
+  at: decidedAt,
+  prevHash: GENESIS_HASH,
+  keyId: 'alias/test',
+  hash,
+  signature: 'c2ln',
+});
+
+/**
+ * Deps on fakes around one stored incident (seeded in the in-memory table,
+ * with `ledger` in the ledger table): the receipts of critical approvals last
+ * 10 minutes; the signer signs with `key` unless told to fail (a failing
+ * FakeSigner, as KmsSigner when KMS cannot sign).
+ */
 function depsFor(stored: StoredIncident, opts: { signingFails?: boolean; ledger?: LedgerEntry[] } = {}) {
-  const resumed: WorkflowDecisionOutput[] = [];
+  const f = fakeAppDeps({ now: decidedAt });
   const policy = defaultApprovalPolicy({
     approverUserIds: ['U0APPROVER1', 'U0APPROVER2'],
     approvalsChannel: 'C0APPROVALS',
   });
   policy.critical = { ...policy.critical, receiptTtlSeconds: 600 };
-  const deps = {
-    config: { approvalsChannel: 'C0APPROVALS', policy, onCall: undefined, dryRun: false, risk: undefined },
-    incidents: {
-      get: async () => stored,
-      update: async (_id: string, mutate: (r: IncidentRecord) => IncidentRecord | undefined) => mutate(stored.record),
-    },
-    ledger: { chain: async () => opts.ledger ?? [] },
-    signer: {
-      keyId: 'alias/test',
-      signDigest: async (digest: Buffer) => {
-        if (opts.signingFails) throw new SigningFailedError('KMS could not sign: KMSInternalException');
-        return signPrehashed(digest);
-      },
-      publicKeyPem: async () => key.pem,
-    },
-    workflow: {
-      resume: async (_token: string, output: WorkflowDecisionOutput) => {
-        resumed.push(output);
-      },
-      fail: async () => {},
-      describe: async () => undefined,
-    },
-    slack: { update: async () => {} },
-    clock: { now: () => new Date(decidedAt) },
-    telemetry: silentTelemetry,
-  } as unknown as AppDeps;
-  return { deps, resumed };
+  f.deps.config = { ...f.deps.config, policy };
+  f.signer.failing = opts.signingFails ?? false;
+  if (!opts.signingFails) f.deps.signer = keySigner;
+  const id = stored.record.incident.id;
+  f.storage.table.seed(stored.record, {
+    ...(stored.taskToken !== undefined && { taskToken: stored.taskToken }),
+    version: stored.version,
+  });
+  for (const e of opts.ledger ?? []) f.storage.table.putLedgerEntry(e, JSON.stringify(e));
+  return {
+    deps: f.deps,
+    /** What the workflow was resumed with, in order. */
+    resumed: (): WorkflowDecisionOutput[] => f.workflow.resumed.map((r) => r.output),
+    /** The incident's record as stored now. */
+    current: (): IncidentRecord => f.storage.table.peek(id)!.record,
+  };
 }
 
 /** The bytes the test expects chainsec to ask a signature for (the receipt's RFC 8785 JSON, rendered here). */
@@ -128,7 +144,7 @@ describe('Function: deliverDecision (receipts)', () => {
 
     // Assess
     expect(outcome).toBe('delivered');
-    const receipt = resumed[0]!.receipt!;
+    const receipt = resumed()[0]!.receipt!;
     const { signature, ...body } = receipt;
     expect(body).toEqual(expectedBody());
     expect(
@@ -139,21 +155,21 @@ describe('Function: deliverDecision (receipts)', () => {
         Buffer.from(signature, 'base64'),
       ),
     ).toBe(true);
-    expect(resumed[0]!.ledgerHash).toBe(decisionHash);
+    expect(resumed()[0]!.ledgerHash).toBe(decisionHash);
   });
 
   it('fails closed: when the receipt cannot be signed the workflow is not resumed and the decision stays undelivered', async () => {
     // Prepare
     const stored = decided();
-    const { deps, resumed } = depsFor(stored, { signingFails: true });
+    const { deps, resumed, current } = depsFor(stored, { signingFails: true });
 
     // Act
     const outcome = await deliverDecision(deps, stored.record.incident.id);
 
     // Assess
     expect(outcome).toBe('retry_later');
-    expect(resumed).toEqual([]);
-    expect(stored.record.delivery).toBe(DeliveryStatus.Pending);
+    expect(resumed()).toEqual([]);
+    expect(current().delivery).toBe(DeliveryStatus.Pending);
   });
 
   it('gives a dry-run approval a receipt expired at issue, which no executor check accepts', async () => {
@@ -165,7 +181,7 @@ describe('Function: deliverDecision (receipts)', () => {
 
     // Act
     const outcome = await deliverDecision(deps, 'onchain-0xfeed');
-    const receipt = resumed[0]!.receipt!;
+    const receipt = resumed()[0]!.receipt!;
     const check = () => verifyReceiptWithKey(receipt, { publicKey: key.pem, now: new Date(decidedAt) });
 
     // Assess
@@ -176,16 +192,15 @@ describe('Function: deliverDecision (receipts)', () => {
 
   it('gives a deny no receipt', async () => {
     // Prepare
-    const { deps, resumed } = depsFor(decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] }), {
-      signingFails: true,
-    });
+    const stored = decided({ decision: 'deny', decidedBy: ['U0APPROVER1'] });
+    const { deps, resumed } = depsFor(stored, { signingFails: true });
 
     // Act
-    const outcome = await deliverDecision(deps, 'x');
+    const outcome = await deliverDecision(deps, stored.record.incident.id);
 
     // Assess
     expect(outcome).toBe('delivered');
-    expect(resumed[0]!.receipt).toBeUndefined();
+    expect(resumed()[0]!.receipt).toBeUndefined();
   });
 
   it('gives an expiry that rolls the containment back a receipt decided by chainsec, citing the expiry entry', async () => {
@@ -199,8 +214,8 @@ describe('Function: deliverDecision (receipts)', () => {
     };
     const stored = decided({ status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], containment });
     stored.record.incident.id = 'onchain-0xfeed';
-    const expiry = { type: 'expiry', hash: 'ee'.repeat(32) } as LedgerEntry;
-    const decision = { type: 'decision', hash: decisionHash } as LedgerEntry;
+    const expiry = entryAt('onchain-0xfeed', 2, LedgerEntryType.Expiry, 'ee'.repeat(32));
+    const decision = entryAt('onchain-0xfeed', 3, LedgerEntryType.Decision, decisionHash);
     const { deps, resumed } = depsFor(stored, { ledger: [expiry, decision] });
     lastSigned = Buffer.from(
       canonicalize(expectedBody({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) }))!,
@@ -212,7 +227,7 @@ describe('Function: deliverDecision (receipts)', () => {
 
     // Assess
     expect(outcome).toBe('delivered');
-    expect(resumed[0]!.receipt).toMatchObject({
+    expect(resumed()[0]!.receipt).toMatchObject({
       decision: 'expired',
       decidedBy: ['chainsec'],
       ledgerHash: 'ee'.repeat(32),
