@@ -9,7 +9,7 @@
  *   network's jitter does not make two posts land closer than 1 s at Slack.
  * - `chat.update`: Tier 3 (50+ per minute, per workspace): 1.2 s apart.
  * - `conversations.open`, `chat.postEphemeral`, `chat.getPermalink`: Tier 3/4;
- *   not paced (they are rare and answered from the WebClient's 429 retry).
+ *   not paced (they are rare; a 429 is waited out, see WebApiSlackGateway).
  */
 
 import type { RiskTier } from './tiers';
