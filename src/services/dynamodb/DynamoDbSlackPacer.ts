@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Telemetry } from '../../app/telemetry';
 import { decideSlot, PACE_RULES, type PacedMethod, type PacePriority } from '../../domain/pacing';
 import type { SlackPacer } from '../SlackPacer';
@@ -85,33 +85,24 @@ export class DynamoDbSlackPacer implements SlackPacer {
         continue;
       }
       const ttl = Math.ceil(decision.next / 1000) + KEEP_SECONDS;
+      const crit = decision.criticalUntil;
       try {
-        if (old === undefined)
-          await this.client.send(
-            new PutCommand({
-              TableName: this.options.tableName,
-              Item: { pk, next: decision.next, ttl, ...(decision.criticalUntil && { crit: decision.criticalUntil }) },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
-        else
-          await this.client.send(
-            new UpdateCommand({
-              TableName: this.options.tableName,
-              Key: { pk },
-              UpdateExpression: decision.criticalUntil
-                ? 'SET #n = :new, #t = :ttl, #c = :crit'
-                : 'SET #n = :new, #t = :ttl',
-              ConditionExpression: '#n = :old',
-              ExpressionAttributeNames: { '#n': 'next', '#t': 'ttl', ...(decision.criticalUntil && { '#c': 'crit' }) },
-              ExpressionAttributeValues: {
-                ':new': decision.next,
-                ':old': old,
-                ':ttl': ttl,
-                ...(decision.criticalUntil && { ':crit': decision.criticalUntil }),
-              },
-            }),
-          );
+        // One write for a new cursor and a moved one: the condition says which it expects.
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: { pk },
+            UpdateExpression: `SET #n = :new, #t = :ttl${crit ? ', #c = :crit' : ''}`,
+            ConditionExpression: old === undefined ? 'attribute_not_exists(pk)' : '#n = :old',
+            ExpressionAttributeNames: { '#n': 'next', '#t': 'ttl', ...(crit && { '#c': 'crit' }) },
+            ExpressionAttributeValues: {
+              ':new': decision.next,
+              ':ttl': ttl,
+              ...(old !== undefined && { ':old': old }),
+              ...(crit && { ':crit': crit }),
+            },
+          }),
+        );
         return decision.at;
       } catch (e) {
         if (!isConditionFailure(e)) throw e;
