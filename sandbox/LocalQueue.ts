@@ -95,7 +95,8 @@ export class LocalQueue {
 
   /** Starts batches while a consumer is free and a message is visible; else waits for the next to show. */
   private fill(): void {
-    while (this.running && this.inFlight.size < (this.options.maxConcurrency ?? 1)) {
+    const consumers = this.options.maxConcurrency ?? 1;
+    while (this.running && this.inFlight.size < consumers) {
       const batch = this.take();
       if (batch.length === 0) break;
       const run: Promise<void> = this.deliver(batch).finally(() => {
@@ -106,7 +107,7 @@ export class LocalQueue {
     }
     // Also when `next` is 0: a message can turn visible between take() and here (the clock moved a millisecond).
     const next = this.nextVisibleIn();
-    if (next !== undefined && this.inFlight.size < (this.options.maxConcurrency ?? 1)) this.kick(next);
+    if (next !== undefined && this.inFlight.size < consumers) this.kick(next);
   }
 
   private nextVisibleIn(): number | undefined {

@@ -300,15 +300,10 @@ export class Sandbox {
   }
 
   /** The ingest lanes' counts added up (the storm benchmark, `GET /sandbox/queue`). */
-  public ingestStats(): { waiting: number; inFlight: number; delivered: number; deadLettered: number } {
+  public ingestStats(): ReturnType<LocalQueue['stats']> {
     const total = { waiting: 0, inFlight: 0, delivered: 0, deadLettered: 0 };
-    for (const q of this.ingestQueues) {
-      const s = q.stats();
-      total.waiting += s.waiting;
-      total.inFlight += s.inFlight;
-      total.delivered += s.delivered;
-      total.deadLettered += s.deadLettered;
-    }
+    for (const q of this.ingestQueues)
+      for (const [key, n] of Object.entries(q.stats())) total[key as keyof typeof total] += n;
     return total;
   }
 
@@ -321,7 +316,8 @@ export class Sandbox {
   public async ingestDrained(timeoutMs = 60_000): Promise<void> {
     await Promise.all(this.ingestQueues.map((q) => q.drained(timeoutMs)));
     // A lane's batch can leave work for another (a retried record): check once more.
-    if (this.ingestStats().waiting + this.ingestStats().inFlight > 0) await this.ingestDrained(timeoutMs);
+    const { waiting, inFlight } = this.ingestStats();
+    if (waiting + inFlight > 0) await this.ingestDrained(timeoutMs);
   }
 
   /** Stops everything it started, children included. */
