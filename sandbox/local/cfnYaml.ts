@@ -102,3 +102,9 @@ export function parseCfnYaml(text: string): unknown {
 export function loadTemplate(file: string): CfnTemplate {
   return parseCfnYaml(readFileSync(file, 'utf8')) as CfnTemplate;
 }
+
+/** A template's mapping node (a resource, its properties, an intrinsic function), as read. */
+export type CfnObject = Record<string, unknown>;
+
+/** Whether a template value is a mapping (not a list, a scalar or null). */
+export const isCfnObject = (v: unknown): v is CfnObject => typeof v === 'object' && v !== null && !Array.isArray(v);

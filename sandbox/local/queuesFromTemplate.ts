@@ -1,5 +1,5 @@
 import { ConfigInvalidError } from '../../src/errors';
-import { loadTemplate } from './cfnYaml';
+import { isCfnObject, loadTemplate } from './cfnYaml';
 import { eventMatches } from './eventPattern';
 
 /** An SQS queue a function consumes through a SAM `SQS` event (an event source mapping). */
@@ -29,13 +29,10 @@ export interface TemplateQueues {
   subscriptions: TemplateQueueSubscription[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The logical id behind `!Ref X` or `!GetAtt X.Arn`. */
 function logicalIdOf(value: unknown, what: string): string {
-  if (isObj(value) && typeof value.Ref === 'string') return value.Ref;
-  const getAtt = isObj(value) ? value['Fn::GetAtt'] : undefined;
+  if (isCfnObject(value) && typeof value.Ref === 'string') return value.Ref;
+  const getAtt = isCfnObject(value) ? value['Fn::GetAtt'] : undefined;
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn') return getAtt[0];
   throw new ConfigInvalidError(`${what} is neither !Ref nor !GetAtt X.Arn: the sandbox cannot wire it`);
 }
@@ -53,7 +50,7 @@ export function queuesFromTemplate(templatePath: string): TemplateQueues {
   const sources: TemplateQueueSource[] = [];
   const subscriptions: TemplateQueueSubscription[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
-    const props = isObj(resource.Properties) ? resource.Properties : {};
+    const props = isCfnObject(resource.Properties) ? resource.Properties : {};
     if (resource.Type === 'AWS::SNS::Subscription' && props.Protocol === 'sqs') {
       const scope = props.FilterPolicyScope ?? 'MessageAttributes';
       if (props.FilterPolicy !== undefined && scope !== 'MessageBody')
@@ -64,11 +61,11 @@ export function queuesFromTemplate(templatePath: string): TemplateQueues {
         ...(props.FilterPolicy !== undefined && { bodyFilter: props.FilterPolicy }),
       });
     }
-    if (resource.Type !== 'AWS::Serverless::Function' || !isObj(props.Events)) continue;
+    if (resource.Type !== 'AWS::Serverless::Function' || !isCfnObject(props.Events)) continue;
     for (const [name, event] of Object.entries(props.Events)) {
-      if (!isObj(event) || event.Type !== 'SQS') continue;
-      const p = isObj(event.Properties) ? event.Properties : {};
-      const scaling = isObj(p.ScalingConfig) ? p.ScalingConfig : {};
+      if (!isCfnObject(event) || event.Type !== 'SQS') continue;
+      const p = isCfnObject(event.Properties) ? event.Properties : {};
+      const scaling = isCfnObject(p.ScalingConfig) ? p.ScalingConfig : {};
       sources.push({
         queue: logicalIdOf(p.Queue, `${id}.Events.${name}.Queue`),
         target: id,
@@ -97,5 +94,5 @@ export function passesFilter(subscription: TemplateQueueSubscription, message: s
   } catch {
     return false;
   }
-  return isObj(body) && eventMatches(subscription.bodyFilter, body);
+  return isCfnObject(body) && eventMatches(subscription.bodyFilter, body);
 }

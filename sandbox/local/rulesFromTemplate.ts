@@ -1,6 +1,6 @@
 import { ConfigInvalidError } from '../../src/errors';
 import { eventMatches } from './eventPattern';
-import { loadTemplate, type CfnTemplate } from './cfnYaml';
+import { type CfnObject, type CfnTemplate, isCfnObject, loadTemplate } from './cfnYaml';
 
 /** An EventBridge rule of template.yaml: a SAM `EventBridgeRule`/`CloudWatchEvent` event on a function or state machine. */
 export interface TemplateRule {
@@ -14,12 +14,9 @@ export interface TemplateRule {
   inputPath?: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function resolve(value: unknown, template: CfnTemplate, parameters: Readonly<Record<string, string>>): unknown {
   if (Array.isArray(value)) return value.map((v) => resolve(v, template, parameters));
-  if (!isObj(value)) return value;
+  if (!isCfnObject(value)) return value;
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === 'Ref') {
     const name = String(value.Ref);
@@ -55,10 +52,10 @@ export function rulesFromTemplate(
   for (const [target, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Serverless::Function' && resource.Type !== 'AWS::Serverless::StateMachine') continue;
     const events = resource.Properties?.Events;
-    if (!isObj(events)) continue;
+    if (!isCfnObject(events)) continue;
     for (const [name, event] of Object.entries(events)) {
-      if (!isObj(event) || (event.Type !== 'EventBridgeRule' && event.Type !== 'CloudWatchEvent')) continue;
-      const props = isObj(event.Properties) ? event.Properties : {};
+      if (!isCfnObject(event) || (event.Type !== 'EventBridgeRule' && event.Type !== 'CloudWatchEvent')) continue;
+      const props = isCfnObject(event.Properties) ? event.Properties : {};
       if (props.Pattern === undefined) continue;
       rules.push({
         target,
@@ -86,5 +83,5 @@ function applyInputPath(inputPath: string | undefined, event: unknown): unknown 
   if (inputPath === undefined || inputPath === '$') return event;
   const m = /^\$\.([A-Za-z0-9_-]+)$/.exec(inputPath);
   if (!m) throw new ConfigInvalidError(`InputPath ${inputPath} is not supported by the sandbox`);
-  return isObj(event) ? event[m[1]!] : undefined;
+  return isCfnObject(event) ? event[m[1]!] : undefined;
 }

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigInvalidError } from '../../src/errors';
-import { parseCfnYaml } from './cfnYaml';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type CfnObject, isCfnObject, parseCfnYaml } from './cfnYaml';
 
 /** Inputs of {@link stateMachineFromTemplate}. */
 export interface TemplateStateMachineOptions {
@@ -34,19 +31,21 @@ export interface TemplateStateMachine {
 }
 
 /** Template parameter values: defaults, overridden through the function variables they feed. */
-function parameterValues(template: Obj, env: TemplateStateMachineOptions['env']): Record<string, string> {
-  const declared = isObj(template.Parameters) ? template.Parameters : {};
+function parameterValues(template: CfnObject, env: TemplateStateMachineOptions['env']): Record<string, string> {
+  const declared = isCfnObject(template.Parameters) ? template.Parameters : {};
   const values: Record<string, string> = {};
   for (const [name, p] of Object.entries(declared)) {
-    if (isObj(p) && p.Default !== undefined) values[name] = String(p.Default);
+    if (isCfnObject(p) && p.Default !== undefined) values[name] = String(p.Default);
   }
-  const globals = isObj(template.Globals) && isObj(template.Globals.Function) ? template.Globals.Function : {};
-  const vars = isObj(globals.Environment) && isObj(globals.Environment.Variables) ? globals.Environment.Variables : {};
+  const globals =
+    isCfnObject(template.Globals) && isCfnObject(template.Globals.Function) ? template.Globals.Function : {};
+  const vars =
+    isCfnObject(globals.Environment) && isCfnObject(globals.Environment.Variables) ? globals.Environment.Variables : {};
   for (const [variable, value] of Object.entries(vars)) {
-    const name = isObj(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
+    const name = isCfnObject(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
     const given = env[variable];
     if (name === undefined || !(name in declared) || given === undefined) continue;
-    const allowed = (declared[name] as Obj).AllowedValues;
+    const allowed = (declared[name] as CfnObject).AllowedValues;
     if (Array.isArray(allowed) && !allowed.map(String).includes(given)) {
       throw new ConfigInvalidError(
         `${variable}: ${given} is not a value of template parameter ${name} (one of ${allowed.join(', ')})`,
@@ -61,18 +60,18 @@ function parameterValues(template: Obj, env: TemplateStateMachineOptions['env'])
 /** Resolves the intrinsics a substitution may use: Ref, Fn::GetAtt (Arn) and Fn::FindInMap. */
 function resolve(
   value: unknown,
-  template: Obj,
+  template: CfnObject,
   parameters: Record<string, string>,
   arns: Readonly<Record<string, string>>,
 ): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (isObj(value) && typeof value.Ref === 'string') {
+  if (isCfnObject(value) && typeof value.Ref === 'string') {
     const name = value.Ref;
     const found = parameters[name] ?? arns[name];
     if (found === undefined) throw new Error(`substitution: Ref ${name} is neither a parameter nor a known resource`);
     return found;
   }
-  if (isObj(value) && value['Fn::GetAtt'] !== undefined) {
+  if (isCfnObject(value) && value['Fn::GetAtt'] !== undefined) {
     const att = value['Fn::GetAtt'];
     const [id, attribute] = Array.isArray(att) ? (att as string[]) : String(att).split('.');
     const arn = id === undefined ? undefined : arns[id];
@@ -81,12 +80,12 @@ function resolve(
     }
     return arn;
   }
-  if (isObj(value) && Array.isArray(value['Fn::FindInMap'])) {
+  if (isCfnObject(value) && Array.isArray(value['Fn::FindInMap'])) {
     const args = value['Fn::FindInMap'] as unknown[];
     const [map, first, second] = args.map((v) => resolve(v, template, parameters, arns));
-    const mappings = isObj(template.Mappings) ? template.Mappings : {};
-    const row = isObj(mappings[map!]) ? (mappings[map!] as Obj)[first!] : undefined;
-    const found = isObj(row) ? row[second!] : undefined;
+    const mappings = isCfnObject(template.Mappings) ? template.Mappings : {};
+    const row = isCfnObject(mappings[map!]) ? (mappings[map!] as CfnObject)[first!] : undefined;
+    const found = isCfnObject(row) ? row[second!] : undefined;
     if (found === undefined) throw new Error(`substitution: Mappings ${map}.${first}.${second} does not exist`);
     return String(found);
   }
@@ -103,14 +102,14 @@ function resolve(
  */
 export function stateMachineFromTemplate(options: TemplateStateMachineOptions): TemplateStateMachine {
   const template = parseCfnYaml(readFileSync(options.templatePath, 'utf8'));
-  if (!isObj(template) || !isObj(template.Resources)) throw new Error('template has no Resources');
+  if (!isCfnObject(template) || !isCfnObject(template.Resources)) throw new Error('template has no Resources');
   const resource = template.Resources[options.logicalId];
-  const props = isObj(resource) && isObj(resource.Properties) ? resource.Properties : undefined;
+  const props = isCfnObject(resource) && isCfnObject(resource.Properties) ? resource.Properties : undefined;
   if (!props || typeof props.DefinitionUri !== 'string') {
     throw new Error(`template has no state machine ${options.logicalId} with a DefinitionUri`);
   }
   const parameters = parameterValues(template, options.env);
-  const raw = isObj(props.DefinitionSubstitutions) ? props.DefinitionSubstitutions : {};
+  const raw = isCfnObject(props.DefinitionSubstitutions) ? props.DefinitionSubstitutions : {};
   const substitutions = Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [key, resolve(value, template, parameters, options.resourceArns)]),
   );

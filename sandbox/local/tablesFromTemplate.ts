@@ -6,10 +6,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { parseCfnYaml } from './cfnYaml';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { type CfnObject, isCfnObject, parseCfnYaml } from './cfnYaml';
 
 /** A table as the template describes it, reduced to what DynamoDB Local accepts. */
 export interface TemplateTable {
@@ -20,8 +17,8 @@ export interface TemplateTable {
 }
 
 /** Keeps only IndexName, KeySchema and Projection: throughput settings do not apply to PAY_PER_REQUEST. */
-function index(raw: unknown): Obj {
-  if (!isObj(raw)) throw new Error(`an index of the template is not a mapping: ${JSON.stringify(raw)}`);
+function index(raw: unknown): CfnObject {
+  if (!isCfnObject(raw)) throw new Error(`an index of the template is not a mapping: ${JSON.stringify(raw)}`);
   return { IndexName: raw.IndexName, KeySchema: raw.KeySchema, Projection: raw.Projection };
 }
 
@@ -33,15 +30,15 @@ function index(raw: unknown): Obj {
  * throughput) are dropped, and billing is always PAY_PER_REQUEST.
  */
 export function tablesOfTemplate(template: unknown): TemplateTable[] {
-  const resources = isObj(template) && isObj(template.Resources) ? template.Resources : {};
+  const resources = isCfnObject(template) && isCfnObject(template.Resources) ? template.Resources : {};
   const tables: TemplateTable[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
-    if (!isObj(resource) || resource.Type !== 'AWS::DynamoDB::Table') continue;
-    const p = isObj(resource.Properties) ? resource.Properties : {};
+    if (!isCfnObject(resource) || resource.Type !== 'AWS::DynamoDB::Table') continue;
+    const p = isCfnObject(resource.Properties) ? resource.Properties : {};
     if (!Array.isArray(p.KeySchema) || !Array.isArray(p.AttributeDefinitions)) {
       throw new Error(`table ${logicalId} of the template has no KeySchema or AttributeDefinitions`);
     }
-    const input: Obj = {
+    const input: CfnObject = {
       KeySchema: p.KeySchema,
       AttributeDefinitions: p.AttributeDefinitions,
       BillingMode: 'PAY_PER_REQUEST',
@@ -50,10 +47,10 @@ export function tablesOfTemplate(template: unknown): TemplateTable[] {
       input.GlobalSecondaryIndexes = p.GlobalSecondaryIndexes.map(index);
     if (Array.isArray(p.LocalSecondaryIndexes) && p.LocalSecondaryIndexes.length > 0)
       input.LocalSecondaryIndexes = p.LocalSecondaryIndexes.map(index);
-    if (isObj(p.StreamSpecification) && typeof p.StreamSpecification.StreamViewType === 'string') {
+    if (isCfnObject(p.StreamSpecification) && typeof p.StreamSpecification.StreamViewType === 'string') {
       input.StreamSpecification = { StreamEnabled: true, StreamViewType: p.StreamSpecification.StreamViewType };
     }
-    const ttl = isObj(p.TimeToLiveSpecification) ? p.TimeToLiveSpecification : undefined;
+    const ttl = isCfnObject(p.TimeToLiveSpecification) ? p.TimeToLiveSpecification : undefined;
     const ttlAttribute =
       ttl && ttl.Enabled === true && typeof ttl.AttributeName === 'string' ? ttl.AttributeName : undefined;
     tables.push({ logicalId, input: input as TemplateTable['input'], ...(ttlAttribute && { ttlAttribute }) });
