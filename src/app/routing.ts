@@ -1,6 +1,6 @@
 import type { IncidentRecord } from '../domain/incidentRecord';
 import type { TierPolicy } from '../domain/policy';
-import { type Route, routedPolicy, routeOf } from '../domain/routes';
+import { namesApprovers, type Route, routedPolicy, routeOf } from '../domain/routes';
 import type { ApprovalTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
 
@@ -56,23 +56,21 @@ export function routesFor(deps: RoutingDeps, userId: string, pending: readonly I
   if (deps.config.routes.length === 0) return [];
   const pendingIn = (channel: string) =>
     pending.filter((r) => (r.channel ?? cardRoute(deps, r).channel) === channel).length;
-  const tierApprovers = deps.config.policy.high;
-  const mayDecide = (ids: readonly string[], group?: string) => ids.includes(userId) || group !== undefined;
+  const tierPolicy = deps.config.policy.high;
+  // Who decides a route's cards is routedPolicy's rule, as for the vote itself.
+  const mayDecide = (p: TierPolicy) => p.approverUserIds.includes(userId) || p.approverUsergroupId !== undefined;
   const listed = deps.config.routes
-    .filter((r) =>
-      r.approverUserIds !== undefined || r.approverUsergroupId !== undefined
-        ? mayDecide(r.approverUserIds ?? [], r.approverUsergroupId)
-        : mayDecide(tierApprovers.approverUserIds, tierApprovers.approverUsergroupId),
-    )
-    .map((r) => ({
+    .map((r) => ({ r, p: routedPolicy(tierPolicy, r) }))
+    .filter(({ p }) => mayDecide(p))
+    .map(({ r, p }) => ({
       channel: r.channel,
       match: describeMatch(r),
-      ...((r.approverUserIds !== undefined || r.approverUsergroupId !== undefined) && {
-        approvers: [...(r.approverUserIds ?? []), ...(r.approverUsergroupId ? [r.approverUsergroupId] : [])],
+      ...(namesApprovers(r) && {
+        approvers: [...p.approverUserIds, ...(p.approverUsergroupId ? [p.approverUsergroupId] : [])],
       }),
       pending: pendingIn(r.channel),
     }));
-  return mayDecide(tierApprovers.approverUserIds, tierApprovers.approverUsergroupId)
+  return mayDecide(tierPolicy)
     ? [
         ...listed,
         {

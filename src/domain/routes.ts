@@ -120,6 +120,11 @@ export function routeOf(
   return route ? { channel: route.channel, route } : { channel: defaultChannel };
 }
 
+/** Whether a route names its own approvers (users or a user group) instead of taking the tier's. */
+export function namesApprovers(route: Route): boolean {
+  return route.approverUserIds !== undefined || route.approverUsergroupId !== undefined;
+}
+
 /**
  * The tier's policy as it applies to one routed card: a click counts only in
  * the route's channel, and a route's approvers, when it names any, replace
@@ -130,11 +135,11 @@ export function routeOf(
  */
 export function routedPolicy(policy: TierPolicy, route: Route | undefined, fellBackTo?: string): TierPolicy {
   if (!route) return policy;
-  const namesApprovers = route.approverUserIds !== undefined || route.approverUsergroupId !== undefined;
+  const own = namesApprovers(route);
   const { approverUsergroupId: _tiers, ...withoutGroup } = policy;
   return {
-    ...(namesApprovers ? withoutGroup : policy),
-    ...(namesApprovers && { approverUserIds: route.approverUserIds ?? [] }),
+    ...(own ? withoutGroup : policy),
+    ...(own && { approverUserIds: route.approverUserIds ?? [] }),
     ...(route.approverUsergroupId !== undefined && { approverUsergroupId: route.approverUsergroupId }),
     decisionChannels: [fellBackTo ?? route.channel],
   };
