@@ -223,7 +223,7 @@ export class WebApiSlackGateway implements SlackGateway {
       return out.user?.id === userId && out.user.deleted !== true;
     } catch (e) {
       // Slack says so for an id it does not know; anything else is a failed lookup.
-      if ((e as { data?: { error?: string } }).data?.error === 'user_not_found') return false;
+      if (slackErrorOf(e) === 'user_not_found') return false;
       throw e;
     }
   }
