@@ -7,8 +7,8 @@ import { SLACK_BOT_SCOPES, SLACK_METHODS_WITHOUT_SCOPE } from '../../../src/serv
 import { sourceFiles } from './templateChecks';
 
 const ROOT = path.resolve(__dirname, '../../..');
-// The repo's parent holds shared/ (the vendored schemas, see shared/schemas/README.md).
-const MANIFEST_SCHEMA = path.resolve(__dirname, '../../../../shared/schemas/slack-manifest.schema.json');
+// A vendored copy of the upstream schema (schemas/vendor/README.md names its source and licence).
+const MANIFEST_SCHEMA = path.join(ROOT, 'schemas/vendor/slack-manifest.schema.json');
 
 interface Manifest {
   _metadata?: { major_version?: number };

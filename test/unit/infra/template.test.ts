@@ -33,8 +33,8 @@ import {
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATE = path.join(ROOT, 'template.yaml');
-// The repo's parent holds shared/ (the vendored schemas, see shared/schemas/README.md).
-const SAM_SCHEMA = path.resolve(__dirname, '../../../../shared/schemas/sam.schema.json');
+// A vendored copy of the upstream schema (schemas/vendor/README.md names its source and licence).
+const SAM_SCHEMA = path.join(ROOT, 'schemas/vendor/sam.schema.json');
 const ASL = path.join(ROOT, 'statemachine/incident-response.asl.json');
 
 const DEF = 'samtranslator__internal__schema_source__';
