@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every benchmark of CONTRACT section 6, side by side in one
+ * `npm run bench`: every benchmark of docs/PERFORMANCE.md, side by side in one
  * run, written to bench/results.json, with a short table on stdout.
  *
  * One DynamoDB Local (the real engine) is shared; each phase runs in its own

@@ -1,5 +1,5 @@
 /**
- * The storm's pacing keys (../shared/CONTRACT.md section 11), computed from
+ * The storm's pacing keys (docs/PERFORMANCE.md), computed from
  * what the storm recorded: pure, so they are unit tested
  * (test/unit/bench/stormKeys.test.ts).
  */

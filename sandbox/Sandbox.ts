@@ -84,7 +84,7 @@ interface Handlers {
  * The local sandbox: the production handlers, unchanged, pointed at local
  * services through endpoint settings only (DynamoDB Local, a KMS-compatible
  * signer, a Step Functions interpreter running the project's ASL, SNS, an SQS
- * stand-in, and a recording Slack Web API). CONTRACT section 3.
+ * stand-in, and a recording Slack Web API). docs/SANDBOX.md.
  *
  * One sandbox per process (or jest test file): the handlers keep per-container
  * state (parsed config, SDK clients) exactly as they do on Lambda.
@@ -109,7 +109,7 @@ export class Sandbox {
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
   /** template.yaml's EventBridge rules, read on the first `POST /sandbox/events`. */
   private rules: TemplateRule[] | undefined;
-  /** What `GET /sandbox/info` answers (CONTRACT §7): topics, endpoints, tables, signing key. */
+  /** What `GET /sandbox/info` answers (docs/SANDBOX.md): topics, endpoints, tables, signing key. */
   private info: Record<string, unknown> | undefined;
   /** Workflows given to POST /sandbox/state-machines: ARN → definition (JSON text). */
   private readonly workflows = new Map<string, string>();
@@ -436,7 +436,7 @@ export class Sandbox {
     sendJson(res, 202, { executionArn });
   }
 
-  /** One EventBridge event, routed as template.yaml's rules route it (CONTRACT §7). */
+  /** One EventBridge event, routed as template.yaml's rules route it (docs/SANDBOX.md, docs/SOURCES.md). */
   private async routeEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = parseJsonBody(await readBody(req));
     if (!parsed.ok) return sendJson(res, 400, { error: parsed.error });
@@ -459,7 +459,7 @@ export class Sandbox {
     sendJson(res, 202, { executionArns });
   }
 
-  /** Another team's workflow, run by the local interpreter beside chainsec's (CONTRACT §8). */
+  /** Another team's workflow, run by the local interpreter beside chainsec's (docs/INTERFACES.md#approval-requests-from-any-workflow). */
   private async createStateMachine(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = parseJsonBody(await readBody(req, MAX_DEFINITION_BYTES));
     if (!parsed.ok) return sendJson(res, 400, { error: 'sandbox_invalid_definition', message: parsed.error });

@@ -1,5 +1,5 @@
 /**
- * The sandbox's fixed Slack identities (CONTRACT section 3). Tests, the local
+ * The sandbox's fixed Slack identities (docs/SANDBOX.md). Tests, the local
  * Slack Web API and the sandbox page all read them from here.
  */
 
@@ -24,7 +24,7 @@ export const VERIFICATION_TOKEN = 'sandbox-verification-token';
 export const APPROVALS_CHANNEL = 'C0APPROVALS';
 /** Name of the approvals channel (`channel.name` in payloads). */
 export const APPROVALS_CHANNEL_NAME = 'chainsec-approvals';
-/** A second channel the sandbox knows, for trying `ROUTES` (CONTRACT section 12); nothing goes there by default. */
+/** A second channel the sandbox knows, for trying `ROUTES` (docs/ROUTING.md); nothing goes there by default. */
 export const CRITICAL_CHANNEL = 'C0CRITICAL';
 /** Name of the second channel. */
 export const CRITICAL_CHANNEL_NAME = 'chainsec-critical';

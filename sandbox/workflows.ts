@@ -1,5 +1,5 @@
 /**
- * Other teams' workflows in the sandbox (CONTRACT §8): which ASL definitions
+ * Other teams' workflows in the sandbox (docs/INTERFACES.md#approval-requests-from-any-workflow): which ASL definitions
  * `POST /sandbox/state-machines` accepts. The local interpreter runs them
  * beside chainsec's own; their Task states may only publish to the sandbox's
  * SNS topics (so chainsec's ingest receives the message), with or without

@@ -1,5 +1,5 @@
 /**
- * Generates the JSON Schema of an approval request (CONTRACT §8) from `ApprovalRequestSchema`, the zod
+ * Generates the JSON Schema of an approval request (docs/INTERFACES.md#approval-requests-from-any-workflow) from `ApprovalRequestSchema`, the zod
  * schema chainsec parses requests with, so the published file cannot drift from the parser:
  * `npm run schemas` writes it, test/unit/scripts/approvalRequestSchema.test.ts fails when the committed
  * file differs from what this generates.

@@ -92,7 +92,7 @@ const EnvSchema = z.object({
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   INCIDENTS_TABLE: z.string().check(z.minLength(3)),
   LEDGER_TABLE: z.string().check(z.minLength(3)),
-  /** The Slack pacer's table (issue 19); set on the functions that post in bulk (ingest, sweep, actions) only. */
+  /** The Slack pacer's table (docs/ROUTING.md#pacing); set on the functions that post in bulk (ingest, sweep, actions) only. */
   PACER_TABLE: z.optional(z.string().check(z.minLength(3))),
   SIGNING_KEY_ID: nonEmpty(),
   APPROVALS_CHANNEL: nonEmpty(),

@@ -66,7 +66,7 @@ type Method = (args: Args, req: IncomingMessage) => Answer;
 /** Form fields the Web API client sends JSON-encoded. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 const MAX_TEXT = 40_000;
-/** The channels the sandbox names (CONTRACT section 3 and 12); any other `C…` id is a channel named after its id. */
+/** The channels the sandbox names (docs/SANDBOX.md and docs/ROUTING.md); any other `C…` id is a channel named after its id. */
 const CHANNEL_NAMES: Record<string, string> = {
   [APPROVALS_CHANNEL]: APPROVALS_CHANNEL_NAME,
   [CRITICAL_CHANNEL]: CRITICAL_CHANNEL_NAME,
@@ -150,7 +150,7 @@ export class LocalSlackApi extends LocalServer {
     return this.callLog.filter((c) => method === undefined || c.method === method);
   }
 
-  /** Call counters and the per-channel post rate (CONTRACT section 6, `storm`). */
+  /** Call counters and the per-channel post rate (docs/PERFORMANCE.md, `storm`). */
   public stats(): SlackApiStats {
     const byMethod: Record<string, number> = {};
     for (const c of this.callLog) byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;

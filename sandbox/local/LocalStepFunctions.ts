@@ -203,7 +203,7 @@ export class LocalStepFunctions extends AwsJsonServer {
   }
 
   /**
-   * Adds another state machine (another team's workflow, CONTRACT §8), served
+   * Adds another state machine (another team's workflow, docs/INTERFACES.md#approval-requests-from-any-workflow), served
    * by the same API: its executions, task tokens and callbacks live beside the
    * project's own. Validates the definition (ASL schema, JSONPaths).
    * @throws Error for a malformed ARN, one already in use, or a Task state without a handler

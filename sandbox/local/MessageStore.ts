@@ -1,7 +1,7 @@
 /** How a recorded message reached people. */
 export type MessageKind = 'message' | 'ephemeral' | 'response_url';
 
-/** A message the bot has shown, in the shape of CONTRACT `GET /sandbox/messages`. */
+/** A message the bot has shown, in the shape `GET /sandbox/messages` answers (docs/SANDBOX.md). */
 export interface RecordedMessage {
   channel: string;
   ts: string;

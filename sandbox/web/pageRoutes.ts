@@ -11,7 +11,7 @@ import type { PageContext } from './PageContext';
 import { findingSamples } from '../samples/findingEvents';
 
 /**
- * The sandbox web page (CONTRACT section 3, `GET /`) and the few server routes
+ * The sandbox web page (docs/SANDBOX.md, `GET /`) and the few server routes
  * it needs to act as a Slack client: every click, command and Home-tab open is
  * turned into the request Slack would send, signed with the signing secret, and
  * sent through the real `POST /slack/events` handler.

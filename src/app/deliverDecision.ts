@@ -128,7 +128,7 @@ async function receiptFor(
   return presigned.value;
 }
 
-/** The output's `reason` (CONTRACT §9), only when a decider gave one. */
+/** The output's `reason` (docs/INTERFACES.md#approval-requests-from-any-workflow), only when a decider gave one. */
 const withReason = (reason: string | undefined): { reason?: string } => (reason === undefined ? {} : { reason });
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -53,7 +53,7 @@ export function toIncident(
 /**
  * The incident an approval request is about: the one it carries, or, for a
  * request from any workflow without one, the "agent action" incident derived
- * from its task token, title, tier and context (CONTRACT section 8).
+ * from its task token, title, tier and context (docs/INTERFACES.md#approval-requests-from-any-workflow).
  */
 function incidentOfRequest(message: ApprovalRequest, deps: Pick<AppDeps, 'config' | 'clock'>): Incident {
   if (message.incident !== undefined) return toIncident(message.incident, message.tier, deps);

@@ -38,7 +38,7 @@ export function sealEntries(
 
 /**
  * Chains drafts after the incident's current head: seq, links, key id and
- * hash (which does not cover the signature, CONTRACT section 5), in order.
+ * hash (which does not cover the signature, docs/INTERFACES.md#the-decision-ledger), in order.
  */
 export function chainEntries(
   signer: Pick<Signer, 'keyId'>,
@@ -63,7 +63,7 @@ export function chainEntries(
  * @throws SigningFailedError when the key cannot sign: nothing is written then
  */
 export async function signEntries(signer: Signer, chained: readonly ChainedEntry[]): Promise<LedgerEntry[]> {
-  // The signed digest is the 32 bytes of `hash` (CONTRACT section 5).
+  // The signed digest is the 32 bytes of `hash` (docs/INTERFACES.md#the-decision-ledger).
   const signatures = await Promise.all(chained.map(({ hash }) => signer.signDigest(Buffer.from(hash, 'hex'))));
   return chained.map((e, i) => ({ ...e, signature: signatures[i]! }));
 }

@@ -7,7 +7,7 @@ import { actionDigest } from '../domain/actionDigest';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
 import type { RejectedPayload } from '../services/RejectedPayloads';
 
-/** Records over this many bytes are refused (CONTRACT section 2). */
+/** Records over this many bytes are refused (docs/INTERFACES.md#incident-inputs). */
 export const MAX_RECORD_BYTES = 256 * 1024;
 
 function describe(error: z.core.$ZodError): string {

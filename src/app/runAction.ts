@@ -102,7 +102,7 @@ async function publish(
   receipt: JsonValue,
 ): Promise<ActionResult> {
   try {
-    // The receipt lets the executor check, on its own, that people allowed exactly this action (CONTRACT section 9).
+    // The receipt lets the executor check, on its own, that people allowed exactly this action (docs/RECEIPTS.md).
     await deps.notifier.publishAction({
       ...(base as unknown as Record<string, JsonValue>),
       incidentId: input.incident.id,

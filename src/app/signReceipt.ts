@@ -10,12 +10,12 @@ import type { AppDeps } from './deps';
 const EXPIRY_DECIDER = 'chainsec';
 
 /**
- * Signs the receipt of a stored decision that allows an action (CONTRACT
- * section 9): an approve, a rollback, or an expiry whose fallback rolls the
+ * Signs the receipt of a stored decision that allows an action
+ * (docs/RECEIPTS.md): an approve, a rollback, or an expiry whose fallback rolls the
  * containment back (then decided by `chainsec`, and `ledgerHash` is the
  * expiry entry's). Signed with the ledger's key, as its entries are.
  * In dry run the receipt is issued already expired (`expiresAt` = `decidedAt`): the workflow's output carries
- * it as CONTRACT section 8 says, and it proves who decided, but no executor's check (`verifyReceipt`,
+ * it as docs/INTERFACES.md#approval-requests-from-any-workflow says, and it proves who decided, but no executor's check (`verifyReceipt`,
  * `verify-receipt`) lets it run anything: people approved knowing nothing would run.
  * @returns undefined when the decision allows nothing (deny, an expiry that denies)
  * @throws SigningFailedError when the key cannot sign: the caller must not resume the workflow

@@ -71,7 +71,7 @@ export function labelledLines(
 }
 
 /**
- * A proposed action's parameters as a readable list (CONTRACT section 8):
+ * A proposed action's parameters as a readable list (docs/INTERFACES.md#approval-requests-from-any-workflow):
  * `• *key*: value` lines, nested keys dotted, bounded and escaped; never raw JSON.
  */
 export function parameterLines(

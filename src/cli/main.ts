@@ -10,7 +10,7 @@ import { checkReceiptFile } from './verifyReceiptFile';
 import { printable, readPublicKey, UnusableInputError, verdictLine, verifyLedgerExport } from './verifyLedgerFile';
 
 /**
- * `chainsec` command line. Exit codes (CONTRACT section 1): 0 the ledger is
+ * `chainsec` command line. Exit codes (docs/INTERFACES.md#commands): 0 the ledger is
  * intact, 1 it is not (the last line starts `FAIL`), 2 the input is unusable.
  */
 

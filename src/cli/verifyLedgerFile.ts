@@ -11,7 +11,7 @@ import {
 import { parseLedgerLines } from '../domain/ledgerLines';
 
 /**
- * Offline verification of an exported decision ledger (CONTRACT sections 1 and 5):
+ * Offline verification of an exported decision ledger (docs/AUDIT.md):
  * JSON Lines in, a verdict out. No I/O here, so tests and the CLI share it.
  */
 

@@ -22,7 +22,7 @@ function readJson(text: string, what: string): unknown {
 }
 
 /**
- * Checks a receipt file (CONTRACT section 9).
+ * Checks a receipt file (docs/RECEIPTS.md).
  * @returns the lines to print (the last starts `OK` or `FAIL`) and the exit code (0 or 1)
  * @throws UnusableInputError (exit 2) for an unreadable or malformed receipt, key, action or `--now`
  */

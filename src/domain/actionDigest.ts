@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
- * The action digest (CONTRACT section 9): lowercase hex SHA-256 of the RFC 8785
+ * The action digest (docs/RECEIPTS.md): lowercase hex SHA-256 of the RFC 8785
  * canonical JSON of a request's `proposedAction`, as it arrived. It binds a
  * decision, and its receipt, to this action with these parameters: an action
  * changed after the approval has another digest. The only place it is computed.

@@ -4,7 +4,7 @@ import { readHeads, type ChainHead } from './checkpoint';
 import { LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
 
 /**
- * Anchors (CONTRACT section 10): signed checkpoints of every chain's head,
+ * Anchors (docs/AUDIT.md): signed checkpoints of every chain's head,
  * written by the sweep to write-once storage (S3 with Object Lock) whenever the
  * ledger changed since the last one. An export verifies on its own; a whole
  * export rolled back to an earlier, genuinely signed state does too. An anchor

@@ -8,7 +8,7 @@ import type { CardField, FindingFacts, FindingOutcome } from './sources/types';
  * The `Incident` union and the names the rest of chainsec imports, each a
  * thin delegation to the source registry (`./sources`): every source module
  * owns its schema, natural key, tier rule, title, proposal and card fields.
- * Field names follow the seed documents (CONTRACT section 2). Every string is
+ * Field names follow the seed documents (docs/INTERFACES.md#incident-inputs). Every string is
  * untrusted: it is bounded by the schemas and escaped by `src/blocks` before
  * Slack. Importing this module builds no zod schema (the click path's cold
  * start): the source modules build theirs on first use.
@@ -36,7 +36,7 @@ export interface FindingIncident {
 
 /**
  * The generic "agent action" subject: what an approval request from any
- * workflow asks about when it carries no incident (CONTRACT section 8).
+ * workflow asks about when it carries no incident (docs/INTERFACES.md#approval-requests-from-any-workflow).
  */
 export interface RequestIncident {
   /** Short, opaque, stable id (`INC-` + 10 base32 chars) derived from the request's task token. */

@@ -7,7 +7,7 @@ import { incidentBaseShape, text } from './sources/schemaParts';
 import { wafEventSchema } from './sources/waf';
 
 /**
- * The zod schemas of the incident shapes (CONTRACT section 2), assembled from
+ * The zod schemas of the incident shapes (docs/INTERFACES.md#incident-inputs), assembled from
  * the source registry (`./sources`): each source module owns its schemas and
  * builds them on first use. Importing this module builds them (the parse
  * paths do); importing `./incident` for ids, types and formatting does not.

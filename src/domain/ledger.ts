@@ -2,7 +2,7 @@ import { createHash, createPublicKey, verify as verifySignature, type KeyObject 
 import canonicalize from 'canonicalize';
 
 /**
- * The decision ledger's entry format and its pure checks (CONTRACT section 5).
+ * The decision ledger's entry format and its pure checks (docs/INTERFACES.md#the-decision-ledger).
  * `hash` = lowercase hex SHA-256 of the RFC 8785 canonical JSON of the entry
  * without `hash` and `signature`; `signature` = ECDSA P-256 over those 32 bytes
  * (KMS `Sign`, `MessageType: DIGEST`), base64 DER.

@@ -11,7 +11,7 @@ import { APPROVAL_TIERS, RISK_TIERS } from './tiers';
  * notifications. A bare raw incident event is read as a notification.
  */
 
-/** What the agent proposes to do (or did); `parameters` are the executor's (CONTRACT section 8). */
+/** What the agent proposes to do (or did); `parameters` are the executor's (docs/INTERFACES.md#approval-requests-from-any-workflow). */
 export const ProposedActionSchema = z.object({
   type: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   target: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
@@ -47,7 +47,7 @@ const EvidenceItemSchema = z.union([z.string().check(z.maxLength(50_000)), z.rec
 export const IncidentInputSchema = z.union([IncidentSchema, RawIncidentEventSchema]);
 export type IncidentInput = Incident | RawIncidentEvent;
 
-/** Bounds of a request's `title` and `context` (CONTRACT section 8). */
+/** Bounds of a request's `title` and `context` (docs/INTERFACES.md#approval-requests-from-any-workflow). */
 export const REQUEST_BOUNDS = { title: 150, contextEntries: 20, contextLabel: 50, contextValue: 500 } as const;
 
 /**
@@ -66,8 +66,8 @@ export const RequestContextSchema = z
   );
 
 /**
- * An approval request from a workflow's `.waitForTaskToken` state (CONTRACT
- * section 8): about an `incident`, or, from any workflow, with a `title` (and
+ * An approval request from a workflow's `.waitForTaskToken` state
+ * (docs/INTERFACES.md#approval-requests-from-any-workflow): about an `incident`, or, from any workflow, with a `title` (and
  * optional `context`) and no incident. One of the two is required.
  */
 export const ApprovalRequestSchema = z
@@ -130,8 +130,8 @@ export interface WorkflowDecisionOutput {
   /** hash of the signed ledger `decision` entry that authorises this output */
   ledgerHash: string;
   dryRun: boolean;
-  /** For approve, rollback, and an expiry that rolls a containment back: what executors check (CONTRACT section 9). */
+  /** For approve, rollback, and an expiry that rolls a containment back: what executors check (docs/RECEIPTS.md). */
   receipt?: Receipt;
-  /** Why, as the people who decided gave it (CONTRACT §9); absent when none did. Untrusted text. */
+  /** Why, as the people who decided gave it (docs/INTERFACES.md#approval-requests-from-any-workflow); absent when none did. Untrusted text. */
   reason?: string;
 }

@@ -14,7 +14,7 @@
 
 import type { RiskTier } from './tiers';
 
-/** Who a paced call is for, most urgent first (issue 19, item 2). */
+/** Who a paced call is for, most urgent first (docs/ROUTING.md#pacing). */
 export type PacePriority = 'critical' | 'high' | 'escalation' | 'bulk';
 
 /** Methods chainsec paces, each with its spacing. */

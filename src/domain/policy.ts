@@ -48,7 +48,7 @@ export interface PolicyInputs {
 }
 
 /**
- * The default policy (CONTRACT section 4): high needs 1 approver and falls back
+ * The default policy (docs/CONFIGURATION.md#policy): high needs 1 approver and falls back
  * to deny after 1 hour; critical needs 2 (the two-person rule) and rolls the
  * agent's automatic containment back if nobody confirms it within 4 hours.
  */

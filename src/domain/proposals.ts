@@ -37,7 +37,7 @@ export function proposalFor(event: RawIncidentEvent, incident: AgentIncident): P
 
 /**
  * The proposal for a detector's finding: the catalogue's action for its
- * family, on the target the finding names (CONTRACT section 7). The same
+ * family, on the target the finding names (docs/SOURCES.md). The same
  * reversible action is the containment a critical finding runs at once; an
  * unknown family proposes `investigate`, which runs nothing.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
- * A receipt (CONTRACT section 9): proof, checkable offline with the ledger's
+ * A receipt (docs/RECEIPTS.md): proof, checkable offline with the ledger's
  * public key, that a decision allowed one action (by its digest) until
  * `expiresAt`. Signed like a ledger entry: ECDSA P-256 (KMS `Sign`,
  * `MessageType: DIGEST`, `ECDSA_SHA_256`) over the SHA-256 of the RFC 8785

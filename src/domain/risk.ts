@@ -5,7 +5,7 @@ import { DEFAULT_FINDING_TIERS, type FindingTierRules } from './sources/types';
 import { DEFAULT_FINDING_ACTIONS, type FamilyAction } from './sources/actions';
 
 /**
- * The seed's risk rules (CONTRACT section 2), with every threshold configurable.
+ * The seed's risk rules (docs/INTERFACES.md#incident-inputs), every threshold held in one `RiskThresholds` value.
  * Comparisons are strict (`>`), exactly as the seed's classifier.
  */
 export interface RiskThresholds {
@@ -21,7 +21,7 @@ export interface RiskThresholds {
   wafSeverity: readonly [RiskTier, RiskTier, RiskTier, RiskTier, RiskTier, RiskTier];
   /** Tier of a WAF event the agent has not rated yet: reported to people, not acted on. */
   wafUnrated: RiskTier;
-  /** Tier rules of the detectors' findings (GuardDuty, Security Hub ASFF and OCSF; CONTRACT section 7). */
+  /** Tier rules of the detectors' findings (GuardDuty, Security Hub ASFF and OCSF; docs/SOURCES.md). */
   findings: FindingTierRules;
   /** The proposed action of a finding, by family (`iam_access_key`, `ec2`, `malicious_ip`, `s3`, ...). */
   findingActions: Readonly<Record<string, FamilyAction>>;

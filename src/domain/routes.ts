@@ -6,7 +6,7 @@ import type { TierPolicy } from './policy';
 import { APPROVAL_TIERS, type ApprovalTier, type RiskTier, isApprovalTier } from './tiers';
 
 /**
- * Routing (issue 19): which channel, approvers and on-call an incident's card
+ * Routing (docs/ROUTING.md): which channel, approvers and on-call an incident's card
  * goes to. Ordered routes, first match wins; no match is the default route
  * (the approvals channel with the tier's policy approvers).
  */

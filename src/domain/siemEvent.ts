@@ -1,7 +1,7 @@
 import { type JsonValue, type LedgerEntry, LedgerEntryType } from './ledger';
 
 /**
- * The SIEM feed's event (README, "The SIEM feed"): every ledger entry goes to
+ * The SIEM feed's event (docs/ARCHITECTURE.md#the-siem-feed): every ledger entry goes to
  * the default EventBridge bus as source {@link LEDGER_EVENT_SOURCE},
  * detail-type {@link LEDGER_EVENT_DETAIL_TYPE}; `detail` is the entry as
  * signed, and for decisions an OCSF rendering beside it. Pure: no SDK.

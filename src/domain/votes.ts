@@ -77,7 +77,7 @@ function reject(code: ErrorCode, message: string): VoteOutcome {
 }
 
 /**
- * The vote rules (CONTRACT section 4), pure: is this vote allowed, and does it
+ * The vote rules (docs/INTERFACES.md#cards-and-clicks), pure: is this vote allowed, and does it
  * decide the request? Order matters: a finished request always answers "already
  * decided" so a late clicker learns who decided, whoever they are.
  */

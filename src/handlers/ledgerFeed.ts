@@ -14,7 +14,7 @@ let ready: Ready | undefined;
 /**
  * The SIEM feed, on the ledger table's stream (INSERTs only): every entry,
  * once it has filled its place, goes to the default EventBridge bus as
- * `chainsec Ledger Entry` (README, "The SIEM feed"). Partial batch failures
+ * `chainsec Ledger Entry` (docs/ARCHITECTURE.md#the-siem-feed). Partial batch failures
  * are reported (ReportBatchItemFailures).
  */
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {

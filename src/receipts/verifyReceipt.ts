@@ -4,8 +4,8 @@ import { RECEIPT_FIELDS, receiptCanonicalBytes, receiptDigest, type Receipt } fr
 import { ErrorCode, ReceiptRejectedError } from '../errors';
 
 /**
- * Checks a chainsec receipt before an executor runs its action (CONTRACT
- * section 9). Imports no Slack and no AWS SDK: `node:crypto` and `canonicalize`
+ * Checks a chainsec receipt before an executor runs its action
+ * (docs/RECEIPTS.md). Imports no Slack and no AWS SDK: `node:crypto` and `canonicalize`
  * only, so an executor can vendor it. The signature is checked with a public
  * key (PEM, SPKI), or with a function the caller gives (KMS `Verify`, see
  * `KmsReceiptSignatureCheck`).

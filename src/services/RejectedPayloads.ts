@@ -13,7 +13,7 @@ export interface RejectedPayload {
 /** A payload as kept: its id, and whether its `payload` was cut to fit an item. */
 export type KeptPayload = RejectedPayload & { id: string; truncated: boolean };
 
-/** The rejected store: bad records kept for inspection (CONTRACT section 2). */
+/** The rejected store: bad records kept for inspection (docs/INTERFACES.md#incident-inputs). */
 export interface RejectedPayloads {
   /** Keeps a payload that could not be processed. @returns its id */
   keep(rejected: RejectedPayload): Promise<string>;

@@ -1,7 +1,7 @@
 import type { PacedMethod, PacePriority } from '../domain/pacing';
 
 /**
- * Paces Slack Web API calls across every concurrent invocation (issue 19):
+ * Paces Slack Web API calls across every concurrent invocation (docs/ROUTING.md#pacing):
  * books the caller's slot for `method` in `channel` and says how long to
  * wait before calling. Never refuses: a store it cannot reach is the caller's
  * cue to send at once (the WebClient still honours `Retry-After`).

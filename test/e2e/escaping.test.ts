@@ -5,7 +5,7 @@ import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import { strayInvisibles, textsOf } from '../unit/blocks/fixtures';
 
-/** Invisible characters of every kind issue 14 named, and a few more. */
+/** Invisible characters of every kind Unicode has that can hide or reorder text, and a few more. */
 const INVISIBLE =
   '\u2060\u00AD\u{E0001}\u{E0041}\u{E0050}\u{E007F}\u3164\u115F\uFFA0\u2800\u180E\u200B\u200D\u202E\u2066\uFEFF\uFE0F\u0007';
 /** The bot's own words, dressed in every mrkdwn marker. */

@@ -5,7 +5,7 @@ import { unique, useHarness } from '../support/sandboxHarness';
 import { ingestQueueEvent } from '../support/sqsEvents';
 
 /**
- * Issue 19: the pacer (PacerTable in DynamoDB Local) shared by concurrent
+ * The pacer (docs/ROUTING.md#pacing; PacerTable in DynamoDB Local) shared by concurrent
  * ingest invocations, against the local Slack API's rate limit (1
  * chat.postMessage per second per channel, 429 above it, as Slack).
  * Each invocation is the production handler, called as Lambda calls it.
@@ -13,7 +13,7 @@ import { ingestQueueEvent } from '../support/sqsEvents';
 describe('E2E: paced posting across concurrent ingest invocations', () => {
   const h = useHarness(); // the local Slack API rate-limits by default
 
-  /** An approval request from another team's workflow (CONTRACT section 8); the token is never resumed here. */
+  /** An approval request from another team's workflow (docs/INTERFACES.md#approval-requests-from-any-workflow); the token is never resumed here. */
   const request = (run: string, i: number, tier: 'critical' | 'high') =>
     JSON.stringify({
       kind: 'approval_request',

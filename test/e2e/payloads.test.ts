@@ -4,7 +4,7 @@ import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 
 /**
- * Big, valid incidents through the sandbox (issue 14, item 4): SNS's 256 KiB
+ * Big, valid incidents through the sandbox: SNS's 256 KiB
  * message limit and Step Functions' 256 KiB state payload are enforced by the
  * local services as in AWS, so a request that would not fit fails here too.
  */

@@ -3,7 +3,7 @@ import { CardBlockId } from '../../src/blocks/incidentCard';
 import { useHarness, unique, criticalOnChain, ledgerOf, textOf } from '../support/sandboxHarness';
 
 /**
- * Approval requests from any workflow, without an incident (CONTRACT section 8).
+ * Approval requests from any workflow, without an incident (docs/INTERFACES.md#approval-requests-from-any-workflow).
  *
  * The sandbox on this branch runs only chainsec's own state machine, so the
  * task token a request quotes is borrowed from one of its executions waiting

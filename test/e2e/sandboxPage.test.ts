@@ -3,7 +3,7 @@ import { Sandbox } from '../../sandbox/Sandbox';
 import { artifactPath, ensureChromium, launchChromium } from '../support/browser';
 
 /**
- * The sandbox page (CONTRACT section 3, `GET /`) in a real browser: a critical
+ * The sandbox page (docs/SANDBOX.md, `GET /`) in a real browser: a critical
  * card approved by two people, the ledger verified in the page, a viewer's
  * refusal shown only to them, and a hostile agent text that stays inert.
  */

@@ -2,7 +2,7 @@ import { parseConfig } from '../../src/config';
 import { DEFAULT_RISK_THRESHOLDS } from '../../src/domain/risk';
 import { ConfigInvalidError, ErrorCode } from '../../src/errors';
 
-/** The environment the sandbox gives the handlers (CONTRACT section 3). */
+/** The environment the sandbox gives the handlers (docs/SANDBOX.md). */
 function sandboxEnv(over: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     CHAINSEC_ENV: 'sandbox',

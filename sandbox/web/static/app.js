@@ -11,7 +11,7 @@ const APPROVALS = 'C0APPROVALS';
 const APPROVALS_NAME = 'chainsec-approvals';
 const CHANNEL_NAMES = { [APPROVALS]: APPROVALS_NAME, C0CRITICAL: 'chainsec-critical' };
 
-/** The sandbox identities (CONTRACT section 3). */
+/** The sandbox identities (docs/SANDBOX.md). */
 const USERS = [
   { id: 'U0APPROVER1', name: 'approver1', realName: 'Ada Approver', role: 'approver' },
   { id: 'U0APPROVER2', name: 'approver2', realName: 'Bo Approver', role: 'approver' },

@@ -1,5 +1,5 @@
 // The decision ledger, verified in the browser with WebCrypto: the same checks
-// as `chainsec verify` (CONTRACT section 5). Nothing here trusts the server.
+// as `chainsec verify` (docs/INTERFACES.md#the-decision-ledger). Nothing here trusts the server.
 
 const GENESIS = '0'.repeat(64);
 const REQUIRED = ['type', 'incidentId', 'seq', 'actor', 'at', 'prevHash', 'keyId', 'hash', 'signature'];

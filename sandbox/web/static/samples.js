@@ -1,4 +1,4 @@
-// Ready-made raw incident events (CONTRACT section 2). Each call makes a new
+// Ready-made raw incident events (docs/INTERFACES.md#incident-inputs). Each call makes a new
 // tx_hash / id so every send is a new incident.
 
 function randomHex(bytes) {

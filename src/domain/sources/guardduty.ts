@@ -7,7 +7,7 @@ import type { CardField, FindingOutcome, FindingSource, FindingTierRules } from 
  * `detail` = the finding, as in the GuardDuty user guide's finding format).
  */
 
-/** GuardDuty `severity` (1.0..10.0) → tier, bounds inclusive from below (CONTRACT section 7). */
+/** GuardDuty `severity` (1.0..10.0) → tier, bounds inclusive from below (docs/SOURCES.md). */
 export function guardDutyTier(severity: number, rules: FindingTierRules['guardduty']): RiskTier {
   if (severity >= rules.critical) return 'critical';
   if (severity >= rules.high) return 'high';

@@ -26,7 +26,7 @@ import type {
  */
 
 /**
- * The agent's raw event shapes (CONTRACT section 2), tried in this order
+ * The agent's raw event shapes (docs/INTERFACES.md#incident-inputs), tried in this order
  * (on-chain first: its required keys are distinctive).
  */
 export const EVENT_SOURCES = [onChainSource, wafSource] as const;

@@ -5,7 +5,7 @@ import { agentEventSchemaOf, idLike, incidentSchemaOf, text, trimmed } from './s
 import type { AgentEventSource, CardField, IncidentBase } from './types';
 
 /**
- * The agent's on-chain transaction events (CONTRACT section 2):
+ * The agent's on-chain transaction events (docs/INTERFACES.md#incident-inputs):
  * `{ tx_hash, amount_usd, protocol, anomaly_score, chain?, from?, to?, ... }`.
  */
 

@@ -10,7 +10,7 @@ import type { FindingOutcome, FindingTierRules } from './types';
 
 const LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
-/** ASFF `Severity.Label` → tier (CONTRACT section 7). */
+/** ASFF `Severity.Label` → tier (docs/SOURCES.md). */
 export function asffTier(label: (typeof LABELS)[number], rules: FindingTierRules): RiskTier {
   return rules.securityHubLabel[label];
 }

@@ -9,7 +9,7 @@ import type { FindingOutcome, FindingTierRules } from './types';
  * `cloud.account.uid`, `cloud.region`, `resources[]`).
  */
 
-/** OCSF `severity_id` → tier (CONTRACT section 7; 0 unknown and 99 other are `medium`: fail towards people). */
+/** OCSF `severity_id` → tier (docs/SOURCES.md; 0 unknown and 99 other are `medium`: fail towards people). */
 export function ocsfTier(severityId: number, rules: FindingTierRules): RiskTier {
   return rules.ocsfSeverity[severityId] ?? 'medium';
 }

@@ -45,7 +45,7 @@ export type FindingOutcome =
   | { kind: 'ignored'; reason: string; metric: string }
   | { kind: 'rejected'; message: string };
 
-/** The tier rules of the finding sources (CONTRACT section 7), configurable through `RiskThresholds`. */
+/** The tier rules of the finding sources (docs/SOURCES.md), part of `RiskThresholds`. */
 export interface FindingTierRules {
   /** GuardDuty `severity` at or above each bound gets that tier (else low). */
   guardduty: { critical: number; high: number; medium: number };

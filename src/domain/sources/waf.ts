@@ -4,7 +4,7 @@ import { agentEventSchemaOf, idLike, incidentSchemaOf, intIn, text } from './sch
 import type { AgentEventSource, CardField, IncidentBase } from './types';
 
 /**
- * The agent's WAF events (CONTRACT section 2), optionally with the triage
+ * The agent's WAF events (docs/INTERFACES.md#incident-inputs), optionally with the triage
  * agent's `analysis` (severity 0..5, its analysis and suggested follow-up).
  */
 

@@ -14,7 +14,7 @@ import { createInMemoryPorts, type InMemoryStorage } from './inMemoryPorts';
 import { RecordingSlackGateway } from './RecordingSlackGateway';
 import { RecordingTelemetry } from './RecordingTelemetry';
 
-/** The sandbox's identities (CONTRACT section 3), used by the fakes' defaults. */
+/** The sandbox's identities (docs/SANDBOX.md), used by the fakes' defaults. */
 export const APPROVALS = 'C0APPROVALS';
 export const APPROVERS = ['U0APPROVER1', 'U0APPROVER2', 'U0APPROVER3', 'U0ONCALL1', 'U0ONCALL2'] as const;
 export const ON_CALL: OnCallShift[] = [{ start: '2020-01-01T00:00:00Z', primary: 'U0ONCALL1', secondary: 'U0ONCALL2' }];

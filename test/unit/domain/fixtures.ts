@@ -1,7 +1,7 @@
 import type { OnChainEvent, WafEvent } from '../../../src/domain/incident';
 
 /**
- * Raw events in the seed documents' shapes (CONTRACT section 2), shared by the
+ * Raw events in the seed documents' shapes (docs/INTERFACES.md#incident-inputs), shared by the
  * domain tests. Each call returns a fresh object so a test may mutate it.
  */
 

@@ -158,7 +158,7 @@ describe('Function: evidenceAsText', () => {
   });
 });
 
-describe('ApprovalRequestSchema: requests from any workflow, without an incident (CONTRACT §8)', () => {
+describe('ApprovalRequestSchema: requests from any workflow, without an incident (docs/INTERFACES.md#approval-requests-from-any-workflow)', () => {
   const untitled = (over: Record<string, unknown> = {}): Record<string, unknown> => {
     const { incident: _none, ...rest } = approvalRequest({ tier: 'high', ...over });
     return rest;

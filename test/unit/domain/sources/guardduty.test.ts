@@ -21,7 +21,7 @@ describe('GuardDuty source', () => {
     [8.9, 'high'],
     [9.0, 'critical'],
     [10.0, 'critical'],
-  ])('severity %s is %s (CONTRACT section 7)', (severity, tier) => {
+  ])('severity %s is %s (docs/SOURCES.md)', (severity, tier) => {
     expect(guardDutyTier(severity, DEFAULT_FINDING_TIERS.guardduty)).toBe(tier);
     expect(finding(read(guardDutySshBruteForce({ severity }))).tier).toBe(tier);
   });
