@@ -19,10 +19,11 @@ import type {
 
 /*
  * The registry of every incident source, in two lists: the agent's own raw
- * events and the detectors chainsec reads from EventBridge. Adding a source
- * is one module (implementing AgentEventSource or FindingSource) and one
- * line in the matching list; the `Incident` union, the schemas, the natural
- * keys, tiers, titles, proposals and card fields all follow from it.
+ * events and the detectors chainsec reads from EventBridge. From a module in
+ * one of these lists follow the `Incident` union, the schemas, the natural
+ * keys, tiers, titles, proposals and card fields; what else a new source
+ * needs (thresholds, the views that still switch on an incident's kind, an
+ * EventBridge rule) is listed in docs/SOURCES.md, "Adding a source".
  */
 
 /**
