@@ -82,6 +82,7 @@ export async function ingestMessage(deps: AppDeps, message: InboundMessage): Pro
 async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<IngestOutcome> {
   const now = deps.clock.now();
   const received = incidentOfRequest(message, deps);
+  deps.telemetry.addLogKeys({ incidentId: received.id });
   const policy = deps.config.policy[message.tier];
   const kept = await keepFullText(
     deps,
@@ -187,6 +188,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
 async function ingestNotification(deps: AppDeps, message: Notification): Promise<IngestOutcome> {
   const now = deps.clock.now();
   const received = toIncident(message.incident, message.tier, deps);
+  deps.telemetry.addLogKeys({ incidentId: received.id });
   const kept = await keepFullText(
     deps,
     received.id,

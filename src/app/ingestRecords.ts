@@ -92,6 +92,8 @@ export async function ingestRecord(
   process: ProcessMessage,
 ): Promise<RecordOutcome> {
   const { record } = planned;
+  // This record's lines name it; the incident is named once known (the previous record's is dropped).
+  deps.telemetry.addLogKeys({ recordId: record.id, incidentId: undefined });
   if ('refused' in planned) {
     const e = planned.refused;
     const reason = (e as Error).message;

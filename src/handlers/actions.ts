@@ -51,7 +51,7 @@ let ready: Promise<Container> | undefined;
  * RollbackContainment, Close) and its report of an approval request that
  * could not be delivered (ApprovalFailedFailClosed).
  */
-export async function handler(event: unknown, _context?: Context): Promise<ActionResult | UndeliveredOutcome> {
+export async function handler(event: unknown, context?: Context): Promise<ActionResult | UndeliveredOutcome> {
   ready ??= buildContainer({
     slackRetries: 3,
     paced: true,
@@ -65,9 +65,11 @@ export async function handler(event: unknown, _context?: Context): Promise<Actio
     throw e;
   });
   const container = await ready;
+  container.telemetry.startInvocation(context);
   try {
     if (isReport(event)) {
       const { state, executionArn } = UndeliveredInputSchema.parse(event);
+      container.telemetry.addLogKeys({ incidentId: state.incident.id });
       const { approvalError, containment, fullText, requestedBy, ...rest } = state;
       return await reportUndelivered(container.deps, {
         ...rest,
@@ -80,6 +82,7 @@ export async function handler(event: unknown, _context?: Context): Promise<Actio
     }
     // A malformed input fails the task loudly (the workflow's Retry/Catch decide); it never runs an action.
     const input = ActionInputSchema.parse(event);
+    container.telemetry.addLogKeys({ incidentId: input.incident.id });
     const actionAsSent = (event as { action?: unknown }).action;
     return await runAction(container.deps, {
       ...input,

@@ -19,8 +19,9 @@ const fullText = new DynamoDbFullTextStore({
 /** The workflow's Classify task: no Slack, no signing; only the rejected store (bad events) and the long-text store. */
 export async function handler(
   event: { event: unknown; executionArn?: string },
-  _context?: Context,
+  context?: Context,
 ): Promise<ClassifiedState | IgnoredState> {
+  telemetry.startInvocation(context);
   try {
     return await classifyInput({ config, clock: systemClock, rejected, fullText, telemetry }, event);
   } finally {

@@ -90,6 +90,7 @@ export async function handler(event: IngestEvent, context: Context): Promise<SQS
   });
   const { container, process, idempotency } = await ready;
   idempotency.registerLambdaContext(context);
+  container.telemetry.startInvocation(context);
   try {
     const records = toInboundRecords(event);
     if (isSqsEvent(event)) return await processSqsIngestBatch(container.deps, event, records, process, context);

@@ -22,6 +22,7 @@ export async function handler(event: DynamoDBStreamEvent, context?: Context): Pr
     feed: new EventBridgeLedgerFeed({ callTimeoutMs: getConfig().callTimeoutMs }),
     telemetry: new PowertoolsTelemetry(),
   };
+  ready.telemetry.startInvocation(context);
   try {
     return await feedFromStream(ready, event, context);
   } finally {

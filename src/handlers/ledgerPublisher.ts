@@ -29,6 +29,7 @@ function init(): Ready {
  */
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
   ready ??= init();
+  ready.telemetry.startInvocation(context);
   try {
     return await publishFromStream(ready, event, context);
   } finally {

@@ -11,7 +11,12 @@ import { loadTracing } from '../services/PowertoolsTracing';
 import { loadSlackSecrets } from '../services/slackSecrets';
 import { REPEATED_REQUEST_BODY, type ChainsecContext, type SlackRequestIdentity } from '../listeners/requestContext';
 import { buildContainer, type Container, slackClientSettings } from './support/container';
-import { checkSlackHeaders, repeatedRequestAnswer, slackRequestIdentity } from './support/slackRequestHeaders';
+import {
+  checkSlackHeaders,
+  repeatedRequestAnswer,
+  slackRequestIdentity,
+  slackRequestLogId,
+} from './support/slackRequestHeaders';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
@@ -77,8 +82,12 @@ export async function handler(event: AwsEvent, context: Context): Promise<AwsRes
   });
   const { container, handle } = await ready;
   const { deps, telemetry } = container;
+  // Every log line of this request carries Lambda's request id, then the Slack request's id (and, once a
+  // listener knows it, the incident's: src/listeners/middleware/oncePerRequest.ts).
+  telemetry.startInvocation(context);
   try {
     const checked = checkSlackHeaders(event, deps.clock.now());
+    if ('identity' in checked) telemetry.addLogKeys({ slackRequestId: slackRequestLogId(checked.identity) });
     if ('refused' in checked) {
       telemetry.warn('slack request refused', { reason: checked.refused.body });
       telemetry.metric('RejectedRequests');

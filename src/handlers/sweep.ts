@@ -22,7 +22,7 @@ async function loadAnchorStore(config: Config, capture: <C>(client: C) => C): Pr
  */
 export async function handler(
   event: Partial<ScheduledEvent> & { now?: string },
-  _context?: Context,
+  context?: Context,
 ): Promise<SweepReport> {
   ready ??= buildContainer({ slackRetries: 3, paced: true, anchors: loadAnchorStore }).catch((e: unknown) => {
     ready = undefined;
@@ -30,6 +30,7 @@ export async function handler(
   });
   const container = await ready;
   const deps = event.now ? { ...container.deps, clock: fixedClock(event.now) } : container.deps;
+  container.telemetry.startInvocation(context);
   try {
     const report = await sweep(deps);
     container.telemetry.info('sweep done', {

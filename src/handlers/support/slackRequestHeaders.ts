@@ -57,6 +57,15 @@ function identityOf(digest: string, event: AwsEvent): SlackRequestIdentity {
 }
 
 /**
+ * The Slack request's id in log lines (`slackRequestId`): the first 16 hex digits of its signature digest. It
+ * names the request (and its claim) across every line of the invocation without putting a whole valid signature
+ * in the logs.
+ */
+export function slackRequestLogId(identity: SlackRequestIdentity): string {
+  return identity.claimKey.slice('slack:v0='.length, 'slack:v0='.length + 16);
+}
+
+/**
  * The identity of a request whose headers {@link checkSlackHeaders} accepted
  * (for Bolt's `customPropertiesExtractor`); `undefined` for any other.
  */

@@ -36,6 +36,21 @@ function voteClickOf(body: AnyMiddlewareArgs['body']): { incidentId: string } | 
   return { incidentId: typeof action?.value === 'string' ? action.value : '' };
 }
 
+/**
+ * The incident a request acts on, for the log lines: a vote's, or the value of the one button clicked when it
+ * is an incident id ("I'm on it", false positive); `undefined` when there is none.
+ */
+function incidentNamedBy(
+  body: AnyMiddlewareArgs['body'],
+  vote: { incidentId: string } | undefined,
+): string | undefined {
+  if (vote) return INCIDENT_ID.test(vote.incidentId) ? vote.incidentId : undefined;
+  if (body.type !== 'block_actions' || !('actions' in body) || !Array.isArray(body.actions)) return undefined;
+  const values = (body.actions as Array<{ value?: unknown }>).map((a) => a?.value);
+  const [value] = values;
+  return values.length === 1 && typeof value === 'string' && INCIDENT_ID.test(value) ? value : undefined;
+}
+
 /** What the guard uses: the claims, the early read of the incident, the clock, telemetry. */
 export type OncePerRequestDeps = Pick<AppDeps, 'clock' | 'telemetry'> & {
   claims: Pick<RequestClaims, 'take'>;
@@ -63,6 +78,8 @@ export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewa
       now: deps.clock.now(),
     };
     const vote = voteClickOf(body);
+    const incidentId = incidentNamedBy(body, vote);
+    if (incidentId) deps.telemetry.addLogKeys({ incidentId });
     if (vote) {
       const { incidentId } = vote;
       if (!INCIDENT_ID.test(incidentId)) {

@@ -1,4 +1,4 @@
-import type { Telemetry } from '../../../src/app/telemetry';
+import type { LogKeys, Telemetry } from '../../../src/app/telemetry';
 
 /** One log line or metric. */
 export type TelemetryRecord =
@@ -8,6 +8,15 @@ export type TelemetryRecord =
 /** {@link Telemetry} that keeps every line and metric for assertions. */
 export class RecordingTelemetry implements Telemetry {
   public readonly records: TelemetryRecord[] = [];
+  /** The log keys added so far (a key set to `undefined` is removed). */
+  public readonly logKeys: Record<string, string> = {};
+
+  public addLogKeys(keys: LogKeys): void {
+    for (const [k, v] of Object.entries(keys)) {
+      if (v === undefined) delete this.logKeys[k];
+      else this.logKeys[k] = v;
+    }
+  }
 
   public info(message: string, extra?: Record<string, unknown>): void {
     this.records.push({ kind: 'info', message, ...(extra && { extra }) });

@@ -21,6 +21,7 @@ function recordingTelemetry(): Telemetry & {
       warnings.push({ message, ...(extra !== undefined && { extra }) });
     },
     error() {},
+    addLogKeys() {},
     metric(name) {
       metrics.push(name);
     },

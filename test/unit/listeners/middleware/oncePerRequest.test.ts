@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
+import { RecordingTelemetry } from '../../../support/fakes/RecordingTelemetry';
 import { oncePerRequest, type OncePerRequestDeps } from '../../../../src/listeners/middleware/oncePerRequest';
 import { REPEATED_REQUEST, type ChainsecContext } from '../../../../src/listeners/requestContext';
 import type { StoredIncident } from '../../../../src/services/IncidentRepository';
@@ -7,14 +8,14 @@ import type { OnceClaim } from '../../../../src/services/RequestClaims';
 const NOW = new Date('2026-12-01T12:00:00Z');
 
 /** Claims as the store keeps them: a key is taken once. */
-function fakeDeps(): OncePerRequestDeps & { claimed: string[]; reads: string[] } {
+function fakeDeps(): OncePerRequestDeps & { claimed: string[]; reads: string[]; telemetry: RecordingTelemetry } {
   const claimed: string[] = [];
   const reads: string[] = [];
   return {
     claimed,
     reads,
     clock: { now: () => NOW },
-    telemetry: { info: () => undefined, warn: () => undefined, error: () => undefined, metric: () => undefined },
+    telemetry: new RecordingTelemetry(),
     claims: {
       take: async (claim: OnceClaim) => {
         if (claimed.includes(claim.key)) return false;
@@ -111,6 +112,26 @@ describe('Function: oncePerRequest', () => {
     // Assess
     expect(two.context.voteClick).toBeUndefined();
     expect(deps.claimed).toEqual(['slack:v0=aa']);
+  });
+
+  it.each([
+    ['a vote click', voteClick('INC-ABCDEFGHJK'), 'INC-ABCDEFGHJK'],
+    [
+      "an I'm on it click",
+      { type: 'block_actions', actions: [{ action_id: 'chainsec_ack', value: 'INC-ABCDEFGHJK' }] },
+      'INC-ABCDEFGHJK',
+    ],
+    ['a vote click naming no valid incident', voteClick('<!channel>'), undefined],
+    ['a command', { command: '/chainsec', text: 'status' }, undefined],
+  ])('names the incident of %s in the log lines that follow', async (_name, body, incidentId) => {
+    // Prepare
+    const deps = fakeDeps();
+
+    // Act
+    await oncePerRequest(deps)(buildArguments(body).args);
+
+    // Assess
+    expect(deps.telemetry.logKeys.incidentId).toBe(incidentId);
   });
 
   it('refuses (throws) a request with no identity: it could not be claimed', async () => {
