@@ -12,6 +12,11 @@ import {
 import { MAX_CLOCK_SKEW_SECONDS } from '../../../src/listeners/requestContext';
 import { ActionId } from '../../../src/domain/actionIds';
 import { LedgerEntryType } from '../../../src/domain/ledger';
+import { REQUEST_BOUNDS } from '../../../src/domain/messages';
+import { REASON_MAX } from '../../../src/domain/reason';
+import { MAX_DETAIL_BYTES } from '../../../src/domain/siemEvent';
+import { ANNOUNCE_MAX_ATTEMPTS } from '../../../src/domain/announcement';
+import { MAX_RECEIPT_TTL_SECONDS } from '../../../src/domain/policy';
 
 /**
  * The numbers the docs state that the code, the template or the benchmark results fix, read from their source:
@@ -215,6 +220,32 @@ describe('docs/INTERFACES.md and the security pages', () => {
   it('states the clock skew the signature check allows', () => {
     expect(doc('docs/INTERFACES.md').replace(/\s+/g, ' ')).toContain(
       `a timestamp more than ${MAX_CLOCK_SKEW_SECONDS} s from now either way`,
+    );
+  });
+});
+
+describe('bounds the code fixes', () => {
+  const flat = (name: string): string => doc(name).replace(/\s+/g, ' ');
+
+  it('states the bounds of an approval request', () => {
+    const b = REQUEST_BOUNDS;
+    expect(flat('docs/INTERFACES.md')).toContain(`or a \`title\` (at most ${b.title} characters)`);
+    expect(flat('docs/INTERFACES.md')).toContain(
+      `\`context\` is up to ${b.contextEntries} \`label: value\` pairs (label ≤ ${b.contextLabel}, value ≤ ${b.contextValue} characters)`,
+    );
+  });
+
+  it("states a reason's bound, the notices' attempts and the SIEM feed's size limit", () => {
+    expect(flat('docs/ARCHITECTURE.md')).toContain(`bounded to ${REASON_MAX} characters`);
+    expect(flat('docs/SECURITY.md')).toContain(`A reason is bounded (${REASON_MAX} characters)`);
+    expect(flat('docs/ARCHITECTURE.md')).toContain(`gives up after ${ANNOUNCE_MAX_ATTEMPTS} attempts`);
+    expect(flat('docs/ARCHITECTURE.md')).toContain(`An entry over ${MAX_DETAIL_BYTES / 1000} KB of JSON`);
+  });
+
+  it("states a receipt's default and longest life", () => {
+    const p = defaultApprovalPolicy({ approverUserIds: ['U1'], approvalsChannel: 'C1' });
+    expect(flat('docs/RECEIPTS.md')).toContain(
+      `default ${p.high.receiptTtlSeconds}, at most ${MAX_RECEIPT_TTL_SECONDS}`,
     );
   });
 });
