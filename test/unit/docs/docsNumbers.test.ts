@@ -194,6 +194,29 @@ describe('docs/SOURCES.md: default tiers', () => {
   });
 });
 
+describe('docs/SOURCES.md: adding a source', () => {
+  /** Files of src/ outside the source modules that branch on an incident's kind. */
+  function kindSwitches(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return full.endsWith(path.join('domain', 'sources')) ? [] : kindSwitches(full);
+      const text = e.name.endsWith('.ts') ? readFileSync(full, 'utf8') : '';
+      const branches =
+        /\b(?:incident|i|before)\??\.kind (?:===|!==) '(?:onchain|waf|request|finding)'|case '(?:onchain|waf|request)'/;
+      return branches.test(text) ? [path.relative(ROOT, full)] : [];
+    });
+  }
+
+  it('lists every file that still switches on the incident kind', () => {
+    const text = doc('docs/SOURCES.md');
+    const section = text.slice(text.indexOf('## Adding a source'), text.indexOf('## The sources'));
+    const listed = [...section.matchAll(/`(src\/[^`]+\.ts)`/g)]
+      .map((m) => m[1]!)
+      .filter((f) => !['src/domain/risk.ts', 'src/domain/sources/types.ts'].includes(f));
+    expect(listed.sort()).toEqual(kindSwitches(path.join(ROOT, 'src')).sort());
+  });
+});
+
 describe('docs/ROUTING.md: pacing', () => {
   const text = doc('docs/ROUTING.md').replace(/\s+/g, ' ');
   const post = PACE_RULES['chat.postMessage'];
