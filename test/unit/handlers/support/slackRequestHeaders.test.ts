@@ -3,6 +3,7 @@ import {
   checkSlackHeaders,
   repeatedRequestAnswer,
   slackRequestIdentity,
+  slackRequestLogId,
 } from '../../../../src/handlers/support/slackRequestHeaders';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -62,5 +63,15 @@ describe('Function: repeatedRequestAnswer', () => {
     // Assess
     expect(repeatedRequestAnswer({ claimKey: 'k', isRetry: true }).statusCode).toBe(200);
     expect(repeatedRequestAnswer({ claimKey: 'k', isRetry: false }).statusCode).toBe(401);
+  });
+});
+
+describe('Function: slackRequestLogId', () => {
+  it('names a request by the first 16 hex digits of its digest, never the whole signature', () => {
+    // Act
+    const id = slackRequestLogId({ claimKey: `slack:v0=${'0123456789abcdef'.repeat(4)}`, isRetry: false });
+
+    // Assess
+    expect(id).toBe('0123456789abcdef');
   });
 });
