@@ -91,6 +91,22 @@ describe('docs/DEPLOY.md: Lambda concurrency', () => {
   });
 });
 
+describe('docs/DEPLOY.md: alarms and dead-letter queues', () => {
+  it('names every application metric with an alarm, and counts the DLQs', () => {
+    const text = doc('docs/DEPLOY.md').replace(/\s+/g, ' ');
+    const appMetrics = resources
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && props(r).Namespace === 'ChainSecOps')
+      .map((r) => `\`${String(props(r).MetricName)}\``);
+    const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'];
+    expect(text).toContain(
+      `every function's errors and ${words[appMetrics.length]} application metrics (${appMetrics.join(', ')}) have alarms`,
+    );
+    const dlqs = Object.keys(template.Resources).filter((n) => n.endsWith('DLQ'));
+    expect(text).toContain(`Failed deliveries land in ${words[dlqs.length]} dead-letter queues`);
+    expect(text).toContain(`the ${words[dlqs.length]} DLQs, and the alarms`);
+  });
+});
+
 describe('docs/AUDIT.md: anchors', () => {
   it("states the anchor bucket's default retention and when the AnchorsMissed alarm fires", () => {
     const text = doc('docs/AUDIT.md').replace(/\s+/g, ' ');
