@@ -15,7 +15,8 @@ import { LedgerEntryType } from '../../../src/domain/ledger';
 import { REQUEST_BOUNDS } from '../../../src/domain/messages';
 import { REASON_MAX } from '../../../src/domain/reason';
 import { MAX_DETAIL_BYTES } from '../../../src/domain/siemEvent';
-import { ANNOUNCE_MAX_ATTEMPTS } from '../../../src/domain/announcement';
+import { ANNOUNCE_LEASE_MS, ANNOUNCE_MAX_ATTEMPTS } from '../../../src/domain/announcement';
+import { STORM_THRESHOLD_PER_MINUTE } from '../../../src/app/noiseControl';
 import { MAX_RECEIPT_TTL_SECONDS } from '../../../src/domain/policy';
 
 /**
@@ -279,6 +280,17 @@ describe('bounds the code fixes', () => {
     expect(flat('docs/SECURITY.md')).toContain(`A reason is bounded (${REASON_MAX} characters)`);
     expect(flat('docs/ARCHITECTURE.md')).toContain(`gives up after ${ANNOUNCE_MAX_ATTEMPTS} attempts`);
     expect(flat('docs/ARCHITECTURE.md')).toContain(`An entry over ${MAX_DETAIL_BYTES / 1000} KB of JSON`);
+  });
+
+  it("states the notices' lease, the noise threshold and how long a request's claim is kept", () => {
+    expect(flat('docs/ARCHITECTURE.md')).toContain(`after the ${ANNOUNCE_LEASE_MS / 60_000}-minute lease`);
+    expect(flat('docs/ARCHITECTURE.md')).toContain(
+      `while a channel gets more than ${STORM_THRESHOLD_PER_MINUTE} notifications a minute`,
+    );
+    // The claim outlives any valid timestamp: twice the allowed skew plus a minute (oncePerRequest.ts).
+    expect(flat('docs/DEPLOY.md')).toContain(
+      `${2 * MAX_CLOCK_SKEW_SECONDS + 60} s (twice the ${MAX_CLOCK_SKEW_SECONDS} s clock skew + 60 s)`,
+    );
   });
 
   it("states a receipt's default and longest life", () => {
