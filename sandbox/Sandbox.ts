@@ -9,6 +9,7 @@ import { LocalKms } from './local/LocalKms';
 import { LocalSlackApi } from './local/LocalSlackApi';
 import type { RateLimiterOptions } from './local/RateLimiter';
 import { LocalSns } from './local/LocalSns';
+import type { Clock } from '../src/domain/clock';
 import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
@@ -72,7 +73,8 @@ interface Handlers {
     { statusCode: number; headers?: Record<string, unknown>; body: string }
   >;
   ingest: Handler<unknown, unknown>;
-  sweep: (event: { now?: string }) => Promise<unknown>;
+  /** One sweep as of `now` (the real time when not given). */
+  sweep: (now?: Date) => Promise<unknown>;
   classify: (event: unknown) => Promise<unknown>;
   actions: (event: unknown) => Promise<unknown>;
   exportLedger: () => Promise<string>;
@@ -106,6 +108,12 @@ export class Sandbox {
   private server?: Server;
   private handlers!: Handlers;
   private sweepTimer?: NodeJS.Timeout;
+  /** The instant `POST /sandbox/tick` sweeps as of, while that sweep runs (see {@link sweepAsOf}). */
+  private sweepTime: Date | undefined;
+  /** The sandbox's own clock for its sweep function: the real time unless a tick names one. */
+  private readonly sweepClock: Clock = { now: () => new Date((this.sweepTime ?? new Date()).getTime()) };
+  /** The sweep in progress, so that sweeps run one at a time. */
+  private sweeps: Promise<unknown> = Promise.resolve();
   private readonly responseTargets = new Map<string, { channel?: string; user?: string }>();
   /** template.yaml's EventBridge rules, read on the first `POST /sandbox/events`. */
   private rules: TemplateRule[] | undefined;
@@ -292,7 +300,7 @@ export class Sandbox {
     if (this.options.sweepEveryMs) {
       this.sweepTimer = setInterval(() => {
         this.handlers
-          .sweep({})
+          .sweep()
           .catch((e: unknown) => process.stderr.write(`scheduled sweep failed: ${(e as Error).message}\n`));
       }, this.options.sweepEveryMs);
       this.sweepTimer.unref();
@@ -349,7 +357,7 @@ export class Sandbox {
     return {
       slackEvents: slackEvents.handler as unknown as Handlers['slackEvents'],
       ingest: ingest.handler as Handlers['ingest'],
-      sweep: (event) => sweep.handler(event),
+      sweep: this.sweepAsOf(sweep.sweepHandler({ clock: this.sweepClock })),
       classify: (event) => classify.handler(event as never),
       actions: (event) => actions.handler(event),
       exportLedger: async () => exportMod.exportLedger((await exportContainer).deps),
@@ -568,7 +576,28 @@ export class Sandbox {
     const now = (parsed.value as { now?: unknown }).now;
     if (now !== undefined && (typeof now !== 'string' || Number.isNaN(Date.parse(now))))
       return sendJson(res, 400, { error: 'now must be an ISO-8601 time' });
-    sendJson(res, 200, await this.handlers.sweep(now ? { now: new Date(now).toISOString() } : {}));
+    sendJson(res, 200, await this.handlers.sweep(now ? new Date(now) : undefined));
+  }
+
+  /**
+   * Runs `handler` once with {@link sweepClock} showing `now` (the real time
+   * when not given), one sweep at a time so that a tick's time never leaks
+   * into a scheduled sweep. The sweep function itself reads time only from its
+   * clock: an event naming a time changes nothing.
+   */
+  private sweepAsOf(handler: (event: Record<string, never>) => Promise<unknown>): Handlers['sweep'] {
+    return (now) => {
+      const run = this.sweeps.then(async () => {
+        this.sweepTime = now;
+        try {
+          return await handler({});
+        } finally {
+          this.sweepTime = undefined;
+        }
+      });
+      this.sweeps = run.catch(() => undefined);
+      return run;
+    };
   }
 
   /** Remembers who a `response_url` belongs to, for requests the sandbox page signs. */

@@ -1,11 +1,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { fixedClock } from '../domain/clock';
 import { sweep, type SweepReport } from '../app/sweep';
 import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
 import type { AnchorStore } from '../services/AnchorStore';
 import { buildContainer, type Container } from './support/container';
-
-let ready: Promise<Container> | undefined;
 
 /** The S3 anchor store where ANCHOR_BUCKET is set (the sweep alone writes anchors); S3's client is loaded only then. */
 async function loadAnchorStore(config: Config, capture: <C>(client: C) => C): Promise<AnchorStore | undefined> {
@@ -15,32 +13,43 @@ async function loadAnchorStore(config: Config, capture: <C>(client: C) => C): Pr
   return new S3AnchorStore({ ...config.anchors, client });
 }
 
+/** The sweep's entry point: what the schedule invokes. */
+export type SweepHandler = (event: Partial<ScheduledEvent>, context?: Context) => Promise<SweepReport>;
+
 /**
- * The escalation / expiry sweep, every minute from an EventBridge schedule.
- * `now` (ISO-8601) may be given to sweep as of another time (the sandbox's
- * `POST /sandbox/tick`); the schedule sends none, so the real time is used.
+ * A sweep entry point whose container takes its time from `clock` (the real
+ * clock unless given). The time is the clock's alone: nothing in the event
+ * moves it, so whoever may invoke the function cannot expire pending
+ * requests early. The sandbox builds its own with a clock it sets.
  */
-export async function handler(
-  event: Partial<ScheduledEvent> & { now?: string },
-  context?: Context,
-): Promise<SweepReport> {
-  ready ??= buildContainer({ slackRetries: 3, paced: true, anchors: loadAnchorStore }).catch((e: unknown) => {
-    ready = undefined;
-    throw e;
-  });
-  const container = await ready;
-  const deps = event.now ? { ...container.deps, clock: fixedClock(event.now) } : container.deps;
-  container.telemetry.startInvocation(context);
-  try {
-    const report = await sweep(deps);
-    container.telemetry.info('sweep done', {
-      expired: report.expired.length,
-      escalated: report.escalated.length,
-      redriven: report.redriven.length,
-      errors: report.errors.length,
+export function sweepHandler(options: { clock?: Clock } = {}): SweepHandler {
+  let ready: Promise<Container> | undefined;
+  return async (_event, context) => {
+    ready ??= buildContainer({
+      slackRetries: 3,
+      paced: true,
+      anchors: loadAnchorStore,
+      ...(options.clock && { clock: options.clock }),
+    }).catch((e: unknown) => {
+      ready = undefined;
+      throw e;
     });
-    return report;
-  } finally {
-    container.telemetry.flush();
-  }
+    const container = await ready;
+    container.telemetry.startInvocation(context);
+    try {
+      const report = await sweep(container.deps);
+      container.telemetry.info('sweep done', {
+        expired: report.expired.length,
+        escalated: report.escalated.length,
+        redriven: report.redriven.length,
+        errors: report.errors.length,
+      });
+      return report;
+    } finally {
+      container.telemetry.flush();
+    }
+  };
 }
+
+/** The escalation / expiry sweep, every minute from an EventBridge schedule, on the real clock. */
+export const handler: SweepHandler = sweepHandler();

@@ -1,6 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { getConfig, type Config } from '../../config';
-import { systemClock } from '../../domain/clock';
+import { systemClock, type Clock } from '../../domain/clock';
 import type { AppDeps } from '../../app/deps';
 import type { Telemetry } from '../../app/telemetry';
 import { DynamoDbFullTextStore } from '../../services/DynamoDbFullTextStore';
@@ -52,6 +52,11 @@ export interface ContainerOptions {
   paced?: boolean;
   /** X-Ray, where the handler loaded it (`loadTracing`): the SDK clients are captured, and use cases get spans. */
   tracing?: PowertoolsTracing;
+  /**
+   * Where time comes from (the real clock unless given). Set only by code that
+   * builds a handler itself, such as the sandbox, never from what a handler is invoked with.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -113,7 +118,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     summarizer: options.summarizer ? await options.summarizer(config, telemetry) : new FallbackSummarizer(),
     ...(notifier && { notifier }),
     ...(anchors && { anchors }),
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     telemetry,
     ...(tracing && { tracing }),
   };
