@@ -48,6 +48,8 @@ export const ErrorCode = {
   ReceiptReplayed: 'chainsec_receipt_replayed',
   /** The write-once anchor storage (S3) could not take an anchor; the next sweep writes it. */
   AnchorUnavailable: 'chainsec_anchor_unavailable',
+  /** The anchor's number is taken in the write-once storage by an anchor that does not follow the last one written. */
+  AnchorTaken: 'chainsec_anchor_taken',
   /** Slack refused a post because the bot is not in the channel (or cannot see it): a route to a channel nobody invited it to. */
   ChannelUnreachable: 'chainsec_channel_unreachable',
 } as const;
@@ -231,6 +233,18 @@ export class AnchorUnavailableError extends ChainsecError {
   public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(ErrorCode.AnchorUnavailable, `anchor not written: ${message}`, details, options);
     this.name = 'AnchorUnavailableError';
+  }
+}
+
+/**
+ * The write-once storage already holds an object under this anchor's number
+ * (a conditional put refused it). Never overwritten: the writer reads what is
+ * there and either takes it as the anchor it lost track of, or stops, loudly.
+ */
+export class AnchorTakenError extends ChainsecError {
+  public constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(ErrorCode.AnchorTaken, `anchor not written: ${message}`, details, options);
+    this.name = 'AnchorTakenError';
   }
 }
 

@@ -1,4 +1,11 @@
-import { anchorMismatch, readAnchor, type AnchorFacts } from '../domain/anchor';
+import {
+  ANCHOR_CHAIN,
+  anchorChainBreak,
+  anchorMismatch,
+  anchorNumberOfKey,
+  readAnchor,
+  type AnchorFacts,
+} from '../domain/anchor';
 import { entryHash, LedgerEntryType, publicKeyFromPem, signatureValid } from '../domain/ledger';
 import { parseLedgerLines } from '../domain/ledgerLines';
 import { printable, UnusableInputError, type VerifiedLedger, type VerifyFailure } from './verifyLedgerFile';
@@ -40,17 +47,87 @@ export function readAnchors(
   });
 }
 
+/** One stored version of an object under the anchors' prefix (what `readAnchorVersions` lists). */
+export interface StoredAnchorObject {
+  key: string;
+  versionId: string;
+  body: string;
+  deleteMarker: boolean;
+}
+
+/** The anchors' text from stored objects, one line per version (delete markers hold none), in the order given. */
+export function anchorTextOfObjects(objects: readonly StoredAnchorObject[]): string {
+  return objects
+    .filter((o) => !o.deleteMarker)
+    .map((o) => (o.body.endsWith('\n') ? o.body : `${o.body}\n`))
+    .join('');
+}
+
 /**
- * Checks a verified export against anchors: every (incident, seq, hash) an
- * anchor names must be in the export, with that hash. Chains and entries newer
- * than the last anchor are fine (the export is later).
- * @returns a failure naming the incident, or notes to print
+ * Checks the stored objects themselves, before their anchors are read: every
+ * object under the prefix is named by an anchor number, has one version (a
+ * second version is an anchor written over), none is hidden by a delete
+ * marker, and each holds one anchor, the one its key names.
+ * @param objects every version under `prefix`, as {@link anchorTextOfObjects} was given them
+ * @param anchors the anchors read from that text
+ * @returns the first problem, as a failure on the anchors' chain; undefined when none
+ */
+export function checkAnchorObjects(
+  objects: readonly StoredAnchorObject[],
+  anchors: ReadonlyArray<{ facts: AnchorFacts; line: number }>,
+  prefix: string,
+  label: string,
+): VerifyFailure | undefined {
+  const where = (o: StoredAnchorObject) =>
+    `${printable(o.key, 200)} version ${printable(o.versionId, 100)} in ${printable(label, 200)}`;
+  const fail = (seq: number | null, line: number, reason: string): VerifyFailure => ({
+    ok: false,
+    line,
+    incidentId: ANCHOR_CHAIN,
+    seq,
+    reason,
+  });
+  const versions = new Map<string, number>();
+  for (const o of objects) versions.set(o.key, (versions.get(o.key) ?? 0) + 1);
+  let line = 0;
+  for (const o of objects) {
+    const named = anchorNumberOfKey(prefix, o.key);
+    const seq = named?.seq ?? null;
+    if (o.deleteMarker) return fail(seq, line, `${where(o)} is a delete marker: an anchor was hidden`);
+    line += 1;
+    const count = versions.get(o.key) ?? 0;
+    if (count > 1)
+      return fail(seq, line, `${where(o)} is one of ${count} versions of one key: an anchor was written over`);
+    if (!named) return fail(null, line, `${where(o)} is not named by an anchor number`);
+    if (o.body.trimEnd().includes('\n')) return fail(seq, line, `${where(o)} holds more than one line`);
+    const anchor = anchors.find((a) => a.line === line)?.facts;
+    if (!anchor || anchor.seq !== named.seq || (named.hash !== undefined && named.hash !== anchor.hash)) {
+      const held = anchor ? `anchor seq ${anchor.seq}` : 'no anchor';
+      return fail(seq, line, `${where(o)} is named for anchor ${named.seq} but holds ${held}`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a verified export against anchors. The anchors must form one
+ * unbroken chain (numbered from 1 with none missing or twice, each linking the
+ * one before), and every (incident, seq, hash) an anchor names must be in the
+ * export, with that hash. Chains and entries newer than the last anchor are
+ * fine (the export is later).
+ * @returns a failure naming the incident (or the anchors' chain), or notes to print
  */
 export function checkAnchors(
   ledger: VerifiedLedger,
   anchors: ReadonlyArray<{ facts: AnchorFacts; line: number }>,
   label: string,
 ): AnchorCheckResult {
+  const broken = anchorChainBreak(anchors.map((a) => a.facts));
+  if (broken) {
+    const at = anchors.filter((a) => a.facts.seq === broken.seq).at(-1) ?? anchors[0]!;
+    const reason = `${broken.reason} (${printable(label, 200)} line ${at.line})`;
+    return { ok: false, line: at.line, incidentId: ANCHOR_CHAIN, seq: broken.seq, reason };
+  }
   for (const { facts, line } of anchors) {
     const mismatch = anchorMismatch(ledger.entries, facts);
     if (!mismatch) continue;

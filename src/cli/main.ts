@@ -2,8 +2,14 @@ import { commandArgs } from './commandArgs';
 import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
-import { s3Client, readAnchorObjects } from '../services/S3AnchorStore';
-import { checkAnchors, readAnchors } from './anchorCheck';
+import { s3Client, readAnchorVersions } from '../services/S3AnchorStore';
+import {
+  anchorTextOfObjects,
+  checkAnchorObjects,
+  checkAnchors,
+  readAnchors,
+  type StoredAnchorObject,
+} from './anchorCheck';
 import { checkSuccession, readEarlierState } from './checkpointSuccession';
 import { EXPORT_USAGE, exportCommand } from './exportCommand';
 import { checkReceiptFile } from './verifyReceiptFile';
@@ -38,12 +44,16 @@ Options:
                       rolled back to an older export fails here)
   --anchors FILE|s3://BUCKET/PREFIX  also check the export against the
                       anchors the sweep wrote to write-once storage: a JSON
-                      Lines file (GET /sandbox/anchors), or every object under
-                      PREFIX in an S3 bucket, read with your AWS credentials
-                      (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_S3 as the SDK
-                      reads them). Fails when an anchor names an entry
-                      (incident, seq, hash) the export lacks or contradicts (an
-                      export rolled back to an earlier state fails here)
+                      Lines file (GET /sandbox/anchors), or every version of
+                      every object under PREFIX in an S3 bucket, read with your
+                      AWS credentials (AWS_PROFILE, AWS_REGION,
+                      AWS_ENDPOINT_URL_S3 as the SDK reads them). Fails when
+                      the anchors do not form one chain (a number missing or
+                      twice, an anchor not linking the one before), when an S3
+                      object was written over (two versions of one key) or is
+                      not the anchor its key names, or when an anchor names an
+                      entry (incident, seq, hash) the export lacks or
+                      contradicts (an export rolled back to an earlier state)
   -h, --help          show this help
 
 A partial export (chainsec export --incident / --since) verifies like a
@@ -129,16 +139,21 @@ function verifyReceiptCommand(args: string[], io: CliIo): number {
 const S3_CALL_TIMEOUT_MS = 30_000;
 
 /**
- * The anchors' text: a file, or every object under an `s3://bucket/prefix`.
+ * The anchors: a file's text, or every version of every object under an
+ * `s3://bucket/prefix` (with the objects, whose keys and versions are checked too).
  * @throws UnusableInputError when they cannot be read
  */
-async function readAnchorsText(source: string): Promise<string | Buffer> {
+async function readAnchorsInput(
+  source: string,
+): Promise<{ text: string | Buffer; stored?: { objects: StoredAnchorObject[]; prefix: string } }> {
   const url = /^s3:\/\/([^/]+)\/?(.*)$/.exec(source);
-  if (!url) return readBytes(source, 'anchors');
-  const [, bucket, prefix] = url as unknown as [string, string, string];
+  if (!url) return { text: readBytes(source, 'anchors') };
+  const [, bucket, given] = url as unknown as [string, string, string];
+  const prefix = given === '' || given.endsWith('/') ? given : `${given}/`;
   const client = s3Client(S3_CALL_TIMEOUT_MS, process.env.S3_FORCE_PATH_STYLE === 'true');
   try {
-    return await readAnchorObjects(client, bucket, prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+    const objects = await readAnchorVersions(client, bucket, prefix);
+    return { text: anchorTextOfObjects(objects), stored: { objects, prefix } };
   } catch (e) {
     throw new UnusableInputError(`cannot read anchors ${source}: ${(e as Error).name}: ${(e as Error).message}`, {
       cause: e,
@@ -185,8 +200,8 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('only one of --ledger, --since-checkpoint and --anchors can be stdin');
   }
   // The anchors are the reference too: unreadable or untrusted ones leave nothing to compare with (exit 2).
-  const anchors =
-    anchorsAt === undefined ? undefined : readAnchors(await readAnchorsText(anchorsAt), pems, `--anchors ${anchorsAt}`);
+  const anchorsInput = anchorsAt === undefined ? undefined : await readAnchorsInput(anchorsAt);
+  const anchors = anchorsInput && readAnchors(anchorsInput.text, pems, `--anchors ${anchorsAt}`);
 
   let verified: ReturnType<typeof verifyLedgerExport>;
   try {
@@ -205,7 +220,9 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     else report = succession;
   }
   if (anchors && verified.ledger && report.ok) {
-    const anchored = checkAnchors(verified.ledger, anchors, anchorsAt!);
+    const stored = anchorsInput?.stored;
+    const misplaced = stored && checkAnchorObjects(stored.objects, anchors, stored.prefix, anchorsAt!);
+    const anchored = misplaced ?? checkAnchors(verified.ledger, anchors, anchorsAt!);
     if (anchored.ok) notes.push(...anchored.notes);
     else report = anchored;
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { readHeads, type ChainHead } from './checkpoint';
-import { LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
+import { GENESIS_HASH, LedgerEntryType, type JsonValue, type LedgerEntry } from './ledger';
 
 /**
  * Anchors (docs/AUDIT.md): signed checkpoints of every chain's head,
@@ -48,9 +48,33 @@ export function anchorDraft(heads: ReadonlyMap<string, ChainHead>, at: string) {
   };
 }
 
+/**
+ * The object key of anchor number `seq` under `prefix`: the number alone,
+ * zero-padded so keys sort by number. One key per number, written once
+ * (a conditional put), so a second anchor with the same number can never be
+ * stored beside or over the first.
+ */
+export function anchorKey(prefix: string, seq: number): string {
+  return `${prefix}${String(seq).padStart(12, '0')}.jsonl`;
+}
+
+/**
+ * The anchor number an object key names (see {@link anchorKey}), and the hash
+ * it names too for keys written before keys held the number alone
+ * (`<number>-<hash>.jsonl`); undefined when the key names no anchor.
+ */
+export function anchorNumberOfKey(prefix: string, key: string): { seq: number; hash?: string } | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  const m = /^(\d{12})(?:-([0-9a-f]{64}))?\.jsonl$/.exec(key.slice(prefix.length));
+  if (!m) return undefined;
+  return { seq: Number(m[1]), ...(m[2] !== undefined && { hash: m[2] }) };
+}
+
 /** What an anchor entry says. */
 export interface AnchorFacts {
   hash: string;
+  /** The hash of the anchor before it (the genesis hash for the first). */
+  prevHash: string;
   seq: number;
   at: string;
   heads: Map<string, ChainHead>;
@@ -66,7 +90,30 @@ export function readAnchor(entry: LedgerEntry): AnchorFacts | { error: string } 
   }
   const heads = readHeads(entry.heads, 'anchor');
   if ('error' in heads) return heads;
-  return { hash: entry.hash, seq: entry.seq, at: String(entry.at), heads };
+  return { hash: entry.hash, prevHash: String(entry.prevHash), seq: entry.seq, at: String(entry.at), heads };
+}
+
+/**
+ * Checks that anchors form one unbroken chain: numbered 1, 2, 3, ... with
+ * none missing and none twice, each linking the one before it (`prevHash`),
+ * the first linking the genesis hash.
+ * @returns the first anchor out of place and why; undefined when they form one chain
+ */
+export function anchorChainBreak(anchors: readonly AnchorFacts[]): { seq: number; reason: string } | undefined {
+  const sorted = [...anchors].sort((a, b) => a.seq - b.seq);
+  let previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+  for (const a of sorted) {
+    const at = (reason: string) => ({ seq: a.seq, reason });
+    if (a.seq === previous.seq) return at(`two anchors numbered ${a.seq} (a fork: anchors were written again)`);
+    if (a.seq !== previous.seq + 1)
+      return at(`anchor seq ${a.seq} follows anchor seq ${previous.seq}: ${a.seq - previous.seq - 1} missing (a gap)`);
+    if (a.prevHash !== previous.hash)
+      return at(
+        `anchor seq ${a.seq} does not link anchor seq ${previous.seq} (prevHash differs: the chain was rewritten)`,
+      );
+    previous = a;
+  }
+  return undefined;
 }
 
 /** An entry an anchor names that the export lacks or contradicts. */

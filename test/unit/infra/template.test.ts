@@ -1361,7 +1361,7 @@ describe('File: template.yaml', () => {
       });
       expect(Object.values(p.PublicAccessBlockConfiguration as object)).toEqual([true, true, true, true]);
       const other = statements()
-        .filter((st) => st.Action === 's3:PutObject')
+        .filter((st) => st.Action === 's3:PutObject' && st.Sid !== 'AnchorsAreWrittenOnce')
         .map((st) => st.Condition);
       expect(other).toEqual([
         {
@@ -1396,7 +1396,21 @@ describe('File: template.yaml', () => {
       expect(tls.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
     });
 
-    it('lets only the sweep write anchors, and only put them (no read, delete or retention)', () => {
+    it('refuses every put of an anchor that is not conditional on its key being new (If-None-Match)', () => {
+      // Act
+      const once = statements().find((st) => st.Sid === 'AnchorsAreWrittenOnce')!;
+
+      // Assess
+      expect(once).toMatchObject({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Sub': '${AnchorBucket.Arn}/*' },
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      });
+    });
+
+    it('lets only the sweep write anchors: put them, and read one back by name (no list, delete or retention)', () => {
       // Act
       const s3ByRole = Object.fromEntries(
         Object.keys(FUNCTIONS).map((fn) => [fn, [...roleActions(fn)].filter((a) => a.startsWith('s3:'))]),
@@ -1406,7 +1420,7 @@ describe('File: template.yaml', () => {
       // Assess
       expect(s3ByRole).toEqual({
         ...Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, []])),
-        SweepFunction: ['s3:PutObject'],
+        SweepFunction: ['s3:PutObject', 's3:GetObject'],
       });
       expect(put?.Resource).toEqual({ 'Fn::Sub': '${AnchorBucket.Arn}/anchors/*' });
       expect(functionEnvironment(template, 'SweepFunction', resolveCtx()).ANCHOR_BUCKET).toBeDefined();
