@@ -4,14 +4,19 @@ import {
   DeleteObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  PutObjectCommand,
   PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { ANCHOR_CHAIN, anchorDraft } from '../../src/domain/anchor';
-import { GENESIS_HASH, type UnsignedLedgerEntry } from '../../src/domain/ledger';
+import { main } from '../../src/cli/main';
+import { ANCHOR_CHAIN, anchorDraft, chainHeads } from '../../src/domain/anchor';
+import { GENESIS_HASH, type LedgerEntry, type UnsignedLedgerEntry } from '../../src/domain/ledger';
+import { ledgerLine } from '../../src/domain/ledgerLines';
+import { ErrorCode } from '../../src/errors';
 import { S3AnchorStore } from '../../src/services/S3AnchorStore';
 import { freePort } from '../../sandbox/local/DynamoDbLocal';
-import { KEY_ID, p256, seal } from '../unit/domain/ledgerFixture';
+import { useTempFiles } from '../support/tempFiles';
+import { buildLedger, KEY_ID, p256, seal, toCanonicalJsonl } from '../unit/domain/ledgerFixture';
 
 /**
  * Object Lock as template.yaml's AnchorBucket sets it, against moto's S3
@@ -39,9 +44,12 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
   const bucket = 'chainsec-anchors-lock';
   let moto: ChildProcess;
   let client: S3Client;
+  let endpoint: string;
+  const tmp = useTempFiles('chainsec-anchor-lock-');
 
   beforeAll(async () => {
     const port = await freePort();
+    endpoint = `http://127.0.0.1:${port}`;
     moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
     client = new S3Client({
       endpoint: `http://127.0.0.1:${port}`,
@@ -112,5 +120,98 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     expect(head.ObjectLockRetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 399 * 24 * 3600 * 1000);
     expect(deleted).not.toBe('deleted');
     expect(after.Versions?.map((v) => v.VersionId)).toEqual([versionId]);
+  });
+
+  /** Anchors as the sweep seals them: one over each export given, chained from the genesis hash. */
+  function anchorsOver(signer: ReturnType<typeof p256>, exports: LedgerEntry[][]): LedgerEntry[] {
+    const out: LedgerEntry[] = [];
+    for (const entries of exports) {
+      const prev = out.at(-1);
+      const body = {
+        ...anchorDraft(chainHeads(entries), '2026-12-01T10:00:00.000Z'),
+        incidentId: ANCHOR_CHAIN,
+        seq: (prev?.seq ?? 0) + 1,
+        prevHash: prev?.hash ?? GENESIS_HASH,
+        keyId: KEY_ID,
+      } as UnsignedLedgerEntry;
+      out.push(seal(body, signer.privateKey));
+    }
+    return out;
+  }
+
+  /** `chainsec verify --anchors s3://bucket/prefix` in-process, reaching moto as the CLI reaches S3 (the environment). */
+  async function verifyFromS3(ledger: LedgerEntry[], publicPem: string, prefix: string) {
+    const env = {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const out: string[] = [];
+    try {
+      const args = ['verify', '--ledger', tmp.file('ledger.jsonl', toCanonicalJsonl(ledger))];
+      args.push('--public-key', tmp.file('key.pem', publicPem), '--anchors', `s3://${bucket}/${prefix}`);
+      const code = await main(args, { out: (l) => out.push(l), err: (l) => out.push(l) });
+      return { code, last: out.at(-1) ?? '' };
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  it('refuses a second put of a stored anchor number (If-None-Match): the first stays the only version', async () => {
+    // Prepare
+    const signer = p256();
+    const full = buildLedger(signer.privateKey).entries;
+    const earlier = buildLedger(signer.privateKey, { rounds: 3 }).entries;
+    const [first] = anchorsOver(signer, [full]);
+    const [again] = anchorsOver(signer, [earlier]);
+    const store = new S3AnchorStore({ bucket, client, prefix: 'taken/' });
+    await store.put(first!);
+
+    // Act
+    const refused = await store.put(again!).then(
+      () => 'stored',
+      (e: { code?: string }) => e.code,
+    );
+    const versions = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'taken/' }));
+    const read = await store.get(1);
+
+    // Assess
+    expect(store.keyOf(first!)).toBe('taken/000000000001.jsonl');
+    expect(refused).toBe(ErrorCode.AnchorTaken);
+    expect(versions.Versions?.map((v) => v.Key)).toEqual(['taken/000000000001.jsonl']);
+    expect(read?.hash).toBe(first!.hash);
+  });
+
+  it('a rolled-back ledger with an anchor written over its key (a put without If-None-Match) FAILs verify --anchors s3://', async () => {
+    // Prepare: anchors 1 and 2 as the sweep writes them, the second naming the full story
+    const signer = p256();
+    const full = buildLedger(signer.privateKey).entries;
+    const earlier = buildLedger(signer.privateKey, { rounds: 3 }).entries;
+    const [a1, a2] = anchorsOver(signer, [earlier, full]);
+    const store = new S3AnchorStore({ bucket, client, prefix: 'attacked/' });
+    await store.put(a1!);
+    await store.put(a2!);
+    const before = await verifyFromS3(earlier, signer.publicPem, 'attacked/');
+    // Act: the ledger is rolled back and anchor 2 re-signed over the earlier state, put over anchor 2's key
+    // without the condition (the bucket policy refuses such a put in AWS; moto has no bucket policy)
+    const [, resigned] = anchorsOver(signer, [earlier, earlier]);
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: store.keyOf(a2!), Body: `${ledgerLine(resigned!)}\n` }),
+    );
+    const after = await verifyFromS3(earlier, signer.publicPem, 'attacked/');
+
+    // Assess: the current versions alone agree with the rolled-back ledger; every version does not
+    expect(before.code).toBe(1);
+    expect(after.code).toBe(1);
+    expect(after.last).toMatch(
+      /^FAIL line \d+ incidentId #anchors seq 2: attacked\/000000000002\.jsonl version .* one of 2 versions of one key: an anchor was written over/,
+    );
   });
 });

@@ -116,4 +116,61 @@ describe('Function: sweep (anchors)', () => {
     expect(anchors.stored).toHaveLength(1);
     expect((await lastAnchor())?.version).toBe(1);
   });
+
+  it('never writes over a stored number: takes a stored anchor that follows the last one, then anchors after it', async () => {
+    // Prepare: an earlier sweep stored anchor 1 and stopped before remembering it
+    const { entries, append, lastAnchor, anchors, telemetry, d } = overFixtureLedger();
+    const earlier = overFixtureLedger();
+    await sweep(earlier.d);
+    const lost = earlier.anchors.stored[0]!;
+    anchors.stored.push(lost);
+
+    // Act
+    const found = await sweep(d);
+    const next = nextEntry(entries.filter((e) => e.incidentId === INCIDENTS[0]).at(-1)!);
+    append(next);
+    const after = await sweep(d);
+
+    // Assess
+    expect(found.errors).toEqual([]);
+    expect(found.anchor).toBeUndefined();
+    expect((await lastAnchor())?.value.seq).toBe(2);
+    expect(anchors.stored.map((a) => a.seq)).toEqual([1, 2]);
+    expect(anchors.stored[0]).toEqual(lost);
+    expect(anchors.stored[1]!.prevHash).toBe(lost.hash);
+    expect(after.anchor).toEqual({ seq: 2, chains: 3 });
+    expect(telemetry.count('AnchorsMissed')).toBe(0);
+  });
+
+  it('stops, loudly, when the stored anchor of its number does not follow the last one (and overwrites nothing)', async () => {
+    // Prepare: storage holds an anchor 1 of another chain (its heads differ, its prevHash is not the genesis hash)
+    const { anchors, telemetry, d, lastAnchor } = overFixtureLedger();
+    const foreign = seal(
+      {
+        type: LedgerEntryType.Anchor,
+        incidentId: ANCHOR_CHAIN,
+        actor: 'chainsec',
+        at: '2026-12-01T09:00:00.000Z',
+        chains: 0,
+        heads: {},
+        seq: 1,
+        prevHash: 'e'.repeat(64),
+        keyId: KEY_ID,
+      } as never,
+      key.privateKey,
+    );
+    anchors.stored.push(foreign);
+
+    // Act
+    const report = await sweep(d);
+
+    // Assess
+    expect(report.anchor).toBeUndefined();
+    expect(report.errors).toEqual([
+      { incidentId: 'anchor', error: expect.stringContaining('anchor 1 in storage does not follow anchor 0') },
+    ]);
+    expect(telemetry.count('AnchorsMissed')).toBe(1);
+    expect(anchors.stored).toEqual([foreign]);
+    expect(await lastAnchor()).toBeUndefined();
+  });
 });
