@@ -108,7 +108,8 @@ async function classifyFinding(
       const error = new InvalidInputError(o.message);
       await deps.rejected.keep(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
       deps.telemetry.metric('RejectedPayloads');
-      deps.telemetry.metric('RejectedFindings');
+      deps.telemetry.metric('RejectedFindings', o.findings ?? 1);
+      if (o.metric) deps.telemetry.metric(o.metric, o.findings ?? 1);
       firstError ??= error;
     }
   }

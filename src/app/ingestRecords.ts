@@ -182,7 +182,8 @@ async function ingestFindings(
     }
     if (f.kind === 'rejected') {
       last = await ingestRecord(deps, { record, refused: new InvalidInputError(f.message) }, process);
-      deps.telemetry.metric('RejectedFindings');
+      deps.telemetry.metric('RejectedFindings', f.findings ?? 1);
+      if (f.metric) deps.telemetry.metric(f.metric, f.findings ?? 1);
       if (last.status === 'retry') return last;
       continue;
     }

@@ -34,6 +34,16 @@ export function incidentIdForKey(key: string): string {
   return `INC-${base32(digest, 10)}`;
 }
 
+/**
+ * A finding's natural key: the source's name and the parts that together name
+ * one finding (account, region, product, id, ...). The parts are JSON-encoded
+ * so that no value, whatever colons or quotes it holds, can pass for another
+ * split of the parts.
+ */
+export function findingKey(source: string, parts: readonly string[]): string {
+  return `${source}:${JSON.stringify(parts)}`;
+}
+
 /** An event's timestamp as ISO 8601 when it parses, else `fallback` (when chainsec first saw it). */
 export function validTimestamp(value: string | undefined, fallback: Date): string {
   if (value) {

@@ -9,7 +9,15 @@ import type { FindingOutcome, FindingSource, FindingTierRules } from './types';
  * the event, and the finding's facts and card.
  */
 
-/** Every finding of `detail.findings[]` (the first 100), each read on its own. */
+/** How many findings of one event are read one by one (each may cost a write): the rest are kept together. */
+export const MAX_FINDINGS_READ = 100;
+
+/**
+ * Every finding of `detail.findings[]`: the first {@link MAX_FINDINGS_READ}
+ * each read on its own, and the rest, if any, as one rejection that keeps them
+ * (the rejected store holds the whole event) and counts each of them, so that
+ * no finding is ever dropped unseen.
+ */
 function readFindingsArray(
   detail: unknown,
   what: string,
@@ -18,7 +26,21 @@ function readFindingsArray(
   const findings = at(detail, 'findings');
   if (!Array.isArray(findings) || findings.length === 0)
     return [{ kind: 'rejected', message: `invalid ${what} event: detail.findings: expected a non-empty array` }];
-  return findings.slice(0, 100).map((f, i) => read(f, i));
+  const outcomes = findings.slice(0, MAX_FINDINGS_READ).map((f, i) => read(f, i));
+  const past = findings.length - MAX_FINDINGS_READ;
+  if (past > 0) {
+    const last = findings.length - 1;
+    outcomes.push({
+      kind: 'rejected',
+      message:
+        `${what} event: ${past} finding${past === 1 ? '' : 's'} past the first ${MAX_FINDINGS_READ} of one event ` +
+        `(detail.findings[${MAX_FINDINGS_READ}..${last}]) not read; kept here with the event, send at most ` +
+        `${MAX_FINDINGS_READ} per event`,
+      findings: past,
+      metric: 'FindingsPastLimit',
+    });
+  }
+  return outcomes;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { findingKey } from '../incidentId';
 import type { RiskTier } from '../tiers';
 import { at, FieldError, optStr, readFinding, str } from './read';
 import { firstType, securityHubFinding, securityHubSource } from './securityHub';
@@ -13,6 +14,18 @@ const LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 /** ASFF `Severity.Label` → tier (docs/SOURCES.md). */
 export function asffTier(label: (typeof LABELS)[number], rules: FindingTierRules): RiskTier {
   return rules.securityHubLabel[label];
+}
+
+/**
+ * The natural key of an ASFF finding. Security Hub names a finding by its
+ * `ProductArn` and `Id`, and an `Id` is only unique within its product and
+ * account (a scanner names a finding after the image and CVE, the same in
+ * every account): the account and region keep findings of different accounts
+ * and regions apart, so none folds into another's incident.
+ */
+export function asffNaturalKey(f: unknown, p: string, seen: { account: string; region: string; id: string }): string {
+  const product = optStr(f, 'ProductArn', p, 300) ?? '';
+  return findingKey('securityhub', [seen.account, seen.region, product, seen.id]);
 }
 
 /** Reads finding `i` of an ASFF event. */
@@ -47,7 +60,7 @@ export function readAsffFinding(finding: unknown, i: number, rules: FindingTierR
     const lastSeen = optStr(f, 'LastObservedAt', p, 50) ?? updatedAt;
     return securityHubFinding({
       source: 'securityhub-asff',
-      naturalKey: `securityhub:${id}`,
+      naturalKey: asffNaturalKey(f, p, { account, region, id }),
       tier: asffTier(label as (typeof LABELS)[number], rules),
       observedAt: updatedAt,
       id,

@@ -1,3 +1,4 @@
+import { findingKey } from '../incidentId';
 import type { RiskTier } from '../tiers';
 import { at, num, optStr, optText, readFinding, str } from './read';
 import { firstType, securityHubFinding, securityHubSource } from './securityHub';
@@ -16,6 +17,17 @@ export function ocsfTier(severityId: number, rules: FindingTierRules): RiskTier 
 
 /** OCSF `status_id`: 3 Suppressed, 4 Resolved, 5 Archived wake nobody. */
 const QUIET_STATUS: Record<number, string> = { 3: 'suppressed', 4: 'resolved', 5: 'archived' };
+
+/**
+ * The natural key of an OCSF finding: what Security Hub names a finding by
+ * (`cloud.account.uid`, `metadata.product.uid`, `finding_info.uid`), with the
+ * region, so that findings of different accounts, regions or products never
+ * share an incident. The product's name stands in when it has no uid.
+ */
+export function ocsfNaturalKey(f: unknown, p: string, seen: { account: string; region: string; id: string }): string {
+  const product = optStr(f, 'metadata.product.uid', p, 300) ?? optStr(f, 'metadata.product.name', p, 100) ?? '';
+  return findingKey('securityhub-ocsf', [seen.account, seen.region, product, seen.id]);
+}
 
 /** Reads finding `i` of an OCSF event. */
 export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierRules): FindingOutcome {
@@ -43,7 +55,7 @@ export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierR
     const lastSeen = optStr(f, 'finding_info.last_seen_time_dt', p, 50) ?? optStr(f, 'time_dt', p, 50);
     return securityHubFinding({
       source: 'securityhub-ocsf',
-      naturalKey: `securityhub-ocsf:${id}`,
+      naturalKey: ocsfNaturalKey(f, p, { account, region, id }),
       tier: ocsfTier(severityId, rules),
       observedAt: lastSeen,
       id,

@@ -43,7 +43,14 @@ export interface FindingFacts {
 export type FindingOutcome =
   | { kind: 'finding'; naturalKey: string; tier: RiskTier; title: string; observedAt?: string; facts: FindingFacts }
   | { kind: 'ignored'; reason: string; metric: string }
-  | { kind: 'rejected'; message: string };
+  | {
+      kind: 'rejected';
+      message: string;
+      /** How many findings this rejection keeps (1 unless said: the findings past a limit are kept as one). */
+      findings?: number;
+      /** A metric counting these findings besides `RejectedFindings` (such as `FindingsPastLimit`). */
+      metric?: string;
+    };
 
 /** The tier rules of the finding sources (docs/SOURCES.md), part of `RiskThresholds`. */
 export interface FindingTierRules {

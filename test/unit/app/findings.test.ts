@@ -231,6 +231,52 @@ describe('Security Hub findings', () => {
   });
 });
 
+describe('findings past the ones read one by one', () => {
+  /** 103 medium findings; the first high. */
+  const manyFindings = () =>
+    securityHubImported(
+      Array.from({ length: 103 }, (_, i) =>
+        asffFinding({ Id: `many-${i}`, Severity: { Label: i === 0 ? 'HIGH' : 'MEDIUM' } }),
+      ),
+    );
+
+  it('in a workflow input: the 3 past the first 100 are kept as one rejection and counted, each of them', async () => {
+    // Prepare
+    const f = fakeAppDeps();
+
+    // Act
+    const state = await classified(f, manyFindings());
+
+    // Assess
+    expect(state.incident.kind === 'finding' && state.incident.finding.findingId).toBe('many-0');
+    const past = f.storage.ports.rejected.kept.filter((k) => k.reason.includes('past the first 100'));
+    expect(past).toHaveLength(1);
+    expect(past[0]!.reason).toContain('3 findings past the first 100 of one event (detail.findings[100..102])');
+    for (const id of ['many-100', 'many-101', 'many-102']) expect(past[0]!.payload).toContain(`"${id}"`);
+    expect(f.telemetry.count('FindingsPastLimit')).toBe(3);
+    expect(f.telemetry.count('RejectedFindings')).toBe(3);
+    expect(f.telemetry.count('FindingsNotHandled')).toBe(99);
+  });
+
+  it('through the ingest path: 100 incidents, the 3 past them kept as one rejection and counted', async () => {
+    // Prepare
+    const f = fakeAppDeps();
+
+    // Act
+    await ingestRecords(
+      f.deps,
+      [{ id: 'evt-many', source: 'eventbridge', body: JSON.stringify(manyFindings()) }],
+      (m) => ingestMessage(f.deps, m),
+    );
+
+    // Assess
+    const past = f.storage.ports.rejected.kept.filter((k) => k.reason.includes('past the first 100'));
+    expect(past).toHaveLength(1);
+    expect(past[0]!.payload).toContain('"many-102"');
+    expect(f.telemetry.count('FindingsPastLimit')).toBe(3);
+  });
+});
+
 describe('actions of findings', () => {
   it('"investigate" (an unknown family) asks no executor to do anything', async () => {
     const notifier = new RecordingNotifier();

@@ -23,9 +23,11 @@ describe('Security Hub sources (ASFF and OCSF)', () => {
   it.each([
     {
       format:
-        'ASFF: shows title, account, region and the resource; keys on the finding Id; proposes on the instance id',
+        'ASFF: shows title, account, region and the resource; keys on account, region, product and Id; proposes on the instance id',
       event: () => securityHubImported([asffFinding()]),
-      naturalKey: 'securityhub:arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/5ec2a7e1f0a84f3e',
+      naturalKey:
+        'securityhub:["123456789012","us-east-1","arn:aws:securityhub:us-east-1::product/aws/guardduty",' +
+        '"arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/5ec2a7e1f0a84f3e"]',
       title: 'Security Hub: EC2 instance i-0abcd1234ef567890 is being probed on port 22',
       facts: { family: 'ec2', resource: 'i-0abcd1234ef567890', account: '123456789012', region: 'us-east-1' },
       labels: ['Title', 'Severity', 'Product', 'Account', 'Region', 'AwsEc2Instance', 'First seen', 'Last seen'],
@@ -33,7 +35,9 @@ describe('Security Hub sources (ASFF and OCSF)', () => {
     {
       format: 'OCSF: reads finding_info, cloud and resources; proposes on the bucket; the card shows the last sighting',
       event: () => securityHubImportedV2([ocsfFinding()]),
-      naturalKey: 'securityhub-ocsf:arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a',
+      naturalKey:
+        'securityhub-ocsf:["123456789012","us-east-1","Security Hub",' +
+        '"arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a"]',
       title: 'Security Hub: S3 bucket example-bucket allows public read',
       facts: { family: 's3', resource: 'example-bucket', account: '123456789012', severity: 'High' },
       labels: ['Title', 'Severity', 'Product', 'Account', 'Region', 'AwsS3Bucket', 'Last seen'],
@@ -44,6 +48,42 @@ describe('Security Hub sources (ASFF and OCSF)', () => {
     expect(o.title).toBe(title);
     expect(o.facts).toMatchObject(facts);
     expect(o.facts.fields.map((f) => f.label)).toEqual(labels);
+  });
+});
+
+describe('Finding identity: account, region and product are part of the key', () => {
+  /** Findings shaped as Trivy's ASFF template writes them (aquasecurity/trivy, contrib/asff.tpl): `Id` is `<target>/<CVE>`, the same in every account. */
+  const trivy = (over: Record<string, unknown>) =>
+    asffFinding({
+      Id: 'golang:1.12-alpine (alpine 3.10.2)/CVE-2019-14697',
+      ProductArn: 'arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity',
+      Resources: [
+        { Type: 'Container', Id: 'golang:1.12-alpine (alpine 3.10.2)', Partition: 'aws', Region: 'us-east-1' },
+      ],
+      ...over,
+    });
+  const keyOf = (e: Record<string, unknown>) => only(read(e)).naturalKey;
+
+  it.each([
+    ['account', { AwsAccountId: '210987654321' }],
+    ['region', { Region: 'eu-west-1' }],
+    ['product', { ProductArn: 'arn:aws:securityhub:us-east-1::product/other/scanner' }],
+  ])('ASFF: one Id in another %s is another finding', (_what, over) => {
+    expect(keyOf(securityHubImported([trivy(over)]))).not.toBe(keyOf(securityHubImported([trivy({})])));
+  });
+
+  it.each([
+    ['account', { cloud: { provider: 'AWS', region: 'us-east-1', account: { uid: '210987654321' } } }],
+    ['region', { cloud: { provider: 'AWS', region: 'eu-west-1', account: { uid: '123456789012' } } }],
+    ['product', { metadata: { product: { uid: 'arn:aws:securityhub:us-east-1::productv2/aws/inspector' } } }],
+  ])('OCSF: one finding_info.uid in another %s is another finding', (_what, over) => {
+    expect(keyOf(securityHubImportedV2([ocsfFinding(over)]))).not.toBe(keyOf(securityHubImportedV2([ocsfFinding()])));
+  });
+
+  it('no value can pass for another split of the parts (colons in an account or Id)', () => {
+    const a = keyOf(securityHubImported([trivy({ AwsAccountId: '1:2', Id: 'x' })]));
+    const b = keyOf(securityHubImported([trivy({ AwsAccountId: '1', Id: '2:x' })]));
+    expect(a).not.toBe(b);
   });
 });
 
