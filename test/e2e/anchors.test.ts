@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join, resolve } from 'node:path';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
@@ -110,5 +111,46 @@ describe('E2E: anchors — the sweep anchors chain heads; a rolled-back export f
     expect(fromS3.stderr).toBe('');
     expect(fromS3.status).toBe(1);
     expect(fromS3.lines.at(-1)).toMatch(new RegExp(`^FAIL line \\d+ incidentId ${id} seq ${head.seq}: `));
+  });
+
+  it("names each anchor's object by its number and refuses a second put of it; verify --anchors s3:// reads it OK", async () => {
+    // Prepare: an incident, so the ledger changed, then a tick that anchors it
+    const tx = `0x${unique()}a2`;
+    await h.startIncident({ tx_hash: tx, amount_usd: 400_000, protocol: 'Curve', anomaly_score: 0.96 });
+    await h.waitForMessage(tx, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    const tick = await h.json<{ anchor?: { seq: number } }>('POST', '/sandbox/tick', {});
+    const seq = tick.body.anchor!.seq;
+    const client = new S3Client({
+      endpoint: h.sandbox.s3.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'chainsec-anchors', Prefix: 'anchors/' }));
+    const key = `anchors/${String(seq).padStart(12, '0')}.jsonl`;
+    const again = await client
+      .send(new PutObjectCommand({ Bucket: 'chainsec-anchors', Key: key, Body: 'x\n', IfNoneMatch: '*' }))
+      .then(
+        () => 'stored',
+        (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode,
+      );
+    const ledger = write('now.jsonl', await text('/sandbox/ledger'));
+    const pem = write('key2.pem', await text('/sandbox/public-key'));
+    const s3 = { AWS_ENDPOINT_URL_S3: h.sandbox.s3.url, S3_FORCE_PATH_STYLE: 'true', AWS_REGION: 'us-east-1' };
+    const verified = await chainsecAsync(
+      ['verify', '--ledger', ledger, '--public-key', pem, '--anchors', 's3://chainsec-anchors/anchors/'],
+      { ...s3, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    );
+    client.destroy();
+
+    // Assess
+    expect(listed.Contents?.map((o) => o.Key)).toContain(key);
+    for (const o of listed.Contents ?? []) expect(o.Key).toMatch(/^anchors\/\d{12}\.jsonl$/);
+    expect(again).toBe(412);
+    expect(verified.stderr).toBe('');
+    expect(verified.lines.at(-1)).toMatch(/^OK /);
+    expect(verified.status).toBe(0);
   });
 });
