@@ -24,7 +24,7 @@ export function asffTier(label: (typeof LABELS)[number], rules: FindingTierRules
  * and regions apart, so none folds into another's incident.
  */
 export function asffNaturalKey(f: unknown, p: string, seen: { account: string; region: string; id: string }): string {
-  const product = optStr(f, 'ProductArn', p, 300) ?? '';
+  const product = optStr(f, 'ProductArn', p) ?? '';
   return findingKey('securityhub', [seen.account, seen.region, product, seen.id]);
 }
 

@@ -25,7 +25,7 @@ const QUIET_STATUS: Record<number, string> = { 3: 'suppressed', 4: 'resolved', 5
  * share an incident. The product's name stands in when it has no uid.
  */
 export function ocsfNaturalKey(f: unknown, p: string, seen: { account: string; region: string; id: string }): string {
-  const product = optStr(f, 'metadata.product.uid', p, 300) ?? optStr(f, 'metadata.product.name', p, 100) ?? '';
+  const product = optStr(f, 'metadata.product.uid', p) ?? optStr(f, 'metadata.product.name', p) ?? '';
   return findingKey('securityhub-ocsf', [seen.account, seen.region, product, seen.id]);
 }
 
