@@ -585,12 +585,14 @@ export class Sandbox {
    * into a scheduled sweep. The sweep function itself reads time only from its
    * clock: an event naming a time changes nothing.
    */
-  private sweepAsOf(handler: (event: Record<string, never>) => Promise<unknown>): Handlers['sweep'] {
+  private sweepAsOf(
+    handler: (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
+  ): Handlers['sweep'] {
     return (now) => {
       const run = this.sweeps.then(async () => {
         this.sweepTime = now;
         try {
-          return await handler({});
+          return await handler({}, lambdaContext('chainsec-sweep'));
         } finally {
           this.sweepTime = undefined;
         }
