@@ -64,17 +64,19 @@ export function anchorTextOfObjects(objects: readonly StoredAnchorObject[]): str
 }
 
 /**
- * Checks the stored objects themselves, before their anchors are read: every
- * object under the prefix is named by an anchor number, has one version (a
- * second version is an anchor written over), none is hidden by a delete
- * marker, and each holds one anchor, the one its key names.
+ * Checks the stored objects themselves: every object under the prefix is
+ * named by an anchor number, has one version (a second version is an anchor
+ * written over), none is hidden by a delete marker, each holds one line and,
+ * once `anchors` are read, the anchor its key names. Run without `anchors`
+ * first, so that a version written over with anything at all fails here
+ * (exit 1) rather than as unreadable anchors.
  * @param objects every version under `prefix`, as {@link anchorTextOfObjects} was given them
- * @param anchors the anchors read from that text
+ * @param anchors the anchors read from that text; undefined to check names and versions only
  * @returns the first problem, as a failure on the anchors' chain; undefined when none
  */
 export function checkAnchorObjects(
   objects: readonly StoredAnchorObject[],
-  anchors: ReadonlyArray<{ facts: AnchorFacts; line: number }>,
+  anchors: ReadonlyArray<{ facts: AnchorFacts; line: number }> | undefined,
   prefix: string,
   label: string,
 ): VerifyFailure | undefined {
@@ -100,6 +102,7 @@ export function checkAnchorObjects(
       return fail(seq, line, `${where(o)} is one of ${count} versions of one key: an anchor was written over`);
     if (!named) return fail(null, line, `${where(o)} is not named by an anchor number`);
     if (o.body.trimEnd().includes('\n')) return fail(seq, line, `${where(o)} holds more than one line`);
+    if (!anchors) continue;
     const anchor = anchors.find((a) => a.line === line)?.facts;
     if (!anchor || anchor.seq !== named.seq || (named.hash !== undefined && named.hash !== anchor.hash)) {
       const held = anchor ? `anchor seq ${anchor.seq}` : 'no anchor';

@@ -201,7 +201,11 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   }
   // The anchors are the reference too: unreadable or untrusted ones leave nothing to compare with (exit 2).
   const anchorsInput = anchorsAt === undefined ? undefined : await readAnchorsInput(anchorsAt);
-  const anchors = anchorsInput && readAnchors(anchorsInput.text, pems, `--anchors ${anchorsAt}`);
+  const stored = anchorsInput?.stored;
+  // Objects written over, hidden or misnamed fail (exit 1) before their contents are read as anchors.
+  const storedFailure = stored && checkAnchorObjects(stored.objects, undefined, stored.prefix, anchorsAt!);
+  const anchors =
+    anchorsInput && !storedFailure ? readAnchors(anchorsInput.text, pems, `--anchors ${anchorsAt}`) : undefined;
 
   let verified: ReturnType<typeof verifyLedgerExport>;
   try {
@@ -219,8 +223,8 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     if (succession.ok) notes.push(...succession.notes);
     else report = succession;
   }
+  if (storedFailure && verified.ledger && report.ok) report = storedFailure;
   if (anchors && verified.ledger && report.ok) {
-    const stored = anchorsInput?.stored;
     const misplaced = stored && checkAnchorObjects(stored.objects, anchors, stored.prefix, anchorsAt!);
     const anchored = misplaced ?? checkAnchors(verified.ledger, anchors, anchorsAt!);
     if (anchored.ok) notes.push(...anchored.notes);

@@ -214,4 +214,21 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
       /^FAIL line \d+ incidentId #anchors seq 2: attacked\/000000000002\.jsonl version .* one of 2 versions of one key: an anchor was written over/,
     );
   });
+
+  it('an anchor written over with anything at all FAILs (exit 1), not as unreadable anchors (exit 2)', async () => {
+    // Prepare
+    const signer = p256();
+    const full = buildLedger(signer.privateKey).entries;
+    const [a1] = anchorsOver(signer, [full]);
+    const store = new S3AnchorStore({ bucket, client, prefix: 'garbled/' });
+    await store.put(a1!);
+
+    // Act
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: store.keyOf(a1!), Body: 'not an anchor\n' }));
+    const result = await verifyFromS3(full, signer.publicPem, 'garbled/');
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.last).toMatch(/^FAIL .*incidentId #anchors seq 1: .*one of 2 versions of one key/);
+  });
 });
