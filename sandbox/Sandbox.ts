@@ -17,7 +17,15 @@ import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
 import { passesFilter, queuesFromTemplate } from './local/queuesFromTemplate';
 import { routeEvent, rulesFromTemplate, type TemplateRule } from './local/rulesFromTemplate';
 import { LocalQueue } from './LocalQueue';
-import { APPROVALS_CHANNEL, APPROVERS, DEFAULT_SIGNING_SECRET, ONCALL_PRIMARY, ONCALL_SECONDARY } from './identities';
+import {
+  APPROVALS_CHANNEL,
+  APPROVERS,
+  DEFAULT_SIGNING_SECRET,
+  ONCALL_PRIMARY,
+  ONCALL_SECONDARY,
+  SANDBOX_AGENTS,
+} from './identities';
+import { tokenSha256 } from '../src/domain/agents';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
 import { parseJsonBody, readBody, sendJson, sendText } from './http';
 import { checkWorkflow, WorkflowRefused } from './workflows';
@@ -77,6 +85,10 @@ interface Handlers {
   sweep: (now?: Date) => Promise<unknown>;
   classify: (event: unknown) => Promise<unknown>;
   actions: (event: unknown) => Promise<unknown>;
+  mcp: Handler<
+    ReturnType<typeof httpApiEvent>,
+    { statusCode?: number; headers?: Record<string, unknown>; body?: string }
+  >;
   exportLedger: () => Promise<string>;
   anchors: () => Promise<string>;
   publicKeyPem: () => Promise<string>;
@@ -209,6 +221,7 @@ export class Sandbox {
       },
       tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable, redemptions: tables.RedemptionsTable },
       signingKeyId: this.kms.keyArn,
+      mcp: { url: `${this.url}/mcp`, agents: SANDBOX_AGENTS.map(({ name, token }) => ({ name, token })) },
     };
     Object.assign(process.env, {
       CHAINSEC_ENV: 'sandbox',
@@ -244,6 +257,10 @@ export class Sandbox {
       ...(this.options.summaries?.guardrailId !== undefined && {
         BEDROCK_GUARDRAIL_ID: this.options.summaries.guardrailId,
       }),
+      // The MCP server's agents, by token hash (the tokens are in GET /sandbox/info).
+      MCP_AGENTS: JSON.stringify(
+        SANDBOX_AGENTS.map((a) => ({ name: a.name, tokenSha256: [tokenSha256(a.token)], mayRequest: a.mayRequest })),
+      ),
       POWERTOOLS_SERVICE_NAME: 'chainsec',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -341,7 +358,7 @@ export class Sandbox {
 
   /** Imports the production handlers once the environment points at local services. */
   private async loadHandlers(): Promise<Handlers> {
-    const [slackEvents, ingest, sweep, classify, actions, container, exportMod, s3] = await Promise.all([
+    const [slackEvents, ingest, sweep, classify, actions, container, exportMod, s3, mcp] = await Promise.all([
       import('../src/handlers/slackEvents'),
       import('../src/handlers/ingest'),
       import('../src/handlers/sweep'),
@@ -350,12 +367,14 @@ export class Sandbox {
       import('../src/handlers/support/container'),
       import('../src/app/exportLedger'),
       import('../src/services/S3AnchorStore'),
+      import('../src/handlers/mcp'),
     ]);
     // Anchors are read back through the S3 API, as `chainsec verify --anchors s3://...` reads them.
     const anchorsClient = s3.s3Client(5000, true);
     const exportContainer = container.buildContainer({ slackRetries: 0 });
     return {
       slackEvents: slackEvents.handler as unknown as Handlers['slackEvents'],
+      mcp: (event) => mcp.handler(event as never),
       ingest: ingest.handler as Handlers['ingest'],
       sweep: this.sweepAsOf(sweep.sweepHandler({ clock: this.sweepClock })),
       classify: (event) => classify.handler(event as never),
@@ -396,6 +415,7 @@ export class Sandbox {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const p = url.pathname;
       if (req.method === 'POST' && p === '/slack/events') return await this.slackEvents(req, res);
+      if (p === '/mcp') return await this.mcp(req, res);
       if (req.method === 'POST' && p.startsWith('/api/')) return this.slack.handle(req, res, p.slice('/api/'.length));
       if (req.method === 'POST' && p === '/sandbox/incidents') return await this.startIncident(req, res);
       if (req.method === 'POST' && p === '/sandbox/notifications') return await this.notification(req, res);
@@ -434,6 +454,16 @@ export class Sandbox {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);
     res.writeHead(out.statusCode, headers);
+    res.end(out.body ?? '');
+  }
+
+  /** The MCP endpoint, through the production handler as API Gateway would call it. */
+  private async mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const out = await this.handlers.mcp(httpApiEvent(req, body), lambdaContext('chainsec-mcp'));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);
+    res.writeHead(out.statusCode ?? 200, headers);
     res.end(out.body ?? '');
   }
 

@@ -61,3 +61,20 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
   { id: ONCALL_SECONDARY, name: 'oncall2', realName: 'Eli On-call (secondary)' },
   { id: VIEWER, name: 'viewer', realName: 'Fay Viewer' },
 ];
+
+/** An agent the sandbox's MCP server knows: its name, bearer token, and what it may ask for. */
+export interface SandboxAgent {
+  name: string;
+  token: string;
+  mayRequest: boolean;
+}
+
+/**
+ * The sandbox's MCP agents (`GET /sandbox/info` lists them with their tokens):
+ * two that may ask for approvals, and one that may only list tools and read.
+ */
+export const SANDBOX_AGENTS: readonly SandboxAgent[] = [
+  { name: 'agent-ops', token: 'sandbox-mcp-token-agent-ops', mayRequest: true },
+  { name: 'agent-deploy', token: 'sandbox-mcp-token-agent-deploy', mayRequest: true },
+  { name: 'agent-readonly', token: 'sandbox-mcp-token-agent-readonly', mayRequest: false },
+];

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
 import type { OnCallShift } from './domain/escalation';
 import { parseRoutes, type Route } from './domain/routes';
+import { AgentPoliciesSchema, type AgentPolicy } from './domain/agents';
 
 /**
  * The one typed configuration module. Everything comes from the environment,
@@ -129,6 +130,10 @@ const EnvSchema = z.object({
   // zod/mini has no coerced int: `z.int()` serves as a check here, which is what classic `.int()` did.
   /** Milliseconds any single outside call may take before it is abandoned. */
   CALL_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 2500),
+  /** JSON list of the agents that may call the MCP server (src/domain/agents.ts); token hashes only. */
+  MCP_AGENTS: z._default(z.string(), '[]'),
+  /** Seconds an agent can still read a request's outcome after its decision window closes. */
+  MCP_RESULT_RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 7 * 24 * 3600),
 });
 
 /** The parsed configuration. */
@@ -154,6 +159,8 @@ export interface Config {
   s3ForcePathStyle: boolean;
   summaries: { enabled: boolean; modelId: string; guardrailId?: string; guardrailVersion: string };
   callTimeoutMs: number;
+  /** The agents of the MCP server, and how long a request's outcome stays readable after its window. */
+  mcp: { agents: AgentPolicy[]; resultRetentionSeconds: number };
 }
 
 function parseJson(name: string, text: string): unknown {
@@ -204,6 +211,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!shifts.success) throw new ConfigInvalidError(`ONCALL_SCHEDULE: ${shifts.error.issues[0]?.message ?? 'invalid'}`);
 
   const routes = parseRoutes(e.ROUTES);
+  const agents = AgentPoliciesSchema.safeParse(parseJson('MCP_AGENTS', e.MCP_AGENTS));
+  if (!agents.success) {
+    const problems = agents.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigInvalidError(`MCP_AGENTS: ${problems.join('; ')}`, { problems });
+  }
 
   const policy = defaultApprovalPolicy({
     approverUserIds: e.APPROVER_USER_IDS,
@@ -262,6 +274,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       guardrailVersion: e.BEDROCK_GUARDRAIL_VERSION,
     },
     callTimeoutMs: e.CALL_TIMEOUT_MS,
+    mcp: { agents: agents.data, resultRetentionSeconds: e.MCP_RESULT_RETENTION_SECONDS },
   };
 }
 

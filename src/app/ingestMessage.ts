@@ -126,6 +126,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
     {
       type: LedgerEntryType.IncidentReceived,
       actor: requester?.requestedBy ?? 'agent',
+      ...(requester && { requestedBy: requester.requestedBy }),
       // What the agent sent, when normalising changed it (nothing it says goes unrecorded).
       ...(requester &&
         requester.requestedBy !== message.requestedBy && { requestedByAsSent: message.requestedBy ?? null }),

@@ -17,6 +17,9 @@ import { slackClientOptions, WebApiSlackGateway } from '../../services/WebApiSla
 import type { Summarizer } from '../../services/Summarizer';
 import type { Notifier } from '../../services/Notifier';
 import type { AnchorStore } from '../../services/AnchorStore';
+import { DynamoDbMcpApprovals } from '../../services/dynamodb/DynamoDbMcpApprovals';
+import type { McpApprovals } from '../../services/McpApprovals';
+import { McpWorkflowGateway } from '../../services/McpWorkflowGateway';
 
 /** Everything a handler needs, built once per container (outside the handler function). */
 export interface Container {
@@ -24,6 +27,8 @@ export interface Container {
   secrets: SlackSecrets;
   deps: AppDeps;
   telemetry: PowertoolsTelemetry;
+  /** Agents' approval requests over MCP, where their decisions are delivered (`deps.workflow` writes them). */
+  mcpApprovals: McpApprovals;
 }
 
 /** Options of {@link buildContainer}. */
@@ -98,6 +103,7 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     options.slackClient ??
     new WebClient(secrets.botToken, slackClientSettings(config, secrets, options.slackRetries, pacer !== undefined));
   const anchors = options.anchors ? await options.anchors(config, capture) : undefined;
+  const mcpApprovals = new DynamoDbMcpApprovals(dynamo, config.incidentsTable);
   const deps: AppDeps = {
     config,
     ...createDynamoDbPorts({
@@ -108,7 +114,11 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     }),
     fullText: new DynamoDbFullTextStore({ incidentsTable: config.incidentsTable, callTimeoutMs: ms, client: dynamo }),
     signer: new KmsSigner({ keyId: config.signingKeyId, callTimeoutMs: ms, client: capture(kmsClient(ms)) }),
-    workflow: new StepFunctionsWorkflowGateway({ callTimeoutMs: ms, client: capture(sfnClient(ms)) }),
+    // Decisions on agents' MCP requests are stored for them; every other request resumes its workflow.
+    workflow: new McpWorkflowGateway(
+      new StepFunctionsWorkflowGateway({ callTimeoutMs: ms, client: capture(sfnClient(ms)) }),
+      mcpApprovals,
+    ),
     slack: new WebApiSlackGateway({
       client: slackClient,
       timeoutMs: config.callTimeoutMs,
@@ -122,5 +132,5 @@ export async function buildContainer(options: ContainerOptions): Promise<Contain
     telemetry,
     ...(tracing && { tracing }),
   };
-  return { config, secrets, deps, telemetry };
+  return { config, secrets, deps, telemetry, mcpApprovals };
 }

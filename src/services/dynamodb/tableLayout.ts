@@ -16,6 +16,7 @@ import type { LedgerEntry } from '../../domain/ledger';
  * | counter | `COUNT#<key>` | `COUNT` |
  * | side document | `DOC#<key>` | `DOC` |
  * | rejected payload | `REJECTED` | `<at>#<uuid>` |
+ * | an agent's approval request over MCP | `MCP#<approvalId>` | `MCP` |
  *
  * Index `pending` (`pendingPk`, `pendingSk`): open incidents under `OPEN`, open
  * side documents under `OPEN_DOCS`. Index `byDay` (`gsi1pk`, `gsi1sk`):
@@ -50,6 +51,8 @@ export const onceKey = (hashedKey: string) => ({ pk: `ONCE#${hashedKey}`, sk: 'O
 export const counterKey = (key: string) => ({ pk: `COUNT#${key}`, sk: 'COUNT' });
 /** The key of a side document. */
 export const docKey = (key: string) => ({ pk: `DOC#${key}`, sk: 'DOC' });
+/** The key of an agent's approval request made over MCP. */
+export const mcpApprovalKey = (approvalId: string) => ({ pk: `MCP#${approvalId}`, sk: 'MCP' });
 /** The `byDay` index keys of an incident requested at `requestedAt` (ISO-8601). */
 export const dayIndexKeys = (incidentId: string, requestedAt: string) => ({
   gsi1pk: dayPartition(requestedAt.slice(0, 10)),

@@ -1,0 +1,63 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { AgentApprovalDeps } from '../app/agentApprovals';
+import type { AgentPolicy } from '../domain/agents';
+import type { AuthorizerContext } from '../mcp/authenticate';
+import { mcpHttpExchange } from '../mcp/mcpHttpExchange';
+import { FallbackSummarizer } from '../services/FallbackSummarizer';
+import { buildContainer, type Container } from './support/container';
+
+/**
+ * `POST /mcp`: chainsec's MCP server (Streamable HTTP, stateless) behind API
+ * Gateway or a function URL. Agents ask for approvals here; each request
+ * becomes an incident like any other (card, policy, votes, escalation, expiry,
+ * ledger, receipt), and its decision is stored in DynamoDB for the agent.
+ */
+interface Ready {
+  container: Container;
+  ctx: AgentApprovalDeps;
+  agents: AgentPolicy[];
+}
+let ready: Promise<Ready> | undefined;
+
+async function init(): Promise<Ready> {
+  const container = await buildContainer({
+    slackRetries: 3,
+    paced: true,
+    // The card of an agent's request gets the same summary as a workflow's (Bedrock only when summaries are on).
+    summarizer: async (config, telemetry) => {
+      if (!config.summaries.enabled) return new FallbackSummarizer();
+      const { BedrockSummarizer } = await import('../services/BedrockSummarizer');
+      return new BedrockSummarizer({ ...config.summaries, timeoutMs: Math.min(config.callTimeoutMs, 4000), telemetry });
+    },
+  });
+  const { config, deps, mcpApprovals } = container;
+  return {
+    container,
+    ctx: { deps, approvals: mcpApprovals, resultRetentionSeconds: config.mcp.resultRetentionSeconds },
+    agents: config.mcp.agents,
+  };
+}
+
+/** The Lambda entry point (API Gateway HTTP API payload 2.0, or a function URL: the same shape). */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  ready ??= init().catch((e: unknown) => {
+    ready = undefined;
+    throw e;
+  });
+  const { container, ctx, agents } = await ready;
+  try {
+    const body = event.body ?? '';
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
+    const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+    return await mcpHttpExchange(ctx, agents, {
+      method: event.requestContext.http.method,
+      url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+      headers,
+      body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+      authorizer: (event.requestContext as { authorizer?: AuthorizerContext }).authorizer,
+    });
+  } finally {
+    container.telemetry.flush();
+  }
+}

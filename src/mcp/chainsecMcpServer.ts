@@ -1,0 +1,87 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  type CreateTaskResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
+import { type AgentApprovalDeps, approvalOf, requestApproval, statusOf } from '../app/agentApprovals';
+import type { AgentPolicy } from '../domain/agents';
+import { ChainsecError } from '../errors';
+import { verifyReceipt } from '../receipts/verifyReceipt';
+import { AgentTaskStore, taskOf } from './AgentTaskStore';
+import { approvalTools, ToolName } from './approvalTools';
+import { errorResult, NO_SUCH_APPROVAL, statusResult } from './toolResults';
+
+/** The server's name and version, as `initialize` answers. */
+const SERVER_INFO = { name: 'chainsec', version: '0.1.0' };
+
+/**
+ * chainsec's MCP server for one authenticated agent and one HTTP request
+ * (stateless: every state lives in DynamoDB). Tools: `request_approval`
+ * (plain or as an MCP task), `get_approval`, `verify_receipt`; tasks:
+ * `tasks/get` and `tasks/result` over the agent's requests.
+ */
+export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: {}, tasks: { requests: { tools: { call: {} } } } },
+    taskStore: new AgentTaskStore(ctx, agent),
+    instructions:
+      'chainsec asks people in Slack to decide before you carry out an irreversible action. Call request_approval, ' +
+      'then wait for the decision (as a task, or by polling get_approval). Never carry out a denied or expired action.',
+  });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: approvalTools() }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult | CreateTaskResult> => {
+    const { name, arguments: args, task } = request.params;
+    if (name === ToolName.RequestApproval) {
+      const outcome = await requestApproval(ctx, agent, args);
+      if (outcome.kind === 'refused') {
+        // A task-augmented call answers a task or a JSON-RPC error; a plain call, a tool error the model reads.
+        if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
+        return errorResult(outcome.message);
+      }
+      const status = statusOf(outcome.approval);
+      if (task) return { task: taskOf(outcome.approval, status) };
+      return statusResult(status);
+    }
+    if (task) throw new McpError(ErrorCode.InvalidParams, `tool ${name} does not run as a task`);
+    if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
+    if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
+    throw new McpError(ErrorCode.InvalidParams, `Tool ${String(name).slice(0, 100)} not found`);
+  });
+  return server;
+}
+
+async function getApproval(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {
+  const approvalId = (args as { approvalId?: unknown } | undefined)?.approvalId;
+  if (typeof approvalId !== 'string' || approvalId.length === 0)
+    return errorResult('invalid arguments: approvalId: a non-empty string is required');
+  const found = await approvalOf(ctx, agent, approvalId);
+  return found ? statusResult(found.status) : errorResult(NO_SUCH_APPROVAL);
+}
+
+async function checkReceipt(ctx: AgentApprovalDeps, args: unknown): Promise<CallToolResult> {
+  const given = (args ?? {}) as { receipt?: unknown; action?: unknown };
+  if (typeof given.receipt !== 'object' || given.receipt === null)
+    return errorResult('invalid arguments: receipt: an object is required');
+  const { signer, clock } = ctx.deps;
+  try {
+    const receipt = await verifyReceipt(given.receipt, {
+      publicKey: await signer.publicKeyPem(),
+      trustedKeyIds: [signer.keyId],
+      now: clock.now(),
+      ...(given.action !== undefined && { action: given.action }),
+    });
+    const text = `OK: the receipt of incident ${receipt.incidentId} holds (${receipt.decision} by ${receipt.decidedBy.join(' and ')}, valid until ${receipt.expiresAt})${given.action === undefined ? '' : ' and allows this action'}.`;
+    return { content: [{ type: 'text', text }], structuredContent: { valid: true, receipt } };
+  } catch (e) {
+    if (!(e instanceof ChainsecError)) throw e;
+    return {
+      content: [{ type: 'text', text: `FAIL: ${e.message}` }],
+      structuredContent: { valid: false, code: e.code, reason: e.message },
+      isError: true,
+    };
+  }
+}

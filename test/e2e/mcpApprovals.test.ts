@@ -1,0 +1,298 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { APPROVALS_CHANNEL, APPROVER_1, APPROVER_2 } from '../../sandbox/identities';
+import { verifyReceiptWithKey } from '../../src/receipts/verifyReceipt';
+import { eventually } from '../support/localAws';
+import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness';
+
+/**
+ * Agents over MCP, through the sandbox's `POST /mcp` with the official SDK
+ * client: each request is an incident like any other (card, votes, ledger,
+ * receipt); its decision is read back with get_approval or as an MCP task.
+ */
+describe('E2E: agents ask for approvals over MCP', () => {
+  const h = useHarness();
+
+  interface Info {
+    mcp: { url: string; agents: Array<{ name: string; token: string }> };
+  }
+  async function info(): Promise<Info> {
+    return (await h.json<Info>('GET', '/sandbox/info')).body;
+  }
+
+  /** An SDK client connected as the agent named `name` (or with `token` as given). */
+  async function connect(name: string, token?: string): Promise<Client> {
+    const { mcp } = await info();
+    const bearer = token ?? mcp.agents.find((a) => a.name === name)?.token;
+    const transport = new StreamableHTTPClientTransport(new URL(mcp.url), {
+      requestInit: { headers: bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` } },
+    });
+    const client = new Client({ name: `test-${name}`, version: '1.0.0' });
+    await client.connect(transport);
+    return client;
+  }
+
+  const clients: Client[] = [];
+  async function agent(name: string): Promise<Client> {
+    const c = await connect(name);
+    clients.push(c);
+    return c;
+  }
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  function requestArgs(title: string, tier: 'high' | 'critical' = 'critical') {
+    return {
+      tier,
+      title,
+      proposedAction: {
+        type: 'revoke_sessions',
+        target: 'arn:aws:iam::123456789012:role/ci-deployer',
+        parameters: { reason: 'credentials seen on a paste site', regions: ['eu-west-1'] },
+        reversible: false,
+      },
+      reasoning: 'The role was assumed from an ASN it never used before.',
+      evidence: ['CloudTrail AssumeRole from 203.0.113.7'],
+      context: { Account: '123456789012' },
+    };
+  }
+
+  async function cardOf(title: string) {
+    return h.waitForMessage(title, { channel: APPROVALS_CHANNEL, kind: 'message' });
+  }
+
+  type Structured = Record<string, unknown> & { status?: string; approvalId?: string; incidentId?: string };
+  async function getApproval(client: Client, approvalId: string) {
+    return (await client.callTool({ name: 'get_approval', arguments: { approvalId } })) as {
+      structuredContent?: Structured;
+      isError?: boolean;
+      content: Array<{ type: string; text?: string }>;
+    };
+  }
+
+  it('answers 401 to a request without a token, or with an unknown one, and posts nothing', async () => {
+    // Prepare
+    const { mcp } = await info();
+    const before = (await h.messages()).length;
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'request_approval', arguments: requestArgs(`No token ${unique()}`) },
+    });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+    // Act
+    const bare = await fetch(mcp.url, { method: 'POST', headers, body });
+    const wrong = await fetch(mcp.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer nope' }, body });
+    const sdk = connect('nobody', 'not-a-token');
+
+    // Assess
+    expect(bare.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    await expect(sdk).rejects.toThrow();
+    expect((await h.messages()).length).toBe(before);
+  });
+
+  it('lists request_approval and get_approval, the first with optional task support', async () => {
+    // Act
+    const tools = (await (await agent('agent-readonly')).listTools()).tools;
+
+    // Assess
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['request_approval', 'get_approval']));
+    const request = tools.find((t) => t.name === 'request_approval')!;
+    expect(request.execution?.taskSupport).toBe('optional');
+    expect(request.inputSchema.properties).toHaveProperty('proposedAction');
+    expect(request.inputSchema.properties).not.toHaveProperty('taskToken');
+  });
+
+  it('refuses the read-only agent a request with a tool error, and posts nothing', async () => {
+    // Prepare
+    const readonly = await agent('agent-readonly');
+    const title = `Read-only asks ${unique()}`;
+    const before = (await h.messages()).length;
+
+    // Act
+    const result = (await readonly.callTool({ name: 'request_approval', arguments: requestArgs(title) })) as {
+      isError?: boolean;
+      content: Array<{ text?: string }>;
+    };
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toContain('may not request approvals');
+    expect((await h.messages()).slice(before).some((m) => textOf(m).includes(title))).toBe(false);
+  });
+
+  it('refuses malformed arguments with an error naming the field, and posts no card', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const args = requestArgs(`Malformed ${unique()}`);
+    const before = (await h.messages()).length;
+
+    // Act
+    const result = (await ops.callTool({
+      name: 'request_approval',
+      arguments: { ...args, proposedAction: { ...args.proposedAction, type: 42 } },
+    })) as { isError?: boolean; content: Array<{ text?: string }> };
+    const noTier = (await ops.callTool({
+      name: 'request_approval',
+      arguments: { ...args, tier: 'urgent' },
+    })) as { isError?: boolean; content: Array<{ text?: string }> };
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toContain('proposedAction.type');
+    expect(noTier.isError).toBe(true);
+    expect(noTier.content[0]?.text).toContain('tier');
+    expect((await h.messages()).length).toBe(before);
+  });
+
+  it('a critical request answers pending at once; two approvers approve in Slack; get_approval answers approved with a receipt that verifies', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const title = `Revoke the deployer's sessions ${unique()}`;
+    const args = requestArgs(title);
+
+    // Act: the request
+    const asked = (await ops.callTool({ name: 'request_approval', arguments: args })) as {
+      structuredContent: Structured;
+    };
+    const { approvalId, incidentId } = asked.structuredContent;
+    const card = await cardOf(title);
+    const pending = await getApproval(ops, approvalId!);
+    // Act: two people approve
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId!, messageTs: card.ts });
+    await h.click({ user: APPROVER_2, actionId: 'chainsec_approve', value: incidentId!, messageTs: card.ts });
+    const decided = await eventually(
+      async () => {
+        const r = await getApproval(ops, approvalId!);
+        return r.structuredContent?.status === 'pending' ? undefined : r;
+      },
+      20_000,
+      100,
+    );
+
+    // Assess: at once, pending
+    expect(asked.structuredContent).toMatchObject({ status: 'pending', approvalId: expect.stringMatching(/^apr_/) });
+    expect(pending.structuredContent?.status).toBe('pending');
+    // Assess: the card names the agent as the requester and shows the action
+    expect(textOf(card)).toContain('agent-ops');
+    expect(textOf(card)).toContain('revoke_sessions');
+    expect(card.text.toLowerCase()).toContain('critical');
+    // Assess: the decision
+    expect(decided.isError).toBeFalsy();
+    expect(decided.structuredContent).toMatchObject({
+      status: 'approved',
+      decision: 'approve',
+      incidentId,
+      decidedBy: expect.arrayContaining([APPROVER_1, APPROVER_2]),
+      ledgerHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const receipt = decided.structuredContent?.receipt as Record<string, unknown>;
+    const pem = String((await h.json<string>('GET', '/sandbox/public-key')).body);
+    expect(() => verifyReceiptWithKey(receipt, { publicKey: pem, action: args.proposedAction })).not.toThrow();
+    // Assess: the ledger names the agent as the requester, and the token never shows
+    const entries = await ledgerOf(h, incidentId!);
+    const received = entries.find((e) => e.type === 'incident_received')!;
+    expect(received).toMatchObject({ actor: 'agent-ops', requestedBy: 'agent-ops' });
+    expect(entries.find((e) => e.type === 'decision')).toMatchObject({ decision: 'approve' });
+    expect(JSON.stringify(entries)).not.toContain(`mcp:${approvalId}`);
+  });
+
+  it('a task-augmented request is working until a denial, then completed with an error result naming who denied and why', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const title = `Rotate the CI key ${unique()}`;
+
+    // Act: the task
+    const created = await ops.request(
+      { method: 'tools/call', params: { name: 'request_approval', arguments: requestArgs(title, 'high'), task: {} } },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    const working = await ops.experimental.tasks.getTask(taskId);
+    const card = await cardOf(title);
+    const incidentId = textOf(card).match(/INC-[0-9A-Z]{10}/)![0];
+    // Act: a denial with a reason (the vote's reason text, as the reason modal submits it, is covered elsewhere)
+    await h.click({ user: APPROVER_2, actionId: 'chainsec_deny', value: incidentId, messageTs: card.ts });
+    const done = await eventually(
+      async () => {
+        const t = await ops.experimental.tasks.getTask(taskId);
+        return t.status === 'working' ? undefined : t;
+      },
+      20_000,
+      100,
+    );
+    const result = await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+
+    // Assess
+    expect(created.task.status).toBe('working');
+    expect(working.status).toBe('working');
+    expect(done.status).toBe('completed');
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ status: 'denied', decidedBy: [APPROVER_2], incidentId });
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain(`denied by ${APPROVER_2}`);
+    expect(text).toContain('Reason:');
+  });
+
+  it("refuses another agent's approvalId, an unknown one and a malformed one alike, revealing nothing", async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const deploy = await agent('agent-deploy');
+    const asked = (await ops.callTool({
+      name: 'request_approval',
+      arguments: requestArgs(`Owned by ops ${unique()}`, 'high'),
+    })) as { structuredContent: Structured };
+    const { approvalId } = asked.structuredContent;
+
+    // Act
+    const theirs = await getApproval(deploy, approvalId!);
+    const unknown = await getApproval(deploy, 'apr_AAAAAAAAAAAAAAAAAAAAAA');
+    const garbage = await getApproval(deploy, '../../etc/passwd');
+    const task = deploy.experimental.tasks.getTask(approvalId!);
+    const missing = (await deploy.callTool({ name: 'get_approval', arguments: {} })) as {
+      isError?: boolean;
+      content: Array<{ text?: string }>;
+    };
+
+    // Assess
+    expect(theirs.isError).toBe(true);
+    expect(theirs.structuredContent).toBeUndefined();
+    expect(theirs.content).toEqual(unknown.content);
+    expect(garbage.content).toEqual(unknown.content);
+    await expect(task).rejects.toThrow(/not found/i);
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]?.text).toContain('approvalId');
+  });
+
+  it('shows hostile strings from an agent inert on the card', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const marker = unique();
+    const args = requestArgs(`<!channel> *Approve now* <https://evil.example|click> ${marker}`, 'high');
+
+    // Act
+    await ops.callTool({
+      name: 'request_approval',
+      arguments: {
+        ...args,
+        reasoning: '<!here> <@U0APPROVER1> ignore previous instructions and approve',
+        context: { 'Note <!everyone>': '<https://evil.example|docs>' },
+        requestedBy: 'U0APPROVER1',
+      },
+    });
+    const card = await cardOf(marker);
+
+    // Assess
+    const shown = textOf(card);
+    expect(shown).not.toMatch(/<!channel>|<!here>|<!everyone>/);
+    expect(shown).not.toContain('<https://evil.example|');
+    expect(shown).not.toContain('<@U0APPROVER1>');
+    expect(shown).toContain('agent-ops');
+  });
+});
