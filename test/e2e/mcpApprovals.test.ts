@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVALS_CHANNEL, APPROVER_1, APPROVER_2 } from '../../sandbox/identities';
+import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/slackSigning';
 import { verifyReceiptWithKey } from '../../src/receipts/verifyReceipt';
 import { eventually } from '../support/localAws';
 import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness';
@@ -217,8 +218,32 @@ describe('E2E: agents ask for approvals over MCP', () => {
     const working = await ops.experimental.tasks.getTask(taskId);
     const card = await cardOf(title);
     const incidentId = textOf(card).match(/INC-[0-9A-Z]{10}/)![0];
-    // Act: a denial with a reason (the vote's reason text, as the reason modal submits it, is covered elsewhere)
-    await h.click({ user: APPROVER_2, actionId: 'chainsec_deny', value: incidentId, messageTs: card.ts });
+    // Act: a denial with a reason, through the card's "with reason" menu and its modal
+    const reason = 'Rotating now would break the release; do it after 18:00.';
+    const viewsBefore = (await h.json<unknown[]>('GET', '/sandbox/views')).body.length;
+    await h.slack(
+      blockActionsPayload({
+        user: APPROVER_2,
+        actionId: 'chainsec_with_reason',
+        selectedOption: `deny:${incidentId}`,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+        responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: APPROVER_2 }),
+      }),
+    );
+    const opened = await eventually(
+      async () =>
+        (await h.json<Array<{ id: string; view: Record<string, unknown> }>>('GET', '/sandbox/views')).body.slice(
+          viewsBefore,
+        )[0],
+    );
+    await h.slack(
+      viewSubmissionPayload({
+        user: APPROVER_2,
+        view: { ...opened.view, id: opened.id } as never,
+        values: { chainsec_reason: { chainsec_reason_text: reason } },
+      }),
+    );
     const done = await eventually(
       async () => {
         const t = await ops.experimental.tasks.getTask(taskId);
@@ -237,7 +262,8 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect(result.structuredContent).toMatchObject({ status: 'denied', decidedBy: [APPROVER_2], incidentId });
     const text = (result.content[0] as { text: string }).text;
     expect(text).toContain(`denied by ${APPROVER_2}`);
-    expect(text).toContain('Reason:');
+    expect(text).toContain(reason);
+    expect(result.structuredContent).toMatchObject({ reason });
   });
 
   it("refuses another agent's approvalId, an unknown one and a malformed one alike, revealing nothing", async () => {
@@ -294,5 +320,32 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect(shown).not.toContain('<https://evil.example|');
     expect(shown).not.toContain('<@U0APPROVER1>');
     expect(shown).toContain('agent-ops');
+  });
+
+  it('a request nobody decides expires at its deadline: get_approval answers an error result saying so (the sweep, as of a later time)', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const asked = (await ops.callTool({
+      name: 'request_approval',
+      arguments: requestArgs(`Nobody decides ${unique()}`, 'high'),
+    })) as { structuredContent: Structured };
+    const { approvalId } = asked.structuredContent;
+
+    // Act: the sweep runs past the high tier's decision window
+    await h.json('POST', '/sandbox/tick', { now: new Date(Date.now() + 5 * 3600_000).toISOString() });
+    const expired = await eventually(
+      async () => {
+        const r = await getApproval(ops, approvalId!);
+        return r.structuredContent?.status === 'pending' ? undefined : r;
+      },
+      20_000,
+      100,
+    );
+
+    // Assess
+    expect(expired.isError).toBe(true);
+    expect(expired.structuredContent).toMatchObject({ status: 'expired', decision: 'expired' });
+    expect(expired.content[0]?.text).toContain('expired');
+    expect(expired.content[0]?.text).toContain('nobody decided');
   });
 });

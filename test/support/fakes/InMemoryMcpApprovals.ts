@@ -1,0 +1,27 @@
+import { WorkflowTokenGoneError } from '../../../src/errors';
+import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
+import type { McpApproval, McpApprovals } from '../../../src/services/McpApprovals';
+
+/** {@link McpApprovals} in memory, with the DynamoDB adapter's conditions (create once, deliver one decision). */
+export class InMemoryMcpApprovals implements McpApprovals {
+  public readonly items = new Map<string, McpApproval>();
+
+  public create(approval: McpApproval): Promise<void> {
+    if (this.items.has(approval.approvalId)) return Promise.reject(new Error('ConditionalCheckFailed'));
+    this.items.set(approval.approvalId, structuredClone(approval));
+    return Promise.resolve();
+  }
+
+  public get(approvalId: string): Promise<McpApproval | undefined> {
+    const item = this.items.get(approvalId);
+    return Promise.resolve(item && structuredClone(item));
+  }
+
+  public deliver(approvalId: string, outcome: WorkflowDecisionOutput): Promise<void> {
+    const item = this.items.get(approvalId);
+    if (!item || (item.outcome && item.outcome.ledgerHash !== outcome.ledgerHash))
+      return Promise.reject(new WorkflowTokenGoneError('McpApprovalGone'));
+    item.outcome = structuredClone(outcome);
+    return Promise.resolve();
+  }
+}
