@@ -5,7 +5,7 @@
 
 BUILD = node scripts/build.mjs --outdir "$(ARTIFACTS_DIR)" --only
 
-.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction build-ExampleExecutorFunction
+.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction build-McpFunction build-ExampleExecutorFunction
 
 build-SlackEventsFunction:
 	$(BUILD) slackEvents
@@ -27,6 +27,9 @@ build-LedgerPublisherFunction:
 
 build-LedgerFeedFunction:
 	$(BUILD) ledgerFeed
+
+build-McpFunction:
+	$(BUILD) mcp
 
 # Deployed only with DeployExampleExecutor=true: examples/executor/handler.ts.
 build-ExampleExecutorFunction:

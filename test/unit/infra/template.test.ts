@@ -58,6 +58,8 @@ const FUNCTIONS = {
   LedgerFeedFunction: { bundle: 'ledgerFeed', signs: false },
   // examples/executor/handler.ts; deployed only with DeployExampleExecutor=true.
   ExampleExecutorFunction: { bundle: 'exampleExecutor', signs: false },
+  // src/handlers/mcp.ts; deployed only with McpJwtIssuer set. Ingests agents' requests, so it signs.
+  McpFunction: { bundle: 'mcp', signs: true },
 } as const;
 /** chainsec's own functions: they read their environment through src/config.ts. */
 const CHAINSEC_FUNCTIONS = Object.keys(FUNCTIONS).filter((id) => id !== 'ExampleExecutorFunction');
@@ -357,7 +359,7 @@ describe('File: template.yaml', () => {
   });
 
   describe('Functions', () => {
-    it('declares the eight functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
+    it('declares the nine functions, each on nodejs22.x / arm64, built by its Makefile target', () => {
       // Prepare
       const fns = resourcesOfType(template, 'AWS::Serverless::Function');
       const globals = template.Globals?.Function ?? {};
@@ -677,7 +679,7 @@ describe('File: template.yaml', () => {
       expect(alias?.[1].Properties?.AliasName).toEqual({ 'Fn::Sub': 'alias/chainsec-decisions-${Env}' });
     });
 
-    it('lets only the four ledger-writing roles kms:Sign', () => {
+    it('lets only the five ledger-writing roles kms:Sign', () => {
       // Prepare
       const signers = Object.entries(FUNCTIONS)
         .filter(([, f]) => f.signs)
@@ -698,7 +700,7 @@ describe('File: template.yaml', () => {
       const anywhere = policyStatements(template).filter(({ statement }) => actionsOf(statement).includes('kms:Sign'));
 
       // Assess
-      expect(signers).toHaveLength(4);
+      expect(signers).toHaveLength(5);
       expect(signStatements).toHaveLength(1);
       expect(signStatements[0]!.Effect).toBe('Allow');
       expect(named.sort()).toEqual(expected.sort());
