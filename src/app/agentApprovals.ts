@@ -144,6 +144,17 @@ export async function approvalOf(
   return { approval, status: statusOf(approval) };
 }
 
+/** The agent's own requests still readable, newest first (at most `limit`). */
+export async function listRequests(
+  ctx: Pick<AgentApprovalDeps, 'approvals' | 'deps'>,
+  agent: AgentPolicy,
+  limit: number,
+): Promise<ApprovalStatus[]> {
+  const now = ctx.deps.clock.now().getTime();
+  const mine = await ctx.approvals.listForAgent(agent.name, limit);
+  return mine.filter((a) => a.agent === agent.name && now < Date.parse(a.expiresAt)).map(statusOf);
+}
+
 const STATUS_OF_DECISION = {
   approve: 'approved',
   // A rollback undoes a containment: the proposed action is not to be carried out.

@@ -8,7 +8,11 @@ export const ToolName = {
   RequestApproval: 'request_approval',
   GetApproval: 'get_approval',
   VerifyReceipt: 'verify_receipt',
+  ListMyRequests: 'list_my_requests',
 } as const;
+
+/** How many requests `list_my_requests` answers at most. */
+export const MAX_LISTED_REQUESTS = 50;
 
 /**
  * `request_approval`'s input schema: the approval request a workflow sends,
@@ -50,6 +54,16 @@ export function approvalTools(): Tool[] {
         type: 'object',
         properties: { approvalId: { type: 'string', description: 'The approvalId request_approval answered.' } },
         required: ['approvalId'],
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    {
+      name: ToolName.ListMyRequests,
+      title: 'List my requests',
+      description: 'Your most recent approval requests, newest first, each with its status.',
+      inputSchema: {
+        type: 'object',
+        properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_LISTED_REQUESTS, default: 20 } },
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -7,12 +7,12 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type AgentApprovalDeps, approvalOf, requestApproval, statusOf } from '../app/agentApprovals';
+import { type AgentApprovalDeps, approvalOf, listRequests, requestApproval, statusOf } from '../app/agentApprovals';
 import type { AgentPolicy } from '../domain/agents';
 import { ChainsecError } from '../errors';
 import { verifyReceipt } from '../receipts/verifyReceipt';
 import { AgentTaskStore, taskOf } from './AgentTaskStore';
-import { approvalTools, ToolName } from './approvalTools';
+import { approvalTools, MAX_LISTED_REQUESTS, ToolName } from './approvalTools';
 import { errorResult, NO_SUCH_APPROVAL, statusResult } from './toolResults';
 
 /** The server's name and version, as `initialize` answers. */
@@ -49,6 +49,7 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
     if (task) throw new McpError(ErrorCode.InvalidParams, `tool ${name} does not run as a task`);
     if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
     if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
+    if (name === ToolName.ListMyRequests) return listMine(ctx, agent, args);
     throw new McpError(ErrorCode.InvalidParams, `Tool ${String(name).slice(0, 100)} not found`);
   });
   return server;
@@ -60,6 +61,18 @@ async function getApproval(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unk
     return errorResult('invalid arguments: approvalId: a non-empty string is required');
   const found = await approvalOf(ctx, agent, approvalId);
   return found ? statusResult(found.status) : errorResult(NO_SUCH_APPROVAL);
+}
+
+async function listMine(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {
+  const limit = (args as { limit?: unknown } | undefined)?.limit ?? 20;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LISTED_REQUESTS)
+    return errorResult(`invalid arguments: limit: an integer from 1 to ${MAX_LISTED_REQUESTS}`);
+  const requests = await listRequests(ctx, agent, limit);
+  const text =
+    requests.length === 0
+      ? 'You have no approval requests.'
+      : requests.map((r) => `${r.approvalId} (incident ${r.incidentId}): ${r.status}`).join('\n');
+  return { content: [{ type: 'text', text }], structuredContent: { requests } };
 }
 
 async function checkReceipt(ctx: AgentApprovalDeps, args: unknown): Promise<CallToolResult> {

@@ -30,4 +30,6 @@ export interface McpApprovals {
    * @throws WorkflowTokenGoneError when the request is gone (expired and removed) or holds another decision
    */
   deliver(approvalId: string, outcome: WorkflowDecisionOutput): Promise<void>;
+  /** The agent's most recent requests, newest first (expired ones included: callers filter). */
+  listForAgent(agent: string, limit: number): Promise<McpApproval[]>;
 }

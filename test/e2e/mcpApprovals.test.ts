@@ -196,6 +196,16 @@ describe('E2E: agents ask for approvals over MCP', () => {
     const receipt = decided.structuredContent?.receipt as Record<string, unknown>;
     const pem = String((await h.json<string>('GET', '/sandbox/public-key')).body);
     expect(() => verifyReceiptWithKey(receipt, { publicKey: pem, action: args.proposedAction })).not.toThrow();
+    const checked = (await ops.callTool({
+      name: 'verify_receipt',
+      arguments: { receipt, action: args.proposedAction },
+    })) as { isError?: boolean; structuredContent?: { valid?: boolean } };
+    const widened = (await ops.callTool({
+      name: 'verify_receipt',
+      arguments: { receipt, action: { ...args.proposedAction, target: '*' } },
+    })) as { isError?: boolean; structuredContent?: { valid?: boolean } };
+    expect(checked.structuredContent?.valid).toBe(true);
+    expect(widened.isError).toBe(true);
     // Assess: the ledger names the agent as the requester, and the token never shows
     const entries = await ledgerOf(h, incidentId!);
     const received = entries.find((e) => e.type === 'incident_received')!;
@@ -280,20 +290,49 @@ describe('E2E: agents ask for approvals over MCP', () => {
     const theirs = await getApproval(deploy, approvalId!);
     const unknown = await getApproval(deploy, 'apr_AAAAAAAAAAAAAAAAAAAAAA');
     const garbage = await getApproval(deploy, '../../etc/passwd');
-    const task = deploy.experimental.tasks.getTask(approvalId!);
+    const task = await deploy.experimental.tasks.getTask(approvalId!).then(
+      () => 'found',
+      (e: Error) => e.message,
+    );
     const missing = (await deploy.callTool({ name: 'get_approval', arguments: {} })) as {
       isError?: boolean;
       content: Array<{ text?: string }>;
     };
 
+    const listedForThem = (await deploy.callTool({ name: 'list_my_requests', arguments: {} })) as {
+      structuredContent: { requests: Structured[] };
+    };
+    const listedForOps = (await ops.callTool({ name: 'list_my_requests', arguments: { limit: 50 } })) as {
+      structuredContent: { requests: Structured[] };
+    };
+
     // Assess
+    expect(listedForThem.structuredContent.requests.map((r) => r.approvalId)).not.toContain(approvalId);
+    expect(listedForOps.structuredContent.requests.map((r) => r.approvalId)).toContain(approvalId);
     expect(theirs.isError).toBe(true);
     expect(theirs.structuredContent).toBeUndefined();
     expect(theirs.content).toEqual(unknown.content);
     expect(garbage.content).toEqual(unknown.content);
-    await expect(task).rejects.toThrow(/not found/i);
+    expect(task).toMatch(/not found/i);
     expect(missing.isError).toBe(true);
     expect(missing.content[0]?.text).toContain('approvalId');
+  });
+
+  it('refuses an oversized request with an error naming the bound, and posts nothing', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const before = (await h.messages()).length;
+
+    // Act
+    const result = (await ops.callTool({
+      name: 'request_approval',
+      arguments: { ...requestArgs(`Huge ${unique()}`, 'high'), reasoning: 'x'.repeat(300 * 1024) },
+    })) as { isError?: boolean; content: Array<{ text?: string }> };
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect(result.content[0]?.text).toMatch(/byte/);
+    expect((await h.messages()).length).toBe(before);
   });
 
   it('shows hostile strings from an agent inert on the card', async () => {

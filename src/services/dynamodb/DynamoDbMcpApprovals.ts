@@ -1,8 +1,21 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { WorkflowTokenGoneError } from '../../errors';
 import type { WorkflowDecisionOutput } from '../../domain/messages';
 import type { McpApproval, McpApprovals } from '../McpApprovals';
-import { epochSeconds, isConditionFailure, ITEM_ABSENT, mcpApprovalKey } from './tableLayout';
+import {
+  BY_DAY_INDEX,
+  epochSeconds,
+  isConditionFailure,
+  ITEM_ABSENT,
+  mcpAgentIndexKeys,
+  mcpApprovalKey,
+} from './tableLayout';
 
 /** {@link McpApprovals} as `MCP#` items of the incidents table, removed by TTL after `expiresAt`. */
 export class DynamoDbMcpApprovals implements McpApprovals {
@@ -17,6 +30,7 @@ export class DynamoDbMcpApprovals implements McpApprovals {
         TableName: this.table,
         Item: {
           ...mcpApprovalKey(approval.approvalId),
+          ...mcpAgentIndexKeys(approval.agent, approval.requestedAt, approval.approvalId),
           approval,
           expiresAt: epochSeconds(new Date(approval.expiresAt)),
         },
@@ -49,5 +63,19 @@ export class DynamoDbMcpApprovals implements McpApprovals {
       if (isConditionFailure(e)) throw new WorkflowTokenGoneError('McpApprovalGone', { cause: e });
       throw e;
     }
+  }
+
+  public async listForAgent(agent: string, limit: number): Promise<McpApproval[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: BY_DAY_INDEX,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': mcpAgentIndexKeys(agent).gsi1pk },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => i.approval as McpApproval);
   }
 }

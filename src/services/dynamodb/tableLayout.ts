@@ -20,7 +20,8 @@ import type { LedgerEntry } from '../../domain/ledger';
  *
  * Index `pending` (`pendingPk`, `pendingSk`): open incidents under `OPEN`, open
  * side documents under `OPEN_DOCS`. Index `byDay` (`gsi1pk`, `gsi1sk`):
- * incidents by the UTC day they were requested. Ledger table (`incidentId`,
+ * incidents by the UTC day they were requested, and an agent's MCP requests newest first under
+ * `MCPAGENT#<agent>` ({@link mcpAgentIndexKeys}). Ledger table (`incidentId`,
  * `seq`): one item per published entry.
  */
 
@@ -53,6 +54,11 @@ export const counterKey = (key: string) => ({ pk: `COUNT#${key}`, sk: 'COUNT' })
 export const docKey = (key: string) => ({ pk: `DOC#${key}`, sk: 'DOC' });
 /** The key of an agent's approval request made over MCP. */
 export const mcpApprovalKey = (approvalId: string) => ({ pk: `MCP#${approvalId}`, sk: 'MCP' });
+/** The `byDay` index keys that list an agent's MCP requests, newest first. */
+export const mcpAgentIndexKeys = (agent: string, requestedAt?: string, approvalId?: string) => ({
+  gsi1pk: `MCPAGENT#${agent}`,
+  ...(requestedAt !== undefined && { gsi1sk: `${requestedAt}#${approvalId ?? ''}` }),
+});
 /** The `byDay` index keys of an incident requested at `requestedAt` (ISO-8601). */
 export const dayIndexKeys = (incidentId: string, requestedAt: string) => ({
   gsi1pk: dayPartition(requestedAt.slice(0, 10)),

@@ -24,4 +24,10 @@ export class InMemoryMcpApprovals implements McpApprovals {
     item.outcome = structuredClone(outcome);
     return Promise.resolve();
   }
+
+  public listForAgent(agent: string, limit: number): Promise<McpApproval[]> {
+    const mine = [...this.items.values()].filter((a) => a.agent === agent);
+    mine.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || b.approvalId.localeCompare(a.approvalId));
+    return Promise.resolve(mine.slice(0, limit).map((a) => structuredClone(a)));
+  }
 }
