@@ -299,10 +299,10 @@ describe('E2E: agents ask for approvals over MCP', () => {
       content: Array<{ text?: string }>;
     };
 
-    const listedForThem = (await deploy.callTool({ name: 'list_my_requests', arguments: {} })) as {
+    const listedForThem = (await deploy.callTool({ name: 'list_my_requests', arguments: {} })) as unknown as {
       structuredContent: { requests: Structured[] };
     };
-    const listedForOps = (await ops.callTool({ name: 'list_my_requests', arguments: { limit: 50 } })) as {
+    const listedForOps = (await ops.callTool({ name: 'list_my_requests', arguments: { limit: 50 } })) as unknown as {
       structuredContent: { requests: Structured[] };
     };
 
