@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   await dynamo.start();
   let clicks: Record<string, any>;
   let storm: Record<string, any>;
+  let mcp: Record<string, any>;
   try {
     // Straight to the Java engine: the fault-injection front (a Node proxy in
     // this process) is test plumbing, and it would add a hop to every
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     const env = { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamo.directUrl, POWERTOOLS_LOG_LEVEL: 'ERROR' };
     clicks = await phase('clickPhase.ts', env);
     storm = only ? {} : await phase('stormPhase.ts', env);
+    mcp = only ? {} : await phase('mcpPhase.ts', env);
   } finally {
     await dynamo.stop();
   }
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
     coldStart: clicks.coldStart,
     bundle: { bytes },
     storm: storm,
+    mcp: mcp.mcp,
     setup: clicks.setup,
     benchSeconds: Math.round((Date.now() - started) / 100) / 10,
   };
@@ -183,6 +186,8 @@ function printTable(r: Record<string, any>): void {
     `${c.n} cards, ${c.unposted} unposted; alone at 1/s from each send: p99 ${c.floor?.p99} / max ${c.floor?.max}`,
   );
   row('storm.secondsVsFloor', String(s.secondsVsFloor), `floor ${s.floorSeconds} s`);
+  const m = r.mcp?.requestToCardMs ?? {};
+  row('mcp.requestToCardMs', `p50 ${m.p50} / p99 ${m.p99}`, `${m.n} request_approval calls to their cards`);
   console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);
 }
 
