@@ -325,3 +325,31 @@ describe('ROUTES', () => {
     expect(e.message).toMatch(/^ROUTES\[1\]\.channel: /);
   });
 });
+
+describe('MCP_AGENTS', () => {
+  it('is parsed into config.mcp.agents with defaults; absent is no agent', () => {
+    expect(parseConfig(sandboxEnv()).mcp).toEqual({ agents: [], resultRetentionSeconds: 7 * 24 * 3600 });
+    const agents = parseConfig(
+      sandboxEnv({ MCP_AGENTS: '[{"name":"agent-ops","tokenSha256":["' + 'a'.repeat(64) + '"]}]' }),
+    ).mcp.agents;
+    expect(agents).toEqual([
+      {
+        name: 'agent-ops',
+        tokenSha256: ['a'.repeat(64)],
+        principals: [],
+        mayRequest: true,
+        tiers: ['high', 'critical'],
+        actionTypes: ['*'],
+        revoked: false,
+      },
+    ]);
+  });
+
+  it('fails at start naming the bad field, and never holds a plain token', () => {
+    const e = thrown(sandboxEnv({ MCP_AGENTS: '[{"name":"agent-ops","token":"plain-secret"}]' }));
+    expect(e.code).toBe(ErrorCode.ConfigInvalid);
+    expect(e.message).toMatch(/^MCP_AGENTS: /);
+    expect(e.message).toContain('token');
+    expect(thrown(sandboxEnv({ MCP_AGENTS: 'not json' })).message).toContain('MCP_AGENTS');
+  });
+});
