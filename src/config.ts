@@ -132,8 +132,8 @@ const EnvSchema = z.object({
   CALL_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 2500),
   /** JSON list of the agents that may call the MCP server (src/domain/agents.ts); token hashes only. */
   MCP_AGENTS: z._default(z.string(), '[]'),
-  /** Seconds an agent can still read a request's outcome after its decision window closes. */
-  MCP_RESULT_RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 7 * 24 * 3600),
+  /** Seconds an agent can still read a request's outcome after its decision window closes (7 days). */
+  MCP_RESULT_RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 604800),
 });
 
 /** The parsed configuration. */
