@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -5,6 +7,7 @@ import { APPROVALS_CHANNEL, APPROVER_1, APPROVER_2 } from '../../sandbox/identit
 import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/slackSigning';
 import { verifyReceiptWithKey } from '../../src/receipts/verifyReceipt';
 import { eventually } from '../support/localAws';
+import { useTempFiles } from '../support/tempFiles';
 import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness';
 
 /**
@@ -14,6 +17,7 @@ import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness'
  */
 describe('E2E: agents ask for approvals over MCP', () => {
   const h = useHarness();
+  const tmp = useTempFiles('chainsec-mcp-');
 
   interface Info {
     mcp: { url: string; agents: Array<{ name: string; token: string }> };
@@ -152,7 +156,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect((await h.messages()).length).toBe(before);
   });
 
-  it('a critical request answers pending at once; two approvers approve in Slack; get_approval answers approved with a receipt that verifies', async () => {
+  it('a critical request answers pending at once; two approvers approve in Slack; get_approval answers approved with a receipt that `chainsec verify-receipt` accepts', async () => {
     // Prepare
     const ops = await agent('agent-ops');
     const title = `Revoke the deployer's sessions ${unique()}`;
@@ -204,6 +208,22 @@ describe('E2E: agents ask for approvals over MCP', () => {
       name: 'verify_receipt',
       arguments: { receipt, action: { ...args.proposedAction, target: '*' } },
     })) as { isError?: boolean; structuredContent?: { valid?: boolean } };
+    const cli = spawnSync(
+      process.execPath,
+      [
+        path.resolve(__dirname, '../../bin/chainsec.js'),
+        'verify-receipt',
+        '--receipt',
+        tmp.file('receipt.json', JSON.stringify(receipt)),
+        '--public-key',
+        tmp.file('key.pem', pem),
+        '--action',
+        tmp.file('action.json', JSON.stringify(args.proposedAction)),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout.trim().split('\n').at(-1)).toMatch(/^OK/);
     expect(checked.structuredContent?.valid).toBe(true);
     expect(widened.isError).toBe(true);
     // Assess: the ledger names the agent as the requester, and the token never shows
