@@ -101,6 +101,37 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect((await h.messages()).length).toBe(before);
   });
 
+  it.each(['2025-11-25', '2025-06-18', '2025-03-26'])(
+    'negotiates protocol revision %s at initialize',
+    async (version) => {
+      // Prepare
+      const { mcp } = await info();
+      const token = mcp.agents.find((a) => a.name === 'agent-ops')!.token;
+
+      // Act
+      const res = await fetch(mcp.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+        }),
+      });
+      const body = (await res.json()) as { result: { protocolVersion: string; capabilities: Record<string, unknown> } };
+
+      // Assess
+      expect(res.status).toBe(200);
+      expect(body.result.protocolVersion).toBe(version);
+      expect(body.result.capabilities).toHaveProperty('tools');
+    },
+  );
+
   it('lists request_approval and get_approval, the first with optional task support', async () => {
     // Act
     const tools = (await (await agent('agent-readonly')).listTools()).tools;
