@@ -24,6 +24,7 @@ import {
   ONCALL_PRIMARY,
   ONCALL_SECONDARY,
   SANDBOX_AGENTS,
+  TEAM_ID,
 } from './identities';
 import { tokenSha256 } from '../src/domain/agents';
 import { eventBridgeEvent, httpApiEvent, lambdaContext, snsEvent } from './lambdaEvents';
@@ -249,6 +250,7 @@ export class Sandbox {
         { start: '2020-01-01T00:00:00Z', primary: ONCALL_PRIMARY, secondary: ONCALL_SECONDARY },
       ]),
       SLACK_SIGNING_SECRET: this.signingSecret,
+      SLACK_TEAM_ID: TEAM_ID,
       SLACK_BOT_TOKEN: 'xoxb-sandbox',
       SLACK_API_URL: `${this.url}/api/`,
       ACTIONS_TOPIC_ARN: TOPICS.actions,

@@ -114,6 +114,8 @@ const EnvSchema = z.object({
   /** Sandbox / local: secrets straight from the environment. */
   SLACK_SIGNING_SECRET: z.optional(z.string()),
   SLACK_BOT_TOKEN: z.optional(z.string()),
+  /** The Slack workspace (team id, T…) chainsec serves: requests from any other are refused. */
+  SLACK_TEAM_ID: z.optional(z.string().check(z.regex(/^[TE][A-Z0-9]{2,}$/, 'must be a Slack team id (T…)'))),
   /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
   SLACK_SECRET_ARN: z.optional(z.string()),
   ACTIONS_TOPIC_ARN: z.optional(z.string()),
@@ -152,7 +154,7 @@ export interface Config {
   /** Ordered routes, first match wins; none: everything goes to `approvalsChannel`. */
   routes: Route[];
   dryRun: boolean;
-  slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string };
+  slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string; teamId?: string };
   actionsTopicArn?: string;
   /** Where anchors go (src/domain/anchor.ts); undefined: none are written. */
   anchors?: { bucket: string; prefix: string };
@@ -263,6 +265,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ...(e.SLACK_SIGNING_SECRET !== undefined && { signingSecret: e.SLACK_SIGNING_SECRET }),
       ...(e.SLACK_BOT_TOKEN !== undefined && { botToken: e.SLACK_BOT_TOKEN }),
       ...(e.SLACK_SECRET_ARN !== undefined && { secretArn: e.SLACK_SECRET_ARN }),
+      ...(e.SLACK_TEAM_ID !== undefined && e.SLACK_TEAM_ID !== '' && { teamId: e.SLACK_TEAM_ID }),
     },
     ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
     ...(e.ANCHOR_BUCKET !== undefined && { anchors: { bucket: e.ANCHOR_BUCKET, prefix: e.ANCHOR_PREFIX } }),

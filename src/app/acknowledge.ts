@@ -1,27 +1,54 @@
 import { ErrorCode } from '../errors';
 import { IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import { onCallAt } from '../domain/escalation';
-import { tierPolicy } from '../domain/policy';
-import type { RiskTier } from '../domain/tiers';
-import { isApprover } from './approvers';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
+import { isPolicyPerson, policyFor } from './routing';
+import type { IncidentRecord } from '../domain/incidentRecord';
+import { surfaceAllowed, type VoteSurface } from '../domain/votes';
+
+/** A click on "I'm on it" or "Mark false positive": who, on which incident, and where the button was. */
+export interface MarkInput {
+  incidentId: string;
+  userId: string;
+  /** The card's message, the Home tab, or (for "I'm on it") the escalation DM. */
+  surface: VoteSurface;
+}
+
+/** Why a mark is refused, or undefined when `input` may mark `record` (its people, on a surface its policy allows). */
+async function markRefusal(
+  deps: AppDeps,
+  record: IncidentRecord,
+  input: MarkInput,
+  what: 'acknowledge' | 'mark false positives',
+): Promise<MarkResult | undefined> {
+  const policy = policyFor(deps, record);
+  // The escalation DM carries "I'm on it" too: only the person paged sees it (a DM with the bot).
+  const inDm = what === 'acknowledge' && input.surface.kind === 'message' && input.surface.channelId.startsWith('D');
+  if (!inDm && !surfaceAllowed(policy, input.surface))
+    return {
+      kind: 'rejected',
+      code: ErrorCode.WrongChannel,
+      message: `This incident is handled in <#${policy.decisionChannels[0] ?? policy.fallbackChannel}>; your click changed nothing.`,
+    };
+  if (!(await isPolicyPerson(deps, record, input.userId)))
+    return {
+      kind: 'rejected',
+      code: ErrorCode.NotAllowedToDecide,
+      message: `Only this incident's approvers and on-call responders can ${what}.`,
+    };
+  return undefined;
+}
 
 export type MarkResult = { kind: 'done'; message: string } | { kind: 'rejected'; code: string; message: string };
 
-/** Whether the user may act on the incident at all: an approver, or on call now. */
-async function mayRespond(deps: AppDeps, tier: RiskTier, userId: string): Promise<boolean> {
-  if (deps.config.onCall.length > 0) {
-    const oc = onCallAt(deps.config.onCall, deps.clock.now());
-    if (oc.primary === userId || oc.secondary === userId) return true;
-  }
-  return isApprover(deps, tierPolicy(deps.config.policy, tier), userId);
-}
-
-/** "I'm on it": stops escalation and starts the time-to-decide clock. Signed like every other step. */
-export async function acknowledge(deps: AppDeps, input: { incidentId: string; userId: string }): Promise<MarkResult> {
+/**
+ * "I'm on it": stops escalation and starts the time-to-decide clock. Only the
+ * incident's own people may say it (its approvers, or whoever is on call for
+ * it, e.g. the route's on-call who was paged); signed like every other step.
+ */
+export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.status !== IncidentStatus.Pending) {
       return {
@@ -35,16 +62,8 @@ export async function acknowledge(deps: AppDeps, input: { incidentId: string; us
         result: { kind: 'done', message: `Already acknowledged by <@${record.acknowledgedBy ?? 'unknown'}>.` },
       };
     }
-    if (!(await mayRespond(deps, record.tier, input.userId))) {
-      return {
-        kind: 'stop',
-        result: {
-          kind: 'rejected',
-          code: ErrorCode.NotAllowedToDecide,
-          message: 'Only approvers and the on-call responders can acknowledge.',
-        },
-      };
-    }
+    const refused = await markRefusal(deps, record, input, 'acknowledge');
+    if (refused) return { kind: 'stop', result: refused };
     const at = deps.clock.now().toISOString();
     return {
       kind: 'commit',
@@ -60,7 +79,7 @@ export async function acknowledge(deps: AppDeps, input: { incidentId: string; us
 /** Marks an incident a false positive (feeds the false-positive rate in `/chainsec stats`). */
 export async function markFalsePositive(
   deps: AppDeps,
-  input: { incidentId: string; userId: string },
+  input: MarkInput,
 ): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.falsePositive) {
@@ -69,16 +88,8 @@ export async function markFalsePositive(
         result: { kind: 'done', message: `Already marked a false positive by <@${record.falsePositive.by}>.` },
       };
     }
-    if (!(await mayRespond(deps, record.tier, input.userId))) {
-      return {
-        kind: 'stop',
-        result: {
-          kind: 'rejected',
-          code: ErrorCode.NotAllowedToDecide,
-          message: 'Only approvers and the on-call responders can mark false positives.',
-        },
-      };
-    }
+    const refused = await markRefusal(deps, record, input, 'mark false positives');
+    if (refused) return { kind: 'stop', result: refused };
     const at = deps.clock.now().toISOString();
     return {
       kind: 'commit',

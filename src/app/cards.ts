@@ -1,18 +1,18 @@
 import { buildIncidentCard } from '../blocks';
 import { buildUndeliveredCard } from '../blocks/undeliveredCard';
 import type { IncidentRecord } from '../domain/incidentRecord';
-import { approvalsNeeded, onTimeoutOf } from '../domain/policy';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
+import { recordPolicy } from './routing';
 
 /** The card for a record as of now (one saying so when its approval request could not be delivered). */
 export function cardFor(deps: Pick<AppDeps, 'config' | 'clock'>, record: IncidentRecord): SlackMessage {
   if (record.undelivered) return buildUndeliveredCard(record);
-  const { policy } = deps.config;
+  const policy = recordPolicy(deps, record);
   return buildIncidentCard(record, {
     now: deps.clock.now(),
-    approvalsNeeded: approvalsNeeded(policy, record.tier),
-    onTimeout: onTimeoutOf(policy, record.tier),
+    approvalsNeeded: policy.approvalsNeeded,
+    onTimeout: policy.onTimeout,
   });
 }
 

@@ -1,10 +1,10 @@
 import { buildEscalationDm } from '../blocks';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import { onCallAt, type EscalationStep } from '../domain/escalation';
+import type { EscalationStep } from '../domain/escalation';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
-import { cardRoute } from './routing';
+import { recordPolicy } from './routing';
 
 /**
  * DMs the on-call people for this escalation level, then records it (signed).
@@ -12,16 +12,13 @@ import { cardRoute } from './routing';
  * worst case is one extra DM, never a silent missed page.
  */
 export async function escalate(deps: AppDeps, record: IncidentRecord, step: EscalationStep): Promise<string[]> {
-  const routeOnCall = cardRoute(deps, record).route?.onCallUserId;
-  if (deps.config.onCall.length === 0 && routeOnCall === undefined) {
-    deps.telemetry.warn('no on-call schedule configured; cannot escalate', { incidentId: record.incident.id });
+  // Who is paged is part of the incident's policy: its route's on-call first, the schedule's secondary the backstop.
+  const { onCall } = recordPolicy(deps, record);
+  if (onCall.primary === undefined && onCall.secondary === undefined) {
+    deps.telemetry.warn('no on-call for this incident; cannot escalate', { incidentId: record.incident.id });
     return [];
   }
   const now = deps.clock.now();
-  // A route's on-call is paged first; the schedule's secondary stays the backstop.
-  const scheduled = deps.config.onCall.length > 0 ? onCallAt(deps.config.onCall, now) : undefined;
-  const primary = routeOnCall ?? scheduled?.primary;
-  const onCall = { primary, secondary: scheduled?.secondary ?? primary };
   const permalink = record.channel && record.ts ? await deps.slack.permalink(record.channel, record.ts) : undefined;
   const users: string[] = [];
   for (const role of step.targets) {

@@ -27,7 +27,8 @@ import { nextEscalation } from '../domain/escalation';
 import { notePatternCard, routeNotification } from './noiseControl';
 import { identifyRequester } from './identifyRequester';
 import { keepFullText, longTextOf, withPreview } from './fullText';
-import { cardRoute } from './routing';
+import { recordPolicy } from './routing';
+import { effectivePolicy } from '../domain/effectivePolicy';
 
 /** What ingesting one message did. */
 export type IngestOutcome =
@@ -83,7 +84,8 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   const now = deps.clock.now();
   const received = incidentOfRequest(message, deps);
   deps.telemetry.addLogKeys({ incidentId: received.id });
-  const policy = deps.config.policy[message.tier];
+  // The rules of this request, fixed now: later configuration changes shape new requests only.
+  const policy = effectivePolicy(deps.config, received, message.tier, now);
   const kept = await keepFullText(
     deps,
     received.id,
@@ -102,6 +104,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
   const record: IncidentRecord = {
     incident,
     tier: message.tier,
+    policy,
     status: IncidentStatus.Pending,
     kind: 'approval',
     proposedAction: message.proposedAction,
@@ -132,6 +135,8 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest): Promise<
         requester.requestedBy !== message.requestedBy && { requestedByAsSent: message.requestedBy ?? null }),
       at: requestedAt,
       tier: message.tier,
+      rule: policy.rule,
+      policy: policy as unknown as JsonValue,
       incident: incident as unknown as JsonValue,
       proposedAction: message.proposedAction,
       actionDigest: digest,
@@ -199,6 +204,7 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   const incident = withPreview(received, kept.preview);
   const { reasoning, evidence } = kept.preview;
   const at = now.toISOString();
+  const policy = effectivePolicy(deps.config, incident, incident.tier, now);
   const actions: ActionResult[] = message.actionTaken
     ? [
         {
@@ -214,6 +220,7 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
   const record: IncidentRecord = {
     incident,
     tier: incident.tier,
+    policy,
     status: IncidentStatus.Notified,
     kind: 'notification',
     reasoning,
@@ -235,6 +242,8 @@ async function ingestNotification(deps: AppDeps, message: Notification): Promise
       actor: 'agent',
       at,
       tier: incident.tier,
+      rule: policy.rule,
+      policy: policy as unknown as JsonValue,
       incident: incident as unknown as JsonValue,
       actionTaken: (message.actionTaken ?? null) as JsonValue,
       reasoningSha256: sha256(message.reasoning ?? ''),
@@ -273,15 +282,14 @@ export async function postCard(
   deps: AppDeps,
   record: IncidentRecord,
 ): Promise<IncidentRecord & { channel: string; ts: string }> {
-  const { channel, route } = cardRoute(deps, record);
+  const { channel, route, fallbackChannel: fallback } = recordPolicy(deps, record);
   const card = cardFor(deps, record);
   const priority = cardPriority(record.incident.tier);
   let posted: { channel: string; ts: string };
   try {
     posted = await deps.slack.post(channel, card, undefined, priority);
   } catch (e) {
-    const fallback = deps.config.approvalsChannel;
-    if (!(e instanceof ChannelUnreachableError) || !route || channel === fallback) throw e;
+    if (!(e instanceof ChannelUnreachableError) || route === undefined || channel === fallback) throw e;
     deps.telemetry.warn('route channel refused the card; posted in the default channel', {
       incidentId: record.incident.id,
       channel,
@@ -292,7 +300,7 @@ export async function postCard(
     posted = await deps.slack.post(fallback, card, undefined, priority);
     const note = routeFallbackNote({
       routeChannel: channel,
-      ...(route.name !== undefined && { routeName: route.name }),
+      ...(route !== channel && { routeName: route }),
       slackError: String(e.details.slackError),
     });
     // The card is stored first: a failed note never loses it (the thread just lacks the explanation).

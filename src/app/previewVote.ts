@@ -39,7 +39,7 @@ async function previewOnce(
   if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
   if (record.kind !== 'approval' || !isApprovalTier(record.tier))
     return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
-  const policy = policyFor(deps, { ...record, tier: record.tier });
+  const policy = policyFor(deps, record);
   const now = deps.clock.now();
   const outcome = evaluateVote(
     approvalState(record),

@@ -151,7 +151,7 @@ function commitVote(
           result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' },
         };
       }
-      const policy = policyFor(deps, { ...record, tier: record.tier });
+      const policy = policyFor(deps, record);
       const now = deps.clock.now();
       const at = now.toISOString();
       const vote = {
@@ -196,6 +196,9 @@ function commitVote(
           decision: outcome.decision.decision,
           decidedBy: outcome.decision.decidedBy,
           tier: record.tier,
+          // Which rule decided (and how many it needed): the two-person rule is provable from the ledger.
+          rule: policy.rule,
+          approvalsNeeded: policy.approvalsNeeded,
           actionDigest: record.actionDigest ?? null,
         });
         next = {

@@ -1,26 +1,68 @@
+import { decidingPolicy, type EffectivePolicy, effectivePolicy, isOnCallFor } from '../domain/effectivePolicy';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import type { TierPolicy } from '../domain/policy';
-import { namesApprovers, type Route, routedPolicy, routeOf } from '../domain/routes';
-import type { ApprovalTier } from '../domain/tiers';
+import { namesApprovers, type Route, routedPolicy } from '../domain/routes';
+import { isApprover } from './approvers';
 import type { AppDeps } from './deps';
 
-type RoutingDeps = { config: Pick<AppDeps['config'], 'routes' | 'approvalsChannel' | 'policy'> };
+type RoutingDeps = { config: Pick<AppDeps['config'], 'routes' | 'approvalsChannel' | 'policy' | 'onCall'> };
 
-/** The channel (and route, if one matched) of a record's card, from `ROUTES`. */
-export function cardRoute(deps: RoutingDeps, record: IncidentRecord): { channel: string; route?: Route } {
-  return routeOf(deps.config.routes, deps.config.approvalsChannel, record.incident, record.tier);
+/**
+ * The rules a record is judged by: the ones fixed when it arrived. A record
+ * stored before policies were kept has none; it is judged by the current
+ * configuration (as it always was), resolved the same way as at ingest with
+ * the on-call as of its arrival, and its rule says so (`live:` prefix).
+ */
+export function recordPolicy(deps: RoutingDeps, record: IncidentRecord): EffectivePolicy {
+  if (record.policy) return record.policy;
+  const resolved = effectivePolicy(deps.config, record.incident, record.tier, new Date(record.requestedAt));
+  return { ...resolved, rule: `live:${resolved.rule}` };
 }
 
 /**
- * The policy a vote on this record is judged by: the tier's, narrowed by the
- * card's route. A routed card that fell back to the default channel (the
- * route's channel refused it, see `postCard`) is decided there, by the route's approvers.
+ * The policy a vote on this record is judged by: its own, where its card is.
+ * A routed card that fell back to the default channel (the route's channel
+ * refused it, see `postCard`) is decided there, by the route's people.
  */
-export function policyFor(deps: RoutingDeps, record: IncidentRecord & { tier: ApprovalTier }): TierPolicy {
-  const { route } = cardRoute(deps, record);
-  const fallback = deps.config.approvalsChannel;
-  const fellBack = route !== undefined && route.channel !== fallback && record.channel === fallback;
-  return routedPolicy(deps.config.policy[record.tier], route, fellBack ? fallback : undefined);
+export function policyFor(deps: RoutingDeps, record: IncidentRecord): EffectivePolicy {
+  return decidingPolicy(recordPolicy(deps, record), record.channel);
+}
+
+/**
+ * Whether `userId` is one of the people of this record's policy: an approver
+ * (the allowlist or the user group) or on call for it. A failed user group
+ * lookup answers no (fail closed).
+ */
+export async function isPolicyPerson(
+  deps: RoutingDeps & Pick<AppDeps, 'slack' | 'telemetry'>,
+  record: IncidentRecord,
+  userId: string,
+): Promise<boolean> {
+  const policy = recordPolicy(deps, record);
+  return isOnCallFor(policy, userId) || isApprover(deps, policy, userId);
+}
+
+/**
+ * Whether `userId` may read this record (its card's facts, the agent's
+ * reasoning, its ledger) through `/chainsec` or the Home tab: anyone in the
+ * workspace for the default route; only the route's people for a routed one.
+ */
+export async function mayRead(
+  deps: RoutingDeps & Pick<AppDeps, 'slack' | 'telemetry'>,
+  record: IncidentRecord,
+  userId: string,
+): Promise<boolean> {
+  return recordPolicy(deps, record).route === undefined || isPolicyPerson(deps, record, userId);
+}
+
+/** The records of `records` that `userId` may read ({@link mayRead}), in order. */
+export async function readableBy(
+  deps: RoutingDeps & Pick<AppDeps, 'slack' | 'telemetry'>,
+  records: readonly IncidentRecord[],
+  userId: string,
+): Promise<IncidentRecord[]> {
+  const allowed = await Promise.all(records.map((r) => mayRead(deps, r, userId)));
+  return records.filter((_, i) => allowed[i]);
 }
 
 /** How a route's match reads in `/chainsec status` and the Home tab (configuration text: the blocks escape it). */
@@ -55,7 +97,7 @@ export interface RouteLine {
 export function routesFor(deps: RoutingDeps, userId: string, pending: readonly IncidentRecord[]): RouteLine[] {
   if (deps.config.routes.length === 0) return [];
   const pendingIn = (channel: string) =>
-    pending.filter((r) => (r.channel ?? cardRoute(deps, r).channel) === channel).length;
+    pending.filter((r) => (r.channel ?? recordPolicy(deps, r).channel) === channel).length;
   const tierPolicy = deps.config.policy.high;
   // Who decides a route's cards is routedPolicy's rule, as for the vote itself.
   const mayDecide = (p: TierPolicy) => p.approverUserIds.includes(userId) || p.approverUsergroupId !== undefined;

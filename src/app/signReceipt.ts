@@ -1,10 +1,11 @@
 import { actionDigest } from '../domain/actionDigest';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import { expiryFallback, onTimeoutOf, receiptExpiry } from '../domain/policy';
+import { expiryFallback, receiptExpiry } from '../domain/policy';
 import { receiptDigest, type Receipt, type UnsignedReceipt } from '../domain/receipt';
 import { isApprovalTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
+import { recordPolicy } from './routing';
 
 /** Who decides an expiry. */
 const EXPIRY_DECIDER = 'chainsec';
@@ -28,10 +29,12 @@ export async function signReceipt(
   const { decision, decisionHash, decidedAt } = record;
   if (!decision || !decisionHash || !decidedAt || !isApprovalTier(record.tier) || !record.proposedAction)
     return undefined;
+  // The incident's own rules (its fallback, its receipts' lifetime), not the configuration's now.
+  const policy = recordPolicy(deps, record);
   let decidedBy = record.decidedBy ?? [];
   let ledgerHash = decisionHash;
   if (decision === 'expired') {
-    const fallback = expiryFallback(onTimeoutOf(deps.config.policy, record.tier), record.containment !== undefined);
+    const fallback = expiryFallback(policy.onTimeout, record.containment !== undefined);
     if (fallback !== 'rollback') return undefined;
     decidedBy = [EXPIRY_DECIDER];
     ledgerHash = await expiryEntryHash(deps, incidentId, decisionHash);
@@ -47,7 +50,7 @@ export async function signReceipt(
     // Dry run: expired at issue, so it can never allow the action (a receipt has no dry-run mark to honour).
     expiresAt: record.dryRun
       ? decidedAt
-      : receiptExpiry(deps.config.policy[record.tier], new Date(decidedAt)).toISOString(),
+      : receiptExpiry(policy, new Date(decidedAt)).toISOString(),
     ledgerHash,
     keyId: deps.signer.keyId,
   };

@@ -4,7 +4,7 @@ import { LedgerEntryType } from '../domain/ledger';
 import { nextEscalation } from '../domain/escalation';
 import { escalate } from './escalate';
 import { isApprovalTier } from '../domain/tiers';
-import { expiryFallback, onTimeoutOf } from '../domain/policy';
+import { expiryFallback } from '../domain/policy';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
@@ -14,6 +14,7 @@ import type { AppDeps } from './deps';
 import { postIfMissing } from './ingestMessage';
 import { renderDoc } from './noiseControl';
 import { alertUnreachableRoutes } from './routeAlerts';
+import { recordPolicy } from './routing';
 import { writeAnchor } from './writeAnchor';
 
 /** What one sweep did, incident ids by kind of work. */
@@ -77,13 +78,14 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
         continue;
       }
       if (record.status === IncidentStatus.Pending && isApprovalTier(record.tier)) {
+        const policy = recordPolicy(deps, record);
         const step = nextEscalation(
           {
             requestedAt: record.requestedAt,
             escalationLevel: record.escalationLevel,
             ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }),
           },
-          deps.config.policy[record.tier],
+          policy,
           now,
         );
         if (step) {
@@ -91,7 +93,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
           if (users.length > 0) report.escalated.push({ incidentId: id, level: step.level, users });
         }
         if (
-          Date.parse(record.requestedAt) + deps.config.policy[record.tier].ackSlaSeconds * 1000 <= now.getTime() &&
+          Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() &&
           !record.acknowledgedAt
         ) {
           deps.telemetry.metric('ApprovalsPastSla');
@@ -177,7 +179,8 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
   const expired = await commitWithRetry(deps, incidentId, ({ record }) => {
     if (record.status !== IncidentStatus.Pending) return { kind: 'stop', result: false };
     const at = deps.clock.now().toISOString();
-    const fallback = expiryFallback(onTimeoutOf(deps.config.policy, record.tier), record.containment !== undefined);
+    const policy = recordPolicy(deps, record);
+    const fallback = expiryFallback(policy.onTimeout, record.containment !== undefined);
     const effective = fallback === 'rollback' ? 'rollback containment' : 'deny (fail closed)';
     return {
       kind: 'commit',
@@ -199,6 +202,7 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
           decision: 'expired',
           decidedBy: [],
           tier: record.tier,
+          rule: policy.rule,
           actionDigest: record.actionDigest ?? null,
         },
       ],

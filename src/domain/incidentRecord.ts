@@ -2,6 +2,7 @@ import { announcementOwed } from './announcement';
 import type { Incident } from './incident';
 import type { Containment, ProposedAction } from './messages';
 import type { FullTextRef } from './payloadBounds';
+import type { EffectivePolicy } from './effectivePolicy';
 import type { Decision, Vote } from './votes';
 import type { RiskTier } from './tiers';
 
@@ -49,6 +50,13 @@ export interface ActionResult {
 export interface IncidentRecord {
   incident: Incident;
   tier: RiskTier;
+  /**
+   * The rules this incident is decided by, fixed at ingest (see `effectivePolicy`)
+   * and signed into its `incident_received` entry. Absent on records stored
+   * before policies were kept: those are judged by the configuration as read
+   * (see `recordPolicy`).
+   */
+  policy?: EffectivePolicy;
   status: IncidentStatus;
   /** `approval` when people must decide, else `notification`. */
   kind: 'approval' | 'notification';

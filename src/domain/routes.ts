@@ -26,6 +26,8 @@ const RouteSchema = z.strictObject({
   approverUserIds: z.optional(z.array(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id')))),
   approverUsergroupId: z.optional(z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id'))),
   onCallUserId: z.optional(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id'))),
+  /** Whether the route's cards may also be decided from the App Home tab; by default only in the route's channel. */
+  allowAppHome: z.optional(z.boolean()),
 });
 
 /** A validated route. */
@@ -127,13 +129,12 @@ export function namesApprovers(route: Route): boolean {
 
 /**
  * The tier's policy as it applies to one routed card: a click counts only in
- * the route's channel, and a route's approvers, when it names any, replace
- * the tier's. The default route keeps the tier's policy as configured.
- * @param fellBackTo the default channel, when the card is there because the
- *   route's channel refused it (the bot is not a member): clicks count there
- *   instead, still by the route's approvers
+ * the route's channel (App Home only when the route says `allowAppHome`), and
+ * a route's approvers, when it names any, replace the tier's. The default
+ * route keeps the tier's policy as configured. (A card that fell back to the
+ * default channel is decided there: see `decidingPolicy`.)
  */
-export function routedPolicy(policy: TierPolicy, route: Route | undefined, fellBackTo?: string): TierPolicy {
+export function routedPolicy(policy: TierPolicy, route: Route | undefined): TierPolicy {
   if (!route) return policy;
   const own = namesApprovers(route);
   const { approverUsergroupId: _tiers, ...withoutGroup } = policy;
@@ -141,6 +142,7 @@ export function routedPolicy(policy: TierPolicy, route: Route | undefined, fellB
     ...(own ? withoutGroup : policy),
     ...(own && { approverUserIds: route.approverUserIds ?? [] }),
     ...(route.approverUsergroupId !== undefined && { approverUsergroupId: route.approverUsergroupId }),
-    decisionChannels: [fellBackTo ?? route.channel],
+    decisionChannels: [route.channel],
+    allowAppHome: route.allowAppHome ?? false,
   };
 }

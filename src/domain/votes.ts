@@ -77,6 +77,15 @@ function reject(code: ErrorCode, message: string): VoteOutcome {
 }
 
 /**
+ * Whether a click from `surface` may act on a request under `policy`: the
+ * Home tab only where the policy allows it, a message only in one of its
+ * decision channels. Votes, "I'm on it" and false-positive marks all ask this.
+ */
+export function surfaceAllowed(policy: Pick<TierPolicy, 'allowAppHome' | 'decisionChannels'>, surface: VoteSurface) {
+  return surface.kind === 'app_home' ? policy.allowAppHome : policy.decisionChannels.includes(surface.channelId);
+}
+
+/**
  * The vote rules (docs/INTERFACES.md#cards-and-clicks), pure: is this vote allowed, and does it
  * decide the request? Order matters: a finished request always answers "already
  * decided" so a late clicker learns who decided, whoever they are.
@@ -93,9 +102,7 @@ export function evaluateVote(state: ApprovalState, vote: Vote, ctx: VoteContext)
     return reject(ErrorCode.RequestExpired, 'This request has expired; the workflow takes its safe fallback.');
   }
   const { surface } = ctx;
-  if (
-    surface.kind === 'app_home' ? !ctx.policy.allowAppHome : !ctx.policy.decisionChannels.includes(surface.channelId)
-  ) {
+  if (!surfaceAllowed(ctx.policy, surface)) {
     return reject(ErrorCode.WrongChannel, 'Decisions only count in the approvals channel.');
   }
   if (

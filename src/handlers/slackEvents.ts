@@ -64,7 +64,7 @@ async function init(): Promise<Ready> {
   // X-Ray where the function traces (template.yaml: Tracing: Active); loaded lazily, not at all elsewhere.
   const tracing = await loadTracing();
   const container = await buildContainer({ slackRetries: 1, slackClient: app.client, ...(tracing && { tracing }) });
-  registerListeners(app, container.deps);
+  registerListeners(app, container.deps, config.slack.teamId);
   app.error(async (error) => {
     container.telemetry.error('unhandled Bolt error', {
       error: error.message,

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { oncePerRequest } from './middleware/oncePerRequest';
+import { sameWorkspace } from './middleware/sameWorkspace';
 import type { ChainsecContext } from './requestContext';
 import type { AppDeps } from '../app/deps';
 import { register as registerVotes } from './actions/vote';
@@ -10,11 +11,13 @@ import { register as registerCommands } from './commands/chainsec';
 import { register as registerHome } from './events/appHomeOpened';
 
 /**
- * Registers the one-time guard first, then every listener, grouped by Slack
- * surface (actions, views, commands, events).
+ * Registers the one-time guard first, then the workspace guard (when
+ * `teamId` is configured), then every listener, grouped by Slack surface
+ * (actions, views, commands, events).
  */
-export function registerListeners(app: App<ChainsecContext>, deps: AppDeps): void {
+export function registerListeners(app: App<ChainsecContext>, deps: AppDeps, teamId?: string): void {
   app.use(oncePerRequest(deps));
+  app.use(sameWorkspace(deps, teamId));
   registerVotes(app, deps);
   registerAcknowledge(app, deps);
   registerWithReason(app, deps);

@@ -5,6 +5,7 @@ import { userMessageFor } from '../../app/errorMessages';
 import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
 import { tellClicker } from './tellClicker';
+import { isFromThisWorkspace, voteSurfaceOf } from './voteSurface';
 
 /** A button that marks the incident it names: "I'm on it" ({@link acknowledge}) or {@link markFalsePositive}. */
 export function markListener(deps: AppDeps, run: typeof acknowledge) {
@@ -13,8 +14,12 @@ export function markListener(deps: AppDeps, run: typeof acknowledge) {
     const incidentId = action.value ?? '';
     if (!INCIDENT_ID.test(incidentId))
       return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
+    // Someone of another organisation (a Slack Connect channel) may see a card, never act on it.
+    if (!isFromThisWorkspace(body)) return tellClicker(deps.slack, body, 'Only members of this workspace can do that.');
+    const where = voteSurfaceOf(body);
+    if ('refused' in where) return tellClicker(deps.slack, body, where.refused);
     try {
-      const result = await run(deps, { incidentId, userId: body.user.id });
+      const result = await run(deps, { incidentId, userId: body.user.id, surface: where.surface });
       await tellClicker(deps.slack, body, result.message);
     } catch (e) {
       deps.telemetry.error('action failed', { incidentId, error: (e as Error).message });

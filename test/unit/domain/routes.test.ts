@@ -98,17 +98,7 @@ describe('routeOf and routedPolicy', () => {
     expect(channelOnly.decisionChannels).toEqual(['C0AAVE']);
     expect(channelOnly.approverUserIds).toEqual(['U0A', 'U0B']);
     expect(channelOnly.approverUsergroupId).toBe('S0ALL');
+    expect(narrowed.allowAppHome).toBe(false);
     expect(routedPolicy(policy.high, undefined)).toBe(policy.high);
-  });
-
-  it('a card that fell back to the default channel is decided there, still by the route approvers', () => {
-    const critical = routeOf(routes, 'C0APPROVALS', onchain('critical', 'curve')).route;
-
-    const fellBack = routedPolicy(policy.critical, critical, 'C0APPROVALS');
-
-    expect(fellBack.decisionChannels).toEqual(['C0APPROVALS']);
-    expect(fellBack.approverUserIds).toEqual(['U0APPROVER1']);
-    expect(fellBack.approverUsergroupId).toBeUndefined();
-    expect(routedPolicy(policy.high, undefined, 'C0APPROVALS')).toBe(policy.high);
   });
 });
