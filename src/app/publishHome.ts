@@ -3,7 +3,7 @@ import { buildHomeView } from '../blocks/homeView';
 import { IncidentStatus } from '../domain/incidentRecord';
 import { utcDays } from '../domain/utcDays';
 import type { AppDeps } from './deps';
-import { routesFor, unreachableRoutes } from './routing';
+import { readableBy, recordPolicy, routesFor, unreachableRoutes } from './routing';
 
 /**
  * Builds and publishes one user's Home tab: what waits for them, the routes
@@ -14,7 +14,12 @@ export async function publishHome(deps: AppDeps, userId: string): Promise<void> 
   const now = deps.clock.now();
   const [open, unreachable] = await Promise.all([deps.incidents.listOpen(), unreachableRoutes(deps)]);
   const pending = open.filter((r) => r.status === IncidentStatus.Pending);
-  const waiting = pending.filter((r) => !r.votes.some((v) => v.userId === userId));
+  // A routed incident is shown only to its route's people (its buttons only where its route allows App Home).
+  const waiting = await readableBy(
+    deps,
+    pending.filter((r) => !r.votes.some((v) => v.userId === userId)),
+    userId,
+  );
   const decided = (await deps.incidents.listByDays(utcDays(subDays(now, 6), now)))
     .filter((r) => r.votes.some((v) => v.userId === userId))
     .sort((a, b) => (b.decidedAt ?? b.requestedAt).localeCompare(a.decidedAt ?? a.requestedAt))
@@ -24,7 +29,7 @@ export async function publishHome(deps: AppDeps, userId: string): Promise<void> 
     waiting,
     decided,
     now,
-    policy: deps.config.policy,
+    policyOf: (record) => recordPolicy(deps, record),
     routes: routesFor(deps, userId, pending),
     unreachable: { routes: unreachable, defaultChannel: deps.config.approvalsChannel },
   });

@@ -6,12 +6,11 @@ import { onCallAt } from '../domain/escalation';
 import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
 import { computeStats } from '../domain/stats';
 import { utcDays } from '../domain/utcDays';
-import { approvalsNeeded } from '../domain/policy';
 import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
 import type { AppDeps } from './deps';
-import { routesFor, unreachableRoutes } from './routing';
+import { readableBy, recordPolicy, routesFor, unreachableRoutes } from './routing';
 import { resolveFullText } from './fullText';
 
 /** Where a command came from. */
@@ -44,11 +43,11 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
     case 'status':
       return [await status(deps, input.userId)];
     case 'pending':
-      return [await pending(deps)];
+      return [await pending(deps, input.userId)];
     case 'incident':
-      return incident(deps, args[0]);
+      return incident(deps, args[0], input.userId);
     case 'verify':
-      return [await verify(deps, args[0])];
+      return [await verify(deps, args[0], input.userId)];
     case 'stats':
       return [await stats(deps, args[0])];
     case 'oncall':
@@ -65,11 +64,13 @@ async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
 
 async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
   const now = deps.clock.now();
-  const [records, open, unreachable] = await Promise.all([
+  const [all, allOpen, unreachable] = await Promise.all([
     recent(deps, 7),
     deps.incidents.listOpen(),
     unreachableRoutes(deps),
   ]);
+  // A routed incident is counted and listed only for its route's people.
+  const [records, open] = await Promise.all([readableBy(deps, all, userId), readableBy(deps, allOpen, userId)]);
   const pendingRecords = open
     .filter((r) => r.status === IncidentStatus.Pending)
     .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
@@ -89,12 +90,13 @@ async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
   });
 }
 
-async function pending(deps: AppDeps): Promise<SlackMessage> {
-  const open = (await deps.incidents.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
+async function pending(deps: AppDeps, userId: string): Promise<SlackMessage> {
+  const waiting = (await deps.incidents.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
+  const open = await readableBy(deps, waiting, userId);
   open.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
   const rows = await Promise.all(
     open.map(async (r) => {
-      const needed = approvalsNeeded(deps.config.policy, r.tier);
+      const needed = recordPolicy(deps, r).approvalsNeeded;
       const t = tally(r.votes, needed);
       const link = r.channel && r.ts ? await deps.slack.permalink(r.channel, r.ts) : undefined;
       return { record: r, approvals: t.approve.length, rollbacks: t.rollback.length, needed, ...(link && { link }) };
@@ -103,10 +105,17 @@ async function pending(deps: AppDeps): Promise<SlackMessage> {
   return render.pending({ now: deps.clock.now(), rows });
 }
 
-async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMessage[]> {
+/** The stored incident `id` names, when `userId` may read it (a routed one: its route's people only). */
+async function readable(deps: AppDeps, id: string, userId: string) {
+  const stored = await deps.incidents.get(id);
+  return stored && (await readableBy(deps, [stored.record], userId)).length > 0 ? stored : undefined;
+}
+
+async function incident(deps: AppDeps, id: string | undefined, userId: string): Promise<SlackMessage[]> {
   if (!id || !INCIDENT_ID.test(id.toUpperCase()))
     return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
-  const stored = await deps.incidents.get(id.toUpperCase());
+  // Someone outside a routed incident's people hears what a wrong id gets: not even that it exists.
+  const stored = await readable(deps, id.toUpperCase(), userId);
   if (!stored) return [render.error(`No incident ${id.toUpperCase()}.`)];
   const r = stored.record;
   const [entries, full] = await Promise.all([
@@ -118,7 +127,7 @@ async function incident(deps: AppDeps, id: string | undefined): Promise<SlackMes
   return render.incidentDetail({ record: r, entries, now: deps.clock.now(), ...(full && { full }) });
 }
 
-async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessage> {
+async function verify(deps: AppDeps, id: string | undefined, userId: string): Promise<SlackMessage> {
   // Each entry names the key that signed it: after a rotation, older entries verify with the older key.
   const keys = new Map<string, KeyObject>();
   const load = async (keyId: string) => {
@@ -150,7 +159,7 @@ async function verify(deps: AppDeps, id: string | undefined): Promise<SlackMessa
   };
   if (id) {
     if (!INCIDENT_ID.test(id.toUpperCase())) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
-    const stored = await deps.incidents.get(id.toUpperCase());
+    const stored = await readable(deps, id.toUpperCase(), userId);
     if (!stored) return render.error(`No incident ${id.toUpperCase()}.`);
     return render.verify({ results: [await check(stored.record)], scope: id.toUpperCase(), total: 1 });
   }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { IncidentRecord } from '../domain/incidentRecord';
-import { approvalsNeeded, onTimeoutOf, type ApprovalPolicy } from '../domain/policy';
+import type { EffectivePolicy } from '../domain/effectivePolicy';
 import { buildIncidentCard } from './incidentCard';
 import { truncate } from './escape';
 import { HOME_BLOCKS_MAX } from './limits';
@@ -19,8 +19,11 @@ export function buildHomeView(input: {
   waiting: IncidentRecord[];
   decided: IncidentRecord[];
   now: Date;
-  /** The policy the cards' votes and fallbacks are shown by. */
-  policy: ApprovalPolicy;
+  /** Each record's own policy: its votes, its fallback, and whether its buttons work here. */
+  policyOf: (record: IncidentRecord) => Pick<
+    EffectivePolicy,
+    'approvalsNeeded' | 'onTimeout' | 'allowAppHome' | 'decisionChannels'
+  >;
   /** The routes the viewer can decide in (see `routesFor`); none: one channel, no list. */
   routes?: readonly RouteListItem[];
   /** Route channels the bot is not in, with the default channel their cards go to instead. */
@@ -32,12 +35,17 @@ export function buildHomeView(input: {
   if (input.waiting.length === 0)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Nothing is waiting for your decision.' } });
   for (const record of input.waiting.slice(0, MAX_WAITING)) {
+    const policy = input.policyOf(record);
     const card = buildIncidentCard(record, {
       now: input.now,
-      approvalsNeeded: approvalsNeeded(input.policy, record.tier),
-      onTimeout: onTimeoutOf(input.policy, record.tier),
+      approvalsNeeded: policy.approvalsNeeded,
+      onTimeout: policy.onTimeout,
     });
-    const buttons = card.blocks.filter((b) => b.type === 'actions');
+    // A card whose policy keeps decisions in its channel gets no buttons here, just where to go.
+    const where = policy.decisionChannels.map((c) => `<#${c}>`).join(', ');
+    const buttons: KnownBlock[] = policy.allowAppHome
+      ? card.blocks.filter((b) => b.type === 'actions')
+      : [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Decided only in ${where}.` }] }];
     blocks.push(
       {
         type: 'section',

@@ -15,7 +15,7 @@ describe('Function: buildHomeView, with routes', () => {
       waiting: [],
       decided: [],
       now: new Date(),
-      policy: defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1'], approvalsChannel: 'C0APPROVALS' }),
+      policyOf: () => defaultApprovalPolicy({ approverUserIds: ['U0APPROVER1'], approvalsChannel: 'C0APPROVALS' }).high,
     };
 
     // Act
