@@ -36,7 +36,7 @@ async function markRefusal(
     return {
       kind: 'rejected',
       code: ErrorCode.NotAllowedToDecide,
-      message: `Only this incident's approvers and on-call responders can ${what}.`,
+      message: `Only approvers and the on-call responders of this incident can ${what}.`,
     };
   return undefined;
 }

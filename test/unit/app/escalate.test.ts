@@ -69,6 +69,6 @@ describe('Function: escalate', () => {
     // Assess
     expect(users).toEqual([]);
     expect(f.slack.calls).toEqual([]);
-    expect(f.telemetry.messages('warn')).toContain('no on-call schedule configured; cannot escalate');
+    expect(f.telemetry.messages('warn')).toContain('no on-call for this incident; cannot escalate');
   });
 });
