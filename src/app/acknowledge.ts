@@ -30,7 +30,7 @@ async function markRefusal(
     return {
       kind: 'rejected',
       code: ErrorCode.WrongChannel,
-      message: `This incident is handled in <#${policy.decisionChannels[0] ?? policy.fallbackChannel}>; your click changed nothing.`,
+      message: "This incident is handled on its card in its route's channel; your click changed nothing.",
     };
   if (!(await isPolicyPerson(deps, record, input.userId)))
     return {
@@ -77,10 +77,7 @@ export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<Mark
 }
 
 /** Marks an incident a false positive (feeds the false-positive rate in `/chainsec stats`). */
-export async function markFalsePositive(
-  deps: AppDeps,
-  input: MarkInput,
-): Promise<MarkResult> {
+export async function markFalsePositive(deps: AppDeps, input: MarkInput): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.falsePositive) {
       return {

@@ -48,9 +48,7 @@ export async function signReceipt(
     decidedBy,
     decidedAt,
     // Dry run: expired at issue, so it can never allow the action (a receipt has no dry-run mark to honour).
-    expiresAt: record.dryRun
-      ? decidedAt
-      : receiptExpiry(policy, new Date(decidedAt)).toISOString(),
+    expiresAt: record.dryRun ? decidedAt : receiptExpiry(policy, new Date(decidedAt)).toISOString(),
     ledgerHash,
     keyId: deps.signer.keyId,
   };

@@ -92,10 +92,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
           const users = await escalate(deps, record, step);
           if (users.length > 0) report.escalated.push({ incidentId: id, level: step.level, users });
         }
-        if (
-          Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() &&
-          !record.acknowledgedAt
-        ) {
+        if (Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() && !record.acknowledgedAt) {
           deps.telemetry.metric('ApprovalsPastSla');
         }
       }

@@ -20,10 +20,9 @@ export function buildHomeView(input: {
   decided: IncidentRecord[];
   now: Date;
   /** Each record's own policy: its votes, its fallback, and whether its buttons work here. */
-  policyOf: (record: IncidentRecord) => Pick<
-    EffectivePolicy,
-    'approvalsNeeded' | 'onTimeout' | 'allowAppHome' | 'decisionChannels'
-  >;
+  policyOf: (
+    record: IncidentRecord,
+  ) => Pick<EffectivePolicy, 'approvalsNeeded' | 'onTimeout' | 'allowAppHome' | 'decisionChannels'>;
   /** The routes the viewer can decide in (see `routesFor`); none: one channel, no list. */
   routes?: readonly RouteListItem[];
   /** Route channels the bot is not in, with the default channel their cards go to instead. */
