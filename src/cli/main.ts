@@ -2,6 +2,7 @@ import { commandArgs } from './commandArgs';
 import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { describeScope } from '../domain/checkpoint';
+import { decisionRulesLine } from './decisionRules';
 import { s3Client, readAnchorVersions } from '../services/S3AnchorStore';
 import {
   anchorTextOfObjects,
@@ -251,6 +252,8 @@ async function verify(args: string[], io: CliIo): Promise<number> {
       }
     }
     for (const note of notes) io.out(note);
+    // Which rule decided: the two-person rule (and every other) is provable from the signed entries.
+    if (verified.ledger) io.out(decisionRulesLine(verified.ledger.entries));
   }
   const partial = report.ok ? verified.ledger?.checkpoint?.facts.partial : undefined;
   io.out(verdictLine(report) + (partial ? ` (partial export: ${printable(describeScope(partial))})` : ''));
