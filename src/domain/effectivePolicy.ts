@@ -1,8 +1,8 @@
 import type { Incident } from './incident';
 import { onCallAt, type OnCallShift } from './escalation';
-import type { ApprovalPolicy, TierPolicy } from './policy';
+import { type ApprovalPolicy, approvalsNeeded, onTimeoutOf, type TierPolicy, tierPolicy } from './policy';
 import { type Route, routedPolicy, routeOf } from './routes';
-import { isApprovalTier, type RiskTier } from './tiers';
+import type { RiskTier } from './tiers';
 
 /**
  * The rules of one incident, fixed when it arrives: who may decide and where,
@@ -53,9 +53,7 @@ export function effectivePolicy(
   now: Date,
 ): EffectivePolicy {
   const { channel, route } = routeOf(sources.routes, sources.approvalsChannel, incident, tier);
-  const decides = isApprovalTier(tier);
-  const base = decides ? sources.policy[tier] : sources.policy.high;
-  const routed = routedPolicy(base, route);
+  const routed = routedPolicy(tierPolicy(sources.policy, tier), route);
   const scheduled = sources.onCall.length > 0 ? onCallAt(sources.onCall, now) : undefined;
   const primary = route?.onCallUserId ?? scheduled?.primary;
   const secondary = scheduled?.secondary ?? primary;
@@ -65,7 +63,8 @@ export function effectivePolicy(
     // Copies: the stored policy never shares an array with the live configuration.
     approverUserIds: [...routed.approverUserIds],
     decisionChannels: [...routed.decisionChannels],
-    ...(!decides && { approvalsNeeded: 0, onTimeout: 'deny' as const }),
+    approvalsNeeded: approvalsNeeded(sources.policy, tier),
+    onTimeout: onTimeoutOf(sources.policy, tier),
     rule: routeName !== undefined ? `route:${routeName}:${tier}` : `default:${tier}`,
     channel,
     fallbackChannel: sources.approvalsChannel,
