@@ -1,8 +1,10 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppDeps } from '../../app/deps';
 
-/** What a person of another workspace is told (commands); clicks and events are acknowledged silently. */
+/** What a person of another workspace is told when they run `/chainsec`. */
 const OTHER_WORKSPACE = 'chainsec answers only members of its own workspace.';
+/** What they are told when they click a button (through the click's `response_url`: Slack may not let the bot message them). */
+const OTHER_WORKSPACE_CLICK = 'You cannot decide this: chainsec answers only members of its own workspace.';
 
 /**
  * Every workspace (team) id a Slack request names: the workspace it was sent
@@ -35,10 +37,16 @@ export function sameWorkspace(
     if (teamId === undefined || (teams.length > 0 && teams.every((t) => t === teamId))) return args.next();
     deps.telemetry.warn('request from another workspace refused', { teams: teams.slice(0, 4) });
     deps.telemetry.metric('OtherWorkspaceRefused');
-    if (!('ack' in args) || typeof args.ack !== 'function') return;
-    const isCommand = 'command' in args && args.command !== undefined;
-    await (args.ack as (response?: unknown) => Promise<void>)(
-      isCommand ? { response_type: 'ephemeral', text: OTHER_WORKSPACE } : undefined,
+    if (!('ack' in args) || typeof args.ack !== 'function') return; // an event: Bolt acknowledged it already
+    const ack = args.ack as (response?: unknown) => Promise<void>;
+    if ('command' in args && args.command !== undefined) {
+      await ack({ response_type: 'ephemeral', text: OTHER_WORKSPACE });
+      return;
+    }
+    await ack();
+    const respond = 'respond' in args ? (args.respond as ((m: unknown) => Promise<unknown>) | undefined) : undefined;
+    await respond?.({ response_type: 'ephemeral', replace_original: false, text: OTHER_WORKSPACE_CLICK }).catch(
+      () => undefined,
     );
   };
 }
