@@ -163,7 +163,10 @@ async function verify(deps: AppDeps, id: string | undefined, userId: string): Pr
     if (!stored) return render.error(`No incident ${id.toUpperCase()}.`);
     return render.verify({ results: [await check(stored.record)], scope: id.toUpperCase(), total: 1 });
   }
-  const records = (await recent(deps, 30)).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  // Only the chains the asker may read: a routed incident's id is its route's people's to know.
+  const records = (await readableBy(deps, await recent(deps, 30), userId)).sort((a, b) =>
+    b.requestedAt.localeCompare(a.requestedAt),
+  );
   const results = await Promise.all(records.slice(0, VERIFY_RECENT_LIMIT).map(check));
   return render.verify({ results, scope: 'recent', total: records.length });
 }
