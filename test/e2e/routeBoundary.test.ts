@@ -118,7 +118,7 @@ describe('E2E: a route is a boundary (who may act on, and read, its incidents, a
     expect(acks.map((e) => e.actor)).toEqual(['U0VIEWER']);
   });
 
-  it('someone outside the route reads nothing of it: /chainsec incident, pending, status and the Home tab', async () => {
+  it('someone outside the route reads nothing of it: /chainsec incident, pending, status, verify and the Home tab', async () => {
     // Prepare
     const { id, tx } = await routedCritical();
 
@@ -127,12 +127,15 @@ describe('E2E: a route is a boundary (who may act on, and read, its incidents, a
     const pending = textOf((await ask(h, 'U0APPROVER3', 'pending'))[0]!);
     const status = (await ask(h, 'U0APPROVER3', 'status', 'Pending approvals')).map(textOf).join('\n');
     const home = await homeOf('U0APPROVER3');
+    const verify = (await ask(h, 'U0APPROVER3', 'verify')).map(textOf).join('\n');
+    const verifyOne = textOf((await ask(h, 'U0APPROVER3', `verify ${id}`))[0]!);
     const insider = textOf((await ask(h, 'U0APPROVER1', `incident ${id}`))[0]!);
     const insiderPending = textOf((await ask(h, 'U0APPROVER1', 'pending'))[0]!);
 
     // Assess
     expect(detail).toContain(`No incident ${id}`);
-    for (const text of [pending, status, home]) {
+    expect(verifyOne).toContain(`No incident ${id}`);
+    for (const text of [pending, status, home, verify]) {
       expect(text).not.toContain(id);
       expect(text).not.toContain(tx);
     }
