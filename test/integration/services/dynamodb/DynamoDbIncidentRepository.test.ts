@@ -2,6 +2,9 @@ import { ConcurrentUpdateError, ReplayedRequestError } from '../../../../src/err
 import { DeliveryStatus, IncidentStatus } from '../../../../src/domain/incidentRecord';
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
+import { effectivePolicy } from '../../../../src/domain/effectivePolicy';
+import { defaultApprovalPolicy } from '../../../../src/domain/policy';
+import { parseRoutes } from '../../../../src/domain/routes';
 import { useLocalTables } from './localTables';
 
 /** DynamoDbIncidentRepository against DynamoDB Local. */
@@ -35,6 +38,30 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       expect(again.existing).toMatchObject({ version: 1, taskToken: 'token', record: { reasoning: record.reasoning } });
       // The first entries go straight to the ledger table.
       expect(await db.ports.ledger.chain(record.incident.id)).toEqual([first]);
+    });
+  });
+
+  describe('the policy fixed at arrival', () => {
+    it('is stored with the record and read back whole (a route with only a user group, no on-call)', async () => {
+      // Prepare
+      const record = approvalRecord(now, {}, 'critical');
+      const sources = {
+        policy: defaultApprovalPolicy({ approverUserIds: ['U0A'], approvalsChannel: 'C0APPROVALS' }),
+        routes: parseRoutes(
+          JSON.stringify([{ channel: 'C0CRIT', match: { tier: ['critical'] }, approverUsergroupId: 'S0CRIT' }]),
+        ),
+        approvalsChannel: 'C0APPROVALS',
+        onCall: [],
+      };
+      const policy = effectivePolicy(sources, record.incident, 'critical', now);
+
+      // Act
+      await db.ports.incidents.create({ ...record, policy }, 'token', []);
+      const stored = await db.ports.incidents.get(record.incident.id);
+
+      // Assess
+      expect(policy.approverUserIds).toEqual([]);
+      expect(stored?.record.policy).toEqual(policy);
     });
   });
 
