@@ -9,16 +9,21 @@ export type AnnounceOutcome = 'announced' | 'retry_later' | 'not_due';
 
 type AnnounceDeps = Pick<AppDeps, 'clock' | 'slack' | 'incidents' | 'telemetry'>;
 
-/** Whether the requester is someone Slack can DM: a user id the workspace knew at ingest. */
+/**
+ * The requester to DM: only a Slack user chainsec itself knows started the
+ * request (`startedBy`). The request's own `requestedBy` is untrusted: were
+ * it to choose the recipient, an agent could send the reasons to anyone.
+ */
 function requesterUser(record: IncidentRecord): string | undefined {
-  const by = record.requestedBy;
-  return record.requesterKnown === true && by !== undefined && SLACK_USER_ID.test(by) ? by : undefined;
+  const by = record.startedBy;
+  return by !== undefined && SLACK_USER_ID.test(by) ? by : undefined;
 }
 
 /**
  * Closes the loop after a decision: one line in the card's thread (who, what,
- * why) and a DM to the requester. An after-commit effect, the sweep's (a click's
- * Lambda never waits on Slack's rate limit for it): it never touches the
+ * why) and, when chainsec knows who started the request, a DM to them. An
+ * after-commit effect, the sweep's (a click's Lambda never waits on Slack's
+ * rate limit for it): it never touches the
  * decision, and never throws for a Slack failure. Sent once: the lease is
  * taken in a conditional write first (a concurrent sweep finds it held), each
  * notice is marked done after it is sent; what failed is released for the next

@@ -2,9 +2,10 @@ import type { Announcement, IncidentRecord } from './incidentRecord';
 
 /**
  * After a decision (or an expiry), two notices close the loop: one line in
- * the card's thread, and a DM to the requester when Slack knows them. Each is
- * sent once: a sender first takes a lease (`announcement.claimedAt`) in a
- * conditional write, then marks each notice done. A lease older than
+ * the card's thread, and a DM to the requester when chainsec itself knows who
+ * started the request (never whom the request names). Each is sent once: a
+ * sender first takes a lease (`announcement.claimedAt`) in a conditional
+ * write, then marks each notice done. A lease older than
  * {@link ANNOUNCE_LEASE_MS} is a sender that crashed: the sweep takes over
  * (the only case where a notice can be sent twice).
  */

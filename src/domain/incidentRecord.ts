@@ -73,6 +73,13 @@ export interface IncidentRecord {
   requestedBy?: string;
   /** True when `requestedBy` is a user the workspace knows (`users.info` at ingest): only then is it a mention. */
   requesterKnown?: boolean;
+  /**
+   * The Slack user who started this request through chainsec itself, set by
+   * chainsec and never read from the request. Only this user gets the
+   * decision's reasons by DM: a request's own `requestedBy` is untrusted text
+   * and never chooses who is told (the card's thread is).
+   */
+  startedBy?: string;
   requestedAt: string;
   deadline?: string;
   votes: Vote[];

@@ -13,26 +13,46 @@ export interface Requester {
 
 /** Invisible or spacing characters an agent (or a person) may wrap an id in. */
 const WRAPPING = new RegExp(String.raw`[${INVISIBLE_CLASS_BODY}\p{Cc}\p{Z}]`, 'gu');
+/** Everything that is not a letter or digit once folded (separators, brackets, punctuation, marks). */
+const NOT_ALPHANUMERIC = /[^A-Z0-9]/g;
 /** `<@U123>`, `<@U123|name>`, `@U123`. */
 const MENTION = /^<@([^|>]+)(?:\|[^>]*)?>$|^@(.+)$/;
 
 /**
- * Reads `requestedBy` as sent by the agent. A Slack user id is recognised
- * however it is decorated (spaces and invisible characters, a `<@…>` mention,
- * a leading `@`, lower case), so that a decoration never lets the requester
- * decide their own request; anything else is an agent's name, shown as text.
+ * Unicode compatibility normalisation (NFKC: fullwidth `Ｕ０…` and
+ * mathematical-bold letters become ASCII) and case folding (upper case, the
+ * case Slack ids use). One home for how a requester's text is compared.
+ */
+export function foldRequesterText(raw: string): string {
+  return raw.normalize('NFKC').toUpperCase().normalize('NFKC');
+}
+
+/**
+ * Reads `requestedBy` as sent by the agent. A text that is exactly one Slack
+ * user id, however decorated (spaces and invisible characters, a `<@…>`
+ * mention, a leading `@`, lower case, fullwidth or styled letters), is that
+ * user; anything else is kept as sent and shown as text. Who may not decide
+ * is {@link isRequester}'s broader rule, not this one.
  */
 export function parseRequester(raw: string): Requester {
   const label = raw.trim();
-  const bare = raw.replace(WRAPPING, '');
+  const bare = foldRequesterText(raw).replace(WRAPPING, '');
   const m = MENTION.exec(bare);
-  const candidate = (m ? (m[1] ?? m[2] ?? '') : bare).toUpperCase();
+  const candidate = m ? (m[1] ?? m[2] ?? '') : bare;
   return SLACK_USER_ID.test(candidate) ? { userId: candidate, label } : { label };
 }
 
-/** Whether `requestedBy` (as stored, normalised or not) names the user `userId`. */
+/**
+ * Whether `requestedBy` (as stored, normalised or not) may name the user
+ * `userId`, resolved conservatively: after NFKC and case folding, with every
+ * character that is not a letter or digit removed, the text contains the id.
+ * So `user:U0APPROVER1`, `U0APPROVER1.`, `U0APPROVER1 (Ada)`, a list of ids and
+ * bracket look-alikes all name U0APPROVER1. A false match only keeps a person
+ * from deciding; a missed one would let the requester approve their own request.
+ */
 export function isRequester(requestedBy: string | undefined, userId: string): boolean {
   if (requestedBy === undefined) return false;
-  const { userId: requester } = parseRequester(requestedBy);
-  return requester !== undefined && requester === userId.toUpperCase();
+  const id = foldRequesterText(userId).replace(NOT_ALPHANUMERIC, '');
+  if (!SLACK_USER_ID.test(id)) return false;
+  return foldRequesterText(requestedBy).replace(NOT_ALPHANUMERIC, '').includes(id);
 }

@@ -94,6 +94,28 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       },
     );
 
+    it.each([
+      ['fullwidth letters', 'Ｕ０ＡＰＰＲＯＶＥＲ１'],
+      ['mathematical-bold letters', '𝐔𝟎𝐀𝐏𝐏𝐑𝐎𝐕𝐄𝐑𝟏'],
+      ['a trailing dot', 'U0APPROVER1.'],
+      ['a prefix', 'user:U0APPROVER1'],
+      ['a name after it', 'U0APPROVER1 (Ada)'],
+      ['a list', 'U0APPROVER2,U0APPROVER1'],
+      ['bracket look-alikes', '‹@U0APPROVER1›'],
+    ])('refuses self-approval when the requester is spelled with %s (%j)', async (_how, requestedBy) => {
+      // Prepare
+      const { card, id } = await critical({ agent: { requested_by: requestedBy, reasoning: 'Asked by a person.' } });
+      const after = (await h.messages()).length;
+
+      // Act
+      await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_approve', value: id, messageTs: card.ts });
+      const refusal = await h.waitForMessage('cannot decide', { kind: 'ephemeral', user: 'U0APPROVER1', after });
+
+      // Assess
+      expect(refusal).toBeDefined();
+      expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(0);
+    });
+
     it('shows a requester the workspace does not know as text, never as a mention (card and /chainsec incident)', async () => {
       // Prepare
       const { card, id } = await critical({ agent: { requested_by: 'U0STRANGER9', reasoning: 'Asked by someone.' } });

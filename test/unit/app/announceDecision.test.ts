@@ -51,11 +51,12 @@ const decided = (over: Partial<IncidentRecord> = {}) =>
     ts: '1700000000.000100',
     requestedBy: 'U0ONCALL2',
     requesterKnown: true,
+    startedBy: 'U0ONCALL2',
     ...over,
   });
 
 describe('Function: announceDecision', () => {
-  it('posts one line in the card thread and DMs the requester, once', async () => {
+  it('posts one line in the card thread and DMs the user chainsec knows started it, once', async () => {
     // Prepare
     const { deps, held, slack } = buildDeps(decided());
 
@@ -72,9 +73,13 @@ describe('Function: announceDecision', () => {
     expect(held.record.announcement).toMatchObject({ thread: 'sent', requester: 'sent' });
   });
 
-  it('skips the DM for a requester Slack does not know (an agent, an unknown id)', async () => {
+  it.each([
+    ['a requester Slack does not know', { requestedBy: 'U0STRANGER9', requesterKnown: false }],
+    ['a known user the request merely names', { requestedBy: 'U0ONCALL2', requesterKnown: true }],
+  ])('skips the DM for %s: only the card thread is told', async (_what, named) => {
     // Prepare
-    const { deps, held, slack } = buildDeps(decided({ requestedBy: 'U0STRANGER9', requesterKnown: false }));
+    const { startedBy: _none, ...record } = decided(named);
+    const { deps, held, slack } = buildDeps(record);
 
     // Act
     await announceDecision(deps, 'INC-7GQ2KX4ZPA');

@@ -13,6 +13,8 @@ describe('Function: parseRequester', () => {
     ['U0APPROVER1\uFE0F', 'U0APPROVER1'],
     ['U0APP\u034FROVER1', 'U0APPROVER1'],
     ['\u2800U0APPROVER1\u3164', 'U0APPROVER1'],
+    ['Ｕ０ＡＰＰＲＯＶＥＲ１', 'U0APPROVER1'],
+    ['𝐔𝟎𝐀𝐏𝐏𝐑𝐎𝐕𝐄𝐑𝟏', 'U0APPROVER1'],
   ])('reads %j as the Slack user %s', (raw, userId) => {
     // Act
     const requester = parseRequester(raw);
@@ -41,5 +43,21 @@ describe('Function: isRequester', () => {
     expect(isRequester('U0APPROVER1', 'U0APPROVER2')).toBe(false);
     expect(isRequester('chainsec-agent', 'U0APPROVER1')).toBe(false);
     expect(isRequester(undefined, 'U0APPROVER1')).toBe(false);
+  });
+
+  it.each([
+    'Ｕ０ＡＰＰＲＯＶＥＲ１',
+    '𝐔𝟎𝐀𝐏𝐏𝐑𝐎𝐕𝐄𝐑𝟏',
+    'U0APPROVER1.',
+    'user:U0APPROVER1',
+    'U0APPROVER1 (Ada)',
+    'U0APPROVER1,U0APPROVER2',
+    'U0APPROVER2, u0approver1',
+    '‹@U0APPROVER1›',
+    'U0APP\u200bROVER1',
+  ])('treats %j as naming U0APPROVER1: any id the text contains is a requester', (requestedBy) => {
+    // Assess
+    expect(isRequester(requestedBy, 'U0APPROVER1')).toBe(true);
+    expect(isRequester(requestedBy, 'U0APPROVER3')).toBe(false);
   });
 });
