@@ -522,6 +522,7 @@ export class LocalStepFunctions extends AwsJsonServer {
       context: {
         Execution: {
           Id: executionArn,
+          Input: input as Json,
           Name: name,
           StartTime: startDate.toISOString(),
           RoleArn: `${machine.arn.split(':stateMachine:')[0]}:role/local`,

@@ -11,7 +11,7 @@ import { onTimeoutOf, type TimeoutFallback } from '../domain/policy';
 import type { RiskTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
 import { keepFullText, longTextOf, withPreview } from './fullText';
-import { incidentEventError, rejectedRecord } from './parseInbound';
+import { incidentEventError, rejectedRecord, unstorableError } from './parseInbound';
 
 /**
  * The workflow state after Classify (read by the ASL's paths). Its long text
@@ -56,9 +56,10 @@ export async function classifyEvent(
   deps: Pick<AppDeps, 'config' | 'clock' | 'rejected' | 'fullText' | 'telemetry'>,
   input: { event: unknown; executionArn?: string },
 ): Promise<ClassifiedState> {
-  const parsed = RawIncidentEventSchema.safeParse(input.event);
-  if (!parsed.success) {
-    const error = incidentEventError(input.event);
+  const problem = unstorableError(input.event);
+  const parsed = problem ? undefined : RawIncidentEventSchema.safeParse(input.event);
+  if (!parsed?.success) {
+    const error = problem ?? incidentEventError(input.event);
     const text = JSON.stringify(input.event ?? null);
     await deps.rejected.keep(rejectedRecord('workflow:classify', text, error, deps.clock.now()));
     deps.telemetry.metric('RejectedPayloads');

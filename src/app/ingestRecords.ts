@@ -7,6 +7,7 @@ import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierR
 import type { AppDeps } from './deps';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
+import { announceRefusals, findingRefusal, INVALID_REQUEST_ERROR, refusalsOfText, type Refusal } from './reportRefused';
 
 /** Powertools idempotency's error for a message another invocation is processing right now. */
 const IN_PROGRESS_ELSEWHERE = 'IdempotencyAlreadyInProgressError';
@@ -32,7 +33,8 @@ export type ProcessMessage = (message: InboundMessage, body: string) => Promise<
 /** A record of a batch once parsed: the message it carries, or why it is refused. */
 export type PlannedRecord =
   | { record: InboundRecord; message: InboundMessage }
-  | { record: InboundRecord; refused: unknown }
+  /** `refusals`: who must hear of it (worked out from the payload when absent; see `refusalsOf`). */
+  | { record: InboundRecord; refused: unknown; refusals?: Refusal[] }
   /** An EventBridge event from a detector: each finding is handled on its own (one bad one never drops the others). */
   | { record: InboundRecord; findings: FindingOutcome[]; tier: RiskTier };
 
@@ -80,8 +82,9 @@ export function planRecords(
 }
 
 /**
- * Runs one planned record. A refused record is kept for inspection (and an
- * invalid approval request fails its workflow task closed); a valid one is
+ * Runs one planned record. A refused record is kept for inspection, an
+ * invalid approval request fails its workflow task closed at once, and what
+ * needed people is announced in the channel and paged (once); a valid one is
  * processed. Never throws: a failure that a redelivery can fix (including
  * failing to keep a refused record, which must not be lost) comes back as
  * `retry`.
@@ -104,11 +107,15 @@ export async function ingestRecord(
       await deps.rejected.keep(rejectedRecord(record.source, record.body, e, deps.clock.now()));
       const token = salvageTaskToken(record.body);
       if (token) {
-        await deps.workflow.fail(token, 'chainsec.InvalidRequest', reason.slice(0, 1000)).catch(() => undefined);
+        await deps.workflow.fail(token, INVALID_REQUEST_ERROR, reason.slice(0, 1000)).catch(() => undefined);
       }
+      await announceRefusals(
+        deps,
+        planned.refusals ?? refusalsOfText(record.body, reason, deps, token !== undefined),
+      );
       return { id: record.id, status: 'rejected', code, reason };
     } catch (keepError) {
-      // Could not even keep it: let the queue redeliver (and dead-letter) it rather than lose it.
+      // Could not keep it or announce it: let the queue redeliver (and dead-letter) it rather than lose it.
       return { id: record.id, status: 'retry', reason: (keepError as Error).message };
     }
   }
@@ -181,7 +188,8 @@ async function ingestFindings(
       continue;
     }
     if (f.kind === 'rejected') {
-      last = await ingestRecord(deps, { record, refused: new InvalidInputError(f.message) }, process);
+      const refusals = findingRefusal(f);
+      last = await ingestRecord(deps, { record, refused: new InvalidInputError(f.message), refusals }, process);
       deps.telemetry.metric('RejectedFindings', f.findings ?? 1);
       if (f.metric) deps.telemetry.metric(f.metric, f.findings ?? 1);
       if (last.status === 'retry') return last;

@@ -5,6 +5,8 @@ import { RawIncidentEventSchema } from '../domain/incidentSchemas';
 import { EVENT_SOURCES } from '../domain/sources';
 import { actionDigest } from '../domain/actionDigest';
 import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '../domain/messages';
+import { storableProblem } from '../domain/storableJson';
+import { parseStrictJson } from '../domain/strictJson';
 import type { RejectedPayload } from '../services/RejectedPayloads';
 
 /** Records over this many bytes are refused (docs/INTERFACES.md#incident-inputs). */
@@ -18,21 +20,23 @@ function describe(error: z.core.$ZodError): string {
 }
 
 /**
- * Parses one inbound record (a JSON string) into a message.
+ * Parses one inbound record (a JSON string) into a message. JSON that readers
+ * disagree on (a duplicate or `__proto__` key) and values the stores cannot
+ * keep exactly (see `storableProblem`) are refused whole: what a card shows,
+ * the ledger records and a receipt's digest covers is then always the same.
  * @throws PayloadTooLargeError | InvalidInputError | UnknownPayloadError, each with a clear message
  */
 export function parseInbound(text: string): InboundMessage {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_RECORD_BYTES) throw new PayloadTooLargeError(bytes, MAX_RECORD_BYTES);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InvalidInputError(`malformed JSON: ${(e as Error).message}`, {}, { cause: e });
-  }
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) throw new InvalidInputError(`malformed JSON: ${parsed.reason}`);
+  const json = parsed.value;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new UnknownPayloadError('expected a JSON object');
   }
+  const unstorable = unstorableError(json);
+  if (unstorable) throw unstorable;
   const kind = (json as { kind?: unknown }).kind;
   if (kind === 'approval_request') {
     const r = ApprovalRequestSchema.safeParse(json);
@@ -49,6 +53,12 @@ export function parseInbound(text: string): InboundMessage {
   const raw = RawIncidentEventSchema.safeParse(json);
   if (raw.success) return NotificationSchema.parse({ kind: 'notification', incident: raw.data });
   throw incidentEventError(json);
+}
+
+/** The refusal of a value the stores cannot keep as it is (see `storableProblem`), naming the field; else `undefined`. */
+export function unstorableError(value: unknown): InvalidInputError | undefined {
+  const problem = storableProblem(value);
+  return problem === undefined ? undefined : new InvalidInputError(`cannot be kept as sent: ${problem}`);
 }
 
 /**

@@ -50,7 +50,8 @@ function sha256(text: string): string {
  * signed `incident_received` and `approval_undelivered` entries, then shown in
  * the approvals channel on a card saying so (posted by the sweep if Slack is
  * down). A request refused because the incident already has a live one only
- * adds an entry to that incident's chain and a reply in its card's thread.
+ * adds an entry to that incident's chain and a reply in its card's thread;
+ * when it asks exactly what that card asks (a redelivery), no reply.
  * Safe to run again (the workflow retries it): nothing is recorded twice.
  */
 export async function reportUndelivered(deps: AppDeps, request: UndeliveredRequest): Promise<UndeliveredOutcome> {
@@ -90,7 +91,11 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
       // A retry of this report: recorded already; make sure it is shown.
       return { status: 'already_recorded', incidentId: id, shown: await showIfMissing(deps, existing.record) };
     }
-    await appendToExisting(deps, id, entry);
+    // The same request again (at-least-once delivery started a second workflow): recorded, but the card
+    // that was delivered gets no warning; nothing about it failed.
+    const redelivery = duplicate && sameRequest(existing.record, request);
+    if (redelivery) deps.telemetry.metric('RedeliveredApprovalRequests');
+    await appendToExisting(deps, id, entry, { quiet: redelivery });
     return { status: 'appended', incidentId: id };
   }
 
@@ -159,15 +164,33 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
   return { status: 'recorded', incidentId: id, shown: await showIfMissing(deps, stored) };
 }
 
-/** Adds the entry to an incident that already has a chain, and says so in its card's thread. */
-async function appendToExisting(deps: AppDeps, incidentId: string, entry: EntryDraft): Promise<void> {
+/** Whether a refused duplicate asks exactly what the stored request asks (same tier, same action digest). */
+function sameRequest(stored: IncidentRecord, request: UndeliveredRequest): boolean {
+  return (
+    stored.kind === 'approval' &&
+    stored.undelivered === undefined &&
+    stored.tier === request.tier &&
+    stored.actionDigest === actionDigest(request.proposedAction)
+  );
+}
+
+/**
+ * Adds the entry to an incident that already has a chain, and says so in its
+ * card's thread, unless `quiet` (a redelivery of the request the card shows).
+ */
+async function appendToExisting(
+  deps: AppDeps,
+  incidentId: string,
+  entry: EntryDraft,
+  { quiet }: { quiet: boolean } = { quiet: false },
+): Promise<void> {
   const record = await commitWithRetry(deps, incidentId, ({ record: current }) => ({
     kind: 'commit',
     result: current,
     next: current,
     drafts: [entry],
   }));
-  if (!record.channel || !record.ts) return;
+  if (quiet || !record.channel || !record.ts) return;
   const text = `:warning: Another approval request for ${incidentId} (from ${String(entry.executionArn)}) could not be delivered: it failed closed; this card's request still stands.`;
   try {
     await deps.slack.post(

@@ -6,6 +6,7 @@ import { IncidentSchema } from '../domain/incidentSchemas';
 import type { ActionResult } from '../domain/incidentRecord';
 import { ContainmentSchema, FullTextRefSchema, ProposedActionSchema } from '../domain/messages';
 import { APPROVAL_TIERS } from '../domain/tiers';
+import { reportRefused } from '../app/reportRefused';
 import { reportUndelivered, type UndeliveredOutcome } from '../app/reportUndelivered';
 import { buildContainer, type Container } from './support/container';
 
@@ -41,17 +42,28 @@ const UndeliveredInputSchema = z.object({
   }),
 });
 
-const isReport = (event: unknown): boolean =>
-  (event as { operation?: unknown } | null)?.operation === 'report_undelivered';
+/** `ReportRefused`: the execution's own input (`$$.Execution.Input`) and the error Classify's Catch recorded. */
+const RefusedInputSchema = z.object({
+  operation: z.literal('report_refused'),
+  event: z.unknown(),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+});
+
+const operationOf = (event: unknown): unknown => (event as { operation?: unknown } | null)?.operation;
+const isReport = (event: unknown): boolean => operationOf(event) === 'report_undelivered';
 
 let ready: Promise<Container> | undefined;
 
 /**
  * The workflow's action tasks (AutoContain, ContainCritical, ExecuteAction,
- * RollbackContainment, Close) and its report of an approval request that
- * could not be delivered (ApprovalFailedFailClosed).
+ * RollbackContainment, Close), its report of an approval request that
+ * could not be delivered (ApprovalFailedFailClosed) and of an event its
+ * Classify step refused (ReportRefused).
  */
-export async function handler(event: unknown, context?: Context): Promise<ActionResult | UndeliveredOutcome> {
+export async function handler(
+  event: unknown,
+  context?: Context,
+): Promise<ActionResult | UndeliveredOutcome | { announced: number }> {
   ready ??= buildContainer({
     slackRetries: 3,
     paced: true,
@@ -67,6 +79,11 @@ export async function handler(event: unknown, context?: Context): Promise<Action
   const container = await ready;
   container.telemetry.startInvocation(context);
   try {
+    if (operationOf(event) === 'report_refused') {
+      const { event: refused, error } = RefusedInputSchema.parse(event);
+      const cause = `${error?.Error ?? 'Unknown'}: ${(error?.Cause ?? '').slice(0, 500)}`;
+      return { announced: await reportRefused(container.deps, refused, cause) };
+    }
     if (isReport(event)) {
       const { state, executionArn } = UndeliveredInputSchema.parse(event);
       container.telemetry.addLogKeys({ incidentId: state.incident.id });

@@ -7,6 +7,7 @@ import { wafSource } from './waf';
 import { securityHubAsffSource } from './securityHubAsff';
 import { securityHubOcsfSource } from './securityHubOcsf';
 import { isObj } from './read';
+import { refusedFinding } from './refusedFinding';
 import type {
   AgentEventSource,
   DefaultProposal,
@@ -148,7 +149,12 @@ export function readFindings(event: EventEnvelope, rules: FindingTierRules): Fin
         metric: 'FindingsIgnored_detailType',
       },
     ];
-  return source.read(event, rules);
+  // A finding that could not be read still says who needed to hear of it (its tier by severity, its id).
+  return source
+    .read(event, rules)
+    .map((o) =>
+      o.kind === 'rejected' ? { ...o, source: source.name, ...refusedFinding(source.name, o.subject, rules) } : o,
+    );
 }
 
 export type { EventEnvelope, FindingFacts, FindingOutcome, FindingTierRules } from './types';

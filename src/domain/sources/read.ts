@@ -18,6 +18,21 @@ export class FieldError extends Error {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * The field errors of the finding {@link readFinding} is reading, when it is
+ * reading one: the helpers below add to it and go on with a placeholder, so a
+ * rejected finding names every bad field, not only the first. Reading is
+ * synchronous, so one list at a time is all there is.
+ */
+let collected: FieldError[] | undefined;
+
+/** Records a bad field (or throws it, outside {@link readFinding}) and answers the placeholder to go on with. */
+function badField<T>(error: FieldError, placeholder: T): T {
+  if (collected === undefined) throw error;
+  collected.push(error);
+  return placeholder;
+}
+
 export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -35,7 +50,7 @@ export function at(root: unknown, path: string): unknown {
 /** A required non-empty string (bounded to `max` characters). */
 export function str(root: unknown, path: string, prefix: string, max = 2000): string {
   const v = at(root, path);
-  if (typeof v !== 'string' || v.trim() === '') throw new FieldError(`${prefix}${path}`, 'a non-empty string');
+  if (typeof v !== 'string' || v.trim() === '') return badField(new FieldError(`${prefix}${path}`, 'a non-empty string'), '');
   return v.slice(0, max);
 }
 
@@ -43,7 +58,7 @@ export function str(root: unknown, path: string, prefix: string, max = 2000): st
 export function optStr(root: unknown, path: string, prefix: string, max = 2000): string | undefined {
   const v = at(root, path);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new FieldError(`${prefix}${path}`, 'a string');
+  if (typeof v !== 'string') return badField(new FieldError(`${prefix}${path}`, 'a string'), undefined);
   return v.slice(0, max);
 }
 
@@ -51,7 +66,7 @@ export function optStr(root: unknown, path: string, prefix: string, max = 2000):
 export function num(root: unknown, path: string, prefix: string, min: number, max: number): number {
   const v = at(root, path);
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
-    throw new FieldError(`${prefix}${path}`, `a number in ${min}..${max}`);
+    return badField(new FieldError(`${prefix}${path}`, `a number in ${min}..${max}`), min);
   return v;
 }
 
@@ -64,8 +79,10 @@ export function optText(root: unknown, path: string, max = 200): string | undefi
 }
 
 /**
- * Reads one finding: `read` gets it as an object, and a field it fails on (a
- * {@link FieldError}) rejects the finding, naming the field.
+ * Reads one finding: `read` gets it as an object. Every field it finds bad (a
+ * {@link FieldError}, reported by the helpers above or thrown) rejects the
+ * finding, and the rejection names them all; the finding itself rides along
+ * (`subject`), so the caller can tell who needed to hear of it.
  * @param what how the messages name the finding (`GuardDuty finding`)
  * @param path where the finding stands in the event (`detail`, `detail.findings[2]`)
  */
@@ -75,11 +92,24 @@ export function readFinding(
   path: string,
   read: (finding: Obj) => FindingOutcome,
 ): FindingOutcome {
-  if (!isObj(finding)) return { kind: 'rejected', message: `invalid ${what}: ${path}: expected an object` };
+  if (!isObj(finding))
+    return { kind: 'rejected', message: `invalid ${what}: ${path}: expected an object`, subject: finding };
+  const outer = collected;
+  const errors: FieldError[] = [];
+  collected = errors;
   try {
-    return read(finding);
+    const outcome = read(finding);
+    if (errors.length === 0) return outcome;
   } catch (e) {
-    if (e instanceof FieldError) return { kind: 'rejected', message: `invalid ${what}: ${e.message}` };
-    throw e;
+    // A placeholder may trip the reader further on: the fields already found bad are the reason.
+    if (e instanceof FieldError) errors.push(e);
+    else if (errors.length === 0) throw e;
+  } finally {
+    collected = outer;
   }
+  // One line per field (a missing field and its failed check name the same field).
+  const byField = new Map<string, string>();
+  for (const e of errors) if (!byField.has(e.field)) byField.set(e.field, e.message);
+  const messages = [...byField.values()];
+  return { kind: 'rejected', message: `invalid ${what}: ${messages.join('; ')}`, subject: finding };
 }

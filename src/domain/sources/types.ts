@@ -43,6 +43,11 @@ export interface FindingFacts {
 export type FindingOutcome =
   | { kind: 'finding'; naturalKey: string; tier: RiskTier; title: string; observedAt?: string; facts: FindingFacts }
   | { kind: 'ignored'; reason: string; metric: string }
+  /**
+   * `message` names every bad field; `subject` is the finding as sent. The
+   * registry adds what it would have been (`source`, and, when readable, the
+   * `tier` its severity gives and its `findingId`), so people hear of it.
+   */
   | {
       kind: 'rejected';
       message: string;
@@ -50,6 +55,11 @@ export type FindingOutcome =
       findings?: number;
       /** A metric counting these findings besides `RejectedFindings` (such as `FindingsPastLimit`). */
       metric?: string;
+      subject?: unknown;
+      source?: string;
+      what?: string;
+      tier?: RiskTier;
+      findingId?: string;
     };
 
 /** The tier rules of the finding sources (docs/SOURCES.md), part of `RiskThresholds`. */

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import type { RefusalNoticeFacts } from '../blocks/refusalNotice';
+import { RawIncidentEventSchema } from '../domain/incidentSchemas';
+import { DEFAULT_RISK_THRESHOLDS } from '../domain/risk';
+import { isFindingEnvelope, readFindings, type FindingOutcome } from '../domain/sources';
+import { at, isObj, optText } from '../domain/sources/read';
+import { refusedEvent } from '../domain/sources/refusedEvent';
+import { isApprovalTier, type RiskTier } from '../domain/tiers';
+import { announceRefusal } from './announceRefusal';
+import type { AppDeps } from './deps';
+import { incidentEventError, unstorableError } from './parseInbound';
+
+/** One refused thing that needed people: what identifies it across deliveries, and what the notice says. */
+export interface Refusal {
+  key: string;
+  facts: RefusalNoticeFacts;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The error code a refused approval request's task is failed with. */
+export const INVALID_REQUEST_ERROR = 'chainsec.InvalidRequest';
+
+/**
+ * The refusals of a refused payload (parsed JSON, as sent) that needed
+ * people: each finding of a detector's event whose severity calls for a
+ * decision (one per finding id), an approval request (its workflow was
+ * waiting for people: high or critical), or an agent event or notification
+ * whose tier by the rules is high or critical. Nothing for what needed nobody.
+ * @param reason why the payload was refused (names every bad field)
+ * @param failedTask whether a waiting workflow's task was failed
+ */
+export function refusalsOf(
+  value: unknown,
+  reason: string,
+  deps: Pick<AppDeps, 'config'>,
+  failedTask: boolean,
+): Refusal[] {
+  const outcome = failedTask
+    ? `Its workflow was failed at once (${INVALID_REQUEST_ERROR}).`
+    : 'No workflow waits for a decision on it.';
+  if (isFindingEnvelope(value))
+    return readFindings(value, (deps.config?.risk ?? DEFAULT_RISK_THRESHOLDS).findings).flatMap((f) => findingRefusal(f, outcome));
+  if (!isObj(value)) return [];
+  const key = `payload:${sha256(JSON.stringify(value))}`;
+  if (value.kind === 'approval_request' || failedTask) {
+    // A workflow was waiting for people: high or critical whatever else is wrong with it.
+    const tier: RiskTier = value.tier === 'critical' ? 'critical' : 'high';
+    const identity =
+      optText(value, 'title', 150) ??
+      [optText(value, 'proposedAction.type', 100), optText(value, 'proposedAction.target', 300)]
+        .filter(Boolean)
+        .join(' on ');
+    return [{ key, facts: { tier, what: 'approval request', ...(identity && { identity }), reason, outcome } }];
+  }
+  const event = value.kind === 'notification' ? at(value, 'incident') : value;
+  const risk = deps.config?.risk ?? DEFAULT_RISK_THRESHOLDS;
+  const seen = refusedEvent(event, risk);
+  const asked = value.kind === 'notification' && typeof value.tier === 'string' ? value.tier : undefined;
+  const tier = asked === 'critical' || seen.tier === 'critical' ? 'critical' : (seen.tier ?? asked);
+  if (tier === undefined || !isApprovalTier(tier as RiskTier)) return [];
+  const { what, identity } = seen;
+  return [{ key, facts: { tier: tier as RiskTier, what, ...(identity && { identity }), reason, outcome } }];
+}
+
+/** The refusal of one finding that could not be read, when its severity needed people (one key per finding id). */
+export function findingRefusal(f: FindingOutcome, outcome = 'No workflow waits for a decision on it.'): Refusal[] {
+  if (f.kind !== 'rejected' || f.tier === undefined || !isApprovalTier(f.tier)) return [];
+  const id = f.findingId ?? sha256(JSON.stringify(f.subject ?? null));
+  const facts: RefusalNoticeFacts = {
+    tier: f.tier,
+    what: f.what ?? 'finding',
+    ...(f.findingId !== undefined && { identity: f.findingId }),
+    reason: f.message,
+    outcome,
+  };
+  return [{ key: `finding:${f.source ?? ''}:${id}`, facts }];
+}
+
+/** {@link refusalsOf} for a payload as text; none when it is not JSON at all. */
+export function refusalsOfText(
+  text: string,
+  reason: string,
+  deps: Pick<AppDeps, 'config'>,
+  failedTask: boolean,
+): Refusal[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return refusalsOf(value, reason, deps, failedTask);
+}
+
+/** Announces each refusal (see `announceRefusal`); a failure throws after trying them all. */
+export async function announceRefusals(deps: AppDeps, refusals: readonly Refusal[]): Promise<number> {
+  let announced = 0;
+  let failure: unknown;
+  for (const r of refusals) {
+    try {
+      if ((await announceRefusal(deps, r.key, r.facts)) === 'announced') announced++;
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return announced;
+}
+
+/**
+ * The workflow's report of an event its Classify step refused or could not
+ * handle (an agent event the stores cannot keep, a finding that cannot be
+ * read, a store that kept failing): what needed people is announced in the
+ * channel and paged, once. The reason is worked out again from the event
+ * itself; the failed step's `cause` is used only when the event is valid.
+ * @returns how many notices were posted
+ */
+export async function reportRefused(deps: AppDeps, event: unknown, cause: string): Promise<number> {
+  if (isFindingEnvelope(event)) return announceRefusals(deps, refusalsOf(event, cause, deps, false));
+  const refused = unstorableError(event) ?? (RawIncidentEventSchema.safeParse(event).success ? undefined : incidentEventError(event));
+  const reason = refused?.message ?? `it could not be classified: ${cause}`;
+  return announceRefusals(deps, refusalsOf(event, reason, deps, false));
+}
