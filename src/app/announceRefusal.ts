@@ -41,7 +41,12 @@ export async function announceRefusal(
   const held = await deps.sideDocs.get<RefusalNoticeDoc>(doc);
   if (held && held.value.state !== 'failed') return 'already_announced';
   const version = held?.version ?? 0;
-  const claimed = await deps.sideDocs.put<RefusalNoticeDoc>(doc, { state: 'posting', at: now.toISOString() }, version, write);
+  const claimed = await deps.sideDocs.put<RefusalNoticeDoc>(
+    doc,
+    { state: 'posting', at: now.toISOString() },
+    version,
+    write,
+  );
   if (!claimed) return 'already_announced';
   const notice = buildRefusalNotice(facts);
   try {

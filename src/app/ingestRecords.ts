@@ -109,10 +109,7 @@ export async function ingestRecord(
       if (token) {
         await deps.workflow.fail(token, INVALID_REQUEST_ERROR, reason.slice(0, 1000)).catch(() => undefined);
       }
-      await announceRefusals(
-        deps,
-        planned.refusals ?? refusalsOfText(record.body, reason, deps, token !== undefined),
-      );
+      await announceRefusals(deps, planned.refusals ?? refusalsOfText(record.body, reason, deps, token !== undefined));
       return { id: record.id, status: 'rejected', code, reason };
     } catch (keepError) {
       // Could not keep it or announce it: let the queue redeliver (and dead-letter) it rather than lose it.

@@ -40,7 +40,9 @@ export function refusalsOf(
     ? `Its workflow was failed at once (${INVALID_REQUEST_ERROR}).`
     : 'No workflow waits for a decision on it.';
   if (isFindingEnvelope(value))
-    return readFindings(value, (deps.config?.risk ?? DEFAULT_RISK_THRESHOLDS).findings).flatMap((f) => findingRefusal(f, outcome));
+    return readFindings(value, (deps.config?.risk ?? DEFAULT_RISK_THRESHOLDS).findings).flatMap((f) =>
+      findingRefusal(f, outcome),
+    );
   if (!isObj(value)) return [];
   const key = `payload:${sha256(JSON.stringify(value))}`;
   if (value.kind === 'approval_request' || failedTask) {
@@ -118,7 +120,8 @@ export async function announceRefusals(deps: AppDeps, refusals: readonly Refusal
  */
 export async function reportRefused(deps: AppDeps, event: unknown, cause: string): Promise<number> {
   if (isFindingEnvelope(event)) return announceRefusals(deps, refusalsOf(event, cause, deps, false));
-  const refused = unstorableError(event) ?? (RawIncidentEventSchema.safeParse(event).success ? undefined : incidentEventError(event));
+  const refused =
+    unstorableError(event) ?? (RawIncidentEventSchema.safeParse(event).success ? undefined : incidentEventError(event));
   const reason = refused?.message ?? `it could not be classified: ${cause}`;
   return announceRefusals(deps, refusalsOf(event, reason, deps, false));
 }

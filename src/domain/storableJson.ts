@@ -53,7 +53,7 @@ export function storableProblem(value: unknown): string | undefined {
     if (depth > MAX_JSON_DEPTH)
       return `${pathText(path)}: nested deeper than ${MAX_JSON_DEPTH} levels (objects and arrays)`;
     if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+      for (const [i, item] of v.entries()) stack.push({ value: item, path: [...path, i] });
       continue;
     }
     for (const key of Object.keys(v)) {

@@ -50,7 +50,8 @@ export function at(root: unknown, path: string): unknown {
 /** A required non-empty string (bounded to `max` characters). */
 export function str(root: unknown, path: string, prefix: string, max = 2000): string {
   const v = at(root, path);
-  if (typeof v !== 'string' || v.trim() === '') return badField(new FieldError(`${prefix}${path}`, 'a non-empty string'), '');
+  if (typeof v !== 'string' || v.trim() === '')
+    return badField(new FieldError(`${prefix}${path}`, 'a non-empty string'), '');
   return v.slice(0, max);
 }
 

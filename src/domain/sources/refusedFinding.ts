@@ -30,7 +30,11 @@ const READERS: Record<string, Reader> = {
   guardduty: (f, rules) => {
     const severity = at(f, 'severity');
     const ok = typeof severity === 'number' && Number.isFinite(severity) && severity >= 0 && severity <= 10;
-    return withId('GuardDuty finding', ok ? guardDutyTier(severity, rules.guardduty) : undefined, optText(f, 'id', 300));
+    return withId(
+      'GuardDuty finding',
+      ok ? guardDutyTier(severity, rules.guardduty) : undefined,
+      optText(f, 'id', 300),
+    );
   },
   'securityhub-asff': (f, rules) => {
     const label = at(f, 'Severity.Label');

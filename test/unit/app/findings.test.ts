@@ -169,7 +169,7 @@ describe('Security Hub findings', () => {
     expect(f.telemetry.count('FindingsIgnored_resolved')).toBe(1);
   });
 
-  it('an event with several findings through the ingest path: one incident per good finding, the bad one kept, the resolved one ignored', async () => {
+  it('an event with several findings through the ingest path: one incident per good finding, the bad one kept and announced, the resolved one ignored', async () => {
     // Arrange
     const f = fakeAppDeps();
     const event = securityHubImported([
@@ -188,8 +188,12 @@ describe('Security Hub findings', () => {
 
     // Assess
     expect(outcomes).toEqual([expect.objectContaining({ id: 'evt-1', status: 'processed' })]);
-    const cards = f.slack.callsOf('post').filter((p) => p.threadTs === undefined);
-    expect(cards).toHaveLength(2);
+    const posts = f.slack.callsOf('post').filter((p) => p.threadTs === undefined);
+    const notices = posts.filter((p) => p.message.text.includes('could not be shown for a decision'));
+    expect(posts.length - notices.length).toBe(2);
+    // The bad finding was HIGH by its label: people hear that it arrived and why it was not carded.
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.message.text).toContain('finding-bad');
     expect(f.storage.ports.rejected.kept).toHaveLength(1);
     expect(f.storage.ports.rejected.kept[0]).toMatchObject({
       code: 'chainsec_invalid_input',

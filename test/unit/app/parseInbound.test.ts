@@ -3,7 +3,42 @@ import { ErrorCode } from '../../../src/errors';
 
 const onchain = { tx_hash: '0xabc', amount_usd: 10, protocol: 'Aave', anomaly_score: 0.1 };
 
+const request = (proposedAction: string) =>
+  `{"kind":"approval_request","taskToken":"t","tier":"high","title":"Rotate","proposedAction":${proposedAction}}`;
+
 describe('Function: parseInbound', () => {
+  it.each([
+    [
+      'a __proto__ key in parameters',
+      '{"type":"a","target":"b","reversible":true,"parameters":{"__proto__":{"scope":"ALL"}}}',
+      /__proto__/,
+    ],
+    [
+      'a constructor key in parameters',
+      '{"type":"a","target":"b","reversible":true,"parameters":{"constructor":1}}',
+      /constructor/,
+    ],
+    ['a duplicate key', '{"type":"a","type":"b","target":"b","reversible":true}', /duplicate key/],
+    [
+      'an integer above 2^53',
+      '{"type":"a","target":"b","reversible":true,"parameters":{"n":9007199254740993}}',
+      /parameters\.n: number/,
+    ],
+    [
+      'parameters nested 30 deep',
+      `{"type":"a","target":"b","reversible":true,"parameters":${'{"a":'.repeat(30)}1${'}'.repeat(30)}}`,
+      /nested deeper/,
+    ],
+  ])('refuses an approval request with %s as invalid input, naming it', (_what, action, reason) => {
+    // Act
+    const parse = () => parseInbound(request(action));
+
+    // Assess
+    expect(parse).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidInput, message: expect.stringMatching(reason) }),
+    );
+  });
+
   it('reads a bare raw incident as a notification', () => {
     expect(parseInbound(JSON.stringify(onchain))).toMatchObject({ kind: 'notification', incident: onchain });
   });

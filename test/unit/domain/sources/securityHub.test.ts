@@ -126,7 +126,7 @@ describe('Security Hub ASFF source', () => {
 
   it('an event without findings is rejected naming detail.findings', () => {
     expect(read(securityHubImported([]))).toEqual([
-      { kind: 'rejected', message: expect.stringContaining('detail.findings') },
+      expect.objectContaining({ kind: 'rejected', message: expect.stringContaining('detail.findings') }),
     ]);
   });
 
@@ -168,7 +168,11 @@ describe('Security Hub OCSF source', () => {
 
   it('a wrong-typed severity_id is rejected naming it', () => {
     expect(read(securityHubImportedV2([ocsfFinding({ severity_id: 'High' })]))).toEqual([
-      { kind: 'rejected', message: expect.stringContaining('detail.findings[0].severity_id') },
+      expect.objectContaining({
+        kind: 'rejected',
+        message: expect.stringContaining('detail.findings[0].severity_id'),
+        findingId: 'arn:aws:securityhub:us-east-1:123456789012:finding/7f3c2b1a',
+      }),
     ]);
   });
 });
