@@ -398,6 +398,7 @@ export class Sandbox {
     };
     return {
       Classify: (input: unknown) => this.handlers.classify(input),
+      ReportRefused: (input: unknown) => this.handlers.actions(input),
       AutoContain: (input: unknown) => this.handlers.actions(input),
       ContainCritical: (input: unknown) => this.handlers.actions(input),
       ExecuteAction: (input: unknown) => this.handlers.actions(input),

@@ -9,7 +9,7 @@ import type { Stats, Spread } from '../domain/stats';
 import { RISK_TIERS } from '../domain/tiers';
 import { escapeMrkdwn, plain, splitText, truncate, untrusted } from './escape';
 import { formatUtc, formatWhen, mention, requesterText } from './format';
-import { PARAMETER_BOUNDS, labelledLines, parameterLines } from './parameterList';
+import { PARAMETER_BOUNDS, allParameterLines, flattenParameters, labelledLines, parameterLines } from './parameterList';
 import { type RouteListItem, type UnreachableRouteItem, routeListLines, unreachableRouteLines } from './routeNotices';
 
 /** A `/chainsec` answer. */
@@ -238,7 +238,14 @@ export function incidentDetail(input: {
             [
               `*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`,
               ...(r.proposedAction.parameters && Object.keys(r.proposedAction.parameters).length > 0
-                ? ['*Parameters:*', ...parameterLines(r.proposedAction.parameters, { ...PARAMETER_BOUNDS, room: 2400 })]
+                ? [
+                    '*Parameters:*',
+                    ...parameterLines(r.proposedAction.parameters, {
+                      ...PARAMETER_BOUNDS,
+                      room: 2400,
+                      moreAt: 'every one is listed below',
+                    }),
+                  ]
                 : []),
             ].join('\n'),
           ),
@@ -260,6 +267,10 @@ export function incidentDetail(input: {
   // The reasoning in full, escaped, quoted, across as many messages as it takes.
   const full = input.full?.text ?? { reasoning: r.reasoning, evidence: r.evidence };
   const messages: CommandMessage[] = [first, ...quotedMessages(i.id, "Agent's reasoning", full.reasoning)];
+  // Every parameter the receipt's digest covers, when the list above had to leave some out.
+  const parameters = r.proposedAction?.parameters;
+  if (parameters && flattenParameters(parameters, 0).total > PARAMETER_BOUNDS.entries)
+    messages.push(...quotedMessages(i.id, 'Parameters in full', allParameterLines(parameters).join('\n')));
   // What a preview left out: the WAF analysis and follow-up (when not the reasoning itself) and every evidence item.
   if (r.fullText) {
     if (full.analysis && full.analysis !== full.reasoning)

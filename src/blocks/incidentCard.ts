@@ -272,16 +272,25 @@ function actionLine(type: string, target: string): string {
 function proposedActionBlock(
   record: IncidentRecord,
   version: CardVersion,
-  now: Date,
+  opts: IncidentCardOptions,
   b: Budget,
 ): KnownBlock | undefined {
+  const now = opts.now;
   const lines: string[] = [];
   const p = record.proposedAction;
   if (p)
     lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
   // The parameters are part of what is approved (the receipt's digest covers them): a person sees them too.
   if (p?.parameters && Object.keys(p.parameters).length > 0)
-    lines.push('*Parameters:*', ...parameterLines(p.parameters, { ...PARAMETER_BOUNDS, value: b.listValue }));
+    lines.push(
+      '*Parameters:*',
+      ...parameterLines(p.parameters, {
+        ...PARAMETER_BOUNDS,
+        value: b.listValue,
+        // Nothing the digest covers is out of reach: the command lists every parameter.
+        moreAt: `${fullTextHint(record, opts)} lists them all`,
+      }),
+    );
   const c = record.containment;
   if (c) {
     const undo =
@@ -472,7 +481,7 @@ function render(record: IncidentRecord, opts: IncidentCardOptions, version: Card
     ...evidenceBlocks(record, opts, b),
     version === 'notification' && record.tier === 'low'
       ? actionTakenBlock(record)
-      : proposedActionBlock(record, version, opts.now, b),
+      : proposedActionBlock(record, version, opts, b),
     (version === 'decided' || version === 'expired') && outcomeBlock(record, opts, version),
     approval && statusBlock(record, opts, version),
     approval && reasonsBlock(record),

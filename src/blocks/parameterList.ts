@@ -10,6 +10,8 @@ export interface ListBounds {
   key: number;
   /** Characters all the lines may take together (a Slack section holds 3000): values shrink to fit. */
   room?: number;
+  /** Where the entries past `entries` are listed in full (trusted mrkdwn), added to the "…and N more" line. */
+  moreAt?: string;
 }
 
 /** The card's default: about ten entries of up to 200 characters. */
@@ -66,8 +68,16 @@ export function labelledLines(
   const value = Math.max(20, Math.min(bounds.value, share));
   const lines = shown.map(([k, v]) => `• *${untrusted(oneLine(k), bounds.key)}*: ${untrusted(oneLine(v), value)}`);
   const more = total - lines.length;
-  if (more > 0) lines.push(`_…and ${more} more_`);
+  if (more > 0) lines.push(`_…and ${more} more_${bounds.moreAt ? `: ${bounds.moreAt}` : ''}`);
   return lines;
+}
+
+/**
+ * Every parameter as a `key: value` line (nested keys dotted), unescaped: the
+ * full list a card's "…and N more" points to. The caller escapes it.
+ */
+export function allParameterLines(parameters: Readonly<Record<string, unknown>>): string[] {
+  return flattenParameters(parameters, Number.POSITIVE_INFINITY).pairs.map(([k, v]) => `${k}: ${v}`);
 }
 
 /**

@@ -96,6 +96,7 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
     calls,
     handlers: {
       Classify: classify,
+      ReportRefused: actions('ReportRefused'),
       AutoContain: actions('AutoContain'),
       ContainCritical: actions('ContainCritical'),
       ExecuteAction: actions('ExecuteAction'),

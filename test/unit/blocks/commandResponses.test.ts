@@ -90,3 +90,21 @@ describe('Function: status, with routes', () => {
     expect(allFine).not.toContain('cannot post to');
   });
 });
+
+describe('Function: incidentDetail, parameters past the card bound', () => {
+  it('lists every parameter the digest covers, escaped, after the bounded list', () => {
+    // Prepare
+    const parameters = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`p${i}`, `<!here> v${i}`]));
+    const record = buildRecord({
+      proposedAction: { type: 'grant_role', target: 'ci-bot', parameters, reversible: true },
+    });
+
+    // Act
+    const shown = incidentDetail({ record, entries: [], now: NOW }).flatMap(textsOf).join('\n');
+
+    // Assess
+    expect(shown).toContain('_…and 4 more_: every one is listed below');
+    for (let i = 0; i < 14; i++) expect(shown).toContain(`p${i}: &lt;!here&gt; v${i}`);
+    expect(shown).not.toContain('<!here>');
+  });
+});
