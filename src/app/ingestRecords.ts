@@ -7,7 +7,14 @@ import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierR
 import type { AppDeps } from './deps';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
-import { announceRefusals, findingRefusal, INVALID_REQUEST_ERROR, refusalsOfText, type Refusal } from './reportRefused';
+import {
+  announceRefusals,
+  findingRefusal,
+  INVALID_REQUEST_ERROR,
+  NOT_STORED_ERROR,
+  refusalsOfText,
+  type Refusal,
+} from './reportRefused';
 
 /** Powertools idempotency's error for a message another invocation is processing right now. */
 const IN_PROGRESS_ELSEWHERE = 'IdempotencyAlreadyInProgressError';
@@ -24,7 +31,8 @@ export interface InboundRecord {
 export type RecordOutcome =
   | { id: string; status: 'processed'; outcome: IngestOutcome }
   | { id: string; status: 'rejected'; code: string; reason: string }
-  | { id: string; status: 'retry'; reason: string }
+  /** `inFlight`: another invocation is processing the same message right now (not a failure of its own). */
+  | { id: string; status: 'retry'; reason: string; inFlight?: true }
   | { id: string; status: 'ignored' };
 
 /** Runs one valid message (the handler wraps this with Powertools idempotency). */
@@ -109,7 +117,10 @@ export async function ingestRecord(
       if (token) {
         await deps.workflow.fail(token, INVALID_REQUEST_ERROR, reason.slice(0, 1000)).catch(() => undefined);
       }
-      await announceRefusals(deps, planned.refusals ?? refusalsOfText(record.body, reason, deps, token !== undefined));
+      await announceRefusals(
+        deps,
+        planned.refusals ?? refusalsOfText(record.body, reason, deps, token ? INVALID_REQUEST_ERROR : undefined),
+      );
       return { id: record.id, status: 'rejected', code, reason };
     } catch (keepError) {
       // Could not keep it or announce it: let the queue redeliver (and dead-letter) it rather than lose it.
@@ -131,8 +142,33 @@ export async function ingestRecord(
       deps.telemetry.warn('inbound record failed; will be retried', extra);
       deps.telemetry.metric('IngestRetries');
     }
-    return { id: record.id, status: 'retry', reason: error.message };
+    return {
+      id: record.id,
+      status: 'retry',
+      reason: error.message,
+      ...(error.name === IN_PROGRESS_ELSEWHERE && { inFlight: true as const }),
+    };
   }
+}
+
+/** Receives after which the ingest queues move a record to their dead-letter queue (`maxReceiveCount` in template.yaml). */
+export const INGEST_MAX_RECEIVES = 5;
+
+/**
+ * The last attempt at a valid record that could not be stored or shown (its
+ * retries are spent; the queue dead-letters it next): an approval request's
+ * task is failed at once with a coded error rather than left to its timeout,
+ * and what needed people is announced in the channel and paged, once.
+ */
+export async function giveUpRecord(deps: AppDeps, planned: PlannedRecord, reason: string): Promise<void> {
+  if (!('message' in planned)) return;
+  const { message, record } = planned;
+  const why = `it could not be stored or shown after ${INGEST_MAX_RECEIVES} attempts: ${reason}`;
+  deps.telemetry.error('inbound record given up after its retries', { recordId: record.id, reason });
+  deps.telemetry.metric('IngestGivenUp');
+  const token = message.kind === 'approval_request' ? message.taskToken : undefined;
+  if (token) await deps.workflow.fail(token, NOT_STORED_ERROR, why.slice(0, 1000)).catch(() => undefined);
+  await announceRefusals(deps, refusalsOfText(record.body, why, deps, token ? NOT_STORED_ERROR : undefined));
 }
 
 /**

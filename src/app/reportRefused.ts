@@ -20,6 +20,8 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 /** The error code a refused approval request's task is failed with. */
 export const INVALID_REQUEST_ERROR = 'chainsec.InvalidRequest';
+/** The error code of an approval request's task when its record could not be stored, retries spent. */
+export const NOT_STORED_ERROR = 'chainsec.RequestNotStored';
 
 /**
  * The refusals of a refused payload (parsed JSON, as sent) that needed
@@ -28,16 +30,17 @@ export const INVALID_REQUEST_ERROR = 'chainsec.InvalidRequest';
  * waiting for people: high or critical), or an agent event or notification
  * whose tier by the rules is high or critical. Nothing for what needed nobody.
  * @param reason why the payload was refused (names every bad field)
- * @param failedTask whether a waiting workflow's task was failed
+ * @param failedWith the error a waiting workflow's task was failed with, if one was
  */
 export function refusalsOf(
   value: unknown,
   reason: string,
   deps: Pick<AppDeps, 'config'>,
-  failedTask: boolean,
+  failedWith?: string,
 ): Refusal[] {
+  const failedTask = failedWith !== undefined;
   const outcome = failedTask
-    ? `Its workflow was failed at once (${INVALID_REQUEST_ERROR}).`
+    ? `Its workflow was failed at once (${failedWith}).`
     : 'No workflow waits for a decision on it.';
   if (isFindingEnvelope(value))
     return readFindings(value, (deps.config?.risk ?? DEFAULT_RISK_THRESHOLDS).findings).flatMap((f) =>
@@ -84,7 +87,7 @@ export function refusalsOfText(
   text: string,
   reason: string,
   deps: Pick<AppDeps, 'config'>,
-  failedTask: boolean,
+  failedWith?: string,
 ): Refusal[] {
   let value: unknown;
   try {
@@ -92,7 +95,7 @@ export function refusalsOfText(
   } catch {
     return [];
   }
-  return refusalsOf(value, reason, deps, failedTask);
+  return refusalsOf(value, reason, deps, failedWith);
 }
 
 /** Announces each refusal (see `announceRefusal`); a failure throws after trying them all. */
@@ -119,9 +122,9 @@ export async function announceRefusals(deps: AppDeps, refusals: readonly Refusal
  * @returns how many notices were posted
  */
 export async function reportRefused(deps: AppDeps, event: unknown, cause: string): Promise<number> {
-  if (isFindingEnvelope(event)) return announceRefusals(deps, refusalsOf(event, cause, deps, false));
+  if (isFindingEnvelope(event)) return announceRefusals(deps, refusalsOf(event, cause, deps));
   const refused =
     unstorableError(event) ?? (RawIncidentEventSchema.safeParse(event).success ? undefined : incidentEventError(event));
   const reason = refused?.message ?? `it could not be classified: ${cause}`;
-  return announceRefusals(deps, refusalsOf(event, reason, deps, false));
+  return announceRefusals(deps, refusalsOf(event, reason, deps));
 }

@@ -18,13 +18,27 @@ const NOT_ALPHANUMERIC = /[^A-Z0-9]/g;
 /** `<@U123>`, `<@U123|name>`, `@U123`. */
 const MENTION = /^<@([^|>]+)(?:\|[^>]*)?>$|^@(.+)$/;
 
+/** Capital letters of other scripts that look like the Latin ones Slack ids use (NFKC keeps them apart). */
+const LOOK_ALIKES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['АВЕЅІЈКМНОРСТХУ', 'ABESIJKMHOPCTXY'], // Cyrillic
+    ['ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ', 'ABEZHIKMNOPTYX'], // Greek
+  ].flatMap(([from, to]) => [...from!].map((c, i) => [c, to![i]!])),
+);
+const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join('')}]`, 'gu');
+
 /**
  * Unicode compatibility normalisation (NFKC: fullwidth `Ｕ０…` and
- * mathematical-bold letters become ASCII) and case folding (upper case, the
- * case Slack ids use). One home for how a requester's text is compared.
+ * mathematical-bold letters become ASCII), case folding (upper case, the
+ * case Slack ids use) and Cyrillic or Greek capitals that look Latin read as
+ * Latin. One home for how a requester's text is compared.
  */
 export function foldRequesterText(raw: string): string {
-  return raw.normalize('NFKC').toUpperCase().normalize('NFKC');
+  return raw
+    .normalize('NFKC')
+    .toUpperCase()
+    .normalize('NFKC')
+    .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c] ?? c);
 }
 
 /**

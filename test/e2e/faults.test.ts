@@ -1,4 +1,4 @@
-import { startHarness, actionIds, unique, type Harness } from '../support/sandboxHarness';
+import { startHarness, actionIds, textOf, unique, type Harness } from '../support/sandboxHarness';
 import { DynamoDbFaultProxy } from '../../sandbox/local/DynamoDbFaultProxy';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -383,6 +383,38 @@ describe('E2E: faults, through the sandbox', () => {
       },
       60_000,
     );
+  });
+
+  describe('the store refuses the record every time', () => {
+    it('a high request whose record cannot be stored after its retries: the task fails at once with a coded error, the channel hears why and on-call is paged', async () => {
+      // Prepare: every incident write fails, as a store that keeps refusing would.
+      const tx = `0x${unique()}d5`;
+      dynamo.faults.set('TransactWriteItems', { error: 'InternalServerError', status: 500 });
+
+      // Act
+      const arn = await h.startIncident({ tx_hash: tx, amount_usd: 20_000, protocol: 'Aave', anomaly_score: 0.8 });
+      const notice = await h.waitForMessage(tx, {
+        channel: APPROVALS_CHANNEL,
+        kind: 'message',
+        where: (m) => m.text.includes('could not be shown for a decision'),
+        timeoutMs: 40_000,
+      });
+      const page = await h.waitForMessage(tx, {
+        user: 'U0ONCALL1',
+        where: (m) => m.channel.startsWith('D'),
+        timeoutMs: 10_000,
+      });
+      await eventually(async () => (h.sandbox.sfn.waitingTasks(arn).length === 0 ? true : undefined), 20_000);
+      dynamo.faults.clear();
+      const done = await h.waitForExecution(arn, 60_000);
+
+      // Assess
+      expect(textOf(notice)).toContain('chainsec.RequestNotStored');
+      expect(textOf(notice)).toContain('could not be stored or shown after 5 attempts');
+      expect(textOf(page)).toContain('could not be shown for a decision');
+      expect(done.output.approval).toMatchObject({ decision: 'deny', decidedBy: [] });
+      expect(JSON.stringify(done.output.approvalError)).toContain('chainsec.RequestNotStored');
+    }, 120_000);
   });
 
   describe('duplicates', () => {

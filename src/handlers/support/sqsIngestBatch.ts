@@ -2,6 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AppDeps } from '../../app/deps';
 import {
+  giveUpRecord,
+  INGEST_MAX_RECEIVES,
   type InboundRecord,
   ingestRecord,
   type PlannedRecord,
@@ -48,7 +50,14 @@ export async function processSqsIngestBatch(
     const planned = plan.get(record.messageId);
     if (!planned) throw new Error(`no planned record for messageId ${record.messageId}`);
     const outcome = await ingestRecord(deps, planned, process);
-    if (outcome.status === 'retry') throw new IngestRetryError(outcome.reason, { recordId: outcome.id });
+    if (outcome.status === 'retry') {
+      // The last receive before the dead-letter queue: fail the waiting task and page now, not at its timeout.
+      if (!outcome.inFlight && Number(record.attributes.ApproximateReceiveCount) >= INGEST_MAX_RECEIVES)
+        await giveUpRecord(deps, planned, outcome.reason).catch((e: unknown) =>
+          deps.telemetry.error('giving up a record failed', { recordId: outcome.id, error: (e as Error).message }),
+        );
+      throw new IngestRetryError(outcome.reason, { recordId: outcome.id });
+    }
     return outcome;
   };
   return processPartialResponse({ Records: ordered }, runOne, new BatchProcessor(EventType.SQS), {

@@ -37,6 +37,12 @@ describe('Function: parseRequester', () => {
 });
 
 describe('Function: isRequester', () => {
+  it('errs towards refusing: an id that contains another keeps that person from deciding', () => {
+    // Assess
+    expect(isRequester('U0APPROVER10', 'U0APPROVER1')).toBe(true);
+    expect(isRequester('U0APPROVER1', 'U0APPROVER10')).toBe(false);
+  });
+
   it('compares normalised ids, and never matches an agent name or no requester', () => {
     // Assess
     expect(isRequester('<@U0APPROVER1>', 'U0APPROVER1')).toBe(true);
@@ -55,6 +61,8 @@ describe('Function: isRequester', () => {
     'U0APPROVER2, u0approver1',
     '‹@U0APPROVER1›',
     'U0APP\u200bROVER1',
+    'U0АPPRОVЕR1',
+    'u0аpprоvеr1',
   ])('treats %j as naming U0APPROVER1: any id the text contains is a requester', (requestedBy) => {
     // Assess
     expect(isRequester(requestedBy, 'U0APPROVER1')).toBe(true);
