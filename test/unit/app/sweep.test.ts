@@ -193,6 +193,7 @@ describe('Function: sweep', () => {
       votes: [{ userId: 'U0APPROVER1', choice: 'deny', at: minutes(1).toISOString(), reason: 'Red team.' }],
       requestedBy: 'U0ONCALL2',
       requesterKnown: true,
+      startedBy: 'U0ONCALL2',
     } as const;
     /** Seeds the decided, delivered approval whose notices are still to post. */
     const seedDecided = (f: FakeAppDeps) =>
