@@ -10,6 +10,7 @@ import {
   type TierPolicy,
 } from './domain/policy';
 import { DEFAULT_RISK_THRESHOLDS, type RiskThresholds } from './domain/risk';
+import { DEFAULT_FINDING_RESPONSES, type FindingResponse } from './domain/sources/actions';
 import type { OnCallShift } from './domain/escalation';
 import { parseRoutes, type Route } from './domain/routes';
 import { AgentPoliciesSchema, type AgentPolicy } from './domain/agents';
@@ -83,6 +84,45 @@ const decisionWindow = z.optional(
     .check(z.refine(isDecisionWindowChoice, `must be one of ${DECISION_WINDOW_CHOICES_SECONDS.join(', ')} (seconds)`)),
 );
 
+const patterns = () => z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(z.minLength(1)));
+
+/**
+ * One operator entry of the findings' response catalogue, checked strictly
+ * (unknown keys refused): a typo fails at start rather than matching nothing.
+ * An irreversible entry must say why in `undo`, like the defaults.
+ */
+const FindingResponseSchema = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  when: z.strictObject({
+    source: patterns(),
+    type: patterns(),
+    control: patterns(),
+    generator: patterns(),
+    ocsfClass: patterns(),
+    family: patterns(),
+    bucketPublic: z.optional(z.boolean()),
+  }),
+  action: z.string().check(z.minLength(1), z.maxLength(100)),
+  target: z.enum(['resource', 'host', 'remote_ip', 'finding']),
+  reversible: z.boolean(),
+  undo: z.string().check(z.minLength(1), z.maxLength(300)),
+});
+
+/**
+ * The findings' response catalogue: FINDING_RESPONSES entries (JSON list),
+ * tried before the defaults (first match wins).
+ * @throws ConfigInvalidError naming the bad entry and field
+ */
+function findingResponses(text: string | undefined): readonly FindingResponse[] {
+  if (!text) return DEFAULT_FINDING_RESPONSES;
+  const parsed = z.array(FindingResponseSchema).safeParse(parseJson('FINDING_RESPONSES', text));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigInvalidError(`FINDING_RESPONSES: ${problems.join('; ')}`, { problems });
+  }
+  return [...(parsed.data as FindingResponse[]), ...DEFAULT_FINDING_RESPONSES];
+}
+
 const PolicyOverrideSchema = z.strictObject({
   high: z.optional(TierOverrideSchema),
   critical: z.optional(TierOverrideSchema),
@@ -103,6 +143,8 @@ const EnvSchema = z.object({
   ONCALL_SCHEDULE: z._default(z.string(), '[]'),
   /** JSON `{ "high": {...}, "critical": {...} }` merged over the default policy. */
   POLICY_OVERRIDES: z.optional(z.string()),
+  /** JSON list of response catalogue entries tried before the defaults (src/domain/sources/actions.ts). */
+  FINDING_RESPONSES: z.optional(z.string()),
   /** Ordered routes (src/domain/routes.ts); empty: one channel. */
   ROUTES: z.optional(z.string()),
   /** Seconds to decide a high request ({@link DECISION_WINDOW_VARIABLES}). */
@@ -256,7 +298,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     signingKeyId: e.SIGNING_KEY_ID,
     approvalsChannel: e.APPROVALS_CHANNEL,
     policy,
-    risk: DEFAULT_RISK_THRESHOLDS,
+    risk: { ...DEFAULT_RISK_THRESHOLDS, findingResponses: findingResponses(e.FINDING_RESPONSES) },
     onCall: shifts.data,
     routes,
     dryRun: e.DRY_RUN,

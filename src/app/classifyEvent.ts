@@ -128,7 +128,7 @@ async function classifyFinding(
     return { ignored: true, reason: ignored ?? 'no finding' };
   }
   const incident = findingIncident(chosen, deps.clock.now());
-  return classified(deps, incident, findingProposal(incident, deps.config.risk.findingActions), input.executionArn);
+  return classified(deps, incident, findingProposal(incident, deps.config.risk.findingResponses), input.executionArn);
 }
 
 async function classified(

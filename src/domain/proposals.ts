@@ -1,6 +1,6 @@
 import type { FindingIncident, RawIncidentEvent } from './incident';
 import { eventProposal, type AgentIncident } from './sources';
-import { findingAction, type FamilyAction } from './sources/actions';
+import { findingAction, type FindingResponse } from './sources/actions';
 import type { ProposedAction } from './messages';
 
 /**
@@ -36,22 +36,19 @@ export function proposalFor(event: RawIncidentEvent, incident: AgentIncident): P
 }
 
 /**
- * The proposal for a detector's finding: the catalogue's action for its
- * family, on the target the finding names (docs/SOURCES.md). The same
- * reversible action is the containment a critical finding runs at once; an
- * unknown family proposes `investigate`, which runs nothing.
+ * The proposal for a detector's finding: the response catalogue's first
+ * matching entry (`./sources/actions`, docs/SOURCES.md), on the target the finding names. The
+ * same reversible action is the containment a critical finding runs at once;
+ * a finding no entry acts on proposes `investigate`, which runs nothing.
  */
-export function findingProposal(
-  incident: FindingIncident,
-  catalogue?: Readonly<Record<string, FamilyAction>>,
-): Proposal {
+export function findingProposal(incident: FindingIncident, catalogue?: readonly FindingResponse[]): Proposal {
   const f = incident.finding;
-  const { action, rollback } = findingAction(f, catalogue);
+  const { action, undo, entry } = findingAction(f, catalogue);
   const reasoning = [
-    `${f.sample ? 'SAMPLE finding. ' : ''}${f.type} on ${f.resourceType} ${f.resource || '(unnamed)'} in ${f.account}${f.region ? `/${f.region}` : ''}, severity ${f.severity}.`,
-    rollback
-      ? `Proposed: ${action.type} ${action.target}; rollback: ${rollback}.`
-      : 'No automatic action for this finding family: investigate.',
+    `${f.sample ? 'Sample finding: no action will run. ' : ''}${f.type} on ${f.resourceType} ${f.resource || '(unnamed)'} in ${f.account}${f.region ? `/${f.region}` : ''}, severity ${f.severity}.`,
+    undo
+      ? `Proposed (${entry}): ${action.type} ${action.target}; ${action.reversible ? 'rollback' : 'cannot be undone'}: ${undo}.`
+      : 'Investigation requested: no automatic action for this finding; people investigate it.',
     f.description ?? '',
   ]
     .filter(Boolean)

@@ -2,7 +2,7 @@ import type { RawIncidentEvent } from './incident';
 import { eventTier } from './sources';
 import type { RiskTier } from './tiers';
 import { DEFAULT_FINDING_TIERS, type FindingTierRules } from './sources/types';
-import { DEFAULT_FINDING_ACTIONS, type FamilyAction } from './sources/actions';
+import { DEFAULT_FINDING_RESPONSES, type FindingResponse } from './sources/actions';
 
 /**
  * The seed's risk rules (docs/INTERFACES.md#incident-inputs), every threshold held in one `RiskThresholds` value.
@@ -23,8 +23,8 @@ export interface RiskThresholds {
   wafUnrated: RiskTier;
   /** Tier rules of the detectors' findings (GuardDuty, Security Hub ASFF and OCSF; docs/SOURCES.md). */
   findings: FindingTierRules;
-  /** The proposed action of a finding, by family (`iam_access_key`, `ec2`, `malicious_ip`, `s3`, ...). */
-  findingActions: Readonly<Record<string, FamilyAction>>;
+  /** The response catalogue of findings, first match wins (`./sources/actions`). */
+  findingResponses: readonly FindingResponse[];
 }
 
 export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
@@ -32,7 +32,7 @@ export const DEFAULT_RISK_THRESHOLDS: RiskThresholds = {
   wafSeverity: ['low', 'low', 'low', 'medium', 'high', 'critical'],
   wafUnrated: 'medium',
   findings: DEFAULT_FINDING_TIERS,
-  findingActions: DEFAULT_FINDING_ACTIONS,
+  findingResponses: DEFAULT_FINDING_RESPONSES,
 };
 
 /** Classifies a raw event into a risk tier, by its source module's rule (`./sources`). Pure. */

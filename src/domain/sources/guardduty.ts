@@ -1,5 +1,17 @@
 import type { RiskTier } from '../tiers';
-import { at, FieldError, isObj, num, optStr, optText, readFinding, str } from './read';
+import { guardDutyResource } from './guarddutyResources';
+import {
+  at,
+  type EnvelopeOrigin,
+  envelopeOrigin,
+  FieldError,
+  num,
+  optStr,
+  optText,
+  readFinding,
+  str,
+  strOr,
+} from './read';
 import type { CardField, FindingOutcome, FindingSource, FindingTierRules } from './types';
 
 /**
@@ -15,39 +27,6 @@ export function guardDutyTier(severity: number, rules: FindingTierRules['guarddu
   return 'low';
 }
 
-/** The affected resource's identifier and action family, by `resource.resourceType`. */
-function resourceOf(f: unknown): { resourceType: string; resource: string; family: string; fields: CardField[] } {
-  const resourceType = optStr(f, 'resource.resourceType', 'detail.', 100) ?? 'Unknown';
-  const r = at(f, 'resource');
-  if (resourceType === 'Instance') {
-    const id = str(r, 'instanceDetails.instanceId', 'detail.resource.', 100);
-    return { resourceType, resource: id, family: 'ec2', fields: [{ label: 'Instance', value: id }] };
-  }
-  if (resourceType === 'AccessKey') {
-    const key = optText(r, 'accessKeyDetails.accessKeyId') ?? '';
-    const user = optText(r, 'accessKeyDetails.userName') ?? '';
-    if (key === '' && user === '') throw new FieldError('detail.resource.accessKeyDetails.accessKeyId', 'a string');
-    const fields: CardField[] = [];
-    if (key) fields.push({ label: 'Access key', value: key });
-    if (user) fields.push({ label: 'User', value: user });
-    return { resourceType, resource: key || user, family: 'iam_access_key', fields };
-  }
-  if (resourceType === 'S3Bucket') {
-    const buckets = at(r, 's3BucketDetails');
-    const names = Array.isArray(buckets)
-      ? buckets.map((b) => (isObj(b) && typeof b.name === 'string' ? b.name.slice(0, 200) : '')).filter(Boolean)
-      : [];
-    if (names.length === 0) throw new FieldError('detail.resource.s3BucketDetails[].name', 'a string');
-    return { resourceType, resource: names[0]!, family: 's3', fields: [{ label: 'Bucket', value: names.join(', ') }] };
-  }
-  if (resourceType === 'EKSCluster') {
-    const name = str(r, 'eksClusterDetails.name', 'detail.resource.', 200);
-    return { resourceType, resource: name, family: 'eks', fields: [{ label: 'EKS cluster', value: name }] };
-  }
-  const arn = optText(r, 'arn', 2000) ?? optText(f, 'arn', 2000) ?? '';
-  return { resourceType, resource: arn, family: 'unknown', fields: arn ? [{ label: 'Resource', value: arn }] : [] };
-}
-
 /** Remote IP, country and port, from whichever `service.action` the finding has. */
 function remoteOf(f: unknown): { ip?: string; country?: string; port?: string } {
   const action = at(f, 'service.action');
@@ -55,7 +34,12 @@ function remoteOf(f: unknown): { ip?: string; country?: string; port?: string } 
   const api = at(action, 'awsApiCallAction');
   const probe = at(action, 'portProbeAction.portProbeDetails');
   const first = Array.isArray(probe) ? probe[0] : undefined;
-  const details = at(net, 'remoteIpDetails') ?? at(api, 'remoteIpDetails') ?? at(first, 'remoteIpDetails');
+  const details =
+    at(net, 'remoteIpDetails') ??
+    at(api, 'remoteIpDetails') ??
+    at(first, 'remoteIpDetails') ??
+    at(action, 'rdsLoginAttemptAction.remoteIpDetails') ??
+    at(action, 'kubernetesApiCallAction.remoteIpDetails');
   const ip = optText(details, 'ipAddressV4') ?? optText(details, 'ipAddressV6');
   const country = optText(details, 'country.countryName');
   const port = optText(net, 'remotePortDetails.port') ?? optText(first, 'localPortDetails.port');
@@ -63,7 +47,11 @@ function remoteOf(f: unknown): { ip?: string; country?: string; port?: string } 
 }
 
 /** Reads one GuardDuty finding (the event's `detail`). */
-export function readGuardDutyFinding(finding: unknown, rules: FindingTierRules): FindingOutcome {
+export function readGuardDutyFinding(
+  finding: unknown,
+  rules: FindingTierRules,
+  origin: EnvelopeOrigin = {},
+): FindingOutcome {
   return readFinding('GuardDuty finding', finding, 'detail', (f) => {
     const id = str(f, 'id', 'detail.', 300);
     const type = str(f, 'type', 'detail.', 300);
@@ -71,9 +59,9 @@ export function readGuardDutyFinding(finding: unknown, rules: FindingTierRules):
     if (at(f, 'service.archived') === true)
       return { kind: 'ignored', reason: `GuardDuty finding ${id} is archived`, metric: 'FindingsIgnored_archived' };
     const title = optStr(f, 'title', 'detail.', 500) ?? type;
-    const account = str(f, 'accountId', 'detail.', 20);
-    const region = str(f, 'region', 'detail.', 50);
-    const res = resourceOf(f);
+    const account = strOr(f, 'accountId', 'detail.', origin.account, 20);
+    const region = strOr(f, 'region', 'detail.', origin.region, 50);
+    const res = guardDutyResource(f);
     const remote = remoteOf(f);
     const count = at(f, 'service.count');
     if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0))
@@ -114,6 +102,9 @@ export function readGuardDutyFinding(finding: unknown, rules: FindingTierRules):
         resource: res.resource,
         resourceType: res.resourceType,
         family: res.family === 'unknown' && remote.ip ? 'malicious_ip' : res.family,
+        ...(res.host && { host: res.host }),
+        ...(res.bucketPublic !== undefined && { bucketPublic: res.bucketPublic }),
+        ...(!res.known && { resourceUnknown: true }),
         ...(remote.ip && { remoteIp: remote.ip }),
         count: n,
         ...(firstSeen && { firstSeen }),
@@ -131,5 +122,5 @@ export const guardDutySource: FindingSource = {
   name: 'guardduty',
   eventSource: 'aws.guardduty',
   detailTypes: ['GuardDuty Finding'],
-  read: (event, rules) => [readGuardDutyFinding(event.detail, rules)],
+  read: (event, rules) => [readGuardDutyFinding(event.detail, rules, envelopeOrigin(event))],
 };

@@ -79,6 +79,31 @@ export function optText(root: unknown, path: string, max = 200): string | undefi
   return undefined;
 }
 
+/** Where the EventBridge envelope says an event comes from: a finding that lacks its own account or region uses these. */
+export interface EnvelopeOrigin {
+  account?: string;
+  region?: string;
+}
+
+/** The envelope's `account` and `region`, when they are usable strings. */
+export function envelopeOrigin(event: { account?: unknown; region?: unknown }): EnvelopeOrigin {
+  const pick = (v: unknown, max: number) => (typeof v === 'string' && v.trim() !== '' ? v.slice(0, max) : undefined);
+  const account = pick(event.account, 20);
+  const region = pick(event.region, 50);
+  return { ...(account && { account }), ...(region && { region }) };
+}
+
+/**
+ * A finding's own string at `path`, else the envelope's `fallback`.
+ * @throws FieldError naming the finding's field when neither is there
+ */
+export function strOr(root: unknown, path: string, prefix: string, fallback: string | undefined, max: number): string {
+  const own = optStr(root, path, prefix, max);
+  if (own !== undefined && own.trim() !== '') return own;
+  if (fallback !== undefined) return fallback;
+  throw new FieldError(`${prefix}${path}`, 'a non-empty string (the event envelope had none either)');
+}
+
 /**
  * Reads one finding: `read` gets it as an object. Every field it finds bad (a
  * {@link FieldError}, reported by the helpers above or thrown) rejects the

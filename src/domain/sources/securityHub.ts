@@ -1,6 +1,6 @@
 import type { RiskTier } from '../tiers';
-import { familyOfResource } from './family';
-import { at } from './read';
+import { at, type EnvelopeOrigin, envelopeOrigin } from './read';
+import { securityHubResource } from './securityHubResources';
 import type { FindingOutcome, FindingSource, FindingTierRules } from './types';
 
 /**
@@ -50,15 +50,18 @@ function readFindingsArray(
  */
 export function securityHubSource(
   name: string,
-  detailType: string,
+  detailTypes: readonly string[],
   what: string,
-  read: (f: unknown, i: number, rules: FindingTierRules) => FindingOutcome,
+  read: (f: unknown, i: number, rules: FindingTierRules, origin: EnvelopeOrigin) => FindingOutcome,
 ): FindingSource {
   return {
     name,
     eventSource: 'aws.securityhub',
-    detailTypes: [detailType],
-    read: (event, rules) => readFindingsArray(event.detail, what, (f, i) => read(f, i, rules)),
+    detailTypes,
+    read: (event, rules) => {
+      const origin = envelopeOrigin(event);
+      return readFindingsArray(event.detail, what, (f, i) => read(f, i, rules, origin));
+    },
   };
 }
 
@@ -84,14 +87,18 @@ export interface SecurityHubFacts {
   lastSeen: string | undefined;
   description: string | undefined;
   sample: boolean;
+  /** What the response catalogue keys on besides the type: control id, generator, OCSF class. */
+  controlId?: string | undefined;
+  generator?: string | undefined;
+  ocsfClass?: string | undefined;
   /** Whether the card lists the first sighting (the OCSF card has only ever shown the last). */
   firstSeenOnCard: boolean;
 }
 
 /** The finding a Security Hub finding makes: its facts, tier and card fields. */
 export function securityHubFinding(s: SecurityHubFacts): FindingOutcome {
-  const { family, target } = familyOfResource(s.resourceType, s.resourceId);
-  const { firstSeen, lastSeen, description } = s;
+  const res = securityHubResource(s.resourceType, s.resourceId);
+  const { firstSeen, lastSeen, description, controlId, generator, ocsfClass } = s;
   return {
     kind: 'finding',
     naturalKey: s.naturalKey,
@@ -104,9 +111,13 @@ export function securityHubFinding(s: SecurityHubFacts): FindingOutcome {
       type: s.type,
       account: s.account,
       region: s.region,
-      resource: target,
+      resource: res.target,
       resourceType: s.resourceType,
-      family,
+      family: res.family,
+      ...(!res.known && { resourceUnknown: true }),
+      ...(controlId && { controlId }),
+      ...(generator && { generator }),
+      ...(ocsfClass && { ocsfClass }),
       count: 1,
       ...(firstSeen && { firstSeen }),
       ...(lastSeen && { lastSeen }),
@@ -117,6 +128,7 @@ export function securityHubFinding(s: SecurityHubFacts): FindingOutcome {
         { label: 'Title', value: s.title },
         { label: 'Severity', value: s.severity },
         ...(s.product ? [{ label: 'Product', value: s.product }] : []),
+        ...(controlId ? [{ label: 'Control', value: controlId }] : []),
         { label: 'Account', value: s.account },
         ...(s.region ? [{ label: 'Region', value: s.region }] : []),
         ...(s.resourceId ? [{ label: s.resourceType, value: s.resourceId }] : []),

@@ -1,6 +1,6 @@
 import { findingKey } from '../incidentId';
 import type { RiskTier } from '../tiers';
-import { at, FieldError, optStr, readFinding, str } from './read';
+import { at, type EnvelopeOrigin, FieldError, optStr, readFinding, str, strOr } from './read';
 import { firstType, securityHubFinding, securityHubSource } from './securityHub';
 import type { FindingOutcome, FindingTierRules } from './types';
 
@@ -28,8 +28,16 @@ export function asffNaturalKey(f: unknown, p: string, seen: { account: string; r
   return findingKey('securityhub', [seen.account, seen.region, product, seen.id]);
 }
 
+/** The detail-type of findings a person sent from the console with a custom action. */
+export const SECURITY_HUB_CUSTOM_ACTION = 'Security Hub Findings - Custom Action';
+
 /** Reads finding `i` of an ASFF event. */
-export function readAsffFinding(finding: unknown, i: number, rules: FindingTierRules): FindingOutcome {
+export function readAsffFinding(
+  finding: unknown,
+  i: number,
+  rules: FindingTierRules,
+  origin: EnvelopeOrigin = {},
+): FindingOutcome {
   const p = `detail.findings[${i}].`;
   return readFinding('Security Hub finding', finding, p.slice(0, -1), (f) => {
     const id = str(f, 'Id', p, 1000);
@@ -47,12 +55,13 @@ export function readAsffFinding(finding: unknown, i: number, rules: FindingTierR
     if (state === 'ARCHIVED')
       return { kind: 'ignored', reason: `finding ${id} is ARCHIVED`, metric: 'FindingsIgnored_archived' };
     const title = str(f, 'Title', p, 500);
-    const account = str(f, 'AwsAccountId', p, 20);
+    const account = strOr(f, 'AwsAccountId', p, origin.account, 20);
     const resources = at(f, 'Resources');
     if (!Array.isArray(resources) || resources.length === 0) throw new FieldError(`${p}Resources`, 'a non-empty array');
     const resourceType = str(resources[0], 'Type', `${p}Resources[0].`, 200);
     const resourceId = str(resources[0], 'Id', `${p}Resources[0].`, 2000);
-    const region = optStr(f, 'Region', p, 50) ?? optStr(resources[0], 'Region', `${p}Resources[0].`, 50) ?? '';
+    const region =
+      optStr(f, 'Region', p, 50) ?? optStr(resources[0], 'Region', `${p}Resources[0].`, 50) ?? origin.region ?? '';
     const type = firstType(at(f, 'Types'), title);
     const product = optStr(f, 'ProductName', p, 100) ?? optStr(f, 'ProductFields.aws/securityhub/ProductName', p, 100);
     const updatedAt = optStr(f, 'UpdatedAt', p, 50);
@@ -76,15 +85,21 @@ export function readAsffFinding(finding: unknown, i: number, rules: FindingTierR
       lastSeen,
       description: optStr(f, 'Description', p, 200_000),
       sample: at(f, 'Sample') === true,
+      controlId:
+        optStr(f, 'Compliance.SecurityControlId', p, 50) ??
+        optStr(f, 'ProductFields.ControlId', p, 50) ??
+        optStr(f, 'ProductFields.RuleId', p, 50),
+      generator: optStr(f, 'GeneratorId', p, 500),
       firstSeenOnCard: true,
     });
   });
 }
 
-/** The `Security Hub Findings - Imported` findings. */
+/** The `Security Hub Findings - Imported` and `- Custom Action` findings. */
 export const securityHubAsffSource = securityHubSource(
   'securityhub-asff',
-  'Security Hub Findings - Imported',
+  // A custom action sends the findings a person picked in the console, in the same format.
+  ['Security Hub Findings - Imported', SECURITY_HUB_CUSTOM_ACTION],
   'Security Hub',
   readAsffFinding,
 );

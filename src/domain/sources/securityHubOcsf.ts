@@ -1,6 +1,6 @@
 import { findingKey } from '../incidentId';
 import type { RiskTier } from '../tiers';
-import { at, num, optStr, optText, readFinding, str } from './read';
+import { at, type EnvelopeOrigin, num, optStr, optText, readFinding, str, strOr } from './read';
 import { firstType, securityHubFinding, securityHubSource } from './securityHub';
 import type { FindingOutcome, FindingTierRules } from './types';
 
@@ -29,8 +29,18 @@ export function ocsfNaturalKey(f: unknown, p: string, seen: { account: string; r
   return findingKey('securityhub-ocsf', [seen.account, seen.region, product, seen.id]);
 }
 
+const r0Of = (f: unknown): unknown => {
+  const resources = at(f, 'resources');
+  return Array.isArray(resources) ? resources[0] : undefined;
+};
+
 /** Reads finding `i` of an OCSF event. */
-export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierRules): FindingOutcome {
+export function readOcsfFinding(
+  finding: unknown,
+  i: number,
+  rules: FindingTierRules,
+  origin: EnvelopeOrigin = {},
+): FindingOutcome {
   const p = `detail.findings[${i}].`;
   return readFinding('OCSF finding', finding, p.slice(0, -1), (f) => {
     const id = str(f, 'finding_info.uid', p, 1000);
@@ -42,12 +52,12 @@ export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierR
       (['suppressed', 'resolved', 'archived'].includes(status) ? status : undefined);
     if (quiet) return { kind: 'ignored', reason: `finding ${id} is ${quiet}`, metric: `FindingsIgnored_${quiet}` };
     const title = str(f, 'finding_info.title', p, 500);
-    const account = str(f, 'cloud.account.uid', p, 20);
-    const region = optStr(f, 'cloud.region', p, 50) ?? '';
+    const account = strOr(f, 'cloud.account.uid', p, origin.account, 20);
+    const region = optStr(f, 'cloud.region', p, 50) ?? optStr(r0Of(f), 'region', p, 50) ?? origin.region ?? '';
     const resources = at(f, 'resources');
     const r0 = Array.isArray(resources) ? resources[0] : undefined;
     const resourceType = optStr(r0, 'type', `${p}resources[0].`, 200) ?? 'Unknown';
-    const resourceId = optText(r0, 'uid', 2000) ?? optText(r0, 'name', 2000) ?? '';
+    const resourceId = optText(r0, 'uid', 2000) ?? optText(r0, 'uid_alt', 2000) ?? optText(r0, 'name', 2000) ?? '';
     const type = firstType(at(f, 'finding_info.types'), title);
     const severity = optStr(f, 'severity', p, 30) ?? String(severityId);
     const description = optStr(f, 'finding_info.desc', p, 200_000);
@@ -71,6 +81,9 @@ export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierR
       lastSeen,
       description,
       sample: false,
+      controlId: optStr(f, 'compliance.control', p, 50),
+      generator: optStr(f, 'metadata.product.feature.uid', p, 500),
+      ocsfClass: optStr(f, 'class_name', p, 100) ?? optText(f, 'class_uid', 20),
       firstSeenOnCard: false,
     });
   });
@@ -79,7 +92,7 @@ export function readOcsfFinding(finding: unknown, i: number, rules: FindingTierR
 /** The `Findings Imported V2` findings. */
 export const securityHubOcsfSource = securityHubSource(
   'securityhub-ocsf',
-  'Findings Imported V2',
+  ['Findings Imported V2'],
   'OCSF',
   readOcsfFinding,
 );

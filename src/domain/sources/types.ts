@@ -27,6 +27,18 @@ export interface FindingFacts {
   /** The action family the proposed-action catalogue keys on (`ec2`, `iam_access_key`, `s3`, ...). */
   family: string;
   remoteIp?: string;
+  /** The instance hosting the container of a runtime finding, when the finding names one. */
+  host?: string;
+  /** Whether an S3 finding's bucket is public (GuardDuty `publicAccess.effectivePermission`); unknown: absent. */
+  bucketPublic?: boolean;
+  /** Security Hub control id (`EC2.8`), from `Compliance.SecurityControlId` or `ProductFields.ControlId`. */
+  controlId?: string;
+  /** ASFF `GeneratorId`. */
+  generator?: string;
+  /** OCSF `class_name` (or `class_uid`). */
+  ocsfClass?: string;
+  /** True when the resource type was not one the source reads: the identifier is the most specific one found. */
+  resourceUnknown?: boolean;
   /** How many times the detector saw it (GuardDuty `service.count`; 1 otherwise). */
   count: number;
   firstSeen?: string;
@@ -36,6 +48,20 @@ export interface FindingFacts {
   severity: string;
   description?: string;
   /** What the card shows, in order, as data (the pure card builder renders them). */
+  fields: CardField[];
+}
+
+/** The resource a finding is about, as a source module read it from the detector's fields. */
+export interface AffectedResource {
+  /** The kind as the detector names it (`Instance`, `AwsEc2Instance`, `AWS::EC2::Instance`). */
+  resourceType: string;
+  /** Its identifier (instance id, access key id, bucket name, function name, ARN...). */
+  resource: string;
+  /** The canonical kind the response catalogue keys on (`ec2`, `s3`, `lambda`, ...). */
+  family: string;
+  host?: string;
+  bucketPublic?: boolean;
+  /** What the card shows about it. */
   fields: CardField[];
 }
 

@@ -151,9 +151,17 @@ describe('GuardDuty findings through the workflow', () => {
 });
 
 describe('Security Hub findings', () => {
-  it('an OCSF finding through the workflow: high, proposes block_public_access on the bucket', async () => {
+  it('an OCSF public-access control on a bucket (CloudFormation-style type): high, proposes block_public_access on it', async () => {
     const f = fakeAppDeps();
-    const state = await classified(f, securityHubImportedV2([ocsfFinding()]));
+    const state = await classified(
+      f,
+      securityHubImportedV2([
+        ocsfFinding({
+          compliance: { control: 'S3.8', status: 'Failed' },
+          resources: [{ type: 'AWS::S3::Bucket', uid: 'arn:aws:s3:::example-bucket', region: 'us-east-1' }],
+        }),
+      ]),
+    );
     await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
     expect(state.tier).toBe('high');
     expect(state.proposedAction).toEqual({ type: 'block_public_access', target: 'example-bucket', reversible: true });

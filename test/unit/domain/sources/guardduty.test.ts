@@ -71,8 +71,10 @@ describe('GuardDuty source', () => {
       guardDutySshBruteForce({ resource: { resourceType: 'EKSCluster', eksClusterDetails: { name: 'prod' } } }),
     );
     expect(fieldsOf(eks)['EKS cluster']).toBe('prod');
+    // A Lambda finding without its details names nothing else: the finding's ARN, marked unknown.
     const other = read(guardDutySshBruteForce({ resource: { resourceType: 'Lambda' } }));
-    expect(fieldsOf(other).Resource).toMatch(/^arn:aws:guardduty:/);
+    expect(fieldsOf(other).Finding).toMatch(/^arn:aws:guardduty:/);
+    expect(finding(other).facts.resourceUnknown).toBe(true);
     // No resource action: the remote IP is what can be blocked.
     expect(finding(other).facts.family).toBe('malicious_ip');
   });
@@ -100,7 +102,6 @@ describe('GuardDuty source', () => {
     [{ severity: 11 }, 'detail.severity'],
     [{ id: undefined }, 'detail.id'],
     [{ accountId: 12 }, 'detail.accountId'],
-    [{ resource: { resourceType: 'Instance', instanceDetails: {} } }, 'detail.resource.instanceDetails.instanceId'],
   ])('a missing or wrong-typed field is rejected naming it (%j)', (over, field) => {
     const o = read(guardDutySshBruteForce(over));
     expect(o.kind).toBe('rejected');

@@ -113,7 +113,7 @@ describe('Security Hub ASFF source', () => {
       securityHubImported([
         asffFinding({ Id: 'a' }),
         asffFinding({ Id: 'b', Severity: { Label: 'SEVERE' } }),
-        asffFinding({ Id: 'c', AwsAccountId: undefined }),
+        asffFinding({ Id: 'c', AwsAccountId: 42 }),
         'not a finding',
         asffFinding({ Id: 'd', Severity: { Label: 'CRITICAL' } }),
       ]),
