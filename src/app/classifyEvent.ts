@@ -12,6 +12,7 @@ import type { RiskTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
 import { keepFullText, longTextOf, withPreview } from './fullText';
 import { incidentEventError, rejectedRecord, unstorableError } from './parseInbound';
+import { countUnknownResource } from './findingMetrics';
 
 /**
  * The workflow state after Classify (read by the ASL's paths). Its long text
@@ -127,6 +128,7 @@ async function classifyFinding(
     if (firstError) throw firstError;
     return { ignored: true, reason: ignored ?? 'no finding' };
   }
+  countUnknownResource(deps, chosen);
   const incident = findingIncident(chosen, deps.clock.now());
   return classified(deps, incident, findingProposal(incident, deps.config.risk.findingResponses), input.executionArn);
 }

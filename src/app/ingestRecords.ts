@@ -5,6 +5,7 @@ import { findingIncident } from '../domain/incident';
 import { DEFAULT_RISK_THRESHOLDS } from '../domain/risk';
 import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierRules } from '../domain/sources';
 import type { AppDeps } from './deps';
+import { countUnknownResource } from './findingMetrics';
 import type { IngestOutcome } from './ingestMessage';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
 import {
@@ -228,6 +229,7 @@ async function ingestFindings(
       if (last.status === 'retry') return last;
       continue;
     }
+    countUnknownResource(deps, f);
     const incident = findingIncident(f, deps.clock.now());
     const message = { kind: 'notification', incident, tier: incident.tier, dryRun: false } as InboundMessage;
     last = await ingestRecord(deps, { record: { ...record, body: `${record.body}\n#finding ${i}` }, message }, process);

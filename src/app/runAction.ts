@@ -36,6 +36,10 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
   let result: ActionResult;
   if (input.operation === 'close') {
     result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
+  } else if (input.incident.kind === 'finding' && input.incident.finding.sample) {
+    // A detector's sample finding ("Generate sample findings") describes nothing real: the decision is
+    // recorded, and no executor is ever asked to act on it.
+    result = { ...base, status: 'skipped', detail: 'sample finding: no action runs' };
   } else if (input.action?.type === INVESTIGATE) {
     // A finding family with no catalogued action: people investigate, no executor is asked to do anything.
     result = { ...base, status: 'skipped', detail: 'investigate: no action runs' };

@@ -4,6 +4,7 @@ import { ActionId } from '../domain/actionIds';
 import { eventCardFields } from '../domain/sources';
 import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
 import type { FindingFacts } from '../domain/sources/types';
+import { INVESTIGATE } from '../domain/sources/actions';
 import { expiryFallback, type TimeoutFallback } from '../domain/policy';
 import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
@@ -110,9 +111,27 @@ const DRY_RUN = 'DRY RUN · ';
 /** Context lines a card shows (the schema allows 20; each value is bounded by the budget). */
 const CONTEXT_LINES = 20;
 
+/** A detector's sample finding: nothing is ever run for it. */
+const isSample = (record: IncidentRecord): boolean =>
+  record.incident.kind === 'finding' && record.incident.finding.sample;
+
+/** The line a sample finding's card shows, as it says it. */
+const SAMPLE_NOTICE = 'sample finding: no action will run';
+
+/**
+ * Whether the record has a containment a rollback would undo: one that ran
+ * (or, in dry run, would have run) a reversible action. An investigation,
+ * a failed containment or a sample's skipped one left nothing to undo.
+ */
+function undoableContainment(record: IncidentRecord): boolean {
+  const c = record.containment;
+  if (!c?.reversible || c.type === INVESTIGATE || isSample(record)) return false;
+  return c.status === 'executed' || (c.status === 'skipped' && record.dryRun);
+}
+
 /** What the workflow does when nobody decides, by the policy's rule ({@link expiryFallback}). */
 function fallbackWords(record: IncidentRecord, opts: IncidentCardOptions): string {
-  const hasContainment = record.containment !== undefined;
+  const hasContainment = undoableContainment(record);
   if (expiryFallback(opts.onTimeout, hasContainment) === 'rollback') return 'containment rolled back';
   return hasContainment ? 'denied (fail closed), containment kept' : 'denied (fail closed)';
 }
@@ -164,13 +183,13 @@ const field = (label: string, value: string): string => `*${label}*\n${value}`;
 
 /**
  * A finding's card fields, as its source module listed them (label/value
- * data, escaped and bounded here); a sample finding says SAMPLE first.
+ * data, escaped and bounded here); a sample finding says so first.
  */
 function findingFields(f: FindingFacts, b: Budget): string[] {
   const shown = f.fields
     .slice(0, 8)
     .map((x) => field(escapeMrkdwn(oneLine(x.label).slice(0, 50)), untrusted(x.value, b.field)));
-  return f.sample ? [field('SAMPLE', 'a sample finding, not a real threat'), ...shown] : shown;
+  return f.sample ? [field('SAMPLE', SAMPLE_NOTICE), ...shown] : shown;
 }
 
 /** "What happened": the title and the identifying fields, shown in full (escaped) so people and checks can find them. */
@@ -278,7 +297,10 @@ function proposedActionBlock(
   const now = opts.now;
   const lines: string[] = [];
   const p = record.proposedAction;
-  if (p)
+  if (isSample(record)) lines.push(`:information_source: *Sample finding:* no action will run, whatever is decided.`);
+  if (p?.type === INVESTIGATE)
+    lines.push(`*Investigation requested:* no automatic action; people investigate ${untrusted(p.target, 500)}`);
+  else if (p)
     lines.push(`*Proposed action:* ${actionLine(p.type, p.target)} (${p.reversible ? 'reversible' : 'irreversible'})`);
   // The parameters are part of what is approved (the receipt's digest covers them): a person sees them too.
   if (p?.parameters && Object.keys(p.parameters).length > 0)
@@ -297,14 +319,24 @@ function proposedActionBlock(
       version === 'pending' && record.deadline
         ? `; rolls back automatically if not confirmed by ${formatWhen(record.deadline, now)}`
         : '';
-    // A dry-run or failed containment changed nothing: say so rather than claim it happened.
-    const label =
-      c.status === 'skipped'
-        ? '*Containment (dry run, nothing changed):*'
-        : c.status === 'failed'
+    // A skipped or failed containment changed nothing: say why rather than claim it happened.
+    if (c.type === INVESTIGATE) {
+      lines.push(`*No automatic containment:* investigation requested at ${formatUtc(c.at)}; nothing was changed.`);
+    } else {
+      const label =
+        c.status === 'failed'
           ? '*Containment FAILED:*'
-          : '*Already contained by the agent:*';
-    lines.push(`${label} ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${c.status === 'executed' ? undo : ''}`);
+          : c.status === 'executed'
+            ? '*Already contained by the agent:*'
+            : isSample(record)
+              ? '*Containment skipped (sample finding, nothing changed):*'
+              : record.dryRun
+                ? '*Containment (dry run, nothing changed):*'
+                : '*Containment skipped (nothing changed):*';
+      lines.push(
+        `${label} ${actionLine(c.type, c.target)} at ${formatUtc(c.at)}${c.status === 'executed' ? undo : ''}`,
+      );
+    }
   }
   return lines.length > 0 ? section(lines.join('\n'), { blockId: CardBlockId.Action }) : undefined;
 }
@@ -410,7 +442,12 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
   const needed = opts.approvalsNeeded;
   const p = record.proposedAction;
   const what = p ? `*${untrusted(p.type, 60)}* on *${untrusted(p.target, 80)}*` : 'the proposed action';
-  const dry = record.dryRun ? ' Dry run: nothing will be changed.' : '';
+  const dry = isSample(record)
+    ? ' Sample finding: nothing will run.'
+    : record.dryRun
+      ? ' Dry run: nothing will be changed.'
+      : '';
+  const investigate = p?.type === INVESTIGATE;
   const buttons: Button[] = [
     button({
       actionId: ActionId.Approve,
@@ -419,7 +456,9 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
       style: 'primary',
       confirm: {
         title: 'Approve this action?',
-        text: `Your vote approves ${what} for ${escapeMrkdwn(id)}. ${needed > 1 ? `It runs once ${needed} approvers agree.` : 'It runs at once.'}${p && !p.reversible ? ' It cannot be undone.' : ''}${dry}`,
+        text: investigate
+          ? `Your vote confirms the investigation request for ${escapeMrkdwn(id)}. Nothing runs automatically.${dry}`
+          : `Your vote approves ${what} for ${escapeMrkdwn(id)}. ${needed > 1 ? `It runs once ${needed} approvers agree.` : 'It runs at once.'}${p && !p.reversible ? ' It cannot be undone.' : ''}${dry}`,
         confirm: 'Approve',
       },
     }),
@@ -437,7 +476,7 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
     }),
   ];
   const c = record.containment;
-  if (c) {
+  if (c && undoableContainment(record)) {
     buttons.push(
       button({
         actionId: ActionId.Rollback,

@@ -295,7 +295,7 @@ describe('actions of findings', () => {
     const f = fakeAppDeps({ notifier });
     const state = await classified(
       f,
-      guardDutySshBruteForce({ severity: 9.5, resource: { resourceType: 'Lambda' } }, { action: {} }),
+      guardDutySshBruteForce({ severity: 9.5, resource: { resourceType: 'Lambda' } }, { action: {}, additionalInfo: {} }),
     );
     expect(state.proposedAction.type).toBe('investigate');
     const result = await runAction(f.deps, {
@@ -311,7 +311,7 @@ describe('actions of findings', () => {
   it('a catalogued action goes to the executors on the actions topic', async () => {
     const notifier = new RecordingNotifier();
     const f = fakeAppDeps({ notifier });
-    const state = await classified(f, guardDutySshBruteForce({ severity: 9.5 }));
+    const state = await classified(f, guardDutySshBruteForce({ severity: 9.5 }, { additionalInfo: {} }));
     const result = await runAction(f.deps, {
       operation: 'contain',
       incident: state.incident,
@@ -320,5 +320,29 @@ describe('actions of findings', () => {
     });
     expect(result.status).toBe('executed');
     expect(notifier.published).toEqual([expect.objectContaining({ type: 'isolate_instance', target: 'i-99999999' })]);
+  });
+
+  it('a sample finding is never sent to the executors: containment and an approved execute are both skipped', async () => {
+    const notifier = new RecordingNotifier();
+    const f = fakeAppDeps({ notifier });
+    // What "Generate sample findings" makes: service.additionalInfo.sample is true.
+    const state = await classified(f, guardDutySshBruteForce({ severity: 9.5 }, { additionalInfo: { sample: true } }));
+    const results = [];
+    for (const operation of ['contain', 'execute', 'rollback'] as const)
+      results.push(
+        await runAction(f.deps, {
+          operation,
+          incident: state.incident,
+          action: state.proposedAction,
+          approval: { decision: 'approve', decidedBy: ['U1'], receipt: { any: 'receipt' } },
+          dryRun: false,
+        }),
+      );
+    expect(results.map((r) => [r.status, r.detail])).toEqual([
+      ['skipped', 'sample finding: no action runs'],
+      ['skipped', 'sample finding: no action runs'],
+      ['skipped', 'sample finding: no action runs'],
+    ]);
+    expect(notifier.published).toEqual([]);
   });
 });
