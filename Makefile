@@ -5,7 +5,7 @@
 
 BUILD = node scripts/build.mjs --outdir "$(ARTIFACTS_DIR)" --only
 
-.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction build-McpFunction build-ExampleExecutorFunction
+.PHONY: build-SlackEventsFunction build-IngestFunction build-SweepFunction build-ClassifyFunction build-ActionsFunction build-LedgerPublisherFunction build-LedgerFeedFunction build-McpFunction build-ExampleExecutorFunction build-ApprovalRequestFunction
 
 build-SlackEventsFunction:
 	$(BUILD) slackEvents
@@ -30,6 +30,9 @@ build-LedgerFeedFunction:
 
 build-McpFunction:
 	$(BUILD) mcp
+
+build-ApprovalRequestFunction:
+	$(BUILD) approvalRequest
 
 # Deployed only with DeployExampleExecutor=true: examples/executor/handler.ts.
 build-ExampleExecutorFunction:

@@ -161,6 +161,8 @@ const EnvSchema = z.object({
   /** AWS: a Secrets Manager secret holding `{"signingSecret","botToken"}`. */
   SLACK_SECRET_ARN: z.optional(z.string()),
   ACTIONS_TOPIC_ARN: z.optional(z.string()),
+  /** Where the approval request function forwards other workflows' requests (that function only). */
+  APPROVAL_REQUESTS_TOPIC_ARN: z.optional(z.string()),
   /** The S3 bucket (Object Lock) the sweep writes anchors to; none written when unset. */
   ANCHOR_BUCKET: z.optional(z.string().check(z.minLength(3))),
   /** Key prefix of anchors in ANCHOR_BUCKET. */
@@ -198,6 +200,8 @@ export interface Config {
   dryRun: boolean;
   slack: { apiUrl?: string; signingSecret?: string; botToken?: string; secretArn?: string; teamId?: string };
   actionsTopicArn?: string;
+  /** The approval requests topic: the approval request function forwards other workflows' requests to it. */
+  approvalRequestsTopicArn?: string;
   /** Where anchors go (src/domain/anchor.ts); undefined: none are written. */
   anchors?: { bucket: string; prefix: string };
   s3ForcePathStyle: boolean;
@@ -310,6 +314,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ...(e.SLACK_TEAM_ID !== undefined && e.SLACK_TEAM_ID !== '' && { teamId: e.SLACK_TEAM_ID }),
     },
     ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
+    ...(e.APPROVAL_REQUESTS_TOPIC_ARN !== undefined && { approvalRequestsTopicArn: e.APPROVAL_REQUESTS_TOPIC_ARN }),
     ...(e.ANCHOR_BUCKET !== undefined && { anchors: { bucket: e.ANCHOR_BUCKET, prefix: e.ANCHOR_PREFIX } }),
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     summaries: {

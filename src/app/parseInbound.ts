@@ -75,20 +75,36 @@ export function incidentEventError(value: unknown): InvalidInputError | UnknownP
   return new UnknownPayloadError('not an approval request, a notification or an incident event (on-chain or WAF)');
 }
 
-/** The task token of a record that failed validation, when one can be read (to fail that task closed). */
+/**
+ * Where a request of another shape keeps its task token: ours (`taskToken`),
+ * and the AWS human-approval tutorial's, whose Lambda payload is the whole
+ * context object (`ExecutionContext.Task.Token`).
+ */
+const TOKEN_PATHS: readonly (readonly string[])[] = [['taskToken'], ['ExecutionContext', 'Task', 'Token']];
+
+/**
+ * The task token of a record that failed validation, when one can be read
+ * (to fail that task at once, closed, instead of leaving its workflow waiting).
+ */
 export function salvageTaskToken(text: string): string | undefined {
   if (Buffer.byteLength(text, 'utf8') > 4 * MAX_RECORD_BYTES) return undefined;
+  let json: unknown;
   try {
-    const token = (JSON.parse(text) as { taskToken?: unknown }).taskToken;
-    return typeof token === 'string' && token.length > 0 && token.length <= 8192 ? token : undefined;
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  for (const path of TOKEN_PATHS) {
+    let v: unknown = json;
+    for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+    if (typeof v === 'string' && v.length > 0 && v.length <= 8192) return v;
+  }
+  return undefined;
 }
 
 /** Task tokens are secrets: a kept payload never holds one. */
 function redactTokens(text: string): string {
-  return text.replace(/("taskToken"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[redacted]"');
+  return text.replace(/("(?:taskToken|Token)"\s*:\s*")((?:[^"\\]|\\.)*)"/g, '$1[redacted]"');
 }
 
 /** The rejected-store record for a payload and its error (task tokens redacted). */

@@ -295,7 +295,10 @@ describe('actions of findings', () => {
     const f = fakeAppDeps({ notifier });
     const state = await classified(
       f,
-      guardDutySshBruteForce({ severity: 9.5, resource: { resourceType: 'Lambda' } }, { action: {}, additionalInfo: {} }),
+      guardDutySshBruteForce(
+        { severity: 9.5, resource: { resourceType: 'Lambda' } },
+        { action: {}, additionalInfo: {} },
+      ),
     );
     expect(state.proposedAction.type).toBe('investigate');
     const result = await runAction(f.deps, {

@@ -56,6 +56,8 @@ const FUNCTIONS = {
   ActionsFunction: { bundle: 'actions', signs: true },
   LedgerPublisherFunction: { bundle: 'ledgerPublisher', signs: false },
   LedgerFeedFunction: { bundle: 'ledgerFeed', signs: false },
+  // Other workflows' lambda:invoke.waitForTaskToken: forwards requests to the approval requests topic.
+  ApprovalRequestFunction: { bundle: 'approvalRequest', signs: false },
   // examples/executor/handler.ts; deployed only with DeployExampleExecutor=true.
   ExampleExecutorFunction: { bundle: 'exampleExecutor', signs: false },
   // src/handlers/mcp.ts; deployed only with McpJwtIssuer set. Ingests agents' requests, so it signs.
