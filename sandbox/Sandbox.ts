@@ -49,6 +49,11 @@ const TOPICS = {
   notifications: topicArn('notifications'),
   actions: topicArn('actions'),
 };
+/** The stack's Security Hub custom action ("Send to chainsec", template.yaml `SendToChainsecAction`). */
+const CUSTOM_ACTION_ARN = `arn:aws:securityhub:${REGION}:${ACCOUNT}:action/custom/chainsecsandbox`;
+/** The approval request function other workflows invoke (template.yaml `ApprovalRequestFunction`). */
+const APPROVAL_REQUEST_FUNCTION = 'chainsec-approval-request';
+const APPROVAL_REQUEST_FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${APPROVAL_REQUEST_FUNCTION}`;
 
 /** Options of {@link Sandbox}. */
 export interface SandboxOptions {
@@ -90,6 +95,7 @@ interface Handlers {
     ReturnType<typeof httpApiEvent>,
     { statusCode?: number; headers?: Record<string, unknown>; body?: string }
   >;
+  approvalRequest: (event: unknown) => Promise<unknown>;
   exportLedger: () => Promise<string>;
   anchors: () => Promise<string>;
   publicKeyPem: () => Promise<string>;
@@ -223,6 +229,11 @@ export class Sandbox {
       tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable, redemptions: tables.RedemptionsTable },
       signingKeyId: this.kms.keyArn,
       mcp: { url: `${this.url}/mcp`, agents: SANDBOX_AGENTS.map(({ name, token }) => ({ name, token })) },
+      // Other workflows ask through it with arn:aws:states:::lambda:invoke.waitForTaskToken.
+      approvalRequestFunction: APPROVAL_REQUEST_FUNCTION,
+      approvalRequestFunctionArn: APPROVAL_REQUEST_FUNCTION_ARN,
+      // `Security Hub Findings - Custom Action` events name it in `resources` (the stack's rule matches on it).
+      customActionArn: CUSTOM_ACTION_ARN,
     };
     Object.assign(process.env, {
       CHAINSEC_ENV: 'sandbox',
@@ -254,6 +265,7 @@ export class Sandbox {
       SLACK_BOT_TOKEN: 'xoxb-sandbox',
       SLACK_API_URL: `${this.url}/api/`,
       ACTIONS_TOPIC_ARN: TOPICS.actions,
+      APPROVAL_REQUESTS_TOPIC_ARN: TOPICS.approvals,
       DRY_RUN: this.options.dryRun ? 'true' : 'false',
       SUMMARIES_ENABLED: this.options.summaries?.enabled ? 'true' : 'false',
       ...(this.options.summaries?.guardrailId !== undefined && {
@@ -360,17 +372,19 @@ export class Sandbox {
 
   /** Imports the production handlers once the environment points at local services. */
   private async loadHandlers(): Promise<Handlers> {
-    const [slackEvents, ingest, sweep, classify, actions, container, exportMod, s3, mcp] = await Promise.all([
-      import('../src/handlers/slackEvents'),
-      import('../src/handlers/ingest'),
-      import('../src/handlers/sweep'),
-      import('../src/handlers/classify'),
-      import('../src/handlers/actions'),
-      import('../src/handlers/support/container'),
-      import('../src/app/exportLedger'),
-      import('../src/services/S3AnchorStore'),
-      import('../src/handlers/mcp'),
-    ]);
+    const [slackEvents, ingest, sweep, classify, actions, approvalRequest, container, exportMod, s3, mcp] =
+      await Promise.all([
+        import('../src/handlers/slackEvents'),
+        import('../src/handlers/ingest'),
+        import('../src/handlers/sweep'),
+        import('../src/handlers/classify'),
+        import('../src/handlers/actions'),
+        import('../src/handlers/approvalRequest'),
+        import('../src/handlers/support/container'),
+        import('../src/app/exportLedger'),
+        import('../src/services/S3AnchorStore'),
+        import('../src/handlers/mcp'),
+      ]);
     // Anchors are read back through the S3 API, as `chainsec verify --anchors s3://...` reads them.
     const anchorsClient = s3.s3Client(5000, true);
     const exportContainer = container.buildContainer({ slackRetries: 0 });
@@ -381,6 +395,7 @@ export class Sandbox {
       sweep: this.sweepAsOf(sweep.sweepHandler({ clock: this.sweepClock })),
       classify: (event) => classify.handler(event as never),
       actions: (event) => actions.handler(event),
+      approvalRequest: (event) => approvalRequest.handler(event),
       exportLedger: async () => exportMod.exportLedger((await exportContainer).deps),
       anchors: () => s3.readAnchorObjects(anchorsClient, ANCHOR_BUCKET, s3.DEFAULT_ANCHOR_PREFIX),
       publicKeyPem: async () => (await exportContainer).deps.signer.publicKeyPem(),
@@ -410,6 +425,12 @@ export class Sandbox {
       RequestApprovalHigh: publish(TOPICS.approvals),
       RequestApprovalCritical: publish(TOPICS.approvals),
       RequestApprovalCriticalUncontained: publish(TOPICS.approvals),
+      // Custom-action findings: one new execution of this state machine per finding, as Step Functions starts it.
+      StartFindingWorkflow: async (input: unknown) => {
+        const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };
+        const { executionArn, startDate } = this.sfn.startExecution(Input, undefined, StateMachineArn);
+        return { ExecutionArn: executionArn, StartDate: startDate.toISOString() };
+      },
     };
   }
 
@@ -484,7 +505,7 @@ export class Sandbox {
     const e = parsed.value as { source?: unknown; 'detail-type'?: unknown } | null;
     if (typeof e !== 'object' || e === null || typeof e.source !== 'string' || typeof e['detail-type'] !== 'string')
       return sendJson(res, 400, { error: 'an EventBridge event needs a string source and detail-type' });
-    this.rules ??= rulesFromTemplate(path.join(ROOT, 'template.yaml'));
+    this.rules ??= rulesFromTemplate(path.join(ROOT, 'template.yaml'), { SendToChainsecAction: CUSTOM_ACTION_ARN });
     const executionArns: string[] = [];
     for (const { rule, input } of routeEvent(this.rules, parsed.value)) {
       if (rule.target === 'IncidentStateMachine') {
@@ -508,7 +529,10 @@ export class Sandbox {
     const topics = [TOPICS.approvals, TOPICS.notifications];
     let definition: object;
     try {
-      definition = checkWorkflow(body.name, body.definition, topics);
+      definition = checkWorkflow(body.name, body.definition, topics, [
+        APPROVAL_REQUEST_FUNCTION,
+        APPROVAL_REQUEST_FUNCTION_ARN,
+      ]);
     } catch (e) {
       if (e instanceof WorkflowRefused) return sendJson(res, e.status, e.toJSON());
       throw e;
@@ -532,12 +556,27 @@ export class Sandbox {
       const message = typeof params.Message === 'string' ? params.Message : JSON.stringify(params.Message);
       return { MessageId: await this.sns.publishLocal(params.TopicArn, message) };
     };
+    // lambda:invoke(.waitForTaskToken) reaches the approval request function only, with its Payload as the event.
+    const invoke = async (input: unknown) => {
+      const params = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
+      if (params.FunctionName !== APPROVAL_REQUEST_FUNCTION && params.FunctionName !== APPROVAL_REQUEST_FUNCTION_ARN)
+        throw Object.assign(new Error(`Function not found: ${String(params.FunctionName)}`), {
+          name: 'Lambda.ResourceNotFoundException',
+        });
+      const payload = typeof params.Payload === 'string' ? JSON.parse(params.Payload) : params.Payload;
+      return { StatusCode: 200, Payload: await this.handlers.approvalRequest(payload ?? {}) };
+    };
     this.sfn.addStateMachine({
       stateMachineArn,
       definition,
-      taskHandlers: Object.fromEntries(
-        ['arn:aws:states:::sns:publish', 'arn:aws:states:::sns:publish.waitForTaskToken'].map((r) => [r, publish]),
-      ),
+      taskHandlers: {
+        ...Object.fromEntries(
+          ['arn:aws:states:::sns:publish', 'arn:aws:states:::sns:publish.waitForTaskToken'].map((r) => [r, publish]),
+        ),
+        ...Object.fromEntries(
+          ['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken'].map((r) => [r, invoke]),
+        ),
+      },
     });
     this.workflows.set(stateMachineArn, JSON.stringify(definition));
     sendJson(res, 201, { stateMachineArn });

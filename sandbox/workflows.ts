@@ -2,8 +2,8 @@
  * Other teams' workflows in the sandbox (docs/INTERFACES.md#approval-requests-from-any-workflow): which ASL definitions
  * `POST /sandbox/state-machines` accepts. The local interpreter runs them
  * beside chainsec's own; their Task states may only publish to the sandbox's
- * SNS topics (so chainsec's ingest receives the message), with or without
- * `.waitForTaskToken`.
+ * SNS topics (so chainsec's ingest receives the message) or invoke the
+ * stack's approval request function, with or without `.waitForTaskToken`.
  */
 
 /** asl-validator ships no type declarations; this is the part of its API used here. */
@@ -18,6 +18,8 @@ const aslValidator = require('asl-validator') as AslValidator;
 export const SANDBOX_TASK_RESOURCES = [
   'arn:aws:states:::sns:publish',
   'arn:aws:states:::sns:publish.waitForTaskToken',
+  'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
 ] as const;
 
 /** State types the local interpreter runs for other workflows (Task only as above). */
@@ -33,7 +35,8 @@ export class WorkflowRefused extends Error {
       | 'sandbox_invalid_name'
       | 'sandbox_invalid_definition'
       | 'sandbox_unsupported_state'
-      | 'sandbox_unknown_topic',
+      | 'sandbox_unknown_topic'
+      | 'sandbox_unknown_function',
     message: string,
     /** The state the refusal is about, when it is about one. */
     public readonly state?: string,
@@ -63,10 +66,16 @@ type Machine = { States?: Record<string, State> };
  * @param name the state machine's name (`[A-Za-z0-9_-]{1,80}`)
  * @param definition ASL, as an object or as JSON text
  * @param topics the topic ARNs its Task states may publish to
+ * @param functions the names (and ARNs) of the functions its Task states may invoke
  * @returns the definition, parsed
  * @throws WorkflowRefused naming the field or state at fault
  */
-export function checkWorkflow(name: unknown, definition: unknown, topics: readonly string[]): object {
+export function checkWorkflow(
+  name: unknown,
+  definition: unknown,
+  topics: readonly string[],
+  functions: readonly string[] = [],
+): object {
   if (typeof name !== 'string' || !NAME.test(name))
     throw new WorkflowRefused('sandbox_invalid_name', 'name must be 1 to 80 of A-Z, a-z, 0-9, - and _');
   let parsed = definition;
@@ -82,32 +91,48 @@ export function checkWorkflow(name: unknown, definition: unknown, topics: readon
   const result = aslValidator(parsed, { checkPaths: true, checkArn: true });
   if (!result.isValid)
     throw new WorkflowRefused('sandbox_invalid_definition', `definition is not valid ASL: ${result.errorsText('; ')}`);
-  checkStates(parsed as Machine, topics);
+  checkStates(parsed as Machine, { topics, functions });
   return parsed;
 }
 
-function checkStates(machine: Machine, topics: readonly string[]): void {
+interface Reachable {
+  topics: readonly string[];
+  functions: readonly string[];
+}
+
+function checkStates(machine: Machine, reachable: Reachable): void {
   for (const [stateName, state] of Object.entries(machine.States ?? {})) {
     if (!ALLOWED_TYPES.has(String(state.Type)))
       throw new WorkflowRefused(
         'sandbox_unsupported_state',
-        `state "${stateName}" is a ${String(state.Type)} state; the sandbox runs Task (SNS publish only), Pass, Choice, Wait, Succeed, Fail, Parallel and Map`,
+        `state "${stateName}" is a ${String(state.Type)} state; the sandbox runs Task (SNS publish, or invoking the approval request function), Pass, Choice, Wait, Succeed, Fail, Parallel and Map`,
         stateName,
       );
-    if (state.Type === 'Task') checkTask(stateName, state, topics);
-    for (const branch of state.Branches ?? []) checkStates(branch, topics);
-    if (state.Iterator) checkStates(state.Iterator, topics);
-    if (state.ItemProcessor) checkStates(state.ItemProcessor, topics);
+    if (state.Type === 'Task') checkTask(stateName, state, reachable);
+    for (const branch of state.Branches ?? []) checkStates(branch, reachable);
+    if (state.Iterator) checkStates(state.Iterator, reachable);
+    if (state.ItemProcessor) checkStates(state.ItemProcessor, reachable);
   }
 }
 
-function checkTask(stateName: string, state: State, topics: readonly string[]): void {
+function checkTask(stateName: string, state: State, { topics, functions }: Reachable): void {
   if (!(SANDBOX_TASK_RESOURCES as readonly unknown[]).includes(state.Resource))
     throw new WorkflowRefused(
       'sandbox_unsupported_state',
-      `Task state "${stateName}" uses ${String(state.Resource)}; the sandbox runs only ${SANDBOX_TASK_RESOURCES.join(' and ')}`,
+      `Task state "${stateName}" uses ${String(state.Resource)}; the sandbox runs only ${SANDBOX_TASK_RESOURCES.join(', ')}`,
       stateName,
     );
+  if (String(state.Resource).startsWith('arn:aws:states:::lambda:')) {
+    const fn = state.Parameters?.FunctionName;
+    if (fn === undefined && state.Parameters?.['FunctionName.$'] !== undefined) return;
+    if (typeof fn !== 'string' || !functions.includes(fn))
+      throw new WorkflowRefused(
+        'sandbox_unknown_function',
+        `Task state "${stateName}" invokes ${String(fn)}; the sandbox's function is ${functions[0] ?? '(none)'} (approvalRequestFunction in GET /sandbox/info)`,
+        stateName,
+      );
+    return;
+  }
   const topic = state.Parameters?.TopicArn;
   // A TopicArn.$ path is only known at run time: the publish handler checks it then.
   if (topic === undefined && state.Parameters?.['TopicArn.$'] !== undefined) return;

@@ -108,6 +108,7 @@ export function fakeIncidentHandlers(): { handlers: Record<string, TaskHandler>;
       RequestApprovalHigh: publish('RequestApprovalHigh'),
       RequestApprovalCritical: publish('RequestApprovalCritical'),
       RequestApprovalCriticalUncontained: publish('RequestApprovalCriticalUncontained'),
+      StartFindingWorkflow: record('StartFindingWorkflow', () => ({ ExecutionArn: `arn:child-${calls.length}` })),
     },
   };
 }

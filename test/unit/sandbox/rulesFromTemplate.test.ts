@@ -2,9 +2,11 @@ import path from 'node:path';
 import { routeEvent, rulesFromTemplate } from '../../../sandbox/local/rulesFromTemplate';
 
 const TEMPLATE = path.resolve(__dirname, '../../../template.yaml');
+/** The stack's Security Hub custom action, whose ARN the custom-action rule matches (the sandbox names its own). */
+const ACTION = { SendToChainsecAction: 'arn:aws:securityhub:us-east-1:000000000000:action/custom/chainsecdev' };
 
 describe('rulesFromTemplate / routeEvent', () => {
-  const rules = rulesFromTemplate(TEMPLATE);
+  const rules = rulesFromTemplate(TEMPLATE, ACTION);
   const targets = (event: unknown) => routeEvent(rules, event).map(({ rule }) => `${rule.target}.${rule.name}`);
   const guardDuty = (severity: number) => ({
     version: '0',
@@ -20,7 +22,7 @@ describe('rulesFromTemplate / routeEvent', () => {
   });
 
   it('honours a parameter override of the threshold', () => {
-    const strict = rulesFromTemplate(TEMPLATE, { MinimumFindingSeverity: 'CRITICAL' });
+    const strict = rulesFromTemplate(TEMPLATE, { ...ACTION, MinimumFindingSeverity: 'CRITICAL' });
     expect(routeEvent(strict, guardDuty(8.9))).toEqual([]);
     expect(routeEvent(strict, guardDuty(9))).toHaveLength(1);
   });
@@ -38,5 +40,16 @@ describe('rulesFromTemplate / routeEvent', () => {
     expect(targets({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} })).toEqual(
       [],
     );
+  });
+
+  it("routes Security Hub custom-action events of the stack's own action only, whole, to the incident workflow", () => {
+    const event = (resource: string) => ({
+      source: 'aws.securityhub',
+      'detail-type': 'Security Hub Findings - Custom Action',
+      resources: [resource],
+      detail: { actionName: 'Send to chainsec', findings: [] },
+    });
+    expect(targets(event(ACTION.SendToChainsecAction))).toEqual(['IncidentStateMachine.SecurityHubCustomAction']);
+    expect(targets(event('arn:aws:securityhub:us-east-1:000000000000:action/custom/ticketing'))).toEqual([]);
   });
 });

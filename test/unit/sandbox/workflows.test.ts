@@ -52,14 +52,33 @@ describe('Sandbox: checkWorkflow (POST /sandbox/state-machines)', () => {
 
   it('refuses a Task on another resource, naming the state', () => {
     // Prepare
-    const definition = withState({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: {} });
+    const definition = withState({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {} });
 
     // Act
     const body = refusal('agent', definition);
 
     // Assess
     expect(body).toMatchObject({ error: 'sandbox_unsupported_state', state: 'S' });
-    expect(body.message).toContain('arn:aws:states:::lambda:invoke');
+    expect(body.message).toContain('arn:aws:states:::dynamodb:putItem');
+  });
+
+  it('accepts lambda:invoke.waitForTaskToken on the approval request function only', () => {
+    const invoke = (FunctionName: string) =>
+      withState({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName, Payload: { 'taskToken.$': '$$.Task.Token' } },
+      });
+    expect(() =>
+      checkWorkflow('agent', invoke('chainsec-approval-request'), [TOPIC], ['chainsec-approval-request']),
+    ).not.toThrow();
+    let refused: unknown;
+    try {
+      checkWorkflow('agent', invoke('other-function'), [TOPIC], ['chainsec-approval-request']);
+    } catch (e) {
+      refused = (e as WorkflowRefused).toJSON();
+    }
+    expect(refused).toMatchObject({ error: 'sandbox_unknown_function', state: 'S' });
   });
 
   it('refuses a publish to a topic that is not the sandbox’s, and a nested refused state inside a Parallel', () => {
