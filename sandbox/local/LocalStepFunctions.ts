@@ -599,9 +599,12 @@ export class LocalStepFunctions extends AwsJsonServer {
         };
         continue;
       }
-      out[stateName] = async (input) => {
-        this.checkPayload(execution, stateName, 'input', input);
+      out[stateName] = async (evaluated) => {
+        this.checkPayload(execution, stateName, 'input', evaluated);
         // Parameters (with $$.Task.Token) were evaluated just before this call: that token is this attempt's.
+        // A copy first: a payload holding the context object itself (`"ExecutionContext.$": "$$"`) shares
+        // its Task object, which the next line rotates for the next attempt.
+        const input = structuredClone(evaluated);
         const taskToken = task.Token;
         task.Token = newToken();
         if (execution.status !== 'RUNNING') throw stateError('States.Aborted', `execution ${execution.status}`);
