@@ -103,7 +103,9 @@ describe('E2E: detector findings', () => {
       securityHubImportedV2([
         ocsfFinding({
           finding_info: { uid: `ocsf-${unique()}`, title: `S3 bucket ${bucket} allows public read` },
-          resources: [{ type: 'AwsS3Bucket', uid: `arn:aws:s3:::${bucket}` }],
+          // The public-access control (S3.8) on a bucket named in OCSF's CloudFormation-style type.
+          compliance: { control: 'S3.8', status: 'Failed' },
+          resources: [{ type: 'AWS::S3::Bucket', uid: `arn:aws:s3:::${bucket}` }],
         }),
       ]),
     );
