@@ -341,8 +341,10 @@ function tokens(text: string): number {
 
 /**
  * The deterministic "model" answer, built from the trusted facts only (the
- * plain `text` blocks of the user's messages, never `guardContent`): e.g.
- * `Model summary: a HIGH on-chain incident (INC-…), $20,000 at anomaly score 0.8.`
+ * plain `text` blocks of the user's messages, never `guardContent`), each
+ * source in its own words: e.g. `Model summary: a HIGH on-chain incident
+ * (INC-…), $20,000 at anomaly score 0.8.` or `Model summary: a CRITICAL
+ * GuardDuty finding (INC-…), seen 3 times.`
  * A trusted part without a JSON object gives its first words instead.
  */
 export function summaryOf(body: ConverseRequestBody): string {
@@ -369,13 +371,28 @@ export function summaryOf(body: ConverseRequestBody): string {
     return `Model summary: ${words}.`;
   }
   const tier = typeof parsed.tier === 'string' ? parsed.tier.toUpperCase() : 'UNRATED';
+  const id = String(parsed.id ?? '?');
+  if (parsed.kind === 'finding') {
+    const source = FINDING_SOURCE_NAMES[String(parsed.source)] ?? 'detector';
+    const count = Number(parsed.count ?? 1);
+    const sample = parsed.sample === true ? ', a sample finding' : '';
+    return `Model summary: a ${tier} ${source} finding (${id}), seen ${count} time${count === 1 ? '' : 's'}${sample}.`;
+  }
+  if (parsed.kind === 'request') return `Model summary: a ${tier} approval request from a workflow (${id}).`;
   const kind = parsed.kind === 'waf' ? 'WAF' : 'on-chain';
   const detail =
     parsed.kind === 'waf'
       ? `severity ${String(parsed.severity ?? 'unknown')}`
       : `$${Number(parsed.amountUsd ?? 0).toLocaleString('en-US')} at anomaly score ${String(parsed.anomalyScore ?? '?')}`;
-  return `Model summary: a ${tier} ${kind} incident (${String(parsed.id ?? '?')}), ${detail}.`;
+  return `Model summary: a ${tier} ${kind} incident (${id}), ${detail}.`;
 }
+
+/** How the stand-in names each finding source module in its summary. */
+const FINDING_SOURCE_NAMES: Record<string, string> = {
+  guardduty: 'GuardDuty',
+  'securityhub-asff': 'Security Hub',
+  'securityhub-ocsf': 'Security Hub (OCSF)',
+};
 
 /** The checks Bedrock Runtime makes on a Converse body that the bot could get wrong. */
 function validate(input: Record<string, unknown>): ConverseRequestBody {

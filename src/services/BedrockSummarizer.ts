@@ -27,7 +27,9 @@ const SYSTEM = [
 /** The parts of an incident that no one outside chainsec wrote: ids, tiers, numbers. */
 function trustedFacts(incident: Incident): Record<string, unknown> {
   const base = { id: incident.id, kind: incident.kind, tier: incident.tier, observedAt: incident.observedAt };
-  if (incident.kind === 'finding') return { ...base, count: incident.finding.count, sample: incident.finding.sample };
+  // `source` is the name of chainsec's own source module (`guardduty`, `securityhub-asff`, ...), not the detector's text.
+  if (incident.kind === 'finding')
+    return { ...base, source: incident.finding.source, count: incident.finding.count, sample: incident.finding.sample };
   if (incident.kind === 'request') return base;
   return incident.kind === 'onchain'
     ? { ...base, amountUsd: incident.onchain.amountUsd, anomalyScore: incident.onchain.anomalyScore }

@@ -58,6 +58,32 @@ describe('Class: LocalBedrock', () => {
     ]);
   });
 
+  it.each([
+    [
+      '{"id":"INC-0000000002","kind":"finding","tier":"critical","source":"guardduty","count":3,"sample":false}',
+      'Model summary: a CRITICAL GuardDuty finding (INC-0000000002), seen 3 times.',
+    ],
+    [
+      '{"id":"INC-0000000003","kind":"finding","tier":"high","source":"securityhub-asff","count":1,"sample":true}',
+      'Model summary: a HIGH Security Hub finding (INC-0000000003), seen 1 time, a sample finding.',
+    ],
+    [
+      '{"id":"INC-0000000004","kind":"waf","tier":"medium","severity":3}',
+      'Model summary: a MEDIUM WAF incident (INC-0000000004), severity 3.',
+    ],
+    [
+      '{"id":"INC-0000000005","kind":"request","tier":"high"}',
+      'Model summary: a HIGH approval request from a workflow (INC-0000000005).',
+    ],
+  ])('summarises each source from its own facts (%s)', async (facts, summary) => {
+    const out = await client.send(
+      converse({
+        messages: [{ role: 'user', content: [{ text: `Incident facts (trusted): ${facts}` }] }],
+      }),
+    );
+    expect(out.output?.message?.content).toEqual([{ text: summary }]);
+  });
+
   it('answers "guardrail" with guardrail_intervened and the blocked message, only when the request names a guardrail', async () => {
     // Prepare
     bedrock.mode = 'guardrail';
