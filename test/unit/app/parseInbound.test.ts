@@ -110,4 +110,13 @@ describe('Function: salvageTaskToken', () => {
     expect(salvageTaskToken(JSON.stringify({ kind: 'approval_request', taskToken: 'tok' }))).toBe('tok');
     expect(salvageTaskToken('not json')).toBeUndefined();
   });
+
+  it("reads the AWS human-approval tutorial's payload (the whole context object), and never keeps its token", () => {
+    const text = JSON.stringify({
+      ExecutionContext: { Execution: { Id: 'arn:x' }, Task: { Token: 'TUTORIAL-TOKEN' } },
+      APIGatewayEndpoint: 'https://example.execute-api.us-east-1.amazonaws.com/states',
+    });
+    expect(salvageTaskToken(text)).toBe('TUTORIAL-TOKEN');
+    expect(rejectedRecord('lambda', text, new Error('bad'), new Date()).payload).not.toContain('TUTORIAL-TOKEN');
+  });
 });
