@@ -63,22 +63,39 @@ describe('E2E: POST /sandbox/state-machines and /sandbox/executions', () => {
     expect(h.sandbox.sns.published(info.body.notificationsTopicArn).length).toBe(before + 1);
   });
 
-  it('refuses a Task state on another resource with a coded 400 naming it', async () => {
+  it('refuses a Task state on another resource, or invoking another function than the approval request function, with a coded 400 naming it', async () => {
     // Prepare
-    const definition = {
+    const table = {
+      StartAt: 'PutItem',
+      States: { PutItem: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true } },
+    };
+    const otherFunction = {
       StartAt: 'CallLambda',
-      States: { CallLambda: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } },
+      States: {
+        CallLambda: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: 'someone-elses-function' },
+          End: true,
+        },
+      },
     };
 
     // Act
     const r = await h.json<Record<string, string>>('POST', '/sandbox/state-machines', {
+      name: `table-${unique()}`,
+      definition: table,
+    });
+    const f = await h.json<Record<string, string>>('POST', '/sandbox/state-machines', {
       name: `lambda-${unique()}`,
-      definition,
+      definition: otherFunction,
     });
 
     // Assess
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ error: 'sandbox_unsupported_state', state: 'CallLambda' });
+    expect(r.body).toMatchObject({ error: 'sandbox_unsupported_state', state: 'PutItem' });
+    expect(f.status).toBe(400);
+    expect(f.body).toMatchObject({ error: 'sandbox_unknown_function', state: 'CallLambda' });
   });
 
   it('answers 404 for unknown state machines and executions, and 413 for an oversized definition', async () => {
