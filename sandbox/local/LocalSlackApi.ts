@@ -29,6 +29,8 @@ export interface LocalSlackApiOptions {
   botToken?: string;
   /** `chat.postMessage` limit per channel; default 1 per second, burst 1. `false` turns it off. */
   rateLimit?: RateLimiterOptions | false;
+  /** The rate limit's clock (epoch ms); `Date.now` by default. A test holds it still to decide what is too soon. */
+  now?: () => number;
   /** Share a message store (the sandbox's `response_url` target writes to it too). */
   messages?: MessageStore;
 }
@@ -110,6 +112,7 @@ export class LocalSlackApi extends LocalServer {
   /** Channels the bot is not a member of; it is in every channel unless a test says otherwise. */
   private readonly botNotIn = new Set<string>();
   private readonly methods: Record<string, Method>;
+  private readonly now: () => number;
 
   public constructor(options: LocalSlackApiOptions = {}) {
     super(options.port);
@@ -117,6 +120,7 @@ export class LocalSlackApi extends LocalServer {
     this.messages = options.messages ?? new MessageStore();
     const rate = options.rateLimit === undefined ? { perSecond: 1, burst: 1 } : options.rateLimit;
     if (rate) this.limiter = new RateLimiter(rate);
+    this.now = options.now ?? Date.now;
     this.methods = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (a) => this.postMessage(a),
@@ -299,7 +303,7 @@ export class LocalSlackApi extends LocalServer {
     this.assertBotIn(channel);
     const { text, blocks } = this.content(args, true);
     if (this.limiter) {
-      const decision = this.limiter.tryTake(channel);
+      const decision = this.limiter.tryTake(channel, this.now());
       if (!decision.allowed) return rateLimited(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
     }
     const thread_ts = optional(args, 'thread_ts');

@@ -2,6 +2,7 @@ import { verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
 import { ErrorCode } from '../../src/errors';
+import { eventually } from '../support/localAws';
 import { useHarness, unique, criticalOnChain, requestApproval } from '../support/sandboxHarness';
 import { memoryRedemptions, sha256Canonical } from '../unit/receipts/receiptFixture';
 
@@ -122,12 +123,7 @@ describe('E2E: receipts, through the sandbox', () => {
     // Prepare
     const tx = `0x${unique()}e3`;
     const { arn, id } = await requestApproval(h, criticalOnChain(tx));
-    const waiting = async (): Promise<boolean> => {
-      for (let i = 0; i < 100 && h.sandbox.sfn.waitingTasks(arn).length === 0; i++)
-        await new Promise((r) => setTimeout(r, 50));
-      return h.sandbox.sfn.waitingTasks(arn).length > 0;
-    };
-    expect(await waiting()).toBe(true);
+    await eventually(() => (h.sandbox.sfn.waitingTasks(arn).length > 0 ? true : undefined), 20_000, 50);
 
     // Act
     h.sandbox.sfn.timeOutWaitingTask(arn);

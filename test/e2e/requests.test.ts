@@ -1,5 +1,6 @@
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { CardBlockId } from '../../src/blocks/incidentCard';
+import { eventually } from '../support/localAws';
 import { useHarness, unique, criticalOnChain, ledgerOf, textOf } from '../support/sandboxHarness';
 
 /**
@@ -17,10 +18,7 @@ describe('E2E: approval requests without an incident, through the sandbox', () =
   /** A waiting task token of a fresh chainsec execution (its own card is left alone). */
   async function borrowedToken(): Promise<{ arn: string; taskToken: string }> {
     const arn = await h.startIncident(criticalOnChain(`0x${unique()}r0`));
-    for (let i = 0; i < 200 && h.sandbox.sfn.waitingTasks(arn).length === 0; i++)
-      await new Promise((r) => setTimeout(r, 50));
-    const task = h.sandbox.sfn.waitingTasks(arn)[0];
-    if (!task) throw new Error('no waiting task');
+    const task = await eventually(() => h.sandbox.sfn.waitingTasks(arn)[0], 20_000, 50);
     return { arn, taskToken: task.taskToken };
   }
 

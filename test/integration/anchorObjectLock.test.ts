@@ -57,13 +57,13 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
-    // Ready when it answers (no clock involved: a bounded number of attempts).
+    // Ready when it answers: a bounded number of attempts, a minute in all (a loaded machine starts Python slowly).
     for (let attempt = 0; ; attempt++) {
       try {
         await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
         break;
       } catch (e) {
-        if (attempt >= 100) throw e;
+        if (attempt >= 600) throw e;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -76,7 +76,7 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
         },
       }),
     );
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     client?.destroy();

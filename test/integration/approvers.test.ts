@@ -12,7 +12,7 @@ describe('Function: isApprover (allowlist and Slack user group, against the loca
     slack = new WebApiSlackGateway({
       token: 'xoxb-sandbox',
       slackApiUrl: `${slackApi.url}/api/`,
-      timeoutMs: 1000,
+      timeoutMs: 10_000,
       retries: 0,
     });
   });
@@ -45,7 +45,7 @@ describe('Function: isApprover (allowlist and Slack user group, against the loca
     const fresh = new WebApiSlackGateway({
       token: 'xoxb-sandbox',
       slackApiUrl: `${slackApi.url}/api/`,
-      timeoutMs: 1000,
+      timeoutMs: 10_000,
       retries: 0,
     });
     slackApi.faults.set('usergroups.users.list', { status: 500, times: 99 });

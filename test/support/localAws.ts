@@ -12,10 +12,13 @@ export function localClientConfig(endpoint: string, maxAttempts = 1) {
   };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`: a generous
+ * deadline by default, so a loaded machine is slower but never fails what a quiet one passes.
+ */
 export async function eventually<T>(
   check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 5000,
+  timeoutMs = 20_000,
   everyMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

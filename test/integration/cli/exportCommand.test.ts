@@ -88,7 +88,7 @@ describe('CLI: chainsec export (DynamoDB Local, local KMS)', () => {
     ).toBe(200);
     expect((await h.waitForExecution(arn)).status).toBe('SUCCEEDED');
     since = new Date(Date.now() + 1).toISOString();
-    await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => (Date.now() > Date.parse(since) ? true : undefined)); // what follows is after `since`
     const second = { ...wafEvent(4), source_ip: '203.0.113.77' };
     await h.startIncident(second);
     pending = incidentIdOf(await h.waitForMessage(second.source_ip, { channel: APPROVALS_CHANNEL, kind: 'message' }));

@@ -24,7 +24,7 @@ describe('Class: LocalQueue', () => {
 
     // Act
     for (let i = 0; i < 10; i++) queue.send(`m${i}`);
-    await queue.drained(5_000);
+    await queue.drained(30_000);
     await queue.stop();
 
     // Assess
@@ -46,7 +46,7 @@ describe('Class: LocalQueue', () => {
     });
     queue.start();
     queue.send('bad');
-    await queue.drained(5_000);
+    await queue.drained(30_000);
     await queue.stop();
     expect(receives).toEqual(['1', '2']);
     expect(queue.deadLetters()).toMatchObject([{ body: 'bad', receiveCount: 2 }]);

@@ -25,7 +25,9 @@ function webClient(url: string, token = 'xoxb-sandbox'): WebClient {
 }
 
 describe('Class: LocalSlackApi', () => {
-  const slack = new LocalSlackApi();
+  /** The rate limit's clock: real time unless a test holds it still. */
+  let heldAt: number | undefined;
+  const slack = new LocalSlackApi({ now: () => heldAt ?? Date.now() });
   let client: WebClient;
 
   beforeAll(async () => {
@@ -91,15 +93,20 @@ describe('Class: LocalSlackApi', () => {
     });
 
     it('answers 429 with Retry-After over 1 post per second per channel, and the WebClient retries', async () => {
-      // Prepare
+      // Prepare: the limit's clock stands still, and moves on by the Retry-After the client waits out.
       const limited: number[] = [];
-      client.on(WebClientEvent.RATE_LIMITED, (sec: number) => limited.push(sec));
+      heldAt = Date.now();
+      client.on(WebClientEvent.RATE_LIMITED, (sec: number) => {
+        limited.push(sec);
+        heldAt! += sec * 1000;
+      });
 
       // Act
       const started = Date.now();
       await client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'one' });
       await client.chat.postMessage({ channel: APPROVALS_CHANNEL, text: 'two' });
       const elapsed = Date.now() - started;
+      heldAt = undefined;
 
       // Assess
       expect(limited).toEqual([1]);

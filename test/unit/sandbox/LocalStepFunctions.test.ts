@@ -17,8 +17,11 @@ import { eventually, localClientConfig } from '../../support/localAws';
 
 const TEST_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:test-approval';
 
-/** Pass → waitForTaskToken Task (2 s, Catch States.Timeout) → Choice. */
-const testDefinition = {
+/**
+ * Pass → waitForTaskToken Task (`timeoutSeconds`, Catch States.Timeout) → Choice. The tests that answer the
+ * task use an hour, so a slow machine never sees it time out first; the one that waits for the timeout, 1 s.
+ */
+const testDefinitionTimingOutAfter = (timeoutSeconds: number) => ({
   StartAt: 'Prepare',
   States: {
     Prepare: { Type: 'Pass', Parameters: { 'request.$': '$.request', prepared: true }, Next: 'AskPeople' },
@@ -29,7 +32,7 @@ const testDefinition = {
         TopicArn: 'arn:aws:sns:us-east-1:000000000000:t',
         Message: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', 'request.$': '$.request' },
       },
-      TimeoutSeconds: 2,
+      TimeoutSeconds: timeoutSeconds,
       ResultPath: '$.approval',
       Retry: [{ ErrorEquals: ['chainsec.Transient'], IntervalSeconds: 1, MaxAttempts: 1 }],
       Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalError', Next: 'Expired' }],
@@ -44,7 +47,8 @@ const testDefinition = {
     Approved: { Type: 'Succeed' },
     NotApproved: { Type: 'Fail', Error: 'chainsec.NotApproved', Cause: 'nobody approved' },
   },
-};
+});
+const testDefinition = testDefinitionTimingOutAfter(3600);
 
 describe('Class: LocalStepFunctions', () => {
   describe('with a small test definition', () => {
@@ -188,18 +192,34 @@ describe('Class: LocalStepFunctions', () => {
       });
 
       it('answers TaskTimedOut after the task timed out, when the Catch has moved on', async () => {
-        // Prepare
-        const arn = await start({ request: 'slow' });
-        const token = await tokenOf(arn);
+        // Prepare: a machine whose task times out after 1 s; nobody answers it in time.
+        const timed = new LocalStepFunctions({
+          definition: testDefinitionTimingOutAfter(1),
+          stateMachineArn: TEST_ARN,
+          taskHandlers: { AskPeople: askPeople },
+        });
+        await timed.start();
+        const timedClient = new SFNClient(localClientConfig(timed.url));
+        try {
+          const { executionArn: arn } = await timedClient.send(
+            new StartExecutionCommand({ stateMachineArn: TEST_ARN, input: '{"request":"slow"}' }),
+          );
+          const token = await tokenOf(arn!);
 
-        // Act
-        const finished = await sfn.waitForCompletion(arn, 5000);
-        const late = client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+          // Act
+          const finished = await timed.waitForCompletion(arn!);
+          const late = timedClient.send(
+            new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }),
+          );
 
-        // Assess
-        expect(finished).toMatchObject({ status: 'FAILED', error: 'chainsec.NotApproved', cause: 'nobody approved' });
-        expect(sfn.events(arn).map((e) => e.type)).toContain('StateCaught');
-        await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
+          // Assess
+          expect(finished).toMatchObject({ status: 'FAILED', error: 'chainsec.NotApproved', cause: 'nobody approved' });
+          expect(timed.events(arn!).map((e) => e.type)).toContain('StateCaught');
+          await expect(late).rejects.toMatchObject({ name: 'TaskTimedOut' });
+        } finally {
+          timedClient.destroy();
+          await timed.stop();
+        }
       });
 
       it('lists each SendTaskSuccess an execution received, with its outcome (taskSuccessRequests)', async () => {
@@ -229,7 +249,7 @@ describe('Class: LocalStepFunctions', () => {
 
         // Act
         const timedOut = sfn.timeOutWaitingTask(arn);
-        const finished = await sfn.waitForCompletion(arn, 1000);
+        const finished = await sfn.waitForCompletion(arn);
         const late = client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
 
         // Assess
@@ -550,7 +570,7 @@ describe('Class: LocalStepFunctions', () => {
       const token = await tokenOf(executionArn!);
 
       // Act
-      const done = await short.waitForCompletion(executionArn!, 5000);
+      const done = await short.waitForCompletion(executionArn!);
       const late = shortClient.send(
         new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ decision: 'approve' }) }),
       );
@@ -580,7 +600,7 @@ describe('Class: LocalStepFunctions', () => {
         const { executionArn } = await shortClient.send(
           new StartExecutionCommand({ stateMachineArn: INCIDENT_STATE_MACHINE_ARN, input }),
         );
-        const done = await short.waitForCompletion(executionArn!, 5000);
+        const done = await short.waitForCompletion(executionArn!);
 
         // Assess
         const states = calls.filter((c) => c.context.executionArn === executionArn).map((c) => c.stateName);

@@ -5,6 +5,7 @@ import { decideSlot, PACE_RULES, type PacedMethod, type PacePriority } from '../
 import type { SlackPacer } from '../../../src/services/SlackPacer';
 import { slackClientOptions, WebApiSlackGateway } from '../../../src/services/WebApiSlackGateway';
 import { ChannelUnreachableError, ErrorCode } from '../../../src/errors';
+import { eventually } from '../../support/localAws';
 
 describe('Function: slackClientOptions', () => {
   const slack = new LocalSlackApi();
@@ -14,7 +15,7 @@ describe('Function: slackClientOptions', () => {
 
   it('authenticates a client built with no token of its own, as Bolt builds its app.client', async () => {
     // Prepare
-    const options = { timeoutMs: 1000, retries: 0, slackApiUrl: `${slack.url}/api/` };
+    const options = { timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/` };
     const boltLike = (token: string) => new WebClient(undefined, slackClientOptions(token, options));
     const gateway = new WebApiSlackGateway({ client: boltLike('xoxb-sandbox'), ...options });
     const wrongToken = new WebApiSlackGateway({ client: boltLike('xoxb-wrong'), ...options });
@@ -31,7 +32,9 @@ describe('Function: slackClientOptions', () => {
 });
 
 describe('Class: WebApiSlackGateway, paced', () => {
-  const slack = new LocalSlackApi(); // 1 chat.postMessage per second per channel, as Slack
+  // 2 chat.postMessage per second per channel, half Slack's spacing: a post that leaves at its slot but lands late
+  // on a busy machine must not decide the outcome; unpaced posts still land together and are answered 429.
+  const slack = new LocalSlackApi({ rateLimit: { perSecond: 2, burst: 1 } });
   beforeAll(() => slack.start());
   afterAll(() => slack.stop());
   beforeEach(() => slack.reset());
@@ -41,6 +44,7 @@ describe('Class: WebApiSlackGateway, paced', () => {
     const cursors = new Map<string, number>();
     const asked: Array<[string, PacedMethod, PacePriority]> = [];
     const notBefores: Array<number | undefined> = [];
+    const slots: number[] = [];
     const pacer: SlackPacer = {
       async reserve(channel, method, priority, notBefore) {
         asked.push([channel, method, priority]);
@@ -52,16 +56,17 @@ describe('Class: WebApiSlackGateway, paced', () => {
         });
         if (!d.book) throw new Error('forced bookings always book');
         cursors.set(`${channel}#${method}`, d.next);
+        slots.push(d.at);
         return d.at;
       },
     };
-    return { pacer, asked, notBefores };
+    return { pacer, asked, notBefores, slots };
   };
 
   it('waits for its slot before each post: three concurrent posts to one channel, no 429', async () => {
     // Prepare
-    const { pacer, asked } = memoryPacer();
-    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, token: 'xoxb-sandbox' };
+    const { pacer, asked, slots } = memoryPacer();
+    const options = { timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/`, token: 'xoxb-sandbox' };
     const gateway = new WebApiSlackGateway({ ...options, pacer });
     const message = { text: 'card', blocks: [] };
 
@@ -72,9 +77,11 @@ describe('Class: WebApiSlackGateway, paced', () => {
       gateway.post(APPROVALS_CHANNEL, message),
     ]);
 
-    // Assess
-    expect(slack.calls('chat.postMessage').map((c) => c.status)).toEqual([200, 200, 200]);
-    expect(slack.stats().maxPostsPerSecondPerChannel).toBe(1);
+    // Assess: each post landed no sooner than its slot (a lower bound: load only makes it later).
+    const calls = slack.calls('chat.postMessage');
+    expect(calls.map((c) => c.status)).toEqual([200, 200, 200]);
+    calls.forEach((c, i) => expect(c.at).toBeGreaterThanOrEqual(slots[i]!));
+    expect(slots[2]! - slots[0]!).toBe(2 * PACE_RULES['chat.postMessage'].intervalMs);
     expect(asked.map(([, method, priority]) => [method, priority])).toEqual([
       ['chat.postMessage', 'critical'],
       ['chat.postMessage', 'high'],
@@ -85,7 +92,7 @@ describe('Class: WebApiSlackGateway, paced', () => {
   it('paces an update as chat.update, and a DM as an escalation', async () => {
     const { pacer, asked } = memoryPacer();
     const gateway = new WebApiSlackGateway({
-      timeoutMs: 5000,
+      timeoutMs: 10_000,
       retries: 0,
       slackApiUrl: `${slack.url}/api/`,
       token: 'xoxb-sandbox',
@@ -103,16 +110,15 @@ describe('Class: WebApiSlackGateway, paced', () => {
 
   it("books a 429's retry through the pacer, after Retry-After, so the next caller queues behind it (no chain of 429s)", async () => {
     // Prepare: the client rejects 429s, as a paced container builds it; Slack answers the first post 429.
-    const { pacer, asked, notBefores } = memoryPacer();
-    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const { pacer, asked, notBefores, slots } = memoryPacer();
+    const options = { timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
     const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox', pacer });
     slack.faults.set('chat.postMessage', { status: 429, retryAfterSec: 1, times: 1 });
     const message = { text: 'card', blocks: [] };
 
-    // Act
-    const started = Date.now();
+    // Act: the second caller comes once the first has booked its retry (it is waiting out its 429).
     const first = gateway.post(APPROVALS_CHANNEL, message, undefined, 'critical');
-    await new Promise((r) => setTimeout(r, 100)); // the second caller comes while the first waits out its 429
+    await eventually(() => (asked.length === 2 ? true : undefined), 20_000, 5);
     const second = gateway.post(APPROVALS_CHANNEL, message, undefined, 'critical');
     await Promise.all([first, second]);
 
@@ -121,13 +127,16 @@ describe('Class: WebApiSlackGateway, paced', () => {
     expect(calls.map((c) => c.status)).toEqual([429, 200, 200]);
     expect(asked).toHaveLength(3);
     expect(notBefores[0]).toBeUndefined();
-    expect(notBefores.filter((n) => n !== undefined)).toHaveLength(1);
-    expect(calls[1]!.at - started).toBeGreaterThanOrEqual(1000);
-    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(1000);
+    expect(notBefores[1]).toBeGreaterThanOrEqual(calls[0]!.at + 1000);
+    expect(notBefores[2]).toBeUndefined();
+    expect(slots[1]).toBeGreaterThanOrEqual(notBefores[1]!);
+    expect(slots[2]! - slots[1]!).toBe(PACE_RULES['chat.postMessage'].intervalMs);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(slots[1]!);
+    expect(calls[2]!.at).toBeGreaterThanOrEqual(slots[2]!);
   });
 
   it('waits out a 429 of an unpaced method itself when the client rejects 429s', async () => {
-    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const options = { timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
     const { pacer } = memoryPacer();
     const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox', pacer });
     slack.faults.set('chat.postEphemeral', { status: 429, retryAfterSec: 1, times: 1 });
@@ -136,7 +145,7 @@ describe('Class: WebApiSlackGateway, paced', () => {
   });
 
   it('gives up after five 429s in a row with the rate-limit error (never a silent drop)', async () => {
-    const options = { timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
+    const options = { timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/`, rejectRateLimitedCalls: true };
     const gateway = new WebApiSlackGateway({ ...options, token: 'xoxb-sandbox' });
     slack.faults.set('chat.postEphemeral', { status: 429, retryAfterSec: 0, times: 6 });
     await expect(gateway.postEphemeral(APPROVALS_CHANNEL, VIEWER, { text: 'x', blocks: [] })).rejects.toMatchObject({
@@ -152,7 +161,7 @@ describe('Class: WebApiSlackGateway, channel membership', () => {
   afterAll(() => slack.stop());
   beforeEach(() => slack.reset());
   const gateway = () =>
-    new WebApiSlackGateway({ timeoutMs: 5000, retries: 0, slackApiUrl: `${slack.url}/api/`, token: 'xoxb-sandbox' });
+    new WebApiSlackGateway({ timeoutMs: 10_000, retries: 0, slackApiUrl: `${slack.url}/api/`, token: 'xoxb-sandbox' });
   // The cache is per process (every gateway shares it): each test uses channels of its own.
 
   it('asks conversations.info once per channel and keeps the answer briefly, for every gateway', async () => {

@@ -78,14 +78,22 @@ describe('Class: DynamoDbSlackPacer (DynamoDB Local)', () => {
   });
 
   it('keeps channels and methods apart', async () => {
-    const p = pacer();
+    // Prepare: one clock that stands still, so "now" is one number.
+    const t0 = Date.now();
+    const p = pacer(new RecordingTelemetry(), () => t0);
     const c1 = channel();
     const c2 = channel();
     await p.reserve(c1, 'chat.postMessage', 'critical');
-    const before = Date.now();
-    // A fresh key's first slot is now, not one interval after c1's.
-    expect(await p.reserve(c2, 'chat.postMessage', 'critical')).toBeLessThan(before + 500);
-    expect(await p.reserve(c1, 'chat.update', 'critical')).toBeLessThan(before + 500);
+
+    // Act
+    const otherChannel = await p.reserve(c2, 'chat.postMessage', 'critical');
+    const otherMethod = await p.reserve(c1, 'chat.update', 'critical');
+    const sameKey = await p.reserve(c1, 'chat.postMessage', 'critical');
+
+    // Assess: a fresh key's first slot is now, not one interval after c1's posts.
+    expect(otherChannel).toBe(t0);
+    expect(otherMethod).toBe(t0);
+    expect(sameKey).toBe(t0 + PACE_RULES['chat.postMessage'].intervalMs);
   });
 
   it('writes a TTL on the cursor', async () => {
