@@ -80,7 +80,7 @@ describe('Class: WebApiSlackGateway, paced', () => {
     // Assess: each post landed no sooner than its slot (a lower bound: load only makes it later).
     const calls = slack.calls('chat.postMessage');
     expect(calls.map((c) => c.status)).toEqual([200, 200, 200]);
-    calls.forEach((c, i) => expect(c.at).toBeGreaterThanOrEqual(slots[i]!));
+    for (const [i, c] of calls.entries()) expect(c.at).toBeGreaterThanOrEqual(slots[i]!);
     expect(slots[2]! - slots[0]!).toBe(2 * PACE_RULES['chat.postMessage'].intervalMs);
     expect(asked.map(([, method, priority]) => [method, priority])).toEqual([
       ['chat.postMessage', 'critical'],
