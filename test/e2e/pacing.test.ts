@@ -11,7 +11,7 @@ import { ingestQueueEvent } from '../support/sqsEvents';
  * invocations, against the local Slack API's rate limit. Each invocation is
  * the production handler, called as Lambda calls it.
  *
- * The local limit here is 2 posts per second per channel, not Slack's 1: a
+ * The local limit here is 5 posts per second per channel (burst 1), not Slack's 1: a
  * post leaves at its slot, but a busy machine may deliver it late, and the
  * next one on time, so at a strict 1 per second the outcome would follow the
  * machine's load. Unpaced concurrent posts still land milliseconds apart and
@@ -20,7 +20,7 @@ import { ingestQueueEvent } from '../support/sqsEvents';
  * things later.
  */
 describe('E2E: paced posting across concurrent ingest invocations', () => {
-  const h = useHarness({ slackRateLimit: { perSecond: 2, burst: 1 } });
+  const h = useHarness({ slackRateLimit: { perSecond: 5, burst: 1 } });
   const interval = PACE_RULES['chat.postMessage'].intervalMs;
 
   /** An approval request from another team's workflow (docs/INTERFACES.md#approval-requests-from-any-workflow); the token is never resumed here. */
