@@ -61,7 +61,7 @@ describe('Class: SnsNotifier (local SNS)', () => {
 
       // Assess
       expect(down).toMatchObject({ name: 'InternalErrorException' });
-      expect(missing).toMatchObject({ name: 'NotFound' });
+      expect(missing).toMatchObject({ name: 'NotFoundException' });
       expect(sns.published().filter((m) => /INC-000000000[34]/.test(m.Message))).toEqual([]);
     });
   });
