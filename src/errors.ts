@@ -1,7 +1,7 @@
 /**
  * Stable error codes. Callers branch on `code`, never on messages (the same idea as
  * Bolt's `ErrorCode` enum). Each code maps to one user-visible answer in
- * `src/app/errorMessages.ts`.
+ * `src/userMessages.ts`.
  */
 export const ErrorCode = {
   InvalidInput: 'chainsec_invalid_input',

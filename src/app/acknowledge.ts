@@ -7,6 +7,7 @@ import type { AppDeps } from './deps';
 import { isPolicyPerson, policyFor } from './routing';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { surfaceAllowed, type VoteSurface } from '../domain/votes';
+import { UserMessage } from '../userMessages';
 
 /** A click on "I'm on it" or "Mark false positive": who, on which incident, and where the button was. */
 export interface MarkInput {
@@ -30,13 +31,13 @@ async function markRefusal(
     return {
       kind: 'rejected',
       code: ErrorCode.WrongChannel,
-      message: "This incident is handled on its card in its route's channel; your click changed nothing.",
+      message: UserMessage.handledOnItsCard(),
     };
   if (!(await isPolicyPerson(deps, record, input.userId)))
     return {
       kind: 'rejected',
       code: ErrorCode.NotAllowedToDecide,
-      message: `Only approvers and the on-call responders of this incident can ${what}.`,
+      message: UserMessage.notIncidentPeople(what),
     };
   return undefined;
 }
@@ -53,13 +54,13 @@ export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<Mark
     if (record.status !== IncidentStatus.Pending) {
       return {
         kind: 'stop',
-        result: { kind: 'rejected', code: ErrorCode.AlreadyDecided, message: 'This request is no longer waiting.' },
+        result: { kind: 'rejected', code: ErrorCode.AlreadyDecided, message: UserMessage.noLongerWaiting() },
       };
     }
     if (record.acknowledgedAt !== undefined) {
       return {
         kind: 'stop',
-        result: { kind: 'done', message: `Already acknowledged by <@${record.acknowledgedBy ?? 'unknown'}>.` },
+        result: { kind: 'done', message: UserMessage.alreadyAcknowledged(record.acknowledgedBy) },
       };
     }
     const refused = await markRefusal(deps, record, input, 'acknowledge');
@@ -69,7 +70,7 @@ export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<Mark
       kind: 'commit',
       next: { ...record, acknowledgedAt: at, acknowledgedBy: input.userId },
       drafts: [{ type: LedgerEntryType.Acknowledged, actor: input.userId, at }],
-      result: { kind: 'done', message: 'Acknowledged: escalation stopped. Approve or deny on the card.' },
+      result: { kind: 'done', message: UserMessage.acknowledged() },
     };
   });
   if (result.kind === 'done') await refreshCard(deps, input.incidentId);
@@ -82,7 +83,7 @@ export async function markFalsePositive(deps: AppDeps, input: MarkInput): Promis
     if (record.falsePositive) {
       return {
         kind: 'stop',
-        result: { kind: 'done', message: `Already marked a false positive by <@${record.falsePositive.by}>.` },
+        result: { kind: 'done', message: UserMessage.alreadyFalsePositive(record.falsePositive.by) },
       };
     }
     const refused = await markRefusal(deps, record, input, 'mark false positives');
@@ -92,7 +93,7 @@ export async function markFalsePositive(deps: AppDeps, input: MarkInput): Promis
       kind: 'commit',
       next: { ...record, falsePositive: { by: input.userId, at } },
       drafts: [{ type: LedgerEntryType.FalsePositive, actor: input.userId, at }],
-      result: { kind: 'done', message: 'Marked as a false positive.' },
+      result: { kind: 'done', message: UserMessage.falsePositiveMarked() },
     };
   });
   if (result.kind === 'done') await refreshCard(deps, input.incidentId);

@@ -6,6 +6,7 @@ import { isApprover } from './approvers';
 import type { AppDeps } from './deps';
 import { policyFor } from './routing';
 import { approvalState } from './recordVote';
+import { UserMessage } from '../userMessages';
 
 /** What {@link previewVote} found: the record the vote would go to, or why it would be refused. */
 export type VotePreview = { kind: 'allowed'; record: IncidentRecord } | { kind: 'refused'; message: string };
@@ -36,9 +37,9 @@ async function previewOnce(
   input: { incidentId: string; userId: string; choice: VoteChoice; surface: VoteSurface },
 ): Promise<{ preview: VotePreview; cardNotStored?: true }> {
   const record = (await deps.incidents.get(input.incidentId))?.record;
-  if (!record) return { preview: { kind: 'refused', message: 'That button does not refer to an incident I know.' } };
+  if (!record) return { preview: { kind: 'refused', message: UserMessage.unknownButton() } };
   if (record.kind !== 'approval' || !isApprovalTier(record.tier))
-    return { preview: { kind: 'refused', message: 'This incident needs no decision.' } };
+    return { preview: { kind: 'refused', message: UserMessage.nothingToDecide() } };
   const policy = policyFor(deps, record);
   const now = deps.clock.now();
   const outcome = evaluateVote(

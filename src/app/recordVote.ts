@@ -14,6 +14,7 @@ import { signReceipt } from './signReceipt';
 import type { Receipt } from '../domain/receipt';
 import type { StoredIncident } from '../services/IncidentRepository';
 import type { OnceClaim } from '../services/RequestClaims';
+import { UserMessage } from '../userMessages';
 
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {
@@ -148,7 +149,7 @@ function commitVote(
       if (record.kind !== 'approval' || !isApprovalTier(record.tier)) {
         return {
           kind: 'stop',
-          result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: 'This incident needs no decision.' },
+          result: { kind: 'rejected', code: ErrorCode.NothingToDecide, message: UserMessage.nothingToDecide() },
         };
       }
       const policy = policyFor(deps, record);

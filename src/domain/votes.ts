@@ -1,6 +1,7 @@
 import { ErrorCode } from '../errors';
 import type { TierPolicy } from './policy';
 import { isRequester } from './requester';
+import { UserMessage } from '../userMessages';
 
 /** A button a person can press to vote. */
 export type VoteChoice = 'approve' | 'deny' | 'rollback';
@@ -92,36 +93,38 @@ export function surfaceAllowed(policy: Pick<TierPolicy, 'allowAppHome' | 'decisi
  */
 export function evaluateVote(state: ApprovalState, vote: Vote, ctx: VoteContext): VoteOutcome {
   if (state.status !== ApprovalStatus.Pending) {
-    const who = (state.decidedBy ?? []).map((u) => `<@${u}>`).join(', ') || 'the deadline';
     return reject(
       ErrorCode.AlreadyDecided,
-      `This request was already decided (${state.decision ?? state.status}) by ${who}.`,
+      UserMessage.alreadyDecided(state.decision ?? state.status, state.decidedBy ?? []),
     );
   }
   if (ctx.now.getTime() >= new Date(state.deadline).getTime()) {
-    return reject(ErrorCode.RequestExpired, 'This request has expired; the workflow takes its safe fallback.');
+    return reject(ErrorCode.RequestExpired, UserMessage.requestExpired());
   }
   const { surface } = ctx;
   if (!surfaceAllowed(ctx.policy, surface)) {
-    return reject(ErrorCode.WrongChannel, 'Decisions only count in the approvals channel.');
+    return reject(
+      ErrorCode.WrongChannel,
+      UserMessage.wrongChannel(state.card?.channel ?? ctx.policy.decisionChannels[0]),
+    );
   }
   if (
     surface.kind === 'message' &&
     (state.card?.channel !== surface.channelId || state.card.ts !== surface.messageTs)
   ) {
-    return reject(ErrorCode.NotTheCard, "That button is not on this request's card; your click changed nothing.");
+    return reject(ErrorCode.NotTheCard, UserMessage.notTheCard());
   }
   if (!ctx.isApprover) {
-    return reject(ErrorCode.NotAllowedToDecide, 'You are not an approver for this tier; your click changed nothing.');
+    return reject(ErrorCode.NotAllowedToDecide, UserMessage.notAnApprover());
   }
   if (isRequester(state.requestedBy, vote.userId)) {
-    return reject(ErrorCode.SelfApproval, 'You requested this action, so you cannot decide it.');
+    return reject(ErrorCode.SelfApproval, UserMessage.selfApproval());
   }
   if (state.votes.some((v) => v.userId === vote.userId)) {
-    return reject(ErrorCode.AlreadyVoted, 'You already voted on this request.');
+    return reject(ErrorCode.AlreadyVoted, UserMessage.alreadyVoted());
   }
   if (vote.choice === 'rollback' && !state.rollbackPossible) {
-    return reject(ErrorCode.NotReversible, 'There is nothing to roll back for this request.');
+    return reject(ErrorCode.NotReversible, UserMessage.notReversible());
   }
   const after = tally([...state.votes, vote], ctx.policy.approvalsNeeded);
   if (vote.choice === 'deny') {

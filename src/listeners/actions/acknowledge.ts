@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { ActionId } from '../../domain/actionIds';
 import { acknowledge, markFalsePositive } from '../../app/acknowledge';
-import { userMessageFor } from '../../app/errorMessages';
+import { UserMessage, userMessageFor } from '../../userMessages';
 import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
 import { tellClicker } from './tellClicker';
@@ -12,10 +12,9 @@ export function markListener(deps: AppDeps, run: typeof acknowledge) {
   return async ({ ack, body, action }: AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
     await ack();
     const incidentId = action.value ?? '';
-    if (!INCIDENT_ID.test(incidentId))
-      return tellClicker(deps.slack, body, 'That button does not refer to an incident I know.');
+    if (!INCIDENT_ID.test(incidentId)) return tellClicker(deps.slack, body, UserMessage.unknownButton());
     // Someone of another organisation (a Slack Connect channel) may see a card, never act on it.
-    if (!isFromThisWorkspace(body)) return tellClicker(deps.slack, body, 'Only members of this workspace can do that.');
+    if (!isFromThisWorkspace(body)) return tellClicker(deps.slack, body, UserMessage.onlyThisWorkspace());
     const where = voteSurfaceOf(body);
     if ('refused' in where) return tellClicker(deps.slack, body, where.refused);
     try {

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { ActionId } from '../../domain/actionIds';
 import type { VoteChoice } from '../../domain/votes';
-import { userMessageFor } from '../../app/errorMessages';
+import { UserMessage, userMessageFor } from '../../userMessages';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
 import { noTracing } from '../../app/tracing';
@@ -54,12 +54,12 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
     await tell(text);
     return 'processed';
   };
-  if (!choice || !known) return refuse('That button does not refer to an incident I know.');
+  if (!choice || !known) return refuse(UserMessage.unknownButton());
   if (!isFromThisWorkspace(body) || 'refused' in where) {
     const reason = 'refused' in where ? 'surface' : 'workspace';
     deps.telemetry.warn('vote click refused before reading the incident', { incidentId, reason });
     deps.telemetry.metric('VotesRejected');
-    return refuse('refused' in where ? where.refused : 'You cannot decide this: only approvers in this workspace can.');
+    return refuse('refused' in where ? where.refused : UserMessage.notThisWorkspace());
   }
   let result: VoteResult;
   try {
@@ -87,9 +87,9 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
     await tell(result.message);
   } else if (!result.decided) {
     const { tally } = result;
-    await tell(`Your ${choice} vote is recorded and signed (${tally[choice].length} of ${tally.needed} needed).`);
+    await tell(UserMessage.voteRecorded(choice, tally[choice].length, tally.needed));
   } else if (result.decided.delivery === 'retry_later') {
-    await tell(`Decision recorded (${result.decided.decision}); the workflow will be resumed shortly.`);
+    await tell(UserMessage.decisionRecordedResumeLater(result.decided.decision));
   }
   return 'processed';
 }

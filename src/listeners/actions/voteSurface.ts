@@ -1,7 +1,6 @@
 import type { BlockAction } from '@slack/bolt';
 import type { VoteSurface } from '../../domain/votes';
-
-const NOT_A_DECISION_SURFACE = "That click did not come from the request's card or my Home tab; it changed nothing.";
+import { UserMessage } from '../../userMessages';
 
 /**
  * Where a vote click came from, read strictly from Slack's payload, or why it
@@ -16,7 +15,7 @@ export function voteSurfaceOf(body: BlockAction): { surface: VoteSurface } | { r
   if (container?.type === 'view') {
     const view = body.view;
     const ownHome = view?.type === 'home' && view.id === container.view_id && view.app_id === body.api_app_id;
-    return ownHome ? { surface: { kind: 'app_home' } } : { refused: NOT_A_DECISION_SURFACE };
+    return ownHome ? { surface: { kind: 'app_home' } } : { refused: UserMessage.notADecisionSurface() };
   }
   if (container?.type === 'message' && container.is_ephemeral !== true) {
     const channelId = body.channel?.id;
@@ -25,7 +24,7 @@ export function voteSurfaceOf(body: BlockAction): { surface: VoteSurface } | { r
       return { surface: { kind: 'message', channelId, messageTs } };
     }
   }
-  return { refused: NOT_A_DECISION_SURFACE };
+  return { refused: UserMessage.notADecisionSurface() };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, OverflowAction, SlackActionMi
 import { ActionId } from '../../domain/actionIds';
 import { parseReasonOption } from '../../domain/reasonModal';
 import { buildReasonModal } from '../../blocks/reasonModal';
-import { userMessageFor } from '../../app/errorMessages';
+import { UserMessage, userMessageFor } from '../../userMessages';
 import type { AppDeps } from '../../app/deps';
 import { previewVote } from '../../app/previewVote';
 import type { ChainsecContext } from '../requestContext';
@@ -23,10 +23,10 @@ export function withReasonListener(deps: AppDeps) {
     await ack();
     const tell = (text: string) => tellClicker(deps.slack, body, text, respond);
     const option = parseReasonOption(action.selected_option?.value);
-    if (!option) return tell('That menu does not refer to an incident I know.');
+    if (!option) return tell(UserMessage.unknownMenu());
     const where = voteSurfaceOf(body);
     if ('refused' in where) return tell(where.refused);
-    if (!isFromThisWorkspace(body)) return tell('You cannot decide this: only approvers in this workspace can.');
+    if (!isFromThisWorkspace(body)) return tell(UserMessage.notThisWorkspace());
     const userId = body.user.id;
     try {
       const preview = await previewVote(deps, { ...option, userId, surface: where.surface });

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { runCommand } from '../../app/runCommand';
-import { userMessageFor } from '../../app/errorMessages';
+import { userMessageFor } from '../../userMessages';
 import type { AppDeps } from '../../app/deps';
 
 /**

@@ -3,7 +3,7 @@ import { ReasonView } from '../../domain/actionIds';
 import { boundReason, REASON_MAX } from '../../domain/reason';
 import { parseReasonMetadata, type ReasonModalMetadata } from '../../domain/reasonModal';
 import { escapeMrkdwn } from '../../blocks/escape';
-import { userMessageFor } from '../../app/errorMessages';
+import { userMessageFor } from '../../userMessages';
 import type { AppDeps } from '../../app/deps';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import { noTracing } from '../../app/tracing';

@@ -124,7 +124,13 @@ describe('Function: previewVote', () => {
     const incidents = f.deps.incidents;
     const deps = {
       ...f.deps,
-      incidents: { ...incidents, get: (id: string) => (reads++, incidents.get(id)) },
+      incidents: {
+        ...incidents,
+        get: (id: string) => {
+          reads++;
+          return incidents.get(id);
+        },
+      },
     };
 
     // Act
