@@ -60,7 +60,11 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       messageTs: card.ts,
       channel: 'C0ELSEWHERE',
     });
-    const elsewhere = await h.waitForMessage('approvals channel', { kind: 'ephemeral', user: 'U0APPROVER2', after });
+    const elsewhere = await h.waitForMessage(`only count on its card in <#${APPROVALS_CHANNEL}>`, {
+      kind: 'ephemeral',
+      user: 'U0APPROVER2',
+      after,
+    });
 
     // Assess
     expect(self).toBeDefined();
