@@ -53,7 +53,7 @@ describe('E2E: routing (ROUTES) through the sandbox', () => {
     ).toEqual([]);
     expect(fromDefault.status).toBe(200);
     // The refusal names the channel the card is in, not the default one the click came from.
-    expect(refusal.text).toBe(`Decisions on this request only count on its card in <#${CRITICAL_CHANNEL}>.`);
+    expect(refusal.text).toBe(`Decisions on this request only count on its card, in channel ${CRITICAL_CHANNEL}.`);
     expect(notRouteApprover.status).toBe(200);
     expect(notApprover.text).toMatch(/not.*approver|cannot|allowed/i);
     expect(execution.status).toBe('SUCCEEDED');

@@ -60,7 +60,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       messageTs: card.ts,
       channel: 'C0ELSEWHERE',
     });
-    const elsewhere = await h.waitForMessage(`only count on its card in <#${APPROVALS_CHANNEL}>`, {
+    const elsewhere = await h.waitForMessage(`only count on its card, in channel ${APPROVALS_CHANNEL}`, {
       kind: 'ephemeral',
       user: 'U0APPROVER2',
       after,

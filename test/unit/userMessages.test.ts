@@ -51,7 +51,7 @@ describe('Object: UserMessage', () => {
     const expired = UserMessage.alreadyDecided('expired', []);
 
     // Assess
-    expect(wrongChannel).toBe('Decisions on this request only count on its card in <#C0CRITICAL>.');
+    expect(wrongChannel).toBe('Decisions on this request only count on its card, in channel C0CRITICAL.');
     expect(wrongChannel).not.toContain('approvals channel');
     expect(decided).toBe('This request was already decided (deny) by <@U0APPROVER1>, <@U0APPROVER2>.');
     expect(expired).toBe('This request was already decided (expired) by the deadline.');
