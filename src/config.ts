@@ -163,6 +163,8 @@ const EnvSchema = z.object({
   ACTIONS_TOPIC_ARN: z.optional(z.string()),
   /** Where the approval request function forwards other workflows' requests (that function only). */
   APPROVAL_REQUESTS_TOPIC_ARN: z.optional(z.string()),
+  /** The topic only the stack's own workflow publishes to: what arrives from it is the stack's own. */
+  WORKFLOW_TOPIC_ARN: z.optional(z.string()),
   /** The S3 bucket (Object Lock) the sweep writes anchors to; none written when unset. */
   ANCHOR_BUCKET: z.optional(z.string().check(z.minLength(3))),
   /** Key prefix of anchors in ANCHOR_BUCKET. */
@@ -202,6 +204,12 @@ export interface Config {
   actionsTopicArn?: string;
   /** The approval requests topic: the approval request function forwards other workflows' requests to it. */
   approvalRequestsTopicArn?: string;
+  /**
+   * The stack's own workflow topic (template.yaml `WorkflowTopic`): only the
+   * stack's state machine may publish to it, so what arrives through it is the
+   * stack's own. Unset: nothing is (every message is read as public).
+   */
+  workflowTopicArn?: string;
   /** Where anchors go (src/domain/anchor.ts); undefined: none are written. */
   anchors?: { bucket: string; prefix: string };
   s3ForcePathStyle: boolean;
@@ -315,6 +323,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     },
     ...(e.ACTIONS_TOPIC_ARN !== undefined && { actionsTopicArn: e.ACTIONS_TOPIC_ARN }),
     ...(e.APPROVAL_REQUESTS_TOPIC_ARN !== undefined && { approvalRequestsTopicArn: e.APPROVAL_REQUESTS_TOPIC_ARN }),
+    ...(e.WORKFLOW_TOPIC_ARN !== undefined && { workflowTopicArn: e.WORKFLOW_TOPIC_ARN }),
     ...(e.ANCHOR_BUCKET !== undefined && { anchors: { bucket: e.ANCHOR_BUCKET, prefix: e.ANCHOR_PREFIX } }),
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     summaries: {

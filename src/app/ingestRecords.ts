@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../domain/messages';
+import type { Delivery } from '../domain/origin';
 import { type RiskTier, tierRank } from '../domain/tiers';
 import { ChainsecError, ErrorCode, InvalidInputError } from '../errors';
 import { findingIncident } from '../domain/incident';
@@ -27,6 +28,8 @@ export interface InboundRecord {
   source: 'sqs' | 'sns' | 'eventbridge' | 'unknown';
   /** The message text (JSON). */
   body: string;
+  /** How it was delivered (see `origin.ts`); absent: public, the least trusted. */
+  delivery?: Delivery;
 }
 
 export type RecordOutcome =
@@ -37,7 +40,7 @@ export type RecordOutcome =
   | { id: string; status: 'ignored' };
 
 /** Runs one valid message (the handler wraps this with Powertools idempotency). */
-export type ProcessMessage = (message: InboundMessage, body: string) => Promise<IngestOutcome>;
+export type ProcessMessage = (message: InboundMessage, body: string, delivery: Delivery) => Promise<IngestOutcome>;
 
 /** A record of a batch once parsed: the message it carries, or why it is refused. */
 export type PlannedRecord =
@@ -71,7 +74,9 @@ export function planRecords(
   > = [];
   for (const record of records) {
     try {
-      const envelope = findingEnvelopeOf(record.body);
+      // A detector's event is read as findings only when a detector's own rule delivered it: from anyone
+      // else it is refused (an agent cannot speak for GuardDuty or Security Hub).
+      const envelope = record.delivery === 'detector_rule' ? findingEnvelopeOf(record.body) : undefined;
       if (envelope) {
         const findings = readFindings(envelope, rules);
         const tiers = findings.flatMap((f) => (f.kind === 'finding' ? [f.tier] : []));
@@ -130,7 +135,7 @@ export async function ingestRecord(
   }
   if ('findings' in planned) return ingestFindings(deps, record, planned.findings, process);
   try {
-    return { id: record.id, status: 'processed', outcome: await process(planned.message, record.body) };
+    return { id: record.id, status: 'processed', outcome: await process(planned.message, record.body, record.delivery ?? 'public') };
   } catch (e) {
     const error = e as Error;
     const extra = { recordId: record.id, error: error.message, name: error.name };

@@ -1,5 +1,5 @@
 import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
-import { escapeMrkdwn, oneLine, truncate, untrusted } from './escape';
+import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { compact, context, section } from './elements';
 import { formatUtc, identifyingLine } from './format';
 import { MESSAGE_TEXT_MAX, type BlockMessage } from './limits';
@@ -73,6 +73,33 @@ export function buildFindingRepeatReply(record: IncidentRecord, previousCount: n
   const line = `🔁 Finding seen again: count ${count} (was ${previousCount})${last} · ${identifyingLine(i, 300)}`;
   return {
     text: truncate(`Finding seen again: ${escapeMrkdwn(i.id)} count ${count} (was ${previousCount})`, MESSAGE_TEXT_MAX),
+    blocks: [section(truncate(line, 2900))],
+  };
+}
+
+/**
+ * An agent's notification named an incident chainsec already holds: its words
+ * go in the thread, quoted as the agent's (never the bot's voice), and change
+ * none of the card's facts (only their own source changes those).
+ */
+export function buildAgentNoteReply(record: IncidentRecord, note: string): BlockMessage {
+  const i = record.incident;
+  const said = note.trim() === '' ? '(no text)' : quoteUntrusted(note, 1500);
+  return {
+    text: truncate(`An agent's notification named ${escapeMrkdwn(i.id)}: its facts are unchanged`, MESSAGE_TEXT_MAX),
+    blocks: compact([
+      section(`🗒️ *An agent's notification named this incident.* It is a note: the card's facts are unchanged.`),
+      section(`*The agent wrote (untrusted):*\n${said}`),
+    ]),
+  };
+}
+
+/** A detector's finding came back needing more approval: the notice under the old card, pointing at the new one. */
+export function buildRaisedReply(record: IncidentRecord, from: string): BlockMessage {
+  const i = record.incident;
+  const line = `⬆️ Raised from ${escapeMrkdwn(from)} to ${escapeMrkdwn(record.tier)}: people decide on the new card (votes start again) · ${identifyingLine(i, 300)}`;
+  return {
+    text: truncate(`${escapeMrkdwn(i.id)} raised from ${escapeMrkdwn(from)} to ${escapeMrkdwn(record.tier)}`, MESSAGE_TEXT_MAX),
     blocks: [section(truncate(line, 2900))],
   };
 }

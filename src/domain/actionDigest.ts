@@ -21,3 +21,23 @@ const SHORT_DIGEST_CHARS = 12;
 export function shortDigest(digest: string): string {
   return digest.slice(0, SHORT_DIGEST_CHARS);
 }
+
+/** The action part of a containment the agent carried out: what rolling it back undoes. */
+export interface ContainmentAction {
+  type: string;
+  target: string;
+  parameters?: Record<string, unknown>;
+  reversible: boolean;
+}
+
+/**
+ * The digest a rollback's receipt binds: {@link actionDigest} of the
+ * containment's action (`type`, `target`, `parameters` when present,
+ * `reversible`), the same object the workflow's rollback command carries as
+ * its `action`. A command rolling back anything else has another digest, and
+ * an executor that checks the receipt refuses it.
+ */
+export function containmentActionDigest(containment: ContainmentAction): string {
+  const { type, target, parameters, reversible } = containment;
+  return actionDigest({ type, target, ...(parameters !== undefined && { parameters }), reversible });
+}

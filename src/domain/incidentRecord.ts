@@ -5,6 +5,7 @@ import type { FullTextRef } from './payloadBounds';
 import type { EffectivePolicy } from './effectivePolicy';
 import type { Decision, Vote } from './votes';
 import type { RiskTier } from './tiers';
+import type { Origin } from './origin';
 
 /** Where an incident is in its life. */
 export const IncidentStatus = {
@@ -60,8 +61,12 @@ export interface IncidentRecord {
   status: IncidentStatus;
   /** `approval` when people must decide, else `notification`. */
   kind: 'approval' | 'notification';
+  /** Who the incident came from, decided by how it was delivered (see `origin.ts`); absent on records written before. */
+  origin?: Origin;
   proposedAction?: ProposedAction;
   containment?: Containment;
+  /** `actionDigest` of the containment's action (type, target, parameters, reversible): what a rollback receipt allows. */
+  containmentDigest?: string;
   /** The agent's reasoning (untrusted), bounded to its preview when `fullText` is set. Cards show it shortened. */
   reasoning: string;
   /** The agent's evidence (untrusted), bounded to its preview when `fullText` is set. */

@@ -20,6 +20,10 @@ export const LedgerEntryType = {
   FalsePositive: 'false_positive',
   /** The workflow could not deliver (or had refused) an approval request and failed closed. */
   ApprovalUndelivered: 'approval_undelivered',
+  /** A pending card's facts changed through their own source's route (a detector re-emitting its finding). */
+  IncidentUpdated: 'incident_updated',
+  /** The incident now needs more approval (a finding re-sent at a higher severity): votes start again. */
+  IncidentRaised: 'incident_raised',
   Checkpoint: 'ledger_checkpoint',
   /** A signed checkpoint of every chain's head written to write-once storage (src/domain/anchor.ts). */
   Anchor: 'ledger_anchor',

@@ -4,6 +4,7 @@ import type { Context, EventBridgeEvent, SNSEvent, SQSBatchResponse, SQSEvent } 
 import { ingestMessage } from '../app/ingestMessage';
 import { type InboundRecord, ingestRecords } from '../app/ingestRecords';
 import type { InboundMessage } from '../domain/messages';
+import type { Delivery } from '../domain/origin';
 import { isFindingEnvelope } from '../domain/sources';
 import { IngestRetryError } from '../errors';
 import { FallbackSummarizer } from '../services/FallbackSummarizer';
@@ -19,7 +20,7 @@ type IngestEvent = SQSEvent | SNSEvent | EventBridgeEvent<string, unknown>;
 
 interface Ready {
   container: Container;
-  process: (message: InboundMessage, body: string) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
+  process: (message: InboundMessage, body: string, delivery: Delivery) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
   idempotency: IdempotencyConfig;
 }
 let ready: Promise<Ready> | undefined;
@@ -45,41 +46,57 @@ async function init(): Promise<Ready> {
     staticPkValue: 'IDEMPOTENCY#ingest',
     expiryAttr: 'expiresAt',
   });
-  // The first argument (the message text) is the idempotency key; the parsed message is what runs.
+  // The first argument (how it was delivered, and the message text) is the idempotency key; the parsed message is
+  // what runs. The delivery is part of the key: a public copy of the workflow's own message is never its answer.
   const process = makeIdempotent(
-    async (_body: string, message: InboundMessage) => ingestMessage(container.deps, message),
+    async (_key: string, message: InboundMessage, delivery: Delivery) => ingestMessage(container.deps, message, delivery),
     {
       persistenceStore,
       config: idempotency,
     },
   );
-  return { container, idempotency, process: (message, body) => process(body, message) };
+  return {
+    container,
+    idempotency,
+    process: (message, body, delivery) => process(`${delivery}\n${body}`, message, delivery),
+  };
 }
 
-/** Extracts the records of any of the three event shapes. */
-export function toInboundRecords(event: IngestEvent): InboundRecord[] {
+/**
+ * Extracts the records of any of the three event shapes, each with how it was
+ * delivered: through the stack's own workflow topic (the SNS envelope's
+ * `TopicArn`, set by SNS, never by the publisher), as a detector's
+ * EventBridge event (an `aws.*` source, which only AWS services emit), or
+ * anything else (public). What a message says about itself never decides it.
+ * @param workflowTopicArn the stack's own workflow topic; unset: nothing is the stack's own
+ */
+export function toInboundRecords(event: IngestEvent, workflowTopicArn?: string): InboundRecord[] {
+  const viaTopic = (topicArn: unknown): Delivery =>
+    workflowTopicArn !== undefined && topicArn === workflowTopicArn ? 'own_workflow' : 'public';
   if ('Records' in event && Array.isArray(event.Records)) {
     return event.Records.map((r, i) => {
-      if ('Sns' in r) return { id: r.Sns.MessageId ?? String(i), source: 'sns' as const, body: r.Sns.Message };
+      if ('Sns' in r)
+        return { id: r.Sns.MessageId ?? String(i), source: 'sns' as const, body: r.Sns.Message, delivery: viaTopic(r.Sns.TopicArn) };
       const sqs = r as SQSEvent['Records'][number];
       // SQS subscribed to SNS carries the SNS envelope; raw delivery carries the message itself.
       try {
-        const envelope = JSON.parse(sqs.body) as { Type?: string; Message?: unknown };
+        const envelope = JSON.parse(sqs.body) as { Type?: string; Message?: unknown; TopicArn?: unknown };
         if (envelope.Type === 'Notification' && typeof envelope.Message === 'string')
-          return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message };
+          return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message, delivery: viaTopic(envelope.TopicArn) };
       } catch {
         // Not JSON: passed on as is, and rejected with a clear error.
       }
-      return { id: sqs.messageId, source: 'sqs' as const, body: sqs.body };
+      return { id: sqs.messageId, source: 'sqs' as const, body: sqs.body, delivery: 'public' as const };
     });
   }
   if ('detail' in event) {
     // A detector's event (GuardDuty, Security Hub) is read whole: its source and detail-type say what it is.
     const whole: unknown = event;
-    const body = isFindingEnvelope(whole) ? JSON.stringify(whole) : JSON.stringify(event.detail);
-    return [{ id: event.id, source: 'eventbridge', body }];
+    if (isFindingEnvelope(whole) && event.source.startsWith('aws.'))
+      return [{ id: event.id, source: 'eventbridge', body: JSON.stringify(whole), delivery: 'detector_rule' }];
+    return [{ id: event.id, source: 'eventbridge', body: JSON.stringify(event.detail), delivery: 'public' }];
   }
-  return [{ id: 'unknown', source: 'unknown', body: JSON.stringify(event) }];
+  return [{ id: 'unknown', source: 'unknown', body: JSON.stringify(event), delivery: 'public' }];
 }
 
 /** The Lambda entry point. */
@@ -92,7 +109,7 @@ export async function handler(event: IngestEvent, context: Context): Promise<SQS
   idempotency.registerLambdaContext(context);
   container.telemetry.startInvocation(context);
   try {
-    const records = toInboundRecords(event);
+    const records = toInboundRecords(event, container.config.workflowTopicArn);
     if (isSqsEvent(event)) return await processSqsIngestBatch(container.deps, event, records, process, context);
     // SNS and EventBridge invoke asynchronously: throwing makes Lambda retry, then dead-letter.
     const retry = (await ingestRecords(container.deps, records, process)).filter((o) => o.status === 'retry');

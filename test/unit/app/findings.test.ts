@@ -52,7 +52,7 @@ describe('GuardDuty findings through the workflow', () => {
 
     // Act
     const state = await classified(f, guardDutyCredentialExfiltration());
-    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')), 'own_workflow');
 
     // Assess
     expect(state.tier).toBe('high');
@@ -92,7 +92,7 @@ describe('GuardDuty findings through the workflow', () => {
   it('a sample finding says SAMPLE on its card', async () => {
     const f = fakeAppDeps();
     const state = await classified(f, guardDutySshBruteForce({ severity: 8 }));
-    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')), 'own_workflow');
     expect(cardText(f)).toContain('SAMPLE');
   });
 
@@ -100,15 +100,15 @@ describe('GuardDuty findings through the workflow', () => {
     // Arrange
     const f = fakeAppDeps();
     const first = await classified(f, guardDutyCredentialExfiltration());
-    await ingestMessage(f.deps, parseInbound(approvalRequest(first, 'token-1')));
+    await ingestMessage(f.deps, parseInbound(approvalRequest(first, 'token-1')), 'own_workflow');
 
     // Act
     const again = await classified(
       f,
       guardDutyCredentialExfiltration({}, { count: 7, eventLastSeen: '2026-11-30T10:45:00.000Z' }),
     );
-    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-2')));
-    const replay = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-3')));
+    const outcome = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-2')), 'own_workflow');
+    const replay = await ingestMessage(f.deps, parseInbound(approvalRequest(again, 'token-3')), 'own_workflow');
 
     // Assess
     expect(again.incident.id).toBe(first.incident.id);
@@ -162,7 +162,7 @@ describe('Security Hub findings', () => {
         }),
       ]),
     );
-    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')));
+    await ingestMessage(f.deps, parseInbound(approvalRequest(state, 'token-1')), 'own_workflow');
     expect(state.tier).toBe('high');
     expect(state.proposedAction).toEqual({ type: 'block_public_access', target: 'example-bucket', reversible: true });
     expect(cardText(f)).toContain('S3 bucket example-bucket allows public read');
@@ -190,8 +190,8 @@ describe('Security Hub findings', () => {
     // Act
     const outcomes = await ingestRecords(
       f.deps,
-      [{ id: 'evt-1', source: 'eventbridge', body: JSON.stringify(event) }],
-      (m) => ingestMessage(f.deps, m),
+      [{ id: 'evt-1', source: 'eventbridge', body: JSON.stringify(event), delivery: 'detector_rule' }],
+      (m, _body, delivery) => ingestMessage(f.deps, m, delivery),
     );
 
     // Assess
@@ -214,8 +214,10 @@ describe('Security Hub findings', () => {
   it('the same finding delivered again through ingest folds: one card, one thread line', async () => {
     const f = fakeAppDeps();
     const run = (event: unknown, id: string) =>
-      ingestRecords(f.deps, [{ id, source: 'eventbridge', body: JSON.stringify(event) }], (m) =>
-        ingestMessage(f.deps, m),
+      ingestRecords(
+        f.deps,
+        [{ id, source: 'eventbridge', body: JSON.stringify(event), delivery: 'detector_rule' }],
+        (m, _body, delivery) => ingestMessage(f.deps, m, delivery),
       );
     await run(guardDutySshBruteForce({ severity: 5 }), 'e1');
     await run(guardDutySshBruteForce({ severity: 5 }, { count: 3 }), 'e2');

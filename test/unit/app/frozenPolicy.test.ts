@@ -46,6 +46,8 @@ async function ingestCritical(f: FakeAppDeps, now: Date): Promise<string> {
         dryRun: false,
       }),
     ),
+    // The stack's own workflow: its own topic.
+    'own_workflow',
   );
   return outcome.incidentId;
 }

@@ -1,0 +1,61 @@
+import type { IncidentRecord } from './incidentRecord';
+import type { Incident } from './incident';
+
+/**
+ * Who a fact came from, decided by the way it reached chainsec (which topic or
+ * rule delivered it), never by what the message says about itself. Each
+ * origin may do less than the one above it:
+ * - `detector`: a detector's finding, through the stack's own rule and workflow (chainsec classified it);
+ * - `workflow`: the stack's own workflow, about an agent's event it classified itself;
+ * - `foreign_workflow`: another team's workflow, through the public approval requests topic;
+ * - `agent`: an agent's notification (the public notifications topic, the agent's EventBridge events).
+ */
+export const Origin = {
+  Detector: 'detector',
+  Workflow: 'workflow',
+  ForeignWorkflow: 'foreign_workflow',
+  Agent: 'agent',
+} as const;
+export type Origin = (typeof Origin)[keyof typeof Origin];
+
+/**
+ * How a record was delivered, as the ingest handler reads it from the Lambda
+ * event: the stack's own workflow topic, a detector's EventBridge event
+ * (an `aws.*` source, which only AWS services can emit), or anything public.
+ */
+export type Delivery = 'own_workflow' | 'detector_rule' | 'public';
+
+/** The origin of a message, from how it was delivered and what kind of message it is. */
+export function originOf(delivery: Delivery, message: { kind: 'approval_request' | 'notification' }, incident: Incident): Origin {
+  if (delivery === 'detector_rule') return Origin.Detector;
+  if (delivery === 'own_workflow') return incident.kind === 'finding' ? Origin.Detector : Origin.Workflow;
+  return message.kind === 'approval_request' ? Origin.ForeignWorkflow : Origin.Agent;
+}
+
+/** Whether the stack itself (its rules and workflow) produced this fact: only then does chainsec vouch for it. */
+export function isOwnOrigin(origin: Origin): boolean {
+  return origin === Origin.Detector || origin === Origin.Workflow;
+}
+
+/**
+ * A record's origin. Records written before origins were kept have none: they
+ * are read as the least trusted origin of their kind (fail closed), so an
+ * expiry never rolls back a containment nobody can show chainsec recorded.
+ */
+export function recordOrigin(record: Pick<IncidentRecord, 'origin' | 'kind'>): Origin {
+  return record.origin ?? (record.kind === 'approval' ? Origin.ForeignWorkflow : Origin.Agent);
+}
+
+/** What the card says about where a request or notice came from. */
+export function originLabel(origin: Origin): string {
+  switch (origin) {
+    case Origin.Detector:
+      return "a detector's finding, through chainsec's own workflow";
+    case Origin.Workflow:
+      return "chainsec's own workflow";
+    case Origin.ForeignWorkflow:
+      return 'another workflow (not chainsec’s own)';
+    case Origin.Agent:
+      return "an agent's notification";
+  }
+}
