@@ -45,6 +45,9 @@ const ANCHOR_BUCKET = 'chainsec-anchors';
 const MAX_DEFINITION_BYTES = 1024 * 1024;
 const MAX_EXECUTION_BODY_BYTES = 300 * 1024;
 const TOPICS = {
+  /** The stack's own workflow's topic (template.yaml `WorkflowTopic`): only its state machine publishes here. */
+  workflow: topicArn('workflow'),
+  /** The public topics: other workflows' approval requests, agents' notifications. */
   approvals: topicArn('approval-requests'),
   notifications: topicArn('notifications'),
   actions: topicArn('actions'),
@@ -202,8 +205,7 @@ export class Sandbox {
       resourceArns: {
         ClassifyFunction: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-classify`,
         ActionsFunction: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-actions`,
-        ApprovalRequestsTopic: TOPICS.approvals,
-        NotificationsTopic: TOPICS.notifications,
+        WorkflowTopic: TOPICS.workflow,
       },
     });
     this.sfn = new LocalStepFunctions({
@@ -266,6 +268,7 @@ export class Sandbox {
       SLACK_API_URL: `${this.url}/api/`,
       ACTIONS_TOPIC_ARN: TOPICS.actions,
       APPROVAL_REQUESTS_TOPIC_ARN: TOPICS.approvals,
+      WORKFLOW_TOPIC_ARN: TOPICS.workflow,
       DRY_RUN: this.options.dryRun ? 'true' : 'false',
       SUMMARIES_ENABLED: this.options.summaries?.enabled ? 'true' : 'false',
       ...(this.options.summaries?.guardrailId !== undefined && {
@@ -288,6 +291,7 @@ export class Sandbox {
     // critical lane a filtered copy; each queue with its batch size and concurrency.
     const wiring = queuesFromTemplate(path.join(ROOT, 'template.yaml'));
     const topicArns: Record<string, string> = {
+      WorkflowTopic: TOPICS.workflow,
       ApprovalRequestsTopic: TOPICS.approvals,
       NotificationsTopic: TOPICS.notifications,
     };
@@ -420,11 +424,11 @@ export class Sandbox {
       RollbackContainment: (input: unknown) => this.handlers.actions(input),
       Close: (input: unknown) => this.handlers.actions(input),
       ApprovalFailedFailClosed: (input: unknown) => this.handlers.actions(input),
-      NotifyAutoHandled: publish(TOPICS.notifications),
-      NotifyOnly: publish(TOPICS.notifications),
-      RequestApprovalHigh: publish(TOPICS.approvals),
-      RequestApprovalCritical: publish(TOPICS.approvals),
-      RequestApprovalCriticalUncontained: publish(TOPICS.approvals),
+      NotifyAutoHandled: publish(TOPICS.workflow),
+      NotifyOnly: publish(TOPICS.workflow),
+      RequestApprovalHigh: publish(TOPICS.workflow),
+      RequestApprovalCritical: publish(TOPICS.workflow),
+      RequestApprovalCriticalUncontained: publish(TOPICS.workflow),
       // Custom-action findings: one new execution of this state machine per finding, as Step Functions starts it.
       StartFindingWorkflow: async (input: unknown) => {
         const { StateMachineArn, Input } = input as { StateMachineArn: string; Input: unknown };

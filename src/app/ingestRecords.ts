@@ -135,7 +135,11 @@ export async function ingestRecord(
   }
   if ('findings' in planned) return ingestFindings(deps, record, planned.findings, process);
   try {
-    return { id: record.id, status: 'processed', outcome: await process(planned.message, record.body, record.delivery ?? 'public') };
+    return {
+      id: record.id,
+      status: 'processed',
+      outcome: await process(planned.message, record.body, record.delivery ?? 'public'),
+    };
   } catch (e) {
     const error = e as Error;
     const extra = { recordId: record.id, error: error.message, name: error.name };

@@ -99,7 +99,10 @@ export function buildRaisedReply(record: IncidentRecord, from: string): BlockMes
   const i = record.incident;
   const line = `⬆️ Raised from ${escapeMrkdwn(from)} to ${escapeMrkdwn(record.tier)}: people decide on the new card (votes start again) · ${identifyingLine(i, 300)}`;
   return {
-    text: truncate(`${escapeMrkdwn(i.id)} raised from ${escapeMrkdwn(from)} to ${escapeMrkdwn(record.tier)}`, MESSAGE_TEXT_MAX),
+    text: truncate(
+      `${escapeMrkdwn(i.id)} raised from ${escapeMrkdwn(from)} to ${escapeMrkdwn(record.tier)}`,
+      MESSAGE_TEXT_MAX,
+    ),
     blocks: [section(truncate(line, 2900))],
   };
 }

@@ -26,7 +26,11 @@ export type Origin = (typeof Origin)[keyof typeof Origin];
 export type Delivery = 'own_workflow' | 'detector_rule' | 'public';
 
 /** The origin of a message, from how it was delivered and what kind of message it is. */
-export function originOf(delivery: Delivery, message: { kind: 'approval_request' | 'notification' }, incident: Incident): Origin {
+export function originOf(
+  delivery: Delivery,
+  message: { kind: 'approval_request' | 'notification' },
+  incident: Incident,
+): Origin {
   if (delivery === 'detector_rule') return Origin.Detector;
   if (delivery === 'own_workflow') return incident.kind === 'finding' ? Origin.Detector : Origin.Workflow;
   return message.kind === 'approval_request' ? Origin.ForeignWorkflow : Origin.Agent;

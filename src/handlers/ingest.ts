@@ -20,7 +20,11 @@ type IngestEvent = SQSEvent | SNSEvent | EventBridgeEvent<string, unknown>;
 
 interface Ready {
   container: Container;
-  process: (message: InboundMessage, body: string, delivery: Delivery) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
+  process: (
+    message: InboundMessage,
+    body: string,
+    delivery: Delivery,
+  ) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
   idempotency: IdempotencyConfig;
 }
 let ready: Promise<Ready> | undefined;
@@ -49,7 +53,8 @@ async function init(): Promise<Ready> {
   // The first argument (how it was delivered, and the message text) is the idempotency key; the parsed message is
   // what runs. The delivery is part of the key: a public copy of the workflow's own message is never its answer.
   const process = makeIdempotent(
-    async (_key: string, message: InboundMessage, delivery: Delivery) => ingestMessage(container.deps, message, delivery),
+    async (_key: string, message: InboundMessage, delivery: Delivery) =>
+      ingestMessage(container.deps, message, delivery),
     {
       persistenceStore,
       config: idempotency,
@@ -76,13 +81,23 @@ export function toInboundRecords(event: IngestEvent, workflowTopicArn?: string):
   if ('Records' in event && Array.isArray(event.Records)) {
     return event.Records.map((r, i) => {
       if ('Sns' in r)
-        return { id: r.Sns.MessageId ?? String(i), source: 'sns' as const, body: r.Sns.Message, delivery: viaTopic(r.Sns.TopicArn) };
+        return {
+          id: r.Sns.MessageId ?? String(i),
+          source: 'sns' as const,
+          body: r.Sns.Message,
+          delivery: viaTopic(r.Sns.TopicArn),
+        };
       const sqs = r as SQSEvent['Records'][number];
       // SQS subscribed to SNS carries the SNS envelope; raw delivery carries the message itself.
       try {
         const envelope = JSON.parse(sqs.body) as { Type?: string; Message?: unknown; TopicArn?: unknown };
         if (envelope.Type === 'Notification' && typeof envelope.Message === 'string')
-          return { id: sqs.messageId, source: 'sqs' as const, body: envelope.Message, delivery: viaTopic(envelope.TopicArn) };
+          return {
+            id: sqs.messageId,
+            source: 'sqs' as const,
+            body: envelope.Message,
+            delivery: viaTopic(envelope.TopicArn),
+          };
       } catch {
         // Not JSON: passed on as is, and rejected with a clear error.
       }

@@ -9,8 +9,7 @@ const ACCOUNT = '000000000000';
 export const FAKE_ARNS = {
   ClassifyFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-classify`,
   ActionsFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:chainsec-actions`,
-  ApprovalRequestsTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-approval-requests`,
-  NotificationsTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-notifications`,
+  WorkflowTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:chainsec-workflow`,
 };
 
 export const INCIDENT_STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:chainsec-incident-response`;
@@ -31,8 +30,7 @@ export function incidentDefinition(
     resourceArns: {
       ClassifyFunction: FAKE_ARNS.ClassifyFunctionArn,
       ActionsFunction: FAKE_ARNS.ActionsFunctionArn,
-      ApprovalRequestsTopic: FAKE_ARNS.ApprovalRequestsTopicArn,
-      NotificationsTopic: FAKE_ARNS.NotificationsTopicArn,
+      WorkflowTopic: FAKE_ARNS.WorkflowTopicArn,
     },
   });
   const states = (definition as { States: Record<string, { Resource?: string; TimeoutSeconds?: number }> }).States;

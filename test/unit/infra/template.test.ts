@@ -656,7 +656,8 @@ describe('File: template.yaml', () => {
         { 'Fn::GetAtt': ['ClassifyFunction', 'Arn'] },
         { 'Fn::GetAtt': ['ActionsFunction', 'Arn'] },
       ]);
-      expect(publish?.Resource).toEqual([{ Ref: 'ApprovalRequestsTopic' }, { Ref: 'NotificationsTopic' }]);
+      // Only its own topic, which nobody else may publish to: what arrives through it is the stack's own.
+      expect(publish?.Resource).toEqual({ Ref: 'WorkflowTopic' });
       expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey'))).toBe(true);
     });
   });
@@ -746,6 +747,7 @@ describe('File: template.yaml', () => {
         'AlarmTopic',
         'ApprovalRequestsTopic',
         'NotificationsTopic',
+        'WorkflowTopic',
       ]);
       for (const [, r] of [...topics, ...queues]) expect(keyOf(r)).toBe('DataKey');
       expect(props('DataKey').EnableKeyRotation).toBe(true);
@@ -950,11 +952,10 @@ describe('File: template.yaml', () => {
       expect(sm.DefinitionUri).toBe('statemachine/incident-response.asl.json');
       expect([...placeholders(definition)].sort()).toEqual([
         'ActionsFunctionArn',
-        'ApprovalRequestsTopicArn',
         'ClassifyFunctionArn',
         'CriticalApprovalTimeoutSeconds',
         'HighApprovalTimeoutSeconds',
-        'NotificationsTopicArn',
+        'WorkflowTopicArn',
       ]);
       expect(problems).toEqual([]);
     });
@@ -1110,16 +1111,21 @@ describe('File: template.yaml', () => {
         lane('IngestQueue')
           .map((p) => refTarget(p.TopicArn))
           .sort(),
-      ).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic']);
+      ).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic', 'WorkflowTopic']);
       for (const p of lane('IngestQueue')) expect(p.FilterPolicy).toBeUndefined();
       expect(lane('UrgentIngestQueue')).toEqual([
+        expect.objectContaining({
+          TopicArn: { Ref: 'WorkflowTopic' },
+          FilterPolicyScope: 'MessageBody',
+          FilterPolicy: { kind: ['approval_request'], tier: ['critical'] },
+        }),
         expect.objectContaining({
           TopicArn: { Ref: 'ApprovalRequestsTopic' },
           FilterPolicyScope: 'MessageBody',
           FilterPolicy: { tier: ['critical'] },
         }),
       ]);
-      expect(subs).toHaveLength(3);
+      expect(subs).toHaveLength(5);
       for (const [, s] of subs) expect(s.Properties?.RawMessageDelivery).toBe(false);
     });
 

@@ -16,14 +16,19 @@ describe('queuesFromTemplate (template.yaml)', () => {
   });
 
   it('copies only critical approval requests to the critical lane; IngestQueue gets everything', () => {
-    const critical = wiring.subscriptions.find((s) => s.queue === 'UrgentIngestQueue')!;
+    const critical = wiring.subscriptions.find(
+      (s) => s.queue === 'UrgentIngestQueue' && s.topic === 'ApprovalRequestsTopic',
+    )!;
     const main = wiring.subscriptions.filter((s) => s.queue === 'IngestQueue');
-    expect(critical.topic).toBe('ApprovalRequestsTopic');
+    expect(wiring.subscriptions.filter((s) => s.queue === 'UrgentIngestQueue').map((s) => s.topic)).toEqual([
+      'WorkflowTopic',
+      'ApprovalRequestsTopic',
+    ]);
     expect(passesFilter(critical, JSON.stringify({ kind: 'approval_request', tier: 'critical' }))).toBe(true);
     expect(passesFilter(critical, JSON.stringify({ kind: 'approval_request', tier: 'high' }))).toBe(false);
     expect(passesFilter(critical, JSON.stringify({ kind: 'approval_request' }))).toBe(false);
     expect(passesFilter(critical, 'not json')).toBe(false);
-    expect(main.map((s) => s.topic).sort()).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic']);
+    expect(main.map((s) => s.topic).sort()).toEqual(['ApprovalRequestsTopic', 'NotificationsTopic', 'WorkflowTopic']);
     for (const s of main) expect(passesFilter(s, 'anything at all')).toBe(true);
   });
 

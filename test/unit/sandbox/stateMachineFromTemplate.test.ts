@@ -8,8 +8,7 @@ const TEMPLATE = path.resolve(__dirname, '../../../template.yaml');
 const ARNS = {
   ClassifyFunction: 'arn:aws:lambda:us-east-1:000000000000:function:chainsec-classify',
   ActionsFunction: 'arn:aws:lambda:us-east-1:000000000000:function:chainsec-actions',
-  ApprovalRequestsTopic: 'arn:aws:sns:us-east-1:000000000000:chainsec-approval-requests',
-  NotificationsTopic: 'arn:aws:sns:us-east-1:000000000000:chainsec-notifications',
+  WorkflowTopic: 'arn:aws:sns:us-east-1:000000000000:chainsec-workflow',
 };
 
 /** The environment config.ts needs besides the policy variables. */
@@ -37,8 +36,7 @@ describe('Function: stateMachineFromTemplate', () => {
     expect(substitutions).toEqual({
       ClassifyFunctionArn: ARNS.ClassifyFunction,
       ActionsFunctionArn: ARNS.ActionsFunction,
-      ApprovalRequestsTopicArn: ARNS.ApprovalRequestsTopic,
-      NotificationsTopicArn: ARNS.NotificationsTopic,
+      WorkflowTopicArn: ARNS.WorkflowTopic,
       HighApprovalTimeoutSeconds: '3900',
       CriticalApprovalTimeoutSeconds: '14700',
     });
