@@ -50,13 +50,16 @@ export async function handleCommand(command: ActionCommand, deps: ExecutorDeps):
   }
   const allowed = ALLOWED[command.operation];
   if (!allowed) return refused(ErrorCode.ReceiptActionMismatch, `operation ${String(command.operation)} needs no receipt this executor honours`);
+  if (command.action === undefined || command.action === null) {
+    return refused(ErrorCode.ReceiptActionMismatch, 'the command names no action for its receipt to cover');
+  }
   let receipt: Receipt;
   try {
     receipt = await verifyReceipt(command.receipt, {
       ...deps.verification,
       now: deps.now(),
-      // An approval allows the proposed action; a rollback undoes the containment, whose digest the receipt does not hold.
-      ...(command.operation === 'execute' && { action: command.action }),
+      // Both bind their action: an approval the proposed action, a rollback the containment's action it undoes.
+      action: command.action,
     });
     if (receipt.incidentId !== command.incidentId) {
       return refused(ErrorCode.ReceiptFieldChanged, `the receipt is for incident ${receipt.incidentId}, not ${command.incidentId}`);

@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../domain/messages';
-import type { Delivery } from '../domain/origin';
+import { refusedFrom, type Delivery } from '../domain/origin';
 import { type RiskTier, tierRank } from '../domain/tiers';
 import { ChainsecError, ErrorCode, InvalidInputError } from '../errors';
 import { findingIncident } from '../domain/incident';
@@ -84,7 +84,10 @@ export function planRecords(
         valid.push({ record, findings, tier });
         continue;
       }
-      valid.push({ record, message: parseInbound(record.body) });
+      const message = parseInbound(record.body);
+      const refusal = refusedFrom(record.delivery ?? 'public', message);
+      if (refusal) throw new InvalidInputError(refusal);
+      valid.push({ record, message });
     } catch (e) {
       refused.push({ record, refused: e });
     }

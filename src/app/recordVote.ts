@@ -201,6 +201,8 @@ function commitVote(
           rule: policy.rule,
           approvalsNeeded: policy.approvalsNeeded,
           actionDigest: record.actionDigest ?? null,
+          // A rollback allows undoing the containment: the digest of that action is what its receipt binds.
+          ...(outcome.decision.decision === 'rollback' && { rollbackActionDigest: record.containmentDigest ?? null }),
         });
         next = {
           ...next,

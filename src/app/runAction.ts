@@ -1,3 +1,4 @@
+import { actionDigest } from '../domain/actionDigest';
 import type { Incident } from '../domain/incident';
 import type { ActionResult } from '../domain/incidentRecord';
 import { LedgerEntryType, type JsonValue } from '../domain/ledger';
@@ -32,6 +33,9 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
     dryRun: input.dryRun,
     at,
     ...(input.action && { type: input.action.type, target: input.action.target, reversible: input.action.reversible }),
+    // A containment's parameters are part of what rolling it back undoes: the rollback receipt's digest covers them.
+    ...(input.operation === 'contain' &&
+      input.action?.parameters !== undefined && { parameters: input.action.parameters as Record<string, JsonValue> }),
   };
   let result: ActionResult;
   if (input.operation === 'close') {
@@ -55,6 +59,13 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
     const receipt = input.operation === 'contain' ? null : await receiptOf(deps, input);
     if (receipt === undefined) {
       result = { ...base, status: 'failed', detail: 'no receipt allows it: nothing sent (fail closed)' };
+    } else if (receipt !== null && !covers(receipt, input.actionAsSent ?? input.action)) {
+      // The receipt allows another action than the one this command would carry: nothing is sent.
+      result = {
+        ...base,
+        status: 'failed',
+        detail: 'the receipt does not cover this action: nothing sent (fail closed)',
+      };
     } else {
       result = await publish({ ...deps, notifier: deps.notifier }, input, base, receipt);
     }
@@ -96,6 +107,16 @@ async function receiptOf(deps: AppDeps, input: ActionInput): Promise<JsonValue |
   const allowed = ALLOWED_BY[input.operation as 'execute' | 'rollback'];
   if (!receipt || !allowed.includes(receipt.decision)) return undefined;
   return receipt as unknown as JsonValue;
+}
+
+/** Whether a receipt's `actionDigest` is the digest of the action a command carries. */
+function covers(receipt: JsonValue, action: unknown): boolean {
+  const digest = (receipt as { actionDigest?: unknown }).actionDigest;
+  try {
+    return typeof digest === 'string' && action !== undefined && digest === actionDigest(action);
+  } catch {
+    return false;
+  }
 }
 
 /** Publishes the command with its receipt (null only for a containment, which people confirm afterwards). */

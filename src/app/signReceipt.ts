@@ -4,6 +4,7 @@ import { LedgerEntryType } from '../domain/ledger';
 import { expiryFallback, receiptExpiry } from '../domain/policy';
 import { receiptDigest, type Receipt, type UnsignedReceipt } from '../domain/receipt';
 import { isApprovalTier } from '../domain/tiers';
+import { expiryMayRollBack } from '../domain/origin';
 import type { AppDeps } from './deps';
 import { recordPolicy } from './routing';
 
@@ -12,9 +13,11 @@ const EXPIRY_DECIDER = 'chainsec';
 
 /**
  * Signs the receipt of a stored decision that allows an action
- * (docs/RECEIPTS.md): an approve, a rollback, or an expiry whose fallback rolls the
- * containment back (then decided by `chainsec`, and `ledgerHash` is the
- * expiry entry's). Signed with the ledger's key, as its entries are.
+ * (docs/RECEIPTS.md): an approve (bound to the proposed action's digest), a
+ * rollback (bound to the digest of the containment's action it undoes), or an
+ * expiry whose fallback rolls back a containment the stack's own workflow
+ * recorded (then decided by `chainsec`, and `ledgerHash` is the expiry
+ * entry's). Signed with the ledger's key, as its entries are.
  * In dry run the receipt is issued already expired (`expiresAt` = `decidedAt`): the workflow's output carries
  * it as docs/INTERFACES.md#approval-requests-from-any-workflow says, and it proves who decided, but no executor's check (`verifyReceipt`,
  * `verify-receipt`) lets it run anything: people approved knowing nothing would run.
@@ -34,16 +37,21 @@ export async function signReceipt(
   let decidedBy = record.decidedBy ?? [];
   let ledgerHash = decisionHash;
   if (decision === 'expired') {
-    const fallback = expiryFallback(policy.onTimeout, record.containment !== undefined);
+    // No person decided: only the containment the stack's own workflow carried out, as chainsec recorded it.
+    const fallback = expiryFallback(policy.onTimeout, expiryMayRollBack(record));
     if (fallback !== 'rollback') return undefined;
     decidedBy = [EXPIRY_DECIDER];
     ledgerHash = await expiryEntryHash(deps, incidentId, decisionHash);
   } else if (decision !== 'approve' && decision !== 'rollback') {
     return undefined;
   }
+  // A rollback's receipt binds the rollback's action (the containment it undoes), never the proposed action.
+  const digest =
+    decision === 'approve' ? (record.actionDigest ?? actionDigest(record.proposedAction)) : record.containmentDigest;
+  if (digest === undefined) return undefined;
   const unsigned: UnsignedReceipt = {
     incidentId,
-    actionDigest: record.actionDigest ?? actionDigest(record.proposedAction),
+    actionDigest: digest,
     decision,
     decidedBy,
     decidedAt,

@@ -5,6 +5,7 @@ import { nextEscalation } from '../domain/escalation';
 import { escalate } from './escalate';
 import { isApprovalTier } from '../domain/tiers';
 import { expiryFallback } from '../domain/policy';
+import { expiryMayRollBack } from '../domain/origin';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
@@ -177,7 +178,7 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
     if (record.status !== IncidentStatus.Pending) return { kind: 'stop', result: false };
     const at = deps.clock.now().toISOString();
     const policy = recordPolicy(deps, record);
-    const fallback = expiryFallback(policy.onTimeout, record.containment !== undefined);
+    const fallback = expiryFallback(policy.onTimeout, expiryMayRollBack(record));
     const effective = fallback === 'rollback' ? 'rollback containment' : 'deny (fail closed)';
     return {
       kind: 'commit',
@@ -201,6 +202,7 @@ export async function expire(deps: AppDeps, incidentId: string): Promise<boolean
           tier: record.tier,
           rule: policy.rule,
           actionDigest: record.actionDigest ?? null,
+          ...(fallback === 'rollback' && { rollbackActionDigest: record.containmentDigest ?? null }),
         },
       ],
     };

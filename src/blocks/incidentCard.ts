@@ -6,6 +6,7 @@ import type { ActionResult, IncidentRecord } from '../domain/incidentRecord';
 import type { FindingFacts } from '../domain/sources/types';
 import { INVESTIGATE } from '../domain/sources/actions';
 import { expiryFallback, type TimeoutFallback } from '../domain/policy';
+import { expiryMayRollBack, isOwnOrigin, originLabel } from '../domain/origin';
 import { tally, type VoteChoice } from '../domain/votes';
 import { escapeMrkdwn, oneLine, quoteUntrusted, truncate, untrusted } from './escape';
 import { actions, button, compact, context, header, section } from './elements';
@@ -132,7 +133,9 @@ function undoableContainment(record: IncidentRecord): boolean {
 /** What the workflow does when nobody decides, by the policy's rule ({@link expiryFallback}). */
 function fallbackWords(record: IncidentRecord, opts: IncidentCardOptions): string {
   const hasContainment = undoableContainment(record);
-  if (expiryFallback(opts.onTimeout, hasContainment) === 'rollback') return 'containment rolled back';
+  // An expiry rolls back only a containment the stack's own workflow recorded (see origin.ts).
+  if (expiryFallback(opts.onTimeout, hasContainment && expiryMayRollBack(record)) === 'rollback')
+    return 'containment rolled back';
   return hasContainment ? 'denied (fail closed), containment kept' : 'denied (fail closed)';
 }
 
@@ -356,6 +359,9 @@ function votesLine(record: IncidentRecord, needed: number): string {
 function statusBlock(record: IncidentRecord, opts: IncidentCardOptions, version: CardVersion): KnownBlock {
   const fields: string[] = [];
   if (version === 'pending' && record.deadline) fields.push(field('Deadline', formatWhen(record.deadline, opts.now)));
+  // Who it came from, when not the stack itself: another workflow's request speaks only for that workflow.
+  if (record.origin !== undefined && !isOwnOrigin(record.origin))
+    fields.push(field('From', originLabel(record.origin)));
   if (record.requestedBy !== undefined) fields.push(field('Requested by', requesterText(record)));
   fields.push(field(version === 'pending' ? 'Votes so far' : 'Votes', votesLine(record, opts.approvalsNeeded)));
   const text =

@@ -6,6 +6,7 @@ import type { EffectivePolicy } from './effectivePolicy';
 import type { Decision, Vote } from './votes';
 import type { RiskTier } from './tiers';
 import type { Origin } from './origin';
+import type { JsonValue } from './ledger';
 
 /** Where an incident is in its life. */
 export const IncidentStatus = {
@@ -39,6 +40,8 @@ export interface ActionResult {
   type?: string;
   target?: string;
   reversible?: boolean;
+  /** A containment's parameters (what rolling it back undoes). */
+  parameters?: Record<string, JsonValue>;
   dryRun: boolean;
   at: string;
   detail?: string;

@@ -63,3 +63,35 @@ export function originLabel(origin: Origin): string {
       return "an agent's notification";
   }
 }
+
+/**
+ * Whether an expiry (no person decided) may roll back the record's
+ * containment: only one the stack's own workflow carried out and chainsec
+ * recorded at ingest, with the digest of its action. A containment a foreign
+ * request merely claims is rolled back only by people's decision, never by
+ * the clock.
+ */
+export function expiryMayRollBack(
+  record: Pick<IncidentRecord, 'origin' | 'kind' | 'containment' | 'containmentDigest'>,
+): boolean {
+  return (
+    record.containment !== undefined && record.containmentDigest !== undefined && isOwnOrigin(recordOrigin(record))
+  );
+}
+
+/**
+ * Why a message may not come the way it came, if it may not: a finding (a
+ * detector's fact) from anyone but the stack's own rule and workflow. An
+ * agent cannot speak for GuardDuty or Security Hub.
+ * @returns the reason, or undefined when the message may come this way
+ */
+export function refusedFrom(
+  delivery: Delivery,
+  message: { kind: 'approval_request' | 'notification'; incident?: unknown },
+): string | undefined {
+  if (delivery !== 'public' || message.kind !== 'notification') return undefined;
+  const kind = (message.incident as { kind?: unknown } | undefined)?.kind;
+  return kind === 'finding'
+    ? "invalid notification: incident: a detector's finding is accepted only from the stack's own rules and workflow"
+    : undefined;
+}

@@ -1,4 +1,5 @@
 import { createHash, sign, verify } from 'node:crypto';
+import { containmentActionDigest } from '../../../src/domain/actionDigest';
 import canonicalize from 'canonicalize';
 import { deliverDecision } from '../../../src/app/deliverDecision';
 import { normalizeIncident } from '../../../src/domain/incident';
@@ -212,13 +213,29 @@ describe('Function: deliverDecision (receipts)', () => {
       at: decidedAt,
       status: 'executed' as const,
     };
-    const stored = decided({ status: IncidentStatus.Expired, decision: 'expired', decidedBy: [], containment });
+    // A containment the stack's own workflow carried out, as chainsec recorded it at ingest.
+    const containmentDigest = containmentActionDigest(containment);
+    const stored = decided({
+      status: IncidentStatus.Expired,
+      decision: 'expired',
+      decidedBy: [],
+      containment,
+      containmentDigest,
+      origin: 'workflow',
+    });
     stored.record.incident.id = 'onchain-0xfeed';
     const expiry = entryAt('onchain-0xfeed', 2, LedgerEntryType.Expiry, 'ee'.repeat(32));
     const decision = entryAt('onchain-0xfeed', 3, LedgerEntryType.Decision, decisionHash);
     const { deps, resumed } = depsFor(stored, { ledger: [expiry, decision] });
     lastSigned = Buffer.from(
-      canonicalize(expectedBody({ decision: 'expired', decidedBy: ['chainsec'], ledgerHash: 'ee'.repeat(32) }))!,
+      canonicalize(
+        expectedBody({
+          decision: 'expired',
+          decidedBy: ['chainsec'],
+          ledgerHash: 'ee'.repeat(32),
+          actionDigest: containmentDigest,
+        }),
+      )!,
       'utf8',
     );
 

@@ -1,4 +1,5 @@
 import type { AppDeps } from '../../../src/app/deps';
+import { actionDigest, containmentActionDigest } from '../../../src/domain/actionDigest';
 import { runAction, type ActionInput } from '../../../src/app/runAction';
 import { IncidentStatus, type IncidentRecord } from '../../../src/domain/incidentRecord';
 import type { LedgerEntry } from '../../../src/domain/ledger';
@@ -33,7 +34,11 @@ function setup(over: Partial<IncidentRecord>) {
   const input = (operation: ActionInput['operation'], approval?: ActionInput['approval']): ActionInput => ({
     operation,
     incident: stored.record.incident,
-    action: stored.record.proposedAction!,
+    // A rollback carries the containment's action (what it undoes); the rest carry the proposed action.
+    action:
+      operation === 'rollback'
+        ? { type: CONTAINMENT.type, target: CONTAINMENT.target, reversible: CONTAINMENT.reversible }
+        : stored.record.proposedAction!,
     ...(approval && { approval }),
     dryRun: false,
   });
@@ -47,6 +52,9 @@ const decided = (decision: IncidentRecord['decision'], decidedBy: string[] = ['U
   decidedAt: NOW.toISOString(),
   decisionHash: DECISION_HASH,
   containment: CONTAINMENT,
+  // Recorded at ingest from the stack's own workflow: an expiry may roll it back.
+  containmentDigest: containmentActionDigest(CONTAINMENT),
+  origin: 'workflow' as const,
 });
 
 describe('runAction: no execute or rollback command leaves without a receipt', () => {
@@ -111,7 +119,7 @@ describe('runAction: no execute or rollback command leaves without a receipt', (
   it('passes the receipt the decision resumed the workflow with, unchanged, and signs nothing more', async () => {
     // Prepare
     const { deps, published, input, signer } = setup(decided('approve'));
-    const receipt = { incidentId: 'x', signature: 'given' };
+    const receipt = { incidentId: 'x', signature: 'given', actionDigest: actionDigest(input('execute').action) };
 
     // Act
     await runAction(deps, input('execute', { decision: 'approve', receipt }));
