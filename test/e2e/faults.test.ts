@@ -7,6 +7,7 @@ import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import { blockActionsPayload } from '../../sandbox/local/slackSigning';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import type { Fault } from '../../sandbox/local/FaultSwitch';
+import { lambdaContext, snsEvent } from '../../sandbox/lambdaEvents';
 
 /**
  * Fault injection through the sandbox: the production handlers run unchanged;
@@ -29,7 +30,8 @@ interface Pending {
   tx: string;
 }
 
-const APPROVALS_TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-approval-requests';
+/** The stack's own workflow's topic, where its approval requests go (template.yaml WorkflowTopic). */
+const APPROVALS_TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-workflow';
 const incidentIdOf = (card: RecordedMessage): string => JSON.stringify(card.blocks).match(/INC-[0-9A-Z]{10}/)![0];
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
@@ -430,14 +432,14 @@ describe('E2E: faults, through the sandbox', () => {
         Timestamp: request.Timestamp,
       });
 
-      // Act: SQS redelivers the same message twice; SNS delivers it once more straight to the function.
+      // Act: SQS redelivers the same message twice; SNS delivers it once more (from the same topic) straight to the function.
       h.sandbox.ingestQueue.send(envelope);
       h.sandbox.ingestQueue.send(envelope);
-      const direct = await h.json('POST', '/sandbox/notifications', { source: 'sns', message: request.Message });
+      const { handler } = await import('../../src/handlers/ingest');
+      await handler(snsEvent(request.TopicArn, request.Message), lambdaContext('chainsec-ingest'));
       await settle();
 
       // Assess
-      expect(direct.status).toBe(202);
       const cards = (await h.messages()).filter(
         (m) => m.channel === APPROVALS_CHANNEL && m.kind === 'message' && m.text.includes(p.tx),
       );

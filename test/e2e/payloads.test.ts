@@ -9,7 +9,8 @@ import type { RecordedMessage } from '../../sandbox/local/MessageStore';
  * local services as in AWS, so a request that would not fit fails here too.
  */
 
-const APPROVALS_TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-approval-requests';
+/** The stack's own workflow's topic, where its approval requests go (template.yaml WorkflowTopic). */
+const APPROVALS_TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-workflow';
 
 interface LedgerLine {
   type: string;
