@@ -116,6 +116,20 @@ describe('runAction: no execute or rollback command leaves without a receipt', (
     expect(published).toHaveLength(0);
   });
 
+  it('a rollback of another action than the containment its receipt binds is not sent', async () => {
+    // Prepare
+    const { deps, published, input } = setup(decided('rollback'));
+    const widened = { ...input('rollback'), action: { type: 'unfreeze_all_accounts', target: '*', reversible: true } };
+
+    // Act
+    const result = await runAction(deps, widened);
+
+    // Assess
+    expect(result).toMatchObject({ operation: 'rollback', status: 'failed' });
+    expect(result.detail).toContain('does not cover this action');
+    expect(published).toHaveLength(0);
+  });
+
   it('passes the receipt the decision resumed the workflow with, unchanged, and signs nothing more', async () => {
     // Prepare
     const { deps, published, input, signer } = setup(decided('approve'));

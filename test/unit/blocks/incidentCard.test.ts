@@ -40,6 +40,9 @@ const voteButtonIds = (blocks: KnownBlock[]): string[] =>
     .map((b) => b.action_id ?? '')
     .filter((id) => (VOTE_ACTION_IDS as readonly string[]).includes(id) || id === ActionId.Acknowledge);
 
+/** A containment the stack's own workflow carried out, as chainsec records it at ingest (its action's digest). */
+const OWN_CONTAINMENT = { origin: 'workflow', containmentDigest: 'ab'.repeat(32) } as const;
+
 describe('Function: buildIncidentCard', () => {
   describe('pending approval', () => {
     it('gives a critical card approve, deny, rollback and acknowledge buttons carrying the incident id', () => {
@@ -423,9 +426,9 @@ describe('Function: buildIncidentCard', () => {
       expect(card.text).toContain('HIGH expired, denied (fail closed)');
     });
 
-    it('rolls back a critical containment', () => {
+    it("rolls back a critical containment the stack's own workflow recorded", () => {
       // Prepare
-      const record = buildRecord({ status: 'expired', decision: 'expired' });
+      const record = buildRecord({ status: 'expired', decision: 'expired', ...OWN_CONTAINMENT });
 
       // Act
       const card = buildIncidentCard(record, CRITICAL);
@@ -433,6 +436,22 @@ describe('Function: buildIncidentCard', () => {
       // Assess
       expect(headerOf(card.blocks)).toBe('⌛ Expired — containment rolled back · CRITICAL');
       expect(buttonsOf(card.blocks)).toEqual([]);
+    });
+
+    it('keeps a containment another workflow merely claims: an expiry never rolls it back', () => {
+      // Prepare
+      const record = buildRecord({
+        status: 'expired',
+        decision: 'expired',
+        ...OWN_CONTAINMENT,
+        origin: 'foreign_workflow',
+      });
+
+      // Act
+      const card = buildIncidentCard(record, CRITICAL);
+
+      // Assess
+      expect(headerOf(card.blocks)).toBe('⌛ Expired — denied (fail closed), containment kept · CRITICAL');
     });
 
     it('fails closed for critical without containment', () => {
@@ -463,7 +482,7 @@ describe('Function: buildIncidentCard', () => {
 
     it('rolls back a containment under a high request when the configured fallback is rollback', () => {
       // Prepare
-      const record = buildRecord({ tier: 'high', status: 'expired', decision: 'expired' });
+      const record = buildRecord({ tier: 'high', status: 'expired', decision: 'expired', ...OWN_CONTAINMENT });
 
       // Act
       const card = buildIncidentCard(record, { ...HIGH, onTimeout: 'rollback' });
