@@ -537,7 +537,12 @@ async function raiseIncident(
   deps.telemetry.metric('IncidentsRaised');
   if (previous.taskToken && previous.taskToken !== taskToken) {
     await deps.workflow
-      .fail(previous.taskToken, 'chainsec.Superseded', `incident ${raised.incident.id} was raised to ${raised.tier}`)
+      // Ends as a duplicate does (its workflow denies, recorded): the raised request is the one people decide.
+      .fail(
+        previous.taskToken,
+        'chainsec.DuplicateRequest',
+        `incident ${raised.incident.id} was raised to ${raised.tier}: people decide on its new request`,
+      )
       .catch((e: unknown) =>
         deps.telemetry.warn('superseded request not failed', { incidentId: raised.incident.id, error: String(e) }),
       );

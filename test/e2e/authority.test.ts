@@ -315,6 +315,38 @@ describe('E2E: authority comes from the stack', () => {
     });
   });
 
+  it('a high request still waiting, re-sent critical: the new request is the one people decide, the first workflow ends denied', async () => {
+    // Prepare: a high GuardDuty finding waiting for one approver
+    const tag = unique().replace(/[^0-9a-z]/g, '');
+    const resource = { resourceType: 'Instance', instanceDetails: { instanceId: `i-${tag}` } };
+    const first = await h.json<{ executionArns: string[] }>(
+      'POST',
+      '/sandbox/events',
+      guardDutySshBruteForce({ id: `gd${tag}`, severity: 7.5, resource }),
+    );
+    const high = await cardWith(h, `i-${tag}`);
+    expect(high.text.toLowerCase()).toContain('high');
+    const firstArn = first.body.executionArns[0]!;
+    expect(await waitsForPeople(h, firstArn)).toBe(true);
+
+    // Act
+    const second = await h.json<{ executionArns: string[] }>(
+      'POST',
+      '/sandbox/events',
+      guardDutySshBruteForce({ id: `gd${tag}`, severity: 9.5, resource }, { count: 2 }),
+    );
+    const critical = await cardWith(h, `i-${tag}`, [high]);
+    const ended = await h.waitForExecution(firstArn);
+
+    // Assess
+    expect(critical.text.toLowerCase()).toContain('critical');
+    expect(incidentIdOf(critical)).toBe(incidentIdOf(high));
+    expect(ended.output.approval).toMatchObject({ decision: 'deny', decidedBy: [] });
+    expect(await waitsForPeople(h, second.body.executionArns[0]!)).toBe(true);
+    const raised = (await ledgerOf(h, incidentIdOf(critical))).find((e) => e.type === 'incident_raised');
+    expect(raised).toMatchObject({ fromTier: 'high', fromKind: 'approval', tier: 'critical' });
+  });
+
   describe('receipts bind the exact action', () => {
     it('a rollback receipt binds the containment it undoes: the example executor refuses a rollback of another action', async () => {
       // Prepare
