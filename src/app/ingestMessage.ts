@@ -428,7 +428,7 @@ async function foldFinding(deps: AppDeps, incident: Incident): Promise<IngestOut
       drafts: [
         {
           type: LedgerEntryType.IncidentUpdated,
-          actor: 'detector',
+          actor: 'workflow',
           at,
           origin: Origin.Detector,
           previous: { count: r.incident.finding.count, lastSeen: r.incident.finding.lastSeen ?? null },
