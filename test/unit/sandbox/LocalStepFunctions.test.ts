@@ -459,7 +459,7 @@ describe('Class: LocalStepFunctions', () => {
       const request = calls.find((c) => c.context.taskToken === token)!;
       expect(request.stateName).toBe('RequestApprovalHigh');
       expect(request.input).toMatchObject({
-        TopicArn: 'arn:aws:sns:us-east-1:000000000000:chainsec-approval-requests',
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:chainsec-workflow',
         Message: { kind: 'approval_request', taskToken: token, executionArn, tier: 'high', incident: { id: 'h1' } },
       });
       expect(done.status).toBe('SUCCEEDED');
