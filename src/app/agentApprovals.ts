@@ -77,7 +77,8 @@ export async function requestApproval(
   // Stored first: a decision is only ever delivered to a request that exists.
   await ctx.approvals.create(approval);
   try {
-    await ingestMessage(deps, message);
+    // An agent's request over MCP is not the stack's own: its own incident, its tier only raised (see origin.ts).
+    await ingestMessage(deps, message, 'public');
   } catch (e) {
     // Stored but not shown (Slack down): the sweep posts the card later, so the request stands.
     if (!(await deps.incidents.get(approval.incidentId))) throw e;

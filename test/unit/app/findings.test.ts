@@ -279,8 +279,8 @@ describe('findings past the ones read one by one', () => {
     // Act
     await ingestRecords(
       f.deps,
-      [{ id: 'evt-many', source: 'eventbridge', body: JSON.stringify(manyFindings()) }],
-      (m) => ingestMessage(f.deps, m),
+      [{ id: 'evt-many', source: 'eventbridge', body: JSON.stringify(manyFindings()), delivery: 'detector_rule' }],
+      (m, _body, delivery) => ingestMessage(f.deps, m, delivery),
     );
 
     // Assess
