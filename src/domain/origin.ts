@@ -58,7 +58,7 @@ export function originLabel(origin: Origin): string {
     case Origin.Workflow:
       return "chainsec's own workflow";
     case Origin.ForeignWorkflow:
-      return 'another workflow (not chainsec’s own)';
+      return 'another workflow or agent (not chainsec’s own)';
     case Origin.Agent:
       return "an agent's notification";
   }
