@@ -1,5 +1,5 @@
 import { handleCommand, type ActionCommand } from '../../examples/executor/handler';
-import { APPROVALS_CHANNEL, CRITICAL_CHANNEL } from '../../sandbox/identities';
+import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 import type { RecordedMessage } from '../../sandbox/local/MessageStore';
 import {
   asffFinding,
@@ -425,66 +425,5 @@ describe('E2E: authority comes from the stack', () => {
       const expiry = (await ledgerOf(h, id)).find((e) => e.type === 'expiry');
       expect(expiry).toMatchObject({ fallback: 'deny (fail closed)' });
     });
-  });
-});
-
-describe('E2E: a routed detector card stays in its route', () => {
-  /** Credential exfiltration findings go to C0CRITICAL, decided there by U0APPROVER1 only. */
-  const ROUTES = JSON.stringify([
-    {
-      name: 'credentials',
-      channel: CRITICAL_CHANNEL,
-      match: { findingTypePrefix: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration' },
-      approverUserIds: ['U0APPROVER1'],
-    },
-  ]);
-  const h = useHarness({ env: { ROUTES } });
-
-  it("an agent's notification rewriting the finding's type cannot move the card out of its route: a default approver's vote counts for nothing", async () => {
-    // Prepare
-    const key = `ASIA${unique()
-      .toUpperCase()
-      .replace(/[^A-Z0-9]/g, '')
-      .slice(0, 12)
-      .padEnd(12, 'R')}`;
-    const resource = {
-      resourceType: 'AccessKey',
-      accessKeyDetails: { accessKeyId: key, userName: 'GeneratedFindingUserName', userType: 'IAMUser' },
-    };
-    await h.json('POST', '/sandbox/events', guardDutyCredentialExfiltration({ id: `gd${unique()}`, resource }));
-    const card = await h.waitForMessage(key, { channel: CRITICAL_CHANNEL, kind: 'message' });
-    const id = incidentIdOf(card);
-    const received = (await ledgerOf(h, id)).find((e) => e.type === 'incident_received')!;
-    const forged = JSON.parse(
-      JSON.stringify(received.incident).replaceAll(
-        'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration',
-        'Recon:IAMUser/Benign',
-      ),
-    ) as { finding: { count: number } };
-    forged.finding.count = 50;
-    const info = await h.json<{ notificationsTopicArn: string }>('GET', '/sandbox/info');
-
-    // Act: the agent's rewrite, then a default-channel approver who is not the route's
-    h.sandbox.sns.publishLocal(
-      info.body.notificationsTopicArn,
-      JSON.stringify({ kind: 'notification', incident: forged }),
-    );
-    await h.sandbox.sns.drain();
-    await h.sandbox.ingestDrained();
-    const after = (await h.messages()).length;
-    await h.click({
-      user: 'U0APPROVER3',
-      actionId: 'chainsec_approve',
-      value: id,
-      messageTs: card.ts,
-      channel: APPROVALS_CHANNEL,
-    });
-    // Refused, however the refusal reaches the person (an ephemeral message or the click's response_url).
-    await h.waitForMessage('', { user: 'U0APPROVER3', after });
-
-    // Assess
-    const entries = await ledgerOf(h, id);
-    expect(entries.some((e) => e.type === 'vote' || e.type === 'decision')).toBe(false);
-    expect(textOf(await current(h, card))).toContain('InstanceCredentialExfiltration');
   });
 });
