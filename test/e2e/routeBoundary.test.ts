@@ -72,7 +72,7 @@ describe('E2E: a route is a boundary (who may act on, and read, its incidents, a
 
     // Assess
     expect(fromHome.status).toBe(200);
-    expect(told.text).toMatch(/only count in/i);
+    expect(told.text).toMatch(/only count on its card, in channel C0CRITICAL/i);
     // Listed for the route's approver, without buttons: where to decide instead.
     expect(home).toContain(id);
     expect(home).toContain(`Decided only in <#${CRITICAL_CHANNEL}>`);
