@@ -9,7 +9,7 @@ import type { McpApproval, McpApprovals } from '../services/McpApprovals';
 import { mcpTaskToken } from '../services/McpWorkflowGateway';
 import type { AppDeps } from './deps';
 import { ingestMessage } from './ingestMessage';
-import { parseInbound } from './parseInbound';
+import { parseInbound, unstorableError } from './parseInbound';
 
 /**
  * Approvals asked for by agents over MCP. A request becomes an approval
@@ -102,6 +102,9 @@ function parseArguments(args: unknown, approvalId: string, agent: AgentPolicy): 
   const given =
     typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const picked = Object.fromEntries(ARGUMENT_FIELDS.filter((f) => f in given).map((f) => [f, given[f]]));
+  // Checked before rendering: a hostile depth would overflow JSON.stringify, an internal error naming nothing.
+  const unstorable = unstorableError(picked);
+  if (unstorable) throw unstorable;
   const parsed = parseInbound(
     JSON.stringify({
       ...picked,

@@ -386,6 +386,40 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect((await h.messages()).length).toBe(before);
   });
 
+  it('refuses parameters nested 40,000 deep with a tool error naming the field, as a workflow request is, and posts nothing', async () => {
+    // Prepare: written by hand, as a hostile agent would send it (80 KB, well under the body bound);
+    // no client can build it, since JSON.stringify overflows on such depth.
+    const { mcp } = await info();
+    const token = mcp.agents.find((a) => a.name === 'agent-ops')!.token;
+    const before = (await h.messages()).length;
+    const deep = `${'['.repeat(40_000)}1${']'.repeat(40_000)}`;
+    const body =
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"request_approval","arguments":' +
+      `{"tier":"high","title":"Deep ${unique()}","proposedAction":{"type":"revoke_sessions","target":"r",` +
+      `"reversible":true,"parameters":{"p":${deep}}}}}}`;
+
+    // Act
+    const res = await fetch(mcp.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
+      body,
+    });
+    const answer = (await res.json()) as {
+      result?: { isError?: boolean; content: Array<{ text?: string }> };
+      error?: { message: string };
+    };
+
+    // Assess: the parser's refusal (the field, the bound), not an internal error
+    expect(answer.error).toBeUndefined();
+    expect(answer.result?.isError).toBe(true);
+    expect(answer.result?.content[0]?.text).toMatch(/proposedAction\.parameters\.p.*nested deeper than 16 levels/);
+    expect((await h.messages()).length).toBe(before);
+  });
+
   it('shows hostile strings from an agent inert on the card', async () => {
     // Prepare
     const ops = await agent('agent-ops');
