@@ -49,7 +49,7 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
     case 'verify':
       return [await verify(deps, args[0], input.userId)];
     case 'stats':
-      return [await stats(deps, args[0])];
+      return [await stats(deps, args[0], input.userId)];
     case 'oncall':
       return [oncall(deps)];
     default:
@@ -171,12 +171,13 @@ async function verify(deps: AppDeps, id: string | undefined, userId: string): Pr
   return render.verify({ results, scope: 'recent', total: records.length });
 }
 
-async function stats(deps: AppDeps, range: string | undefined): Promise<SlackMessage> {
+/** Counts only what the asker may read: a routed incident is its route's people's to know, even as a number. */
+async function stats(deps: AppDeps, range: string | undefined, userId: string): Promise<SlackMessage> {
   const key = (range ?? '24h').toLowerCase();
   if (!(key in RANGES)) return render.error('Usage: `/chainsec stats [24h|7d|30d]`.');
   const to = deps.clock.now();
   const from = RANGES[key as keyof typeof RANGES](to);
-  const records = await deps.incidents.listByDays(utcDays(from, to));
+  const records = await readableBy(deps, await deps.incidents.listByDays(utcDays(from, to)), userId);
   return render.stats(key, computeStats(records, from, new Date(to.getTime() + 1)));
 }
 

@@ -143,6 +143,27 @@ describe('E2E: a route is a boundary (who may act on, and read, its incidents, a
     expect(insiderPending).toContain(id);
   });
 
+  it('someone outside the route cannot count it either: /chainsec stats leaves it out for them, not for its people', async () => {
+    // Prepare: the critical outcomes line of `stats`, as each asker reads it before the routed incident
+    const criticalLine = async (user: string) =>
+      /\*critical\*: approved \d+, denied \d+, rolled back \d+, expired \d+, pending \d+/.exec(
+        textOf((await ask(h, user, 'stats 24h', 'Outcomes'))[0]!),
+      )?.[0];
+    const outsiderBefore = await criticalLine('U0APPROVER3');
+    const insiderBefore = await criticalLine('U0APPROVER1');
+
+    // Act
+    await routedCritical();
+    const outsiderAfter = await criticalLine('U0APPROVER3');
+    const insiderAfter = await criticalLine('U0APPROVER1');
+
+    // Assess: one more pending critical for the route's approver; nothing changed for the outsider
+    const pendingOf = (line: string | undefined) => Number(/pending (\d+)/.exec(line ?? '')?.[1]);
+    expect(outsiderBefore).toBeDefined();
+    expect(pendingOf(insiderAfter)).toBe(pendingOf(insiderBefore) + 1);
+    expect(outsiderAfter).toBe(outsiderBefore);
+  });
+
   it('a person of another workspace gets nothing from /chainsec or the Home tab', async () => {
     // Prepare
     const { id, tx } = await routedCritical();
