@@ -8,6 +8,7 @@ import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierR
 import type { AppDeps } from './deps';
 import { countUnknownResource } from './findingMetrics';
 import type { IngestOutcome } from './ingestMessage';
+import { MCP_TOKEN_PREFIX } from '../services/McpWorkflowGateway';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
 import {
   announceRefusals,
@@ -84,7 +85,7 @@ export function planRecords(
         valid.push({ record, findings, tier });
         continue;
       }
-      const message = parseInbound(record.body);
+      const message = fromOutside(parseInbound(record.body));
       const refusal = refusedFrom(record.delivery ?? 'public', message);
       if (refusal) throw new InvalidInputError(refusal);
       valid.push({ record, message });
@@ -96,6 +97,21 @@ export function planRecords(
   const tierOf = (p: (typeof valid)[number]) => ('message' in p ? messageTier(p.message) : p.tier);
   valid.sort((a, b) => tierRank(tierOf(b)) - tierRank(tierOf(a)));
   return [...refused, ...valid];
+}
+
+/**
+ * A message as it may come from outside chainsec (the topics, the queue, the
+ * approval request function). An agent's MCP request carries an internal task
+ * token (`mcp:<approvalId>`) that chainsec sets itself and never reads from a
+ * message: one quoting it would pass as that agent's request.
+ * @throws InvalidInputError naming the field
+ */
+function fromOutside(message: InboundMessage): InboundMessage {
+  if (message.kind === 'approval_request' && message.taskToken.startsWith(MCP_TOKEN_PREFIX))
+    throw new InvalidInputError(
+      `invalid approval request: taskToken: "${MCP_TOKEN_PREFIX}…" is chainsec's own, for requests agents make over MCP`,
+    );
+  return message;
 }
 
 /**

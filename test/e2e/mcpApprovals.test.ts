@@ -6,6 +6,7 @@ import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextproto
 import { APPROVALS_CHANNEL, APPROVER_1, APPROVER_2 } from '../../sandbox/identities';
 import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/slackSigning';
 import { verifyReceiptWithKey } from '../../src/receipts/verifyReceipt';
+import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 import { eventually } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
 import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness';
@@ -367,6 +368,51 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect(task).toMatch(/not found/i);
     expect(missing.isError).toBe(true);
     expect(missing.content[0]?.text).toContain('approvalId');
+  });
+
+  it("refuses a request on the approval requests topic that quotes an agent's internal task token: kept as rejected, loudly, and the agent's request is untouched", async () => {
+    // Prepare: an agent's pending request, and a publisher of the topic who learnt its approvalId
+    const ops = await agent('agent-ops');
+    const title = `Agent's own request ${unique()}`;
+    const asked = (await ops.callTool({ name: 'request_approval', arguments: requestArgs(title) })) as {
+      structuredContent: Structured;
+    };
+    const { approvalId, incidentId } = asked.structuredContent;
+    await cardOf(title);
+    const ledgerBefore = await ledgerOf(h, incidentId!);
+    const marker = unique();
+    const { approvalRequestsTopicArn } = (await h.json<{ approvalRequestsTopicArn: string }>('GET', '/sandbox/info'))
+      .body;
+    const { rejected } = createDynamoDbPorts({
+      incidentsTable: process.env.INCIDENTS_TABLE!,
+      ledgerTable: process.env.LEDGER_TABLE!,
+      callTimeoutMs: 2000,
+    });
+
+    // Act
+    h.sandbox.sns.publishLocal(
+      approvalRequestsTopicArn,
+      JSON.stringify({
+        kind: 'approval_request',
+        taskToken: `mcp:${approvalId}`,
+        tier: 'high',
+        title: `Harmless ${marker}`,
+        proposedAction: { type: 'tag_resource', target: 'arn:aws:s3:::logs', reversible: true },
+        requestedBy: 'agent-ops',
+      }),
+    );
+    const kept = await eventually(
+      async () => (await rejected.list(200)).find((k) => k.payload.includes(marker)),
+      20_000,
+      100,
+    );
+
+    // Assess: refused by name, nothing added to the agent's incident, the agent's request still pending
+    expect(kept.reason).toMatch(/taskToken/);
+    const notice = await h.waitForMessage(marker, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    expect(textOf(notice)).toMatch(/taskToken/);
+    expect(await ledgerOf(h, incidentId!)).toEqual(ledgerBefore);
+    expect((await getApproval(ops, approvalId!)).structuredContent?.status).toBe('pending');
   });
 
   it('refuses an oversized request with an error naming the bound, and posts nothing', async () => {
