@@ -8,6 +8,7 @@ import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierR
 import type { AppDeps } from './deps';
 import { countUnknownResource } from './findingMetrics';
 import type { IngestOutcome } from './ingestMessage';
+import { type AgentPolicy, agentNamedIn } from '../domain/agents';
 import { MCP_TOKEN_PREFIX } from '../services/McpWorkflowGateway';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
 import {
@@ -63,10 +64,12 @@ const messageTier = (m: InboundMessage): RiskTier => {
  * ones most urgent first (critical before low), in arrival order within a
  * tier. The caller must run them one at a time in this order: a critical card
  * is then never queued behind a low one for Slack's per-channel rate limit.
+ * `agents`: the configured MCP agents, whose names no message from outside may carry.
  */
 export function planRecords(
   records: readonly InboundRecord[],
   rules: FindingTierRules = DEFAULT_RISK_THRESHOLDS.findings,
+  agents: readonly Pick<AgentPolicy, 'name'>[] = [],
 ): PlannedRecord[] {
   const refused: PlannedRecord[] = [];
   const valid: Array<
@@ -85,8 +88,9 @@ export function planRecords(
         valid.push({ record, findings, tier });
         continue;
       }
-      const message = fromOutside(parseInbound(record.body));
-      const refusal = refusedFrom(record.delivery ?? 'public', message);
+      const delivery = record.delivery ?? 'public';
+      const message = fromOutside(parseInbound(record.body), delivery === 'public' ? agents : []);
+      const refusal = refusedFrom(delivery, message);
       if (refusal) throw new InvalidInputError(refusal);
       valid.push({ record, message });
     } catch (e) {
@@ -103,13 +107,22 @@ export function planRecords(
  * A message as it may come from outside chainsec (the topics, the queue, the
  * approval request function). An agent's MCP request carries an internal task
  * token (`mcp:<approvalId>`) that chainsec sets itself and never reads from a
- * message: one quoting it would pass as that agent's request.
+ * message: one quoting it would pass as that agent's request. Nor may a
+ * public message (`agents`: the configured ones, empty for the stack's own
+ * deliveries) name a configured agent as its requester: on a card, an
+ * agent's name says chainsec authenticated it.
  * @throws InvalidInputError naming the field
  */
-function fromOutside(message: InboundMessage): InboundMessage {
-  if (message.kind === 'approval_request' && message.taskToken.startsWith(MCP_TOKEN_PREFIX))
+function fromOutside(message: InboundMessage, agents: readonly Pick<AgentPolicy, 'name'>[]): InboundMessage {
+  if (message.kind !== 'approval_request') return message;
+  if (message.taskToken.startsWith(MCP_TOKEN_PREFIX))
     throw new InvalidInputError(
       `invalid approval request: taskToken: "${MCP_TOKEN_PREFIX}…" is chainsec's own, for requests agents make over MCP`,
+    );
+  const agent = agentNamedIn(agents, message.requestedBy);
+  if (agent !== undefined)
+    throw new InvalidInputError(
+      `invalid approval request: requestedBy: names the MCP agent ${agent}, whose requests come only over MCP, authenticated`,
     );
   return message;
 }
@@ -213,7 +226,7 @@ export async function ingestRecords(
   process: ProcessMessage,
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
-  for (const planned of planRecords(records, deps.config?.risk.findings))
+  for (const planned of planRecords(records, deps.config?.risk.findings, deps.config?.mcp?.agents))
     outcomes.push(await ingestRecord(deps, planned, process));
   return outcomes;
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zodSetup';
-import { parseRequester } from './requester';
+import { foldRequesterText, parseRequester } from './requester';
 import { APPROVAL_TIERS, type ApprovalTier } from './tiers';
 
 /**
@@ -81,4 +81,23 @@ export function requestRefusal(agent: AgentPolicy, tier: ApprovalTier, actionTyp
   );
   if (!allowed) return `agent ${agent.name} may not propose actions of type ${actionType}`;
   return undefined;
+}
+
+/**
+ * The configured agent whose name a request's `requestedBy` carries, if any:
+ * after the folding a requester's text gets (compatibility forms, case,
+ * look-alike capitals), with every character but letters and digits removed,
+ * the text contains the agent's name. An agent's name on a card means chainsec
+ * authenticated that agent, so only its own MCP requests may carry it. Errs
+ * towards finding one (`Agent-Ops (MCP)`, `agent_ops`, `ａｇｅｎｔ-ops` all name
+ * `agent-ops`).
+ */
+export function agentNamedIn(
+  agents: readonly Pick<AgentPolicy, 'name'>[],
+  requestedBy: string | undefined,
+): string | undefined {
+  if (requestedBy === undefined) return undefined;
+  const bare = (text: string) => foldRequesterText(text).replace(/[^A-Z0-9]/g, '');
+  const said = bare(requestedBy);
+  return agents.find((a) => said.includes(bare(a.name)))?.name;
 }

@@ -415,6 +415,50 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect((await getApproval(ops, approvalId!)).structuredContent?.status).toBe('pending');
   });
 
+  it("refuses a request on the approval requests topic whose requestedBy names an MCP agent (however spelled): only the authenticated agent's own requests carry its name", async () => {
+    // Prepare: a publisher of the topic, without the agent's token, passing for agent-ops
+    const { approvalRequestsTopicArn } = (await h.json<{ approvalRequestsTopicArn: string }>('GET', '/sandbox/info'))
+      .body;
+    const { rejected } = createDynamoDbPorts({
+      incidentsTable: process.env.INCIDENTS_TABLE!,
+      ledgerTable: process.env.LEDGER_TABLE!,
+      callTimeoutMs: 2000,
+    });
+    const spellings = ['agent-ops', 'Agent-Ops (MCP)', 'agent_ops', '\uff41\uff47\uff45\uff4e\uff54-ops'];
+    const markers = spellings.map(() => unique());
+
+    // Act
+    spellings.forEach((requestedBy, i) =>
+      h.sandbox.sns.publishLocal(
+        approvalRequestsTopicArn,
+        JSON.stringify({
+          kind: 'approval_request',
+          taskToken: `foreign-${markers[i]}`,
+          tier: 'high',
+          title: `Revoke the deployer's sessions ${markers[i]}`,
+          proposedAction: { type: 'revoke_sessions', target: 'arn:aws:iam::123456789012:role/ci', reversible: false },
+          requestedBy,
+        }),
+      ),
+    );
+    const kept = await eventually(
+      async () => {
+        const all = await rejected.list(300);
+        const found = markers.map((m) => all.find((k) => k.payload.includes(m)));
+        return found.every(Boolean) ? found : undefined;
+      },
+      20_000,
+      100,
+    );
+
+    // Assess: each refused by name, none carded as a request of agent-ops
+    for (const k of kept) expect(k?.reason).toMatch(/requestedBy: names the MCP agent agent-ops/);
+    const cards = (await h.messages()).filter(
+      (m) => m.kind === 'message' && markers.some((mk) => m.text.includes(mk)) && m.text.includes('approval needed'),
+    );
+    expect(cards).toEqual([]);
+  });
+
   it('refuses an oversized request with an error naming the bound, and posts nothing', async () => {
     // Prepare
     const ops = await agent('agent-ops');

@@ -40,7 +40,7 @@ export async function processSqsIngestBatch(
   const byId = new Map(event.Records.map((r) => [r.messageId, r]));
   const plan = new Map<string, PlannedRecord>();
   const ordered: SQSRecord[] = [];
-  for (const planned of planRecords(records, deps.config?.risk.findings)) {
+  for (const planned of planRecords(records, deps.config?.risk.findings, deps.config?.mcp?.agents)) {
     const sqs = byId.get(planned.record.id);
     if (!sqs) throw new Error(`no SQS record with messageId ${planned.record.id}`);
     plan.set(sqs.messageId, planned);

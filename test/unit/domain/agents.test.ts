@@ -1,5 +1,6 @@
 import {
   AgentPoliciesSchema,
+  agentNamedIn,
   agentForPrincipal,
   agentForToken,
   requestRefusal,
@@ -55,5 +56,20 @@ describe('Module: domain/agents', () => {
     ])('refuses %s', (_, value) => {
       expect(AgentPoliciesSchema.safeParse(value).success).toBe(false);
     });
+  });
+});
+
+describe('Function: agentNamedIn', () => {
+  const agents = [{ name: 'agent-ops' }, { name: 'deploy-bot' }];
+
+  it.each(['agent-ops', 'Agent-Ops (MCP)', 'agent_ops', 'ａｇｅｎｔ-ops', 'AGENTOPS', 'on behalf of agent-ops'])(
+    'finds agent-ops in %p',
+    (requestedBy) => {
+      expect(agentNamedIn(agents, requestedBy)).toBe('agent-ops');
+    },
+  );
+
+  it.each([undefined, 'key-rotation-agent', 'U0APPROVER1', 'ops-agent'])('finds no agent in %p', (requestedBy) => {
+    expect(agentNamedIn(agents, requestedBy)).toBeUndefined();
   });
 });
