@@ -428,7 +428,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
     const markers = spellings.map(() => unique());
 
     // Act
-    spellings.forEach((requestedBy, i) =>
+    for (const [i, requestedBy] of spellings.entries()) {
       h.sandbox.sns.publishLocal(
         approvalRequestsTopicArn,
         JSON.stringify({
@@ -439,8 +439,8 @@ describe('E2E: agents ask for approvals over MCP', () => {
           proposedAction: { type: 'revoke_sessions', target: 'arn:aws:iam::123456789012:role/ci', reversible: false },
           requestedBy,
         }),
-      ),
-    );
+      );
+    }
     const kept = await eventually(
       async () => {
         const all = await rejected.list(300);
