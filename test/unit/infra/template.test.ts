@@ -496,6 +496,14 @@ describe('File: template.yaml', () => {
       expect(env.DRY_RUN).toBe('false');
     });
 
+    it('gives the ingest function the MCP agents, so a public request naming one as its requester is refused in AWS too', () => {
+      // Act
+      const env = (props('IngestFunction').Environment as { Variables: Record<string, unknown> }).Variables;
+
+      // Assess
+      expect(env.MCP_AGENTS).toEqual({ Ref: 'McpAgents' });
+    });
+
     it('sets only variables that src/config.ts or Powertools read', () => {
       // Prepare
       const configSource = readFileSync(path.join(ROOT, 'src/config.ts'), 'utf8');
