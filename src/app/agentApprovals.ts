@@ -77,8 +77,9 @@ export async function requestApproval(
   // Stored first: a decision is only ever delivered to a request that exists.
   await ctx.approvals.create(approval);
   try {
-    // An agent's request over MCP is not the stack's own: its own incident, its tier only raised (see origin.ts).
-    await ingestMessage(deps, message, 'public');
+    // An agent's request over MCP is not the stack's own: its own incident, its tier only raised, and the
+    // card says the requester's name was authenticated (see origin.ts).
+    await ingestMessage(deps, message, 'mcp_agent');
   } catch (e) {
     // Stored but not shown (Slack down): the sweep posts the card later, so the request stands.
     if (!(await deps.incidents.get(approval.incidentId))) throw e;

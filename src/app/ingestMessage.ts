@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normalizeIncident, requestIncident, type Incident } from '../domain/incident';
 import { incidentIdForKey } from '../domain/incidentId';
-import { isOwnOrigin, Origin, originOf, recordOrigin, type Delivery } from '../domain/origin';
+import { isOwnOrigin, isRequestOfItsOwn, Origin, originOf, recordOrigin, type Delivery } from '../domain/origin';
 import { ChannelUnreachableError, ConcurrentUpdateError, InvalidInputError } from '../errors';
 import { IncidentSchema } from '../domain/incidentSchemas';
 import { IncidentStatus, type ActionResult, type IncidentRecord } from '../domain/incidentRecord';
@@ -125,7 +125,7 @@ async function ingestApproval(deps: AppDeps, message: ApprovalRequest, delivery:
   const now = deps.clock.now();
   const asSent = incidentOfRequest(message, deps);
   const origin = originOf(delivery, message, asSent);
-  const received = origin === Origin.ForeignWorkflow ? { ...asSent, id: foreignRequestId(message.taskToken) } : asSent;
+  const received = isRequestOfItsOwn(origin) ? { ...asSent, id: foreignRequestId(message.taskToken) } : asSent;
   // chainsec's tier (the request's only when it asks for more), and the policy of that tier.
   deps.telemetry.addLogKeys({ incidentId: received.id });
   const tier = received.tier;

@@ -8,22 +8,25 @@ import type { Incident } from './incident';
  * - `detector`: a detector's finding, through the stack's own rule and workflow (chainsec classified it);
  * - `workflow`: the stack's own workflow, about an agent's event it classified itself;
  * - `foreign_workflow`: another team's workflow, through the public approval requests topic;
- * - `agent`: an agent's notification (the public notifications topic, the agent's EventBridge events).
+ * - `agent`: an agent's notification (the public notifications topic, the agent's EventBridge events);
+ * - `mcp_agent`: an agent's request over MCP, whose name chainsec authenticated (its bearer token or JWT).
  */
 export const Origin = {
   Detector: 'detector',
   Workflow: 'workflow',
   ForeignWorkflow: 'foreign_workflow',
   Agent: 'agent',
+  McpAgent: 'mcp_agent',
 } as const;
 export type Origin = (typeof Origin)[keyof typeof Origin];
 
 /**
  * How a record was delivered, as the ingest handler reads it from the Lambda
  * event: the stack's own workflow topic, a detector's EventBridge event
- * (an `aws.*` source, which only AWS services can emit), or anything public.
+ * (an `aws.*` source, which only AWS services can emit), the MCP server (an
+ * authenticated agent), or anything public.
  */
-export type Delivery = 'own_workflow' | 'detector_rule' | 'public';
+export type Delivery = 'own_workflow' | 'detector_rule' | 'mcp_agent' | 'public';
 
 /** The origin of a message, from how it was delivered and what kind of message it is. */
 export function originOf(
@@ -33,6 +36,7 @@ export function originOf(
 ): Origin {
   if (delivery === 'detector_rule') return Origin.Detector;
   if (delivery === 'own_workflow') return incident.kind === 'finding' ? Origin.Detector : Origin.Workflow;
+  if (delivery === 'mcp_agent') return Origin.McpAgent;
   return message.kind === 'approval_request' ? Origin.ForeignWorkflow : Origin.Agent;
 }
 
@@ -50,6 +54,14 @@ export function recordOrigin(record: Pick<IncidentRecord, 'origin' | 'kind'>): O
   return record.origin ?? (record.kind === 'approval' ? Origin.ForeignWorkflow : Origin.Agent);
 }
 
+/**
+ * Whether a request of this origin is an incident of its own (its id from its
+ * task token), never attached to an incident another source owns.
+ */
+export function isRequestOfItsOwn(origin: Origin): boolean {
+  return origin === Origin.ForeignWorkflow || origin === Origin.McpAgent;
+}
+
 /** What the card says about where a request or notice came from. */
 export function originLabel(origin: Origin): string {
   switch (origin) {
@@ -61,6 +73,8 @@ export function originLabel(origin: Origin): string {
       return 'another workflow or agent (not chainsec’s own)';
     case Origin.Agent:
       return "an agent's notification";
+    case Origin.McpAgent:
+      return 'an agent over MCP, signed in as the requester below (not chainsec’s own)';
   }
 }
 
@@ -89,7 +103,7 @@ export function refusedFrom(
   delivery: Delivery,
   message: { kind: 'approval_request' | 'notification'; incident?: unknown },
 ): string | undefined {
-  if (delivery !== 'public' || message.kind !== 'notification') return undefined;
+  if (delivery === 'own_workflow' || delivery === 'detector_rule' || message.kind !== 'notification') return undefined;
   const kind = (message.incident as { kind?: unknown } | undefined)?.kind;
   return kind === 'finding'
     ? "invalid notification: incident: a detector's finding is accepted only from the stack's own rules and workflow"

@@ -218,6 +218,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
     expect(pending.structuredContent?.status).toBe('pending');
     // Assess: the card names the agent as the requester and shows the action
     expect(textOf(card)).toContain('agent-ops');
+    expect(textOf(card)).toContain('an agent over MCP, signed in as the requester below');
     expect(textOf(card)).toContain('revoke_sessions');
     expect(card.text.toLowerCase()).toContain('critical');
     // Assess: the decision
@@ -261,7 +262,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
     // Assess: the ledger names the agent as the requester, and the token never shows
     const entries = await ledgerOf(h, incidentId!);
     const received = entries.find((e) => e.type === 'incident_received')!;
-    expect(received).toMatchObject({ actor: 'agent-ops', requestedBy: 'agent-ops' });
+    expect(received).toMatchObject({ actor: 'agent-ops', requestedBy: 'agent-ops', origin: 'mcp_agent' });
     expect(entries.find((e) => e.type === 'decision')).toMatchObject({ decision: 'approve' });
     expect(JSON.stringify(entries)).not.toContain(`mcp:${approvalId}`);
   });

@@ -13,6 +13,7 @@ describe('Module: origin', () => {
       ['detector_rule', 'notification', finding, Origin.Detector],
       ['public', 'approval_request', finding, Origin.ForeignWorkflow],
       ['public', 'notification', onchain, Origin.Agent],
+      ['mcp_agent', 'approval_request', onchain, Origin.McpAgent],
     ] as const)('%s %s about %o is %s', (delivery, kind, incident, expected) => {
       expect(originOf(delivery, { kind }, incident)).toBe(expected);
     });
