@@ -5,7 +5,8 @@ import { decisionDeadline } from '../domain/policy';
 import type { ApprovalRequest, WorkflowDecisionOutput } from '../domain/messages';
 import type { Receipt } from '../domain/receipt';
 import { ChainsecError } from '../errors';
-import type { McpApproval, McpApprovals } from '../services/McpApprovals';
+import type { HeldToolCall, McpApproval, McpApprovals } from '../services/McpApprovals';
+import type { ToolProxyDeps } from './proxyToolCalls';
 import { mcpTaskToken } from '../services/McpWorkflowGateway';
 import type { AppDeps } from './deps';
 import { ingestMessage } from './ingestMessage';
@@ -27,6 +28,8 @@ export interface AgentApprovalDeps {
   approvals: McpApprovals;
   /** Seconds an outcome stays readable after the decision window closes. */
   resultRetentionSeconds: number;
+  /** The governing proxy, when upstream MCP servers are configured. */
+  proxy?: ToolProxyDeps;
 }
 
 /** How a request ended: accepted (people decide now), or refused before anything was posted. */
@@ -48,6 +51,7 @@ export async function requestApproval(
   ctx: AgentApprovalDeps,
   agent: AgentPolicy,
   args: unknown,
+  toolCall?: HeldToolCall,
 ): Promise<RequestApprovalOutcome> {
   if (!agent.mayRequest)
     return { kind: 'refused', reason: 'not_allowed', message: `agent ${agent.name} may not request approvals` };
@@ -73,6 +77,7 @@ export async function requestApproval(
     tier: message.tier,
     requestedAt: now.toISOString(),
     expiresAt: new Date(decisionDeadline(window, now).getTime() + ctx.resultRetentionSeconds * 1000).toISOString(),
+    ...(toolCall && { toolCall }),
   };
   // Stored first: a decision is only ever delivered to a request that exists.
   await ctx.approvals.create(approval);

@@ -27,6 +27,10 @@ export const LedgerEntryType = {
   Checkpoint: 'ledger_checkpoint',
   /** A signed checkpoint of every chain's head written to write-once storage (src/domain/anchor.ts). */
   Anchor: 'ledger_anchor',
+  /** A call an agent made through the governing proxy, and the rule that let it pass or refused it. */
+  ToolCall: 'tool_call',
+  /** What the upstream answered to a forwarded call (or that it failed). */
+  ToolCallResult: 'tool_call_result',
 } as const;
 export type LedgerEntryType = (typeof LedgerEntryType)[keyof typeof LedgerEntryType];
 

@@ -1,3 +1,4 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { WorkflowDecisionOutput } from '../domain/messages';
 import type { ApprovalTier } from '../domain/tiers';
 
@@ -14,6 +15,29 @@ export interface McpApproval {
   expiresAt: string;
   /** The decision as chainsec delivered it (what a workflow would be resumed with); absent while people decide. */
   outcome?: WorkflowDecisionOutput;
+  /** Set when the request holds a call to another MCP server (the governing proxy): what people approve. */
+  toolCall?: HeldToolCall;
+  /** The forward of an approved tool call: claimed once, then its outcome. */
+  forward?: ToolCallForward;
+}
+
+/** A tool call held for people: exactly what is forwarded once they approve. */
+export interface HeldToolCall {
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** The policy rule that held it. */
+  rule: string;
+}
+
+/** The one forward of an approved tool call. */
+export interface ToolCallForward {
+  claimedAt: string;
+  /** The ledger chain recording the forward. */
+  chain: string;
+  /** Once the upstream answered: its result (bounded), or why the call failed. */
+  result?: CallToolResult;
+  failure?: string;
 }
 
 /**
@@ -30,6 +54,13 @@ export interface McpApprovals {
    * @throws WorkflowTokenGoneError when the request is gone (expired and removed) or holds another decision
    */
   deliver(approvalId: string, outcome: WorkflowDecisionOutput): Promise<void>;
+  /**
+   * Claims the forward of an approved tool call: true for the one caller that
+   * claims it first (a conditional write), false for every other.
+   */
+  claimForward(approvalId: string, forward: ToolCallForward): Promise<boolean>;
+  /** Records the claimed forward's outcome. */
+  finishForward(approvalId: string, forward: ToolCallForward): Promise<void>;
   /** The agent's most recent requests, newest first (expired ones included: callers filter). */
   listForAgent(agent: string, limit: number): Promise<McpApproval[]>;
 }

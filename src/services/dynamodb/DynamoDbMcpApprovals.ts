@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { WorkflowTokenGoneError } from '../../errors';
 import type { WorkflowDecisionOutput } from '../../domain/messages';
-import type { McpApproval, McpApprovals } from '../McpApprovals';
+import type { McpApproval, McpApprovals, ToolCallForward } from '../McpApprovals';
 import {
   BY_DAY_INDEX,
   epochSeconds,
@@ -63,6 +63,40 @@ export class DynamoDbMcpApprovals implements McpApprovals {
       if (isConditionFailure(e)) throw new WorkflowTokenGoneError('McpApprovalGone', { cause: e });
       throw e;
     }
+  }
+
+  public async claimForward(approvalId: string, forward: ToolCallForward): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: mcpApprovalKey(approvalId),
+          UpdateExpression: 'SET approval.#f = :f',
+          // Exactly once: a retry, a second poll or a second instance finds it claimed.
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(approval.#f)',
+          ExpressionAttributeNames: { '#f': 'forward' },
+          ExpressionAttributeValues: { ':f': forward },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  public async finishForward(approvalId: string, forward: ToolCallForward): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: mcpApprovalKey(approvalId),
+        UpdateExpression: 'SET approval.#f = :f',
+        // Only the claim's holder finishes it (same claim instant), and only once.
+        ConditionExpression: 'approval.#f.claimedAt = :c AND attribute_not_exists(approval.#f.#r) AND attribute_not_exists(approval.#f.failure)',
+        ExpressionAttributeNames: { '#f': 'forward', '#r': 'result' },
+        ExpressionAttributeValues: { ':f': forward, ':c': forward.claimedAt },
+      }),
+    );
   }
 
   public async listForAgent(agent: string, limit: number): Promise<McpApproval[]> {
