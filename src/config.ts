@@ -14,6 +14,7 @@ import { DEFAULT_FINDING_RESPONSES, type FindingResponse } from './domain/source
 import type { OnCallShift } from './domain/escalation';
 import { parseRoutes, type Route } from './domain/routes';
 import { AgentPoliciesSchema, type AgentPolicy } from './domain/agents';
+import { type Upstream, UpstreamsSchema } from './domain/toolPolicy';
 
 /**
  * The one typed configuration module. Everything comes from the environment,
@@ -182,6 +183,8 @@ const EnvSchema = z.object({
   MCP_AGENTS: z._default(z.string(), '[]'),
   /** Seconds an agent can still read a request's outcome after its decision window closes (7 days). */
   MCP_RESULT_RETENTION_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 604800),
+  /** JSON list of the MCP servers chainsec governs, each with its tool policy (src/domain/toolPolicy.ts). */
+  MCP_UPSTREAMS: z._default(z.string(), '[]'),
 });
 
 /** The parsed configuration. */
@@ -216,7 +219,7 @@ export interface Config {
   summaries: { enabled: boolean; modelId: string; guardrailId?: string; guardrailVersion: string };
   callTimeoutMs: number;
   /** The agents of the MCP server, and how long a request's outcome stays readable after its window. */
-  mcp: { agents: AgentPolicy[]; resultRetentionSeconds: number };
+  mcp: { agents: AgentPolicy[]; resultRetentionSeconds: number; upstreams: Upstream[] };
 }
 
 function parseJson(name: string, text: string): unknown {
@@ -271,6 +274,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (!agents.success) {
     const problems = agents.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigInvalidError(`MCP_AGENTS: ${problems.join('; ')}`, { problems });
+  }
+  const upstreams = UpstreamsSchema.safeParse(parseJson('MCP_UPSTREAMS', e.MCP_UPSTREAMS));
+  if (!upstreams.success) {
+    const problems = upstreams.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigInvalidError(`MCP_UPSTREAMS: ${problems.join('; ')}`, { problems });
   }
 
   const policy = defaultApprovalPolicy({
@@ -333,7 +341,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       guardrailVersion: e.BEDROCK_GUARDRAIL_VERSION,
     },
     callTimeoutMs: e.CALL_TIMEOUT_MS,
-    mcp: { agents: agents.data, resultRetentionSeconds: e.MCP_RESULT_RETENTION_SECONDS },
+    mcp: {
+      agents: agents.data,
+      resultRetentionSeconds: e.MCP_RESULT_RETENTION_SECONDS,
+      upstreams: upstreams.data,
+    },
   };
 }
 

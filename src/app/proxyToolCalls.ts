@@ -9,6 +9,7 @@ import {
   proxiedName,
   TOOL_NAME,
   toolCallAction,
+  type ToolVerdict,
   type Upstream,
 } from '../domain/toolPolicy';
 import type { HeldToolCall, McpApproval, ToolCallForward } from '../services/McpApprovals';
@@ -131,7 +132,7 @@ export async function callProxiedTool(
     ctx,
     agent,
     {
-      tier: verdict.tier,
+      tier: (verdict as Extract<ToolVerdict, { decision: 'approve' }>).tier,
       title: `Tool call ${named} by ${agent.name}`,
       proposedAction: toolCallAction(upstream.name, tool, call.arguments),
       reasoning: `chainsec's tool policy (rule ${verdict.rule}) holds this call to the MCP server "${upstream.name}" for people: it is forwarded, once, with exactly these arguments only if approved.`,

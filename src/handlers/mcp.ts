@@ -3,7 +3,10 @@ import type { AgentApprovalDeps } from '../app/agentApprovals';
 import type { AgentPolicy } from '../domain/agents';
 import type { AuthorizerContext } from '../mcp/authenticate';
 import { mcpHttpExchange } from '../mcp/mcpHttpExchange';
+import { DynamoDbToolCallLedger } from '../services/dynamodb/DynamoDbToolCallLedger';
+import { buildDocumentClient } from '../services/dynamodb/documentClient';
 import { FallbackSummarizer } from '../services/FallbackSummarizer';
+import { StreamableHttpUpstreamMcp } from '../services/UpstreamMcp';
 import { buildContainer, type Container } from './support/container';
 
 /**
@@ -31,9 +34,22 @@ async function init(): Promise<Ready> {
     },
   });
   const { config, deps, mcpApprovals } = container;
+  const { upstreams } = config.mcp;
   return {
     container,
-    ctx: { deps, approvals: mcpApprovals, resultRetentionSeconds: config.mcp.resultRetentionSeconds },
+    ctx: {
+      deps,
+      approvals: mcpApprovals,
+      resultRetentionSeconds: config.mcp.resultRetentionSeconds,
+      // The governing proxy, when MCP servers to govern are configured.
+      ...(upstreams.length > 0 && {
+        proxy: {
+          upstreams,
+          upstreamMcp: new StreamableHttpUpstreamMcp(),
+          toolCalls: new DynamoDbToolCallLedger(buildDocumentClient(config.callTimeoutMs), config.ledgerTable),
+        },
+      }),
+    },
     agents: config.mcp.agents,
   };
 }

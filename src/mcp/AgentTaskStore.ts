@@ -32,6 +32,8 @@ export class AgentTaskStore implements TaskStore {
   public constructor(
     private readonly ctx: Pick<AgentApprovalDeps, 'approvals' | 'deps'>,
     private readonly agent: AgentPolicy,
+    /** The result of an approved tool call held by the governing proxy (forwarded once). */
+    private readonly toolResult?: (found: { approval: McpApproval; status: ApprovalStatus }) => Promise<Result>,
   ) {}
 
   public createTask(_params: CreateTaskOptions): Promise<Task> {
@@ -46,6 +48,7 @@ export class AgentTaskStore implements TaskStore {
   public async getTaskResult(taskId: string): Promise<Result> {
     const found = await approvalOf(this.ctx, this.agent, taskId);
     if (!found) throw new McpError(ErrorCode.InvalidParams, NO_SUCH_APPROVAL);
+    if (found.approval.toolCall && found.status.status === 'approved' && this.toolResult) return this.toolResult(found);
     return statusResult(found.status);
   }
 

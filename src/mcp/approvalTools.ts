@@ -9,6 +9,8 @@ export const ToolName = {
   GetApproval: 'get_approval',
   VerifyReceipt: 'verify_receipt',
   ListMyRequests: 'list_my_requests',
+  /** With the governing proxy: the result of a tool call people approved. */
+  GetToolResult: 'get_tool_result',
 } as const;
 
 /** How many requests `list_my_requests` answers at most. */
@@ -84,4 +86,22 @@ export function approvalTools(): Tool[] {
     },
   ];
   return tools;
+}
+
+/** `get_tool_result`, listed when chainsec governs other MCP servers. */
+export function toolResultTool(): Tool {
+  return {
+    name: ToolName.GetToolResult,
+    title: 'Result of a held tool call',
+    description:
+      'For a call to a governed tool that was held for approval: pending while people decide; once approved, ' +
+      'chainsec forwards the call (once, with exactly the approved arguments) and answers the tool result; denied or ' +
+      'expired: an error result, and nothing was forwarded.',
+    inputSchema: {
+      type: 'object',
+      properties: { approvalId: { type: 'string', description: 'The approvalId the held call answered.' } },
+      required: ['approvalId'],
+    },
+    annotations: { readOnlyHint: false, openWorldHint: true },
+  };
 }

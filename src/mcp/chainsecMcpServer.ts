@@ -7,12 +7,21 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type AgentApprovalDeps, approvalOf, listRequests, requestApproval, statusOf } from '../app/agentApprovals';
+import {
+  type AgentApprovalDeps,
+  type ApprovalStatus,
+  approvalOf,
+  listRequests,
+  requestApproval,
+  statusOf,
+} from '../app/agentApprovals';
+import { callProxiedTool, listProxiedTools, toolCallResult } from '../app/proxyToolCalls';
+import { splitProxiedName } from '../domain/toolPolicy';
 import type { AgentPolicy } from '../domain/agents';
 import { ChainsecError } from '../errors';
 import { verifyReceipt } from '../receipts/verifyReceipt';
 import { AgentTaskStore, taskOf } from './AgentTaskStore';
-import { approvalTools, MAX_LISTED_REQUESTS, ToolName } from './approvalTools';
+import { approvalTools, MAX_LISTED_REQUESTS, ToolName, toolResultTool } from './approvalTools';
 import { errorResult, NO_SUCH_APPROVAL, statusResult } from './toolResults';
 
 /** The server's name and version, as `initialize` answers. */
@@ -27,14 +36,33 @@ const SERVER_INFO = { name: 'chainsec', version: '0.1.0' };
 export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {}, tasks: { requests: { tools: { call: {} } } } },
-    taskStore: new AgentTaskStore(ctx, agent),
+    taskStore: new AgentTaskStore(ctx, agent, (found) => toolCallResult(ctx, agent, found.approval, found.status)),
     instructions:
       'chainsec asks people in Slack to decide before you carry out an irreversible action. Call request_approval, ' +
       'then wait for the decision (as a task, or by polling get_approval). Never carry out a denied or expired action.',
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: approvalTools() }));
+  const proxy = ctx.proxy;
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: [...approvalTools(), ...(proxy ? [toolResultTool()] : []), ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : [])],
+  }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult | CreateTaskResult> => {
     const { name, arguments: args, task } = request.params;
+    const proxied = proxy && splitProxiedName(proxy.upstreams, name);
+    if (proxied) {
+      const outcome = await callProxiedTool({ ...ctx, proxy }, agent, proxied.upstream, proxied.tool, args);
+      if (outcome.kind === 'result') {
+        if (task && outcome.result.isError) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
+        // Passed at once: a task-augmented call still gets the result (the SDK client accepts a plain result).
+        return outcome.result;
+      }
+      if (outcome.kind === 'refused') {
+        if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
+        return errorResult(outcome.message);
+      }
+      const status = statusOf(outcome.approval);
+      if (task) return { task: taskOf(outcome.approval, status) };
+      return heldResult(status);
+    }
     if (name === ToolName.RequestApproval) {
       const outcome = await requestApproval(ctx, agent, args);
       if (outcome.kind === 'refused') {
@@ -50,6 +78,7 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
     if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
     if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
     if (name === ToolName.ListMyRequests) return listMine(ctx, agent, args);
+    if (name === ToolName.GetToolResult && proxy) return getToolResult(ctx, agent, args);
     throw new McpError(ErrorCode.InvalidParams, `Tool ${String(name).slice(0, 100)} not found`);
   });
   return server;
@@ -62,6 +91,32 @@ async function getApproval(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unk
   const found = await approvalOf(ctx, agent, approvalId);
   return found ? statusResult(found.status) : errorResult(NO_SUCH_APPROVAL);
 }
+
+/** A held call's answer: the request's status, and where its result will be. */
+function heldResult(status: ApprovalStatus): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `This call is held for people's approval (approval ${status.approvalId}, incident ${status.incidentId}). Ask get_tool_result with this approvalId: once approved it forwards the call, once, and answers its result.`,
+      },
+    ],
+    structuredContent: { ...status },
+  };
+}
+
+async function getToolResult(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {
+  const approvalId = (args as { approvalId?: unknown } | undefined)?.approvalId;
+  if (typeof approvalId !== 'string' || approvalId.length === 0)
+    return errorResult('invalid arguments: approvalId: a non-empty string is required');
+  const found = await approvalOf(ctx, agent, approvalId);
+  if (!found?.approval.toolCall) return errorResult(NO_SUCH_APPROVAL);
+  if (found.status.status !== 'approved') return statusResult(found.status);
+  return toolCallResult(ctx, agent, found.approval, found.status);
+}
+
+const textOf = (r: CallToolResult): string =>
+  r.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ').slice(0, 1000);
 
 async function listMine(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {
   const limit = (args as { limit?: unknown } | undefined)?.limit ?? 20;

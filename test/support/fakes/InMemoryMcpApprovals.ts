@@ -1,6 +1,6 @@
 import { WorkflowTokenGoneError } from '../../../src/errors';
 import type { WorkflowDecisionOutput } from '../../../src/domain/messages';
-import type { McpApproval, McpApprovals } from '../../../src/services/McpApprovals';
+import type { McpApproval, McpApprovals, ToolCallForward } from '../../../src/services/McpApprovals';
 
 /** {@link McpApprovals} in memory, with the DynamoDB adapter's conditions (create once, deliver one decision). */
 export class InMemoryMcpApprovals implements McpApprovals {
@@ -22,6 +22,21 @@ export class InMemoryMcpApprovals implements McpApprovals {
     if (!item || (item.outcome && item.outcome.ledgerHash !== outcome.ledgerHash))
       return Promise.reject(new WorkflowTokenGoneError('McpApprovalGone'));
     item.outcome = structuredClone(outcome);
+    return Promise.resolve();
+  }
+
+  public claimForward(approvalId: string, forward: ToolCallForward): Promise<boolean> {
+    const item = this.items.get(approvalId);
+    if (!item || item.forward) return Promise.resolve(false);
+    item.forward = structuredClone(forward);
+    return Promise.resolve(true);
+  }
+
+  public finishForward(approvalId: string, forward: ToolCallForward): Promise<void> {
+    const item = this.items.get(approvalId);
+    if (item?.forward?.claimedAt !== forward.claimedAt || item.forward.result || item.forward.failure !== undefined)
+      return Promise.reject(new Error('ConditionalCheckFailed'));
+    item.forward = structuredClone(forward);
     return Promise.resolve();
   }
 
