@@ -12,6 +12,10 @@ import { LocalSns } from './local/LocalSns';
 import type { Clock } from '../src/domain/clock';
 import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
+import { SANDBOX_UPSTREAM_RULES, UpstreamEverything } from './local/UpstreamEverything';
+
+/** The governed upstream's name: its tools are `everything__<tool>`. */
+const SANDBOX_UPSTREAM = 'everything';
 import { LocalStepFunctions } from './local/LocalStepFunctions';
 import { stateMachineFromTemplate } from './local/stateMachineFromTemplate';
 import { passesFilter, queuesFromTemplate } from './local/queuesFromTemplate';
@@ -80,6 +84,12 @@ export interface SandboxOptions {
   summaries?: { enabled: boolean; guardrailId?: string };
   /** Run the sweep on a timer, as the EventBridge schedule does in AWS (`npm start`: every minute). Off in tests, which tick explicitly. */
   sweepEveryMs?: number;
+  /**
+   * Start the governed upstream MCP server (`server-everything`) and configure
+   * chainsec's governing proxy in front of it (`npm start`: on). Off by default
+   * in tests, which each start a sandbox: the proxy's tests turn it on.
+   */
+  governedUpstream?: boolean;
 }
 
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
@@ -121,6 +131,8 @@ export class Sandbox {
   public readonly bedrock: LocalBedrock;
   /** The local S3 API holding anchors. */
   public readonly s3: LocalS3;
+  /** The governed upstream MCP server, when {@link SandboxOptions.governedUpstream} is on. */
+  public upstream?: UpstreamEverything;
   public sfn!: LocalStepFunctions;
   /** IngestQueue: every approval request and notification (tests may send to it directly). */
   public ingestQueue!: LocalQueue;
@@ -176,7 +188,8 @@ export class Sandbox {
       await this.dynamo.start();
       dynamoEndpoint = this.dynamo.endpoint;
     }
-    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start(), this.s3.start()]);
+    if (this.options.governedUpstream) this.upstream = new UpstreamEverything();
+    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start(), this.s3.start(), this.upstream?.start()]);
 
     const suffix = randomBytes(4).toString('hex');
     const tables = {
@@ -230,7 +243,12 @@ export class Sandbox {
       },
       tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable, redemptions: tables.RedemptionsTable },
       signingKeyId: this.kms.keyArn,
-      mcp: { url: `${this.url}/mcp`, agents: SANDBOX_AGENTS.map(({ name, token }) => ({ name, token })) },
+      mcp: {
+        url: `${this.url}/mcp`,
+        agents: SANDBOX_AGENTS.map(({ name, token }) => ({ name, token })),
+        // The MCP servers chainsec governs: their tools are listed as `<name>__<tool>`.
+        upstreams: this.upstream ? [{ name: SANDBOX_UPSTREAM, url: this.upstream.url, rules: SANDBOX_UPSTREAM_RULES }] : [],
+      },
       // Other workflows ask through it with arn:aws:states:::lambda:invoke.waitForTaskToken.
       approvalRequestFunction: APPROVAL_REQUEST_FUNCTION,
       approvalRequestFunctionArn: APPROVAL_REQUEST_FUNCTION_ARN,
@@ -277,6 +295,11 @@ export class Sandbox {
       // The MCP server's agents, by token hash (the tokens are in GET /sandbox/info).
       MCP_AGENTS: JSON.stringify(
         SANDBOX_AGENTS.map((a) => ({ name: a.name, tokenSha256: [tokenSha256(a.token)], mayRequest: a.mayRequest })),
+      ),
+      MCP_UPSTREAMS: JSON.stringify(
+        this.upstream
+          ? [{ name: SANDBOX_UPSTREAM, url: this.upstream.url, timeoutMs: 10_000, rules: SANDBOX_UPSTREAM_RULES }]
+          : [],
       ),
       POWERTOOLS_SERVICE_NAME: 'chainsec',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -368,7 +391,7 @@ export class Sandbox {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.all(this.ingestQueues.map((q) => q.stop()));
     await this.sfn?.stop();
-    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop(), this.s3.stop()]);
+    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop(), this.s3.stop(), this.upstream?.stop()]);
     await this.dynamo?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();

@@ -5,7 +5,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   // The sweep runs every minute, as the EventBridge schedule does in AWS.
   // Summaries run against the local Bedrock stand-in, with a guardrail, so the card shows the real path.
-  const sandbox = new Sandbox({ port, sweepEveryMs: 60_000, summaries: { enabled: true, guardrailId: 'gr-sandbox' } });
+  // It also governs a real upstream MCP server (server-everything) through the proxy.
+  const sandbox = new Sandbox({
+    port,
+    sweepEveryMs: 60_000,
+    summaries: { enabled: true, guardrailId: 'gr-sandbox' },
+    governedUpstream: true,
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+/** One `tools/call` the upstream received, as sent over the wire. */
+export interface UpstreamCall {
+  name: string;
+  arguments: unknown;
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const ENTRY = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+/** A free TCP port on the loopback interface (asked of the OS). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * The sandbox's governed upstream: the reference MCP server
+ * `@modelcontextprotocol/server-everything` (written by the MCP project, not
+ * here), run as a child process over Streamable HTTP, behind a small recording
+ * forwarder so tests can see exactly which calls reached it.
+ */
+export class UpstreamEverything {
+  /** Every `tools/call` that reached the upstream, in order. */
+  public readonly calls: UpstreamCall[] = [];
+  private child?: ChildProcess;
+  private front?: Server;
+
+  /** The MCP endpoint chainsec forwards to (the recorder in front of the server). */
+  public get url(): string {
+    const address = this.front?.address() as AddressInfo | null;
+    if (!address) throw new Error('upstream not started');
+    return `http://127.0.0.1:${address.port}/mcp`;
+  }
+
+  public async start(): Promise<void> {
+    const port = await freePort();
+    this.child = spawn(process.execPath, [ENTRY, 'streamableHttp'], {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`server-everything did not start: ${seen.slice(-500)}`)), 60_000);
+      this.child!.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server-everything exited (${code}): ${seen.slice(-500)}`));
+      });
+      this.child!.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString('utf8');
+        if (/listening on port/i.test(seen)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    this.front = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        this.record(body);
+        const out = httpRequest(
+          { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        out.on('error', () => {
+          res.writeHead(502).end();
+        });
+        out.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => this.front!.listen(0, '127.0.0.1', resolve));
+  }
+
+  public async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => this.child!.once('exit', () => resolve()));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    await new Promise<void>((resolve) => (this.front ? this.front.close(() => resolve()) : resolve()));
+    this.front?.closeAllConnections();
+  }
+
+  private record(body: Buffer): void {
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as unknown;
+      for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+        const msg = m as { method?: string; params?: { name?: string; arguments?: unknown } };
+        if (msg.method === 'tools/call')
+          this.calls.push({ name: String(msg.params?.name), arguments: msg.params?.arguments });
+      }
+    } catch {
+      // Not JSON (a GET for a stream): nothing to record.
+    }
+  }
+}
+
+/** The sandbox's tool policy for the upstream (docs/MCP.md shows it). */
+export const SANDBOX_UPSTREAM_RULES = [
+  // A plain short echo passes at once; anything else echoed waits for a person.
+  { id: 'echo-plain', tool: 'echo', arguments: { message: '[A-Za-z0-9 .,:!?-]{0,200}' }, decision: 'allow' },
+  { id: 'echo-other', tool: 'echo', decision: 'approve', tier: 'high' },
+  { id: 'sum-needs-approval', tool: 'get-sum', decision: 'approve', tier: 'high' },
+  // The server's environment holds secrets: never.
+  { id: 'env-never', tool: 'get-env', decision: 'refuse' },
+  { id: 'tiny-image', tool: 'get-tiny-image', decision: 'allow' },
+] as const;

@@ -1,0 +1,197 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
+import { eventually } from '../support/localAws';
+import { useTempFiles } from '../support/tempFiles';
+import { textOf, unique, useHarness } from '../support/sandboxHarness';
+
+/**
+ * The governing proxy, through the sandbox's `POST /mcp` with the official SDK
+ * client, in front of a real upstream MCP server nobody here wrote
+ * (`@modelcontextprotocol/server-everything`, over Streamable HTTP): its tools
+ * are listed as `everything__<tool>`, and the sandbox's tool policy
+ * (sandbox/local/UpstreamEverything.ts) decides each call.
+ */
+describe('E2E: chainsec governs calls to another MCP server', () => {
+  const h = useHarness({ governedUpstream: true });
+  const tmp = useTempFiles('chainsec-proxy-');
+
+  interface Info {
+    mcp: { url: string; agents: Array<{ name: string; token: string }>; upstreams: Array<{ name: string; url: string }> };
+  }
+  const clients: Client[] = [];
+  async function agent(name: string): Promise<Client> {
+    const { mcp } = (await h.json<Info>('GET', '/sandbox/info')).body;
+    const token = mcp.agents.find((a) => a.name === name)!.token;
+    const transport = new StreamableHTTPClientTransport(new URL(mcp.url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    });
+    const client = new Client({ name: `test-${name}`, version: '1.0.0' });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  const upstreamCalls = () => h.sandbox.upstream!.calls;
+  type Result = {
+    isError?: boolean;
+    content: Array<{ type: string; text?: string }>;
+    structuredContent?: Record<string, unknown>;
+  };
+  const call = async (c: Client, name: string, args: Record<string, unknown>) =>
+    (await c.callTool({ name, arguments: args })) as Result;
+  const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
+  const ledger = async () =>
+    String((await h.json<string>('GET', '/sandbox/ledger')).body)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('names the upstream in GET /sandbox/info and lists its tools under namespaced names', async () => {
+    // Act
+    const { mcp } = (await h.json<Info>('GET', '/sandbox/info')).body;
+    const tools = (await (await agent('agent-ops')).listTools()).tools.map((t) => t.name);
+
+    // Assess
+    expect(mcp.upstreams.map((u) => u.name)).toEqual(['everything']);
+    expect(tools).toEqual(expect.arrayContaining(['request_approval', 'get_tool_result', 'everything__echo']));
+    expect(tools).toContain('everything__get-sum');
+  });
+
+  it('forwards an allowed call at once, records it, and `chainsec verify` accepts the export', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const message = `hello ${unique()}`;
+
+    // Act
+    const result = await call(ops, 'everything__echo', { message });
+    const entries = await ledger();
+    const file = tmp.file('ledger.jsonl', `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const key = tmp.file('key.pem', String((await h.json<string>('GET', '/sandbox/public-key')).body));
+    const cli = spawnSync(
+      process.execPath,
+      [path.resolve(__dirname, '../../bin/chainsec.js'), 'verify', '--ledger', file, '--public-key', key],
+      { encoding: 'utf8' },
+    );
+
+    // Assess: the upstream's own answer, and the upstream saw this one call
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toContain(message);
+    expect(upstreamCalls().filter((c) => (c.arguments as { message?: string }).message === message)).toEqual([
+      { name: 'echo', arguments: { message } },
+    ]);
+    // Assess: its own short chain, naming agent, server, tool and the rule
+    const passed = entries.find((e) => e.type === 'tool_call' && e.tool === 'echo' && e.verdict === 'allow');
+    expect(passed).toMatchObject({ agent: 'agent-ops', server: 'everything', rule: 'echo-plain', seq: 1 });
+    expect(passed?.argumentsDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ type: 'tool_call_result', incidentId: passed?.incidentId, seq: 2, outcome: 'ok' }),
+    );
+    expect(cli.stdout + cli.stderr).toMatch(/OK/);
+    expect(cli.status).toBe(0);
+  });
+
+  it('refuses a refused tool and a lookalike of an allowed one, forwarding nothing', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const before = upstreamCalls().length;
+
+    // Act
+    const env = await call(ops, 'everything__get-env', {});
+    // Another case, and a Cyrillic "е" (U+0435) in place of the Latin "e".
+    const upper = await call(ops, 'everything__Echo', { message: 'hi' });
+    const confusable = await call(ops, 'everything__\u0435cho', { message: 'hi' });
+
+    // Assess
+    expect(env.isError).toBe(true);
+    expect(text(env)).toContain('rule env-never');
+    expect(upper.isError).toBe(true);
+    expect(text(upper)).toContain('default-refuse');
+    expect(confusable.isError).toBe(true);
+    expect(text(confusable)).toContain('default-refuse');
+    expect(upstreamCalls().length).toBe(before);
+    const refused = (await ledger()).filter((e) => e.type === 'tool_call' && e.verdict === 'refuse');
+    expect(refused.map((e) => e.rule)).toEqual(expect.arrayContaining(['env-never', 'default-refuse']));
+  });
+
+  it('holds an approve-tier call; after a signed approve click it is forwarded once with the approved arguments, and the result reaches the agent', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const a = 1000 + Math.floor(Math.random() * 1000);
+    const args = { a, b: 7 };
+
+    // Act: the call is held
+    const held = await call(ops, 'everything__get-sum', args);
+    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
+    const card = await h.waitForMessage(`everything__get-sum by agent-ops`, {
+      channel: APPROVALS_CHANNEL,
+      kind: 'message',
+    });
+    const pending = await call(ops, 'get_tool_result', { approvalId });
+    const forwardedBefore = upstreamCalls().filter((c) => c.name === 'get-sum').length;
+    // Act: a person approves in Slack
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    const result = await eventually(
+      async () => {
+        const r = await call(ops, 'get_tool_result', { approvalId });
+        return r.structuredContent?.status === 'pending' ? undefined : r;
+      },
+      20_000,
+      100,
+    );
+    // Act: asked again (a retry): the recorded result, not a second call
+    const again = await call(ops, 'get_tool_result', { approvalId });
+
+    // Assess: held, shown to people with the tool, server and exact arguments
+    expect(held.isError).toBeFalsy();
+    expect(held.structuredContent).toMatchObject({ status: 'pending', approvalId: expect.stringMatching(/^apr_/) });
+    expect(textOf(card)).toContain('everything');
+    expect(textOf(card)).toContain('get-sum');
+    expect(textOf(card)).toContain(String(a));
+    expect(pending.structuredContent?.status).toBe('pending');
+    expect(forwardedBefore).toBe(0);
+    // Assess: the upstream's result reached the agent; the upstream saw exactly one call, with the approved arguments
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toContain(String(a + 7));
+    expect(again).toEqual(result);
+    expect(upstreamCalls().filter((c) => c.name === 'get-sum')).toEqual([{ name: 'get-sum', arguments: args }]);
+    const forwardEntry = (await ledger()).find((e) => e.type === 'tool_call' && e.approvalIncidentId === incidentId);
+    expect(forwardEntry).toMatchObject({ verdict: 'approved', tool: 'get-sum', decidedBy: [APPROVER_1] });
+  });
+
+  it('a held call that is denied is never forwarded; as a task, its result is the denial', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const message = `<b>deny me ${unique()}</b>`;
+
+    // Act: an echo outside the plain pattern is held (approve tier), asked as a task
+    const created = await ops.request(
+      { method: 'tools/call', params: { name: 'everything__echo', arguments: { message }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
+    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_deny', value: incidentId, messageTs: card.ts });
+    await eventually(
+      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
+      20_000,
+      100,
+    );
+    const final = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+
+    // Assess
+    expect(textOf(card)).toContain('everything__echo');
+    expect(created.task.status).toBe('working');
+    expect(final.isError).toBe(true);
+    expect(text(final)).toMatch(/denied/);
+    expect(upstreamCalls().some((c) => (c.arguments as { message?: string }).message === message)).toBe(false);
+  });
+});
