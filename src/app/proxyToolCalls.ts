@@ -133,7 +133,7 @@ export async function callProxiedTool(
     agent,
     {
       tier: (verdict as Extract<ToolVerdict, { decision: 'approve' }>).tier,
-      title: `Tool call ${named} by ${agent.name}`,
+      title: `Tool call ${tool} on MCP server ${upstream.name}`,
       proposedAction: toolCallAction(upstream.name, tool, call.arguments),
       reasoning: `chainsec's tool policy (rule ${verdict.rule}) holds this call to the MCP server "${upstream.name}" for people: it is forwarded, once, with exactly these arguments only if approved.`,
     },

@@ -129,10 +129,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     // Act: the call is held
     const held = await call(ops, 'everything__get-sum', args);
     const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
-    const card = await h.waitForMessage(`everything__get-sum by agent-ops`, {
-      channel: APPROVALS_CHANNEL,
-      kind: 'message',
-    });
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
     const pending = await call(ops, 'get_tool_result', { approvalId });
     const forwardedBefore = upstreamCalls().filter((c) => c.name === 'get-sum').length;
     // Act: a person approves in Slack
@@ -151,9 +148,11 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     // Assess: held, shown to people with the tool, server and exact arguments
     expect(held.isError).toBeFalsy();
     expect(held.structuredContent).toMatchObject({ status: 'pending', approvalId: expect.stringMatching(/^apr_/) });
-    expect(textOf(card)).toContain('everything');
-    expect(textOf(card)).toContain('get-sum');
-    expect(textOf(card)).toContain(String(a));
+    expect(textOf(card)).toContain('*server*: everything');
+    expect(textOf(card)).toContain('*tool*: get-sum');
+    expect(textOf(card)).toContain(`*arguments.a*: ${a}`);
+    expect(textOf(card)).toContain('*arguments.b*: 7');
+    expect(textOf(card)).toContain('agent-ops');
     expect(pending.structuredContent?.status).toBe('pending');
     expect(forwardedBefore).toBe(0);
     // Assess: the upstream's result reached the agent; the upstream saw exactly one call, with the approved arguments
@@ -188,7 +187,9 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     const final = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
 
     // Assess
-    expect(textOf(card)).toContain('everything__echo');
+    expect(textOf(card)).toContain('*tool*: echo');
+    // Hostile text stays inert: escaped, never markup.
+    expect(textOf(card)).toContain('&lt;b&gt;deny me');
     expect(created.task.status).toBe('working');
     expect(final.isError).toBe(true);
     expect(text(final)).toMatch(/denied/);
