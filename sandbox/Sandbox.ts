@@ -189,7 +189,13 @@ export class Sandbox {
       dynamoEndpoint = this.dynamo.endpoint;
     }
     if (this.options.governedUpstream) this.upstream = new UpstreamEverything();
-    await Promise.all([this.kms.start(), this.sns.start(), this.bedrock.start(), this.s3.start(), this.upstream?.start()]);
+    await Promise.all([
+      this.kms.start(),
+      this.sns.start(),
+      this.bedrock.start(),
+      this.s3.start(),
+      this.upstream?.start(),
+    ]);
 
     const suffix = randomBytes(4).toString('hex');
     const tables = {
@@ -247,7 +253,9 @@ export class Sandbox {
         url: `${this.url}/mcp`,
         agents: SANDBOX_AGENTS.map(({ name, token }) => ({ name, token })),
         // The MCP servers chainsec governs: their tools are listed as `<name>__<tool>`.
-        upstreams: this.upstream ? [{ name: SANDBOX_UPSTREAM, url: this.upstream.url, rules: SANDBOX_UPSTREAM_RULES }] : [],
+        upstreams: this.upstream
+          ? [{ name: SANDBOX_UPSTREAM, url: this.upstream.url, rules: SANDBOX_UPSTREAM_RULES }]
+          : [],
       },
       // Other workflows ask through it with arn:aws:states:::lambda:invoke.waitForTaskToken.
       approvalRequestFunction: APPROVAL_REQUEST_FUNCTION,

@@ -64,7 +64,8 @@ export async function listProxiedTools(ctx: ProxyContext): Promise<Tool[]> {
           .map(({ execution: _e, ...t }) => ({
             ...t,
             name: proxiedName(upstream.name, t.name),
-            description: `[${upstream.name}, governed by chainsec: may be refused or held for people's approval] ${t.description ?? ''}`.trim(),
+            description:
+              `[${upstream.name}, governed by chainsec: may be refused or held for people's approval] ${t.description ?? ''}`.trim(),
             // An approve-tier call can be made as a task: it completes when people decided and the call ran.
             execution: { taskSupport: 'optional' as const },
           }));
@@ -118,7 +119,9 @@ export async function callProxiedTool(
     ctx.deps.telemetry.metric('ProxiedCallsRefused');
     return {
       kind: 'result',
-      result: errorResult(`${printable(named)} refused by chainsec's tool policy (rule ${verdict.rule}); nothing was forwarded.`),
+      result: errorResult(
+        `${printable(named)} refused by chainsec's tool policy (rule ${verdict.rule}); nothing was forwarded.`,
+      ),
     };
   }
   if (verdict.decision === 'allow') {
@@ -157,7 +160,8 @@ export async function toolCallResult(
   const held = approval.toolCall!;
   const upstream = ctx.proxy?.upstreams.find((u) => u.name === held.server);
   if (approval.forward) return forwardedResult(approval.forward);
-  if (!ctx.proxy || !upstream) return errorResult(`the MCP server "${held.server}" is no longer configured; nothing was forwarded.`);
+  if (!ctx.proxy || !upstream)
+    return errorResult(`the MCP server "${held.server}" is no longer configured; nothing was forwarded.`);
   const proxy = { ...ctx, proxy: ctx.proxy };
   const digest = actionDigest(toolCallAction(held.server, held.tool, held.arguments));
   if (status.status !== 'approved' || status.receipt?.actionDigest !== digest)
@@ -185,7 +189,13 @@ export async function toolCallResult(
       JSON.stringify({
         ...claim,
         ...(failure === undefined
-          ? { result: kept ? result : errorResult(`the upstream's result was over ${MAX_KEPT_RESULT_BYTES} bytes and is not kept; it was returned once.`) }
+          ? {
+              result: kept
+                ? result
+                : errorResult(
+                    `the upstream's result was over ${MAX_KEPT_RESULT_BYTES} bytes and is not kept; it was returned once.`,
+                  ),
+            }
           : { failure }),
       }),
     ) as ToolCallForward,

@@ -59,7 +59,6 @@ export const ToolRuleSchema = z.strictObject({
   /** A name for the rule, shown to the agent, on the card and in the ledger (default: `<server>#<index>`). */
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.#-]{1,64}$/))),
 });
-export type ToolRule = z.infer<typeof ToolRuleSchema>;
 
 /** One upstream MCP server chainsec governs (Streamable HTTP). */
 export const UpstreamSchema = z

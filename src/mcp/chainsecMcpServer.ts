@@ -43,7 +43,11 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
   });
   const proxy = ctx.proxy;
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [...approvalTools(), ...(proxy ? [toolResultTool()] : []), ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : [])],
+    tools: [
+      ...approvalTools(),
+      ...(proxy ? [toolResultTool()] : []),
+      ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : []),
+    ],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult | CreateTaskResult> => {
     const { name, arguments: args, task } = request.params;
@@ -116,7 +120,10 @@ async function getToolResult(ctx: AgentApprovalDeps, agent: AgentPolicy, args: u
 }
 
 const textOf = (r: CallToolResult): string =>
-  r.content.map((c) => (c.type === 'text' ? c.text : '')).join(' ').slice(0, 1000);
+  r.content
+    .map((c) => (c.type === 'text' ? c.text : ''))
+    .join(' ')
+    .slice(0, 1000);
 
 async function listMine(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {
   const limit = (args as { limit?: unknown } | undefined)?.limit ?? 20;

@@ -20,7 +20,11 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
   const tmp = useTempFiles('chainsec-proxy-');
 
   interface Info {
-    mcp: { url: string; agents: Array<{ name: string; token: string }>; upstreams: Array<{ name: string; url: string }> };
+    mcp: {
+      url: string;
+      agents: Array<{ name: string; token: string }>;
+      upstreams: Array<{ name: string; url: string }>;
+    };
   }
   const clients: Client[] = [];
   async function agent(name: string): Promise<Client> {

@@ -92,7 +92,8 @@ export class DynamoDbMcpApprovals implements McpApprovals {
         Key: mcpApprovalKey(approvalId),
         UpdateExpression: 'SET approval.#f = :f',
         // Only the claim's holder finishes it (same claim instant), and only once.
-        ConditionExpression: 'approval.#f.claimedAt = :c AND attribute_not_exists(approval.#f.#r) AND attribute_not_exists(approval.#f.failure)',
+        ConditionExpression:
+          'approval.#f.claimedAt = :c AND attribute_not_exists(approval.#f.#r) AND attribute_not_exists(approval.#f.failure)',
         ExpressionAttributeNames: { '#f': 'forward', '#r': 'result' },
         ExpressionAttributeValues: { ':f': forward, ':c': forward.claimedAt },
       }),
