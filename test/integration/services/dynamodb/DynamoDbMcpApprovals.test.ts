@@ -46,6 +46,37 @@ describe('Class: DynamoDbMcpApprovals (DynamoDB Local)', () => {
     });
   });
 
+  describe('Methods: claimForward, finishForward', () => {
+    it('lets exactly one of many concurrent claims forward a call, and records its outcome once', async () => {
+      // Prepare
+      const s = store();
+      await s.create(approval('apr_forward', 'agent-ops', '2026-11-23T10:00:00.000Z'));
+      const claim = (i: number) => ({ claimedAt: `2026-11-23T10:06:0${i}.000Z`, chain: `toolcall-${i}` });
+
+      // Act: five instances race for the same forward
+      const won = await Promise.all([0, 1, 2, 3, 4].map((i) => s.claimForward('apr_forward', claim(i))));
+      const winner = won.indexOf(true);
+      const loserFinishes = s
+        .finishForward('apr_forward', { ...claim((winner + 1) % 5), failure: 'x' })
+        .catch((e: unknown) => e);
+      await s.finishForward('apr_forward', { ...claim(winner), result: { content: [{ type: 'text', text: '8' }] } });
+      const twice = await s
+        .finishForward('apr_forward', { ...claim(winner), failure: 'again' })
+        .catch((e: unknown) => e);
+      const unknown = await s.claimForward('apr_nobody', claim(0));
+
+      // Assess
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await loserFinishes).toBeInstanceOf(Error);
+      expect(twice).toBeInstanceOf(Error);
+      expect(unknown).toBe(false);
+      expect((await s.get('apr_forward'))?.forward).toEqual({
+        ...claim(winner),
+        result: { content: [{ type: 'text', text: '8' }] },
+      });
+    });
+  });
+
   describe('Method: create', () => {
     it('refuses a second request with the same id', async () => {
       const s = store();
