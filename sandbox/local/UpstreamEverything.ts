@@ -84,7 +84,7 @@ export class UpstreamEverything {
   }
 
   public async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise<void>((resolve) => this.child!.once('exit', () => resolve()));
       this.child.kill('SIGTERM');
       await exited;

@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
+import { argumentsDigest } from '../../src/domain/toolPolicy';
 import { eventually } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
 import { textOf, unique, useHarness } from '../support/sandboxHarness';
@@ -198,5 +199,58 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(final.isError).toBe(true);
     expect(text(final)).toMatch(/denied/);
     expect(upstreamCalls().some((c) => (c.arguments as { message?: string }).message === message)).toBe(false);
+  });
+
+  it('an approve-tier call made as a task completes, once approved, with the upstream result', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const a = 3000 + Math.floor(Math.random() * 1000);
+
+    // Act
+    const created = await ops.request(
+      { method: 'tools/call', params: { name: 'everything__get-sum', arguments: { a, b: 1 }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
+    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    await eventually(
+      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
+      20_000,
+      100,
+    );
+    const result = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+    const again = (await call(ops, 'get_tool_result', { approvalId: taskId })) as Result;
+
+    // Assess
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toContain(String(a + 1));
+    expect(again.content).toEqual(result.content);
+    expect(upstreamCalls().filter((c) => (c.arguments as { a?: number }).a === a)).toEqual([
+      { name: 'get-sum', arguments: { a, b: 1 } },
+    ]);
+  });
+
+  // Last: it stops the upstream.
+  it('reports an upstream that is down as a tool error, recorded, and does not retry', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    await h.sandbox.upstream!.stop();
+    const message = `down ${unique()}`;
+
+    // Act
+    const result = await call(ops, 'everything__echo', { message });
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('the MCP server "everything" failed');
+    expect(text(result)).toContain('not retried');
+    const entries = await ledger();
+    const passed = entries.find((e) => e.type === 'tool_call' && e.argumentsDigest === argumentsDigest({ message }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ type: 'tool_call_result', incidentId: passed?.incidentId, outcome: 'failed' }),
+    );
   });
 });
