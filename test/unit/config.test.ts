@@ -326,9 +326,46 @@ describe('ROUTES', () => {
   });
 });
 
+describe('MCP_UPSTREAMS', () => {
+  it('is parsed into config.mcp.upstreams with defaults', () => {
+    const upstreams = parseConfig(
+      sandboxEnv({
+        MCP_UPSTREAMS: JSON.stringify([
+          { name: 'files', url: 'https://files.example.com/mcp', rules: [{ tool: 'read_file', decision: 'allow' }] },
+        ]),
+      }),
+    ).mcp.upstreams;
+    expect(upstreams).toEqual([
+      {
+        name: 'files',
+        url: 'https://files.example.com/mcp',
+        timeoutMs: 20_000,
+        rules: [{ tool: 'read_file', decision: 'allow' }],
+      },
+    ]);
+  });
+
+  it('fails at start naming the bad field (an approve rule without a tier)', () => {
+    const e = thrown(
+      sandboxEnv({
+        MCP_UPSTREAMS: JSON.stringify([
+          { name: 'files', url: 'https://files.example.com/mcp', rules: [{ tool: 'rm', decision: 'approve' }] },
+        ]),
+      }),
+    );
+    expect(e.code).toBe(ErrorCode.ConfigInvalid);
+    expect(e.message).toContain('MCP_UPSTREAMS');
+    expect(e.message).toContain('tier');
+  });
+});
+
 describe('MCP_AGENTS', () => {
   it('is parsed into config.mcp.agents with defaults; absent is no agent', () => {
-    expect(parseConfig(sandboxEnv()).mcp).toEqual({ agents: [], resultRetentionSeconds: 7 * 24 * 3600 });
+    expect(parseConfig(sandboxEnv()).mcp).toEqual({
+      agents: [],
+      resultRetentionSeconds: 7 * 24 * 3600,
+      upstreams: [],
+    });
     const agents = parseConfig(
       sandboxEnv({ MCP_AGENTS: '[{"name":"agent-ops","tokenSha256":["' + 'a'.repeat(64) + '"]}]' }),
     ).mcp.agents;
