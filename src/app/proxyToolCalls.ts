@@ -61,13 +61,14 @@ export async function listProxiedTools(ctx: ProxyContext): Promise<Tool[]> {
         const tools = await ctx.proxy.upstreamMcp.listTools(upstream);
         return tools
           .filter((t) => TOOL_NAME.test(t.name))
-          .map(({ execution: _e, ...t }) => ({
+          .map(({ execution: _e, outputSchema: _o, ...t }) => ({
             ...t,
             name: proxiedName(upstream.name, t.name),
             description:
               `[${upstream.name}, governed by chainsec: may be refused or held for people's approval] ${t.description ?? ''}`.trim(),
-            // An approve-tier call can be made as a task: it completes when people decided and the call ran.
-            execution: { taskSupport: 'optional' as const },
+            // No output schema: a held call answers its approval's status first, not the tool's output.
+            // A call that can be held may be made as a task (it completes once people decided and it ran).
+            ...(mayBeHeld(upstream, t.name) && { execution: { taskSupport: 'optional' as const } }),
           }));
       } catch (e) {
         ctx.deps.telemetry.warn('upstream MCP server did not list its tools', {
@@ -81,6 +82,12 @@ export async function listProxiedTools(ctx: ProxyContext): Promise<Tool[]> {
   return lists.flat();
 }
 
+/** Whether some `approve` rule can match calls to `tool` (then it can be made as a task). */
+const mayBeHeld = (upstream: Upstream, tool: string): boolean =>
+  upstream.rules.some(
+    (r) => r.decision === 'approve' && (r.tool.endsWith('*') ? tool.startsWith(r.tool.slice(0, -1)) : r.tool === tool),
+  );
+
 /** How a proxied call ended at once: a result for the agent, or a request people now decide. */
 export type ProxyOutcome = { kind: 'result'; result: CallToolResult } | RequestApprovalOutcome;
 
@@ -90,7 +97,8 @@ export type ProxyOutcome = { kind: 'result'; result: CallToolResult } | RequestA
  * naming the rule, nothing forwarded. Allowed: recorded, then forwarded once;
  * the upstream's result (or failure, as a tool error) is the answer.
  * Approve: a request for people (card, votes, ledger, receipt) whose proposed
- * action is the exact call.
+ * action is the exact call. As a task (`asTask`), only a held call runs: one
+ * decided at once is answered with an error and nothing is forwarded.
  * @throws when the ledger cannot record an allowed call: nothing is forwarded then
  */
 export async function callProxiedTool(
@@ -99,6 +107,7 @@ export async function callProxiedTool(
   upstream: Upstream,
   tool: string,
   given: unknown,
+  asTask = false,
 ): Promise<ProxyOutcome> {
   const args = given ?? {};
   if (typeof args !== 'object' || Array.isArray(args))
@@ -114,6 +123,14 @@ export async function callProxiedTool(
   const chain = newChainId();
   const named = proxiedName(upstream.name, tool);
 
+  // A task stands for a held call only: a call that would pass at once is not run as a task (nothing forwarded).
+  if (asTask && verdict.decision === 'allow')
+    return {
+      kind: 'result',
+      result: errorResult(
+        `${printable(named)} is not held for approval (rule ${verdict.rule}: ${verdict.decision}): call it without a task; nothing was forwarded.`,
+      ),
+    };
   if (verdict.decision === 'refuse') {
     await record(ctx, chain, [callDraft(ctx, agent, call, { verdict: 'refuse', rule: verdict.rule })]);
     ctx.deps.telemetry.metric('ProxiedCallsRefused');

@@ -53,10 +53,16 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
     const { name, arguments: args, task } = request.params;
     const proxied = proxy && splitProxiedName(proxy.upstreams, name);
     if (proxied) {
-      const outcome = await callProxiedTool({ ...ctx, proxy }, agent, proxied.upstream, proxied.tool, args);
+      const outcome = await callProxiedTool(
+        { ...ctx, proxy },
+        agent,
+        proxied.upstream,
+        proxied.tool,
+        args,
+        task !== undefined,
+      );
       if (outcome.kind === 'result') {
-        if (task && outcome.result.isError) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
-        // Passed at once: a task-augmented call still gets the result (the SDK client accepts a plain result).
+        if (task) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
         return outcome.result;
       }
       if (outcome.kind === 'refused') {

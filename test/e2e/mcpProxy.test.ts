@@ -233,6 +233,27 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     ]);
   });
 
+  it('a call that would pass at once, asked as a task, is refused with an error and not forwarded', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const message = `as a task ${unique()}`;
+    const tools = (await ops.listTools()).tools;
+
+    // Act
+    const asked = ops
+      .request(
+        { method: 'tools/call', params: { name: 'everything__echo', arguments: { message }, task: {} } },
+        CreateTaskResultSchema,
+      )
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(String(await asked)).toContain('call it without a task');
+    expect(upstreamCalls().some((c) => (c.arguments as { message?: string }).message === message)).toBe(false);
+    expect(tools.find((t) => t.name === 'everything__get-sum')?.execution).toEqual({ taskSupport: 'optional' });
+    expect(tools.find((t) => t.name === 'everything__get-tiny-image')?.execution).toBeUndefined();
+  });
+
   // Last: it stops the upstream.
   it('reports an upstream that is down as a tool error, recorded, and does not retry', async () => {
     // Prepare
