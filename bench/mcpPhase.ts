@@ -2,7 +2,10 @@
  * Bench phase: agents over MCP. `requestToCardMs`: from an agent's
  * `request_approval` call (the official SDK client, Streamable HTTP, a bearer
  * token) to its card being in the local Slack, over sequential requests
- * against one sandbox whose local Slack rate limit is off.
+ * against one sandbox whose local Slack rate limit is off. `proxy`: the
+ * governing proxy's added latency for a call that passes at once (`echo` of
+ * the sandbox's upstream, server-everything): the same call through chainsec
+ * and straight to the upstream, each with one connected SDK client.
  *
  * Usage: tsx bench/mcpPhase.ts <result.json>
  */
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
     ...(process.env.BENCH_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.BENCH_DYNAMODB_ENDPOINT }),
     slackRateLimit: false,
     logLevel: 'ERROR',
+    governedUpstream: true,
   });
   await sandbox.start();
   try {
@@ -56,8 +60,38 @@ async function run(sandbox: Sandbox) {
     while (!sandbox.slack.messages.all().some((m) => m.text.includes(title))) await sleep(1);
     if (i >= WARMUP) samples.push(performance.now() - started);
   }
+  const proxy = await proxyLatency(sandbox, client);
   await client.close();
-  return { mcp: { requestToCardMs: summarize(samples) } };
+  return { mcp: { requestToCardMs: summarize(samples), proxy } };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** An allowed call through the proxy and straight to the upstream, alternately, `SAMPLES` times each. */
+async function proxyLatency(sandbox: Sandbox, viaChainsec: Client) {
+  const direct = new Client({ name: 'bench-direct', version: '1.0.0' });
+  await direct.connect(new StreamableHTTPClientTransport(new URL(sandbox.upstream!.url)));
+  const proxied: number[] = [];
+  const straight: number[] = [];
+  log(`mcp proxy: ${WARMUP} warm-up + ${SAMPLES} allowed calls through chainsec and as many straight to the upstream`);
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    const message = `bench ${hex(6)}`;
+    let started = performance.now();
+    const via = await viaChainsec.callTool({ name: 'everything__echo', arguments: { message } });
+    const viaMs = performance.now() - started;
+    started = performance.now();
+    await direct.callTool({ name: 'echo', arguments: { message } });
+    const directMs = performance.now() - started;
+    if (via.isError) throw new Error(`proxied call refused: ${JSON.stringify(via.content)}`);
+    if (i >= WARMUP) {
+      proxied.push(viaMs);
+      straight.push(directMs);
+    }
+  }
+  await direct.close();
+  const p = summarize(proxied);
+  const d = summarize(straight);
+  return { allowedCallMs: p, directCallMs: d, addedMs: { p50: round(p.p50 - d.p50), p99: round(p.p99 - d.p99) } };
 }
 
 void main().catch((e: unknown) => {

@@ -188,6 +188,12 @@ function printTable(r: Record<string, any>): void {
   row('storm.secondsVsFloor', String(s.secondsVsFloor), `floor ${s.floorSeconds} s`);
   const m = r.mcp?.requestToCardMs ?? {};
   row('mcp.requestToCardMs', `p50 ${m.p50} / p99 ${m.p99}`, `${m.n} request_approval calls to their cards`);
+  const px = r.mcp?.proxy ?? {};
+  row(
+    'mcp.proxy.addedMs',
+    `p50 ${px.addedMs?.p50} / p99 ${px.addedMs?.p99}`,
+    `${px.allowedCallMs?.n} allowed calls through chainsec (p99 ${px.allowedCallMs?.p99}) vs straight to the upstream (p99 ${px.directCallMs?.p99})`,
+  );
   console.log(`\nwritten to bench/results.json in ${r.benchSeconds} s`);
 }
 
