@@ -84,13 +84,20 @@ export class UpstreamEverything {
   }
 
   public async stop(): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.child!.once('exit', () => resolve()));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
-    await new Promise<void>((resolve) => (this.front ? this.front.close(() => resolve()) : resolve()));
+    // Open streams (a client's kept session) would hold the server open: cut them.
+    const closed = new Promise<void>((resolve) =>
+      this.front?.listening ? this.front.close(() => resolve()) : resolve(),
+    );
     this.front?.closeAllConnections();
+    await closed;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+    }
   }
 
   private record(body: Buffer): void {

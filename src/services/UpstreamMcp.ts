@@ -1,5 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../domain/toolPolicy';
 
@@ -17,8 +17,17 @@ export interface UpstreamMcp {
 /** The client chainsec introduces itself as. */
 const CLIENT_INFO = { name: 'chainsec-proxy', version: '0.1.0' };
 
-/** {@link UpstreamMcp} over Streamable HTTP with the official SDK client, one connection per operation (stateless). */
+/**
+ * {@link UpstreamMcp} over Streamable HTTP with the official SDK client. One
+ * session per upstream is kept for the container's life (connecting costs
+ * round trips on every call otherwise); a call that fails drops it, so the
+ * next call connects afresh. A call is sent again only when the upstream
+ * answered HTTP 404 to it, which the protocol reserves for an unknown
+ * session: the call was refused unread, never run.
+ */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
+  private readonly sessions = new Map<string, Promise<Client>>();
+
   public async listTools(upstream: Upstream): Promise<Tool[]> {
     return this.with(upstream, async (client) => {
       const tools: Tool[] = [];
@@ -44,13 +53,38 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   }
 
   private async with<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client(CLIENT_INFO);
-    const transport = new StreamableHTTPClientTransport(new URL(upstream.url));
-    await client.connect(transport, { timeout: upstream.timeoutMs });
     try {
-      return await use(client);
-    } finally {
-      await client.close().catch(() => undefined);
+      return await use(await this.session(upstream));
+    } catch (e) {
+      this.drop(upstream);
+      // The session expired upstream (its restart): the request was refused unread, so it is sent once more.
+      if (!(e instanceof StreamableHTTPError && e.code === 404)) throw e;
+      try {
+        return await use(await this.session(upstream));
+      } catch (again) {
+        this.drop(upstream);
+        throw again;
+      }
     }
+  }
+
+  private session(upstream: Upstream): Promise<Client> {
+    const key = upstream.url;
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = (async () => {
+        const client = new Client(CLIENT_INFO);
+        await client.connect(new StreamableHTTPClientTransport(new URL(upstream.url)), { timeout: upstream.timeoutMs });
+        return client;
+      })();
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  private drop(upstream: Upstream): void {
+    const session = this.sessions.get(upstream.url);
+    this.sessions.delete(upstream.url);
+    void session?.then((c) => c.close()).catch(() => undefined);
   }
 }
