@@ -60,7 +60,7 @@ export function fakeAppDeps(options: FakeAppDepsOptions = {}): FakeAppDeps {
       onCall: options.onCall ?? ON_CALL,
       dryRun: options.dryRun ?? false,
       risk: DEFAULT_RISK_THRESHOLDS,
-      mcp: { agents: [], resultRetentionSeconds: 86_400 },
+      mcp: { agents: [], resultRetentionSeconds: 86_400, upstreams: [] },
     },
     ...storage.ports,
     fullText: new InMemoryFullTextStore(),
