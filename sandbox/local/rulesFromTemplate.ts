@@ -1,6 +1,6 @@
 import { ConfigInvalidError } from '../../src/errors';
 import { eventMatches } from './eventPattern';
-import { type CfnObject, type CfnTemplate, isCfnObject, loadTemplate } from './cfnYaml';
+import { type CfnTemplate, isCfnObject, loadTemplate } from './cfnYaml';
 
 /** An EventBridge rule of template.yaml: a SAM `EventBridgeRule`/`CloudWatchEvent` event on a function or state machine. */
 export interface TemplateRule {
