@@ -11,7 +11,11 @@ import { recordPolicy } from './routing';
  * The DM goes first: if recording then loses a race with a decision, the
  * worst case is one extra DM, never a silent missed page.
  */
-export async function escalate(deps: AppDeps, record: IncidentRecord, step: EscalationStep): Promise<string[]> {
+export async function escalate(
+  deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'>,
+  record: IncidentRecord,
+  step: EscalationStep,
+): Promise<string[]> {
   // Who is paged is part of the incident's policy: its route's on-call first, the schedule's secondary the backstop.
   const { onCall } = recordPolicy(deps, record);
   if (onCall.primary === undefined && onCall.secondary === undefined) {

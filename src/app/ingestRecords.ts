@@ -7,7 +7,7 @@ import { DEFAULT_RISK_THRESHOLDS } from '../domain/risk';
 import { isFindingEnvelope, readFindings, type FindingOutcome, type FindingTierRules } from '../domain/sources';
 import type { AppDeps } from './deps';
 import { countUnknownResource } from './findingMetrics';
-import type { IngestOutcome } from './ingestMessage';
+import type { IngestOutcome } from './ingestOutcome';
 import { type AgentPolicy, agentNamedIn } from '../domain/agents';
 import { MCP_TOKEN_PREFIX } from '../services/McpWorkflowGateway';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';

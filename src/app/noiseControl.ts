@@ -16,6 +16,12 @@ import type { AppDeps } from './deps';
  * renders whatever a throttle held back, so the final counts always show.
  */
 
+/** What storm and pattern control needs: counters, side documents (digests, patterns), Slack and the incidents. */
+export type NoiseDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'counters' | 'incidents' | 'sideDocs' | 'slack' | 'telemetry'
+>;
+
 /** Notifications per channel per minute above which low / medium roll into the digest. */
 export const STORM_THRESHOLD_PER_MINUTE = 6;
 /** A pattern folds repeats for this long after its first card. */
@@ -113,7 +119,7 @@ function scoreOf(incident: Incident): number {
  * Decides how a stored notification is shown, and records it in the pattern or digest.
  * @returns `card` when the caller should post the incident's own card
  */
-export async function routeNotification(deps: AppDeps, record: IncidentRecord): Promise<Route> {
+export async function routeNotification(deps: NoiseDeps, record: IncidentRecord): Promise<Route> {
   const now = deps.clock.now();
   const incident = record.incident;
   const pk = patternKey(incident);
@@ -187,7 +193,7 @@ export async function routeNotification(deps: AppDeps, record: IncidentRecord): 
 }
 
 /** Remembers where the first card of a pattern is, so repeats can thread under it. */
-export async function notePatternCard(deps: AppDeps, key: string, channel: string, ts: string): Promise<void> {
+export async function notePatternCard(deps: NoiseDeps, key: string, channel: string, ts: string): Promise<void> {
   await upsert<PatternDoc>(deps, key, (p) => (p ? { ...p, channel, ts } : (undefined as never)));
 }
 
@@ -197,7 +203,7 @@ export async function notePatternCard(deps: AppDeps, key: string, channel: strin
  * Only the writer that claims the render posts, so two never post the same thread.
  * @returns whether the message now shows the current counts
  */
-export async function renderDoc(deps: AppDeps, key: string, force: boolean): Promise<boolean> {
+export async function renderDoc(deps: NoiseDeps, key: string, force: boolean): Promise<boolean> {
   const now = deps.clock.now();
   const current = await deps.sideDocs.get<SideDoc>(key);
   if (!current) return true;
@@ -234,7 +240,7 @@ export async function renderDoc(deps: AppDeps, key: string, force: boolean): Pro
   return placed !== undefined;
 }
 
-async function renderDigest(deps: AppDeps, doc: DigestDoc): Promise<{ channel: string; ts: string }> {
+async function renderDigest(deps: NoiseDeps, doc: DigestDoc): Promise<{ channel: string; ts: string }> {
   const message = buildDigest({
     window: doc.window,
     total: doc.total,
@@ -250,7 +256,7 @@ async function renderDigest(deps: AppDeps, doc: DigestDoc): Promise<{ channel: s
 }
 
 async function renderPattern(
-  deps: AppDeps,
+  deps: NoiseDeps,
   doc: PatternDoc,
 ): Promise<{ channel: string; ts: string; replyTs: string }> {
   if (!doc.channel || !doc.ts) throw new Error('the first card of this pattern is not posted yet');

@@ -11,7 +11,7 @@ import type { AppDeps } from './deps';
 import { keepFullText, longTextOf, withPreview } from './fullText';
 import { identifyRequester } from './identifyRequester';
 import { sealEntries, type EntryDraft } from './ledgerWriter';
-import { postCard } from './ingestMessage';
+import { postCard } from './postCard';
 
 /** The error a refused request fails with when its incident already has a live request (see ingestMessage). */
 export const DUPLICATE_REQUEST_ERROR = 'chainsec.DuplicateRequest';

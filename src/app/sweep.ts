@@ -12,7 +12,7 @@ import { deliverDecision } from './deliverDecision';
 import { announceDecision } from './announceDecision';
 import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
-import { postIfMissing } from './ingestMessage';
+import { postIfMissing } from './postCard';
 import { renderDoc } from './noiseControl';
 import { alertUnreachableRoutes } from './routeAlerts';
 import { recordPolicy } from './routing';

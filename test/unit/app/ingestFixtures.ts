@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../../src/app/deps';
-import type { IngestOutcome } from '../../../src/app/ingestMessage';
+import type { IngestOutcome } from '../../../src/app/ingestOutcome';
 import type { ProcessMessage } from '../../../src/app/ingestRecords';
 import type { InboundMessage } from '../../../src/domain/messages';
 import type { RejectedPayload } from '../../../src/services/RejectedPayloads';

@@ -1,4 +1,4 @@
-import { postCard } from '../../../src/app/ingestMessage';
+import { postCard } from '../../../src/app/postCard';
 import { policyFor } from '../../../src/app/routing';
 import { ChannelUnreachableError, ErrorCode } from '../../../src/errors';
 import { APPROVALS, fakeAppDeps, fakeRoutedAppDeps } from '../../support/fakes/fakeAppDeps';
