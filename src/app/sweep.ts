@@ -13,7 +13,7 @@ import { announceDecision } from './announceDecision';
 import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
 import { postIfMissing } from './postCard';
-import { renderDoc } from './noiseControl';
+import { renderDoc } from './noiseDocs';
 import { alertUnreachableRoutes } from './routeAlerts';
 import { recordPolicy } from './routing';
 import { writeAnchor } from './writeAnchor';

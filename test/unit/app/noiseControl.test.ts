@@ -1,11 +1,10 @@
 import {
   notePatternCard,
   PATTERN_WINDOW_SECONDS,
-  RENDER_THROTTLE_MS,
-  renderDoc,
   routeNotification,
   STORM_THRESHOLD_PER_MINUTE,
 } from '../../../src/app/noiseControl';
+import { RENDER_THROTTLE_MS, renderDoc } from '../../../src/app/noiseDocs';
 import { normalizeIncident } from '../../../src/domain/incident';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import { APPROVALS, fakeAppDeps, type FakeAppDeps } from '../../support/fakes/fakeAppDeps';
