@@ -1,13 +1,10 @@
 import { ErrorCode } from '../errors';
-import { DeliveryStatus, IncidentStatus } from '../domain/incidentRecord';
-import { LedgerEntryType } from '../domain/ledger';
+import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { nextEscalation } from '../domain/escalation';
 import { escalate } from './escalate';
 import { isApprovalTier } from '../domain/tiers';
-import { expiryFallback } from '../domain/policy';
-import { expiryMayRollBack } from '../domain/origin';
 import { refreshCard } from './cards';
-import { commitWithRetry } from './commitWithRetry';
+import { expire } from './expire';
 import { deliverDecision } from './deliverDecision';
 import { announceDecision } from './announceDecision';
 import { announcementClaimable } from '../domain/announcement';
@@ -65,48 +62,11 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     routeAlerts: [],
     errors: [],
   };
-  const open = await deps.incidents.listOpen();
   const toAnnounce: string[] = [];
-  for (const record of open) {
+  for (const record of await deps.incidents.listOpen()) {
     const id = record.incident.id;
     try {
-      // Shown nowhere for a while: ingest's post failed past its retries. Post it now.
-      if (!record.ts && !record.shownIn && now.getTime() - Date.parse(record.requestedAt) >= MISSING_CARD_AFTER_MS) {
-        if (await postIfMissing(deps, id)) report.posted.push(id);
-      }
-      if (record.status === IncidentStatus.Pending && record.deadline && now.getTime() >= Date.parse(record.deadline)) {
-        if (await expire(deps, id)) report.expired.push(id);
-        continue;
-      }
-      if (record.status === IncidentStatus.Pending && isApprovalTier(record.tier)) {
-        const policy = recordPolicy(deps, record);
-        const step = nextEscalation(
-          {
-            requestedAt: record.requestedAt,
-            escalationLevel: record.escalationLevel,
-            ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }),
-          },
-          policy,
-          now,
-        );
-        if (step) {
-          const users = await escalate(deps, record, step);
-          if (users.length > 0) report.escalated.push({ incidentId: id, level: step.level, users });
-        }
-        if (Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() && !record.acknowledgedAt) {
-          deps.telemetry.metric('ApprovalsPastSla');
-        }
-      }
-      if (
-        record.delivery === DeliveryStatus.Pending &&
-        now.getTime() - Date.parse(record.decidedAt ?? record.requestedAt) >= REDRIVE_AFTER_MS
-      ) {
-        report.redriven.push({ incidentId: id, outcome: await deliverDecision(deps, id) });
-        continue;
-      }
-      if (record.cardStale && (await refreshCard(deps, id))) report.cardsFixed.push(id);
-      // After delivery (a decision is never held up by its notices): the thread line and the requester's DM.
-      if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) toAnnounce.push(id);
+      if ((await sweepIncident(deps, record, now, report)) === 'announce') toAnnounce.push(id);
     } catch (e) {
       deps.telemetry.error('sweep step failed', { incidentId: id, error: (e as Error).message });
       report.errors.push({ incidentId: id, error: (e as Error).message });
@@ -135,18 +95,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
     report.errors.push({ incidentId: 'routes', error: (e as Error).message });
   }
   // Last: the work above publishes its own entries.
-  try {
-    const { published, failures } = await deps.outbox.publishAll();
-    report.entriesPublished = published;
-    for (const { incidentId, error } of failures) {
-      deps.telemetry.error('ledger entries left unpublished', { incidentId, code: error.code, error: error.message });
-      if (error.code === ErrorCode.LedgerConflict) deps.telemetry.metric('LedgerConflicts');
-      report.errors.push({ incidentId, error: error.message });
-    }
-  } catch (e) {
-    deps.telemetry.error('sweep could not list unpublished ledger entries', { error: (e as Error).message });
-    report.errors.push({ incidentId: 'ledger', error: (e as Error).message });
-  }
+  await publishLeftovers(deps, report);
   // After publishing, so the anchor names what the ledger table holds.
   if (deps.anchors) await anchor({ ...deps, anchors: deps.anchors }, report);
   return report;
@@ -172,44 +121,75 @@ async function anchor(deps: AppDeps & Required<Pick<AppDeps, 'anchors'>>, report
   }
 }
 
-/** Expires a pending request: signed expiry + `expired` decision, then the workflow takes its fallback. */
-export async function expire(deps: AppDeps, incidentId: string): Promise<boolean> {
-  const expired = await commitWithRetry(deps, incidentId, ({ record }) => {
-    if (record.status !== IncidentStatus.Pending) return { kind: 'stop', result: false };
-    const at = deps.clock.now().toISOString();
-    const policy = recordPolicy(deps, record);
-    const fallback = expiryFallback(policy.onTimeout, expiryMayRollBack(record));
-    const effective = fallback === 'rollback' ? 'rollback containment' : 'deny (fail closed)';
-    return {
-      kind: 'commit',
-      result: true,
-      next: {
-        ...record,
-        status: IncidentStatus.Expired,
-        decision: 'expired',
-        decidedBy: [],
-        decidedAt: at,
-        delivery: DeliveryStatus.Pending,
-      },
-      drafts: [
-        { type: LedgerEntryType.Expiry, actor: 'chainsec', at, deadline: record.deadline ?? null, fallback: effective },
-        {
-          type: LedgerEntryType.Decision,
-          actor: 'chainsec',
-          at,
-          decision: 'expired',
-          decidedBy: [],
-          tier: record.tier,
-          rule: policy.rule,
-          actionDigest: record.actionDigest ?? null,
-          ...(fallback === 'rollback' && { rollbackActionDigest: record.containmentDigest ?? null }),
-        },
-      ],
-    };
-  });
-  if (expired) {
-    deps.telemetry.metric('Expiries');
-    await deliverDecision(deps, incidentId);
+/**
+ * One open incident's due work: post a card shown nowhere, expire, escalate,
+ * re-drive a decision, fix a stale card.
+ * @returns `announce` when its decision's notices are due (sent after every incident's other work)
+ */
+async function sweepIncident(
+  deps: AppDeps,
+  record: IncidentRecord,
+  now: Date,
+  report: SweepReport,
+): Promise<'announce' | undefined> {
+  const id = record.incident.id;
+  // Shown nowhere for a while: ingest's post failed past its retries. Post it now.
+  if (!record.ts && !record.shownIn && now.getTime() - Date.parse(record.requestedAt) >= MISSING_CARD_AFTER_MS) {
+    if (await postIfMissing(deps, id)) report.posted.push(id);
   }
-  return expired;
+  if (record.status === IncidentStatus.Pending && record.deadline && now.getTime() >= Date.parse(record.deadline)) {
+    if (await expire(deps, id)) report.expired.push(id);
+    return undefined;
+  }
+  if (record.status === IncidentStatus.Pending && isApprovalTier(record.tier)) {
+    await escalateIfDue(deps, record, now, report);
+  }
+  if (
+    record.delivery === DeliveryStatus.Pending &&
+    now.getTime() - Date.parse(record.decidedAt ?? record.requestedAt) >= REDRIVE_AFTER_MS
+  ) {
+    report.redriven.push({ incidentId: id, outcome: await deliverDecision(deps, id) });
+    return undefined;
+  }
+  if (record.cardStale && (await refreshCard(deps, id))) report.cardsFixed.push(id);
+  // After delivery (a decision is never held up by its notices): the thread line and the requester's DM.
+  if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) return 'announce';
+  return undefined;
+}
+
+/** Pages the next on-call level when a pending request's policy says it is due, and counts a missed SLA. */
+async function escalateIfDue(deps: AppDeps, record: IncidentRecord, now: Date, report: SweepReport): Promise<void> {
+  const policy = recordPolicy(deps, record);
+  const step = nextEscalation(
+    {
+      requestedAt: record.requestedAt,
+      escalationLevel: record.escalationLevel,
+      ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }),
+    },
+    policy,
+    now,
+  );
+  if (step) {
+    const users = await escalate(deps, record, step);
+    if (users.length > 0) report.escalated.push({ incidentId: record.incident.id, level: step.level, users });
+  }
+  if (Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() && !record.acknowledgedAt) {
+    deps.telemetry.metric('ApprovalsPastSla');
+  }
+}
+
+/** Publishes ledger entries committed but left unpublished (a crash or an outage after the commit). */
+async function publishLeftovers(deps: AppDeps, report: SweepReport): Promise<void> {
+  try {
+    const { published, failures } = await deps.outbox.publishAll();
+    report.entriesPublished = published;
+    for (const { incidentId, error } of failures) {
+      deps.telemetry.error('ledger entries left unpublished', { incidentId, code: error.code, error: error.message });
+      if (error.code === ErrorCode.LedgerConflict) deps.telemetry.metric('LedgerConflicts');
+      report.errors.push({ incidentId, error: error.message });
+    }
+  } catch (e) {
+    deps.telemetry.error('sweep could not list unpublished ledger entries', { error: (e as Error).message });
+    report.errors.push({ incidentId: 'ledger', error: (e as Error).message });
+  }
 }

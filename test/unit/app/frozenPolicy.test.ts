@@ -4,7 +4,7 @@ import { ingestMessage } from '../../../src/app/ingestMessage';
 import { parseInbound } from '../../../src/app/parseInbound';
 import { recordVote } from '../../../src/app/recordVote';
 import { signReceipt } from '../../../src/app/signReceipt';
-import { expire } from '../../../src/app/sweep';
+import { expire } from '../../../src/app/expire';
 import { LedgerEntryType } from '../../../src/domain/ledger';
 import { APPROVALS, fakeAppDeps, type FakeAppDeps } from '../../support/fakes/fakeAppDeps';
 import { CARD_TS, seedApproval } from '../../support/fakes/seeds';
