@@ -1,8 +1,8 @@
 import { actionDigest } from '../domain/actionDigest';
-import { createHash } from 'node:crypto';
 import type { Incident } from '../domain/incident';
-import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
+import type { IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
+import { type Undelivered, undeliveredReceivedEntry, undeliveredRecord } from './undeliveredRecord';
 import type { Containment, ProposedAction } from '../domain/messages';
 import { cutToBytes, type FullTextRef } from '../domain/payloadBounds';
 import type { ApprovalTier } from '../domain/tiers';
@@ -13,7 +13,7 @@ import { identifyRequester } from './identifyRequester';
 import { sealEntries, type EntryDraft } from './ledgerWriter';
 import { postCard } from './postCard';
 
-/** The error a refused request fails with when its incident already has a live request (see ingestMessage). */
+/** The error a refused request fails with when its incident already has a live request (see ingestApproval). */
 export const DUPLICATE_REQUEST_ERROR = 'chainsec.DuplicateRequest';
 
 /** What the workflow knows when its approval request failed: its state, and the error the Catch recorded. */
@@ -38,9 +38,11 @@ export type UndeliveredOutcome =
   | { status: 'appended'; incidentId: string }
   | { status: 'already_recorded'; incidentId: string; shown: boolean };
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** What reporting an undelivered request needs. */
+type ReportUndeliveredDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'fullText'
+>;
 
 /**
  * The loud side of failing closed: the workflow could not deliver an approval
@@ -54,7 +56,10 @@ function sha256(text: string): string {
  * when it asks exactly what that card asks (a redelivery), no reply.
  * Safe to run again (the workflow retries it): nothing is recorded twice.
  */
-export async function reportUndelivered(deps: AppDeps, request: UndeliveredRequest): Promise<UndeliveredOutcome> {
+export async function reportUndelivered(
+  deps: ReportUndeliveredDeps,
+  request: UndeliveredRequest,
+): Promise<UndeliveredOutcome> {
   const id = request.incident.id;
   const duplicate = request.error.name === DUPLICATE_REQUEST_ERROR;
   if (duplicate) deps.telemetry.metric('DuplicateApprovalRequests');
@@ -66,7 +71,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     cause: request.error.cause.slice(0, 500),
   });
   const at = deps.clock.now().toISOString();
-  const undelivered = {
+  const undelivered: Undelivered = {
     at,
     error: request.error.name.slice(0, 256),
     cause: cutToBytes(request.error.cause, 2000).text,
@@ -99,69 +104,7 @@ export async function reportUndelivered(deps: AppDeps, request: UndeliveredReque
     return { status: 'appended', incidentId: id };
   }
 
-  const kept = await keepFullText(
-    deps,
-    id,
-    longTextOf(request.incident, request.reasoning, request.evidence),
-    request.fullText,
-  );
-  // Shown like an approval card's requester: a mention only for a user the workspace knows.
-  const requester = request.requestedBy !== undefined ? await identifyRequester(deps, request.requestedBy) : undefined;
-  const incident = withPreview(request.incident, kept.preview);
-  const record: IncidentRecord = {
-    incident,
-    tier: request.tier,
-    // Nobody was asked and the workflow denied: nothing is pending, nothing to deliver.
-    status: IncidentStatus.Decided,
-    kind: 'approval',
-    proposedAction: request.proposedAction,
-    ...(request.containment && { containment: request.containment }),
-    reasoning: kept.preview.reasoning,
-    evidence: kept.preview.evidence,
-    ...(kept.fullText && { fullText: kept.fullText }),
-    ...(requester && { requestedBy: requester.requestedBy, requesterKnown: requester.known }),
-    requestedAt: at,
-    votes: [],
-    decision: 'deny',
-    decidedBy: [],
-    decidedAt: at,
-    escalationLevel: 0,
-    dryRun: request.dryRun || deps.config.dryRun,
-    actions: [],
-    executionArn: request.executionArn,
-    undelivered,
-    ledgerSeq: 0,
-    ledgerHead: GENESIS_HASH,
-  };
-  const entries = await sealEntries(deps.signer, id, { seq: 0, hash: GENESIS_HASH }, [
-    {
-      type: LedgerEntryType.IncidentReceived,
-      actor: requester?.requestedBy ?? 'agent',
-      ...(requester &&
-        requester.requestedBy !== request.requestedBy && { requestedByAsSent: request.requestedBy ?? null }),
-      at,
-      tier: request.tier,
-      incident: incident as unknown as JsonValue,
-      proposedAction: request.proposedAction,
-      actionDigest: actionDigest(request.proposedAction),
-      containment: (request.containment ?? null) as JsonValue,
-      reasoningSha256: sha256(request.reasoning),
-      evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),
-      fullTextSha256: kept.fullText?.sha256 ?? null,
-      delivered: false,
-      dryRun: record.dryRun,
-    },
-    entry,
-  ]);
-  const last = entries[entries.length - 1]!;
-  const stored: IncidentRecord = { ...record, ledgerSeq: last.seq, ledgerHead: last.hash };
-  const created = await deps.incidents.create(stored, undefined, entries);
-  if (!created.created) {
-    // Ingest created it meanwhile (the request did arrive after all): the entry goes on its chain.
-    await appendToExisting(deps, id, entry);
-    return { status: 'appended', incidentId: id };
-  }
-  return { status: 'recorded', incidentId: id, shown: await showIfMissing(deps, stored) };
+  return recordUndelivered(deps, request, entry, undelivered);
 }
 
 /** Whether a refused duplicate asks exactly what the stored request asks (same tier, same action digest). */
@@ -179,7 +122,7 @@ function sameRequest(stored: IncidentRecord, request: UndeliveredRequest): boole
  * card's thread, unless `quiet` (a redelivery of the request the card shows).
  */
 async function appendToExisting(
-  deps: AppDeps,
+  deps: ReportUndeliveredDeps,
   incidentId: string,
   entry: EntryDraft,
   { quiet }: { quiet: boolean } = { quiet: false },
@@ -207,7 +150,7 @@ async function appendToExisting(
 }
 
 /** Posts the card when it is shown nowhere yet; a Slack failure leaves it to the sweep (the incident stays open). */
-async function showIfMissing(deps: AppDeps, record: IncidentRecord): Promise<boolean> {
+async function showIfMissing(deps: ReportUndeliveredDeps, record: IncidentRecord): Promise<boolean> {
   if (record.ts) return true;
   try {
     await postCard(deps, record);
@@ -219,4 +162,41 @@ async function showIfMissing(deps: AppDeps, record: IncidentRecord): Promise<boo
     });
     return false;
   }
+}
+
+/**
+ * Records an undelivered request chainsec never held: a decided (denied)
+ * incident with signed `incident_received` and `approval_undelivered` entries,
+ * and its card. When ingest created the incident meanwhile, the entry goes on its chain.
+ */
+async function recordUndelivered(
+  deps: ReportUndeliveredDeps,
+  request: UndeliveredRequest,
+  entry: EntryDraft,
+  undelivered: Undelivered,
+): Promise<UndeliveredOutcome> {
+  const id = request.incident.id;
+  const kept = await keepFullText(
+    deps,
+    id,
+    longTextOf(request.incident, request.reasoning, request.evidence),
+    request.fullText,
+  );
+  // Shown like an approval card's requester: a mention only for a user the workspace knows.
+  const requester = request.requestedBy !== undefined ? await identifyRequester(deps, request.requestedBy) : undefined;
+  const incident = withPreview(request.incident, kept.preview);
+  const record = undeliveredRecord(deps, request, { incident, kept, requester, undelivered });
+  const entries = await sealEntries(deps.signer, id, { seq: 0, hash: GENESIS_HASH }, [
+    undeliveredReceivedEntry(request, record, { kept, requester }),
+    entry,
+  ]);
+  const last = entries[entries.length - 1]!;
+  const stored: IncidentRecord = { ...record, ledgerSeq: last.seq, ledgerHead: last.hash };
+  const created = await deps.incidents.create(stored, undefined, entries);
+  if (!created.created) {
+    // Ingest created it meanwhile (the request did arrive after all): the entry goes on its chain.
+    await appendToExisting(deps, id, entry);
+    return { status: 'appended', incidentId: id };
+  }
+  return { status: 'recorded', incidentId: id, shown: await showIfMissing(deps, stored) };
 }
