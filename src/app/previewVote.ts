@@ -5,7 +5,7 @@ import type { IncidentRecord } from '../domain/incidentRecord';
 import { isApprover } from './approvers';
 import type { AppDeps } from './deps';
 import { policyFor } from './routing';
-import { approvalState } from './recordVote';
+import { approvalState } from './voteState';
 import { UserMessage } from '../userMessages';
 
 /** What {@link previewVote} found: the record the vote would go to, or why it would be refused. */

@@ -1,15 +1,14 @@
 import { ErrorCode, ReplayedRequestError, type ErrorCode as Code } from '../errors';
-import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
-import { LedgerEntryType } from '../domain/ledger';
 import { isApprovalTier } from '../domain/tiers';
-import { evaluateVote, type ApprovalState, type Tally, type VoteChoice, type VoteSurface } from '../domain/votes';
+import { evaluateVote, type Tally, type VoteChoice, type VoteSurface } from '../domain/votes';
 import { isApprover } from './approvers';
+import { approvalState } from './voteState';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome, type PresignedReceipt } from './deliverDecision';
 import type { AppDeps } from './deps';
 import { policyFor } from './routing';
-import type { EntryDraft } from './ledgerWriter';
+import { votedRecord } from './voteState';
 import { signReceipt } from './signReceipt';
 import type { Receipt } from '../domain/receipt';
 import type { StoredIncident } from '../services/IncidentRepository';
@@ -43,26 +42,6 @@ export type VoteResult =
       tally: Tally;
       decided?: { decision: VoteChoice; decidedBy: string[]; delivery: DeliveryOutcome };
     };
-
-/** The vote rules' view of a record. */
-export function approvalState(record: IncidentRecord): ApprovalState {
-  return {
-    status:
-      record.status === IncidentStatus.Pending
-        ? 'pending'
-        : record.status === IncidentStatus.Expired
-          ? 'expired'
-          : 'decided',
-    votes: record.votes,
-    deadline: record.deadline ?? record.requestedAt,
-    ...(record.requestedBy !== undefined && { requestedBy: record.requestedBy }),
-    rollbackPossible: record.containment !== undefined,
-    ...(record.decision !== undefined && { decision: record.decision }),
-    ...(record.decidedBy !== undefined && { decidedBy: record.decidedBy }),
-    ...(record.channel !== undefined &&
-      record.ts !== undefined && { card: { channel: record.channel, ts: record.ts } }),
-  };
-}
 
 /**
  * Records one person's vote: authorise by policy, sign the vote (and the
@@ -173,46 +152,7 @@ function commitVote(
         return { kind: cardNotStored ? 'wait' : 'stop', result: outcome };
       }
 
-      const drafts: EntryDraft[] = [
-        {
-          type: LedgerEntryType.Vote,
-          actor: input.userId,
-          at,
-          choice: input.choice,
-          channel: input.surface.kind === 'app_home' ? 'app_home' : input.surface.channelId,
-          reason: input.reason,
-        },
-      ];
-      let next: IncidentRecord = {
-        ...record,
-        votes: [...record.votes, vote],
-        // A vote is an acknowledgement: escalation stops.
-        ...(record.acknowledgedAt === undefined && { acknowledgedAt: at, acknowledgedBy: input.userId }),
-      };
-      if (outcome.decision) {
-        drafts.push({
-          type: LedgerEntryType.Decision,
-          actor: input.userId,
-          at,
-          decision: outcome.decision.decision,
-          decidedBy: outcome.decision.decidedBy,
-          tier: record.tier,
-          // Which rule decided (and how many it needed): the two-person rule is provable from the ledger.
-          rule: policy.rule,
-          approvalsNeeded: policy.approvalsNeeded,
-          actionDigest: record.actionDigest ?? null,
-          // A rollback allows undoing the containment: the digest of that action is what its receipt binds.
-          ...(outcome.decision.decision === 'rollback' && { rollbackActionDigest: record.containmentDigest ?? null }),
-        });
-        next = {
-          ...next,
-          status: IncidentStatus.Decided,
-          decision: outcome.decision.decision,
-          decidedBy: outcome.decision.decidedBy,
-          decidedAt: at,
-          delivery: DeliveryStatus.Pending,
-        };
-      }
+      const { next, drafts } = votedRecord(record, vote, outcome, { policy, surface: input.surface });
       const recorded: VoteResult = {
         kind: 'recorded',
         tally: outcome.tally,
