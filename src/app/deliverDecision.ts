@@ -19,6 +19,12 @@ export interface JustCommitted {
   receipt?: PresignedReceipt;
 }
 
+/** What delivering a decision needs: the store and ledger, the workflow, the signer (receipts) and the card. */
+type DeliverDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow'
+>;
+
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
 
@@ -28,7 +34,7 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' |
  * not in the ledger. Safe to call again (the sweep re-drives after a crash).
  */
 export async function deliverDecision(
-  deps: AppDeps,
+  deps: DeliverDeps,
   incidentId: string,
   justCommitted?: JustCommitted,
 ): Promise<DeliveryOutcome> {
@@ -80,31 +86,49 @@ export async function deliverDecision(
   }
   if (outcome === 'token_gone') {
     // The workflow timed out (or finished) before it heard us: its own fallback ran.
-    await commitWithRetry(deps, incidentId, (current) => {
-      if (current.record.delivery !== DeliveryStatus.Pending) return { kind: 'stop', result: undefined };
-      const at = deps.clock.now().toISOString();
-      return {
-        kind: 'commit',
-        result: undefined,
-        next: { ...current.record, status: IncidentStatus.Expired, delivery: DeliveryStatus.TokenGone },
-        drafts: [
-          {
-            type: LedgerEntryType.Expiry,
-            actor: 'chainsec',
-            at,
-            reason: 'workflow task gone before the decision was delivered',
-            decisionNotDelivered: current.record.decision ?? null,
-          },
-        ],
-      };
-    });
-    deps.telemetry.metric('Expiries');
-    await refreshCard(deps, incidentId);
+    await recordTokenGone(deps, incidentId);
     return outcome;
   }
-  // Resumed: mark it delivered, from what we hold (no re-read). If someone
-  // wrote in between (the workflow's next step records its result), the card
-  // we showed may be older than theirs: show the latest once more.
+  await markDelivered(deps, incidentId, stored, cardShown);
+  return outcome;
+}
+
+/** Records that the workflow's task was gone before the decision reached it (signed expiry). */
+async function recordTokenGone(deps: DeliverDeps, incidentId: string): Promise<void> {
+  await commitWithRetry(deps, incidentId, (current) => {
+    if (current.record.delivery !== DeliveryStatus.Pending) return { kind: 'stop', result: undefined };
+    const at = deps.clock.now().toISOString();
+    return {
+      kind: 'commit',
+      result: undefined,
+      next: { ...current.record, status: IncidentStatus.Expired, delivery: DeliveryStatus.TokenGone },
+      drafts: [
+        {
+          type: LedgerEntryType.Expiry,
+          actor: 'chainsec',
+          at,
+          reason: 'workflow task gone before the decision was delivered',
+          decisionNotDelivered: current.record.decision ?? null,
+        },
+      ],
+    };
+  });
+  deps.telemetry.metric('Expiries');
+  await refreshCard(deps, incidentId);
+}
+
+/**
+ * Resumed: marks it delivered, from what we hold (no re-read). If someone
+ * wrote in between (the workflow's next step records its result), the card
+ * we showed may be older than theirs: shows the latest once more.
+ */
+async function markDelivered(
+  deps: DeliverDeps,
+  incidentId: string,
+  stored: StoredIncident,
+  cardShown: boolean,
+): Promise<void> {
+  const { record } = stored;
   const delivered = { ...record, delivery: DeliveryStatus.Delivered };
   const written = await deps.incidents.update(
     incidentId,
@@ -113,12 +137,11 @@ export async function deliverDecision(
   );
   if (!cardShown || (written && JSON.stringify(written) !== JSON.stringify(delivered)))
     await refreshCard(deps, incidentId);
-  return outcome;
 }
 
 /** The receipt signed before the commit when there is one, else signed now. */
 async function receiptFor(
-  deps: AppDeps,
+  deps: DeliverDeps,
   incidentId: string,
   record: IncidentRecord,
   presigned: PresignedReceipt | undefined,
@@ -135,7 +158,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Hands the decision to the workflow and classifies the answer. */
 async function resume(
-  deps: AppDeps,
+  deps: DeliverDeps,
   taskToken: string,
   output: WorkflowDecisionOutput,
   executionArn: string | undefined,
@@ -163,7 +186,7 @@ async function resume(
  * the execution's output tells whether it carries our decision.
  */
 async function alreadyResumedWith(
-  deps: AppDeps,
+  deps: DeliverDeps,
   executionArn: string | undefined,
   decisionHash: string,
 ): Promise<boolean | 'unknown'> {
