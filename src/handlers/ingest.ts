@@ -2,7 +2,8 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, EventBridgeEvent, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestMessage } from '../app/ingestMessage';
-import { type InboundRecord, ingestRecords } from '../app/ingestRecords';
+import { ingestRecords } from '../app/ingestRecords';
+import type { InboundRecord } from '../app/planRecords';
 import type { InboundMessage } from '../domain/messages';
 import type { Delivery } from '../domain/origin';
 import { isFindingEnvelope } from '../domain/sources';

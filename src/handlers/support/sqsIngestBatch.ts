@@ -4,13 +4,11 @@ import type { AppDeps } from '../../app/deps';
 import {
   giveUpRecord,
   INGEST_MAX_RECEIVES,
-  type InboundRecord,
   ingestRecord,
-  type PlannedRecord,
-  planRecords,
   type ProcessMessage,
   type RecordOutcome,
 } from '../../app/ingestRecords';
+import { type InboundRecord, type PlannedRecord, planRecords } from '../../app/planRecords';
 import { IngestRetryError } from '../../errors';
 
 /**

@@ -1,4 +1,5 @@
-import { type InboundRecord, ingestRecord, ingestRecords, planRecords } from '../../../src/app/ingestRecords';
+import { ingestRecord, ingestRecords } from '../../../src/app/ingestRecords';
+import { type InboundRecord, planRecords } from '../../../src/app/planRecords';
 import { buildDeps, notification, recordingProcess, txOf } from './ingestFixtures';
 import { RecordingTelemetry } from '../../support/fakes/RecordingTelemetry';
 

@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { InboundRecord } from '../../../../src/app/ingestRecords';
+import type { InboundRecord } from '../../../../src/app/planRecords';
 import { processSqsIngestBatch } from '../../../../src/handlers/support/sqsIngestBatch';
 import { buildDeps, notification, recordingProcess } from '../../app/ingestFixtures';
 import { ingestQueueEvent } from '../../../support/sqsEvents';
