@@ -184,20 +184,55 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   // Read and check the keys first: a bad key is unusable input whatever the ledger holds.
   const pems = keyFiles.map((file) => readText(file, 'public key'));
   const fingerprints = pems.map((pem, i) => readPublicKey(pem, `public key ${keyFiles[i]!}`).fingerprint);
+  const ledger = values.ledger;
   const since = values['since-checkpoint'];
-  if (since === '-' && values.ledger === '-') {
+  if (since === '-' && ledger === '-') {
     throw new UsageError('--ledger and --since-checkpoint cannot both be stdin');
   }
   // Bytes, not text: a byte that is not UTF-8 fails its line instead of being read as U+FFFD.
-  const bytes = readBytes(values.ledger, 'ledger');
+  const bytes = readBytes(ledger, 'ledger');
+  const references = await readReferences({ ledger, since, anchorsAt: values.anchors }, pems);
+
+  let verified: ReturnType<typeof verifyLedgerExport>;
+  try {
+    verified = verifyLedgerExport(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
+  } catch (e) {
+    if (e instanceof UnusableInputError && e.message === 'the ledger has no entries') {
+      throw new UnusableInputError(`ledger ${ledger} has no entries`);
+    }
+    throw e;
+  }
+  const { report, notes } = compareWithReferences(verified, references);
+  printVerification(io, { ledger, keyFiles, fingerprints }, verified, report, notes);
+  return report.ok ? 0 : 1;
+}
+
+/** What a ledger export is compared with: an earlier export's state and the anchors, when given. */
+interface References {
+  earlier: ReturnType<typeof readEarlierState> | undefined;
+  anchorsAt: string | undefined;
+  stored: { objects: StoredAnchorObject[]; prefix: string } | undefined;
+  /** The anchor objects themselves failed (written over, hidden, misnamed). */
+  storedFailure: ReturnType<typeof checkAnchorObjects> | undefined;
+  anchors: ReturnType<typeof readAnchors> | undefined;
+}
+
+/**
+ * Reads the earlier export (`--since-checkpoint`) and the anchors (`--anchors`).
+ * Both are references: when one does not verify there is nothing to compare with (exit 2).
+ */
+async function readReferences(
+  given: { ledger: string; since: string | undefined; anchorsAt: string | undefined },
+  pems: string[],
+): Promise<References> {
+  const { ledger, since, anchorsAt } = given;
   // The earlier state is the reference: when it does not verify there is nothing to compare with (exit 2).
   const earlier =
     since === undefined
       ? undefined
       : readEarlierState(readBytes(since, 'earlier export'), pems, `--since-checkpoint ${since}`);
 
-  const anchorsAt = values.anchors;
-  if (anchorsAt === '-' && (values.ledger === '-' || since === '-')) {
+  if (anchorsAt === '-' && (ledger === '-' || since === '-')) {
     throw new UsageError('only one of --ledger, --since-checkpoint and --anchors can be stdin');
   }
   // The anchors are the reference too: unreadable or untrusted ones leave nothing to compare with (exit 2).
@@ -207,16 +242,16 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   const storedFailure = stored && checkAnchorObjects(stored.objects, undefined, stored.prefix, anchorsAt!);
   const anchors =
     anchorsInput && !storedFailure ? readAnchors(anchorsInput.text, pems, `--anchors ${anchorsAt}`) : undefined;
+  return { earlier, anchorsAt, stored, storedFailure, anchors };
+}
 
-  let verified: ReturnType<typeof verifyLedgerExport>;
-  try {
-    verified = verifyLedgerExport(bytes, pems, { requireCheckpoint: !values['allow-no-checkpoint'] });
-  } catch (e) {
-    if (e instanceof UnusableInputError && e.message === 'the ledger has no entries') {
-      throw new UnusableInputError(`ledger ${values.ledger} has no entries`);
-    }
-    throw e;
-  }
+type Verified = ReturnType<typeof verifyLedgerExport>;
+
+/** The verdict once the export is compared with its references, and the notes of the comparisons that held. */
+function compareWithReferences(
+  verified: Verified,
+  { earlier, anchorsAt, stored, storedFailure, anchors }: References,
+): { report: Verified['report']; notes: string[] } {
   let report = verified.report;
   const notes: string[] = [];
   if (earlier && verified.ledger) {
@@ -231,11 +266,21 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     if (anchored.ok) notes.push(...anchored.notes);
     else report = anchored;
   }
+  return { report, notes };
+}
 
-  io.out(`ledger: ${values.ledger}`);
-  fingerprints.forEach((fp, i) => {
+/** Prints what was verified with which key, the checkpoint, the notes, the decision rules, then the verdict line. */
+function printVerification(
+  io: CliIo,
+  input: { ledger: string; keyFiles: string[]; fingerprints: string[] },
+  verified: Verified,
+  report: Verified['report'],
+  notes: string[],
+): void {
+  io.out(`ledger: ${input.ledger}`);
+  input.fingerprints.forEach((fp, i) => {
     const used = report.ok ? `, verified ${report.entriesPerKey[i]!} entries` : '';
-    io.out(`public key ${keyFiles[i]!}: SHA-256 ${fp}${used}`);
+    io.out(`public key ${input.keyFiles[i]!}: SHA-256 ${fp}${used}`);
   });
   if (report.ok) {
     const checkpoint = verified.ledger?.checkpoint?.facts;
@@ -257,7 +302,6 @@ async function verify(args: string[], io: CliIo): Promise<number> {
   }
   const partial = report.ok ? verified.ledger?.checkpoint?.facts.partial : undefined;
   io.out(verdictLine(report) + (partial ? ` (partial export: ${printable(describeScope(partial))})` : ''));
-  return report.ok ? 0 : 1;
 }
 
 /**
