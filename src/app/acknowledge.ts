@@ -9,6 +9,9 @@ import type { IncidentRecord } from '../domain/incidentRecord';
 import { surfaceAllowed, type VoteSurface } from '../domain/votes';
 import { UserMessage } from '../userMessages';
 
+/** What acknowledging or marking an incident needs. */
+type MarkDeps = Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'>;
+
 /** A click on "I'm on it" or "Mark false positive": who, on which incident, and where the button was. */
 export interface MarkInput {
   incidentId: string;
@@ -19,7 +22,7 @@ export interface MarkInput {
 
 /** Why a mark is refused, or undefined when `input` may mark `record` (its people, on a surface its policy allows). */
 async function markRefusal(
-  deps: AppDeps,
+  deps: MarkDeps,
   record: IncidentRecord,
   input: MarkInput,
   what: 'acknowledge' | 'mark false positives',
@@ -49,7 +52,7 @@ export type MarkResult = { kind: 'done'; message: string } | { kind: 'rejected';
  * incident's own people may say it (its approvers, or whoever is on call for
  * it, e.g. the route's on-call who was paged); signed like every other step.
  */
-export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<MarkResult> {
+export async function acknowledge(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.status !== IncidentStatus.Pending) {
       return {
@@ -78,7 +81,7 @@ export async function acknowledge(deps: AppDeps, input: MarkInput): Promise<Mark
 }
 
 /** Marks an incident a false positive (feeds the false-positive rate in `/chainsec stats`). */
-export async function markFalsePositive(deps: AppDeps, input: MarkInput): Promise<MarkResult> {
+export async function markFalsePositive(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
   const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
     if (record.falsePositive) {
       return {

@@ -7,8 +7,14 @@ import { deliverDecision } from './deliverDecision';
 import type { AppDeps } from './deps';
 import { recordPolicy } from './routing';
 
+/** What expiring a request needs (it delivers the expiry as a decision). */
+type ExpireDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow'
+>;
+
 /** Expires a pending request: signed expiry + `expired` decision, then the workflow takes its fallback. */
-export async function expire(deps: AppDeps, incidentId: string): Promise<boolean> {
+export async function expire(deps: ExpireDeps, incidentId: string): Promise<boolean> {
   const expired = await commitWithRetry(deps, incidentId, ({ record }) => {
     if (record.status !== IncidentStatus.Pending) return { kind: 'stop', result: false };
     const at = deps.clock.now().toISOString();

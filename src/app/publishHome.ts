@@ -5,12 +5,15 @@ import { utcDays } from '../domain/utcDays';
 import type { AppDeps } from './deps';
 import { readableBy, recordPolicy, routesFor, unreachableRoutes } from './routing';
 
+/** What publishing a person's App Home tab needs. */
+type PublishHomeDeps = Pick<AppDeps, 'clock' | 'config' | 'incidents' | 'slack' | 'telemetry'>;
+
 /**
  * Builds and publishes one user's Home tab: what waits for them, the routes
  * they can decide in (with any whose channel the bot is not in), and what
  * they voted on in the last week.
  */
-export async function publishHome(deps: AppDeps, userId: string): Promise<void> {
+export async function publishHome(deps: PublishHomeDeps, userId: string): Promise<void> {
   const now = deps.clock.now();
   const [open, unreachable] = await Promise.all([deps.incidents.listOpen(), unreachableRoutes(deps)]);
   const pending = open.filter((r) => r.status === IncidentStatus.Pending);

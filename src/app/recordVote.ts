@@ -15,6 +15,12 @@ import type { StoredIncident } from '../services/IncidentRepository';
 import type { OnceClaim } from '../services/RequestClaims';
 import { UserMessage } from '../userMessages';
 
+/** What recording a vote needs (it delivers the decision it completes). */
+type VoteDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow' | 'claims'
+>;
+
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {
   incidentId: string;
@@ -52,7 +58,7 @@ export type VoteResult =
  * logged and left to the sweep.
  * @throws SigningFailedError (nothing recorded, nothing resumed: fail closed)
  */
-export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteResult> {
+export async function recordVote(deps: VoteDeps, input: VoteInput): Promise<VoteResult> {
   let written: StoredIncident | undefined;
   let receipt: PresignedReceipt | undefined;
   let result: VoteResult;
@@ -86,7 +92,7 @@ export async function recordVote(deps: AppDeps, input: VoteInput): Promise<VoteR
  * (publishing cost a cold click ~60 ms of its first SDK calls).
  */
 async function afterCommit(
-  deps: AppDeps,
+  deps: VoteDeps,
   incidentId: string,
   result: Extract<VoteResult, { kind: 'recorded' }>,
   written: StoredIncident | undefined,
@@ -117,7 +123,7 @@ async function afterCommit(
  * entry's hash, which does not cover the entry's signature.
  */
 function commitVote(
-  deps: AppDeps,
+  deps: VoteDeps,
   input: VoteInput,
   onCommitted: (written: StoredIncident, receipt?: PresignedReceipt) => void,
 ): Promise<VoteResult> {

@@ -10,6 +10,9 @@ import { announceRefusal } from './announceRefusal';
 import type { AppDeps } from './deps';
 import { incidentEventError, unstorableError } from './parseInbound';
 
+/** What announcing a refused message needs. */
+type RefusalDeps = Pick<AppDeps, 'config' | 'clock' | 'slack' | 'sideDocs' | 'telemetry'>;
+
 /** One refused thing that needed people: what identifies it across deliveries, and what the notice says. */
 export interface Refusal {
   key: string;
@@ -99,7 +102,7 @@ export function refusalsOfText(
 }
 
 /** Announces each refusal (see `announceRefusal`); a failure throws after trying them all. */
-export async function announceRefusals(deps: AppDeps, refusals: readonly Refusal[]): Promise<number> {
+export async function announceRefusals(deps: RefusalDeps, refusals: readonly Refusal[]): Promise<number> {
   let announced = 0;
   let failure: unknown;
   for (const r of refusals) {
@@ -121,7 +124,7 @@ export async function announceRefusals(deps: AppDeps, refusals: readonly Refusal
  * itself; the failed step's `cause` is used only when the event is valid.
  * @returns how many notices were posted
  */
-export async function reportRefused(deps: AppDeps, event: unknown, cause: string): Promise<number> {
+export async function reportRefused(deps: RefusalDeps, event: unknown, cause: string): Promise<number> {
   if (isFindingEnvelope(event)) return announceRefusals(deps, refusalsOf(event, cause, deps));
   const refused =
     unstorableError(event) ?? (RawIncidentEventSchema.safeParse(event).success ? undefined : incidentEventError(event));

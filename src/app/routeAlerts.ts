@@ -2,6 +2,9 @@ import { unreachableRouteAlert } from '../blocks/routeNotices';
 import type { AppDeps } from './deps';
 import { routeReach } from './routing';
 
+/** What alerting about unreachable routes needs. */
+type RouteAlertDeps = Pick<AppDeps, 'clock' | 'config' | 'sideDocs' | 'slack' | 'telemetry'>;
+
 /** The side document remembering that a route channel's alert was posted. */
 const docKey = (channel: string): string => `ROUTE_UNREACHABLE#${channel}`;
 
@@ -26,7 +29,7 @@ const DOC_TTL_SECONDS = 30 * 24 * 3600;
  * per sweep that finds one, `RouteUnreachableAlerts` per alert).
  * @returns the channels alerted about by this sweep
  */
-export async function alertUnreachableRoutes(deps: AppDeps): Promise<string[]> {
+export async function alertUnreachableRoutes(deps: RouteAlertDeps): Promise<string[]> {
   if (deps.config.routes.length === 0) return [];
   const now = deps.clock.now();
   const write = { now, ttlSeconds: DOC_TTL_SECONDS, open: false };
