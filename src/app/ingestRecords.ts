@@ -15,7 +15,7 @@ import {
   NOT_STORED_ERROR,
   refusalsOfText,
   type Refusal,
-} from './reportRefused';
+} from './refusals';
 
 /** Powertools idempotency's error for a message another invocation is processing right now. */
 const IN_PROGRESS_ELSEWHERE = 'IdempotencyAlreadyInProgressError';

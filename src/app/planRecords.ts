@@ -7,7 +7,7 @@ import { type RiskTier, tierRank } from '../domain/tiers';
 import { InvalidInputError } from '../errors';
 import { MCP_TOKEN_PREFIX } from '../services/McpWorkflowGateway';
 import { parseInbound } from './parseInbound';
-import type { Refusal } from './reportRefused';
+import type { Refusal } from './refusals';
 
 /** One record of a batch, as the handler extracted it from its Lambda event. */
 export interface InboundRecord {
