@@ -195,62 +195,12 @@ export function incidentDetail(input: {
 }): CommandMessage[] {
   const r = input.record;
   const i = r.incident;
-  const facts =
-    i.kind === 'finding'
-      ? i.finding.fields.map((f) => `${untrusted(f.label, 100)}: ${untrusted(f.value, 300)}`)
-      : i.kind === 'request'
-        ? requestFacts(r)
-        : i.kind === 'onchain'
-          ? [
-              `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
-              `Amount: $${i.onchain.amountUsd}`,
-              `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
-              `Anomaly score: ${i.onchain.anomalyScore}`,
-              ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
-              ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
-            ]
-          : [
-              `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
-              `URI: ${untrusted(i.waf.uri, 1000)}`,
-              `Method: ${untrusted(i.waf.httpMethod, 20)}`,
-              `Rule: ${untrusted(i.waf.ruleName, 300)}`,
-              `Country: ${untrusted(i.waf.country, 100)}`,
-              `Action: ${untrusted(i.waf.action, 50)}`,
-            ];
-  const votes = r.votes.map(
-    (v) =>
-      `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}${v.reason !== undefined ? ` — reason: ${reasonText(v.reason)}` : ''}`,
-  );
-  const decision = r.decision
-    ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(mention).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? formatUtc(r.decidedAt) : '—'}`
-    : `*Status:* ${r.status}`;
-  // The first entry's actor is whoever the agent named: shown like the card's requester, never a ping.
-  const actor = (e: LedgerEntry) => (e.type === LedgerEntryType.IncidentReceived ? requesterText(r) : mention(e.actor));
-  const timeline = input.entries.map(
-    (e) =>
-      `${e.seq}. ${formatUtc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${actor(e)} · \`${e.hash.slice(0, 12)}\``,
-  );
+  const facts = incidentFacts(r);
+  const { votes, decision } = decisionLines(r);
+  const timeline = ledgerTimeline(r, input.entries);
   const first = message(`${i.id} · ${r.tier.toUpperCase()} · ${r.status}`, [
     section(`*${untrusted(i.title, 300)}*\n${facts.join('\n')}`),
-    ...(r.proposedAction
-      ? [
-          section(
-            [
-              `*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`,
-              ...(r.proposedAction.parameters && Object.keys(r.proposedAction.parameters).length > 0
-                ? [
-                    '*Parameters:*',
-                    ...parameterLines(r.proposedAction.parameters, {
-                      ...PARAMETER_BOUNDS,
-                      room: 2400,
-                      moreAt: 'every one is listed below',
-                    }),
-                  ]
-                : []),
-            ].join('\n'),
-          ),
-        ]
-      : []),
+    ...proposedActionSections(r),
     section(`${decision}\n${votes.join('\n') || 'No votes.'}`),
     section(`*Ledger (${input.entries.length} entries)*\n${timeline.slice(-25).join('\n')}`),
     ...(r.evidence.length
@@ -267,6 +217,94 @@ export function incidentDetail(input: {
   // The reasoning in full, escaped, quoted, across as many messages as it takes.
   const full = input.full?.text ?? { reasoning: r.reasoning, evidence: r.evidence };
   const messages: CommandMessage[] = [first, ...quotedMessages(i.id, "Agent's reasoning", full.reasoning)];
+  messages.push(...moreTextMessages(r, full, input.full));
+  return messages;
+}
+
+/** The incident's own facts, by its kind (untrusted values escaped and bounded). */
+function incidentFacts(r: IncidentRecord): string[] {
+  const i = r.incident;
+  return i.kind === 'finding'
+    ? i.finding.fields.map((f) => `${untrusted(f.label, 100)}: ${untrusted(f.value, 300)}`)
+    : i.kind === 'request'
+      ? requestFacts(r)
+      : i.kind === 'onchain'
+        ? [
+            `Tx hash: ${untrusted(i.onchain.txHash, 200)}`,
+            `Amount: $${i.onchain.amountUsd}`,
+            `Protocol: ${untrusted(i.onchain.protocol, 200)}`,
+            `Anomaly score: ${i.onchain.anomalyScore}`,
+            ...(i.onchain.from ? [`From: ${untrusted(i.onchain.from, 200)}`] : []),
+            ...(i.onchain.to ? [`To: ${untrusted(i.onchain.to, 200)}`] : []),
+          ]
+        : [
+            `Source IP: ${untrusted(i.waf.sourceIp, 100)}`,
+            `URI: ${untrusted(i.waf.uri, 1000)}`,
+            `Method: ${untrusted(i.waf.httpMethod, 20)}`,
+            `Rule: ${untrusted(i.waf.ruleName, 300)}`,
+            `Country: ${untrusted(i.waf.country, 100)}`,
+            `Action: ${untrusted(i.waf.action, 50)}`,
+          ];
+}
+
+/** The votes, one line each, and the decision (or the status while there is none). */
+function decisionLines(r: IncidentRecord): { votes: string[]; decision: string } {
+  const votes = r.votes.map(
+    (v) =>
+      `• ${mention(v.userId)} ${v.choice} at ${formatUtc(v.at)}${v.reason !== undefined ? ` — reason: ${reasonText(v.reason)}` : ''}`,
+  );
+  const decision = r.decision
+    ? `*Decision:* ${r.decision} by ${(r.decidedBy ?? []).map(mention).join(', ') || 'chainsec (deadline)'} at ${r.decidedAt ? formatUtc(r.decidedAt) : '—'}`
+    : `*Status:* ${r.status}`;
+  return { votes, decision };
+}
+
+/** The ledger's entries, one line each. */
+function ledgerTimeline(r: IncidentRecord, entries: LedgerEntry[]): string[] {
+  // The first entry's actor is whoever the agent named: shown like the card's requester, never a ping.
+  const actor = (e: LedgerEntry) => (e.type === LedgerEntryType.IncidentReceived ? requesterText(r) : mention(e.actor));
+  return entries.map(
+    (e) =>
+      `${e.seq}. ${formatUtc(e.at)} · ${e.type}${e.decision ? ` (${e.decision})` : ''} · ${actor(e)} · \`${e.hash.slice(0, 12)}\``,
+  );
+}
+
+/** The proposed action and its parameters (as many as fit; every one is listed in a later message). */
+function proposedActionSections(r: IncidentRecord): ReturnType<typeof section>[] {
+  return r.proposedAction
+    ? [
+        section(
+          [
+            `*Proposed action:* ${untrusted(r.proposedAction.type, 100)} on ${untrusted(r.proposedAction.target, 300)} (${r.proposedAction.reversible ? 'reversible' : 'irreversible'})`,
+            ...(r.proposedAction.parameters && Object.keys(r.proposedAction.parameters).length > 0
+              ? [
+                  '*Parameters:*',
+                  ...parameterLines(r.proposedAction.parameters, {
+                    ...PARAMETER_BOUNDS,
+                    room: 2400,
+                    moreAt: 'every one is listed below',
+                  }),
+                ]
+              : []),
+          ].join('\n'),
+        ),
+      ]
+    : [];
+}
+
+/**
+ * The messages after the reasoning: every parameter when the list had to leave
+ * some out, and what a preview left out (the WAF analysis and follow-up when
+ * not the reasoning itself, every evidence item), or a warning when only the
+ * preview could be read.
+ */
+function moreTextMessages(
+  r: IncidentRecord,
+  full: LongText,
+  read: { text: LongText; complete: boolean } | undefined,
+): CommandMessage[] {
+  const i = r.incident;
+  const messages: CommandMessage[] = [];
   // Every parameter the receipt's digest covers, when the list above had to leave some out.
   const parameters = r.proposedAction?.parameters;
   if (parameters && flattenParameters(parameters, 0).total > PARAMETER_BOUNDS.entries)
@@ -280,7 +318,7 @@ export function incidentDetail(input: {
       messages.push(
         ...quotedMessages(i.id, 'Evidence in full', full.evidence.map((e, n) => `${n + 1}. ${e}`).join('\n')),
       );
-    if (input.full && !input.full.complete)
+    if (read && !read.complete)
       messages.push(
         message(`${i.id}: full text unavailable`, [
           context(':warning: Only a preview of the full text could be read; what is shown above is shortened.'),
