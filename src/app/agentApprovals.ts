@@ -6,7 +6,7 @@ import type { ApprovalRequest, WorkflowDecisionOutput } from '../domain/messages
 import type { Receipt } from '../domain/receipt';
 import { ChainsecError } from '../errors';
 import type { HeldToolCall, McpApproval, McpApprovals } from '../services/McpApprovals';
-import type { ToolProxyDeps } from './proxyToolCalls';
+import type { ToolProxyDeps } from './proxyCallRecords';
 import { mcpTaskToken } from '../services/McpWorkflowGateway';
 import type { AppDeps } from './deps';
 import { ingestMessage } from './ingestMessage';

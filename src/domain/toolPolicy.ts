@@ -96,6 +96,11 @@ function toolMatches(pattern: string, tool: string): boolean {
   return pattern.endsWith('*') ? tool.startsWith(pattern.slice(0, -1)) : pattern === tool;
 }
 
+/** Whether some `approve` rule of `upstream` can match calls to `tool` (then a call may be made as a task). */
+export function mayBeHeld(upstream: Upstream, tool: string): boolean {
+  return upstream.rules.some((r) => r.decision === 'approve' && toolMatches(r.tool, tool));
+}
+
 function argumentMatches(pattern: string, value: unknown): boolean {
   let text: string;
   if (typeof value === 'string') text = value;

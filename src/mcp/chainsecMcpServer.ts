@@ -15,7 +15,8 @@ import {
   requestApproval,
   statusOf,
 } from '../app/agentApprovals';
-import { callProxiedTool, listProxiedTools, toolCallResult } from '../app/proxyToolCalls';
+import { toolCallResult } from '../app/heldToolCalls';
+import { callProxiedTool, listProxiedTools } from '../app/proxyToolCalls';
 import { splitProxiedName } from '../domain/toolPolicy';
 import type { AgentPolicy } from '../domain/agents';
 import { ChainsecError } from '../errors';

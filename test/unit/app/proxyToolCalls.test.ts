@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApprovalStatus } from '../../../src/app/agentApprovals';
-import { callProxiedTool, toolCallResult } from '../../../src/app/proxyToolCalls';
+import { toolCallResult } from '../../../src/app/heldToolCalls';
+import { callProxiedTool } from '../../../src/app/proxyToolCalls';
 import { actionDigest } from '../../../src/domain/actionDigest';
 import { AgentPoliciesSchema } from '../../../src/domain/agents';
 import type { LedgerEntry } from '../../../src/domain/ledger';

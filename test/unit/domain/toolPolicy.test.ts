@@ -2,6 +2,7 @@ import {
   argumentsDigest,
   DEFAULT_RULE,
   decideToolCall,
+  mayBeHeld,
   proxiedName,
   splitProxiedName,
   UpstreamsSchema,
@@ -61,6 +62,17 @@ describe('Module: domain/toolPolicy', () => {
       expect(decideToolCall(files!, 'read\u200d_file', { path: '/tmp/a' }).rule).toBe(DEFAULT_RULE);
       expect(decideToolCall(files!, 'read\uff3ffile', { path: '/tmp/a' }).rule).toBe(DEFAULT_RULE);
       expect(decideToolCall(files!, 'delete_\u0435', {}).rule).toBe(DEFAULT_RULE);
+    });
+  });
+
+  describe('Function: mayBeHeld', () => {
+    it('says a tool can be held when some approve rule names it, exactly or by prefix, and only then', () => {
+      // Act & Assess
+      expect(mayBeHeld(files!, 'read_file')).toBe(true);
+      expect(mayBeHeld(files!, 'delete_everything')).toBe(true);
+      expect(mayBeHeld(files!, 'get_env')).toBe(false);
+      expect(mayBeHeld(files!, 'count')).toBe(false);
+      expect(mayBeHeld(files!, 'Read_file')).toBe(false);
     });
   });
 
