@@ -4,7 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
-import { argumentsDigest } from '../../src/domain/toolPolicy';
+import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
 import { eventually } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
 import { textOf, unique, useHarness } from '../support/sandboxHarness';
@@ -167,6 +167,31 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(upstreamCalls().filter((c) => c.name === 'get-sum')).toEqual([{ name: 'get-sum', arguments: args }]);
     const forwardEntry = (await ledger()).find((e) => e.type === 'tool_call' && e.approvalIncidentId === incidentId);
     expect(forwardEntry).toMatchObject({ verdict: 'approved', tool: 'get-sum', decidedBy: [APPROVER_1] });
+    // Assess: the approval's receipt binds exactly this call, as an executor checks it with the CLI
+    const decided = await call(ops, 'get_approval', { approvalId });
+    const receipt = decided.structuredContent?.receipt;
+    const pem = String((await h.json<string>('GET', '/sandbox/public-key')).body);
+    const verifyReceipt = (action: unknown) =>
+      spawnSync(
+        process.execPath,
+        [
+          path.resolve(__dirname, '../../bin/chainsec.js'),
+          'verify-receipt',
+          '--receipt',
+          tmp.file(`receipt-${a}.json`, JSON.stringify(receipt)),
+          '--public-key',
+          tmp.file('key.pem', pem),
+          '--action',
+          tmp.file(`action-${a}-${JSON.stringify(action).length}.json`, JSON.stringify(action)),
+        ],
+        { encoding: 'utf8' },
+      );
+    const exact = verifyReceipt(toolCallAction('everything', 'get-sum', args));
+    const other = verifyReceipt(toolCallAction('everything', 'get-sum', { a, b: 8 }));
+    expect(exact.status).toBe(0);
+    expect(exact.stdout.trim().split('\n').at(-1)).toMatch(/^OK/);
+    expect(other.status).toBe(1);
+    expect(other.stdout.trim().split('\n').at(-1)).toMatch(/^FAIL/);
   });
 
   it('a held call that is denied is never forwarded; as a task, its result is the denial', async () => {
