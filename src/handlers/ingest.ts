@@ -8,7 +8,7 @@ import type { InboundMessage } from '../domain/messages';
 import type { Delivery } from '../domain/origin';
 import { isFindingEnvelope } from '../domain/sources';
 import { IngestRetryError } from '../errors';
-import { FallbackSummarizer } from '../services/FallbackSummarizer';
+import { loadSummarizer } from './support/loadSummarizer';
 import { buildContainer, type Container } from './support/container';
 import { processSqsIngestBatch } from './support/sqsIngestBatch';
 
@@ -34,12 +34,7 @@ async function init(): Promise<Ready> {
   const container = await buildContainer({
     slackRetries: 3,
     paced: true,
-    // Bedrock is loaded only here, and only when summaries are on.
-    summarizer: async (config, telemetry) => {
-      if (!config.summaries.enabled) return new FallbackSummarizer();
-      const { BedrockSummarizer } = await import('../services/BedrockSummarizer');
-      return new BedrockSummarizer({ ...config.summaries, timeoutMs: Math.min(config.callTimeoutMs, 4000), telemetry });
-    },
+    summarizer: loadSummarizer,
   });
   const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 3600 });
   // The same message delivered twice at once (SNS is at-least-once) runs once;

@@ -5,7 +5,7 @@ import type { AuthorizerContext } from '../mcp/authenticate';
 import { mcpHttpExchange } from '../mcp/mcpHttpExchange';
 import { DynamoDbToolCallLedger } from '../services/dynamodb/DynamoDbToolCallLedger';
 import { buildDocumentClient } from '../services/dynamodb/documentClient';
-import { FallbackSummarizer } from '../services/FallbackSummarizer';
+import { loadSummarizer } from './support/loadSummarizer';
 import { StreamableHttpUpstreamMcp } from '../services/UpstreamMcp';
 import { buildContainer, type Container } from './support/container';
 
@@ -26,12 +26,7 @@ async function init(): Promise<Ready> {
   const container = await buildContainer({
     slackRetries: 3,
     paced: true,
-    // The card of an agent's request gets the same summary as a workflow's (Bedrock only when summaries are on).
-    summarizer: async (config, telemetry) => {
-      if (!config.summaries.enabled) return new FallbackSummarizer();
-      const { BedrockSummarizer } = await import('../services/BedrockSummarizer');
-      return new BedrockSummarizer({ ...config.summaries, timeoutMs: Math.min(config.callTimeoutMs, 4000), telemetry });
-    },
+    summarizer: loadSummarizer,
   });
   const { config, deps, mcpApprovals } = container;
   const { upstreams } = config.mcp;
