@@ -9,14 +9,14 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { main } from '../../src/cli/main';
-import { ANCHOR_CHAIN, anchorDraft, chainHeads } from '../../src/domain/anchor';
+import { ANCHOR_CHAIN, anchorDraft } from '../../src/domain/anchor';
 import { GENESIS_HASH, type LedgerEntry, type UnsignedLedgerEntry } from '../../src/domain/ledger';
 import { ledgerLine } from '../../src/domain/ledgerLines';
 import { ErrorCode } from '../../src/errors';
 import { S3AnchorStore } from '../../src/services/S3AnchorStore';
 import { freePort } from '../../sandbox/local/DynamoDbLocal';
 import { useTempFiles } from '../support/tempFiles';
-import { buildLedger, KEY_ID, p256, seal, toCanonicalJsonl } from '../unit/domain/ledgerFixture';
+import { anchorsOver, buildLedger, KEY_ID, p256, seal, toCanonicalJsonl } from '../unit/domain/ledgerFixture';
 
 /**
  * Object Lock as template.yaml's AnchorBucket sets it, against moto's S3
@@ -122,23 +122,6 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     expect(after.Versions?.map((v) => v.VersionId)).toEqual([versionId]);
   });
 
-  /** Anchors as the sweep seals them: one over each export given, chained from the genesis hash. */
-  function anchorsOver(signer: ReturnType<typeof p256>, exports: LedgerEntry[][]): LedgerEntry[] {
-    const out: LedgerEntry[] = [];
-    for (const entries of exports) {
-      const prev = out.at(-1);
-      const body = {
-        ...anchorDraft(chainHeads(entries), '2026-12-01T10:00:00.000Z'),
-        incidentId: ANCHOR_CHAIN,
-        seq: (prev?.seq ?? 0) + 1,
-        prevHash: prev?.hash ?? GENESIS_HASH,
-        keyId: KEY_ID,
-      } as UnsignedLedgerEntry;
-      out.push(seal(body, signer.privateKey));
-    }
-    return out;
-  }
-
   /** `chainsec verify --anchors s3://bucket/prefix` in-process, reaching moto as the CLI reaches S3 (the environment). */
   async function verifyFromS3(ledger: LedgerEntry[], publicPem: string, prefix: string) {
     const env = {
@@ -169,8 +152,8 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     const signer = p256();
     const full = buildLedger(signer.privateKey).entries;
     const earlier = buildLedger(signer.privateKey, { rounds: 3 }).entries;
-    const [first] = anchorsOver(signer, [full]);
-    const [again] = anchorsOver(signer, [earlier]);
+    const [first] = anchorsOver([full], signer.privateKey);
+    const [again] = anchorsOver([earlier], signer.privateKey);
     const store = new S3AnchorStore({ bucket, client, prefix: 'taken/' });
     await store.put(first!);
 
@@ -194,14 +177,14 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     const signer = p256();
     const full = buildLedger(signer.privateKey).entries;
     const earlier = buildLedger(signer.privateKey, { rounds: 3 }).entries;
-    const [a1, a2] = anchorsOver(signer, [earlier, full]);
+    const [a1, a2] = anchorsOver([earlier, full], signer.privateKey);
     const store = new S3AnchorStore({ bucket, client, prefix: 'attacked/' });
     await store.put(a1!);
     await store.put(a2!);
     const before = await verifyFromS3(earlier, signer.publicPem, 'attacked/');
     // Act: the ledger is rolled back and anchor 2 re-signed over the earlier state, put over anchor 2's key
     // without the condition (the bucket policy refuses such a put in AWS; moto has no bucket policy)
-    const [, resigned] = anchorsOver(signer, [earlier, earlier]);
+    const [, resigned] = anchorsOver([earlier, earlier], signer.privateKey);
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: store.keyOf(a2!), Body: `${ledgerLine(resigned!)}\n` }),
     );
@@ -219,7 +202,7 @@ describeWithMoto('Integration: anchors under Object Lock (moto S3)', () => {
     // Prepare
     const signer = p256();
     const full = buildLedger(signer.privateKey).entries;
-    const [a1] = anchorsOver(signer, [full]);
+    const [a1] = anchorsOver([full], signer.privateKey);
     const store = new S3AnchorStore({ bucket, client, prefix: 'garbled/' });
     await store.put(a1!);
 

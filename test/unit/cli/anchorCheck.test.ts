@@ -6,9 +6,16 @@ import {
   readAnchors,
   type StoredAnchorObject,
 } from '../../../src/cli/anchorCheck';
-import { ANCHOR_CHAIN, anchorDraft, anchorKey, chainHeads } from '../../../src/domain/anchor';
+import { anchorKey } from '../../../src/domain/anchor';
 import { GENESIS_HASH, type LedgerEntry, type UnsignedLedgerEntry } from '../../../src/domain/ledger';
-import { buildLedger, INCIDENTS, KEY_ID, p256, seal, toCanonicalJsonl } from '../domain/ledgerFixture';
+import {
+  anchorsOver as sealAnchors,
+  buildLedger,
+  INCIDENTS,
+  p256,
+  seal,
+  toCanonicalJsonl,
+} from '../domain/ledgerFixture';
 import { useTempFiles } from '../../support/tempFiles';
 
 const signer = p256();
@@ -19,22 +26,8 @@ function exportAfter(rounds: number): LedgerEntry[] {
   return buildLedger(signer.privateKey, { rounds, link: { seq: 1, prevHash: GENESIS_HASH } }).entries;
 }
 
-/** Anchors as the sweep writes them, one after each export given, chained. */
-function anchorsOver(exports: LedgerEntry[][], key = signer.privateKey): LedgerEntry[] {
-  const anchors: LedgerEntry[] = [];
-  for (const entries of exports) {
-    const prev = anchors.at(-1);
-    const body = {
-      ...anchorDraft(chainHeads(entries), '2026-12-01T10:00:00.000Z'),
-      incidentId: ANCHOR_CHAIN,
-      seq: (prev?.seq ?? 0) + 1,
-      prevHash: prev?.hash ?? GENESIS_HASH,
-      keyId: KEY_ID,
-    } as UnsignedLedgerEntry;
-    anchors.push(seal(body, key));
-  }
-  return anchors;
-}
+/** Anchors as the sweep writes them, one after each export given, chained (signed by `signer` unless told). */
+const anchorsOver = (exports: LedgerEntry[][], key = signer.privateKey): LedgerEntry[] => sealAnchors(exports, key);
 
 const tmp = useTempFiles('chainsec-anchors-');
 /** Writes `text` to a file in the test directory and returns its path. */

@@ -9,6 +9,7 @@ import {
   type LedgerEntry,
   type UnsignedLedgerEntry,
 } from '../../../src/domain/ledger';
+import { ANCHOR_CHAIN, anchorDraft, chainHeads } from '../../../src/domain/anchor';
 import type { Signer } from '../../../src/services/Signer';
 
 /**
@@ -177,4 +178,21 @@ export function toJsonl(entries: readonly unknown[]): string {
 /** The entries as the JSON Lines export writes them now: each line RFC 8785 canonical JSON. */
 export function toCanonicalJsonl(entries: readonly unknown[]): string {
   return entries.map((e) => canonicalize(e)!).join('\n') + '\n';
+}
+
+/** Anchors as the sweep seals them: one over each export given, chained from the genesis hash, signed with `privateKey`. */
+export function anchorsOver(exports: readonly LedgerEntry[][], privateKey: KeyObject): LedgerEntry[] {
+  const anchors: LedgerEntry[] = [];
+  for (const entries of exports) {
+    const prev = anchors.at(-1);
+    const body = {
+      ...anchorDraft(chainHeads(entries), '2026-12-01T10:00:00.000Z'),
+      incidentId: ANCHOR_CHAIN,
+      seq: (prev?.seq ?? 0) + 1,
+      prevHash: prev?.hash ?? GENESIS_HASH,
+      keyId: KEY_ID,
+    } as UnsignedLedgerEntry;
+    anchors.push(seal(body, privateKey));
+  }
+  return anchors;
 }
