@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { buildRefusalNotice, type RefusalNoticeFacts } from '../blocks/refusalNotice';
 import { onCallAt } from '../domain/escalation';
 import { isApprovalTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
+import { sha256Hex } from '../domain/sha256';
 
 /** The side document that remembers a refusal was announced (one notice per key, across redeliveries). */
-const docKey = (key: string): string => `REFUSAL_NOTICE#${createHash('sha256').update(key).digest('hex')}`;
+const docKey = (key: string): string => `REFUSAL_NOTICE#${sha256Hex(key)}`;
 
 /** What the document holds: `posted` once the notice is out; `failed` gives the claim back for a retry. */
 interface RefusalNoticeDoc {

@@ -10,8 +10,8 @@ import type { ApprovalTier } from '../domain/tiers';
 import type { AppDeps } from './deps';
 import type { KeptText } from './fullText';
 import type { IdentifiedRequester } from './identifyRequester';
-import { sha256 } from './incidentOfMessage';
 import type { EntryDraft } from './ledgerWriter';
+import { sha256Hex } from '../domain/sha256';
 
 /*
  * What a new approval request stores: its pending record and its signed
@@ -97,10 +97,10 @@ export function receivedEntry(req: ReceivedRequest, record: IncidentRecord): Ent
     ...(message.title !== undefined && { requestTitle: message.title }),
     ...(message.context !== undefined && { requestContext: message.context }),
     deadline: record.deadline ?? null,
-    reasoningSha256: sha256(message.reasoning),
-    evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),
+    reasoningSha256: sha256Hex(message.reasoning),
+    evidenceSha256: sha256Hex(JSON.stringify(kept.preview.evidence)),
     fullTextSha256: kept.fullText?.sha256 ?? null,
-    taskTokenSha256: sha256(message.taskToken),
+    taskTokenSha256: sha256Hex(message.taskToken),
     dryRun: record.dryRun,
   };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { normalizeIncident, requestIncident, type Incident } from '../domain/incident';
 import { incidentIdForKey } from '../domain/incidentId';
 import { IncidentSchema } from '../domain/incidentSchemas';
@@ -7,6 +6,7 @@ import { classify } from '../domain/risk';
 import { tierRank, type RiskTier } from '../domain/tiers';
 import { InvalidInputError } from '../errors';
 import type { AppDeps } from './deps';
+import { sha256Hex } from '../domain/sha256';
 
 /** What reading a message's incident needs: the risk rules and the time. */
 type ReadDeps = Pick<AppDeps, 'config' | 'clock'>;
@@ -54,10 +54,5 @@ export function incidentOfRequest(message: ApprovalRequest, deps: ReadDeps): Inc
  * ledger entry only.
  */
 export function foreignRequestId(taskToken: string): string {
-  return incidentIdForKey(`request:${sha256(taskToken)}`);
-}
-
-/** Lowercase hex SHA-256 of a text (the received entry records these of what a message said). */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return incidentIdForKey(`request:${sha256Hex(taskToken)}`);
 }

@@ -9,11 +9,12 @@ import { fallbackSummary } from '../domain/summary';
 import type { AppDeps } from './deps';
 import { foldFinding } from './findingUpdates';
 import { keepFullText, longTextOf, withPreview, type KeptText } from './fullText';
-import { sha256, toIncident } from './incidentOfMessage';
+import { toIncident } from './incidentOfMessage';
 import type { IngestOutcome } from './ingestOutcome';
 import { sealEntries } from './ledgerWriter';
 import { notePatternCard, routeNotification } from './noiseControl';
 import { postCard, postIfMissing } from './postCard';
+import { sha256Hex } from '../domain/sha256';
 
 /** What ingesting a notification needs. */
 export type IngestNotificationDeps = Pick<
@@ -67,8 +68,8 @@ export async function ingestNotification(
       origin,
       incident: incident as unknown as JsonValue,
       actionTaken: (message.actionTaken ?? null) as JsonValue,
-      reasoningSha256: sha256(message.reasoning ?? ''),
-      evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),
+      reasoningSha256: sha256Hex(message.reasoning ?? ''),
+      evidenceSha256: sha256Hex(JSON.stringify(kept.preview.evidence)),
       fullTextSha256: kept.fullText?.sha256 ?? null,
       dryRun: record.dryRun,
     },

@@ -1,11 +1,11 @@
 import { eventIdentity } from '../domain/sources';
-import { createHash } from 'node:crypto';
 import type { DigestItem } from '../blocks/digest';
 import { patternKey, type Incident } from '../domain/incident';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { tierRank } from '../domain/tiers';
 import type { AppDeps } from './deps';
 import { type DigestDoc, type PatternDoc, renderDoc, upsert } from './noiseDocs';
+import { sha256Hex } from '../domain/sha256';
 
 /**
  * Noise control for low / medium notifications (approval requests always get
@@ -59,7 +59,7 @@ export async function routeNotification(deps: NoiseDeps, record: IncidentRecord)
   const now = deps.clock.now();
   const incident = record.incident;
   const pk = patternKey(incident);
-  const pKey = pk === undefined ? undefined : `PATTERN#${createHash('sha256').update(pk).digest('hex').slice(0, 32)}`;
+  const pKey = pk === undefined ? undefined : `PATTERN#${sha256Hex(pk).slice(0, 32)}`;
   const pattern = !pKey ? undefined : await countInPattern(deps, pKey, incident, now);
   if (pKey && pattern && pattern.firstIncidentId !== incident.id && pattern.ts) {
     await deps.incidents.update(incident.id, (r) => ({

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type * as z from 'zod/mini';
 import { ChainsecError, ErrorCode, InvalidInputError, PayloadTooLargeError, UnknownPayloadError } from '../errors';
 import { RawIncidentEventSchema } from '../domain/incidentSchemas';
@@ -8,6 +7,7 @@ import { ApprovalRequestSchema, NotificationSchema, type InboundMessage } from '
 import { storableProblem } from '../domain/storableJson';
 import { parseStrictJson } from '../domain/strictJson';
 import type { RejectedPayload } from '../services/RejectedPayloads';
+import { sha256Hex } from '../domain/sha256';
 
 /** Records over this many bytes are refused (docs/INTERFACES.md#incident-inputs). */
 export const MAX_RECORD_BYTES = 256 * 1024;
@@ -116,7 +116,7 @@ export function rejectedRecord(source: string, text: string, error: unknown, at:
     reason: (error as Error).message ?? String(error),
     payload: redactTokens(text),
     bytes: Buffer.byteLength(text, 'utf8'),
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: sha256Hex(text),
     at: at.toISOString(),
   };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { RefusalNoticeFacts } from '../blocks/refusalNotice';
 import { DEFAULT_RISK_THRESHOLDS } from '../domain/risk';
 import { isFindingEnvelope, readFindings, type FindingOutcome } from '../domain/sources';
@@ -7,6 +6,7 @@ import { refusedEvent } from '../domain/sources/refusedEvent';
 import { isApprovalTier, type RiskTier } from '../domain/tiers';
 import { announceRefusal } from './announceRefusal';
 import type { AppDeps } from './deps';
+import { sha256Hex } from '../domain/sha256';
 
 /*
  * Refusals that needed people: which refused payloads (findings, approval
@@ -23,8 +23,6 @@ export interface Refusal {
   key: string;
   facts: RefusalNoticeFacts;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The error code a refused approval request's task is failed with. */
 export const INVALID_REQUEST_ERROR = 'chainsec.InvalidRequest';
@@ -55,7 +53,7 @@ export function refusalsOf(
       findingRefusal(f, outcome),
     );
   if (!isObj(value)) return [];
-  const key = `payload:${sha256(JSON.stringify(value))}`;
+  const key = `payload:${sha256Hex(JSON.stringify(value))}`;
   if (value.kind === 'approval_request' || failedTask) {
     // A workflow was waiting for people: high or critical whatever else is wrong with it.
     const tier: RiskTier = value.tier === 'critical' ? 'critical' : 'high';
@@ -79,7 +77,7 @@ export function refusalsOf(
 /** The refusal of one finding that could not be read, when its severity needed people (one key per finding id). */
 export function findingRefusal(f: FindingOutcome, outcome = 'No workflow waits for a decision on it.'): Refusal[] {
   if (f.kind !== 'rejected' || f.tier === undefined || !isApprovalTier(f.tier)) return [];
-  const id = f.findingId ?? sha256(JSON.stringify(f.subject ?? null));
+  const id = f.findingId ?? sha256Hex(JSON.stringify(f.subject ?? null));
   const facts: RefusalNoticeFacts = {
     tier: f.tier,
     what: f.what ?? 'finding',

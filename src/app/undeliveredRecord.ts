@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { actionDigest } from '../domain/actionDigest';
 import type { Incident } from '../domain/incident';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
@@ -8,13 +7,10 @@ import type { KeptText } from './fullText';
 import type { IdentifiedRequester } from './identifyRequester';
 import type { EntryDraft } from './ledgerWriter';
 import type { UndeliveredRequest } from './reportUndelivered';
+import { sha256Hex } from '../domain/sha256';
 
 /** Why and when a request went undelivered, as the incident keeps it. */
 export type Undelivered = NonNullable<IncidentRecord['undelivered']>;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /**
  * The record of a request nobody was asked about: decided (denied) at once,
@@ -71,8 +67,8 @@ export function undeliveredReceivedEntry(
     proposedAction: request.proposedAction,
     actionDigest: actionDigest(request.proposedAction),
     containment: (request.containment ?? null) as JsonValue,
-    reasoningSha256: sha256(request.reasoning),
-    evidenceSha256: sha256(JSON.stringify(kept.preview.evidence)),
+    reasoningSha256: sha256Hex(request.reasoning),
+    evidenceSha256: sha256Hex(JSON.stringify(kept.preview.evidence)),
     fullTextSha256: kept.fullText?.sha256 ?? null,
     delivered: false,
     dryRun: record.dryRun,
