@@ -2,10 +2,11 @@
  * `npm run bench`: every benchmark of docs/PERFORMANCE.md, side by side in one
  * run, written to bench/results.json, with a short table on stdout.
  *
- * One DynamoDB Local (the real engine) is shared; each phase runs in its own
- * process with its own sandbox (the handlers keep per-container state, as in
- * Lambda): the click phase (decision overhead, ack latency, cold start)
- * with the local Slack rate limit off for its setup, then the storm with it on.
+ * Each phase runs in its own process with its own sandbox (the handlers keep
+ * per-container state, as in Lambda) and a fresh DynamoDB Local (the real
+ * engine): the click phase (decision overhead, ack latency, cold start) with
+ * the local Slack rate limit off for its setup, the storm with it on, then
+ * agents over MCP.
  *
  * Knobs (environment): BENCH_DECISION_SAMPLES (100), BENCH_WARMUP (20),
  * BENCH_COLD_SAMPLES (15), BENCH_STORM_SIZE (1000), BENCH_STORM_TIMEOUT_S (300).
@@ -38,8 +39,25 @@ function bundleBytes(): Record<string, number> {
   return out;
 }
 
-/** Runs one phase in its own process; its result is a JSON file. */
-function phase(script: string, env: NodeJS.ProcessEnv): Promise<Record<string, any>> {
+/** Runs one phase in its own process, against a fresh DynamoDB Local; its result is a JSON file. */
+async function phase(script: string): Promise<Record<string, any>> {
+  const dynamo = new DynamoDbLocal();
+  await dynamo.start();
+  try {
+    // Straight to the Java engine: the fault-injection front (a Node proxy in
+    // this process) is test plumbing, and it would add a hop to every
+    // DynamoDB call of both the bot and the raw baseline.
+    return await runPhase(script, {
+      ...process.env,
+      BENCH_DYNAMODB_ENDPOINT: dynamo.directUrl,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    });
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+function runPhase(script: string, env: NodeJS.ProcessEnv): Promise<Record<string, any>> {
   const out = path.join(os.tmpdir(), `chainsec-bench-${path.basename(script, '.ts')}-${process.pid}.json`);
   rmSync(out, { force: true });
   return new Promise((resolve, reject) => {
@@ -91,22 +109,12 @@ async function main(): Promise<void> {
   }
   const bytes = bundleBytes();
 
-  const dynamo = new DynamoDbLocal();
-  await dynamo.start();
-  let clicks: Record<string, any>;
-  let storm: Record<string, any>;
-  let mcp: Record<string, any>;
-  try {
-    // Straight to the Java engine: the fault-injection front (a Node proxy in
-    // this process) is test plumbing, and it would add a hop to every
-    // DynamoDB call of both the bot and the raw baseline.
-    const env = { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamo.directUrl, POWERTOOLS_LOG_LEVEL: 'ERROR' };
-    clicks = await phase('clickPhase.ts', env);
-    storm = only ? {} : await phase('stormPhase.ts', env);
-    mcp = only ? {} : await phase('mcpPhase.ts', env);
-  } finally {
-    await dynamo.stop();
-  }
+  // Each phase gets a DynamoDB Local of its own: the engine slows as tables
+  // fill (the storm leaves a thousand incidents and their ledgers behind),
+  // and a phase must not measure what the one before it left.
+  const clicks = await phase('clickPhase.ts');
+  const storm = only ? {} : await phase('stormPhase.ts');
+  const mcp = only ? {} : await phase('mcpPhase.ts');
   if (only) {
     console.log(JSON.stringify(Object.fromEntries(only.map((k) => [k, clicks[k]])), null, 2));
     return;

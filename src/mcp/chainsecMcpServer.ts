@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -29,6 +30,13 @@ import { errorResult, NO_SUCH_APPROVAL, statusResult } from './toolResults';
 const SERVER_INFO = { name: 'chainsec', version: '0.1.0' };
 
 /**
+ * One JSON Schema validator for every request's server: the SDK builds a
+ * fresh Ajv instance per server otherwise, a third of a millisecond of CPU on
+ * every stateless request (the proxy's allowed calls included).
+ */
+const SCHEMA_VALIDATOR = new AjvJsonSchemaValidator();
+
+/**
  * chainsec's MCP server for one authenticated agent and one HTTP request
  * (stateless: every state lives in DynamoDB). Tools: `request_approval`
  * (plain or as an MCP task), `get_approval`, `verify_receipt`; tasks:
@@ -37,6 +45,7 @@ const SERVER_INFO = { name: 'chainsec', version: '0.1.0' };
 export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {}, tasks: { requests: { tools: { call: {} } } } },
+    jsonSchemaValidator: SCHEMA_VALIDATOR,
     taskStore: new AgentTaskStore(ctx, agent, (found) => toolCallResult(ctx, agent, found.approval, found.status)),
     instructions:
       'chainsec asks people in Slack to decide before you carry out an irreversible action. Call request_approval, ' +

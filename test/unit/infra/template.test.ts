@@ -1517,6 +1517,25 @@ describe('File: template.yaml', () => {
       for (const [, a] of alarms) expect(a.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     });
 
+    it('alarms at once when findings past the ones read one by one were kept unread', () => {
+      // Act
+      const past = resource('FindingsPastLimitAlarm').Properties ?? {};
+
+      // Assess
+      expect(past).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'FindingsPastLimit',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(past.Dimensions).toEqual([{ Name: 'service', Value: 'chainsec' }]);
+      expect(past.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    });
+
     it('alarms after 3 sweeps in a row missed their anchor', () => {
       // Act
       const missed = resource('AnchorsMissedAlarm').Properties ?? {};
@@ -1549,10 +1568,10 @@ describe('File: template.yaml', () => {
         .join('\n');
 
       // Act
-      const emitted = new Set([...source.matchAll(/metric\('([A-Za-z]+)'/g)].map((m) => m[1]));
+      const emitted = new Set([...source.matchAll(/metric(?:\(|: )'([A-Za-z]+)'/g)].map((m) => m[1]));
 
       // Assess
-      expect(alarms).toHaveLength(5);
+      expect(alarms).toHaveLength(6);
       for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
     });
   });
