@@ -378,7 +378,7 @@ export function summaryOf(body: ConverseRequestBody): string {
     const sample = parsed.sample === true ? ', a sample finding' : '';
     return `Model summary: a ${tier} ${source} finding (${id}), seen ${count} time${count === 1 ? '' : 's'}${sample}.`;
   }
-  if (parsed.kind === 'request') return `Model summary: a ${tier} approval request from a workflow (${id}).`;
+  if (parsed.kind === 'request') return `Model summary: a ${tier} approval request (${id}).`;
   const kind = parsed.kind === 'waf' ? 'WAF' : 'on-chain';
   const detail =
     parsed.kind === 'waf'

@@ -13,7 +13,8 @@ export function fallbackSummary(incident: Incident): string {
   }
   if (incident.kind === 'request') {
     const r = incident.request;
-    return `A workflow asks to run ${r.actionType} on ${r.target}: ${incident.title}; rated ${incident.tier.toUpperCase()} by the request.`;
+    // Not "a workflow": agents over MCP ask too; and the tier is chainsec's, not the request's.
+    return `An approval request asks to run ${r.actionType} on ${r.target}: ${incident.title}; rated ${incident.tier.toUpperCase()}.`;
   }
   return eventSummary(incident);
 }

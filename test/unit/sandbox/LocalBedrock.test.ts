@@ -74,7 +74,7 @@ describe('Class: LocalBedrock', () => {
     ],
     [
       '{"id":"INC-0000000005","kind":"request","tier":"high"}',
-      'Model summary: a HIGH approval request from a workflow (INC-0000000005).',
+      'Model summary: a HIGH approval request (INC-0000000005).',
     ],
   ])('summarises each source from its own facts (%s)', async (facts, summary) => {
     const out = await client.send(
