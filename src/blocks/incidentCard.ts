@@ -475,7 +475,9 @@ function voteButtons(record: IncidentRecord, opts: IncidentCardOptions): KnownBl
       style: 'danger',
       confirm: {
         title: 'Deny this action?',
-        text: `One deny ends the request at once: ${what} will not run for ${escapeMrkdwn(id)}.${dry}`,
+        text: investigate
+          ? `One deny ends the request at once: the investigation of ${escapeMrkdwn(id)} is closed as not needed.${dry}`
+          : `One deny ends the request at once: ${what} will not run for ${escapeMrkdwn(id)}.${dry}`,
         confirm: 'Deny',
         danger: true,
       },

@@ -47,6 +47,18 @@ describe('an honest finding card', () => {
     expect(buttonsOf(card.blocks).map((b) => b.action_id)).not.toContain(ActionId.Rollback);
   });
 
+  it('the Deny confirm of an investigation speaks of the investigation, not of an action that "will not run"', () => {
+    const record = buildRecord({
+      incident: findingIncident(false),
+      proposedAction: { type: 'investigate', target: 'f-1', reversible: true },
+      dryRun: false,
+    });
+    const deny = buttonsOf(buildIncidentCard(record, CRITICAL).blocks).find((b) => b.action_id === ActionId.Deny);
+    const confirm = JSON.stringify(deny?.confirm ?? {});
+    expect(confirm).toContain('the investigation of INC-AAAAAAAAAA is closed as not needed');
+    expect(confirm).not.toContain('will not run');
+  });
+
   it('a skipped containment says dry run only in dry run, and offers Rollback only for what ran (or would have)', () => {
     const containment = {
       type: 'isolate_instance',
