@@ -328,10 +328,13 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
         messageTs: card.ts,
       });
 
+    // Timestamps are taken when the request is sent, not when the table is built: on a loaded machine a
+    // suite can start minutes after this file was loaded, which would bring "400 s ahead" within the window.
+    const at = (offsetSeconds: number) => () => ({ timestamp: Math.floor(Date.now() / 1000) + offsetSeconds });
     it.each([
-      ['a wrong signature', { signature: 'v0=' + '0'.repeat(64) }],
-      ['a stale timestamp', { timestamp: Math.floor(Date.now() / 1000) - 400 }],
-      ['a future timestamp', { timestamp: Math.floor(Date.now() / 1000) + 400 }],
+      ['a wrong signature', () => ({ signature: `v0=${'0'.repeat(64)}` })],
+      ['a stale timestamp', at(-400)],
+      ['a future timestamp', at(400)],
     ])('refuses %s with 401 and writes nothing', async (_name, opts) => {
       // Prepare
       const { card, id } = await critical();
@@ -339,7 +342,7 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       const body = approveBody(id, card);
 
       // Act
-      const res = await h.slack(body, opts);
+      const res = await h.slack(body, opts());
 
       // Assess
       expect(res.status).toBe(401);
