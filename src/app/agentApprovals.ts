@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { type AgentPolicy, requestRefusal } from '../domain/agents';
 import { requestIncident } from '../domain/incident';
 import { decisionDeadline } from '../domain/policy';
-import type { ApprovalRequest, WorkflowDecisionOutput } from '../domain/messages';
-import type { Receipt } from '../domain/receipt';
+import type { ApprovalRequest } from '../domain/messages';
 import { ChainsecError } from '../errors';
-import type { HeldToolCall, McpApproval, McpApprovals } from '../services/McpApprovals';
-import type { ToolProxyDeps } from './proxyCallRecords';
+import type { HeldToolCall, McpApproval } from '../services/McpApprovals';
 import { mcpTaskToken } from '../services/McpWorkflowGateway';
-import type { AppDeps } from './deps';
+import { type ApprovalStatus, statusOf } from './approvalStatus';
 import { ingestMessage } from './ingestMessage';
+import type { AgentApprovalDeps } from './mcpDeps';
 import { parseInbound, unstorableError } from './parseInbound';
 
 /**
@@ -21,16 +20,6 @@ import { parseInbound, unstorableError } from './parseInbound';
 
 /** What an agent may send: the approval request of a workflow, less what chainsec decides itself. */
 export const ARGUMENT_FIELDS = ['tier', 'title', 'proposedAction', 'reasoning', 'evidence', 'context'] as const;
-
-/** What the agent's ports are: the use cases' deps, and where agents' requests live. */
-export interface AgentApprovalDeps {
-  deps: AppDeps;
-  approvals: McpApprovals;
-  /** Seconds an outcome stays readable after the decision window closes. */
-  resultRetentionSeconds: number;
-  /** The governing proxy, when upstream MCP servers are configured. */
-  proxy?: ToolProxyDeps;
-}
 
 /** How a request ended: accepted (people decide now), or refused before anything was posted. */
 export type RequestApprovalOutcome =
@@ -124,19 +113,6 @@ function parseArguments(args: unknown, approvalId: string, agent: AgentPolicy): 
   return parsed;
 }
 
-/** Where a request stands, as `get_approval` and a task's result report it. */
-export interface ApprovalStatus {
-  status: 'pending' | 'approved' | 'denied' | 'expired';
-  approvalId: string;
-  incidentId: string;
-  decision?: WorkflowDecisionOutput['decision'];
-  decidedBy?: string[];
-  decidedAt?: string;
-  ledgerHash?: string;
-  reason?: string;
-  receipt?: Receipt;
-}
-
 /**
  * The request `approvalId` as its agent may see it; undefined when it is
  * unknown, another agent's, or past its expiry (the three are not told apart,
@@ -163,29 +139,4 @@ export async function listRequests(
   const now = ctx.deps.clock.now().getTime();
   const mine = await ctx.approvals.listForAgent(agent.name, limit);
   return mine.filter((a) => a.agent === agent.name && now < Date.parse(a.expiresAt)).map(statusOf);
-}
-
-const STATUS_OF_DECISION = {
-  approve: 'approved',
-  // A rollback undoes a containment: the proposed action is not to be carried out.
-  rollback: 'denied',
-  deny: 'denied',
-  expired: 'expired',
-} as const;
-
-/** The status of a stored request. */
-export function statusOf(approval: McpApproval): ApprovalStatus {
-  const base = { approvalId: approval.approvalId, incidentId: approval.incidentId };
-  const o = approval.outcome;
-  if (!o) return { status: 'pending', ...base };
-  return {
-    status: STATUS_OF_DECISION[o.decision],
-    ...base,
-    decision: o.decision,
-    decidedBy: o.decidedBy,
-    decidedAt: o.decidedAt,
-    ledgerHash: o.ledgerHash,
-    ...(o.reason !== undefined && { reason: o.reason }),
-    ...(o.receipt && { receipt: o.receipt }),
-  };
 }

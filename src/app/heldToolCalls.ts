@@ -3,7 +3,8 @@ import { actionDigest } from '../domain/actionDigest';
 import type { AgentPolicy } from '../domain/agents';
 import { toolCallAction } from '../domain/toolPolicy';
 import type { McpApproval, ToolCallForward } from '../services/McpApprovals';
-import type { AgentApprovalDeps, ApprovalStatus } from './agentApprovals';
+import type { ApprovalStatus } from './approvalStatus';
+import type { AgentApprovalDeps } from './mcpDeps';
 import { callDraft, errorResult, forward, newChainId, record } from './proxyCallRecords';
 
 /** Bytes of an upstream result kept for the agent to read again. */

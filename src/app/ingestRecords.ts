@@ -17,6 +17,16 @@ import {
   type Refusal,
 } from './refusals';
 
+/**
+ * What running inbound records needs around processing them: the rejected
+ * store, the workflow (to fail a refused request's task) and what announcing
+ * a refusal needs.
+ */
+export type IngestRecordsDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'sideDocs' | 'telemetry' | 'rejected' | 'workflow'
+>;
+
 /** Powertools idempotency's error for a message another invocation is processing right now. */
 const IN_PROGRESS_ELSEWHERE = 'IdempotencyAlreadyInProgressError';
 
@@ -39,7 +49,7 @@ export type ProcessMessage = (message: InboundMessage, body: string, delivery: D
  * `retry`.
  */
 export async function ingestRecord(
-  deps: AppDeps,
+  deps: IngestRecordsDeps,
   planned: PlannedRecord,
   process: ProcessMessage,
 ): Promise<RecordOutcome> {
@@ -81,7 +91,7 @@ export async function ingestRecord(
  * announce it comes back as `retry`: it must not be lost.
  */
 async function keepRefused(
-  deps: AppDeps,
+  deps: IngestRecordsDeps,
   record: InboundRecord,
   e: unknown,
   refusals: Refusal[] | undefined,
@@ -116,7 +126,7 @@ export const INGEST_MAX_RECEIVES = 5;
  * task is failed at once with a coded error rather than left to its timeout,
  * and what needed people is announced in the channel and paged, once.
  */
-export async function giveUpRecord(deps: AppDeps, planned: PlannedRecord, reason: string): Promise<void> {
+export async function giveUpRecord(deps: IngestRecordsDeps, planned: PlannedRecord, reason: string): Promise<void> {
   if (!('message' in planned)) return;
   const { message, record } = planned;
   const why = `it could not be stored or shown after ${INGEST_MAX_RECEIVES} attempts: ${reason}`;
@@ -135,7 +145,7 @@ export async function giveUpRecord(deps: AppDeps, planned: PlannedRecord, reason
  * Powertools' batch processor instead (see `src/handlers/ingest.ts`).
  */
 export async function ingestRecords(
-  deps: AppDeps,
+  deps: IngestRecordsDeps,
   records: readonly InboundRecord[],
   process: ProcessMessage,
 ): Promise<RecordOutcome[]> {
@@ -153,7 +163,7 @@ export async function ingestRecords(
  * fix retries the whole record (the findings already done fold as duplicates).
  */
 async function ingestFindings(
-  deps: AppDeps,
+  deps: IngestRecordsDeps,
   record: InboundRecord,
   findings: FindingOutcome[],
   process: ProcessMessage,

@@ -3,9 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentPolicy } from '../domain/agents';
 import { GENESIS_HASH, type JsonValue, type LedgerEntry, LedgerEntryType } from '../domain/ledger';
 import { argumentsDigest, TOOL_NAME, type Upstream } from '../domain/toolPolicy';
-import type { ToolCallLedger } from '../services/ToolCallLedger';
-import type { UpstreamMcp } from '../services/UpstreamMcp';
-import type { AgentApprovalDeps } from './agentApprovals';
+import type { AgentApprovalDeps, ToolProxyDeps } from './mcpDeps';
 import { type EntryDraft, sealEntries } from './ledgerWriter';
 
 /**
@@ -15,13 +13,6 @@ import { type EntryDraft, sealEntries } from './ledgerWriter';
  * `tool_call_result` once the upstream answered), and a call is forwarded
  * once, never retried: an upstream failure is reported and recorded.
  */
-
-/** What the proxy needs beyond the MCP server's ports. */
-export interface ToolProxyDeps {
-  upstreams: Upstream[];
-  upstreamMcp: UpstreamMcp;
-  toolCalls: ToolCallLedger;
-}
 
 export type ProxyContext = AgentApprovalDeps & { proxy: ToolProxyDeps };
 

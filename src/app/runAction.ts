@@ -21,14 +21,26 @@ export interface ActionInput {
 }
 
 /**
+ * What running an action needs: the actions topic, the store and ledger (the
+ * outcome's entry, a receipt signed from the recorded decision) and the card.
+ */
+type RunActionDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'notifier'
+>;
+
+/** An action's result before its outcome is known. */
+type ResultBase = Omit<ActionResult, 'status' | 'detail'>;
+
+/**
  * Carries out (or, in dry run, only records) what the workflow decided.
  * chainsec holds no blast-radius permissions itself: commands go to the agent's
  * executors over the actions topic. When the incident is known, the outcome is
  * a signed ledger entry and shows on its card.
  */
-export async function runAction(deps: AppDeps, input: ActionInput): Promise<ActionResult> {
+export async function runAction(deps: RunActionDeps, input: ActionInput): Promise<ActionResult> {
   const at = deps.clock.now().toISOString();
-  const base = {
+  const base: ResultBase = {
     operation: input.operation,
     dryRun: input.dryRun,
     at,
@@ -37,39 +49,7 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
     ...(input.operation === 'contain' &&
       input.action?.parameters !== undefined && { parameters: input.action.parameters as Record<string, JsonValue> }),
   };
-  let result: ActionResult;
-  if (input.operation === 'close') {
-    result = { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
-  } else if (input.incident.kind === 'finding' && input.incident.finding.sample) {
-    // A detector's sample finding ("Generate sample findings") describes nothing real: the decision is
-    // recorded, and no executor is ever asked to act on it.
-    result = { ...base, status: 'skipped', detail: 'sample finding: no action runs' };
-  } else if (input.action?.type === INVESTIGATE) {
-    // A finding family with no catalogued action: people investigate, no executor is asked to do anything.
-    result = { ...base, status: 'skipped', detail: 'investigate: no action runs' };
-  } else if (input.dryRun) {
-    result = {
-      ...base,
-      status: 'skipped',
-      detail: `dry run: would ${input.operation} ${input.action?.type ?? ''} on ${input.action?.target ?? ''}`.trim(),
-    };
-  } else if (!deps.notifier) {
-    result = { ...base, status: 'failed', detail: 'no actions topic configured' };
-  } else {
-    const receipt = input.operation === 'contain' ? null : await receiptOf(deps, input);
-    if (receipt === undefined) {
-      result = { ...base, status: 'failed', detail: 'no receipt allows it: nothing sent (fail closed)' };
-    } else if (receipt !== null && !covers(receipt, input.actionAsSent ?? input.action)) {
-      // The receipt allows another action than the one this command would carry: nothing is sent.
-      result = {
-        ...base,
-        status: 'failed',
-        detail: 'the receipt does not cover this action: nothing sent (fail closed)',
-      };
-    } else {
-      result = await publish({ ...deps, notifier: deps.notifier }, input, base, receipt);
-    }
-  }
+  const result = skipped(input, base) ?? (await send(deps, input, base));
   deps.telemetry.metric(`Actions_${input.operation}_${result.status}`);
 
   const known = await deps.incidents.get(input.incident.id);
@@ -85,6 +65,42 @@ export async function runAction(deps: AppDeps, input: ActionInput): Promise<Acti
   return result;
 }
 
+/** The result when nothing is to be sent (a close, a sample finding, an investigation, a dry run), else undefined. */
+function skipped(input: ActionInput, base: ResultBase): ActionResult | undefined {
+  if (input.operation === 'close')
+    return { ...base, status: 'skipped', detail: `nothing runs (${input.approval?.decision ?? 'closed'})` };
+  if (input.incident.kind === 'finding' && input.incident.finding.sample) {
+    // A detector's sample finding ("Generate sample findings") describes nothing real: the decision is
+    // recorded, and no executor is ever asked to act on it.
+    return { ...base, status: 'skipped', detail: 'sample finding: no action runs' };
+  }
+  if (input.action?.type === INVESTIGATE) {
+    // A finding family with no catalogued action: people investigate, no executor is asked to do anything.
+    return { ...base, status: 'skipped', detail: 'investigate: no action runs' };
+  }
+  if (input.dryRun) {
+    return {
+      ...base,
+      status: 'skipped',
+      detail: `dry run: would ${input.operation} ${input.action?.type ?? ''} on ${input.action?.target ?? ''}`.trim(),
+    };
+  }
+  return undefined;
+}
+
+/** Sends the command when a receipt allows exactly this action (a containment needs none); fails closed otherwise. */
+async function send(deps: RunActionDeps, input: ActionInput, base: ResultBase): Promise<ActionResult> {
+  if (!deps.notifier) return { ...base, status: 'failed', detail: 'no actions topic configured' };
+  const receipt = input.operation === 'contain' ? null : await receiptOf(deps, input);
+  if (receipt === undefined)
+    return { ...base, status: 'failed', detail: 'no receipt allows it: nothing sent (fail closed)' };
+  if (receipt !== null && !covers(receipt, input.actionAsSent ?? input.action)) {
+    // The receipt allows another action than the one this command would carry: nothing is sent.
+    return { ...base, status: 'failed', detail: 'the receipt does not cover this action: nothing sent (fail closed)' };
+  }
+  return publish({ notifier: deps.notifier }, input, base, receipt);
+}
+
 /** The decisions whose receipt allows each operation that needs one. */
 const ALLOWED_BY: Record<'execute' | 'rollback', readonly string[]> = {
   execute: ['approve'],
@@ -98,7 +114,7 @@ const ALLOWED_BY: Record<'execute' | 'rollback', readonly string[]> = {
  * it has recorded (the sweep's expiry, whose entry hash is `ledgerHash`).
  * @returns undefined when no recorded decision allows the operation: the caller sends nothing
  */
-async function receiptOf(deps: AppDeps, input: ActionInput): Promise<JsonValue | undefined> {
+async function receiptOf(deps: RunActionDeps, input: ActionInput): Promise<JsonValue | undefined> {
   const given = input.approval?.receipt;
   if (given !== undefined && given !== null) return given as JsonValue;
   const stored = await deps.incidents.get(input.incident.id);
@@ -121,9 +137,9 @@ function covers(receipt: JsonValue, action: unknown): boolean {
 
 /** Publishes the command with its receipt (null only for a containment, which people confirm afterwards). */
 async function publish(
-  deps: AppDeps & { notifier: NonNullable<AppDeps['notifier']> },
+  deps: Required<Pick<RunActionDeps, 'notifier'>>,
   input: ActionInput,
-  base: Omit<ActionResult, 'status' | 'detail'>,
+  base: ResultBase,
   receipt: JsonValue,
 ): Promise<ActionResult> {
   try {

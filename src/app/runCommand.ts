@@ -20,6 +20,15 @@ export interface CommandInput {
   channelId: string;
 }
 
+/**
+ * What answering `/chainsec` needs: the store and ledger to read, the signer's
+ * public keys (verify), Slack (links, route reach) and the full texts.
+ */
+export type RunCommandDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'incidents' | 'ledger' | 'signer' | 'slack' | 'telemetry' | 'fullText'
+>;
+
 /** The answers `/chainsec` gives, each a message shown only to the asker. */
 export type CommandResponse = SlackMessage[];
 
@@ -35,7 +44,7 @@ const VERIFY_RECENT_LIMIT = 200;
  * Runs `/chainsec <text>`. Unknown input gets help with a clear message;
  * malformed arguments get a helpful error, never a stack trace.
  */
-export async function runCommand(deps: AppDeps, input: CommandInput): Promise<CommandResponse> {
+export async function runCommand(deps: RunCommandDeps, input: CommandInput): Promise<CommandResponse> {
   const [verb = 'help', ...args] = input.text.trim().split(/\s+/).filter(Boolean);
   switch (verb.toLowerCase()) {
     case 'help':
@@ -57,12 +66,12 @@ export async function runCommand(deps: AppDeps, input: CommandInput): Promise<Co
   }
 }
 
-async function recent(deps: AppDeps, days: number): Promise<IncidentRecord[]> {
+async function recent(deps: RunCommandDeps, days: number): Promise<IncidentRecord[]> {
   const now = deps.clock.now();
   return deps.incidents.listByDays(utcDays(subDays(now, days), now));
 }
 
-async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
+async function status(deps: RunCommandDeps, userId: string): Promise<SlackMessage> {
   const now = deps.clock.now();
   const [all, allOpen, unreachable] = await Promise.all([
     recent(deps, 7),
@@ -90,7 +99,7 @@ async function status(deps: AppDeps, userId: string): Promise<SlackMessage> {
   });
 }
 
-async function pending(deps: AppDeps, userId: string): Promise<SlackMessage> {
+async function pending(deps: RunCommandDeps, userId: string): Promise<SlackMessage> {
   const waiting = (await deps.incidents.listOpen()).filter((r) => r.status === IncidentStatus.Pending);
   const open = await readableBy(deps, waiting, userId);
   open.sort((a, b) => (a.deadline ?? '').localeCompare(b.deadline ?? ''));
@@ -106,12 +115,12 @@ async function pending(deps: AppDeps, userId: string): Promise<SlackMessage> {
 }
 
 /** The stored incident `id` names, when `userId` may read it (a routed one: its route's people only). */
-async function readable(deps: AppDeps, id: string, userId: string) {
+async function readable(deps: RunCommandDeps, id: string, userId: string) {
   const stored = await deps.incidents.get(id);
   return stored && (await readableBy(deps, [stored.record], userId)).length > 0 ? stored : undefined;
 }
 
-async function incident(deps: AppDeps, id: string | undefined, userId: string): Promise<SlackMessage[]> {
+async function incident(deps: RunCommandDeps, id: string | undefined, userId: string): Promise<SlackMessage[]> {
   if (!id || !INCIDENT_ID.test(id.toUpperCase()))
     return [render.error('Usage: `/chainsec incident INC-XXXXXXXXXX` (the id is on every card).')];
   // Someone outside a routed incident's people hears what a wrong id gets: not even that it exists.
@@ -127,7 +136,7 @@ async function incident(deps: AppDeps, id: string | undefined, userId: string): 
   return render.incidentDetail({ record: r, entries, now: deps.clock.now(), ...(full && { full }) });
 }
 
-async function verify(deps: AppDeps, id: string | undefined, userId: string): Promise<SlackMessage> {
+async function verify(deps: RunCommandDeps, id: string | undefined, userId: string): Promise<SlackMessage> {
   // Each entry names the key that signed it: after a rotation, older entries verify with the older key.
   const keys = new Map<string, KeyObject>();
   const load = async (keyId: string) => {
@@ -172,7 +181,7 @@ async function verify(deps: AppDeps, id: string | undefined, userId: string): Pr
 }
 
 /** Counts only what the asker may read: a routed incident is its route's people's to know, even as a number. */
-async function stats(deps: AppDeps, range: string | undefined, userId: string): Promise<SlackMessage> {
+async function stats(deps: RunCommandDeps, range: string | undefined, userId: string): Promise<SlackMessage> {
   const key = (range ?? '24h').toLowerCase();
   if (!(key in RANGES)) return render.error('Usage: `/chainsec stats [24h|7d|30d]`.');
   const to = deps.clock.now();
@@ -181,7 +190,7 @@ async function stats(deps: AppDeps, range: string | undefined, userId: string): 
   return render.stats(key, computeStats(records, from, new Date(to.getTime() + 1)));
 }
 
-function oncall(deps: AppDeps): SlackMessage {
+function oncall(deps: RunCommandDeps): SlackMessage {
   if (deps.config.onCall.length === 0) return render.error('No on-call schedule is configured (ONCALL_SCHEDULE).');
   const now = deps.clock.now();
   return render.oncall(onCallAt(deps.config.onCall, now), now);

@@ -35,6 +35,26 @@ export interface SweepReport {
   errors: Array<{ incidentId: string; error: string }>;
 }
 
+/**
+ * What the sweep needs: the store and ledger, the workflow (re-drive), Slack
+ * (cards, escalations, notices, digests), the side documents and, when there
+ * is one, the anchor store.
+ */
+type SweepDeps = Pick<
+  AppDeps,
+  | 'config'
+  | 'clock'
+  | 'slack'
+  | 'incidents'
+  | 'outbox'
+  | 'ledger'
+  | 'signer'
+  | 'telemetry'
+  | 'workflow'
+  | 'sideDocs'
+  | 'anchors'
+>;
+
 /** A card not posted this long after the request is posted by the sweep (ingest is done or gave up by then). */
 const MISSING_CARD_AFTER_MS = 60_000;
 /** A decision older than this without delivery is re-driven (a crash or an outage in between). */
@@ -48,7 +68,7 @@ const REDRIVE_AFTER_MS = 5_000;
  * not in, publishes ledger entries left unpublished, and anchors every chain's head in write-once storage when the ledger changed.
  * One incident's failure never stops the others.
  */
-export async function sweep(deps: AppDeps): Promise<SweepReport> {
+export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.clock.now();
   const report: SweepReport = {
     now: now.toISOString(),
@@ -106,7 +126,7 @@ export async function sweep(deps: AppDeps): Promise<SweepReport> {
  * missed anchor (`AnchorsMissed`; its alarm fires after 3 sweeps in a row) and
  * leaves the anchor due, so the next sweep writes it.
  */
-async function anchor(deps: AppDeps & Required<Pick<AppDeps, 'anchors'>>, report: SweepReport): Promise<void> {
+async function anchor(deps: SweepDeps & Required<Pick<SweepDeps, 'anchors'>>, report: SweepReport): Promise<void> {
   try {
     const outcome = await writeAnchor(deps);
     if (outcome.written) {
@@ -127,7 +147,7 @@ async function anchor(deps: AppDeps & Required<Pick<AppDeps, 'anchors'>>, report
  * @returns `announce` when its decision's notices are due (sent after every incident's other work)
  */
 async function sweepIncident(
-  deps: AppDeps,
+  deps: SweepDeps,
   record: IncidentRecord,
   now: Date,
   report: SweepReport,
@@ -158,7 +178,7 @@ async function sweepIncident(
 }
 
 /** Pages the next on-call level when a pending request's policy says it is due, and counts a missed SLA. */
-async function escalateIfDue(deps: AppDeps, record: IncidentRecord, now: Date, report: SweepReport): Promise<void> {
+async function escalateIfDue(deps: SweepDeps, record: IncidentRecord, now: Date, report: SweepReport): Promise<void> {
   const policy = recordPolicy(deps, record);
   const step = nextEscalation(
     {
@@ -179,7 +199,7 @@ async function escalateIfDue(deps: AppDeps, record: IncidentRecord, now: Date, r
 }
 
 /** Publishes ledger entries committed but left unpublished (a crash or an outage after the commit). */
-async function publishLeftovers(deps: AppDeps, report: SweepReport): Promise<void> {
+async function publishLeftovers(deps: Pick<SweepDeps, 'outbox' | 'telemetry'>, report: SweepReport): Promise<void> {
   try {
     const { published, failures } = await deps.outbox.publishAll();
     report.entriesPublished = published;

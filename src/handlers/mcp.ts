@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { AgentApprovalDeps } from '../app/agentApprovals';
+import type { AgentApprovalDeps } from '../app/mcpDeps';
 import type { AgentPolicy } from '../domain/agents';
 import type { AuthorizerContext } from '../mcp/authenticate';
 import { mcpHttpExchange } from '../mcp/mcpHttpExchange';

@@ -1,6 +1,8 @@
 import type { CreateTaskOptions, TaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import { ErrorCode, McpError, type Result, type Task } from '@modelcontextprotocol/sdk/types.js';
-import { type AgentApprovalDeps, approvalOf, type ApprovalStatus } from '../app/agentApprovals';
+import { approvalOf } from '../app/agentApprovals';
+import type { ApprovalStatus } from '../app/approvalStatus';
+import type { AgentApprovalDeps } from '../app/mcpDeps';
 import type { AgentPolicy } from '../domain/agents';
 import type { McpApproval } from '../services/McpApprovals';
 import { NO_SUCH_APPROVAL, statusResult } from './toolResults';

@@ -8,14 +8,9 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import {
-  type AgentApprovalDeps,
-  type ApprovalStatus,
-  approvalOf,
-  listRequests,
-  requestApproval,
-  statusOf,
-} from '../app/agentApprovals';
+import { approvalOf, listRequests, requestApproval } from '../app/agentApprovals';
+import { type ApprovalStatus, statusOf } from '../app/approvalStatus';
+import type { AgentApprovalDeps } from '../app/mcpDeps';
 import { toolCallResult } from '../app/heldToolCalls';
 import { callProxiedTool, listProxiedTools } from '../app/proxyToolCalls';
 import { splitProxiedName } from '../domain/toolPolicy';

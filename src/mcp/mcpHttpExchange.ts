@@ -1,5 +1,5 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { AgentApprovalDeps } from '../app/agentApprovals';
+import type { AgentApprovalDeps } from '../app/mcpDeps';
 import type { AgentPolicy } from '../domain/agents';
 import { type AuthorizerContext, authenticate } from './authenticate';
 import { chainsecMcpServer } from './chainsecMcpServer';

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalStatus } from '../app/agentApprovals';
+import type { ApprovalStatus } from '../app/approvalStatus';
 
 /**
  * Tool results as a model reads them: `structuredContent` for code, one text

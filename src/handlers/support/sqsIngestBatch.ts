@@ -1,10 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AppDeps } from '../../app/deps';
 import {
   giveUpRecord,
   INGEST_MAX_RECEIVES,
   ingestRecord,
+  type IngestRecordsDeps,
   type ProcessMessage,
   type RecordOutcome,
 } from '../../app/ingestRecords';
@@ -29,7 +29,7 @@ import { IngestRetryError } from '../../errors';
  * @param records the batch's records as {@link InboundRecord}s, one per SQS record, ids = `messageId`s
  */
 export async function processSqsIngestBatch(
-  deps: AppDeps,
+  deps: IngestRecordsDeps,
   event: SQSEvent,
   records: readonly InboundRecord[],
   process: ProcessMessage,

@@ -1,13 +1,12 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { runCommand } from '../../app/runCommand';
+import { runCommand, type RunCommandDeps } from '../../app/runCommand';
 import { userMessageFor } from '../../userMessages';
-import type { AppDeps } from '../../app/deps';
 
 /**
  * `/chainsec …`: acknowledged at once, answered through `response_url`
  * (ephemeral), one message per part for long answers.
  */
-export function chainsecCommand(deps: AppDeps) {
+export function chainsecCommand(deps: RunCommandDeps) {
   return async ({ ack, command, respond }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
     try {
@@ -29,6 +28,6 @@ export function chainsecCommand(deps: AppDeps) {
 }
 
 /** Registers `/chainsec`. */
-export function register(app: App, deps: AppDeps): void {
+export function register(app: App, deps: RunCommandDeps): void {
   app.command('/chainsec', chainsecCommand(deps));
 }

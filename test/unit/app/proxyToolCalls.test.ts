@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovalStatus } from '../../../src/app/agentApprovals';
+import type { ApprovalStatus } from '../../../src/app/approvalStatus';
 import { toolCallResult } from '../../../src/app/heldToolCalls';
 import { callProxiedTool } from '../../../src/app/proxyToolCalls';
 import { actionDigest } from '../../../src/domain/actionDigest';
