@@ -1,10 +1,8 @@
-import { WorkflowTokenGoneError } from '../errors';
 import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
-import { workflowReason } from '../domain/reason';
-import type { WorkflowDecisionOutput } from '../domain/messages';
 import { refreshCard, showCard } from './cards';
 import { commitWithRetry, type Settled } from './commitWithRetry';
+import { decisionOutput, resumeWorkflow, type ResumeOutcome } from './resumeWorkflow';
 import { signReceipt } from './signReceipt';
 import type { AppDeps } from './deps';
 import type { Receipt } from '../domain/receipt';
@@ -26,7 +24,7 @@ type DeliverDeps = Pick<
 >;
 
 /** What happened when a stored decision was handed to the workflow. */
-export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'token_gone' | 'retry_later' | 'nothing_to_deliver';
+export type DeliveryOutcome = ResumeOutcome | 'nothing_to_deliver';
 
 /**
  * Resumes the workflow with a decision that is already signed and stored.
@@ -42,8 +40,8 @@ export async function deliverDecision(
   const stored = justCommitted?.stored ?? (await deps.incidents.get(incidentId));
   if (!stored) return 'nothing_to_deliver';
   const { record, taskToken } = stored;
-  if (record.delivery !== DeliveryStatus.Pending || !record.decision || !record.decisionHash)
-    return 'nothing_to_deliver';
+  const { decision, decisionHash } = record;
+  if (record.delivery !== DeliveryStatus.Pending || !decision || !decisionHash) return 'nothing_to_deliver';
   if (!taskToken) {
     deps.telemetry.error('decision stored without a task token', { incidentId });
     return 'nothing_to_deliver';
@@ -61,17 +59,8 @@ export async function deliverDecision(
     await refreshCard(deps, incidentId);
     return 'retry_later';
   }
-  const output: WorkflowDecisionOutput = {
-    decision: record.decision,
-    decidedBy: record.decidedBy ?? [],
-    decidedAt: record.decidedAt ?? deps.clock.now().toISOString(),
-    incidentId,
-    ledgerHash: record.decisionHash,
-    dryRun: record.dryRun,
-    ...(receipt && { receipt }),
-    ...withReason(workflowReason(record)),
-  };
-  const resuming = resume(deps, taskToken, output, record.executionArn);
+  const output = decisionOutput(incidentId, { ...record, decision, decisionHash }, receipt, deps.clock.now());
+  const resuming = resumeWorkflow(deps, taskToken, output, record.executionArn);
   // The decided card does not depend on delivery: on the click path it goes
   // out while the workflow is resumed. It is rendered on the next turn of the
   // event loop, once the resume request is on its way.
@@ -151,54 +140,4 @@ async function receiptFor(
   return presigned.value;
 }
 
-/** The output's `reason` (docs/INTERFACES.md#approval-requests-from-any-workflow), only when a decider gave one. */
-const withReason = (reason: string | undefined): { reason?: string } => (reason === undefined ? {} : { reason });
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Hands the decision to the workflow and classifies the answer. */
-async function resume(
-  deps: DeliverDeps,
-  taskToken: string,
-  output: WorkflowDecisionOutput,
-  executionArn: string | undefined,
-): Promise<Exclude<DeliveryOutcome, 'nothing_to_deliver'>> {
-  try {
-    await deps.workflow.resume(taskToken, output);
-    return 'delivered';
-  } catch (e) {
-    if (!(e instanceof WorkflowTokenGoneError)) {
-      deps.telemetry.warn('workflow resume failed; the sweep will retry', {
-        incidentId: output.incidentId,
-        error: (e as Error).message,
-      });
-      deps.telemetry.metric('WorkflowResumeRetries');
-      return 'retry_later';
-    }
-    const resumed = await alreadyResumedWith(deps, executionArn, output.ledgerHash);
-    if (resumed === 'unknown') return 'retry_later';
-    return resumed ? 'already_delivered' : 'token_gone';
-  }
-}
-
-/**
- * After a crash between resuming and marking delivered, the token is used up;
- * the execution's output tells whether it carries our decision.
- */
-async function alreadyResumedWith(
-  deps: DeliverDeps,
-  executionArn: string | undefined,
-  decisionHash: string,
-): Promise<boolean | 'unknown'> {
-  if (!executionArn) return false;
-  try {
-    const execution = await deps.workflow.describe(executionArn);
-    if (!execution) return false;
-    // Still running: it may be on the path our decision chose; ask again once it ends.
-    if (execution.status === 'RUNNING') return 'unknown';
-    return JSON.stringify(execution.output ?? null).includes(decisionHash);
-  } catch (e) {
-    deps.telemetry.warn('could not read the execution', { error: (e as Error).message });
-    return 'unknown';
-  }
-}

@@ -1,6 +1,7 @@
 import { ChainsecError, ErrorCode, UnknownPayloadError } from '../errors';
 import type { AppDeps } from './deps';
 import { parseInbound, rejectedRecord, salvageTaskToken } from './parseInbound';
+import { INVALID_REQUEST_ERROR } from './taskErrors';
 
 /** Where an approval request from another workflow goes once read: the approval requests topic. */
 export interface RequestPublisher {
@@ -13,9 +14,6 @@ export type ForwardOutcome =
   | { status: 'forwarded' }
   /** Refused: kept in the rejected store; `failedTask` when its workflow's task was failed at once. */
   | { status: 'refused'; code: string; reason: string; failedTask: boolean };
-
-/** The error a refused request's task is failed with (its cause starts with the coded reason). */
-export const REFUSED_REQUEST_ERROR = 'chainsec.InvalidRequest';
 
 /**
  * The approval request function: another team's workflow invokes it with
@@ -53,6 +51,7 @@ export async function forwardApprovalRequest(
   await deps.rejected.keep(rejectedRecord('lambda:approval-request', text, error, deps.clock.now()));
   const token = salvageTaskToken(text);
   if (!token) throw error;
-  await deps.workflow.fail(token, REFUSED_REQUEST_ERROR, `${code}: ${reason}`.slice(0, 1000));
+  // The cause starts with the coded reason.
+  await deps.workflow.fail(token, INVALID_REQUEST_ERROR, `${code}: ${reason}`.slice(0, 1000));
   return { status: 'refused', code, reason, failedTask: true };
 }

@@ -9,7 +9,9 @@ import { InvalidInputError } from '../errors';
 import type { StoredIncident } from '../services/IncidentRepository';
 import type { AppDeps } from './deps';
 import { escalate } from './escalate';
-import { foldFinding, raiseIncident } from './findingUpdates';
+import { foldFinding } from './foldFinding';
+import { raiseIncident } from './raiseIncident';
+import { DUPLICATE_REQUEST_ERROR } from './taskErrors';
 import { keepFullText, longTextOf, withPreview } from './fullText';
 import { identifyRequester } from './identifyRequester';
 import { foreignRequestId, incidentOfRequest } from './incidentOfMessage';
@@ -131,7 +133,7 @@ async function secondRequest(
     // The re-emitted finding updated the waiting incident: this second workflow ends, never waits.
     await deps.workflow.fail(
       message.taskToken,
-      'chainsec.DuplicateRequest',
+      DUPLICATE_REQUEST_ERROR,
       `finding of incident ${incident.id} folded into its open request`,
     );
     return folded;
@@ -142,7 +144,7 @@ async function secondRequest(
   });
   await deps.workflow.fail(
     message.taskToken,
-    'chainsec.DuplicateRequest',
+    DUPLICATE_REQUEST_ERROR,
     `incident ${incident.id} already has an approval request`,
   );
   return { kind: 'superseded', incidentId: incident.id };

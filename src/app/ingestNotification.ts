@@ -7,7 +7,7 @@ import { Origin, originOf, recordOrigin, type Delivery } from '../domain/origin'
 import { effectivePolicy, type EffectivePolicy } from '../domain/effectivePolicy';
 import { fallbackSummary } from '../domain/summary';
 import type { AppDeps } from './deps';
-import { foldFinding } from './findingUpdates';
+import { foldFinding } from './foldFinding';
 import { keepFullText, longTextOf, withPreview, type KeptText } from './fullText';
 import { toIncident } from './incidentOfMessage';
 import type { IngestOutcome } from './ingestOutcome';

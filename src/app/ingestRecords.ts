@@ -8,14 +8,8 @@ import { countUnknownResource } from './findingMetrics';
 import type { IngestOutcome } from './ingestOutcome';
 import { type InboundRecord, type PlannedRecord, planRecords } from './planRecords';
 import { rejectedRecord, salvageTaskToken } from './parseInbound';
-import {
-  announceRefusals,
-  findingRefusal,
-  INVALID_REQUEST_ERROR,
-  NOT_STORED_ERROR,
-  refusalsOfText,
-  type Refusal,
-} from './refusals';
+import { INVALID_REQUEST_ERROR, NOT_STORED_ERROR } from './taskErrors';
+import { announceRefusals, findingRefusal, refusalsOfText, type Refusal } from './refusals';
 
 /**
  * What running inbound records needs around processing them: the rejected

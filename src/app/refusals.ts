@@ -24,11 +24,6 @@ export interface Refusal {
   facts: RefusalNoticeFacts;
 }
 
-/** The error code a refused approval request's task is failed with. */
-export const INVALID_REQUEST_ERROR = 'chainsec.InvalidRequest';
-/** The error code of an approval request's task when its record could not be stored, retries spent. */
-export const NOT_STORED_ERROR = 'chainsec.RequestNotStored';
-
 /**
  * The refusals of a refused payload (parsed JSON, as sent) that needed
  * people: each finding of a detector's event whose severity calls for a

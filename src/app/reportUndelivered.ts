@@ -1,36 +1,21 @@
 import { actionDigest } from '../domain/actionDigest';
-import type { Incident } from '../domain/incident';
 import type { IncidentRecord } from '../domain/incidentRecord';
-import { GENESIS_HASH, LedgerEntryType, type JsonValue } from '../domain/ledger';
-import { type Undelivered, undeliveredReceivedEntry, undeliveredRecord } from './undeliveredRecord';
-import type { Containment, ProposedAction } from '../domain/messages';
-import { cutToBytes, type FullTextRef } from '../domain/payloadBounds';
-import type { ApprovalTier } from '../domain/tiers';
+import { GENESIS_HASH } from '../domain/ledger';
 import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
+import { DUPLICATE_REQUEST_ERROR } from './taskErrors';
+import {
+  type Undelivered,
+  type UndeliveredRequest,
+  undeliveredEntry,
+  undeliveredOf,
+  undeliveredReceivedEntry,
+  undeliveredRecord,
+} from './undeliveredRecord';
 import { keepFullText, longTextOf, withPreview } from './fullText';
 import { identifyRequester } from './identifyRequester';
 import { sealEntries, type EntryDraft } from './ledgerWriter';
 import { postCard } from './postCard';
-
-/** The error a refused request fails with when its incident already has a live request (see ingestApproval). */
-export const DUPLICATE_REQUEST_ERROR = 'chainsec.DuplicateRequest';
-
-/** What the workflow knows when its approval request failed: its state, and the error the Catch recorded. */
-export interface UndeliveredRequest {
-  incident: Incident;
-  tier: ApprovalTier;
-  proposedAction: ProposedAction;
-  containment?: Containment;
-  reasoning: string;
-  evidence: string[];
-  requestedBy?: string;
-  dryRun: boolean;
-  fullText?: FullTextRef | null;
-  /** The Catch's `Error` / `Cause` (an SNS error, or what the bot failed the task with). */
-  error: { name: string; cause: string };
-  executionArn: string;
-}
 
 /** What {@link reportUndelivered} did. */
 export type UndeliveredOutcome =
@@ -70,25 +55,8 @@ export async function reportUndelivered(
     error: request.error.name,
     cause: request.error.cause.slice(0, 500),
   });
-  const at = deps.clock.now().toISOString();
-  const undelivered: Undelivered = {
-    at,
-    error: request.error.name.slice(0, 256),
-    cause: cutToBytes(request.error.cause, 2000).text,
-    executionArn: request.executionArn,
-  };
-  const entry: EntryDraft = {
-    type: LedgerEntryType.ApprovalUndelivered,
-    actor: 'workflow',
-    at,
-    tier: request.tier,
-    error: undelivered.error,
-    cause: undelivered.cause,
-    executionArn: request.executionArn,
-    proposedAction: request.proposedAction,
-    containment: (request.containment ?? null) as JsonValue,
-    fallback: 'fail_closed',
-  };
+  const undelivered = undeliveredOf(request, deps.clock.now());
+  const entry = undeliveredEntry(request, undelivered);
 
   const existing = await deps.incidents.get(id);
   if (existing) {

@@ -1,39 +1,11 @@
 import { ErrorCode } from '../errors';
-import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
-import { nextEscalation } from '../domain/escalation';
-import { escalate } from './escalate';
-import { isApprovalTier } from '../domain/tiers';
-import { refreshCard } from './cards';
-import { expire } from './expire';
-import { deliverDecision } from './deliverDecision';
 import { announceDecision } from './announceDecision';
-import { announcementClaimable } from '../domain/announcement';
 import type { AppDeps } from './deps';
-import { postIfMissing } from './postCard';
 import { renderDoc } from './noiseDocs';
 import { alertUnreachableRoutes } from './routeAlerts';
-import { recordPolicy } from './routing';
+import { sweepIncident } from './sweepIncident';
+import { newSweepReport, type SweepReport } from './sweepReport';
 import { writeAnchor } from './writeAnchor';
-
-/** What one sweep did, incident ids by kind of work. */
-export interface SweepReport {
-  now: string;
-  escalated: Array<{ incidentId: string; level: number; users: string[] }>;
-  expired: string[];
-  redriven: Array<{ incidentId: string; outcome: string }>;
-  cardsFixed: string[];
-  /** Decisions whose notices (thread line, requester DM) were sent. */
-  announced: string[];
-  /** Cards posted late (their first post failed) and digests / threads brought up to date. */
-  posted: string[];
-  /** Ledger entries committed but left unpublished (a crash or an outage after the commit), now in the ledger table. */
-  entriesPublished: number;
-  /** Route channels the bot is not in, alerted about by this sweep (once each, across sweeps). */
-  routeAlerts: string[];
-  /** The anchor written by this sweep, if the ledger changed since the last one. */
-  anchor?: { seq: number; chains: number };
-  errors: Array<{ incidentId: string; error: string }>;
-}
 
 /**
  * What the sweep needs: the store and ledger, the workflow (re-drive), Slack
@@ -55,11 +27,6 @@ type SweepDeps = Pick<
   | 'anchors'
 >;
 
-/** A card not posted this long after the request is posted by the sweep (ingest is done or gave up by then). */
-const MISSING_CARD_AFTER_MS = 60_000;
-/** A decision older than this without delivery is re-driven (a crash or an outage in between). */
-const REDRIVE_AFTER_MS = 5_000;
-
 /**
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):
  * expires requests past their deadline (fail closed), escalates unacknowledged
@@ -70,18 +37,7 @@ const REDRIVE_AFTER_MS = 5_000;
  */
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const report: SweepReport = {
-    now: now.toISOString(),
-    escalated: [],
-    expired: [],
-    redriven: [],
-    cardsFixed: [],
-    announced: [],
-    posted: [],
-    entriesPublished: 0,
-    routeAlerts: [],
-    errors: [],
-  };
+  const report = newSweepReport(now);
   const toAnnounce: string[] = [];
   for (const record of await deps.incidents.listOpen()) {
     const id = record.incident.id;
@@ -138,63 +94,6 @@ async function anchor(deps: SweepDeps & Required<Pick<SweepDeps, 'anchors'>>, re
     deps.telemetry.error('anchor not written; the next sweep retries', { code: error.code, error: error.message });
     deps.telemetry.metric('AnchorsMissed');
     report.errors.push({ incidentId: 'anchor', error: error.message });
-  }
-}
-
-/**
- * One open incident's due work: post a card shown nowhere, expire, escalate,
- * re-drive a decision, fix a stale card.
- * @returns `announce` when its decision's notices are due (sent after every incident's other work)
- */
-async function sweepIncident(
-  deps: SweepDeps,
-  record: IncidentRecord,
-  now: Date,
-  report: SweepReport,
-): Promise<'announce' | undefined> {
-  const id = record.incident.id;
-  // Shown nowhere for a while: ingest's post failed past its retries. Post it now.
-  if (!record.ts && !record.shownIn && now.getTime() - Date.parse(record.requestedAt) >= MISSING_CARD_AFTER_MS) {
-    if (await postIfMissing(deps, id)) report.posted.push(id);
-  }
-  if (record.status === IncidentStatus.Pending && record.deadline && now.getTime() >= Date.parse(record.deadline)) {
-    if (await expire(deps, id)) report.expired.push(id);
-    return undefined;
-  }
-  if (record.status === IncidentStatus.Pending && isApprovalTier(record.tier)) {
-    await escalateIfDue(deps, record, now, report);
-  }
-  if (
-    record.delivery === DeliveryStatus.Pending &&
-    now.getTime() - Date.parse(record.decidedAt ?? record.requestedAt) >= REDRIVE_AFTER_MS
-  ) {
-    report.redriven.push({ incidentId: id, outcome: await deliverDecision(deps, id) });
-    return undefined;
-  }
-  if (record.cardStale && (await refreshCard(deps, id))) report.cardsFixed.push(id);
-  // After delivery (a decision is never held up by its notices): the thread line and the requester's DM.
-  if (record.delivery !== DeliveryStatus.Pending && announcementClaimable(record, now)) return 'announce';
-  return undefined;
-}
-
-/** Pages the next on-call level when a pending request's policy says it is due, and counts a missed SLA. */
-async function escalateIfDue(deps: SweepDeps, record: IncidentRecord, now: Date, report: SweepReport): Promise<void> {
-  const policy = recordPolicy(deps, record);
-  const step = nextEscalation(
-    {
-      requestedAt: record.requestedAt,
-      escalationLevel: record.escalationLevel,
-      ...(record.acknowledgedAt && { acknowledgedAt: record.acknowledgedAt }),
-    },
-    policy,
-    now,
-  );
-  if (step) {
-    const users = await escalate(deps, record, step);
-    if (users.length > 0) report.escalated.push({ incidentId: record.incident.id, level: step.level, users });
-  }
-  if (Date.parse(record.requestedAt) + policy.ackSlaSeconds * 1000 <= now.getTime() && !record.acknowledgedAt) {
-    deps.telemetry.metric('ApprovalsPastSla');
   }
 }
 

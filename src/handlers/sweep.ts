@@ -1,5 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { sweep, type SweepReport } from '../app/sweep';
+import { sweep } from '../app/sweep';
+import type { SweepReport } from '../app/sweepReport';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { AnchorStore } from '../services/AnchorStore';

@@ -1,8 +1,6 @@
-import {
-  DUPLICATE_REQUEST_ERROR,
-  reportUndelivered,
-  type UndeliveredRequest,
-} from '../../../src/app/reportUndelivered';
+import { reportUndelivered } from '../../../src/app/reportUndelivered';
+import { DUPLICATE_REQUEST_ERROR } from '../../../src/app/taskErrors';
+import type { UndeliveredRequest } from '../../../src/app/undeliveredRecord';
 import { normalizeIncident } from '../../../src/domain/incident';
 import { IncidentStatus } from '../../../src/domain/incidentRecord';
 import { LedgerEntryType } from '../../../src/domain/ledger';

@@ -1,73 +1,23 @@
-import { buildFindingRepeatReply, buildRaisedReply } from '../blocks/threadReply';
-import type { Incident } from '../domain/incident';
+import { buildRaisedReply } from '../blocks/threadReply';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType, type JsonValue } from '../domain/ledger';
-import { Origin } from '../domain/origin';
 import { nextEscalation } from '../domain/escalation';
 import { isApprovalTier } from '../domain/tiers';
 import { ConcurrentUpdateError } from '../errors';
 import type { StoredIncident } from '../services/IncidentRepository';
-import { showCard } from './cards';
-import { commitWithRetry } from './commitWithRetry';
 import type { AppDeps } from './deps';
 import { escalate } from './escalate';
 import type { IngestOutcome } from './ingestOutcome';
 import { publishEntries, sealEntries } from './ledgerWriter';
 import { postCard } from './postCard';
 import { recordPolicy } from './routing';
+import { DUPLICATE_REQUEST_ERROR } from './taskErrors';
 
-/** What updating a held incident needs: its store and ledger, its card, the workflow and the on-call pages. */
-export type FindingUpdateDeps = Pick<
+/** What raising a held incident needs: its store and ledger, the new card, the workflow and the on-call pages. */
+type RaiseIncidentDeps = Pick<
   AppDeps,
   'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'workflow'
 >;
-
-/**
- * A detector's finding delivered again (same finding id, so the same
- * incident id) with a higher count: updates the stored incident with a signed
- * `incident_updated` entry (what changed, from what), refreshes its card (the
- * count and last seen) and adds one line in its thread. Nothing when the
- * incident is not a finding or the count did not grow (a plain redelivery).
- * The caller has checked that the detector's own route delivered it.
- */
-export async function foldFinding(deps: FindingUpdateDeps, incident: Incident): Promise<IngestOutcome | undefined> {
-  if (incident.kind !== 'finding') return undefined;
-  const before = (await deps.incidents.get(incident.id))?.record.incident;
-  if (before?.kind !== 'finding' || incident.finding.count <= before.finding.count) return undefined;
-  const at = deps.clock.now().toISOString();
-  const written = await commitWithRetry(deps, incident.id, ({ record: r }) => {
-    if (r.incident.kind !== 'finding' || incident.finding.count <= r.incident.finding.count)
-      return { kind: 'stop' as const, result: undefined };
-    const next: IncidentRecord = { ...r, incident: { ...r.incident, finding: incident.finding } };
-    return {
-      kind: 'commit' as const,
-      next,
-      result: next as IncidentRecord | undefined,
-      drafts: [
-        {
-          type: LedgerEntryType.IncidentUpdated,
-          actor: 'workflow',
-          at,
-          origin: Origin.Detector,
-          previous: { count: r.incident.finding.count, lastSeen: r.incident.finding.lastSeen ?? null },
-          finding: incident.finding as unknown as JsonValue,
-        },
-      ],
-    };
-  });
-  if (!written) return undefined;
-  deps.telemetry.info('finding re-emitted; incident updated', {
-    incidentId: incident.id,
-    count: incident.finding.count,
-  });
-  deps.telemetry.metric('FindingsFolded');
-  const shown = (await deps.incidents.get(incident.id))?.record ?? written;
-  if (shown.channel && shown.ts) {
-    await deps.slack.post(shown.channel, buildFindingRepeatReply(shown, before.finding.count), shown.ts);
-    await showCard(deps, shown);
-  }
-  return { kind: 'updated', incidentId: incident.id, count: incident.finding.count };
-}
 
 /** Approvals a record waits for: none for a notification, else its tier's. */
 function approvalsOf(deps: Pick<AppDeps, 'config'>, record: IncidentRecord): number {
@@ -98,7 +48,7 @@ interface Raise {
  * @returns undefined when nothing needs raising (then the caller folds or refuses the request)
  */
 export async function raiseIncident(
-  deps: FindingUpdateDeps,
+  deps: RaiseIncidentDeps,
   existing: StoredIncident,
   received: IncidentRecord,
   taskToken: string,
@@ -113,7 +63,7 @@ export async function raiseIncident(
  * incident is still open and needs less approval than the new request.
  */
 async function commitRaise(
-  deps: FindingUpdateDeps,
+  deps: RaiseIncidentDeps,
   existing: StoredIncident,
   received: IncidentRecord,
   taskToken: string,
@@ -169,7 +119,7 @@ async function commitRaise(
  * Tells everyone of a written raise: fails the superseded request's task,
  * posts the new card, notes it under the old one, and pages as the new tier does.
  */
-async function announceRaise(deps: FindingUpdateDeps, raise: Raise, taskToken: string): Promise<IngestOutcome> {
+async function announceRaise(deps: RaiseIncidentDeps, raise: Raise, taskToken: string): Promise<IngestOutcome> {
   const { raised, from, previousTaskToken } = raise;
   deps.telemetry.info('incident raised: it needs more approval now', {
     incidentId: raised.incident.id,
@@ -182,7 +132,7 @@ async function announceRaise(deps: FindingUpdateDeps, raise: Raise, taskToken: s
       // Ends as a duplicate does (its workflow denies, recorded): the raised request is the one people decide.
       .fail(
         previousTaskToken,
-        'chainsec.DuplicateRequest',
+        DUPLICATE_REQUEST_ERROR,
         `incident ${raised.incident.id} was raised to ${raised.tier}: people decide on its new request`,
       )
       .catch((e: unknown) =>
