@@ -81,30 +81,8 @@ function awsDeps(o: ExportOptions): ExportDeps {
  * @returns the exit code
  */
 export async function exportCommand(args: readonly string[], io: ExportIo): Promise<number> {
-  let options: ExportOptions;
-  try {
-    const values = commandArgs(
-      args,
-      {
-        out: { type: 'string' },
-        incident: { type: 'string' },
-        since: { type: 'string' },
-        'incidents-table': { type: 'string' },
-        'ledger-table': { type: 'string' },
-        'key-id': { type: 'string' },
-      },
-      EXPORT_USAGE,
-      (line) => io.out(line),
-      (message) => new ConfigInvalidError(message),
-    );
-    if (!values) return 0;
-    options = exportOptions(values, io.env);
-  } catch (e) {
-    io.err(`error: ${(e as Error).message}`);
-    io.err(EXPORT_USAGE);
-    return 2;
-  }
-
+  const options = readOptions(args, io);
+  if (typeof options === 'number') return options;
   const scope: ExportScope = {
     ...(options.incidentId !== undefined && { incidentId: options.incidentId }),
     ...(options.since !== undefined && { since: options.since }),
@@ -122,8 +100,38 @@ export async function exportCommand(args: readonly string[], io: ExportIo): Prom
     io.err(`error: nothing written to ${options.out}: ${err.name}: ${err.message}`);
     return 2;
   }
+  return reportExport(io, options.out, scope, built);
+}
 
-  io.out(`out: ${options.out}`);
+/** The command's options, or the exit code when there is nothing to export (help shown: 0; unusable options: 2). */
+function readOptions(args: readonly string[], io: ExportIo): ExportOptions | number {
+  try {
+    const values = commandArgs(
+      args,
+      {
+        out: { type: 'string' },
+        incident: { type: 'string' },
+        since: { type: 'string' },
+        'incidents-table': { type: 'string' },
+        'ledger-table': { type: 'string' },
+        'key-id': { type: 'string' },
+      },
+      EXPORT_USAGE,
+      (line) => io.out(line),
+      (message) => new ConfigInvalidError(message),
+    );
+    if (!values) return 0;
+    return exportOptions(values, io.env);
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}`);
+    io.err(EXPORT_USAGE);
+    return 2;
+  }
+}
+
+/** Says what was written and names every conflict; the exit code is 1 when the ledger holds conflicting entries. */
+function reportExport(io: ExportIo, out: string, scope: ExportScope, built: LedgerExport): number {
+  io.out(`out: ${out}`);
   const partial = Object.keys(scope).length > 0 ? `, partial export (${describeScope(scope)})` : '';
   io.out(`checkpoint: seq ${built.checkpointSeq}${partial}`);
   for (const c of built.conflicts) {
