@@ -1,14 +1,13 @@
-import type { KeyObject } from 'node:crypto';
 import { subDays, subHours } from 'date-fns';
 import { INCIDENT_ID } from '../domain/incident';
 import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { onCallAt } from '../domain/escalation';
-import { publicKeyFromPem, verifyEntries, type LedgerVerdict } from '../domain/ledger';
 import { computeStats } from '../domain/stats';
 import { utcDays } from '../domain/utcDays';
 import { tally } from '../domain/votes';
 import * as render from '../blocks/commandResponses';
 import type { SlackMessage } from '../services/SlackGateway';
+import { chainChecker } from './chainVerdicts';
 import type { AppDeps } from './deps';
 import { readableBy, recordPolicy, routesFor, unreachableRoutes } from './routing';
 import { resolveFullText } from './fullText';
@@ -137,35 +136,7 @@ async function incident(deps: RunCommandDeps, id: string | undefined, userId: st
 }
 
 async function verify(deps: RunCommandDeps, id: string | undefined, userId: string): Promise<SlackMessage> {
-  // Each entry names the key that signed it: after a rotation, older entries verify with the older key.
-  const keys = new Map<string, KeyObject>();
-  const load = async (keyId: string) => {
-    if (!keys.has(keyId)) keys.set(keyId, publicKeyFromPem(await deps.signer.publicKeyPem(keyId)));
-  };
-  const check = async (record: IncidentRecord): Promise<{ incidentId: string; verdict: LedgerVerdict }> => {
-    const entries = await deps.ledger.chain(record.incident.id);
-    for (const keyId of new Set(entries.map((e) => e.keyId))) {
-      await load(keyId).catch(() => undefined); // an unknown key fails that entry's check, by name
-    }
-    const verdict = verifyEntries(entries, (keyId) => keys.get(keyId));
-    // The stored head catches a chain cut short at its end.
-    if (
-      verdict.ok &&
-      (entries.length !== record.ledgerSeq || entries[entries.length - 1]?.hash !== record.ledgerHead)
-    ) {
-      return {
-        incidentId: record.incident.id,
-        verdict: {
-          ok: false,
-          line: entries.length,
-          incidentId: record.incident.id,
-          seq: entries.length,
-          reason: `chain ends at seq ${entries.length} but the incident's head is seq ${record.ledgerSeq}`,
-        },
-      };
-    }
-    return { incidentId: record.incident.id, verdict };
-  };
+  const check = chainChecker(deps);
   if (id) {
     if (!INCIDENT_ID.test(id.toUpperCase())) return render.error('Usage: `/chainsec verify [INC-XXXXXXXXXX]`.');
     const stored = await readable(deps, id.toUpperCase(), userId);
