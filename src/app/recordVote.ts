@@ -74,7 +74,7 @@ export async function recordVote(deps: VoteDeps, input: VoteInput): Promise<Vote
   if (result.kind === 'rejected') {
     // A refusal is an answer too: the click is claimed before it is given.
     const { claim } = input;
-    if (claim && !(await deps.claims.take(claim, input.incidentId))) return { kind: 'replayed' };
+    if (claim && !(await deps.claims.take(claim))) return { kind: 'replayed' };
     deps.telemetry.metric('VotesRejected');
     return result;
   }

@@ -9,21 +9,22 @@ import { getConfig } from '../config';
 import { registerListeners } from '../listeners';
 import { loadTracing } from '../services/PowertoolsTracing';
 import { loadSlackSecrets } from '../services/slackSecrets';
-import { REPEATED_REQUEST_BODY, type ChainsecContext, type SlackRequestIdentity } from '../listeners/requestContext';
-import { buildContainer, type Container, slackClientSettings } from './support/container';
 import {
-  checkSlackHeaders,
+  REPEATED_REQUEST_BODY,
   repeatedRequestAnswer,
-  slackRequestIdentity,
   slackRequestLogId,
-} from './support/slackRequestHeaders';
+  type SlackRequestIdentity,
+} from '../listeners/onceRule';
+import type { ChainsecContext } from '../listeners/requestContext';
+import { buildContainer, type Container, slackClientSettings } from './support/container';
+import { checkSlackHeaders, slackRequestIdentity } from './support/slackRequestHeaders';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
  * through Bolt's AwsLambdaReceiver. In front of Bolt, the headers' exact form
  * and future timestamps are checked (no I/O); Bolt verifies the signature and
- * old timestamps; its first middleware (src/listeners/middleware/oncePerRequest.ts)
- * lets each authentic request through once.
+ * old timestamps; its first middleware lets each authentic request through
+ * once, and a repeat is answered here (the rule: src/listeners/onceRule.ts).
  */
 interface Ready {
   container: Container;

@@ -11,9 +11,8 @@ export interface StoredIncident {
   version: number;
   /**
    * What the incident's item holds beside the record: its ledger entries not
-   * yet published to the ledger table ({@link LedgerOutbox}) and the vote
-   * clicks' one-time keys ({@link RequestClaims}). Only the storage adapters
-   * read it; a StoredIncident they returned carries it into the next write.
+   * yet published to the ledger table ({@link LedgerOutbox}). Only the storage
+   * adapters read it; a StoredIncident they returned carries it into the next write.
    */
   readonly internal?: IncidentInternals;
 }
@@ -22,8 +21,6 @@ export interface StoredIncident {
 export interface IncidentInternals {
   /** Unpublished ledger entries, as their exact JSON, in seq order. */
   readonly unpublished: readonly string[];
-  /** One-time keys taken in this incident, `<sha256 of the key>:<expiry, epoch seconds>`. */
-  readonly claims: readonly string[];
 }
 
 /** Derives the next record from the current one; `undefined` means "no change". */
@@ -37,9 +34,9 @@ export type CreateResult = { created: true } | { created: false; existing: Store
  * AWS, one item per incident). Every change that matters is written with its
  * signed ledger entries in one conditional write of the incident, conditioned
  * on the version the caller read. The entries travel inside the incident
- * until the {@link LedgerOutbox} publishes them, and a vote click's one-time
- * key travels in the same write (see {@link RequestClaims}): the three ports
- * share the incident's item, and only this one writes its record.
+ * until the {@link LedgerOutbox} publishes them (the two ports share the
+ * incident's item, and only this one writes its record); a vote's one-time
+ * key is taken in the same write, in an item of its own (see {@link RequestClaims}).
  */
 export interface IncidentRepository {
   /**
@@ -52,12 +49,13 @@ export interface IncidentRepository {
   /**
    * Writes `next` with `entries` (unpublished: the outbox's, see
    * {@link LedgerOutbox.publish}) in one conditional write, only if nobody
-   * wrote since `current` was read. With `claim`, the same write takes the
-   * request's one-time key in this incident (see {@link RequestClaims.take}):
-   * the request and its effect are recorded together or not at all.
+   * wrote since `current` was read. With `claim`, the same write (one
+   * transaction) takes the causing request's one-time key, only where it is
+   * free (see {@link RequestClaims}): the request and its effect are recorded
+   * together or not at all.
    * @returns the incident as written (pass it on as a later `known`)
-   * @throws ConcurrentUpdateError when another writer got there first
    * @throws ReplayedRequestError when the claim was taken before (nothing written)
+   * @throws ConcurrentUpdateError when another writer got there first (and the claim is free)
    */
   commit(
     current: StoredIncident,

@@ -1,4 +1,4 @@
-/** A one-time key (replay protection of the request that caused a change). */
+/** A one-time key (replay protection of a signed request), taken at `now` for `ttlSeconds`. */
 export interface OnceClaim {
   key: string;
   ttlSeconds: number;
@@ -6,17 +6,16 @@ export interface OnceClaim {
 }
 
 /**
- * One-time claims of signed requests (replay protection). Keys are
- * remembered for `ttlSeconds`; an expired claim can be taken again. A vote
- * click's key is kept in the incident it votes on, where
- * {@link IncidentRepository.commit} takes and checks it in the vote's own
- * write, under the same version condition; any other key in an item of its own.
+ * One-time keys of signed requests (the rule: `src/listeners/onceRule.ts`),
+ * each in an item of its own. A key is remembered for `ttlSeconds`; an
+ * expired key can be taken again. A vote takes its key in its own write
+ * instead ({@link IncidentRepository.commit} with a claim), so the request
+ * and its effect are stored together or not at all.
  */
 export interface RequestClaims {
   /**
-   * Takes a one-time key. With `incidentId` (a vote click answered without a
-   * vote), in that incident, unless it does not exist; otherwise on its own.
-   * @returns false when the key was taken before
+   * Takes a one-time key on its own (a request answered without a change to an incident).
+   * @returns false when the key was taken before and is still in force
    */
-  take(claim: OnceClaim, incidentId?: string): Promise<boolean>;
+  take(claim: OnceClaim): Promise<boolean>;
 }

@@ -8,8 +8,8 @@ import type { SideDocuments } from './SideDocuments';
 
 /**
  * The storage ports, one concept each, as the use cases receive them (see
- * AppDeps). `incidents`, `outbox`, `claims` and `ledger` share the incident's
- * item (see IncidentRepository); the others keep items of their own.
+ * AppDeps). `incidents`, `outbox` and `ledger` share the incident's item (see
+ * IncidentRepository); the others keep items of their own.
  */
 export interface StoragePorts {
   incidents: IncidentRepository;

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, ReplayedRequestError } from '../errors';
+import { ConcurrentUpdateError } from '../errors';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import type { LedgerEntry } from '../domain/ledger';
 import type {
@@ -8,7 +8,6 @@ import type {
   RecordMutation,
   StoredIncident,
 } from './IncidentRepository';
-import type { OnceClaim } from './RequestClaims';
 
 /**
  * The rules of an {@link IncidentRepository} that do not depend on where the
@@ -36,29 +35,12 @@ export function createConflicted(
 }
 
 /**
- * Takes a claim in an incident's claims, in the storage's own format.
- * @returns the claims with `claim` taken, or `undefined` when it is in force already
- */
-export type ClaimTaker = (claims: readonly string[], claim: OnceClaim) => string[] | undefined;
-
-/**
  * What {@link IncidentRepository.commit} writes beside the record: the
- * current outbox followed by `entries` (as their exact JSON), and the claims
- * read with `current` with `claim` taken (the version condition of the write
- * makes that check atomic).
- * @throws ReplayedRequestError when `claim` was taken before (nothing to write)
+ * current outbox followed by `entries`, as their exact JSON.
  */
-export function committedInternals(
-  current: StoredIncident,
-  next: IncidentRecord,
-  entries: readonly LedgerEntry[],
-  claim: OnceClaim | undefined,
-  take: ClaimTaker,
-): IncidentInternals {
-  const { unpublished, claims } = current.internal ?? { unpublished: [], claims: [] };
-  const kept = claim ? take(claims, claim) : [...claims];
-  if (!kept) throw new ReplayedRequestError({ incidentId: next.incident.id });
-  return { unpublished: [...unpublished, ...entries.map((e) => JSON.stringify(e))], claims: kept };
+export function committedInternals(current: StoredIncident, entries: readonly LedgerEntry[]): IncidentInternals {
+  const { unpublished } = current.internal ?? { unpublished: [] };
+  return { unpublished: [...unpublished, ...entries.map((e) => JSON.stringify(e))] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AwsEvent, AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { MAX_CLOCK_SKEW_SECONDS, type SlackRequestIdentity } from '../../listeners/requestContext';
+import { MAX_CLOCK_SKEW_SECONDS, requestIdentity, type SlackRequestIdentity } from '../../listeners/onceRule';
 
 /** The one value of a request header, whatever its case; `null` when it is sent more than once. */
 function header(event: AwsEvent, name: string): string | null | undefined {
@@ -52,17 +52,7 @@ export function checkSlackHeaders(event: AwsEvent, now: Date): HeaderVerdict {
 }
 
 function identityOf(digest: string, event: AwsEvent): SlackRequestIdentity {
-  // In the form earlier claims were stored under (`slack:<signature header>`).
-  return { claimKey: `slack:v0=${digest}`, isRetry: header(event, 'x-slack-retry-num') !== undefined };
-}
-
-/**
- * The Slack request's id in log lines (`slackRequestId`): the first 16 hex digits of its signature digest. It
- * names the request (and its claim) across every line of the invocation without putting a whole valid signature
- * in the logs.
- */
-export function slackRequestLogId(identity: SlackRequestIdentity): string {
-  return identity.claimKey.slice('slack:v0='.length, 'slack:v0='.length + 16);
+  return requestIdentity(digest, header(event, 'x-slack-retry-num') !== undefined);
 }
 
 /**
@@ -73,13 +63,4 @@ export function slackRequestIdentity(event: AwsEvent): SlackRequestIdentity | un
   const signature = header(event, 'x-slack-signature');
   const digest = typeof signature === 'string' ? SIGNATURE_FORMAT.exec(signature)?.[1] : undefined;
   return digest ? identityOf(digest, event) : undefined;
-}
-
-/**
- * The answer to a request whose claim was taken before: a Slack retry (it
- * says so with `x-slack-retry-num`) gets 200 and nothing is done; anything
- * else is a replay (401).
- */
-export function repeatedRequestAnswer(identity: SlackRequestIdentity): AwsResponse {
-  return identity.isRetry ? { statusCode: 200, body: '' } : refused('replayed request');
 }

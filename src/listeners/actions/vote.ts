@@ -6,7 +6,8 @@ import { recordVote, type VoteResult } from '../../app/recordVote';
 import type { AppDeps } from '../../app/deps';
 import { noTracing } from '../../app/tracing';
 import { INCIDENT_ID } from '../../domain/incident';
-import { ackRepeated, type ChainsecContext } from '../requestContext';
+import { ackRepeated } from '../onceRule';
+import type { ChainsecContext } from '../requestContext';
 import { tellClicker } from './tellClicker';
 import { isFromThisWorkspace, voteSurfaceOf } from './voteSurface';
 
@@ -42,12 +43,8 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
   const tell = (text: string) => tellClicker(deps.slack, body, text, respond);
   const click = context.voteClick;
   const known = INCIDENT_ID.test(incidentId);
-  /**
-   * Takes the click's claim before an answer that records nothing (in the
-   * incident it names, where its vote would take it); false when it was taken before.
-   */
-  const claimNow = async (): Promise<boolean> =>
-    !click || (await deps.claims.take(click.claim, known ? incidentId : undefined));
+  /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
+  const claimNow = async (): Promise<boolean> => !click || (await deps.claims.take(click.claim));
   /** Says `text` unless the click was processed before. */
   const refuse = async (text: string): Promise<'processed' | 'repeated'> => {
     if (!(await claimNow())) return 'repeated';

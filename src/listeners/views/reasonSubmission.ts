@@ -7,7 +7,8 @@ import { userMessageFor } from '../../userMessages';
 import type { AppDeps } from '../../app/deps';
 import { recordVote, type VoteResult } from '../../app/recordVote';
 import { noTracing } from '../../app/tracing';
-import { ackRepeated, type ChainsecContext } from '../requestContext';
+import { ackRepeated } from '../onceRule';
+import type { ChainsecContext } from '../requestContext';
 
 type ReasonSubmitArgs = AllMiddlewareArgs<ChainsecContext> & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
@@ -77,7 +78,7 @@ export function reasonSubmissionListener(deps: AppDeps) {
         error: (e as Error).message,
       });
       // Fail closed, as for a click: this signed submission must not count later.
-      if (claim && !(await deps.claims.take(claim, incidentId).catch(() => true))) return ackRepeated(ack);
+      if (claim && !(await deps.claims.take(claim).catch(() => true))) return ackRepeated(ack);
       return refuse(userMessageFor(e));
     }
     if (result.kind === 'replayed') return ackRepeated(ack);

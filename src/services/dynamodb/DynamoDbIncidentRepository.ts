@@ -6,7 +6,8 @@ import type { OnceClaim } from '../RequestClaims';
 import { committedInternals, createConflicted, updateWithRetry } from '../incidentWrites';
 import { queryAll } from './documentClient';
 import type { IncidentItems } from './IncidentItems';
-import { keysFor, toStored, withClaim } from './incidentItem';
+import { keysFor, toStored } from './incidentItem';
+import { commitWithClaim } from './DynamoDbRequestClaims';
 import {
   BY_DAY_INDEX,
   dayPartition,
@@ -54,8 +55,10 @@ export class DynamoDbIncidentRepository implements IncidentRepository {
     entries: readonly LedgerEntry[],
     claim?: OnceClaim,
   ): Promise<StoredIncident> {
-    // One conditional PutItem: the record, its entries (the outbox) and the claim.
-    const internals = committedInternals(current, next, entries, claim, withClaim);
+    // The record with its entries (the outbox) in one conditional PutItem; with the causing request's key
+    // beside it in one transaction when there is a claim to take.
+    const internals = committedInternals(current, entries);
+    if (claim) return commitWithClaim(this.items, current, next, internals, claim);
     return this.items.putOver(current, next, internals);
   }
 

@@ -1,53 +1,82 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../../errors';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IncidentRecord } from '../../domain/incidentRecord';
+import { ReplayedRequestError } from '../../errors';
+import type { IncidentInternals, StoredIncident } from '../IncidentRepository';
 import type { OnceClaim, RequestClaims } from '../RequestClaims';
-import type { IncidentItems } from './IncidentItems';
-import { internalOf, withClaim } from './incidentItem';
+import { changedSinceRead, type IncidentItems } from './IncidentItems';
 import { epochSeconds, isConditionFailure, onceKey, sha256Hex } from './tableLayout';
 
-const MAX_ATTEMPTS = 8;
-
 /**
- * {@link RequestClaims}: a vote click's key in its incident's `claims` (the
- * same attribute the vote's commit takes it in, under the incident's
- * version), any other key in a `ONCE#` item of its own.
+ * Where a request's one-time key is stored (the rule: `src/listeners/onceRule.ts`):
+ * an item of its own in the incidents table, `ONCE#<sha256 of the key>`
+ * (a signature never rests in the table), with an `expiresAt` TTL. A key is
+ * taken with a put that only succeeds where the item is absent or expired.
+ *
+ * - On its own ({@link DynamoDbRequestClaims.take}): a request answered
+ *   without a change to an incident (a command, a refused vote).
+ * - With a vote ({@link commitWithClaim}): the incident's version-conditioned
+ *   put and the key's put in one TransactWriteItems. Both happen or neither:
+ *   a crash cannot store the key without the vote (a lost vote) or the vote
+ *   without the key (a retry counted twice). Which condition failed tells the
+ *   caller what happened: the key taken (a repeat: ReplayedRequestError), or
+ *   the version moved (ConcurrentUpdateError: read again and retry, the key still free).
  */
 export class DynamoDbRequestClaims implements RequestClaims {
-  public constructor(private readonly items: IncidentItems) {}
+  public constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
-  public async take(claim: OnceClaim, incidentId?: string): Promise<boolean> {
-    for (let attempt = 1; incidentId !== undefined; attempt++) {
-      const current = await this.items.get(incidentId);
-      if (!current) break;
-      const claims = withClaim(internalOf(current).claims, claim);
-      if (!claims) return false;
-      try {
-        await this.items.putOver(current, current.record, { ...internalOf(current), claims });
-        return true;
-      } catch (e) {
-        if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_ATTEMPTS) throw e;
-        // Back off with jitter, as the vote's commit does: many refused clicks on one incident spread out.
-        await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
-      }
-    }
+  public async take(claim: OnceClaim): Promise<boolean> {
     try {
-      await this.items.client.send(new PutCommand(this.oncePut(claim)));
+      await this.client.send(new PutCommand(claimPut(this.table, claim)));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
       throw e;
     }
   }
+}
 
-  /** The conditional put that takes a key on its own (stored hashed). */
-  private oncePut({ key, ttlSeconds, now }: OnceClaim) {
-    const nowSec = epochSeconds(now);
-    return {
-      TableName: this.items.incidentsTable,
-      Item: { ...onceKey(sha256Hex(key)), expiresAt: nowSec + ttlSeconds },
-      // An expired claim that TTL has not swept yet is free again.
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-      ExpressionAttributeValues: { ':now': nowSec },
-    };
+/** The conditional put that takes a key where it is free. */
+function claimPut(table: string, { key, ttlSeconds, now }: OnceClaim) {
+  const nowSec = epochSeconds(now);
+  return {
+    TableName: table,
+    Item: { ...onceKey(sha256Hex(key)), expiresAt: nowSec + ttlSeconds },
+    // An expired claim that TTL has not swept yet is free again.
+    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+    ExpressionAttributeValues: { ':now': nowSec },
+  };
+}
+
+/**
+ * Writes `next` over `current` (conditioned on its version) and takes `claim`,
+ * in one transaction: {@link IncidentRepository.commit} with a claim.
+ * @throws ReplayedRequestError when the key was taken before (nothing written)
+ * @throws ConcurrentUpdateError when the incident changed since it was read, or
+ *   another transaction held one of the two items (nothing written)
+ */
+export async function commitWithClaim(
+  items: IncidentItems,
+  current: StoredIncident,
+  next: IncidentRecord,
+  internals: IncidentInternals,
+  claim: OnceClaim,
+): Promise<StoredIncident> {
+  const { put, written } = items.putOf(current, next, internals);
+  const transaction = { TransactItems: [{ Put: put }, { Put: claimPut(items.incidentsTable, claim) }] };
+  try {
+    await items.client.send(new TransactWriteCommand(transaction));
+    return written;
+  } catch (e) {
+    if (!(e instanceof TransactionCanceledException)) throw e;
+    // One reason per item, in order: the incident's, then the key's.
+    const [, key] = e.CancellationReasons ?? [];
+    if (key?.Code === 'ConditionalCheckFailed')
+      throw new ReplayedRequestError({ incidentId: next.incident.id }, { cause: e });
+    if (isConditionFailure(e)) throw changedSinceRead(next, e);
+    throw e;
   }
 }

@@ -3,7 +3,7 @@ import { ConcurrentUpdateError } from '../../errors';
 import type { IncidentRecord } from '../../domain/incidentRecord';
 import type { IncidentInternals, StoredIncident } from '../IncidentRepository';
 import { queryAll } from './documentClient';
-import { CLAIMS, internalOf, keysFor, placeOfJson, strings, toStored, UNPUBLISHED } from './incidentItem';
+import { internalOf, keysFor, placeOfJson, strings, toStored, UNPUBLISHED } from './incidentItem';
 import { incidentKey, isConditionFailure, OPEN, PENDING_INDEX, versionIs } from './tableLayout';
 
 /** Where the incident items live. */
@@ -19,7 +19,7 @@ const REMEMBERED_PUBLISHED = 10_000;
 /**
  * Reads and version-conditioned writes of incident items, shared by the
  * adapters whose data lives in them ({@link DynamoDbIncidentRepository}, the
- * outbox, the claims and the ledger reads), so they cooperate on one item:
+ * outbox and the ledger reads), so they cooperate on one item:
  * one codec, one version, and one memory of the entries this container has
  * published (a write from an older read leaves them out of the outbox).
  */
@@ -53,6 +53,21 @@ export class IncidentItems {
     next: IncidentRecord,
     internals: IncidentInternals = internalOf(current),
   ): Promise<StoredIncident> {
+    const { put, written } = this.putOf(current, next, internals);
+    try {
+      await this.client.send(new PutCommand(put));
+    } catch (e) {
+      if (isConditionFailure(e)) throw changedSinceRead(next, e);
+      throw e;
+    }
+    return written;
+  }
+
+  /**
+   * The version-conditioned put of `next` over `current` (for {@link putOver},
+   * or a transaction that writes more beside it), and the incident it writes.
+   */
+  public putOf(current: StoredIncident, next: IncidentRecord, internals: IncidentInternals) {
     // Entries this instance has published since `current` was read are not queued again.
     const unpublished = this.stillUnpublished(internals.unpublished);
     const version = current.version + 1;
@@ -62,25 +77,14 @@ export class IncidentItems {
       version,
       ...(current.taskToken !== undefined && { taskToken: current.taskToken }),
       ...(unpublished.length > 0 && { [UNPUBLISHED]: unpublished }),
-      ...(internals.claims.length > 0 && { [CLAIMS]: internals.claims }),
     };
-    try {
-      await this.client.send(
-        new PutCommand({ TableName: this.incidentsTable, Item: item, ...versionIs(current.version) }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) {
-        const details = { incidentId: next.incident.id };
-        throw new ConcurrentUpdateError('incident changed since it was read', details, { cause: e });
-      }
-      throw e;
-    }
-    return {
+    const written: StoredIncident = {
       record: next,
       ...(current.taskToken !== undefined && { taskToken: current.taskToken }),
       version,
-      internal: { unpublished: strings(item[UNPUBLISHED]), claims: strings(item[CLAIMS]) },
+      internal: { unpublished: strings(item[UNPUBLISHED]) },
     };
+    return { put: { TableName: this.incidentsTable, Item: item, ...versionIs(current.version) }, written };
   }
 
   /** Incidents holding unpublished entries (they stay in the `pending` index until published). */
@@ -107,4 +111,9 @@ export class IncidentItems {
     // A Set iterates in insertion order: drop the oldest.
     if (this.published.size > REMEMBERED_PUBLISHED) this.published.delete(this.published.values().next().value!);
   }
+}
+
+/** The error of a write whose version condition failed: another writer got there first. */
+export function changedSinceRead(next: IncidentRecord, cause: unknown): ConcurrentUpdateError {
+  return new ConcurrentUpdateError('incident changed since it was read', { incidentId: next.incident.id }, { cause });
 }

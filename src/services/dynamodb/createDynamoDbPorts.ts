@@ -21,9 +21,9 @@ export interface DynamoDbPortsOptions {
 
 /**
  * Every storage port on DynamoDB, over one document client. The incident
- * repository, the outbox, the claims and the ledger reads share one
- * {@link IncidentItems}: their data lives in the same item, written under one
- * version, and what this container published is not queued again.
+ * repository, the outbox and the ledger reads share one {@link IncidentItems}:
+ * their data lives in the same item, written under one version, and what this
+ * container published is not queued again.
  */
 export function createDynamoDbPorts(options: DynamoDbPortsOptions): StoragePorts {
   const client = options.client ?? buildDocumentClient(options.callTimeoutMs);
@@ -32,7 +32,7 @@ export function createDynamoDbPorts(options: DynamoDbPortsOptions): StoragePorts
     incidents: new DynamoDbIncidentRepository(items),
     outbox: new DynamoDbLedgerOutbox(items),
     ledger: new DynamoDbLedger(items),
-    claims: new DynamoDbRequestClaims(items),
+    claims: new DynamoDbRequestClaims(client, options.incidentsTable),
     counters: new DynamoDbCounters(client, options.incidentsTable),
     sideDocs: new DynamoDbSideDocuments(client, options.incidentsTable),
     rejected: new DynamoDbRejectedPayloads(client, options.incidentsTable),

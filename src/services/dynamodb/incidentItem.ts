@@ -1,24 +1,24 @@
 import { hasWorkLeft, type IncidentRecord } from '../../domain/incidentRecord';
 import type { IncidentInternals, StoredIncident } from '../IncidentRepository';
-import type { OnceClaim } from '../RequestClaims';
-import { dayIndexKeys, epochSeconds, incidentKey, OPEN, sha256Hex } from './tableLayout';
+import { dayIndexKeys, incidentKey, OPEN } from './tableLayout';
 
 /**
  * The incident's item: the record's fields at the top level, beside them the
- * keys, the version, the task token, the outbox (`unpublishedEntries`) and
- * the vote clicks' claims (`claims`). The repository, the outbox and the
- * claims share this codec, so the three write one item the same way.
+ * keys, the version, the task token and the outbox (`unpublishedEntries`).
+ * The repository and the outbox share this codec, so the two write one item
+ * the same way.
  */
 
 /** Ledger entries committed with the incident, not yet copied to the ledger table (exact JSON, seq order). */
 export const UNPUBLISHED = 'unpublishedEntries';
-/** One-time keys of the vote clicks on this incident (see RequestClaims). */
-export const CLAIMS = 'claims';
-
-/** Attributes of the item that are not the record's. */
+/**
+ * Attributes of the item that are not the record's. `claims` held vote clicks'
+ * one-time keys before they got items of their own: an item written then is
+ * read without it, and its next write drops it.
+ */
 const INTERNAL = new Set([
   ...['pk', 'sk', 'gsi1pk', 'gsi1sk', 'pendingPk', 'pendingSk'],
-  ...['taskToken', 'version', 'expiresAt', UNPUBLISHED, CLAIMS],
+  ...['taskToken', 'version', 'expiresAt', UNPUBLISHED, 'claims'],
 ]);
 
 /** Key and index attributes derived from a record: never set by hand. */
@@ -46,25 +46,13 @@ export function toStored(item: Record<string, unknown>): StoredIncident {
     record: record as unknown as IncidentRecord,
     ...(typeof item.taskToken === 'string' && { taskToken: item.taskToken }),
     version: typeof item.version === 'number' ? item.version : 0,
-    internal: { unpublished: strings(item[UNPUBLISHED]), claims: strings(item[CLAIMS]) },
+    internal: { unpublished: strings(item[UNPUBLISHED]) },
   };
 }
 
 /** The internal attributes of a stored incident (absent on one built by hand: none). */
 export function internalOf(stored: StoredIncident): IncidentInternals {
-  return stored.internal ?? { unpublished: [], claims: [] };
-}
-
-/**
- * The incident's claims with `claim` taken (claims past their expiry
- * dropped), or `undefined` when it is in force already. A claim is kept as
- * `<sha256 of the key>:<expiry, epoch seconds>`.
- */
-export function withClaim(claims: readonly string[], { key, ttlSeconds, now }: OnceClaim): string[] | undefined {
-  const hash = sha256Hex(key);
-  const nowSec = epochSeconds(now);
-  const live = claims.filter((c) => Number(c.slice(c.indexOf(':') + 1)) >= nowSec);
-  return live.some((c) => c.startsWith(`${hash}:`)) ? undefined : [...live, `${hash}:${nowSec + ttlSeconds}`];
+  return stored.internal ?? { unpublished: [] };
 }
 
 /** An unpublished entry's place in the ledger (`incidentId#seq`), from its JSON. */

@@ -11,7 +11,7 @@ import type { LedgerEntry } from '../../domain/ledger';
  *
  * | item | pk | sk |
  * |---|---|---|
- * | incident (record, outbox, vote claims) | `INC#<id>` | `META` |
+ * | incident (record, outbox) | `INC#<id>` | `META` |
  * | one-time claim of a request | `ONCE#<sha256 of the key>` | `ONCE` |
  * | counter | `COUNT#<key>` | `COUNT` |
  * | side document | `DOC#<key>` | `DOC` |

@@ -11,9 +11,8 @@ import type { OnceClaim } from '../../../src/services/RequestClaims';
 import { committedInternals, createConflicted, updateWithRetry } from '../../../src/services/incidentWrites';
 import { otherCallersFirst } from './Faults';
 import type { InMemoryIncidentTable } from './InMemoryIncidentTable';
-import { withClaimTaken } from './inMemoryClaims';
 
-const NONE: IncidentInternals = { unpublished: [], claims: [] };
+const NONE: IncidentInternals = { unpublished: [] };
 
 /** {@link IncidentRepository} in memory, with DynamoDbIncidentRepository's conditions. */
 export class InMemoryIncidentRepository implements IncidentRepository {
@@ -41,8 +40,8 @@ export class InMemoryIncidentRepository implements IncidentRepository {
   ): Promise<StoredIncident> {
     await otherCallersFirst();
     this.table.faults.check('incidents.commit');
-    // As in DynamoDB: the claims read with `current` are checked, and the version condition makes it atomic.
-    return this.table.putOver(current, next, committedInternals(current, next, entries, claim, withClaimTaken));
+    // As in DynamoDB: the version and the claim's key are checked, and both written, in one write.
+    return this.table.putOver(current, next, committedInternals(current, entries), claim);
   }
 
   public update(

@@ -1,7 +1,8 @@
-import { ConcurrentUpdateError, LedgerConflictError } from '../../../src/errors';
+import { ConcurrentUpdateError, LedgerConflictError, ReplayedRequestError } from '../../../src/errors';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import type { LedgerEntry } from '../../../src/domain/ledger';
 import type { IncidentInternals, StoredIncident } from '../../../src/services/IncidentRepository';
+import type { OnceClaim } from '../../../src/services/RequestClaims';
 import { Faults, otherCallersFirst } from './Faults';
 
 /** The storage operations a test can make fail (see {@link InMemoryIncidentTable.faults}). */
@@ -35,17 +36,17 @@ interface IncidentItem {
   version: number;
   /** Unpublished entries, exact JSON. */
   unpublished: string[];
-  /** `<expiry, epoch seconds>:<key>`. */
-  claims: string[];
 }
 
 /**
  * The in-memory incidents and ledger tables behind the incident-item fakes
- * (repository, outbox, ledger, claims), enforcing what DynamoDB enforces for
- * the real adapters: a write conditioned on a version that moved throws
- * ConcurrentUpdateError and writes nothing; a ledger place holds one entry
- * (a different one throws LedgerConflictError). Reads answer copies, and let
- * other callers run first, so concurrent use cases interleave as they would.
+ * (repository, outbox, ledger) and the one-time keys' items (claims),
+ * enforcing what DynamoDB enforces for the real adapters: a write conditioned
+ * on a version that moved throws ConcurrentUpdateError and writes nothing; a
+ * commit with a claim writes the incident and the key together or neither
+ * (a key in force throws ReplayedRequestError); a ledger place holds one
+ * entry (a different one throws LedgerConflictError). Reads answer copies,
+ * and let other callers run first, so concurrent use cases interleave as they would.
  */
 export class InMemoryIncidentTable {
   /** Failures to inject, by operation. */
@@ -55,6 +56,8 @@ export class InMemoryIncidentTable {
   private readonly items = new Map<string, IncidentItem>();
   /** The ledger table: place (`incidentId#seq`) → entry JSON. */
   private readonly ledgerTable = new Map<string, string>();
+  /** The one-time keys' items: key → expiry (epoch seconds). */
+  private readonly claims = new Map<string, number>();
 
   /** Reads an incident as stored now. */
   public async read(
@@ -83,19 +86,27 @@ export class InMemoryIncidentTable {
     const id = record.incident.id;
     if (this.items.has(id) || entries.some((e) => this.ledgerTable.has(place(e)))) return false;
     const token = taskToken !== undefined && { taskToken };
-    this.items.set(id, { record: clone(record), ...token, version: 1, unpublished: [], claims: [] });
+    this.items.set(id, { record: clone(record), ...token, version: 1, unpublished: [] });
     for (const e of entries) this.ledgerTable.set(place(e), JSON.stringify(e));
     this.writes.push({ kind: 'transaction', key: `INC#${id}`, condition: 'absent' });
     return true;
   }
 
   /**
-   * Writes `next` with `internals` over `current`, conditioned on its version.
+   * Writes `next` with `internals` over `current`, conditioned on its version;
+   * with `claim`, takes its key in the same write (a transaction), only where it is free.
+   * @throws ReplayedRequestError when the key is in force (nothing written)
    * @throws ConcurrentUpdateError when the version moved (nothing written)
    */
-  public putOver(current: StoredIncident, next: IncidentRecord, internals: IncidentInternals): StoredIncident {
+  public putOver(
+    current: StoredIncident,
+    next: IncidentRecord,
+    internals: IncidentInternals,
+    claim?: OnceClaim,
+  ): StoredIncident {
     const id = next.incident.id;
     const item = this.items.get(id);
+    if (claim && !this.claimFree(claim)) throw new ReplayedRequestError({ incidentId: id });
     if (!item || item.version !== current.version) {
       throw new ConcurrentUpdateError('incident changed since it was read', { incidentId: id });
     }
@@ -104,11 +115,28 @@ export class InMemoryIncidentTable {
       ...(current.taskToken !== undefined && { taskToken: current.taskToken }),
       version: current.version + 1,
       unpublished: [...internals.unpublished],
-      claims: [...internals.claims],
     };
     this.items.set(id, written);
-    this.writes.push({ kind: 'put', key: `INC#${id}`, condition: 'version' });
+    if (claim) this.claims.set(claim.key, expiryOf(claim));
+    this.writes.push({ kind: claim ? 'transaction' : 'put', key: `INC#${id}`, condition: 'version' });
     return stored(written);
+  }
+
+  /**
+   * Takes a one-time key on its own, only where it is free.
+   * @returns false when the key is in force (nothing written)
+   */
+  public takeClaim(claim: OnceClaim): boolean {
+    if (!this.claimFree(claim)) return false;
+    this.claims.set(claim.key, expiryOf(claim));
+    this.writes.push({ kind: 'put', key: `ONCE#${claim.key}`, condition: 'absent' });
+    return true;
+  }
+
+  /** Whether `claim`'s key is free at its `now`: never taken, or expired (as the adapter's condition reads). */
+  private claimFree({ key, now }: OnceClaim): boolean {
+    const expiresAt = this.claims.get(key);
+    return expiresAt === undefined || expiresAt < epochSeconds(now);
   }
 
   /**
@@ -168,7 +196,6 @@ export class InMemoryIncidentTable {
       ...(options.taskToken !== undefined && { taskToken: options.taskToken }),
       version: options.version ?? 1,
       unpublished: (options.unpublished ?? []).map((e) => JSON.stringify(e)),
-      claims: [],
     };
     this.items.set(record.incident.id, item);
     return stored(item);
@@ -176,6 +203,8 @@ export class InMemoryIncidentTable {
 }
 
 const place = (e: Pick<LedgerEntry, 'incidentId' | 'seq'>): string => `${e.incidentId}#${e.seq}`;
+const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+const expiryOf = ({ ttlSeconds, now }: OnceClaim): number => epochSeconds(now) + ttlSeconds;
 const clone = <T>(value: T): T => structuredClone(value);
 
 function stored(item: IncidentItem): StoredIncident {
@@ -183,6 +212,6 @@ function stored(item: IncidentItem): StoredIncident {
     record: clone(item.record),
     ...(item.taskToken !== undefined && { taskToken: item.taskToken }),
     version: item.version,
-    internal: { unpublished: [...item.unpublished], claims: [...item.claims] },
+    internal: { unpublished: [...item.unpublished] },
   };
 }

@@ -25,22 +25,24 @@ describe('Function: recordVote', () => {
   });
   const incidentWrites = (id: string) => f.storage.table.writes.filter((w) => w.key === `INC#${id}`);
 
-  it('records a vote short of the quorum in one conditional write with its claim, and refreshes the card', async () => {
+  it('records a vote short of the quorum in one write with its claim, and refreshes the card', async () => {
     // Prepare
     const { record } = seedApproval(f.storage, now, {}, 'critical');
     const id = record.incident.id;
 
+    const input = vote(id, 'U0APPROVER1');
+
     // Act
-    const result = await recordVote(f.deps, vote(id, 'U0APPROVER1'));
+    const result = await recordVote(f.deps, input);
 
     // Assess
     expect(result).toMatchObject({ kind: 'recorded', tally: { approve: ['U0APPROVER1'], needed: 2 } });
-    expect(incidentWrites(id)).toEqual([{ kind: 'put', key: `INC#${id}`, condition: 'version' }]);
+    expect(incidentWrites(id)).toEqual([{ kind: 'transaction', key: `INC#${id}`, condition: 'version' }]);
+    expect(await f.deps.claims.take(input.claim!)).toBe(false);
     const stored = f.storage.table.peek(id)!;
     expect(stored.record.votes).toEqual([{ userId: 'U0APPROVER1', choice: 'approve', at: now.toISOString() }]);
     expect(stored.record).toMatchObject({ status: IncidentStatus.Pending, acknowledgedBy: 'U0APPROVER1' });
     expect(stored.record.ledgerSeq).toBe(1);
-    expect(stored.internal?.claims).toHaveLength(1);
     // The entry is in the ledger (inside the incident), left for the sweep to publish.
     expect((await f.deps.ledger.chain(id)).map((e) => e.type)).toEqual([LedgerEntryType.Vote]);
     expect(f.storage.table.published(id)).toEqual([]);
@@ -164,8 +166,9 @@ describe('Function: recordVote', () => {
     expect(replay).toEqual({ kind: 'replayed' });
     const stored = f.storage.table.peek(id)!;
     expect(stored.record.votes).toEqual([]);
-    // Only the claim was written.
-    expect(stored.version).toBe(version + 1);
+    // Only the claim was written, in an item of its own: the incident is as it was.
+    expect(stored.version).toBe(version);
+    expect(f.storage.table.writes).toEqual([{ kind: 'put', key: `ONCE#${input.claim!.key}`, condition: 'absent' }]);
     expect(await f.deps.ledger.chain(id)).toEqual([]);
     expect(f.telemetry.count('VotesRejected')).toBe(1);
   });

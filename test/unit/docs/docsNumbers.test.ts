@@ -9,7 +9,7 @@ import {
   WORKFLOW_TIMEOUT_GRACE_SECONDS,
   defaultApprovalPolicy,
 } from '../../../src/domain/policy';
-import { MAX_CLOCK_SKEW_SECONDS } from '../../../src/listeners/requestContext';
+import { MAX_CLOCK_SKEW_SECONDS, REPLAY_MEMORY_SECONDS } from '../../../src/listeners/onceRule';
 import { ActionId } from '../../../src/domain/actionIds';
 import { LedgerEntryType } from '../../../src/domain/ledger';
 import { REQUEST_BOUNDS } from '../../../src/domain/messages';
@@ -287,9 +287,10 @@ describe('bounds the code fixes', () => {
     expect(flat('docs/ARCHITECTURE.md')).toContain(
       `while a channel gets more than ${STORM_THRESHOLD_PER_MINUTE} notifications a minute`,
     );
-    // The claim outlives any valid timestamp: twice the allowed skew plus a minute (oncePerRequest.ts).
+    // The claim outlives any valid timestamp: twice the allowed skew plus a minute (onceRule.ts).
+    expect(REPLAY_MEMORY_SECONDS).toBe(2 * MAX_CLOCK_SKEW_SECONDS + 60);
     expect(flat('docs/DEPLOY.md')).toContain(
-      `${2 * MAX_CLOCK_SKEW_SECONDS + 60} s (twice the ${MAX_CLOCK_SKEW_SECONDS} s clock skew + 60 s)`,
+      `${REPLAY_MEMORY_SECONDS} s (twice the ${MAX_CLOCK_SKEW_SECONDS} s clock skew + 60 s)`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, ReplayedRequestError } from '../../../src/errors';
+import { ConcurrentUpdateError } from '../../../src/errors';
 import type { IncidentRecord } from '../../../src/domain/incidentRecord';
 import type { StoredIncident } from '../../../src/services/IncidentRepository';
 import { committedInternals, createConflicted, updateWithRetry } from '../../../src/services/incidentWrites';
@@ -36,30 +36,24 @@ describe('Module: incidentWrites', () => {
 
   describe('Function: committedInternals', () => {
     const [entry] = storedEntries(record.incident.id, 1, 1, now);
-    const current = stored(2, { internal: { unpublished: ['queued'], claims: ['kept'] } });
-    const claim = { key: 'k', ttlSeconds: 60, now };
+    const current = stored(2, { internal: { unpublished: ['queued'] } });
 
-    it('appends the entries to the outbox as their exact JSON and takes the claim', () => {
+    it('appends the entries to the outbox as their exact JSON', () => {
       // Act
-      const internals = committedInternals(current, record, [entry!], claim, (claims, c) => [...claims, c.key]);
+      const internals = committedInternals(current, [entry!]);
 
       // Assert
-      expect(internals).toEqual({ unpublished: ['queued', JSON.stringify(entry)], claims: ['kept', 'k'] });
+      expect(internals).toEqual({ unpublished: ['queued', JSON.stringify(entry)] });
     });
 
-    it('keeps the claims as read without a claim, and starts empty on an incident built by hand', () => {
+    it('keeps the outbox as read without entries, and starts empty on an incident built by hand', () => {
       // Act
-      const withoutClaim = committedInternals(current, record, [], undefined, () => undefined);
-      const byHand = committedInternals(stored(1), record, [], undefined, () => undefined);
+      const without = committedInternals(current, []);
+      const byHand = committedInternals(stored(1), []);
 
       // Assert
-      expect(withoutClaim).toEqual({ unpublished: ['queued'], claims: ['kept'] });
-      expect(byHand).toEqual({ unpublished: [], claims: [] });
-    });
-
-    it('refuses a claim in force already', () => {
-      // Act, Assert
-      expect(() => committedInternals(current, record, [], claim, () => undefined)).toThrow(ReplayedRequestError);
+      expect(without).toEqual({ unpublished: ['queued'] });
+      expect(byHand).toEqual({ unpublished: [] });
     });
   });
 

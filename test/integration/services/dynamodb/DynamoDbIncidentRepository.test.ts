@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, ReplayedRequestError } from '../../../../src/errors';
+import { ConcurrentUpdateError } from '../../../../src/errors';
 import { DeliveryStatus, IncidentStatus } from '../../../../src/domain/incidentRecord';
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
 import { approvalRecord, storedEntries, withVote } from '../../../support/records';
@@ -66,7 +66,24 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
   });
 
   describe('Method: commit', () => {
-    it('writes the record, its entries and the click claim in one conditional PutItem', async () => {
+    it('writes the record and its entries in one PutItem conditioned on the version', async () => {
+      // Prepare
+      const record = await created();
+      const current = (await db.ports.incidents.get(record.incident.id))!;
+      const before = db.tables.sent.length;
+
+      // Act
+      const entries = storedEntries(record.incident.id, 1, 2, now);
+      const written = await db.ports.incidents.commit(current, withVote(record), entries);
+
+      // Assess
+      expect(db.tables.sent.slice(before)).toEqual([{ operation: 'PutItem', condition: 'version = :v' }]);
+      expect(written.version).toBe(current.version + 1);
+      expect(written.internal?.unpublished).toHaveLength(2);
+      expect((await db.ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
+    });
+
+    it("takes the causing request's key in the same write (one transaction; see DynamoDbRequestClaims.test.ts)", async () => {
       // Prepare
       const record = await created();
       const current = (await db.ports.incidents.get(record.incident.id))!;
@@ -74,47 +91,25 @@ describe('Class: DynamoDbIncidentRepository (DynamoDB Local)', () => {
       const before = db.tables.sent.length;
 
       // Act
-      const entries = storedEntries(record.incident.id, 1, 2, now);
-      const written = await db.ports.incidents.commit(current, withVote(record), entries, c);
+      await db.ports.incidents.commit(current, withVote(record), [], c);
 
       // Assess
-      expect(db.tables.sent.slice(before)).toEqual([{ operation: 'PutItem', condition: 'version = :v' }]);
-      expect(written.version).toBe(current.version + 1);
-      expect(written.internal?.unpublished).toHaveLength(2);
-      expect((await db.ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
-      expect(await db.ports.claims.take(c, record.incident.id)).toBe(false);
+      expect(db.tables.sent.slice(before)).toEqual([{ operation: 'TransactWriteItems' }]);
+      expect(await db.ports.claims.take(c)).toBe(false);
     });
 
-    it('refuses a commit whose claim was taken before, writing nothing', async () => {
-      // Prepare
-      const record = await created();
-      const c = claim();
-      expect(await db.ports.claims.take(c, record.incident.id)).toBe(true);
-      const current = (await db.ports.incidents.get(record.incident.id))!;
-
-      // Act
-      const attempt = db.ports.incidents.commit(current, withVote(record), [], c);
-
-      // Assess
-      await expect(attempt).rejects.toBeInstanceOf(ReplayedRequestError);
-      const after = (await db.ports.incidents.get(record.incident.id))!;
-      expect(after.version).toBe(current.version);
-      expect(after.record.votes).toHaveLength(0);
-    });
-
-    it('leaves the claim free when the commit loses to another writer', async () => {
+    it('refuses a commit from a stale read, writing nothing', async () => {
       // Prepare
       const record = await created();
       const stale = (await db.ports.incidents.get(record.incident.id))!;
       await db.ports.incidents.commit(stale, withVote(record), []);
-      const c = claim();
 
       // Act
-      const attempt = db.ports.incidents.commit(stale, withVote(record), [], c);
+      const attempt = db.ports.incidents.commit(stale, withVote(record, 'U2'), []);
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      expect(await db.ports.claims.take(c, record.incident.id)).toBe(true);
+      expect((await db.ports.incidents.get(record.incident.id))!.record.votes).toHaveLength(1);
     });
   });
 

@@ -1,10 +1,5 @@
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import {
-  checkSlackHeaders,
-  repeatedRequestAnswer,
-  slackRequestIdentity,
-  slackRequestLogId,
-} from '../../../../src/handlers/support/slackRequestHeaders';
+import { checkSlackHeaders, slackRequestIdentity } from '../../../../src/handlers/support/slackRequestHeaders';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const T = String(NOW.getTime() / 1000);
@@ -55,23 +50,5 @@ describe('Function: slackRequestIdentity', () => {
     // Assess
     expect(retry).toEqual({ claimKey: `slack:v0=${HEX}`, isRetry: true });
     expect(none).toBeUndefined();
-  });
-});
-
-describe('Function: repeatedRequestAnswer', () => {
-  it('answers a Slack retry 200 and a replay 401', () => {
-    // Assess
-    expect(repeatedRequestAnswer({ claimKey: 'k', isRetry: true }).statusCode).toBe(200);
-    expect(repeatedRequestAnswer({ claimKey: 'k', isRetry: false }).statusCode).toBe(401);
-  });
-});
-
-describe('Function: slackRequestLogId', () => {
-  it('names a request by the first 16 hex digits of its digest, never the whole signature', () => {
-    // Act
-    const id = slackRequestLogId({ claimKey: `slack:v0=${'0123456789abcdef'.repeat(4)}`, isRetry: false });
-
-    // Assess
-    expect(id).toBe('0123456789abcdef');
   });
 });

@@ -1,6 +1,7 @@
 import type { Tracing } from '../../../../src/app/tracing';
 import { ActionId } from '../../../../src/domain/actionIds';
-import { REPEATED_REQUEST, type ChainsecContext } from '../../../../src/listeners/requestContext';
+import { REPEATED_REQUEST } from '../../../../src/listeners/onceRule';
+import type { ChainsecContext } from '../../../../src/listeners/requestContext';
 import { voteListener } from '../../../../src/listeners/actions/vote';
 import { IncidentStatus } from '../../../../src/domain/incidentRecord';
 import { fakeAppDeps, type FakeAppDeps } from '../../../support/fakes/fakeAppDeps';
@@ -118,7 +119,7 @@ describe('Listener: vote buttons', () => {
 
     // Assess
     expect(ephemerals()).toContainEqual(told(/could not be signed/));
-    expect(await f.deps.claims.take(preparation.claim, record.incident.id)).toBe(false);
+    expect(await f.deps.claims.take(preparation.claim)).toBe(false);
     expect(f.telemetry.count('SigningFailures')).toBe(1);
     expect(f.workflow.resumed).toEqual([]);
   });

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { RecordingTelemetry } from '../../../support/fakes/RecordingTelemetry';
 import { oncePerRequest, type OncePerRequestDeps } from '../../../../src/listeners/middleware/oncePerRequest';
-import { REPEATED_REQUEST, type ChainsecContext } from '../../../../src/listeners/requestContext';
+import { REPEATED_REQUEST } from '../../../../src/listeners/onceRule';
+import type { ChainsecContext } from '../../../../src/listeners/requestContext';
 import type { StoredIncident } from '../../../../src/services/IncidentRepository';
 import type { OnceClaim } from '../../../../src/services/RequestClaims';
 
@@ -80,7 +81,7 @@ describe('Function: oncePerRequest', () => {
     // Assess
     expect(click.nexts()).toBe(1);
     expect(deps.claimed).toEqual([]);
-    expect(click.context.voteClick?.claim).toMatchObject({ key: 'slack:v0=aa', now: NOW });
+    expect(click.context.voteClick?.claim).toEqual({ key: 'slack:v0=aa', ttlSeconds: 660, now: NOW });
     expect(click.context.voteClick?.incidentRead?.incidentId).toBe('INC-ABCDEFGHJK');
     expect(deps.reads).toEqual(['INC-ABCDEFGHJK']);
   });
