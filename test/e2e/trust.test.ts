@@ -373,6 +373,28 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       expect(retry.status).toBe(200);
       expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(1);
     });
+    it('records the same signed click delivered twice at once as one vote: one ledger entry, one confirmation, the other copy 401', async () => {
+      // Prepare
+      const { card, id } = await critical();
+      const body = approveBody(id, card);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const before = await ledgerOf(h, id);
+      const after = (await h.messages()).length;
+
+      // Act: both copies race to the same vote (whichever loses finds the click's key taken).
+      const answers = await Promise.all([h.slack(body, { timestamp }), h.slack(body, { timestamp })]);
+
+      // Assess
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+      const ledger = await ledgerOf(h, id);
+      expect(ledger).toHaveLength(before.length + 1);
+      expect(ledger.filter((e) => e.type === 'vote').map((e) => e.actor)).toEqual(['U0APPROVER1']);
+      const confirmations = (await h.messages())
+        .slice(after)
+        .filter((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER1' && m.text.includes('1 of 2'));
+      expect(confirmations).toHaveLength(1);
+    });
+
     it.each([['='], ['=anything'], ['=' + '0'.repeat(64)]])(
       'refuses a replay whose signature header has %s appended (401, one vote)',
       async (suffix) => {
