@@ -10,7 +10,8 @@ import { LocalServer, send } from './LocalServer';
  * the next two with DynamoDB's own error shape instead, so the real SDK
  * client's retry settings are what a test exercises. A fault keyed
  * `<Operation>@<TableName>` (e.g. `PutItem@chainsec-ledger`) applies to that
- * table only, and wins over one keyed by the operation alone.
+ * table only (a transaction's table is its first item's), and wins over one
+ * keyed by the operation alone.
  */
 export class DynamoDbFaultProxy extends LocalServer {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -99,10 +100,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** The request's `TableName` ('' when it has none, e.g. a transaction). */
+/** The table a request names: its `TableName`, or for a transaction the table of its first item. */
 function tableOf(body: Buffer): string {
   try {
-    const { TableName } = JSON.parse(body.toString('utf8')) as { TableName?: unknown };
-    return typeof TableName === 'string' ? TableName : '';
+    const { TableName, TransactItems } = JSON.parse(body.toString('utf8')) as {
+      TableName?: unknown;
+      TransactItems?: Array<Record<string, { TableName?: unknown }>>;
+    };
+    const first = Array.isArray(TransactItems) ? Object.values(TransactItems[0] ?? {})[0]?.TableName : undefined;
+    const table = TableName ?? first;
+    return typeof table === 'string' ? table : '';
   } catch {
     return '';
   }

@@ -289,10 +289,11 @@ describe('E2E: faults, through the sandbox', () => {
     // Prepare
     const p = await pending('high');
     const incidents = process.env.INCIDENTS_TABLE!;
-    const before = { get: dynamo.faults.triggered('GetItem'), put: dynamo.faults.triggered(`PutItem@${incidents}`) };
+    const commit = `TransactWriteItems@${incidents}`;
+    const before = { get: dynamo.faults.triggered('GetItem'), put: dynamo.faults.triggered(commit) };
     dynamo.faults.set('GetItem', { error: 'ThrottlingException', status: 400, times: 2 });
-    // The vote's first write to the incidents table is its commit (state, entries and claim in one item).
-    dynamo.faults.set(`PutItem@${incidents}`, {
+    // The vote's first write is its commit: the incident and the click's key in one transaction.
+    dynamo.faults.set(commit, {
       error: 'ProvisionedThroughputExceededException',
       status: 400,
       times: 2,
@@ -305,7 +306,7 @@ describe('E2E: faults, through the sandbox', () => {
     // Assess
     expect(click.status).toBe(200);
     expect(dynamo.faults.triggered('GetItem') - before.get).toBe(2);
-    expect(dynamo.faults.triggered(`PutItem@${incidents}`) - before.put).toBe(2);
+    expect(dynamo.faults.triggered(commit) - before.put).toBe(2);
     const ledger = await ledgerOf(p.id);
     expect(count(ledger, 'vote')).toBe(1);
     expect(count(ledger, 'decision')).toBe(1);
