@@ -1,16 +1,21 @@
-import { ErrorCode } from '../errors';
+import { ErrorCode, ReplayedRequestError } from '../errors';
 import { IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { refreshCard } from './cards';
-import { commitWithRetry } from './commitWithRetry';
+import { commitWithRetry, type StepPlan } from './commitWithRetry';
 import type { AppDeps } from './deps';
 import { isPolicyPerson, policyFor } from './routing';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { surfaceAllowed, type VoteSurface } from '../domain/votes';
+import type { StoredIncident } from '../services/IncidentRepository';
+import type { OnceClaim } from '../services/RequestClaims';
 import { UserMessage } from '../userMessages';
 
 /** What acknowledging or marking an incident needs. */
-type MarkDeps = Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'>;
+type MarkDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'claims'
+>;
 
 /** A click on "I'm on it" or "Mark false positive": who, on which incident, and where the button was. */
 export interface MarkInput {
@@ -18,6 +23,13 @@ export interface MarkInput {
   userId: string;
   /** The card's message, the Home tab, or (for "I'm on it") the escalation DM. */
   surface: VoteSurface;
+  /**
+   * The click's one-time key: taken in the mark's own write (or, when nothing
+   * is written, before the answer), so a replayed click changes and says nothing.
+   */
+  claim?: OnceClaim;
+  /** The incident, already being read (the guard starts the read early); used for the first attempt. */
+  incidentRead?: Promise<StoredIncident | undefined>;
 }
 
 /** Why a mark is refused, or undefined when `input` may mark `record` (its people, on a surface its policy allows). */
@@ -45,15 +57,48 @@ async function markRefusal(
   return undefined;
 }
 
-export type MarkResult = { kind: 'done'; message: string } | { kind: 'rejected'; code: string; message: string };
+export type MarkResult =
+  | { kind: 'done'; message: string }
+  | { kind: 'rejected'; code: string; message: string }
+  /** The click was processed before (its key is taken): nothing done, nothing to say. */
+  | { kind: 'replayed' };
+
+/**
+ * Commits the mark `plan` decides on, with the click's key in the same write;
+ * when nothing is written, takes the key before the answer is given. Refreshes
+ * the card when the mark is (or already was) there.
+ */
+async function markOnce(
+  deps: MarkDeps,
+  input: MarkInput,
+  plan: (current: StoredIncident) => Promise<StepPlan<MarkResult>>,
+): Promise<MarkResult> {
+  let committed = false;
+  let result: MarkResult;
+  try {
+    result = await commitWithRetry<MarkResult>(deps, input.incidentId, plan, {
+      onCommitted: () => {
+        committed = true;
+      },
+      ...(input.claim && { claim: input.claim }),
+      ...(input.incidentRead && { firstRead: input.incidentRead }),
+    });
+  } catch (e) {
+    if (e instanceof ReplayedRequestError) return { kind: 'replayed' };
+    throw e;
+  }
+  if (!committed && input.claim && !(await deps.claims.take(input.claim))) return { kind: 'replayed' };
+  if (result.kind === 'done') await refreshCard(deps, input.incidentId);
+  return result;
+}
 
 /**
  * "I'm on it": stops escalation and starts the time-to-decide clock. Only the
  * incident's own people may say it (its approvers, or whoever is on call for
  * it, e.g. the route's on-call who was paged); signed like every other step.
  */
-export async function acknowledge(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
-  const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
+export function acknowledge(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
+  return markOnce(deps, input, async ({ record }) => {
     if (record.status !== IncidentStatus.Pending) {
       return {
         kind: 'stop',
@@ -76,13 +121,11 @@ export async function acknowledge(deps: MarkDeps, input: MarkInput): Promise<Mar
       result: { kind: 'done', message: UserMessage.acknowledged() },
     };
   });
-  if (result.kind === 'done') await refreshCard(deps, input.incidentId);
-  return result;
 }
 
 /** Marks an incident a false positive (feeds the false-positive rate in `/chainsec stats`). */
-export async function markFalsePositive(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
-  const result = await commitWithRetry<MarkResult>(deps, input.incidentId, async ({ record }) => {
+export function markFalsePositive(deps: MarkDeps, input: MarkInput): Promise<MarkResult> {
+  return markOnce(deps, input, async ({ record }) => {
     if (record.falsePositive) {
       return {
         kind: 'stop',
@@ -99,6 +142,4 @@ export async function markFalsePositive(deps: MarkDeps, input: MarkInput): Promi
       result: { kind: 'done', message: UserMessage.falsePositiveMarked() },
     };
   });
-  if (result.kind === 'done') await refreshCard(deps, input.incidentId);
-  return result;
 }

@@ -1,6 +1,6 @@
 import type { AnyMiddlewareArgs } from '@slack/bolt';
 import type { AwsResponse } from '@slack/bolt/dist/receivers/AwsLambdaReceiver';
-import { ReasonView, VOTE_ACTION_IDS } from '../domain/actionIds';
+import { ActionId, ReasonView, VOTE_ACTION_IDS } from '../domain/actionIds';
 import { parseReasonMetadata } from '../domain/reasonModal';
 import type { OnceClaim } from '../services/RequestClaims';
 
@@ -18,14 +18,16 @@ import type { OnceClaim } from '../services/RequestClaims';
  * - **For how long.** The key is remembered {@link REPLAY_MEMORY_SECONDS}:
  *   longer than its timestamp stays acceptable ({@link MAX_CLOCK_SKEW_SECONDS}
  *   either way), so a later copy is refused by the timestamp check instead.
- * - **When it is taken.** A request that votes (one click on a vote button, or
- *   the reason modal's submission: {@link claimedWithItsVote}) takes its key in
- *   the same write as the vote: the incident's version-conditioned put and the
- *   key's put in one transaction (`src/services/dynamodb/DynamoDbRequestClaims.ts`),
- *   so a crash between the two can neither lose the vote nor let a retry count
- *   it again; a vote refused, or one that failed, takes its key before the
- *   answer is given. Any other request takes its key up front, before a
- *   listener runs. Bolt applies this in `src/listeners/middleware/oncePerRequest.ts`.
+ * - **When it is taken.** A request that changes an incident (one click on a
+ *   vote button, "I'm on it" or "Mark false positive", or the reason modal's
+ *   submission: {@link claimedWithItsChange}) takes its key in the same write
+ *   as the change: the incident's version-conditioned put and the key's put in
+ *   one transaction (`src/services/dynamodb/DynamoDbRequestClaims.ts`), so a
+ *   crash between the two can neither lose a vote nor let a retry count it
+ *   again. When it changes nothing (refused, done before, or failed), it takes
+ *   its key on its own before the answer is given. Any other request takes its
+ *   key up front, before a listener runs. Bolt applies this in
+ *   `src/listeners/middleware/oncePerRequest.ts`.
  * - **What a repeat gets.** Nothing is done again: the request is acknowledged
  *   with {@link REPEATED_REQUEST}, which the Lambda handler turns into
  *   {@link repeatedRequestAnswer}: 200 for a Slack retry, 401 for a replay.
@@ -66,16 +68,18 @@ export function claimOf(identity: SlackRequestIdentity, now: Date): OnceClaim {
   return { key: identity.claimKey, ttlSeconds: REPLAY_MEMORY_SECONDS, now };
 }
 
-const VOTES = new Set<string>(VOTE_ACTION_IDS);
+/** The buttons whose click changes the incident it names. */
+const CHANGES = new Set<string>([...VOTE_ACTION_IDS, ActionId.Acknowledge, ActionId.FalsePositive]);
 
 /**
- * Whether a request's key is taken with its vote (see the rule above): the
- * incident it votes on (`''` when it names none: nothing will be written, and
- * the key is taken before the refusal), or `undefined` for a request whose key
- * is taken up front. A vote is one click on a vote button, or the reason
+ * Whether a request's key is taken with the change it makes (see the rule
+ * above): the incident it changes (`''` when it names none: nothing will be
+ * written, and the key is taken before the refusal), or `undefined` for a
+ * request whose key is taken up front. Such a request is one click on a button
+ * that changes an incident (vote, "I'm on it", false positive), or the reason
  * modal's submission.
  */
-export function claimedWithItsVote(body: AnyMiddlewareArgs['body']): { incidentId: string } | undefined {
+export function claimedWithItsChange(body: AnyMiddlewareArgs['body']): { incidentId: string } | undefined {
   if (body.type === 'view_submission') {
     const view = (body as { view?: { callback_id?: unknown; private_metadata?: unknown } }).view;
     if (view?.callback_id !== ReasonView.CallbackId) return undefined;
@@ -90,13 +94,13 @@ export function claimedWithItsVote(body: AnyMiddlewareArgs['body']): { incidentI
     return undefined;
   }
   const [action] = body.actions as Array<{ action_id?: unknown; value?: unknown }>;
-  if (!VOTES.has(String(action?.action_id))) return undefined;
+  if (!CHANGES.has(String(action?.action_id))) return undefined;
   return { incidentId: typeof action?.value === 'string' ? action.value : '' };
 }
 
 /**
- * What a request processed before is acknowledged with (by the guard, or by a
- * vote's listener): the handler turns Bolt's answer carrying it into
+ * What a request processed before is acknowledged with (by the guard, or by
+ * the listener of a change): the handler turns Bolt's answer carrying it into
  * {@link repeatedRequestAnswer}.
  */
 export const REPEATED_REQUEST = { chainsec: 'repeated_request' } as const;

@@ -8,14 +8,14 @@ import type { SlackRequestIdentity } from './onceRule';
  *
  * - `slackRequest`: the request's identity, put there by the receiver's
  *   `customPropertiesExtractor` from the headers the guard checked.
- * - `voteClick`: for a vote (a click on a vote button, or the reason modal's
- *   submission), the claim the vote's own commit takes (in the same
- *   transaction as the vote: see `onceRule.ts`), and the incident read,
- *   already started (only a hint: the commit is conditioned on the version read).
+ * - `claimInWrite`: for a request that changes an incident (a vote, "I'm on
+ *   it", false positive: see `onceRule.ts`), the claim its own commit takes (in
+ *   the same transaction as the change), and the incident read, already
+ *   started (only a hint: the commit is conditioned on the version read).
  */
 export interface ChainsecContext extends Context {
   slackRequest: SlackRequestIdentity;
-  voteClick?: {
+  claimInWrite?: {
     readonly claim: OnceClaim;
     readonly incidentRead?: { incidentId: string; read: Promise<StoredIncident | undefined> };
   };

@@ -41,7 +41,7 @@ async function handleVoteClick(deps: AppDeps, args: VoteClickArgs): Promise<'pro
   const incidentId = action.value ?? '';
   const where = voteSurfaceOf(body);
   const tell = (text: string) => tellClicker(deps.slack, body, text, respond);
-  const click = context.voteClick;
+  const click = context.claimInWrite;
   const known = INCIDENT_ID.test(incidentId);
   /** Takes the click's claim before an answer that records nothing; false when it was taken before. */
   const claimNow = async (): Promise<boolean> => !click || (await deps.claims.take(click.claim));

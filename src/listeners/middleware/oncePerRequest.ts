@@ -3,18 +3,18 @@ import type { AppDeps } from '../../app/deps';
 import { INCIDENT_ID } from '../../domain/incident';
 import type { IncidentRepository } from '../../services/IncidentRepository';
 import type { RequestClaims } from '../../services/RequestClaims';
-import { ackRepeated, claimedWithItsVote, claimOf } from '../onceRule';
+import { ackRepeated, claimedWithItsChange, claimOf } from '../onceRule';
 import type { ChainsecContext } from '../requestContext';
 
 /**
- * The incident a request acts on, for the log lines: a vote's, or the value of the one button clicked when it
- * is an incident id ("I'm on it", false positive); `undefined` when there is none.
+ * The incident a request acts on, for the log lines: the one it changes, or the value of the one button clicked
+ * when it is an incident id; `undefined` when there is none.
  */
 function incidentNamedBy(
   body: AnyMiddlewareArgs['body'],
-  vote: { incidentId: string } | undefined,
+  change: { incidentId: string } | undefined,
 ): string | undefined {
-  if (vote) return INCIDENT_ID.test(vote.incidentId) ? vote.incidentId : undefined;
+  if (change) return INCIDENT_ID.test(change.incidentId) ? change.incidentId : undefined;
   if (body.type !== 'block_actions' || !('actions' in body) || !Array.isArray(body.actions)) return undefined;
   const values = (body.actions as Array<{ value?: unknown }>).map((a) => a?.value);
   const [value] = values;
@@ -29,9 +29,10 @@ export type OncePerRequestDeps = Pick<AppDeps, 'clock' | 'telemetry'> & {
 
 /**
  * The once-per-request rule (`src/listeners/onceRule.ts`) as Bolt's first
- * global middleware (Bolt has verified the signature by now). A vote's claim
- * is handed to its listener through the context, for the vote's own commit
- * to take, and the incident read starts now, while Bolt dispatches; any other
+ * global middleware (Bolt has verified the signature by now). The claim of a
+ * request that changes an incident is handed to its listener through the
+ * context, for the change's own commit to take, and the incident read starts
+ * now, while Bolt dispatches; any other
  * request is claimed here, up front. A request claimed before is acknowledged
  * as repeated and goes no further (events API requests are acknowledged by
  * Bolt before any middleware: a repeated event is answered 200 and nothing is done).
@@ -42,17 +43,17 @@ export function oncePerRequest(deps: OncePerRequestDeps): Middleware<AnyMiddlewa
     // Fail closed: a request without an identity is never processed (it cannot be claimed).
     if (!context.slackRequest) throw new Error('Slack request without an identity: refused');
     const claim = claimOf(context.slackRequest, deps.clock.now());
-    const vote = claimedWithItsVote(body);
-    const incidentId = incidentNamedBy(body, vote);
+    const change = claimedWithItsChange(body);
+    const incidentId = incidentNamedBy(body, change);
     if (incidentId) deps.telemetry.addLogKeys({ incidentId });
-    if (vote) {
+    if (change) {
       if (!incidentId) {
-        context.voteClick = { claim };
+        context.claimInWrite = { claim };
       } else {
         const read = deps.incidents.get(incidentId);
-        // A failed read is the vote's own read to retry, not an unhandled rejection.
+        // A failed read is the commit's own read to retry, not an unhandled rejection.
         read.catch(() => undefined);
-        context.voteClick = { claim, incidentRead: { incidentId, read } };
+        context.claimInWrite = { claim, incidentRead: { incidentId, read } };
       }
       await next();
       return;

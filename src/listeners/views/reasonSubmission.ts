@@ -53,7 +53,7 @@ export function reasonSubmissionListener(deps: AppDeps) {
     const { ack, body, context } = args;
     const refuse = (message: string) =>
       ack({ response_action: 'errors', errors: { [ReasonView.InputBlock]: plainMessage(message) } });
-    const claim = context.voteClick?.claim;
+    const claim = context.claimInWrite?.claim;
     const metadata = trustedSubmission(body);
     if (!metadata) {
       deps.telemetry.warn('reason submission refused before reading the incident', { reason: 'untrusted form' });
@@ -64,7 +64,9 @@ export function reasonSubmissionListener(deps: AppDeps) {
     const { incidentId, choice, surface } = metadata;
     const reason = boundReason(typedReason(body));
     const read =
-      context.voteClick?.incidentRead?.incidentId === incidentId ? context.voteClick.incidentRead.read : undefined;
+      context.claimInWrite?.incidentRead?.incidentId === incidentId
+        ? context.claimInWrite.incidentRead.read
+        : undefined;
     let result: VoteResult;
     try {
       const input = { incidentId, userId: body.user.id, choice, surface, ...(reason && { reason: reason.text }) };

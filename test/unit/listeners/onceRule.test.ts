@@ -2,7 +2,7 @@ import type { AnyMiddlewareArgs } from '@slack/bolt';
 import { ReasonView } from '../../../src/domain/actionIds';
 import { encodeReasonMetadata } from '../../../src/domain/reasonModal';
 import {
-  claimedWithItsVote,
+  claimedWithItsChange,
   claimOf,
   MAX_CLOCK_SKEW_SECONDS,
   REPLAY_MEMORY_SECONDS,
@@ -47,7 +47,7 @@ describe('Module: onceRule', () => {
     expect(slackRequestLogId(requestIdentity(HEX, false))).toBe('0123456789abcdef');
   });
 
-  describe('Function: claimedWithItsVote', () => {
+  describe('Function: claimedWithItsChange', () => {
     const metadata = encodeReasonMetadata({
       incidentId: 'INC-ABCDEFGHJK',
       choice: 'approve',
@@ -68,14 +68,27 @@ describe('Module: onceRule', () => {
         { type: 'view_submission', view: { callback_id: ReasonView.CallbackId, private_metadata: '{' } },
         '',
       ],
-    ])('takes the key of %s with the vote', (_name, b, incidentId) => {
+      [
+        "an I'm on it click",
+        { type: 'block_actions', actions: [{ action_id: 'chainsec_ack', value: 'INC-A' }] },
+        'INC-A',
+      ],
+      [
+        'a false-positive click',
+        { type: 'block_actions', actions: [{ action_id: 'chainsec_false_positive', value: 'INC-A' }] },
+        'INC-A',
+      ],
+    ])('takes the key of %s with its change', (_name, b, incidentId) => {
       // Act, Assess
-      expect(claimedWithItsVote(body(b))).toEqual({ incidentId });
+      expect(claimedWithItsChange(body(b))).toEqual({ incidentId });
     });
 
     it.each([
       ['a command', { command: '/chainsec', text: 'status' }],
-      ["an I'm on it click", { type: 'block_actions', actions: [{ action_id: 'chainsec_ack', value: 'INC-A' }] }],
+      [
+        'a menu choice',
+        { type: 'block_actions', actions: [{ action_id: 'chainsec_with_reason', selected_option: { value: 'x' } }] },
+      ],
       [
         'a click with two actions',
         {
@@ -89,7 +102,7 @@ describe('Module: onceRule', () => {
       ['another modal', { type: 'view_submission', view: { callback_id: 'other', private_metadata: metadata } }],
     ])('takes the key of %s up front', (_name, b) => {
       // Act, Assess
-      expect(claimedWithItsVote(body(b))).toBeUndefined();
+      expect(claimedWithItsChange(body(b))).toBeUndefined();
     });
   });
 });

@@ -4,7 +4,9 @@ import { LedgerEntryType } from '../../../../src/domain/ledger';
 import { markListener } from '../../../../src/listeners/actions/acknowledge';
 import { fakeAppDeps, type FakeAppDeps } from '../../../support/fakes/fakeAppDeps';
 import { seedApproval } from '../../../support/fakes/seeds';
-import { click, ephemeralsOf, told } from '../buildArguments';
+import { REPEATED_REQUEST } from '../../../../src/listeners/onceRule';
+import type { ChainsecContext } from '../../../../src/listeners/requestContext';
+import { click, ephemeralsOf, requestContext, told } from '../buildArguments';
 
 describe('Listener: "I\'m on it" and "Mark false positive"', () => {
   const now = new Date('2026-11-23T10:00:00Z');
@@ -80,5 +82,55 @@ describe('Listener: "I\'m on it" and "Mark false positive"', () => {
 
     // Assess
     expect(ephemerals()).toContainEqual(told('That button does not refer to an incident I know.'));
+  });
+
+  describe('a click delivered twice', () => {
+    /** The click's deferred key, as the request guard hands it over in the context. */
+    const withKey = (key: string): ChainsecContext =>
+      requestContext({ claimInWrite: { claim: { key, ttlSeconds: 660, now } } });
+
+    it("takes the click's key in the mark's own write, and answers the repeat as repeated, saying nothing", async () => {
+      // Prepare
+      const { record } = seedApproval(f.storage, now);
+      const id = record.incident.id;
+      const first = click(ActionId.Acknowledge, id, { userId: 'U0ONCALL1', context: withKey('slack:v0=ack') });
+      const again = click(ActionId.Acknowledge, id, { userId: 'U0ONCALL1', context: withKey('slack:v0=ack') });
+
+      // Act
+      await markListener(f.deps, acknowledge)(first.args);
+      await markListener(f.deps, acknowledge)(again.args);
+
+      // Assess
+      // (The outbox's publication then updates the item without moving its version.)
+      expect(f.storage.table.writes.filter((w) => w.key === `INC#${id}` && w.kind !== 'update')).toEqual([
+        { kind: 'transaction', key: `INC#${id}`, condition: 'version' },
+      ]);
+      expect(first.ack).toHaveBeenCalledWith();
+      expect(again.ack).toHaveBeenCalledWith(REPEATED_REQUEST);
+      expect(ephemerals()).toEqual([told(/^Acknowledged/, 'U0ONCALL1')]);
+      expect(f.storage.table.published(id).map((e) => e.type)).toEqual([LedgerEntryType.Acknowledged]);
+    });
+
+    it('takes the key of a click that changes nothing before answering, so its repeat is not answered again', async () => {
+      // Prepare
+      const { record, version } = seedApproval(f.storage, now);
+      const first = click(ActionId.FalsePositive, record.incident.id, {
+        userId: 'U0VIEWER',
+        context: withKey('slack:v0=viewer'),
+      });
+      const again = click(ActionId.FalsePositive, record.incident.id, {
+        userId: 'U0VIEWER',
+        context: withKey('slack:v0=viewer'),
+      });
+
+      // Act
+      await markListener(f.deps, markFalsePositive)(first.args);
+      await markListener(f.deps, markFalsePositive)(again.args);
+
+      // Assess
+      expect(ephemerals()).toHaveLength(1);
+      expect(again.ack).toHaveBeenCalledWith(REPEATED_REQUEST);
+      expect(f.storage.table.peek(record.incident.id)!.version).toBe(version);
+    });
   });
 });

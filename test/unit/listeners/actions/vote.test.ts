@@ -17,10 +17,10 @@ describe('Listener: vote buttons', () => {
   /** What the clicker was told in the channel, through the Slack gateway. */
   const ephemerals = () => ephemeralsOf(f);
 
-  type VoteClick = NonNullable<ChainsecContext['voteClick']>;
+  type VoteClick = NonNullable<ChainsecContext['claimInWrite']>;
   /** The click's deferred claim, as the request guard hands it over in the context. */
   const prepared = (key = `slack:v0=${Math.random()}`): VoteClick => ({ claim: { key, ttlSeconds: 660, now } });
-  const contextWith = (voteClick: VoteClick) => requestContext({ voteClick });
+  const contextWith = (claimInWrite: VoteClick) => requestContext({ claimInWrite });
 
   it('acks, records the vote and tells the clicker how far the quorum is', async () => {
     // Prepare

@@ -81,8 +81,8 @@ describe('Function: oncePerRequest', () => {
     // Assess
     expect(click.nexts()).toBe(1);
     expect(deps.claimed).toEqual([]);
-    expect(click.context.voteClick?.claim).toEqual({ key: 'slack:v0=aa', ttlSeconds: 660, now: NOW });
-    expect(click.context.voteClick?.incidentRead?.incidentId).toBe('INC-ABCDEFGHJK');
+    expect(click.context.claimInWrite?.claim).toEqual({ key: 'slack:v0=aa', ttlSeconds: 660, now: NOW });
+    expect(click.context.claimInWrite?.incidentRead?.incidentId).toBe('INC-ABCDEFGHJK');
     expect(deps.reads).toEqual(['INC-ABCDEFGHJK']);
   });
 
@@ -95,8 +95,25 @@ describe('Function: oncePerRequest', () => {
     await oncePerRequest(deps)(click.args);
 
     // Assess
-    expect(click.context.voteClick).toEqual({ claim: expect.objectContaining({ key: 'slack:v0=aa' }) });
+    expect(click.context.claimInWrite).toEqual({ claim: expect.objectContaining({ key: 'slack:v0=aa' }) });
     expect(deps.reads).toEqual([]);
+  });
+
+  it("defers an I'm on it click's claim to its commit too, and starts the incident read", async () => {
+    // Prepare
+    const deps = fakeDeps();
+    const mark = buildArguments({
+      type: 'block_actions',
+      actions: [{ action_id: 'chainsec_ack', value: 'INC-ABCDEFGHJK' }],
+    });
+
+    // Act
+    await oncePerRequest(deps)(mark.args);
+
+    // Assess
+    expect(mark.nexts()).toBe(1);
+    expect(deps.claimed).toEqual([]);
+    expect(mark.context.claimInWrite?.incidentRead?.incidentId).toBe('INC-ABCDEFGHJK');
   });
 
   it('claims up front a click with two actions, or a click on another button', async () => {
@@ -111,7 +128,7 @@ describe('Function: oncePerRequest', () => {
     await oncePerRequest(deps)(two.args);
 
     // Assess
-    expect(two.context.voteClick).toBeUndefined();
+    expect(two.context.claimInWrite).toBeUndefined();
     expect(deps.claimed).toEqual(['slack:v0=aa']);
   });
 
