@@ -35,8 +35,9 @@ export type CreateResult = { created: true } | { created: false; existing: Store
  * signed ledger entries in one conditional write of the incident, conditioned
  * on the version the caller read. The entries travel inside the incident
  * until the {@link LedgerOutbox} publishes them (the two ports share the
- * incident's item, and only this one writes its record); a vote's one-time
- * key is taken in the same write, in an item of its own (see {@link RequestClaims}).
+ * incident's item, and only this one writes its record); the one-time key of
+ * the click that caused a change is taken in the same write, in an item of
+ * its own (see {@link RequestClaims}).
  */
 export interface IncidentRepository {
   /**

@@ -8,9 +8,9 @@ export interface OnceClaim {
 /**
  * One-time keys of signed requests (the rule: `src/listeners/onceRule.ts`),
  * each in an item of its own. A key is remembered for `ttlSeconds`; an
- * expired key can be taken again. A vote takes its key in its own write
- * instead ({@link IncidentRepository.commit} with a claim), so the request
- * and its effect are stored together or not at all.
+ * expired key can be taken again. A click that changes an incident takes its
+ * key in the change's own write instead ({@link IncidentRepository.commit}
+ * with a claim), so the request and its effect are stored together or not at all.
  */
 export interface RequestClaims {
   /**

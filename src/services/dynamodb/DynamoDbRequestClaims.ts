@@ -15,10 +15,10 @@ import { epochSeconds, isConditionFailure, onceKey, sha256Hex } from './tableLay
  *
  * - On its own ({@link DynamoDbRequestClaims.take}): a request answered
  *   without a change to an incident (a command, a refused vote).
- * - With a vote ({@link commitWithClaim}): the incident's version-conditioned
- *   put and the key's put in one TransactWriteItems. Both happen or neither:
- *   a crash cannot store the key without the vote (a lost vote) or the vote
- *   without the key (a retry counted twice). Which condition failed tells the
+ * - With the change a click causes ({@link commitWithClaim}): the incident's
+ *   version-conditioned put and the key's put in one TransactWriteItems. Both
+ *   happen or neither: a crash cannot store the key without the vote (a lost
+ *   vote) or the vote without the key (a retry counted twice). Which condition failed tells the
  *   caller what happened: the key taken (a repeat: ReplayedRequestError), or
  *   the version moved (ConcurrentUpdateError: read again and retry, the key still free).
  */
