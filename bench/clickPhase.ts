@@ -7,7 +7,7 @@
  * Usage: tsx bench/clickPhase.ts <result.json>
  */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { LogLevel, WebClient } from '@slack/web-api';
@@ -78,8 +78,8 @@ async function run(sandbox: Sandbox) {
   const bot: number[] = [];
   const botAck: number[] = [];
   const direct: number[] = [];
-  const parts: Record<'putItem' | 'sign' | 'sendTaskSuccess' | 'chatUpdate', number[]> = {
-    putItem: [],
+  const parts: Record<'transactWrite' | 'sign' | 'sendTaskSuccess' | 'chatUpdate', number[]> = {
+    transactWrite: [],
     sign: [],
     sendTaskSuccess: [],
     chatUpdate: [],
@@ -153,7 +153,7 @@ async function run(sandbox: Sandbox) {
       },
       method:
         'bot: signed Approve click on a fresh HIGH request (1 approver) -> first SendTaskSuccess read by the local Step Functions for that execution. ' +
-        'raw: DynamoDB PutItem, KMS Sign (DIGEST), SFN SendTaskSuccess on another waiting execution, Slack chat.update on an existing card, sequential, ' +
+        'raw: DynamoDB TransactWriteItems (the record and the click key), KMS Sign (DIGEST), SFN SendTaskSuccess on another waiting execution, Slack chat.update on an existing card, sequential, ' +
         "with the clients configured as the bot's (AWS SDK v3, WebClient on the same node:http transport), same local services. " +
         'Bot and raw samples alternate; each waits for its workflow to finish before the next.',
     },
@@ -211,10 +211,28 @@ function rawCalls(sandbox: Sandbox) {
       dryRun: false,
     });
     const t0 = performance.now();
+    // The bot's one write: the incident and the click's one-time key in a single transaction.
     await ddb.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'BENCH' }, payload: { S: randomBytes(1024).toString('base64') } },
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                pk: { S: `BENCH#${i}` },
+                sk: { S: 'BENCH' },
+                payload: { S: randomBytes(1024).toString('base64') },
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: table,
+              Item: { pk: { S: `BENCH#ONCE#${i}` }, sk: { S: 'ONCE' } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
       }),
     );
     const t1 = performance.now();
@@ -237,7 +255,7 @@ function rawCalls(sandbox: Sandbox) {
     });
     const t4 = performance.now();
     await sandbox.sfn.waitForCompletion(card.executionArn, 30_000);
-    return { total: t4 - t0, putItem: t1 - t0, sign: t2 - t1, sendTaskSuccess: t3 - t2, chatUpdate: t4 - t3 };
+    return { total: t4 - t0, transactWrite: t1 - t0, sign: t2 - t1, sendTaskSuccess: t3 - t2, chatUpdate: t4 - t3 };
   };
 }
 
