@@ -3,7 +3,7 @@ import { IncidentStatus } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import { refreshCard } from './cards';
 import { commitWithRetry, type StepPlan } from './commitWithRetry';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { isPolicyPerson, policyFor } from './routing';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { surfaceAllowed, type VoteSurface } from '../domain/votes';
@@ -12,10 +12,7 @@ import type { OnceClaim } from '../services/RequestClaims';
 import { UserMessage } from '../userMessages';
 
 /** What acknowledging or marking an incident needs. */
-type MarkDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'claims'
->;
+type MarkDeps = IncidentChangeDeps & Pick<AppDeps, 'claims'>;
 
 /** A click on "I'm on it" or "Mark false positive": who, on which incident, and where the button was. */
 export interface MarkInput {

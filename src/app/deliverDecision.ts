@@ -4,7 +4,7 @@ import { refreshCard, showCard } from './cards';
 import { commitWithRetry, type Settled } from './commitWithRetry';
 import { decisionOutput, resumeWorkflow, type ResumeOutcome } from './resumeWorkflow';
 import { signReceipt } from './signReceipt';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import type { Receipt } from '../domain/receipt';
 import type { StoredIncident } from '../services/IncidentRepository';
 
@@ -18,10 +18,7 @@ export interface JustCommitted {
 }
 
 /** What delivering a decision needs: the store and ledger, the workflow, the signer (receipts) and the card. */
-type DeliverDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow'
->;
+type DeliverDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'workflow'>;
 
 /** What happened when a stored decision was handed to the workflow. */
 export type DeliveryOutcome = ResumeOutcome | 'nothing_to_deliver';

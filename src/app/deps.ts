@@ -32,3 +32,13 @@ export interface AppDeps extends StoragePorts {
   /** Spans around use cases (X-Ray in AWS); none when left out. */
   tracing?: Tracing;
 }
+
+/**
+ * What changing an incident and showing the change needs: the policy and the
+ * clock, the store and its outbox, the signer for the ledger entries, Slack
+ * for the card, and telemetry. Most use cases take this and a few ports more.
+ */
+export type IncidentChangeDeps = Pick<
+  AppDeps,
+  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'
+>;

@@ -3,7 +3,7 @@ import { IncidentStatus, type IncidentRecord } from '../domain/incidentRecord';
 import { LedgerEntryType } from '../domain/ledger';
 import type { EscalationStep } from '../domain/escalation';
 import { commitWithRetry } from './commitWithRetry';
-import type { AppDeps } from './deps';
+import type { IncidentChangeDeps } from './deps';
 import { recordPolicy } from './routing';
 
 /**
@@ -12,7 +12,7 @@ import { recordPolicy } from './routing';
  * worst case is one extra DM, never a silent missed page.
  */
 export async function escalate(
-  deps: Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'>,
+  deps: IncidentChangeDeps,
   record: IncidentRecord,
   step: EscalationStep,
 ): Promise<string[]> {

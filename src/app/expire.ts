@@ -4,14 +4,11 @@ import { expiryMayRollBack } from '../domain/origin';
 import { expiryFallback } from '../domain/policy';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision } from './deliverDecision';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { recordPolicy } from './routing';
 
 /** What expiring a request needs (it delivers the expiry as a decision). */
-type ExpireDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow'
->;
+type ExpireDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'workflow'>;
 
 /** Expires a pending request: signed expiry + `expired` decision, then the workflow takes its fallback. */
 export async function expire(deps: ExpireDeps, incidentId: string): Promise<boolean> {

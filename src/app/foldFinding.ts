@@ -5,11 +5,11 @@ import { LedgerEntryType, type JsonValue } from '../domain/ledger';
 import { Origin } from '../domain/origin';
 import { showCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
-import type { AppDeps } from './deps';
+import type { IncidentChangeDeps } from './deps';
 import type { IngestOutcome } from './ingestOutcome';
 
 /** What folding a re-emitted finding needs: its store and ledger, and its card. */
-type FoldFindingDeps = Pick<AppDeps, 'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry'>;
+type FoldFindingDeps = IncidentChangeDeps;
 
 /**
  * A detector's finding delivered again (same finding id, so the same

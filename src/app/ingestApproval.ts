@@ -7,7 +7,7 @@ import { effectivePolicy } from '../domain/effectivePolicy';
 import { nextEscalation } from '../domain/escalation';
 import { InvalidInputError } from '../errors';
 import type { StoredIncident } from '../services/IncidentRepository';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { escalate } from './escalate';
 import { foldFinding } from './foldFinding';
 import { raiseIncident } from './raiseIncident';
@@ -21,19 +21,7 @@ import { postCard, postIfMissing } from './postCard';
 import { approvalRecord, type ReceivedRequest, receivedEntry } from './approvalRecord';
 
 /** What ingesting an approval request needs. */
-export type IngestApprovalDeps = Pick<
-  AppDeps,
-  | 'config'
-  | 'clock'
-  | 'slack'
-  | 'incidents'
-  | 'outbox'
-  | 'signer'
-  | 'telemetry'
-  | 'workflow'
-  | 'fullText'
-  | 'summarizer'
->;
+export type IngestApprovalDeps = IncidentChangeDeps & Pick<AppDeps, 'workflow' | 'fullText' | 'summarizer'>;
 
 /**
  * Ingests one approval request: stores the incident (with its task token,

@@ -6,7 +6,7 @@ import { evidenceAsText, type Notification } from '../domain/messages';
 import { Origin, originOf, recordOrigin, type Delivery } from '../domain/origin';
 import { effectivePolicy, type EffectivePolicy } from '../domain/effectivePolicy';
 import { fallbackSummary } from '../domain/summary';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { foldFinding } from './foldFinding';
 import { keepFullText, longTextOf, withPreview, type KeptText } from './fullText';
 import { toIncident } from './incidentOfMessage';
@@ -17,20 +17,8 @@ import { postCard, postIfMissing } from './postCard';
 import { sha256Hex } from '../domain/sha256';
 
 /** What ingesting a notification needs. */
-export type IngestNotificationDeps = Pick<
-  AppDeps,
-  | 'config'
-  | 'clock'
-  | 'slack'
-  | 'incidents'
-  | 'outbox'
-  | 'signer'
-  | 'telemetry'
-  | 'workflow'
-  | 'fullText'
-  | 'counters'
-  | 'sideDocs'
->;
+export type IngestNotificationDeps = IncidentChangeDeps &
+  Pick<AppDeps, 'workflow' | 'fullText' | 'counters' | 'sideDocs'>;
 
 /**
  * Ingests one notification (an action already taken, or news): stores the

@@ -5,7 +5,7 @@ import { nextEscalation } from '../domain/escalation';
 import { isApprovalTier } from '../domain/tiers';
 import { ConcurrentUpdateError } from '../errors';
 import type { StoredIncident } from '../services/IncidentRepository';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { escalate } from './escalate';
 import type { IngestOutcome } from './ingestOutcome';
 import { publishEntries, sealEntries } from './ledgerWriter';
@@ -14,10 +14,7 @@ import { recordPolicy } from './routing';
 import { DUPLICATE_REQUEST_ERROR } from './taskErrors';
 
 /** What raising a held incident needs: its store and ledger, the new card, the workflow and the on-call pages. */
-type RaiseIncidentDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'workflow'
->;
+type RaiseIncidentDeps = IncidentChangeDeps & Pick<AppDeps, 'workflow'>;
 
 /** Approvals a record waits for: none for a notification, else its tier's. */
 function approvalsOf(deps: Pick<AppDeps, 'config'>, record: IncidentRecord): number {

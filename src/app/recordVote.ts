@@ -6,7 +6,7 @@ import { approvalState } from './voteState';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
 import { deliverDecision, type DeliveryOutcome, type PresignedReceipt } from './deliverDecision';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { policyFor } from './routing';
 import { votedRecord } from './voteState';
 import { signReceipt } from './signReceipt';
@@ -16,10 +16,7 @@ import type { OnceClaim } from '../services/RequestClaims';
 import { UserMessage } from '../userMessages';
 
 /** What recording a vote needs (it delivers the decision it completes). */
-type VoteDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow' | 'claims'
->;
+type VoteDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'workflow' | 'claims'>;
 
 /** A click on Approve, Deny or Rollback. */
 export interface VoteInput {

@@ -2,7 +2,7 @@ import { actionDigest } from '../domain/actionDigest';
 import type { IncidentRecord } from '../domain/incidentRecord';
 import { GENESIS_HASH } from '../domain/ledger';
 import { commitWithRetry } from './commitWithRetry';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { DUPLICATE_REQUEST_ERROR } from './taskErrors';
 import {
   type Undelivered,
@@ -24,10 +24,7 @@ export type UndeliveredOutcome =
   | { status: 'already_recorded'; incidentId: string; shown: boolean };
 
 /** What reporting an undelivered request needs. */
-type ReportUndeliveredDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'signer' | 'telemetry' | 'fullText'
->;
+type ReportUndeliveredDeps = IncidentChangeDeps & Pick<AppDeps, 'fullText'>;
 
 /**
  * The loud side of failing closed: the workflow could not deliver an approval

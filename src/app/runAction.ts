@@ -6,7 +6,7 @@ import type { ProposedAction } from '../domain/messages';
 import { INVESTIGATE } from '../domain/sources/actions';
 import { refreshCard } from './cards';
 import { commitWithRetry } from './commitWithRetry';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { signReceipt } from './signReceipt';
 
 /** Input of the workflow's action tasks (AutoContain, ContainCritical, ExecuteAction, RollbackContainment, Close). */
@@ -24,10 +24,7 @@ export interface ActionInput {
  * What running an action needs: the actions topic, the store and ledger (the
  * outcome's entry, a receipt signed from the recorded decision) and the card.
  */
-type RunActionDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'notifier'
->;
+type RunActionDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'notifier'>;
 
 /** An action's result before its outcome is known. */
 type ResultBase = Omit<ActionResult, 'status' | 'detail'>;

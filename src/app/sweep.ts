@@ -1,6 +1,6 @@
 import { ErrorCode } from '../errors';
 import { announceDecision } from './announceDecision';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { renderDoc } from './noiseDocs';
 import { alertUnreachableRoutes } from './routeAlerts';
 import { sweepIncident } from './sweepIncident';
@@ -12,20 +12,7 @@ import { writeAnchor } from './writeAnchor';
  * (cards, escalations, notices, digests), the side documents and, when there
  * is one, the anchor store.
  */
-type SweepDeps = Pick<
-  AppDeps,
-  | 'config'
-  | 'clock'
-  | 'slack'
-  | 'incidents'
-  | 'outbox'
-  | 'ledger'
-  | 'signer'
-  | 'telemetry'
-  | 'workflow'
-  | 'sideDocs'
-  | 'anchors'
->;
+type SweepDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'workflow' | 'sideDocs' | 'anchors'>;
 
 /**
  * The scheduled sweep (every minute in AWS; `POST /sandbox/tick` locally):

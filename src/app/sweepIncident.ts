@@ -4,7 +4,7 @@ import { DeliveryStatus, IncidentStatus, type IncidentRecord } from '../domain/i
 import { isApprovalTier } from '../domain/tiers';
 import { refreshCard } from './cards';
 import { deliverDecision } from './deliverDecision';
-import type { AppDeps } from './deps';
+import type { AppDeps, IncidentChangeDeps } from './deps';
 import { escalate } from './escalate';
 import { expire } from './expire';
 import { postIfMissing } from './postCard';
@@ -12,10 +12,7 @@ import { recordPolicy } from './routing';
 import type { SweepReport } from './sweepReport';
 
 /** What one incident's due work needs: the store and ledger, the workflow (expiry, re-drive) and Slack (cards, pages). */
-type SweepIncidentDeps = Pick<
-  AppDeps,
-  'config' | 'clock' | 'slack' | 'incidents' | 'outbox' | 'ledger' | 'signer' | 'telemetry' | 'workflow'
->;
+type SweepIncidentDeps = IncidentChangeDeps & Pick<AppDeps, 'ledger' | 'workflow'>;
 
 /** A card not posted this long after the request is posted by the sweep (ingest is done or gave up by then). */
 const MISSING_CARD_AFTER_MS = 60_000;
