@@ -13,6 +13,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Sandbox } from '../sandbox/Sandbox';
 import { SANDBOX_AGENTS } from '../sandbox/identities';
+import { KmsSigner } from '../src/services/KmsSigner';
+import { DynamoDbToolCallLedger } from '../src/services/dynamodb/DynamoDbToolCallLedger';
 import { hex, log, sleep, summarize, writeResult } from './lib';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
@@ -67,18 +69,51 @@ async function run(sandbox: Sandbox) {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+/**
+ * Milliseconds spent signing and writing ledger entries since the last
+ * `take()`: the two adapters' methods timed in place (a measurement shim of
+ * this bench process, never of the product).
+ */
+function ledgerTimer() {
+  let spent = 0;
+  const time = <T extends object>(proto: T, name: keyof T & string) => {
+    const original = proto[name] as (...args: unknown[]) => Promise<unknown>;
+    (proto as Record<string, unknown>)[name] = async function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        spent += performance.now() - started;
+      }
+    };
+  };
+  time(KmsSigner.prototype, 'signDigest');
+  time(DynamoDbToolCallLedger.prototype, 'append');
+  return {
+    take(): number {
+      const t = spent;
+      spent = 0;
+      return t;
+    },
+  };
+}
+
 /** An allowed call through the proxy and straight to the upstream, alternately, `SAMPLES` times each. */
 async function proxyLatency(sandbox: Sandbox, viaChainsec: Client) {
   const direct = new Client({ name: 'bench-direct', version: '1.0.0' });
   await direct.connect(new StreamableHTTPClientTransport(new URL(sandbox.upstream!.url)));
   const proxied: number[] = [];
   const straight: number[] = [];
+  const recorded: number[] = [];
+  const ledger = ledgerTimer();
   log(`mcp proxy: ${WARMUP} warm-up + ${SAMPLES} allowed calls through chainsec and as many straight to the upstream`);
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     const message = `bench ${hex(6)}`;
+    ledger.take();
     let started = performance.now();
     const via = await viaChainsec.callTool({ name: 'everything__echo', arguments: { message } });
     const viaMs = performance.now() - started;
+    const ledgerMs = ledger.take();
     started = performance.now();
     await direct.callTool({ name: 'echo', arguments: { message } });
     const directMs = performance.now() - started;
@@ -86,12 +121,19 @@ async function proxyLatency(sandbox: Sandbox, viaChainsec: Client) {
     if (i >= WARMUP) {
       proxied.push(viaMs);
       straight.push(directMs);
+      recorded.push(ledgerMs);
     }
   }
   await direct.close();
   const p = summarize(proxied);
   const d = summarize(straight);
-  return { allowedCallMs: p, directCallMs: d, addedMs: { p50: round(p.p50 - d.p50), p99: round(p.p99 - d.p99) } };
+  return {
+    allowedCallMs: p,
+    directCallMs: d,
+    addedMs: { p50: round(p.p50 - d.p50), p99: round(p.p99 - d.p99) },
+    // Of the added time, what the call's two signed ledger entries took (signing and writing, before and after it).
+    ledgerMs: summarize(recorded),
+  };
 }
 
 void main().catch((e: unknown) => {
