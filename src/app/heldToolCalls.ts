@@ -1,7 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { actionDigest } from '../domain/actionDigest';
 import type { AgentPolicy } from '../domain/agents';
+import type { Receipt } from '../domain/receipt';
 import { toolCallAction } from '../domain/toolPolicy';
+import { ErrorCode, ReceiptRejectedError } from '../errors';
+import { verifyReceipt } from '../receipts/verifyReceipt';
 import type { McpApproval, ToolCallForward } from '../services/McpApprovals';
 import type { ApprovalStatus } from './approvalStatus';
 import type { AgentApprovalDeps } from './mcpDeps';
@@ -14,8 +16,8 @@ const MAX_KEPT_RESULT_BYTES = 256 * 1024;
  * The result of an approved tool call: forwarded now by the one caller that
  * claims it, or the outcome already recorded. Never forwards twice: a claim
  * whose outcome was never recorded (a crash mid-call, or a call still running
- * on another instance) is reported, not repeated. Forwarded only when the
- * decision's receipt allows exactly the held call (its `actionDigest`).
+ * on another instance) is reported, not repeated. Forwarded only as an
+ * executor would run an approved action ({@link receiptAllowing}).
  */
 export async function toolCallResult(
   ctx: AgentApprovalDeps,
@@ -29,9 +31,15 @@ export async function toolCallResult(
   if (!ctx.proxy || !upstream)
     return errorResult(`the MCP server "${held.server}" is no longer configured; nothing was forwarded.`);
   const proxy = { ...ctx, proxy: ctx.proxy };
-  const digest = actionDigest(toolCallAction(held.server, held.tool, held.arguments));
-  if (status.status !== 'approved' || status.receipt?.actionDigest !== digest)
-    return errorResult('the decision does not allow exactly this call; nothing was forwarded.');
+  const allowed = await receiptAllowing(ctx, approval, status, toolCallAction(held.server, held.tool, held.arguments));
+  if ('refused' in allowed) {
+    ctx.deps.telemetry.warn('approved tool call not forwarded', {
+      approvalId: approval.approvalId,
+      why: allowed.refused,
+    });
+    return errorResult(`${allowed.refused}; nothing was forwarded.`);
+  }
+  const { receipt } = allowed;
 
   const claim: ToolCallForward = { claimedAt: ctx.deps.clock.now().toISOString(), chain: newChainId() };
   if (!(await ctx.approvals.claimForward(approval.approvalId, claim))) {
@@ -43,8 +51,8 @@ export async function toolCallResult(
       verdict: 'approved',
       rule: held.rule,
       approvalIncidentId: approval.incidentId,
-      actionDigest: digest,
-      decidedBy: status.decidedBy ?? [],
+      actionDigest: receipt.actionDigest,
+      decidedBy: receipt.decidedBy,
     }),
   ]);
   const { result, failure } = await forward(proxy, upstream, held, claim.chain, head);
@@ -67,6 +75,39 @@ export async function toolCallResult(
     ) as ToolCallForward,
   );
   return result;
+}
+
+/**
+ * The receipt that allows forwarding the held call now, or why nothing is
+ * forwarded: chainsec checks the decision as an executor checks one before it
+ * runs an approved action. A dry-run decision runs nothing (people approved
+ * knowing so). Otherwise its receipt must be signed with the stack's key, of
+ * this request, an approve, unexpired (an approval is acted on within the
+ * receipt's lifetime, or not at all: ask again) and bound to exactly `action`.
+ */
+async function receiptAllowing(
+  ctx: AgentApprovalDeps,
+  approval: McpApproval,
+  status: ApprovalStatus,
+  action: ReturnType<typeof toolCallAction>,
+): Promise<{ receipt: Receipt } | { refused: string }> {
+  const other = { refused: 'the decision does not allow exactly this call' };
+  if (status.status !== 'approved' || !status.receipt) return other;
+  if (approval.outcome?.dryRun) return { refused: 'it was approved in dry run, where nothing runs' };
+  const { signer, clock } = ctx.deps;
+  try {
+    const receipt = await verifyReceipt(status.receipt, {
+      publicKey: await signer.publicKeyPem(),
+      trustedKeyIds: [signer.keyId],
+      now: clock.now(),
+      action,
+    });
+    return receipt.incidentId === approval.incidentId && receipt.decision === 'approve' ? { receipt } : other;
+  } catch (e) {
+    if (!(e instanceof ReceiptRejectedError)) throw e;
+    const again = e.code === ErrorCode.ReceiptExpired ? ' (call the tool again to ask people again)' : '';
+    return { refused: `the approval's receipt does not allow it: ${e.message}${again}` };
+  }
 }
 
 function forwardedResult(f: ToolCallForward): CallToolResult {

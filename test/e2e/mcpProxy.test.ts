@@ -3,9 +3,12 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
+import { actionDigest } from '../../src/domain/actionDigest';
 import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
-import { eventually } from '../support/localAws';
+import { eventually, localClientConfig } from '../support/localAws';
 import { useTempFiles } from '../support/tempFiles';
 import { textOf, unique, useHarness } from '../support/sandboxHarness';
 
@@ -277,6 +280,43 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(upstreamCalls().some((c) => (c.arguments as { message?: string }).message === message)).toBe(false);
     expect(tools.find((t) => t.name === 'everything__get-sum')?.execution).toEqual({ taskSupport: 'optional' });
     expect(tools.find((t) => t.name === 'everything__get-tiny-image')?.execution).toBeUndefined();
+  });
+
+  it("forwards nothing when the stored call and its receipt's digest were rewritten after the approval (write access to the table, not to the key)", async () => {
+    // Prepare: a held call people approve
+    const ops = await agent('agent-ops');
+    const a = 9000 + Math.floor(Math.random() * 1000);
+    const held = await call(ops, 'everything__get-sum', { a, b: 1 });
+    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    await eventually(async () => {
+      const r = await call(ops, 'get_approval', { approvalId });
+      return r.structuredContent?.status === 'approved' ? true : undefined;
+    });
+    // Act: an insider rewrites the stored arguments, and the receipt's digest to match them, before the agent asks
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient(localClientConfig(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT!)),
+    );
+    const widened = { a: -a, b: 1 };
+    await doc.send(
+      new UpdateCommand({
+        TableName: process.env.INCIDENTS_TABLE!,
+        Key: { pk: `MCP#${approvalId}`, sk: 'MCP' },
+        UpdateExpression: 'SET approval.toolCall.arguments = :args, approval.outcome.receipt.actionDigest = :d',
+        ExpressionAttributeValues: {
+          ':args': widened,
+          ':d': actionDigest(toolCallAction('everything', 'get-sum', widened)),
+        },
+      }),
+    );
+    doc.destroy();
+    const result = await call(ops, 'get_tool_result', { approvalId });
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('nothing was forwarded');
+    expect(upstreamCalls().filter((c) => Math.abs((c.arguments as { a?: number }).a ?? 0) === a)).toEqual([]);
   });
 
   // Last: it stops the upstream.

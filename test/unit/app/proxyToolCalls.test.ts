@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApprovalStatus } from '../../../src/app/approvalStatus';
 import { toolCallResult } from '../../../src/app/heldToolCalls';
@@ -6,7 +7,7 @@ import { actionDigest } from '../../../src/domain/actionDigest';
 import { AgentPoliciesSchema } from '../../../src/domain/agents';
 import type { LedgerEntry } from '../../../src/domain/ledger';
 import { toolCallAction, UpstreamsSchema } from '../../../src/domain/toolPolicy';
-import type { Receipt } from '../../../src/domain/receipt';
+import { receiptCanonicalBytes, type Receipt, type UnsignedReceipt } from '../../../src/domain/receipt';
 import type { McpApproval } from '../../../src/services/McpApprovals';
 import type { UpstreamMcp } from '../../../src/services/UpstreamMcp';
 import { fakeAppDeps } from '../../support/fakes/fakeAppDeps';
@@ -25,9 +26,22 @@ describe('Use case: the governing proxy', () => {
     },
   ]);
   const args = { path: '/srv/report.csv' };
+  // A real P-256 key: the proxy checks an approval's receipt as an executor does (signature, expiry, action).
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const signed = (unsigned: UnsignedReceipt): Receipt => ({
+    ...unsigned,
+    signature: sign('sha256', receiptCanonicalBytes(unsigned), { key: key.privateKey, dsaEncoding: 'der' }).toString(
+      'base64',
+    ),
+  });
 
-  function setup(answer: () => Promise<CallToolResult> = async () => ({ content: [{ type: 'text', text: 'done' }] })) {
-    const f = fakeAppDeps();
+  function setup(
+    answer: () => Promise<CallToolResult> = async () => ({ content: [{ type: 'text', text: 'done' }] }),
+    now = '2026-11-23T10:10:00Z',
+  ) {
+    const f = fakeAppDeps({ now });
+    f.signer.publicKeyPem = async () => pem;
     const approvals = new InMemoryMcpApprovals();
     const calls: Array<{ tool: string; args: unknown }> = [];
     const upstreamMcp: UpstreamMcp = {
@@ -46,14 +60,19 @@ describe('Use case: the governing proxy', () => {
       },
     };
     const ctx = { deps: f.deps, approvals, resultRetentionSeconds: 3600, proxy: { upstreams, upstreamMcp, toolCalls } };
-    return { ctx, approvals, calls, entries, ledger };
+    return { ctx, approvals, calls, entries, ledger, keyId: f.signer.keyId };
   }
 
-  /** A stored approved request holding `delete_file` with `held` arguments; its receipt binds `bound`. */
+  /**
+   * A stored request holding `delete_file` with `held` arguments, approved at 10:05 (receipt valid 15 minutes,
+   * signed with the stack's key `keyId`); its receipt binds `bound`.
+   */
   async function approved(
     approvals: InMemoryMcpApprovals,
+    keyId: string,
     held: Record<string, unknown>,
     bound: Record<string, unknown> = held,
+    options: { dryRun?: boolean; receipt?: Partial<UnsignedReceipt> } = {},
   ): Promise<{ approval: McpApproval; status: ApprovalStatus }> {
     const approval: McpApproval = {
       approvalId: 'apr_AAAAAAAAAAAAAAAAAAAAAA',
@@ -64,13 +83,36 @@ describe('Use case: the governing proxy', () => {
       expiresAt: '2027-11-23T10:00:00.000Z',
       toolCall: { server: 'files', tool: 'delete_file', arguments: held, rule: 'files#2' },
     };
+    const decidedBy = ['U0APPROVER1', 'U0APPROVER2'];
+    const decidedAt = '2026-11-23T10:05:00.000Z';
+    const receipt = signed({
+      incidentId: approval.incidentId,
+      actionDigest: actionDigest(toolCallAction('files', 'delete_file', bound)),
+      decision: 'approve',
+      decidedBy,
+      decidedAt,
+      expiresAt: options.dryRun ? decidedAt : '2026-11-23T10:20:00.000Z',
+      ledgerHash: 'a'.repeat(64),
+      keyId,
+      ...options.receipt,
+    });
+    const ledgerHash = receipt.ledgerHash;
+    const dryRun = options.dryRun ?? false;
+    approval.outcome = {
+      decision: 'approve',
+      decidedBy,
+      decidedAt,
+      incidentId: approval.incidentId,
+      ledgerHash,
+      dryRun,
+      receipt,
+    };
     await approvals.create(approval);
-    const receipt = { actionDigest: actionDigest(toolCallAction('files', 'delete_file', bound)) } as Receipt;
     const status: ApprovalStatus = {
       status: 'approved',
       approvalId: approval.approvalId,
       incidentId: approval.incidentId,
-      decidedBy: ['U0APPROVER1', 'U0APPROVER2'],
+      decidedBy,
       receipt,
     };
     return { approval, status };
@@ -91,8 +133,8 @@ describe('Use case: the governing proxy', () => {
 
   it('forwards an approved call once; a retry, and a claim whose outcome was lost, never call again', async () => {
     // Prepare
-    const { ctx, approvals, calls, entries } = setup();
-    const { approval, status } = await approved(approvals, args);
+    const { ctx, approvals, calls, entries, keyId } = setup();
+    const { approval, status } = await approved(approvals, keyId, args);
 
     // Act
     const first = await toolCallResult(ctx, ops!, approval, status);
@@ -116,8 +158,8 @@ describe('Use case: the governing proxy', () => {
 
   it('does not forward when the receipt binds other arguments than the held ones', async () => {
     // Prepare
-    const { ctx, approvals, calls } = setup();
-    const { approval, status } = await approved(approvals, { path: '/' }, args);
+    const { ctx, approvals, calls, keyId } = setup();
+    const { approval, status } = await approved(approvals, keyId, { path: '/' }, args);
 
     // Act
     const result = await toolCallResult(ctx, ops!, approval, status);
@@ -129,8 +171,8 @@ describe('Use case: the governing proxy', () => {
 
   it('reports an upstream failure once, recorded, and answers the same failure without calling again', async () => {
     // Prepare
-    const { ctx, approvals, calls, entries } = setup(() => Promise.reject(new Error('Request timed out')));
-    const { approval, status } = await approved(approvals, args);
+    const { ctx, approvals, calls, entries, keyId } = setup(() => Promise.reject(new Error('Request timed out')));
+    const { approval, status } = await approved(approvals, keyId, args);
 
     // Act
     const first = await toolCallResult(ctx, ops!, approval, status);
@@ -142,5 +184,75 @@ describe('Use case: the governing proxy', () => {
     expect(again).toEqual(first);
     expect(calls).toHaveLength(1);
     expect(entries.at(-1)).toMatchObject({ type: 'tool_call_result', outcome: 'failed' });
+  });
+
+  describe('checks the approval as an executor would before forwarding it', () => {
+    it('a receipt past its expiry: nothing forwarded, and the agent is told to ask again', async () => {
+      // Prepare: approved at 10:05, receipt valid until 10:20; asked at 10:21
+      const { ctx, approvals, calls, keyId } = setup(undefined, '2026-11-23T10:21:00Z');
+      const { approval, status } = await approved(approvals, keyId, args);
+
+      // Act
+      const result = await toolCallResult(ctx, ops!, approval, status);
+
+      // Assess
+      expect(result.isError).toBe(true);
+      expect((result.content[0] as { text: string }).text).toContain('expired at 2026-11-23T10:20:00.000Z');
+      expect((result.content[0] as { text: string }).text).toContain('ask people again');
+      expect(calls).toEqual([]);
+      expect((await approvals.get(approval.approvalId))?.forward).toBeUndefined();
+    });
+
+    it('a dry-run approval (its receipt expired when issued): nothing forwarded', async () => {
+      // Prepare
+      const { ctx, approvals, calls, keyId } = setup();
+      const { approval, status } = await approved(approvals, keyId, args, args, { dryRun: true });
+
+      // Act
+      const result = await toolCallResult(ctx, ops!, approval, status);
+
+      // Assess
+      expect(result.isError).toBe(true);
+      expect((result.content[0] as { text: string }).text).toContain('dry run');
+      expect(calls).toEqual([]);
+    });
+
+    it('held arguments and the stored receipt rewritten together (table write access, no key): nothing forwarded', async () => {
+      // Prepare: people approved `args`; someone rewrites the stored call and its receipt's digest to `/`
+      const { ctx, approvals, calls, keyId } = setup();
+      const other = { path: '/' };
+      const { approval, status } = await approved(approvals, keyId, other, args);
+      const receipt = { ...status.receipt!, actionDigest: actionDigest(toolCallAction('files', 'delete_file', other)) };
+
+      // Act
+      const result = await toolCallResult(ctx, ops!, approval, { ...status, receipt });
+
+      // Assess
+      expect(result.isError).toBe(true);
+      expect(calls).toEqual([]);
+    });
+
+    it.each([
+      [
+        'a stored receipt whose expiry was widened after signing',
+        (r: Receipt) => ({ ...r, expiresAt: '2027-01-01T00:00:00.000Z' }),
+      ],
+      [
+        'a receipt signed with another key id',
+        (r: Receipt) => ({ ...r, keyId: 'arn:aws:kms:us-east-1:000000000000:key/other' }),
+      ],
+      ['a receipt of another incident', (r: Receipt) => signed({ ...r, incidentId: 'INC-0000000002' })],
+    ])('%s: nothing forwarded', async (_name, alter) => {
+      // Prepare: what someone who can write the table, but not sign, would store
+      const { ctx, approvals, calls, keyId } = setup();
+      const { approval, status } = await approved(approvals, keyId, args);
+
+      // Act
+      const result = await toolCallResult(ctx, ops!, approval, { ...status, receipt: alter(status.receipt!) });
+
+      // Assess
+      expect(result.isError).toBe(true);
+      expect(calls).toEqual([]);
+    });
   });
 });

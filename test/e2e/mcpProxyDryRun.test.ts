@@ -1,0 +1,96 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
+import { eventually } from '../support/localAws';
+import { textOf, useHarness } from '../support/sandboxHarness';
+
+/**
+ * The governing proxy in a stack deployed in dry run (`DRY_RUN=true`): a held
+ * call's card says nothing will run, so people approve it knowing so, and
+ * chainsec never forwards it, whether the agent asks `get_tool_result` or
+ * reads its task's result. Through the sandbox's `POST /mcp` with the official
+ * SDK client, in front of the real `@modelcontextprotocol/server-everything`.
+ */
+describe('E2E: the governing proxy in dry run', () => {
+  const h = useHarness({ governedUpstream: true, dryRun: true });
+
+  const clients: Client[] = [];
+  async function agent(name: string): Promise<Client> {
+    const { mcp } = (
+      await h.json<{ mcp: { url: string; agents: Array<{ name: string; token: string }> } }>('GET', '/sandbox/info')
+    ).body;
+    const token = mcp.agents.find((a) => a.name === name)!.token;
+    const transport = new StreamableHTTPClientTransport(new URL(mcp.url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    });
+    const client = new Client({ name: `test-${name}`, version: '1.0.0' });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  type Result = { isError?: boolean; content: Array<{ type: string; text?: string }>; structuredContent?: any };
+  const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
+  const sums = (a: number) => h.sandbox.upstream!.calls.filter((c) => (c.arguments as { a?: number }).a === a);
+
+  it('an approved held call is never forwarded: get_tool_result answers an error saying it was approved in dry run', async () => {
+    // Prepare: a held call, its DRY RUN card
+    const ops = await agent('agent-ops');
+    const a = 5000 + Math.floor(Math.random() * 1000);
+    const held = (await ops.callTool({ name: 'everything__get-sum', arguments: { a, b: 2 } })) as Result;
+    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+
+    // Act: a person approves; the agent asks for the result, twice
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    const result = await eventually(
+      async () => {
+        const r = (await ops.callTool({ name: 'get_tool_result', arguments: { approvalId } })) as Result;
+        return r.structuredContent?.status === 'pending' ? undefined : r;
+      },
+      20_000,
+      100,
+    );
+    const again = (await ops.callTool({ name: 'get_tool_result', arguments: { approvalId } })) as Result;
+
+    // Assess
+    expect(textOf(card)).toContain('DRY RUN');
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('dry run');
+    expect(text(result)).toContain('nothing was forwarded');
+    expect(again.isError).toBe(true);
+    expect(sums(a)).toEqual([]);
+  });
+
+  it('as a task: the task completes, and its result is the same error; nothing is forwarded', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const a = 7000 + Math.floor(Math.random() * 1000);
+    const created = await ops.request(
+      { method: 'tools/call', params: { name: 'everything__get-sum', arguments: { a, b: 3 }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
+    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+
+    // Act
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    await eventually(
+      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
+      20_000,
+      100,
+    );
+    const final = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+
+    // Assess
+    expect(final.isError).toBe(true);
+    expect(text(final)).toContain('dry run');
+    expect(sums(a)).toEqual([]);
+  });
+});
