@@ -250,6 +250,38 @@ describe('E2E: trust — only the right people decide, requests are authentic, d
       expect(told).toBeDefined();
       expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(0);
     });
+
+    it("answers a replay of another workspace's refused click 401, without telling them again", async () => {
+      // Prepare: one signed click by a guest of another organisation
+      const { card, id } = await high();
+      const payload: Record<string, any> = blockActions({
+        user: 'U0OUTSIDER',
+        actionId: 'chainsec_approve',
+        value: id,
+        channel: APPROVALS_CHANNEL,
+        messageTs: card.ts,
+        responseUrl: h.sandbox.responseUrlFor({ channel: APPROVALS_CHANNEL, user: 'U0OUTSIDER' }),
+      });
+      payload.user.team_id = 'T0OTHERORG';
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const timestamp = Math.floor(Date.now() / 1000);
+      const after = (await h.messages()).length;
+      const told = async () =>
+        (await h.messages())
+          .slice(after)
+          .filter((m) => m.kind === 'response_url' && m.text.includes('cannot decide this')).length;
+
+      // Act: the same signed request, sent twice
+      const first = await h.slack(body, { timestamp });
+      await eventually(async () => ((await told()) > 0 ? true : undefined));
+      const replay = await h.slack(body, { timestamp });
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(replay.status).toBe(401);
+      expect(await told()).toBe(1);
+      expect((await ledgerOf(h, id)).filter((e) => e.type === 'vote')).toHaveLength(0);
+    });
   });
 
   it('20 concurrent clicks from 3 approvers produce exactly one decision, one ledger decision entry and one resume', async () => {

@@ -1,5 +1,8 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppDeps } from '../../app/deps';
+import type { RequestClaims } from '../../services/RequestClaims';
+import { ackRepeated } from '../onceRule';
+import type { ChainsecContext } from '../requestContext';
 
 /** What a person of another workspace is told when they run `/chainsec`. */
 const OTHER_WORKSPACE = 'chainsec answers only members of its own workspace.';
@@ -27,11 +30,15 @@ export function teamsOf(body: unknown): string[] {
  * reads nothing (`/chainsec`, the Home tab) and changes nothing. Without a
  * configured workspace nothing is checked here (votes and marks still refuse
  * a clicker whose own workspace differs from the request's).
+ *
+ * The refusal is the request's answer: a click that would have changed an
+ * incident (whose key its listener takes, `src/listeners/onceRule.ts`) takes
+ * its key here first, so a repeat of it is answered as one and not refused again.
  */
 export function sameWorkspace(
-  deps: Pick<AppDeps, 'telemetry'>,
+  deps: Pick<AppDeps, 'telemetry'> & { claims: Pick<RequestClaims, 'take'> },
   teamId: string | undefined,
-): Middleware<AnyMiddlewareArgs> {
+): Middleware<AnyMiddlewareArgs, ChainsecContext> {
   return async (args) => {
     const teams = teamsOf(args.body);
     if (teamId === undefined || (teams.length > 0 && teams.every((t) => t === teamId))) return args.next();
@@ -39,6 +46,14 @@ export function sameWorkspace(
     deps.telemetry.metric('OtherWorkspaceRefused');
     if (!('ack' in args) || typeof args.ack !== 'function') return; // an event: Bolt acknowledged it already
     const ack = args.ack as (response?: unknown) => Promise<void>;
+    const click = args.context.claimInWrite;
+    if (click && !(await deps.claims.take(click.claim))) {
+      deps.telemetry.info('slack request already processed; nothing done', {
+        retry: args.context.slackRequest.isRetry,
+      });
+      await ackRepeated(ack as (response?: never) => Promise<void>);
+      return;
+    }
     if ('command' in args && args.command !== undefined) {
       await ack({ response_type: 'ephemeral', text: OTHER_WORKSPACE });
       return;

@@ -7,8 +7,9 @@ type Args = Parameters<ReturnType<typeof sameWorkspace>>[0];
 async function guard(teamId: string | undefined, body: Record<string, unknown>, command = false) {
   const next = jest.fn(async () => undefined);
   const ack = jest.fn(async (_response?: unknown) => undefined);
-  const args = { body, next, ack, ...(command && { command: body }) } as unknown as Args;
-  await sameWorkspace({ telemetry: new RecordingTelemetry() }, teamId)(args);
+  const context = { slackRequest: { claimKey: 'slack:v0=k', isRetry: false } };
+  const args = { body, next, ack, context, ...(command && { command: body }) } as unknown as Args;
+  await sameWorkspace({ telemetry: new RecordingTelemetry(), claims: { take: async () => true } }, teamId)(args);
   return { wentOn: next.mock.calls.length === 1, acked: ack.mock.calls };
 }
 
