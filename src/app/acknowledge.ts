@@ -45,6 +45,10 @@ async function markRefusal(
       code: ErrorCode.WrongChannel,
       message: UserMessage.handledOnItsCard(),
     };
+  // On the card itself, as a vote: a card a raise replaced keeps its buttons, but shows an older request.
+  const { surface } = input;
+  if (!inDm && surface.kind === 'message' && (surface.channelId !== record.channel || surface.messageTs !== record.ts))
+    return { kind: 'rejected', code: ErrorCode.NotTheCard, message: UserMessage.notTheCard() };
   if (!(await isPolicyPerson(deps, record, input.userId)))
     return {
       kind: 'rejected',
@@ -52,6 +56,12 @@ async function markRefusal(
       message: UserMessage.notIncidentPeople(what),
     };
   return undefined;
+}
+
+/** A refused mark's step: a click on a card just posted, whose `ts` is not stored yet, waits for it (as a vote does). */
+function refusedStep(record: IncidentRecord, refused: MarkResult): StepPlan<MarkResult> {
+  const cardNotStored = refused.kind === 'rejected' && refused.code === ErrorCode.NotTheCard && record.ts === undefined;
+  return { kind: cardNotStored ? 'wait' : 'stop', result: refused };
 }
 
 export type MarkResult =
@@ -109,7 +119,7 @@ export function acknowledge(deps: MarkDeps, input: MarkInput): Promise<MarkResul
       };
     }
     const refused = await markRefusal(deps, record, input, 'acknowledge');
-    if (refused) return { kind: 'stop', result: refused };
+    if (refused) return refusedStep(record, refused);
     const at = deps.clock.now().toISOString();
     return {
       kind: 'commit',
@@ -130,7 +140,7 @@ export function markFalsePositive(deps: MarkDeps, input: MarkInput): Promise<Mar
       };
     }
     const refused = await markRefusal(deps, record, input, 'mark false positives');
-    if (refused) return { kind: 'stop', result: refused };
+    if (refused) return refusedStep(record, refused);
     const at = deps.clock.now().toISOString();
     return {
       kind: 'commit',

@@ -347,6 +347,53 @@ describe('E2E: authority comes from the stack', () => {
     expect(raised).toMatchObject({ fromTier: 'high', fromKind: 'approval', tier: 'critical' });
   });
 
+  it('a card a raise replaced speaks for nothing: "I\'m on it" and "Mark false positive" on it change nothing; on the new card they count', async () => {
+    // Prepare: a high finding waiting for people, then raised to critical (a new card; the old one keeps its buttons)
+    const tag = unique().replace(/[^0-9a-z]/g, '');
+    const resource = { resourceType: 'Instance', instanceDetails: { instanceId: `i-${tag}` } };
+    await h.json('POST', '/sandbox/events', guardDutySshBruteForce({ id: `gd${tag}`, severity: 7.5, resource }));
+    const high = await cardWith(h, `i-${tag}`);
+    await h.json(
+      'POST',
+      '/sandbox/events',
+      guardDutySshBruteForce({ id: `gd${tag}`, severity: 9.5, resource }, { count: 2 }),
+    );
+    const critical = await cardWith(h, `i-${tag}`, [high]);
+    const id = incidentIdOf(critical);
+    await eventually(async () =>
+      (await ledgerOf(h, id)).some((e) => e.type === 'incident_raised') ? true : undefined,
+    );
+    const after = (await h.messages()).length;
+    const marks = async () =>
+      (await ledgerOf(h, id)).filter((e) => e.type === 'acknowledged' || e.type === 'false_positive');
+
+    // Act: an approver clicks the old card's buttons
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_ack', value: id, messageTs: high.ts });
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_false_positive', value: id, messageTs: high.ts });
+    const told = await eventually(async () => {
+      const answers = (await h.messages())
+        .slice(after)
+        .filter((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER1');
+      return answers.length >= 2 ? answers : undefined;
+    });
+    const onOldCard = await marks();
+    // Act: the same click on the new card
+    await h.click({ user: 'U0APPROVER1', actionId: 'chainsec_ack', value: id, messageTs: critical.ts });
+    const onNewCard = await eventually(async () => {
+      const m = await marks();
+      return m.length > 0 ? m : undefined;
+    });
+
+    // Assess
+    expect(high.ts).not.toBe(critical.ts);
+    expect(told.map((m) => m.text)).toEqual([
+      expect.stringContaining('button is not on this request'),
+      expect.stringContaining('button is not on this request'),
+    ]);
+    expect(onOldCard).toEqual([]);
+    expect(onNewCard.map((e) => [e.type, e.actor])).toEqual([['acknowledged', 'U0APPROVER1']]);
+  });
+
   describe('receipts bind the exact action', () => {
     it('a rollback receipt binds the containment it undoes: the example executor refuses a rollback of another action', async () => {
       // Prepare

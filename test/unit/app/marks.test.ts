@@ -67,6 +67,25 @@ describe('Marks on a routed incident', () => {
     expect(elsewhere).toMatchObject({ kind: 'rejected', code: ErrorCode.WrongChannel });
   });
 
+  it("refuses the route's own approver on another message of its channel (a card a raise replaced), changing nothing", async () => {
+    // Prepare
+    const stale: MarkInput = {
+      ...onCard('U0APPROVER1'),
+      surface: { kind: 'message', channelId: 'C0CRITICAL', messageTs: '1699999999.000100' },
+    };
+
+    // Act
+    const ack = await acknowledge(f.deps, stale);
+    const fp = await markFalsePositive(f.deps, stale);
+
+    // Assess
+    expect(ack).toMatchObject({ kind: 'rejected', code: ErrorCode.NotTheCard });
+    expect(fp).toMatchObject({ kind: 'rejected', code: ErrorCode.NotTheCard });
+    const stored = f.storage.table.peek(id)!.record;
+    expect(stored.acknowledgedAt).toBeUndefined();
+    expect(stored.falsePositive).toBeUndefined();
+  });
+
   it("lets the route's on-call acknowledge from the escalation DM, though no approver", async () => {
     // Act
     const result = await acknowledge(f.deps, onCard('U0ROUTEONCALL', 'DROUTEONCALL'));
