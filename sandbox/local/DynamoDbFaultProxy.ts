@@ -44,6 +44,8 @@ export class DynamoDbFaultProxy extends LocalServer {
     const body = await readBody(req);
     const fault = this.faults.take(operation, `${operation}@${tableOf(body)}`);
     await delay(fault?.delayMs);
+    // A lost answer: the upstream did the work, the caller hears the error.
+    if (fault?.afterForward && (fault.error || fault.status)) await this.forward(req, body, undefined);
     if (fault?.error || fault?.status) {
       const code = fault.error ?? 'InternalServerError';
       const body = JSON.stringify({
@@ -59,12 +61,19 @@ export class DynamoDbFaultProxy extends LocalServer {
     await this.forward(req, body, res);
   }
 
-  private forward(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+  /** Sends the request upstream and pipes its answer to `res` (or drops it, when there is none). */
+  private forward(req: IncomingMessage, body: Buffer, res: ServerResponse | undefined): Promise<void> {
     const { host, port } = this.upstreamAddress();
     return new Promise<void>((resolve) => {
       const upstream = request(
         { host, port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
         (answer) => {
+          if (!res) {
+            answer.resume();
+            answer.once('end', resolve);
+            answer.once('error', () => resolve());
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           answer.once('end', resolve);
@@ -75,7 +84,8 @@ export class DynamoDbFaultProxy extends LocalServer {
         },
       );
       upstream.once('error', (e) => {
-        if (!res.headersSent)
+        if (!res) resolve();
+        else if (!res.headersSent)
           send(
             res,
             502,

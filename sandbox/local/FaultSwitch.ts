@@ -16,6 +16,11 @@ export interface Fault {
   times?: number;
   /** For HTTP 429 answers: the `Retry-After` header, in seconds. */
   retryAfterSec?: number;
+  /**
+   * Answer with the error only after the request reached the real service
+   * (which did the work): a lost answer. Only the DynamoDB fault proxy honours it.
+   */
+  afterForward?: boolean;
 }
 
 /** The key that matches every operation of a service. */

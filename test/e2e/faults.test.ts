@@ -314,6 +314,28 @@ describe('E2E: faults, through the sandbox', () => {
     expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER1'] });
   });
 
+  it("DynamoDB commits the vote's transaction but its answer is lost: the SDK's retry neither counts it twice nor loses it (the decision resumes at once, the click answered 200)", async () => {
+    // Prepare: the vote's commit (the incident and the click's key in one transaction) lands, its answer does not
+    const p = await pending('high');
+    const commit = `TransactWriteItems@${process.env.INCIDENTS_TABLE!}`;
+    const before = dynamo.faults.triggered(commit);
+    dynamo.faults.set(commit, { error: 'InternalServerError', status: 500, times: 1, afterForward: true });
+
+    // Act
+    const click = await approve(p, 'U0APPROVER1');
+    const done = await h.waitForExecution(p.arn, 15_000);
+
+    // Assess
+    expect(dynamo.faults.triggered(commit) - before).toBe(1);
+    expect(click.status).toBe(200);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.output.approval).toMatchObject({ decision: 'approve', decidedBy: ['U0APPROVER1'] });
+    const ledger = await ledgerOf(p.id);
+    expect(count(ledger, 'vote')).toBe(1);
+    expect(count(ledger, 'decision')).toBe(1);
+    expect(resumes(p.arn)).toBe(1);
+  });
+
   it('the ledger table is down: the decision is resumed and in the ledger at once, and the sweep publishes its entries once the table is back', async () => {
     // Prepare
     const p = await pending('high');
