@@ -13,6 +13,8 @@ export interface ApprovalStatus {
   ledgerHash?: string;
   reason?: string;
   receipt?: Receipt;
+  /** Decided in dry run (`DRY_RUN`): nothing is to run, whatever the decision (the receipt expired when issued). */
+  dryRun?: true;
 }
 
 const STATUS_OF_DECISION = {
@@ -37,5 +39,6 @@ export function statusOf(approval: McpApproval): ApprovalStatus {
     ledgerHash: o.ledgerHash,
     ...(o.reason !== undefined && { reason: o.reason }),
     ...(o.receipt && { receipt: o.receipt }),
+    ...(o.dryRun && { dryRun: true as const }),
   };
 }

@@ -19,6 +19,8 @@ function sentence(s: ApprovalStatus): string {
     case 'pending':
       return `${about} is pending: people are deciding. Ask again later with get_approval; do not carry out the action yet.`;
     case 'approved':
+      if (s.dryRun)
+        return `${about} was approved in dry run by ${names(s.decidedBy)} at ${s.decidedAt}: chainsec runs in dry run, where nothing runs. ${reasonText(s.reason)} Do not carry out the proposed action (its receipt expired when it was issued).`;
       return `${about} was approved by ${names(s.decidedBy)} at ${s.decidedAt}. ${reasonText(s.reason)} Carry out exactly the proposed action; the receipt binds the approval to it.`;
     case 'denied': {
       const verb = s.decision === 'rollback' ? 'rolled back' : 'denied';
@@ -29,12 +31,15 @@ function sentence(s: ApprovalStatus): string {
   }
 }
 
-/** The tool result of a request's status (`request_approval`, `get_approval`, a task's result). */
+/**
+ * The tool result of a request's status (`request_approval`, `get_approval`, a task's result): an error result
+ * when the action is not to be carried out (denied, expired, or decided in dry run), so a model stops.
+ */
 export function statusResult(s: ApprovalStatus): CallToolResult {
   return {
     content: [{ type: 'text', text: sentence(s) }],
     structuredContent: { ...s },
-    ...((s.status === 'denied' || s.status === 'expired') && { isError: true }),
+    ...((s.status === 'denied' || s.status === 'expired' || s.dryRun) && { isError: true }),
   };
 }
 

@@ -6,13 +6,15 @@ import { eventually } from '../support/localAws';
 import { textOf, useHarness } from '../support/sandboxHarness';
 
 /**
- * The governing proxy in a stack deployed in dry run (`DRY_RUN=true`): a held
- * call's card says nothing will run, so people approve it knowing so, and
- * chainsec never forwards it, whether the agent asks `get_tool_result` or
- * reads its task's result. Through the sandbox's `POST /mcp` with the official
- * SDK client, in front of the real `@modelcontextprotocol/server-everything`.
+ * Agents over MCP in a stack deployed in dry run (`DRY_RUN=true`): cards say
+ * nothing will run, so people approve knowing so. An agent is never told to
+ * carry out an action approved in dry run, and the governing proxy never
+ * forwards a held call approved in dry run, whether the agent asks
+ * `get_tool_result` or reads its task's result. Through the sandbox's
+ * `POST /mcp` with the official SDK client, in front of the real
+ * `@modelcontextprotocol/server-everything`.
  */
-describe('E2E: the governing proxy in dry run', () => {
+describe('E2E: agents over MCP in dry run', () => {
   const h = useHarness({ governedUpstream: true, dryRun: true });
 
   const clients: Client[] = [];
@@ -92,5 +94,38 @@ describe('E2E: the governing proxy in dry run', () => {
     expect(final.isError).toBe(true);
     expect(text(final)).toContain('dry run');
     expect(sums(a)).toEqual([]);
+  });
+
+  it('a request approved in dry run: get_approval says approved in dry run, as an error result telling the agent not to act', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const asked = (await ops.callTool({
+      name: 'request_approval',
+      arguments: {
+        tier: 'high',
+        title: `Disable the leaked key ${Math.random().toString(36).slice(2)}`,
+        proposedAction: { type: 'disable_key', target: 'AKIAEXAMPLE', reversible: true },
+      },
+    })) as Result;
+    const { approvalId, incidentId } = asked.structuredContent as { approvalId: string; incidentId: string };
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+
+    // Act
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    const decided = await eventually(
+      async () => {
+        const r = (await ops.callTool({ name: 'get_approval', arguments: { approvalId } })) as Result;
+        return r.structuredContent?.status === 'pending' ? undefined : r;
+      },
+      20_000,
+      100,
+    );
+
+    // Assess: approved (people did), but nothing is to run, and the model reads it as an error
+    expect(decided.structuredContent).toMatchObject({ status: 'approved', decision: 'approve', dryRun: true });
+    expect(decided.isError).toBe(true);
+    expect(text(decided)).toContain('dry run');
+    expect(text(decided)).toContain('Do not carry out the proposed action');
+    expect(text(decided)).not.toContain('Carry out exactly');
   });
 });
