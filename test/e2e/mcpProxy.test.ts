@@ -282,6 +282,78 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(tools.find((t) => t.name === 'everything__get-tiny-image')?.execution).toBeUndefined();
   });
 
+  it("forwards an approved call exactly once when its agent asks five times at once; another agent's get_tool_result and tasks/result on it forward nothing", async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const deploy = await agent('agent-deploy');
+    const a = 11_000 + Math.floor(Math.random() * 1000);
+    const held = await call(ops, 'everything__get-sum', { a, b: 5 });
+    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
+    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
+    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+    await eventually(async () => {
+      const r = await call(ops, 'get_approval', { approvalId });
+      return r.structuredContent?.status === 'approved' ? true : undefined;
+    });
+
+    // Act: another agent first, then the owner racing itself
+    const theirs = await call(deploy, 'get_tool_result', { approvalId });
+    const theirTask = await deploy.experimental.tasks.getTaskResult(approvalId, CallToolResultSchema).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    const raced = await Promise.all(Array.from({ length: 5 }, () => call(ops, 'get_tool_result', { approvalId })));
+    const after = await call(ops, 'get_tool_result', { approvalId });
+
+    // Assess
+    expect(theirs.isError).toBe(true);
+    expect(text(theirs)).toContain('not yours');
+    expect(theirTask).toMatch(/not found/i);
+    expect(upstreamCalls().filter((c) => (c.arguments as { a?: number }).a === a)).toEqual([
+      { name: 'get-sum', arguments: { a, b: 5 } },
+    ]);
+    expect(raced.filter((r) => !r.isError && text(r).includes(String(a + 5)))).not.toHaveLength(0);
+    expect(text(after)).toContain(String(a + 5));
+  });
+
+  it('refuses lookalike and split names, holds an argument that only starts like an allowed one, and refuses a held call to the read-only agent', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const readonly = await agent('agent-readonly');
+    const before = upstreamCalls().length;
+    const cards = (await h.messages()).length;
+    const tag = unique();
+
+    // Act: names that are not `everything__echo`
+    const names = [
+      'everything__echo\u200b',
+      'everything__ECHO',
+      'everything____echo',
+      'everything__echo__echo',
+      'everything__echo ',
+      'everything__ech\u043e',
+    ];
+    const lookalikes = await Promise.all(names.map((n) => call(ops, n, { message: `hi ${tag}` })));
+    // Act: the plain pattern matches the start of this message only
+    const partial = await call(ops, 'everything__echo', { message: `plain ${tag}\n<!channel>` });
+    const readOnlyHeld = await call(readonly, 'everything__get-sum', { a: 1, b: 2 });
+    const readOnlyAllowed = await call(readonly, 'everything__echo', { message: `ro ${tag}` });
+
+    // Assess: refused by default, forwarded nothing
+    for (const r of lookalikes) expect(r.isError).toBe(true);
+    expect(lookalikes.map((r) => text(r)).filter((t) => t.includes('default-refuse'))).toHaveLength(names.length);
+    // Assess: held for people, not forwarded
+    expect(partial.isError).toBeFalsy();
+    expect(partial.structuredContent).toMatchObject({ status: 'pending' });
+    // Assess: the read-only agent may make allowed calls only
+    expect(readOnlyHeld.isError).toBe(true);
+    expect(text(readOnlyHeld)).toContain('may not request approvals');
+    expect(readOnlyAllowed.isError).toBeFalsy();
+    expect(upstreamCalls().slice(before)).toEqual([{ name: 'echo', arguments: { message: `ro ${tag}` } }]);
+    const posted = (await h.messages()).slice(cards).filter((m) => m.kind === 'message' && !m.thread_ts);
+    expect(posted.filter((m) => textOf(m).includes('get-sum') && textOf(m).includes('agent-readonly'))).toEqual([]);
+  });
+
   it("forwards nothing when the stored call and its receipt's digest were rewritten after the approval (write access to the table, not to the key)", async () => {
     // Prepare: a held call people approve
     const ops = await agent('agent-ops');
