@@ -336,6 +336,41 @@ describe('E2E: faults, through the sandbox', () => {
     expect(resumes(p.arn)).toBe(1);
   });
 
+  it("DynamoDB refuses every try of the vote's transaction: the clicker is told nothing was recorded, and Slack's retry of that click is answered 200 and still records nothing", async () => {
+    // Prepare
+    const p = await pending('high');
+    const commit = `TransactWriteItems@${process.env.INCIDENTS_TABLE!}`;
+    dynamo.faults.set(commit, { error: 'InternalServerError', status: 500 });
+    const body = blockActionsPayload({
+      user: 'U0APPROVER2',
+      actionId: 'chainsec_approve',
+      value: p.id,
+      channel: APPROVALS_CHANNEL,
+      messageTs: p.card.ts,
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const since = (await h.messages()).length;
+
+    // Act: the click fails; the store comes back; Slack retries the same signed request
+    const click = await h.slack(body, { timestamp });
+    const told = await answerSince(since, 'U0APPROVER2');
+    dynamo.faults.clear();
+    const retry = await h.slack(body, {
+      timestamp,
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' },
+    });
+
+    // Assess: not counted, and said so once; the request still waits for a person
+    expect(click.status).toBe(200);
+    expect(told?.text).toMatch(/nothing was recorded|not recorded/i);
+    expect(retry.status).toBe(200);
+    expect(count(await ledgerOf(p.id), 'vote')).toBe(0);
+    expect((await newMessages(since)).filter((m) => m.kind === 'ephemeral' && m.user === 'U0APPROVER2')).toHaveLength(
+      1,
+    );
+    expect((await execution(p.arn)).status).toBe('RUNNING');
+  });
+
   it('the ledger table is down: the decision is resumed and in the ledger at once, and the sweep publishes its entries once the table is back', async () => {
     // Prepare
     const p = await pending('high');
