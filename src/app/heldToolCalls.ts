@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentPolicy } from '../domain/agents';
 import type { Receipt } from '../domain/receipt';
-import { toolCallAction } from '../domain/toolPolicy';
+import { decideToolCall, proxiedName, toolCallAction } from '../domain/toolPolicy';
 import { ErrorCode, ReceiptRejectedError } from '../errors';
 import { verifyReceipt } from '../receipts/verifyReceipt';
 import type { McpApproval, ToolCallForward } from '../services/McpApprovals';
@@ -31,6 +31,12 @@ export async function toolCallResult(
   if (!ctx.proxy || !upstream)
     return errorResult(`the MCP server "${held.server}" is no longer configured; nothing was forwarded.`);
   const proxy = { ...ctx, proxy: ctx.proxy };
+  // The stack's policy now, not when people were asked: a tool an operator has since refused is not called.
+  const policy = decideToolCall(upstream, held.tool, held.arguments);
+  if (policy.decision === 'refuse')
+    return errorResult(
+      `${proxiedName(held.server, held.tool)} is refused by chainsec's tool policy now (rule ${policy.rule}); nothing was forwarded.`,
+    );
   const allowed = await receiptAllowing(ctx, approval, status, toolCallAction(held.server, held.tool, held.arguments));
   if ('refused' in allowed) {
     ctx.deps.telemetry.warn('approved tool call not forwarded', {

@@ -255,4 +255,22 @@ describe('Use case: the governing proxy', () => {
       expect(calls).toEqual([]);
     });
   });
+
+  it('does not forward an approved call whose tool the policy has refused since (the stack decides now)', async () => {
+    // Prepare: approved under the rules above; then the operator refuses delete_file and redeploys
+    const { ctx, approvals, calls, keyId } = setup();
+    const { approval, status } = await approved(approvals, keyId, args);
+    const [refusing] = UpstreamsSchema.parse([
+      { ...upstreams[0], rules: [{ id: 'no-delete', tool: 'delete_file', decision: 'refuse' }] },
+    ]);
+    const now = { ...ctx, proxy: { ...ctx.proxy, upstreams: [refusing!] } };
+
+    // Act
+    const result = await toolCallResult(now, ops!, approval, status);
+
+    // Assess
+    expect(result.isError).toBe(true);
+    expect((result.content[0] as { text: string }).text).toContain('rule no-delete');
+    expect(calls).toEqual([]);
+  });
 });
