@@ -1,8 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
 import { eventually } from '../support/localAws';
+import { approvedHeldTask, useMcpAgents } from '../support/mcpAgents';
 import { textOf, useHarness } from '../support/sandboxHarness';
 
 /**
@@ -17,23 +15,7 @@ import { textOf, useHarness } from '../support/sandboxHarness';
 describe('E2E: agents over MCP in dry run', () => {
   const h = useHarness({ governedUpstream: true, dryRun: true });
 
-  const clients: Client[] = [];
-  async function agent(name: string): Promise<Client> {
-    const { mcp } = (
-      await h.json<{ mcp: { url: string; agents: Array<{ name: string; token: string }> } }>('GET', '/sandbox/info')
-    ).body;
-    const token = mcp.agents.find((a) => a.name === name)!.token;
-    const transport = new StreamableHTTPClientTransport(new URL(mcp.url), {
-      requestInit: { headers: { Authorization: `Bearer ${token}` } },
-    });
-    const client = new Client({ name: `test-${name}`, version: '1.0.0' });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-  });
+  const agent = useMcpAgents(h);
 
   type Result = { isError?: boolean; content: Array<{ type: string; text?: string }>; structuredContent?: any };
   const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
@@ -72,23 +54,9 @@ describe('E2E: agents over MCP in dry run', () => {
     // Prepare
     const ops = await agent('agent-ops');
     const a = 7000 + Math.floor(Math.random() * 1000);
-    const created = await ops.request(
-      { method: 'tools/call', params: { name: 'everything__get-sum', arguments: { a, b: 3 }, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const { taskId } = created.task;
-    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
-    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
-    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
 
     // Act
-    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    await eventually(
-      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
-      20_000,
-      100,
-    );
-    const final = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+    const { result: final } = await approvedHeldTask(h, ops, 'everything__get-sum', { a, b: 3 });
 
     // Assess
     expect(final.isError).toBe(true);

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +8,7 @@ import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
 import { actionDigest } from '../../src/domain/actionDigest';
 import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
 import { eventually, localClientConfig } from '../support/localAws';
+import { approvedHeldCall, approvedHeldTask, useMcpAgents } from '../support/mcpAgents';
 import { useTempFiles } from '../support/tempFiles';
 import { textOf, unique, useHarness } from '../support/sandboxHarness';
 
@@ -30,21 +30,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
       upstreams: Array<{ name: string; url: string }>;
     };
   }
-  const clients: Client[] = [];
-  async function agent(name: string): Promise<Client> {
-    const { mcp } = (await h.json<Info>('GET', '/sandbox/info')).body;
-    const token = mcp.agents.find((a) => a.name === name)!.token;
-    const transport = new StreamableHTTPClientTransport(new URL(mcp.url), {
-      requestInit: { headers: { Authorization: `Bearer ${token}` } },
-    });
-    const client = new Client({ name: `test-${name}`, version: '1.0.0' });
-    await client.connect(transport);
-    clients.push(client);
-    return client;
-  }
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-  });
+  const agent = useMcpAgents(h);
 
   const upstreamCalls = () => h.sandbox.upstream!.calls;
   type Result = {
@@ -235,21 +221,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     const a = 3000 + Math.floor(Math.random() * 1000);
 
     // Act
-    const created = await ops.request(
-      { method: 'tools/call', params: { name: 'everything__get-sum', arguments: { a, b: 1 }, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const { taskId } = created.task;
-    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
-    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
-    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    await eventually(
-      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
-      20_000,
-      100,
-    );
-    const result = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+    const { taskId, result } = await approvedHeldTask(h, ops, 'everything__get-sum', { a, b: 1 });
     const again = (await call(ops, 'get_tool_result', { approvalId: taskId })) as Result;
 
     // Assess
@@ -287,14 +259,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     const ops = await agent('agent-ops');
     const deploy = await agent('agent-deploy');
     const a = 11_000 + Math.floor(Math.random() * 1000);
-    const held = await call(ops, 'everything__get-sum', { a, b: 5 });
-    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
-    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    await eventually(async () => {
-      const r = await call(ops, 'get_approval', { approvalId });
-      return r.structuredContent?.status === 'approved' ? true : undefined;
-    });
+    const { approvalId } = await approvedHeldCall(h, ops, 'everything__get-sum', { a, b: 5 });
 
     // Act: another agent first, then the owner racing itself
     const theirs = await call(deploy, 'get_tool_result', { approvalId });
@@ -358,14 +323,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     // Prepare: a held call people approve
     const ops = await agent('agent-ops');
     const a = 9000 + Math.floor(Math.random() * 1000);
-    const held = await call(ops, 'everything__get-sum', { a, b: 1 });
-    const { approvalId, incidentId } = held.structuredContent as { approvalId: string; incidentId: string };
-    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    await eventually(async () => {
-      const r = await call(ops, 'get_approval', { approvalId });
-      return r.structuredContent?.status === 'approved' ? true : undefined;
-    });
+    const { approvalId } = await approvedHeldCall(h, ops, 'everything__get-sum', { a, b: 1 });
     // Act: an insider rewrites the stored arguments, and the receipt's digest to match them, before the agent asks
     const doc = DynamoDBDocumentClient.from(
       new DynamoDBClient(localClientConfig(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT!)),
