@@ -92,7 +92,8 @@ describe('E2E: the people side', () => {
       { now: new Date(t0 + 31 * 60_000).toISOString() },
     );
     const primaryDm = (await dmsFor('U0ONCALL1'))[0]!;
-    await h.click({
+    const seen = (await h.messages()).length;
+    const ack = await h.click({
       user: 'U0ONCALL2',
       actionId: 'chainsec_ack',
       value: id,
@@ -101,7 +102,11 @@ describe('E2E: the people side', () => {
     });
     await eventually(async () =>
       textOf((await h.messages()).find((m) => m.ts === card.ts)!).includes('U0ONCALL2') ? true : undefined,
-    );
+    ).catch(async (e: Error) => {
+      // Say what the click was answered and what the clicker was told, so a failure names its cause.
+      const told = (await h.messages()).slice(seen).map((m) => `${m.channel} ${m.kind}: ${textOf(m)}`);
+      throw new Error(`${e.message}; the click answered ${ack.status} ${ack.text}; then: ${JSON.stringify(told)}`);
+    });
     const after = await h.json<{ escalated: Array<{ incidentId: string }> }>('POST', '/sandbox/tick', {
       now: new Date(t0 + 59 * 60_000).toISOString(),
     });
