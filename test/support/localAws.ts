@@ -29,3 +29,37 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** A local AWS stand-in of the sandbox (LocalKms, LocalSns, ...) as a test drives it. */
+interface LocalService {
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  readonly url: string;
+  readonly faults: { clear(): void };
+}
+
+/**
+ * Runs `service` for the enclosing `describe` with an SDK client on its URL:
+ * started before the tests, its faults cleared after each, the client
+ * destroyed and the service stopped after them all.
+ * @returns the client, once the tests run
+ */
+export function useLocalService<C extends { destroy(): void }>(
+  service: LocalService,
+  newClient: (config: ReturnType<typeof localClientConfig>) => C,
+): () => C {
+  let client: C | undefined;
+  beforeAll(async () => {
+    await service.start();
+    client = newClient(localClientConfig(service.url));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await service.stop();
+  });
+  afterEach(() => service.faults.clear());
+  return () => {
+    if (!client) throw new Error('useLocalService: the client is used inside a test or hook, after beforeAll');
+    return client;
+  };
+}

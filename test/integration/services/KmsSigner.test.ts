@@ -3,27 +3,15 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LocalKms } from '../../../sandbox/local/LocalKms';
 import { SigningFailedError } from '../../../src/errors';
 import { KmsSigner } from '../../../src/services/KmsSigner';
-import { localClientConfig } from '../../support/localAws';
+import { useLocalService } from '../../support/localAws';
 
 /** KmsSigner against the sandbox's local KMS (the KMS JSON protocol, ECC_NIST_P256 keys). */
 describe('Class: KmsSigner (local KMS)', () => {
   const kms = new LocalKms();
-  let client: KMSClient;
+  const client = useLocalService(kms, (config) => new KMSClient(config));
   const message = Buffer.from('{"type":"vote","incidentId":"INC-0000000001"}');
   const digest = createHash('sha256').update(message).digest();
-  const signer = (keyId = kms.keyArn) => new KmsSigner({ keyId, callTimeoutMs: 10_000, client });
-
-  beforeAll(async () => {
-    await kms.start();
-    client = new KMSClient(localClientConfig(kms.url));
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await kms.stop();
-  });
-
-  afterEach(() => kms.faults.clear());
+  const signer = (keyId = kms.keyArn) => new KmsSigner({ keyId, callTimeoutMs: 10_000, client: client() });
 
   describe('Method: signDigest', () => {
     it('signs the 32-byte digest so that the public key verifies it over the message', async () => {

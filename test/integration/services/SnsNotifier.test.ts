@@ -1,28 +1,16 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LocalSns } from '../../../sandbox/local/LocalSns';
 import { SnsNotifier } from '../../../src/services/SnsNotifier';
-import { localClientConfig } from '../../support/localAws';
+import { useLocalService } from '../../support/localAws';
 
 const ACTIONS_TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-actions';
 
 /** SnsNotifier against the sandbox's local SNS (the query protocol the SDK speaks). */
 describe('Class: SnsNotifier (local SNS)', () => {
   const sns = new LocalSns({ topics: [ACTIONS_TOPIC] });
-  let client: SNSClient;
+  const client = useLocalService(sns, (config) => new SNSClient(config));
   const notifier = (topic = ACTIONS_TOPIC) =>
-    new SnsNotifier({ actionsTopicArn: topic, callTimeoutMs: 10_000, client });
-
-  beforeAll(async () => {
-    await sns.start();
-    client = new SNSClient(localClientConfig(sns.url));
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await sns.stop();
-  });
-
-  afterEach(() => sns.faults.clear());
+    new SnsNotifier({ actionsTopicArn: topic, callTimeoutMs: 10_000, client: client() });
 
   describe('Method: publishAction', () => {
     it('publishes the message as JSON on the actions topic, its operation as a filterable attribute', async () => {

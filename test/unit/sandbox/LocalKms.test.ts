@@ -1,25 +1,13 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { DescribeKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { LocalKms } from '../../../sandbox/local/LocalKms';
-import { localClientConfig } from '../../support/localAws';
+import { localClientConfig, useLocalService } from '../../support/localAws';
 
 describe('Class: LocalKms', () => {
   const kms = new LocalKms();
-  let client: KMSClient;
+  const client = useLocalService(kms, (config) => new KMSClient(config));
   const message = Buffer.from('{"type":"vote","incidentId":"inc-1"}');
   const digest = createHash('sha256').update(message).digest();
-
-  beforeAll(async () => {
-    await kms.start();
-    client = new KMSClient(localClientConfig(kms.url));
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await kms.stop();
-  });
-
-  afterEach(() => kms.faults.clear());
 
   describe('Method: Sign', () => {
     it('signs a DIGEST so that node:crypto verifies it over the message', async () => {
@@ -27,7 +15,7 @@ describe('Class: LocalKms', () => {
       const pem = kms.publicKeyPem();
 
       // Act
-      const out = await client.send(
+      const out = await client().send(
         new SignCommand({
           KeyId: kms.keyArn,
           Message: digest,
@@ -50,7 +38,7 @@ describe('Class: LocalKms', () => {
       // Act
       const sigs = await Promise.all(
         messages.map((m) =>
-          client.send(
+          client().send(
             new SignCommand({
               KeyId: kms.keyArn,
               Message: createHash('sha256').update(m).digest(),
@@ -73,7 +61,7 @@ describe('Class: LocalKms', () => {
       );
       expect(new Set(rs).size).toBe(rs.length);
       // Signing the same digest twice gives two different signatures (random nonce, as KMS).
-      const again = await client.send(
+      const again = await client().send(
         new SignCommand({
           KeyId: kms.keyArn,
           Message: createHash('sha256').update(messages[0]!).digest(),
@@ -87,10 +75,10 @@ describe('Class: LocalKms', () => {
 
     it('hashes a RAW message first, and accepts the key id and the alias', async () => {
       // Act
-      const byId = await client.send(
+      const byId = await client().send(
         new SignCommand({ KeyId: kms.keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }),
       );
-      const byAlias = await client.send(
+      const byAlias = await client().send(
         new SignCommand({ KeyId: 'alias/chainsec-decisions', Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
       );
 
@@ -106,7 +94,7 @@ describe('Class: LocalKms', () => {
       // Act
       const sigs = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          client.send(
+          client().send(
             new SignCommand({
               KeyId: kms.keyArn,
               Message: createHash('sha256').update(String(i)).digest(),
@@ -129,7 +117,7 @@ describe('Class: LocalKms', () => {
 
     it('answers NotFoundException for an unknown key', async () => {
       // Act
-      const call = client.send(
+      const call = client().send(
         new SignCommand({
           KeyId: 'alias/nope',
           Message: digest,
@@ -144,7 +132,7 @@ describe('Class: LocalKms', () => {
 
     it('answers InvalidKeyUsageException for an algorithm the key does not support', async () => {
       // Act
-      const call = client.send(
+      const call = client().send(
         new SignCommand({
           KeyId: kms.keyArn,
           Message: digest,
@@ -159,7 +147,7 @@ describe('Class: LocalKms', () => {
 
     it('answers ValidationException for a digest that is not 32 bytes', async () => {
       // Act
-      const call = client.send(
+      const call = client().send(
         new SignCommand({
           KeyId: kms.keyArn,
           Message: Buffer.alloc(31),
@@ -176,7 +164,7 @@ describe('Class: LocalKms', () => {
       // Prepare
       kms.faults.set('Sign', { error: 'KMSInternalException', status: 500, times: 2 });
       const sign = () =>
-        client.send(
+        client().send(
           new SignCommand({
             KeyId: kms.keyArn,
             Message: digest,
@@ -221,7 +209,7 @@ describe('Class: LocalKms', () => {
   describe('Method: GetPublicKey', () => {
     it('returns the DER SPKI public key, usable as PEM', async () => {
       // Act
-      const out = await client.send(new GetPublicKeyCommand({ KeyId: kms.keyArn }));
+      const out = await client().send(new GetPublicKeyCommand({ KeyId: kms.keyArn }));
 
       // Assess
       const key = createPublicKey({ key: Buffer.from(out.PublicKey!), format: 'der', type: 'spki' });
@@ -239,7 +227,7 @@ describe('Class: LocalKms', () => {
   describe('Method: Verify', () => {
     it('accepts its own signature and refuses a tampered digest', async () => {
       // Prepare
-      const { Signature } = await client.send(
+      const { Signature } = await client().send(
         new SignCommand({
           KeyId: kms.keyArn,
           Message: digest,
@@ -250,7 +238,7 @@ describe('Class: LocalKms', () => {
       const other = createHash('sha256').update('other').digest();
 
       // Act
-      const ok = await client.send(
+      const ok = await client().send(
         new VerifyCommand({
           KeyId: kms.keyArn,
           Message: digest,
@@ -259,7 +247,7 @@ describe('Class: LocalKms', () => {
           SigningAlgorithm: 'ECDSA_SHA_256',
         }),
       );
-      const bad = client.send(
+      const bad = client().send(
         new VerifyCommand({
           KeyId: kms.keyArn,
           Message: other,
@@ -278,7 +266,7 @@ describe('Class: LocalKms', () => {
   describe('Method: DescribeKey', () => {
     it('describes the key by alias ARN', async () => {
       // Act
-      const out = await client.send(new DescribeKeyCommand({ KeyId: kms.aliasArn }));
+      const out = await client().send(new DescribeKeyCommand({ KeyId: kms.aliasArn }));
 
       // Assess
       expect(out.KeyMetadata).toMatchObject({

@@ -1,24 +1,12 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { LocalSns, type SnsMessage } from '../../../sandbox/local/LocalSns';
-import { eventually, localClientConfig } from '../../support/localAws';
+import { eventually, localClientConfig, useLocalService } from '../../support/localAws';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:chainsec-approval-requests';
 
 describe('Class: LocalSns', () => {
   const sns = new LocalSns();
-  let client: SNSClient;
-
-  beforeAll(async () => {
-    await sns.start();
-    client = new SNSClient(localClientConfig(sns.url));
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await sns.stop();
-  });
-
-  afterEach(() => sns.faults.clear());
+  const client = useLocalService(sns, (config) => new SNSClient(config));
 
   describe('Method: Publish', () => {
     it('answers the SDK with a MessageId and delivers the message to subscribers', async () => {
@@ -29,7 +17,7 @@ describe('Class: LocalSns', () => {
       });
 
       // Act
-      const out = await client.send(
+      const out = await client().send(
         new PublishCommand({
           TopicArn: TOPIC,
           Message: JSON.stringify({ kind: 'approval_request', note: 'a & b <c>' }),
@@ -55,7 +43,7 @@ describe('Class: LocalSns', () => {
 
     it('answers InvalidParameter (XML error) for a malformed topic ARN', async () => {
       // Act
-      const call = client.send(new PublishCommand({ TopicArn: 'not-an-arn', Message: 'x' }));
+      const call = client().send(new PublishCommand({ TopicArn: 'not-an-arn', Message: 'x' }));
 
       // Assess
       await expect(call).rejects.toMatchObject({
@@ -87,7 +75,7 @@ describe('Class: LocalSns', () => {
       });
 
       // Act
-      await client.send(new PublishCommand({ TopicArn: topic, Message: 'x' }));
+      await client().send(new PublishCommand({ TopicArn: topic, Message: 'x' }));
       await sns.drain();
 
       // Assess
@@ -99,11 +87,11 @@ describe('Class: LocalSns', () => {
       sns.faults.set('Publish', { error: 'InternalError', status: 500, times: 1 });
 
       // Act
-      const first = client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }));
+      const first = client().send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }));
 
       // Assess
       await expect(first).rejects.toMatchObject({ name: 'InternalErrorException', $metadata: { httpStatusCode: 500 } });
-      await expect(client.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }))).resolves.toHaveProperty(
+      await expect(client().send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }))).resolves.toHaveProperty(
         'MessageId',
       );
     });
