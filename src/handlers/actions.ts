@@ -8,7 +8,8 @@ import { ContainmentSchema, FullTextRefSchema, ProposedActionSchema } from '../d
 import { APPROVAL_TIERS } from '../domain/tiers';
 import { reportRefused } from '../app/reportRefused';
 import { reportUndelivered, type UndeliveredOutcome } from '../app/reportUndelivered';
-import { buildContainer, type Container } from './support/container';
+import { buildContainer } from './support/container';
+import { perContainer } from './support/perContainer';
 
 const ActionInputSchema = z.object({
   operation: z.enum(['contain', 'execute', 'rollback', 'close']),
@@ -52,7 +53,17 @@ const RefusedInputSchema = z.object({
 const operationOf = (event: unknown): unknown => (event as { operation?: unknown } | null)?.operation;
 const isReport = (event: unknown): boolean => operationOf(event) === 'report_undelivered';
 
-let ready: Promise<Container> | undefined;
+const ready = perContainer(() =>
+  buildContainer({
+    slackRetries: 3,
+    paced: true,
+    notifier: async (config) => {
+      if (!config.actionsTopicArn) return undefined;
+      const { SnsNotifier } = await import('../services/SnsNotifier');
+      return new SnsNotifier({ actionsTopicArn: config.actionsTopicArn, callTimeoutMs: config.callTimeoutMs });
+    },
+  }),
+);
 
 /**
  * The workflow's action tasks (AutoContain, ContainCritical, ExecuteAction,
@@ -64,19 +75,7 @@ export async function handler(
   event: unknown,
   context?: Context,
 ): Promise<ActionResult | UndeliveredOutcome | { announced: number }> {
-  ready ??= buildContainer({
-    slackRetries: 3,
-    paced: true,
-    notifier: async (config) => {
-      if (!config.actionsTopicArn) return undefined;
-      const { SnsNotifier } = await import('../services/SnsNotifier');
-      return new SnsNotifier({ actionsTopicArn: config.actionsTopicArn, callTimeoutMs: config.callTimeoutMs });
-    },
-  }).catch((e: unknown) => {
-    ready = undefined;
-    throw e;
-  });
-  const container = await ready;
+  const container = await ready();
   container.telemetry.startInvocation(context);
   try {
     if (operationOf(event) === 'report_refused') {

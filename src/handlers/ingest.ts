@@ -11,6 +11,7 @@ import { IngestRetryError } from '../errors';
 import { loadSummarizer } from './support/loadSummarizer';
 import { buildContainer, type Container } from './support/container';
 import { processSqsIngestBatch } from './support/sqsIngestBatch';
+import { perContainer } from './support/perContainer';
 
 /**
  * Incident notifications and approval requests: from SQS (subscribed to the
@@ -28,7 +29,9 @@ interface Ready {
   ) => Promise<Awaited<ReturnType<typeof ingestMessage>>>;
   idempotency: IdempotencyConfig;
 }
-let ready: Promise<Ready> | undefined;
+
+/** The container and what this handler adds to it, built on the first invocation. */
+const ready = perContainer(init);
 
 async function init(): Promise<Ready> {
   const container = await buildContainer({
@@ -112,11 +115,7 @@ export function toInboundRecords(event: IngestEvent, workflowTopicArn?: string):
 
 /** The Lambda entry point. */
 export async function handler(event: IngestEvent, context: Context): Promise<SQSBatchResponse | undefined> {
-  ready ??= init().catch((e: unknown) => {
-    ready = undefined;
-    throw e;
-  });
-  const { container, process, idempotency } = await ready;
+  const { container, process, idempotency } = await ready();
   idempotency.registerLambdaContext(context);
   container.telemetry.startInvocation(context);
   try {

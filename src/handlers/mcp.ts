@@ -8,6 +8,7 @@ import { buildDocumentClient } from '../services/dynamodb/documentClient';
 import { loadSummarizer } from './support/loadSummarizer';
 import { StreamableHttpUpstreamMcp } from '../services/UpstreamMcp';
 import { buildContainer, type Container } from './support/container';
+import { perContainer } from './support/perContainer';
 
 /**
  * `POST /mcp`: chainsec's MCP server (Streamable HTTP, stateless) behind API
@@ -20,7 +21,9 @@ interface Ready {
   ctx: AgentApprovalDeps;
   agents: AgentPolicy[];
 }
-let ready: Promise<Ready> | undefined;
+
+/** The container and what this handler adds to it, built on the first invocation. */
+const ready = perContainer(init);
 
 async function init(): Promise<Ready> {
   const container = await buildContainer({
@@ -51,11 +54,7 @@ async function init(): Promise<Ready> {
 
 /** The Lambda entry point (API Gateway HTTP API payload 2.0, or a function URL: the same shape). */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  ready ??= init().catch((e: unknown) => {
-    ready = undefined;
-    throw e;
-  });
-  const { container, ctx, agents } = await ready;
+  const { container, ctx, agents } = await ready();
   try {
     const body = event.body ?? '';
     const headers: Record<string, string | undefined> = {};

@@ -18,6 +18,7 @@ import {
 import type { ChainsecContext } from '../listeners/requestContext';
 import { buildContainer, type Container, slackClientSettings } from './support/container';
 import { checkSlackHeaders, slackRequestIdentity } from './support/slackRequestHeaders';
+import { perContainer } from './support/perContainer';
 
 /**
  * `POST /slack/events` (HTTP API): interactivity, `/chainsec` and the Home tab,
@@ -31,7 +32,8 @@ interface Ready {
   handle: (event: AwsEvent, context: Context) => Promise<AwsResponse>;
 }
 
-let ready: Promise<Ready> | undefined;
+/** The container and what this handler adds to it, built on the first invocation. */
+const ready = perContainer(init);
 
 async function init(): Promise<Ready> {
   const config = getConfig();
@@ -77,11 +79,7 @@ async function init(): Promise<Ready> {
 
 /** The Lambda entry point (two arguments, as Lambda's Node.js runtime calls it). */
 export async function handler(event: AwsEvent, context: Context): Promise<AwsResponse> {
-  ready ??= init().catch((e: unknown) => {
-    ready = undefined;
-    throw e;
-  });
-  const { container, handle } = await ready;
+  const { container, handle } = await ready();
   const { deps, telemetry } = container;
   // Every log line of this request carries Lambda's request id, then the Slack request's id (and, once a
   // listener knows it, the incident's: src/listeners/middleware/oncePerRequest.ts).

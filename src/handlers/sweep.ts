@@ -4,7 +4,8 @@ import type { SweepReport } from '../app/sweepReport';
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { AnchorStore } from '../services/AnchorStore';
-import { buildContainer, type Container } from './support/container';
+import { buildContainer } from './support/container';
+import { perContainer } from './support/perContainer';
 
 /** The S3 anchor store where ANCHOR_BUCKET is set (the sweep alone writes anchors); S3's client is loaded only then. */
 async function loadAnchorStore(config: Config, capture: <C>(client: C) => C): Promise<AnchorStore | undefined> {
@@ -24,18 +25,16 @@ export type SweepHandler = (event: Partial<ScheduledEvent>, context?: Context) =
  * requests early. The sandbox builds its own with a clock it sets.
  */
 export function sweepHandler(options: { clock?: Clock } = {}): SweepHandler {
-  let ready: Promise<Container> | undefined;
-  return async (_event, context) => {
-    ready ??= buildContainer({
+  const ready = perContainer(() =>
+    buildContainer({
       slackRetries: 3,
       paced: true,
       anchors: loadAnchorStore,
       ...(options.clock && { clock: options.clock }),
-    }).catch((e: unknown) => {
-      ready = undefined;
-      throw e;
-    });
-    const container = await ready;
+    }),
+  );
+  return async (_event, context) => {
+    const container = await ready();
     container.telemetry.startInvocation(context);
     try {
       const report = await sweep(container.deps);
