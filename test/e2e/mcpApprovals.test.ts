@@ -8,6 +8,7 @@ import { blockActionsPayload, viewSubmissionPayload } from '../../sandbox/local/
 import { verifyReceiptWithKey } from '../../src/receipts/verifyReceipt';
 import { createDynamoDbPorts } from '../../src/services/dynamodb/createDynamoDbPorts';
 import { eventually } from '../support/localAws';
+import { noLongerPending } from '../support/mcpAgents';
 import { useTempFiles } from '../support/tempFiles';
 import { ledgerOf, textOf, unique, useHarness } from '../support/sandboxHarness';
 
@@ -204,14 +205,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
     // Act: two people approve
     await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId!, messageTs: card.ts });
     await h.click({ user: APPROVER_2, actionId: 'chainsec_approve', value: incidentId!, messageTs: card.ts });
-    const decided = await eventually(
-      async () => {
-        const r = await getApproval(ops, approvalId!);
-        return r.structuredContent?.status === 'pending' ? undefined : r;
-      },
-      20_000,
-      100,
-    );
+    const decided = await noLongerPending(ops, 'get_approval', approvalId!);
 
     // Assess: at once, pending
     expect(asked.structuredContent).toMatchObject({ status: 'pending', approvalId: expect.stringMatching(/^apr_/) });
@@ -548,14 +542,7 @@ describe('E2E: agents ask for approvals over MCP', () => {
 
     // Act: the sweep runs past the high tier's decision window
     await h.json('POST', '/sandbox/tick', { now: new Date(Date.now() + 5 * 3600_000).toISOString() });
-    const expired = await eventually(
-      async () => {
-        const r = await getApproval(ops, approvalId!);
-        return r.structuredContent?.status === 'pending' ? undefined : r;
-      },
-      20_000,
-      100,
-    );
+    const expired = await noLongerPending(ops, 'get_approval', approvalId!);
 
     // Assess
     expect(expired.isError).toBe(true);

@@ -1,6 +1,5 @@
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
-import { eventually } from '../support/localAws';
-import { approvedHeldTask, useMcpAgents } from '../support/mcpAgents';
+import { approvedHeldTask, noLongerPending, useMcpAgents } from '../support/mcpAgents';
 import { textOf, useHarness } from '../support/sandboxHarness';
 
 /**
@@ -31,14 +30,7 @@ describe('E2E: agents over MCP in dry run', () => {
 
     // Act: a person approves; the agent asks for the result, twice
     await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    const result = await eventually(
-      async () => {
-        const r = (await ops.callTool({ name: 'get_tool_result', arguments: { approvalId } })) as Result;
-        return r.structuredContent?.status === 'pending' ? undefined : r;
-      },
-      20_000,
-      100,
-    );
+    const result = await noLongerPending(ops, 'get_tool_result', approvalId);
     const again = (await ops.callTool({ name: 'get_tool_result', arguments: { approvalId } })) as Result;
 
     // Assess
@@ -80,14 +72,7 @@ describe('E2E: agents over MCP in dry run', () => {
 
     // Act
     await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    const decided = await eventually(
-      async () => {
-        const r = (await ops.callTool({ name: 'get_approval', arguments: { approvalId } })) as Result;
-        return r.structuredContent?.status === 'pending' ? undefined : r;
-      },
-      20_000,
-      100,
-    );
+    const decided = await noLongerPending(ops, 'get_approval', approvalId);
 
     // Assess: approved (people did), but nothing is to run, and the model reads it as an error
     expect(decided.structuredContent).toMatchObject({ status: 'approved', decision: 'approve', dryRun: true });

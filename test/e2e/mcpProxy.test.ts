@@ -8,7 +8,7 @@ import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
 import { actionDigest } from '../../src/domain/actionDigest';
 import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
 import { eventually, localClientConfig } from '../support/localAws';
-import { approvedHeldCall, approvedHeldTask, useMcpAgents } from '../support/mcpAgents';
+import { approvedHeldCall, approvedHeldTask, noLongerPending, useMcpAgents } from '../support/mcpAgents';
 import { useTempFiles } from '../support/tempFiles';
 import { textOf, unique, useHarness } from '../support/sandboxHarness';
 
@@ -128,14 +128,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     const forwardedBefore = upstreamCalls().filter((c) => c.name === 'get-sum').length;
     // Act: a person approves in Slack
     await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
-    const result = await eventually(
-      async () => {
-        const r = await call(ops, 'get_tool_result', { approvalId });
-        return r.structuredContent?.status === 'pending' ? undefined : r;
-      },
-      20_000,
-      100,
-    );
+    const result = await noLongerPending(ops, 'get_tool_result', approvalId);
     // Act: asked again (a retry): the recorded result, not a second call
     const again = await call(ops, 'get_tool_result', { approvalId });
 

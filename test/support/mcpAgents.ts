@@ -94,3 +94,22 @@ export async function approvedHeldTask(
   const result = (await agent.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as ToolResult;
   return { taskId, incidentId, card, result };
 }
+
+/**
+ * Asks `tool` (`get_approval`, or `get_tool_result` for a held call) about
+ * `approvalId` until the answer is no longer pending; answers the last one.
+ */
+export function noLongerPending(
+  agent: Client,
+  tool: 'get_approval' | 'get_tool_result',
+  approvalId: string,
+): Promise<ToolResult> {
+  return eventually(
+    async () => {
+      const r = (await agent.callTool({ name: tool, arguments: { approvalId } })) as ToolResult;
+      return r.structuredContent?.status === 'pending' ? undefined : r;
+    },
+    20_000,
+    100,
+  );
+}
