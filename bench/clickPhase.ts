@@ -11,11 +11,12 @@ import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynam
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { Sandbox } from '../sandbox/Sandbox';
+import type { Sandbox } from '../sandbox/Sandbox';
 import { clientOptions } from '../src/services/awsClients';
 import { slackFetch } from '../src/services/WebApiSlackGateway';
 import { coldStarts } from './coldStart';
 import {
+  benchPhase,
   createPending,
   criticalEvent,
   highEvent,
@@ -26,7 +27,6 @@ import {
   sleep,
   summarize,
   until,
-  writeResult,
   type PendingCard,
 } from './lib';
 
@@ -38,19 +38,8 @@ const COLD_SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 15);
 const ACK_HIGH = 60;
 const ACK_CRITICAL = (ACK_CLICKS - ACK_HIGH) / 2;
 
-async function main(): Promise<void> {
-  const sandbox = new Sandbox({
-    port: 0,
-    ...(process.env.BENCH_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.BENCH_DYNAMODB_ENDPOINT }),
-    slackRateLimit: false,
-    logLevel: 'ERROR',
-  });
-  await sandbox.start();
-  try {
-    writeResult(process.argv[2], await run(sandbox));
-  } finally {
-    await Promise.race([sandbox.stop(), sleep(15_000)]);
-  }
+function main(): Promise<void> {
+  return benchPhase({ slackRateLimit: false }, run);
 }
 
 async function run(sandbox: Sandbox) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { Sandbox } from '../sandbox/Sandbox';
+import { Sandbox, type SandboxOptions } from '../sandbox/Sandbox';
 import type { RecordedMessage } from '../sandbox/local/MessageStore';
 import { blockActionsPayload, signSlackRequest } from '../sandbox/local/slackSigning';
 import { APPROVALS_CHANNEL } from '../sandbox/identities';
@@ -193,6 +193,31 @@ export function writeResult(file: string | undefined, result: unknown): void {
   const text = JSON.stringify(result, null, 2);
   if (file) writeFileSync(file, text);
   else process.stdout.write(`${text}\n`);
+}
+
+/**
+ * One bench phase: a sandbox with `options` (on the bench's own DynamoDB Local
+ * when BENCH_DYNAMODB_ENDPOINT names one), `run` against it, its result written
+ * to the file named on the command line, then the sandbox stopped, waiting for
+ * that at most `stopWaitMs`.
+ */
+export async function benchPhase(
+  options: SandboxOptions,
+  run: (sandbox: Sandbox) => Promise<unknown>,
+  stopWaitMs = 15_000,
+): Promise<void> {
+  const sandbox = new Sandbox({
+    port: 0,
+    ...(process.env.BENCH_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.BENCH_DYNAMODB_ENDPOINT }),
+    logLevel: 'ERROR',
+    ...options,
+  });
+  await sandbox.start();
+  try {
+    writeResult(process.argv[2], await run(sandbox));
+  } finally {
+    await Promise.race([sandbox.stop(), sleep(stopWaitMs)]);
+  }
 }
 
 /** Progress, on stderr (stdout stays clean). */

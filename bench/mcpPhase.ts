@@ -11,29 +11,17 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { Sandbox } from '../sandbox/Sandbox';
+import type { Sandbox } from '../sandbox/Sandbox';
 import { SANDBOX_AGENTS } from '../sandbox/identities';
 import { KmsSigner } from '../src/services/KmsSigner';
 import { DynamoDbToolCallLedger } from '../src/services/dynamodb/DynamoDbToolCallLedger';
-import { hex, log, sleep, summarize, writeResult } from './lib';
+import { benchPhase, hex, log, sleep, summarize } from './lib';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const SAMPLES = Number(process.env.BENCH_MCP_SAMPLES ?? 100);
 
-async function main(): Promise<void> {
-  const sandbox = new Sandbox({
-    port: 0,
-    ...(process.env.BENCH_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.BENCH_DYNAMODB_ENDPOINT }),
-    slackRateLimit: false,
-    logLevel: 'ERROR',
-    governedUpstream: true,
-  });
-  await sandbox.start();
-  try {
-    writeResult(process.argv[2], await run(sandbox));
-  } finally {
-    await Promise.race([sandbox.stop(), sleep(15_000)]);
-  }
+function main(): Promise<void> {
+  return benchPhase({ slackRateLimit: false, governedUpstream: true }, run);
 }
 
 async function run(sandbox: Sandbox) {

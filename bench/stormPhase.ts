@@ -8,11 +8,11 @@
  * Usage: tsx bench/stormPhase.ts <result.json>
  */
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { Sandbox } from '../sandbox/Sandbox';
+import type { Sandbox } from '../sandbox/Sandbox';
 import { APPROVALS_CHANNEL } from '../sandbox/identities';
 import { incidentIdFor, type RawIncidentEvent } from '../src/domain/incident';
 import { classify } from '../src/domain/risk';
-import { log, pool, prng, sleep, writeResult } from './lib';
+import { benchPhase, log, pool, prng, sleep } from './lib';
 import { criticalCardSeconds, floorSeconds, secondsVsFloor, slackRateLimited } from './stormKeys';
 
 const TOTAL = Number(process.env.BENCH_STORM_SIZE ?? 1000);
@@ -104,19 +104,9 @@ export function stormEvents(total = TOTAL, seed = 0xc4a15ec): Array<Record<strin
   return events;
 }
 
-async function main(): Promise<void> {
-  const sandbox = new Sandbox({
-    port: 0,
-    ...(process.env.BENCH_DYNAMODB_ENDPOINT && { dynamoDbEndpoint: process.env.BENCH_DYNAMODB_ENDPOINT }),
-    logLevel: 'ERROR',
-  });
-  await sandbox.start();
-  try {
-    writeResult(process.argv[2], await run(sandbox));
-  } finally {
-    // The ingest queue may be waiting out Slack 429s: do not wait for it for long.
-    await Promise.race([sandbox.stop(), sleep(10_000)]);
-  }
+function main(): Promise<void> {
+  // The ingest queue may be waiting out Slack 429s: do not wait for it for long when stopping.
+  return benchPhase({}, run, 10_000);
 }
 
 async function run(sandbox: Sandbox) {
