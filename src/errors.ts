@@ -52,6 +52,8 @@ export const ErrorCode = {
   AnchorTaken: 'chainsec_anchor_taken',
   /** Slack refused a post because the bot is not in the channel (or cannot see it): a route to a channel nobody invited it to. */
   ChannelUnreachable: 'chainsec_channel_unreachable',
+  /** The ledger could not take an entry about something that already happened (a proxied call's result): what it covers is withheld. */
+  LedgerUnavailable: 'chainsec_ledger_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -111,6 +111,8 @@ export const MESSAGE_BY_CODE: { readonly [C in ErrorCode]: (details: Details) =>
     'The next ledger anchor is already taken by one that does not follow the last; anchoring stopped for an operator to look.',
   [ErrorCode.ChannelUnreachable]: () =>
     'chainsec cannot post in that channel (it is not a member); invite it, or the card goes to the approvals channel.',
+  [ErrorCode.LedgerUnavailable]: () =>
+    'The ledger could not record what happened, so its result is withheld; nothing is retried.',
 };
 
 /**

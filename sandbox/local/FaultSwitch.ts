@@ -14,6 +14,8 @@ export interface Fault {
   delayMs?: number;
   /** How many requests the fault applies to; it then clears itself. Default: until cleared. */
   times?: number;
+  /** How many matching requests pass untouched before the fault applies (the second write of a pair, say). Default 0. */
+  skip?: number;
   /** For HTTP 429 answers: the `Retry-After` header, in seconds. */
   retryAfterSec?: number;
   /**
@@ -29,6 +31,7 @@ export const ANY_OPERATION = '*';
 interface ArmedFault {
   fault: Fault;
   remaining: number;
+  skipping: number;
 }
 
 /**
@@ -50,7 +53,14 @@ export class FaultSwitch {
     if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
       throw new RangeError(`fault "delayMs" must be >= 0, got ${fault.delayMs}`);
     }
-    this.armed.set(operation, { fault: { ...fault }, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    if (fault.skip !== undefined && (!Number.isInteger(fault.skip) || fault.skip < 0)) {
+      throw new RangeError(`fault "skip" must be a whole number, got ${fault.skip}`);
+    }
+    this.armed.set(operation, {
+      fault: { ...fault },
+      remaining: fault.times ?? Number.POSITIVE_INFINITY,
+      skipping: fault.skip ?? 0,
+    });
   }
 
   /** Disarms one operation's fault, or every fault when no operation is given. */
@@ -70,8 +80,12 @@ export class FaultSwitch {
     return key === undefined ? undefined : this.apply(key, operation);
   }
 
-  private apply(key: string, counted: string): Fault {
+  private apply(key: string, counted: string): Fault | undefined {
     const armed = this.armed.get(key)!;
+    if (armed.skipping > 0) {
+      armed.skipping -= 1;
+      return undefined;
+    }
     armed.remaining -= 1;
     if (armed.remaining <= 0) this.armed.delete(key);
     this.hits.set(counted, (this.hits.get(counted) ?? 0) + 1);

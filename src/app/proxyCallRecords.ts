@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '../errors';
 import type { AgentPolicy } from '../domain/agents';
 import { GENESIS_HASH, type JsonValue, type LedgerEntry, LedgerEntryType } from '../domain/ledger';
 import { argumentsDigest, TOOL_NAME, type Upstream } from '../domain/toolPolicy';
@@ -23,7 +24,11 @@ const MAX_FAILURE_CHARS = 500;
 
 export const errorResult = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
-/** Calls the upstream once and records what came back. */
+/**
+ * Calls the upstream once and records what came back. A result the ledger
+ * cannot take is withheld: the agent is told the call ran once (so it does
+ * not call again thinking it failed) and gets nothing the ledger cannot vouch for.
+ */
 export async function forward(
   ctx: ProxyContext,
   upstream: Upstream,
@@ -32,8 +37,23 @@ export async function forward(
   head: { seq: number; hash: string },
 ): Promise<{ result: CallToolResult; failure?: string }> {
   const at = () => ctx.deps.clock.now().toISOString();
+  let result: CallToolResult;
   try {
-    const result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments);
+    result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments);
+  } catch (e) {
+    const failure = `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
+    ctx.deps.telemetry.warn('proxied tool call failed upstream', { upstream: upstream.name, error: failure });
+    await record(
+      ctx,
+      chain,
+      [{ type: LedgerEntryType.ToolCallResult, actor: 'chainsec', at: at(), outcome: 'failed', error: failure }],
+      head,
+    ).catch((le: unknown) =>
+      ctx.deps.telemetry.error('tool call failure not recorded', { chain, error: (le as Error).message }),
+    );
+    return { result: errorResult(failure), failure };
+  }
+  try {
     await record(
       ctx,
       chain,
@@ -48,20 +68,13 @@ export async function forward(
       ],
       head,
     );
-    return { result };
   } catch (e) {
-    const failure = `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
-    ctx.deps.telemetry.warn('proxied tool call failed upstream', { upstream: upstream.name, error: failure });
-    await record(
-      ctx,
-      chain,
-      [{ type: LedgerEntryType.ToolCallResult, actor: 'chainsec', at: at(), outcome: 'failed', error: failure }],
-      head,
-    ).catch((le: unknown) =>
-      ctx.deps.telemetry.error('tool call failure not recorded', { chain, error: (le as Error).message }),
-    );
+    ctx.deps.telemetry.error('tool call result not recorded', { chain, error: (e as Error).message });
+    ctx.deps.telemetry.metric('ToolCallResultsUnrecorded');
+    const failure = `the call ran once on the MCP server "${upstream.name}", but chainsec could not record its result (${ErrorCode.LedgerUnavailable}), so the result is withheld. The call is not retried.`;
     return { result: errorResult(failure), failure };
   }
+  return { result };
 }
 
 /** The `tool_call` entry of a call: who called what, with which arguments (by digest), and what decided. */

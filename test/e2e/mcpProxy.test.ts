@@ -4,7 +4,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SandboxOptions } from '../../sandbox/Sandbox';
 import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
+import { DynamoDbFaultProxy } from '../../sandbox/local/DynamoDbFaultProxy';
 import { actionDigest } from '../../src/domain/actionDigest';
 import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
 import { eventually, localClientConfig } from '../support/localAws';
@@ -20,7 +22,16 @@ import { textOf, unique, useHarness } from '../support/sandboxHarness';
  * (sandbox/local/UpstreamEverything.ts) decides each call.
  */
 describe('E2E: chainsec governs calls to another MCP server', () => {
-  const h = useHarness({ governedUpstream: true });
+  // The sandbox reaches the shared DynamoDB Local through a fault front of this file's own, so a test can fail one write.
+  const dynamo = new DynamoDbFaultProxy(process.env.CHAINSEC_TEST_DYNAMODB_ENDPOINT!);
+  const options: SandboxOptions = { governedUpstream: true };
+  beforeAll(async () => {
+    await dynamo.start();
+    options.dynamoDbEndpoint = dynamo.url;
+  });
+  afterAll(() => dynamo.stop());
+  afterEach(() => dynamo.faults.clear());
+  const h = useHarness(options);
   const tmp = useTempFiles('chainsec-proxy-');
 
   interface Info {
@@ -89,6 +100,29 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     );
     expect(cli.stdout + cli.stderr).toMatch(/OK/);
     expect(cli.status).toBe(0);
+  });
+
+  it('withholds the result of an allowed call that ran but whose result the ledger refused, and says it ran once', async () => {
+    // Prepare: the ledger takes the call's first entry (before forwarding) and refuses the second (its result)
+    const ops = await agent('agent-ops');
+    const message = `unrecorded ${unique()}`;
+    const { ledger: table } = (await h.json<{ tables: Record<string, string> }>('GET', '/sandbox/info')).body.tables;
+    dynamo.faults.set(`PutItem@${table}`, { error: 'InternalServerError', status: 500, skip: 1 });
+
+    // Act
+    const result = await call(ops, 'everything__echo', { message });
+
+    // Assess: it ran once upstream; the agent learns that, not the unrecorded result; the ledger has the call only
+    expect(upstreamCalls().filter((c) => (c.arguments as { message?: string }).message === message)).toHaveLength(1);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('ran once');
+    expect(text(result)).toContain('chainsec_ledger_unavailable');
+    expect(text(result)).not.toContain(message);
+    dynamo.faults.clear();
+    const entries = await ledger();
+    const passed = entries.find((e) => e.type === 'tool_call' && e.argumentsDigest === argumentsDigest({ message }));
+    expect(passed).toMatchObject({ verdict: 'allow', seq: 1 });
+    expect(entries.filter((e) => e.incidentId === passed?.incidentId)).toHaveLength(1);
   });
 
   it('refuses a refused tool and a lookalike of an allowed one, forwarding nothing', async () => {

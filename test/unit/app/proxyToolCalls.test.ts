@@ -60,7 +60,7 @@ describe('Use case: the governing proxy', () => {
       },
     };
     const ctx = { deps: f.deps, approvals, resultRetentionSeconds: 3600, proxy: { upstreams, upstreamMcp, toolCalls } };
-    return { ctx, approvals, calls, entries, ledger, keyId: f.signer.keyId };
+    return { ctx, approvals, calls, entries, ledger, keyId: f.signer.keyId, telemetry: f.telemetry };
   }
 
   /**
@@ -129,6 +129,55 @@ describe('Use case: the governing proxy', () => {
     // Assess
     await expect(outcome).rejects.toThrow('ledger down');
     expect(calls).toEqual([]);
+  });
+
+  describe('a result the ledger cannot record (the call already ran upstream)', () => {
+    /** An upstream that answers, with the ledger failing from the moment it answered. */
+    function ledgerFailsOnceAnswered() {
+      const box: { ledger?: { failing: boolean } } = {};
+      const s = setup(async () => {
+        box.ledger!.failing = true;
+        return { content: [{ type: 'text', text: 'contents of /srv/report.csv' }] };
+      });
+      box.ledger = s.ledger;
+      return s;
+    }
+
+    it('an allowed call: the result is withheld, the agent told it ran once, and an operator alerted', async () => {
+      // Prepare
+      const { ctx, calls, entries, telemetry } = ledgerFailsOnceAnswered();
+
+      // Act
+      const outcome = await callProxiedTool(ctx, ops!, upstreams[0]!, 'read_file', args);
+
+      // Assess: one call upstream, the write-ahead entry only, and nothing of the result in the answer
+      expect(calls).toHaveLength(1);
+      expect(entries.map((e) => e.type)).toEqual(['tool_call']);
+      expect(outcome.kind).toBe('result');
+      const result = (outcome as { result: CallToolResult }).result;
+      expect(result.isError).toBe(true);
+      const text = (result.content[0] as { text: string }).text;
+      expect(text).toContain('ran once');
+      expect(text).toContain('chainsec_ledger_unavailable');
+      expect(text).not.toContain('contents of');
+      expect(telemetry.records).toContainEqual({ kind: 'metric', name: 'ToolCallResultsUnrecorded', value: 1 });
+    });
+
+    it('an approved call: the same answer now and on every later poll, never forwarded again', async () => {
+      // Prepare
+      const { ctx, approvals, calls, keyId } = ledgerFailsOnceAnswered();
+      const { approval, status } = await approved(approvals, keyId, args);
+
+      // Act
+      const first = await toolCallResult(ctx, ops!, approval, status);
+      const again = await toolCallResult(ctx, ops!, (await approvals.get(approval.approvalId))!, status);
+
+      // Assess
+      expect(first.isError).toBe(true);
+      expect((first.content[0] as { text: string }).text).toContain('result is withheld');
+      expect(again).toEqual(first);
+      expect(calls).toHaveLength(1);
+    });
   });
 
   it('forwards an approved call once; a retry, and a claim whose outcome was lost, never call again', async () => {

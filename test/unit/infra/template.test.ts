@@ -1536,6 +1536,23 @@ describe('File: template.yaml', () => {
       expect(past.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
     });
 
+    it('alarms at once when a proxied call ran but the ledger refused its result', () => {
+      // Act
+      const unrecorded = resource('ToolCallResultsUnrecordedAlarm').Properties ?? {};
+
+      // Assess
+      expect(unrecorded).toMatchObject({
+        Namespace: 'ChainSecOps',
+        MetricName: 'ToolCallResultsUnrecorded',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(unrecorded.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    });
+
     it('alarms after 3 sweeps in a row missed their anchor', () => {
       // Act
       const missed = resource('AnchorsMissedAlarm').Properties ?? {};
@@ -1571,7 +1588,7 @@ describe('File: template.yaml', () => {
       const emitted = new Set([...source.matchAll(/metric(?:\(|: )'([A-Za-z]+)'/g)].map((m) => m[1]));
 
       // Assess
-      expect(alarms).toHaveLength(6);
+      expect(alarms).toHaveLength(7);
       for (const [, a] of alarms) expect(emitted).toContain(a.Properties?.MetricName);
     });
   });

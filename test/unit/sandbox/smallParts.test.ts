@@ -18,6 +18,19 @@ describe('Class: FaultSwitch', () => {
       expect(faults.isArmed('Sign')).toBe(false);
     });
 
+    it('lets `skip` requests pass untouched first, uncounted', () => {
+      // Prepare
+      const faults = new FaultSwitch();
+      faults.set('PutItem@ledger', { error: 'InternalServerError', skip: 1, times: 1 });
+
+      // Act
+      const taken = [1, 2, 3].map(() => faults.take('PutItem', 'PutItem@ledger'));
+
+      // Assess
+      expect(taken.map((f) => f?.error)).toEqual([undefined, 'InternalServerError', undefined]);
+      expect(faults.triggered('PutItem@ledger')).toBe(1);
+    });
+
     it("prefers the operation's own fault over '*', and clear() disarms", () => {
       // Prepare
       const faults = new FaultSwitch();
@@ -57,6 +70,7 @@ describe('Class: FaultSwitch', () => {
     it('refuses nonsense', () => {
       // Assess
       expect(() => new FaultSwitch().set('x', { times: 0 })).toThrow(RangeError);
+      expect(() => new FaultSwitch().set('x', { skip: -1 })).toThrow(RangeError);
     });
   });
 });
