@@ -24,7 +24,6 @@ import {
   median,
   postClick,
   signedClick,
-  sleep,
   summarize,
   until,
   type PendingCard,

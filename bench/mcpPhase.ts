@@ -89,7 +89,12 @@ function ledgerTimer() {
 /** An allowed call through the proxy and straight to the upstream, alternately, `SAMPLES` times each. */
 async function proxyLatency(sandbox: Sandbox, viaChainsec: Client) {
   const direct = new Client({ name: 'bench-direct', version: '1.0.0' });
-  await direct.connect(new StreamableHTTPClientTransport(new URL(sandbox.upstream!.url)));
+  // The upstream lets in only chainsec's token: the direct client shows it too.
+  await direct.connect(
+    new StreamableHTTPClientTransport(new URL(sandbox.upstream!.url), {
+      requestInit: { headers: sandbox.upstream!.headers },
+    }),
+  );
   const proxied: number[] = [];
   const straight: number[] = [];
   const recorded: number[] = [];

@@ -12,7 +12,11 @@ import { LocalSns } from './local/LocalSns';
 import type { Clock } from '../src/domain/clock';
 import { LocalS3 } from './local/LocalS3';
 import { LocalBedrock } from './local/LocalBedrock';
+import { LocalSecretsManager } from './local/LocalSecretsManager';
 import { SANDBOX_UPSTREAM_RULES, UpstreamEverything } from './local/UpstreamEverything';
+
+/** The secret holding what chainsec sends the governed upstream (its bearer token). */
+const UPSTREAM_SECRET = 'chainsec/sandbox/mcp-upstreams/everything';
 
 /** The governed upstream's name: its tools are `everything__<tool>`. */
 const SANDBOX_UPSTREAM = 'everything';
@@ -133,6 +137,8 @@ export class Sandbox {
   public readonly s3: LocalS3;
   /** The governed upstream MCP server, when {@link SandboxOptions.governedUpstream} is on. */
   public upstream?: UpstreamEverything;
+  /** The local Secrets Manager: the upstream's token, under {@link UPSTREAM_SECRET}. */
+  public readonly secrets: LocalSecretsManager;
   public sfn!: LocalStepFunctions;
   /** IngestQueue: every approval request and notification (tests may send to it directly). */
   public ingestQueue!: LocalQueue;
@@ -162,6 +168,7 @@ export class Sandbox {
     this.kms = new LocalKms();
     this.sns = new LocalSns();
     this.bedrock = new LocalBedrock();
+    this.secrets = new LocalSecretsManager();
     this.s3 = new LocalS3({
       buckets: [ANCHOR_BUCKET],
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -194,8 +201,11 @@ export class Sandbox {
       this.sns.start(),
       this.bedrock.start(),
       this.s3.start(),
+      this.secrets.start(),
       this.upstream?.start(),
     ]);
+    // chainsec reaches the upstream with the token an operator would keep in Secrets Manager.
+    if (this.upstream) this.putUpstreamToken();
 
     const suffix = randomBytes(4).toString('hex');
     const tables = {
@@ -246,6 +256,7 @@ export class Sandbox {
         sns: this.sns.url,
         s3: this.s3.url,
         bedrock: this.bedrock.url,
+        secretsmanager: this.secrets.url,
       },
       tables: { incidents: tables.IncidentsTable, ledger: tables.LedgerTable, redemptions: tables.RedemptionsTable },
       signingKeyId: this.kms.keyArn,
@@ -274,6 +285,7 @@ export class Sandbox {
       AWS_ENDPOINT_URL_SNS: this.sns.url,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: this.bedrock.url,
       AWS_ENDPOINT_URL_S3: this.s3.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.secrets.url,
       S3_FORCE_PATH_STYLE: 'true',
       ANCHOR_BUCKET,
       INCIDENTS_TABLE: tables.IncidentsTable,
@@ -306,7 +318,15 @@ export class Sandbox {
       ),
       MCP_UPSTREAMS: JSON.stringify(
         this.upstream
-          ? [{ name: SANDBOX_UPSTREAM, url: this.upstream.url, timeoutMs: 10_000, rules: SANDBOX_UPSTREAM_RULES }]
+          ? [
+              {
+                name: SANDBOX_UPSTREAM,
+                url: this.upstream.url,
+                credentialsSecret: UPSTREAM_SECRET,
+                timeoutMs: 10_000,
+                rules: SANDBOX_UPSTREAM_RULES,
+              },
+            ]
           : [],
       ),
       POWERTOOLS_SERVICE_NAME: 'chainsec',
@@ -394,12 +414,29 @@ export class Sandbox {
     if (waiting + inFlight > 0) await this.ingestDrained(timeoutMs);
   }
 
+  /**
+   * Stores the upstream's current token in the local Secrets Manager, as an
+   * operator does after rotating it (chainsec reads it again at the
+   * upstream's next 401).
+   */
+  public putUpstreamToken(): void {
+    if (!this.upstream) throw new Error('no governed upstream: start the sandbox with governedUpstream');
+    this.secrets.put(UPSTREAM_SECRET, JSON.stringify({ headers: { Authorization: `Bearer ${this.upstream.token}` } }));
+  }
+
   /** Stops everything it started, children included. */
   public async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.all(this.ingestQueues.map((q) => q.stop()));
     await this.sfn?.stop();
-    await Promise.all([this.kms.stop(), this.sns.stop(), this.bedrock.stop(), this.s3.stop(), this.upstream?.stop()]);
+    await Promise.all([
+      this.kms.stop(),
+      this.sns.stop(),
+      this.bedrock.stop(),
+      this.s3.stop(),
+      this.secrets.stop(),
+      this.upstream?.stop(),
+    ]);
     await this.dynamo?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();

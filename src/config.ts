@@ -280,6 +280,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     const problems = upstreams.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigInvalidError(`MCP_UPSTREAMS: ${problems.join('; ')}`, { problems });
   }
+  // The function may read only this stack's upstream secrets: say so now, not at the first forwarded call.
+  const ownSecrets = `chainsec/${e.CHAINSEC_ENV}/mcp-upstreams/`;
+  const foreign = upstreams.data.find((u) => u.credentialsSecret && !u.credentialsSecret.startsWith(ownSecrets));
+  if (foreign)
+    throw new ConfigInvalidError(`MCP_UPSTREAMS: ${foreign.name}: credentialsSecret must be under ${ownSecrets}`);
 
   const policy = defaultApprovalPolicy({
     approverUserIds: e.APPROVER_USER_IDS,

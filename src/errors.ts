@@ -54,6 +54,8 @@ export const ErrorCode = {
   ChannelUnreachable: 'chainsec_channel_unreachable',
   /** The ledger could not take an entry about something that already happened (a proxied call's result): what it covers is withheld. */
   LedgerUnavailable: 'chainsec_ledger_unavailable',
+  /** The secret holding what chainsec sends an upstream MCP server (its token) is missing, unreadable or malformed. */
+  UpstreamCredentialsUnavailable: 'chainsec_upstream_credentials_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -264,5 +266,22 @@ export class ChannelUnreachableError extends ChainsecError {
       options,
     );
     this.name = 'ChannelUnreachableError';
+  }
+}
+
+/**
+ * The headers chainsec sends an upstream MCP server could not be had: the
+ * secret is missing, unreadable or malformed. Nothing is sent to the upstream
+ * then. The message never holds the secret's value.
+ */
+export class UpstreamCredentialsError extends ChainsecError {
+  public constructor(upstream: string, why: string, options?: ErrorOptions) {
+    super(
+      ErrorCode.UpstreamCredentialsUnavailable,
+      `the credentials of the MCP server "${upstream}" could not be used: ${why}`,
+      { upstream },
+      options,
+    );
+    this.name = 'UpstreamCredentialsError';
   }
 }

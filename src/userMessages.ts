@@ -113,6 +113,8 @@ export const MESSAGE_BY_CODE: { readonly [C in ErrorCode]: (details: Details) =>
     'chainsec cannot post in that channel (it is not a member); invite it, or the card goes to the approvals channel.',
   [ErrorCode.LedgerUnavailable]: () =>
     'The ledger could not record what happened, so its result is withheld; nothing is retried.',
+  [ErrorCode.UpstreamCredentialsUnavailable]: () =>
+    "chainsec could not read its credentials for that MCP server, so nothing was sent to it; an operator must fix the server's secret.",
 };
 
 /**

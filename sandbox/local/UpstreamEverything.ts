@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -24,12 +25,17 @@ async function freePort(): Promise<number> {
 /**
  * The sandbox's governed upstream: the reference MCP server
  * `@modelcontextprotocol/server-everything` (written by the MCP project, not
- * here), run as a child process over Streamable HTTP, behind a small recording
- * forwarder so tests can see exactly which calls reached it.
+ * here), run as a child process over Streamable HTTP, behind a small front
+ * that lets in only requests bearing its token (as a real upstream trusts
+ * chainsec, not the agents) and records which calls reached the server.
  */
 export class UpstreamEverything {
   /** Every `tools/call` that reached the upstream, in order. */
   public readonly calls: UpstreamCall[] = [];
+  /** Requests the front refused for want of the token. */
+  public refused = 0;
+  /** The bearer token the front lets in (chainsec holds it in a secret); {@link rotateToken} changes it. */
+  public token = randomBytes(18).toString('base64url');
   private child?: ChildProcess;
   private front?: Server;
 
@@ -62,6 +68,13 @@ export class UpstreamEverything {
       });
     });
     this.front = createServer((req, res) => {
+      if (!this.bearsToken(req.headers.authorization)) {
+        this.refused += 1;
+        req.resume();
+        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Unauthorized' }, id: null }));
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -81,6 +94,23 @@ export class UpstreamEverything {
       });
     });
     await new Promise<void>((resolve) => this.front!.listen(0, '127.0.0.1', resolve));
+  }
+
+  /** Headers that let a client in (a test or bench talking to the upstream itself). */
+  public get headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  /** A new token: the old one is refused from now on (an operator rotating the upstream's credentials). */
+  public rotateToken(): string {
+    this.token = randomBytes(18).toString('base64url');
+    return this.token;
+  }
+
+  private bearsToken(authorization: string | undefined): boolean {
+    const given = Buffer.from(authorization ?? '');
+    const wanted = Buffer.from(`Bearer ${this.token}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
   }
 
   public async stop(): Promise<void> {

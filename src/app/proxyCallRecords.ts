@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode } from '../errors';
+import { ErrorCode, UpstreamCredentialsError } from '../errors';
 import type { AgentPolicy } from '../domain/agents';
 import { GENESIS_HASH, type JsonValue, type LedgerEntry, LedgerEntryType } from '../domain/ledger';
 import { argumentsDigest, TOOL_NAME, type Upstream } from '../domain/toolPolicy';
@@ -41,7 +41,10 @@ export async function forward(
   try {
     result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments);
   } catch (e) {
-    const failure = `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
+    const failure =
+      e instanceof UpstreamCredentialsError
+        ? `${printable(e.message)} (${e.code}): nothing was sent to it. The call is not retried.`
+        : `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
     ctx.deps.telemetry.warn('proxied tool call failed upstream', { upstream: upstream.name, error: failure });
     await record(
       ctx,

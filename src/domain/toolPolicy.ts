@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import * as z from 'zod/mini';
 import './zodSetup';
 import { APPROVAL_TIERS, type ApprovalTier } from './tiers';
+import { UPSTREAM_SECRET_NAME } from './upstreamCredentials';
 
 /**
  * The tool governance layer's policy: which calls an agent makes to another
@@ -65,6 +66,14 @@ export const UpstreamSchema = z
   .strictObject({
     name: z.string().check(z.regex(SERVER_NAME, 'lower-case letters, digits and hyphens, up to 31 characters')),
     url: z.string().check(z.url({ protocol: /^https?$/ })),
+    /**
+     * The Secrets Manager secret (by name, `chainsec/<env>/mcp-upstreams/...`)
+     * holding the headers chainsec sends this upstream, `{"headers": {...}}`
+     * (src/domain/upstreamCredentials.ts). None: chainsec sends no credentials.
+     */
+    credentialsSecret: z.optional(
+      z.string().check(z.regex(UPSTREAM_SECRET_NAME, 'a secret name under chainsec/<env>/mcp-upstreams/')),
+    ),
     /** Milliseconds a forwarded call may take before it is reported as failed (never retried). */
     timeoutMs: z._default(z.number().check(z.int(), z.positive(), z.maximum(120_000)), 20_000),
     rules: z._default(z.array(ToolRuleSchema), []),

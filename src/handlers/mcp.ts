@@ -6,6 +6,7 @@ import { mcpHttpExchange } from '../mcp/mcpHttpExchange';
 import { DynamoDbToolCallLedger } from '../services/dynamodb/DynamoDbToolCallLedger';
 import { buildDocumentClient } from '../services/dynamodb/documentClient';
 import { loadSummarizer } from './support/loadSummarizer';
+import { SecretsManagerUpstreamCredentials } from '../services/UpstreamCredentials';
 import { StreamableHttpUpstreamMcp } from '../services/UpstreamMcp';
 import { buildContainer, type Container } from './support/container';
 import { perContainer } from './support/perContainer';
@@ -43,7 +44,7 @@ async function init(): Promise<Ready> {
       ...(upstreams.length > 0 && {
         proxy: {
           upstreams,
-          upstreamMcp: new StreamableHttpUpstreamMcp(),
+          upstreamMcp: new StreamableHttpUpstreamMcp(new SecretsManagerUpstreamCredentials(config.callTimeoutMs)),
           toolCalls: new DynamoDbToolCallLedger(buildDocumentClient(config.callTimeoutMs), config.ledgerTable),
         },
       }),

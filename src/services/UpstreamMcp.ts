@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../domain/toolPolicy';
+import type { UpstreamCredentials } from './UpstreamCredentials';
 
 /** The MCP servers chainsec governs, as the proxy reaches them. */
 export interface UpstreamMcp {
@@ -17,16 +18,22 @@ export interface UpstreamMcp {
 /** The client chainsec introduces itself as. */
 const CLIENT_INFO = { name: 'chainsec-proxy', version: '0.1.0' };
 
+/** HTTP statuses that say a request was refused unread: an unknown session (404), credentials not accepted (401). */
+const REFUSED_UNREAD = new Set([401, 404]);
+
 /**
- * {@link UpstreamMcp} over Streamable HTTP with the official SDK client. One
- * session per upstream is kept for the container's life (connecting costs
- * round trips on every call otherwise); a call that fails drops it, so the
- * next call connects afresh. A call is sent again only when the upstream
- * answered HTTP 404 to it, which the protocol reserves for an unknown
- * session: the call was refused unread, never run.
+ * {@link UpstreamMcp} over Streamable HTTP with the official SDK client,
+ * sending each upstream its credentials' headers. One session per upstream
+ * is kept for the container's life (connecting costs round trips on every
+ * call otherwise); a call that fails drops it, so the next call connects
+ * afresh. A call is sent again, once, only when the upstream refused it
+ * unread: HTTP 404, which the protocol reserves for an unknown session, or
+ * 401, after which the credentials are read again (they were rotated).
  */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   private readonly sessions = new Map<string, Promise<Client>>();
+
+  public constructor(private readonly credentials: UpstreamCredentials) {}
 
   public async listTools(upstream: Upstream): Promise<Tool[]> {
     return this.with(upstream, async (client) => {
@@ -57,10 +64,9 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
       return await use(await this.session(upstream));
     } catch (e) {
       this.drop(upstream);
-      // The session expired upstream (its restart): the request was refused unread, so it is sent once more.
-      if (!(e instanceof StreamableHTTPError && e.code === 404)) throw e;
+      if (!(e instanceof StreamableHTTPError && REFUSED_UNREAD.has(e.code ?? 0))) throw e;
       try {
-        return await use(await this.session(upstream));
+        return await use(await this.session(upstream, e.code === 401));
       } catch (again) {
         this.drop(upstream);
         throw again;
@@ -68,13 +74,16 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     }
   }
 
-  private session(upstream: Upstream): Promise<Client> {
+  private session(upstream: Upstream, freshCredentials = false): Promise<Client> {
     const key = upstream.url;
     let session = this.sessions.get(key);
     if (!session) {
       session = (async () => {
+        const headers = await this.credentials.headersFor(upstream, freshCredentials);
         const client = new Client(CLIENT_INFO);
-        await client.connect(new StreamableHTTPClientTransport(new URL(upstream.url)), { timeout: upstream.timeoutMs });
+        await client.connect(new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers } }), {
+          timeout: upstream.timeoutMs,
+        });
         return client;
       })();
       this.sessions.set(key, session);

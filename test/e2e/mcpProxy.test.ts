@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -376,6 +377,70 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(upstreamCalls().filter((c) => Math.abs((c.arguments as { a?: number }).a ?? 0) === a)).toEqual([]);
   });
 
+  it('reaches the upstream only with the token its secret holds, reads a rotated one again, and never shows it', async () => {
+    // Prepare
+    const ops = await agent('agent-ops');
+    const upstream = h.sandbox.upstream!;
+    const echo = async (label: string) => {
+      const message = `${label} ${unique()}`;
+      const result = await call(ops, 'everything__echo', { message });
+      return {
+        message,
+        result,
+        ran: upstreamCalls().filter((c) => (c.arguments as { message?: string }).message === message),
+      };
+    };
+    const tokens = [upstream.token];
+
+    // Act 1: an agent that found the upstream's address calls it without chainsec
+    const bypass = new Client({ name: 'bypass', version: '1.0.0' });
+    const bypassed = bypass.connect(new StreamableHTTPClientTransport(new URL(upstream.url)));
+
+    // Assess 1
+    await expect(bypassed).rejects.toMatchObject({ code: 401 });
+
+    // Act 2: the operator rotates the token and stores it: chainsec's kept session is refused once, then let in
+    expect((await echo('before')).ran).toHaveLength(1);
+    tokens.push(upstream.rotateToken());
+    h.sandbox.putUpstreamToken();
+    const refusedBefore = upstream.refused;
+    const rotated = await echo('rotated');
+
+    // Assess 2
+    expect(rotated.result.isError).toBeFalsy();
+    expect(rotated.ran).toHaveLength(1);
+    expect(upstream.refused).toBeGreaterThan(refusedBefore);
+
+    // Act 3: rotated upstream-side only (the secret still holds the old token), then a secret that is not JSON
+    tokens.push(upstream.rotateToken());
+    const stale = await echo('stale');
+    h.sandbox.secrets.put('chainsec/sandbox/mcp-upstreams/everything', `Bearer ${upstream.token}`);
+    const malformed = await echo('malformed');
+
+    // Assess 3: nothing ran; each is a recorded failure naming why, and no token is quoted anywhere
+    expect(stale.ran).toEqual([]);
+    expect(stale.result.isError).toBe(true);
+    expect(text(stale.result)).toContain('Unauthorized');
+    expect(malformed.ran).toEqual([]);
+    expect(text(malformed.result)).toContain('chainsec_upstream_credentials_unavailable');
+    expect(text(malformed.result)).toContain('not JSON');
+    const entries = await ledger();
+    for (const m of [stale.message, malformed.message]) {
+      const passed = entries.find(
+        (e) => e.type === 'tool_call' && e.argumentsDigest === argumentsDigest({ message: m }),
+      );
+      expect(entries).toContainEqual(
+        expect.objectContaining({ type: 'tool_call_result', incidentId: passed?.incidentId, outcome: 'failed' }),
+      );
+    }
+    const seen = [text(stale.result), text(malformed.result), JSON.stringify(entries)].join('\n');
+    for (const t of tokens) expect(seen).not.toContain(t);
+
+    // Cleanup: the secret holds the upstream's token again
+    h.sandbox.putUpstreamToken();
+    expect((await echo('restored')).ran).toHaveLength(1);
+  });
+
   // Last: it stops the upstream.
   it('reports an upstream that is down as a tool error, recorded, and does not retry', async () => {
     // Prepare
@@ -388,7 +453,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
 
     // Assess
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('the MCP server "everything" failed');
+    expect(text(result)).toContain('the MCP server "everything" failed: fetch failed');
     expect(text(result)).toContain('not retried');
     const entries = await ledger();
     const passed = entries.find((e) => e.type === 'tool_call' && e.argumentsDigest === argumentsDigest({ message }));

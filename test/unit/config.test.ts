@@ -357,6 +357,24 @@ describe('MCP_UPSTREAMS', () => {
     expect(e.message).toContain('MCP_UPSTREAMS');
     expect(e.message).toContain('tier');
   });
+  it("takes an upstream's credentials secret only under this stack's own prefix", () => {
+    // Prepare
+    const withSecret = (credentialsSecret: string) =>
+      sandboxEnv({
+        CHAINSEC_ENV: 'prod',
+        MCP_UPSTREAMS: JSON.stringify([{ name: 'files', url: 'https://files.example.com/mcp', credentialsSecret }]),
+      });
+
+    // Act
+    const own = parseConfig(withSecret('chainsec/prod/mcp-upstreams/files')).mcp.upstreams[0];
+    const other = thrown(withSecret('chainsec/dev/mcp-upstreams/files'));
+    const elsewhere = thrown(withSecret('prod/slack'));
+
+    // Assess
+    expect(own?.credentialsSecret).toBe('chainsec/prod/mcp-upstreams/files');
+    expect(other.message).toContain('credentialsSecret must be under chainsec/prod/mcp-upstreams/');
+    expect(elsewhere.message).toContain('chainsec/<env>/mcp-upstreams/');
+  });
 });
 
 describe('MCP_AGENTS', () => {

@@ -630,6 +630,22 @@ describe('File: template.yaml', () => {
       expect(publish?.Resource).toEqual({ Ref: 'ActionsTopic' });
     });
 
+    it("lets the MCP function read the Slack secret and its own upstreams' secrets, no other", () => {
+      // Act
+      const reads = roleStatements('McpFunction').filter((st) =>
+        actionsOf(st).includes('secretsmanager:GetSecretValue'),
+      );
+
+      // Assess
+      expect(reads.map((st) => st.Resource)).toEqual([
+        { Ref: 'SlackSecret' },
+        {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:chainsec/${Env}/mcp-upstreams/*',
+        },
+      ]);
+    });
+
     it('uses Resource * only where AWS has no resource type, and narrows SendTask* by region', () => {
       // Prepare
       const allowedWithStar =

@@ -1,0 +1,57 @@
+import { UPSTREAM_SECRET_NAME, upstreamHeaders } from '../../../src/domain/upstreamCredentials';
+
+describe('Function: upstreamHeaders', () => {
+  it('answers the headers with names in lower case', () => {
+    // Act
+    const read = upstreamHeaders(JSON.stringify({ headers: { Authorization: 'Bearer abc', 'X-Api-Key': 'k' } }));
+
+    // Assess
+    expect(read).toEqual({ headers: { authorization: 'Bearer abc', 'x-api-key': 'k' } });
+  });
+
+  it.each([
+    ['not JSON (and the parser would quote it)', 'Bearer hunter2', 'not JSON'],
+    ['no headers object', JSON.stringify({ token: 'hunter2' }), 'not JSON {"headers"'],
+    ['a value that is not a string', JSON.stringify({ headers: { authorization: 42 } }), 'not JSON {"headers"'],
+    ['no header at all', JSON.stringify({ headers: {} }), '1 to 10 headers'],
+    [
+      'eleven headers',
+      JSON.stringify({ headers: Object.fromEntries([...Array(11)].map((_, i) => [`x-${i}`, 'v'])) }),
+      '1 to 10 headers',
+    ],
+    ['a name that is not a token', JSON.stringify({ headers: { 'x key': 'hunter2' } }), 'not an HTTP token'],
+    ['the protocol’s session header', JSON.stringify({ headers: { 'Mcp-Session-Id': 'hunter2' } }), 'protocol'],
+    ['a Host header', JSON.stringify({ headers: { Host: 'evil.example.com' } }), 'protocol'],
+    ['a proxy header', JSON.stringify({ headers: { 'Proxy-Authorization': 'hunter2' } }), 'protocol'],
+    [
+      'a line break in a value',
+      JSON.stringify({ headers: { authorization: 'a\r\nx-admin: hunter2' } }),
+      'visible ASCII',
+    ],
+    ['a non-ASCII value', JSON.stringify({ headers: { authorization: 'Bearer hunter2é' } }), 'visible ASCII'],
+    [
+      'one name twice in two cases',
+      JSON.stringify({ headers: { authorization: 'a', Authorization: 'hunter2' } }),
+      'set twice',
+    ],
+  ])('refuses %s, saying why without quoting a value', (_name, secret, why) => {
+    // Act
+    const read = upstreamHeaders(secret);
+
+    // Assess
+    expect(read).toEqual({ problem: expect.stringContaining(why) });
+    expect(JSON.stringify(read)).not.toContain('hunter2');
+  });
+});
+
+describe('Constant: UPSTREAM_SECRET_NAME', () => {
+  it.each([
+    ['chainsec/prod/mcp-upstreams/github', true],
+    ['chainsec/prod/mcp-upstreams/team/github', true],
+    ['chainsec/prod/slack', false],
+    ['arn:aws:secretsmanager:us-east-1:111111111111:secret:chainsec/prod/mcp-upstreams/x', false],
+    ['chainsec/prod/mcp-upstreams/', false],
+  ])('%s: %s', (name, ok) => {
+    expect(UPSTREAM_SECRET_NAME.test(name)).toBe(ok);
+  });
+});
