@@ -1,5 +1,5 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { upstreamHeaders } from '../domain/upstreamCredentials';
 import type { Upstream } from '../domain/toolPolicy';
 import { UpstreamCredentialsError } from '../errors';
@@ -24,11 +24,26 @@ const SECRET_MAX_AGE_SECONDS = 300;
  * what went wrong, never the secret's value.
  */
 export class SecretsManagerUpstreamCredentials implements UpstreamCredentials {
-  private readonly secrets: SecretsProvider;
+  private secrets?: Promise<SecretsProvider>;
 
   /** @param client the Secrets Manager client (default: bounded by `callTimeoutMs`, endpoint from the environment) */
-  public constructor(callTimeoutMs: number, client = new SecretsManagerClient(clientOptions(callTimeoutMs))) {
-    this.secrets = new SecretsProvider({ awsSdkV3Client: client });
+  public constructor(
+    private readonly callTimeoutMs: number,
+    private readonly client?: SecretsManagerClient,
+  ) {}
+
+  /** Loaded at the first upstream with a secret: a function with none never pays for the SDK client. */
+  private provider(): Promise<SecretsProvider> {
+    this.secrets ??= (async () => {
+      const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([
+        import('@aws-lambda-powertools/parameters/secrets'),
+        import('@aws-sdk/client-secrets-manager'),
+      ]);
+      return new SecretsProvider({
+        awsSdkV3Client: this.client ?? new SecretsManagerClient(clientOptions(this.callTimeoutMs)),
+      });
+    })();
+    return this.secrets;
   }
 
   public async headersFor(upstream: Upstream, fresh = false): Promise<Record<string, string>> {
@@ -43,7 +58,7 @@ export class SecretsManagerUpstreamCredentials implements UpstreamCredentials {
   private async secretText(upstream: Upstream, name: string, fresh: boolean): Promise<string> {
     let secret: unknown;
     try {
-      secret = await this.secrets.get(name, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch: fresh });
+      secret = await (await this.provider()).get(name, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch: fresh });
     } catch (e) {
       const cause = (e as Error).cause as Error | undefined;
       throw new UpstreamCredentialsError(upstream.name, `Secrets Manager: ${(cause ?? (e as Error)).name}`, {
