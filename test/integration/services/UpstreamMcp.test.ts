@@ -1,0 +1,81 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UpstreamSchema } from '../../../src/domain/toolPolicy';
+import type { UpstreamCredentials } from '../../../src/services/UpstreamCredentials';
+import { StreamableHttpUpstreamMcp } from '../../../src/services/UpstreamMcp';
+
+/**
+ * StreamableHttpUpstreamMcp's credentials against plain local HTTP servers:
+ * what an upstream that redirects elsewhere gets, and what the place it
+ * points to gets (nothing).
+ */
+describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
+  const received: Array<{ server: string; headers: IncomingHttpHeaders }> = [];
+  const servers: Server[] = [];
+  const listen = async (name: string, answer: (res: import('node:http').ServerResponse) => void) => {
+    const server = createServer((req, res) => {
+      received.push({ server: name, headers: req.headers });
+      req.resume();
+      req.on('end', () => answer(res));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+  };
+  afterAll(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
+
+  const credentials: UpstreamCredentials = {
+    headersFor: async () => ({ authorization: 'Bearer upstream-token', 'x-api-key': 'upstream-key' }),
+  };
+
+  it('sends the headers to the upstream only: a redirect to another origin is not followed', async () => {
+    // Prepare: the "upstream" answers every request with a 307 to another origin
+    const elsewhere = await listen('elsewhere', (res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    );
+    const url = await listen('upstream', (res) => res.writeHead(307, { location: elsewhere }).end());
+    const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
+
+    // Act
+    const call = new StreamableHttpUpstreamMcp(credentials).callTool(upstream, 'read_file', { path: '/etc/passwd' });
+
+    // Assess
+    await expect(call).rejects.toThrow(/redirect/i);
+    expect(received.filter((r) => r.server === 'upstream')[0]?.headers).toMatchObject({
+      authorization: 'Bearer upstream-token',
+      'x-api-key': 'upstream-key',
+    });
+    expect(received.filter((r) => r.server === 'elsewhere')).toEqual([]);
+  });
+
+  it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
+    // Prepare
+    const url = await listen('refusing', (res) =>
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end('{}'),
+    );
+    const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
+    const asked: boolean[] = [];
+    const rotating: UpstreamCredentials = {
+      headersFor: async (_u, fresh = false) => {
+        asked.push(fresh);
+        return { authorization: fresh ? 'Bearer new' : 'Bearer old' };
+      },
+    };
+
+    // Act
+    const call = new StreamableHttpUpstreamMcp(rotating).callTool(upstream, 'read_file', { path: '/' });
+
+    // Assess
+    await expect(call).rejects.toMatchObject({ code: 401 });
+    expect(asked).toEqual([false, true]);
+    expect(received.filter((r) => r.server === 'refusing').map((r) => r.headers.authorization)).toEqual([
+      'Bearer old',
+      'Bearer new',
+    ]);
+  });
+});
