@@ -96,9 +96,11 @@ export function stormEvents(total = TOTAL, seed = 0xc4a15ec): Array<Record<strin
       timestamp,
     };
   });
-  // Exact duplicates of earlier events (an at-least-once producer), spread through the storm.
-  for (let d = 0; d < DUPLICATES; d++) {
-    const at = 100 + Math.floor(rnd() * (total - 100));
+  // Exact duplicates of earlier events (an at-least-once producer), spread through the storm after its
+  // first 100 events (its first half when smaller; at most one in ten).
+  const first = Math.min(100, Math.floor(total / 2));
+  for (let d = 0; d < Math.min(DUPLICATES, Math.floor(total / 10)); d++) {
+    const at = first + Math.floor(rnd() * (total - first));
     events[at] = { ...events[Math.floor(rnd() * at)]! };
   }
   return events;
@@ -246,7 +248,7 @@ async function run(sandbox: Sandbox) {
     executions: byStatus,
     ingestQueues: sandbox.ingestStats(),
     method:
-      `${events.length} raw events (seeded; 2/8/30/60% critical/high/medium/low, ~half on-chain, half WAF, repeated IP+URI / sender patterns, ${DUPLICATES} exact duplicates) ` +
+      `${events.length} raw events (seeded; 2/8/30/60% critical/high/medium/low, ~half on-chain, half WAF, repeated IP+URI / sender patterns, ${events.length - unique.size} exact duplicates) ` +
       `POSTed to /sandbox/incidents, ${SEND_CONCURRENCY} in flight. recorded = distinct incidents with an incident_received ledger entry in DynamoDB ` +
       '(an incident sent twice is recorded once); lost = uniqueSent - recorded (dead-lettered, or not recorded before the timeout). ' +
       'seconds = first send until every incident is recorded (or the timeout); card and post counts are taken after the ingest queue drained (or the timeout). ' +
