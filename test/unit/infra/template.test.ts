@@ -134,7 +134,12 @@ function roleActions(functionId: string): Set<string> {
 function resolveCtx(parameters: Record<string, string> = {}): ResolveContext {
   return {
     template,
-    parameters: { ApprovalsChannelId: 'C0APPROVALS', ApproverUserIds: 'U0APPROVER1,U0APPROVER2', ...parameters },
+    parameters: {
+      ApprovalsChannelId: 'C0APPROVALS',
+      ApproverUserIds: 'U0APPROVER1,U0APPROVER2',
+      SlackTeamId: 'T0SANDBOX',
+      ...parameters,
+    },
   };
 }
 
@@ -466,6 +471,8 @@ describe('File: template.yaml', () => {
       // Assess
       for (const [id, env] of envs) {
         expect(() => parseConfig(env)).not.toThrow();
+        // The workspace is always checked: the parameter has no empty default.
+        expect(parseConfig(env).slack.teamId).toBe('T0SANDBOX');
         expect(env.POWERTOOLS_SERVICE_NAME).toBe('chainsec');
         expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('ChainSecOps');
         expect(env.SLACK_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
