@@ -65,3 +65,42 @@ export function upstreamHeaders(secret: string): { headers: Record<string, strin
   }
   return { headers };
 }
+
+/** What stands for a credential an upstream quoted back. */
+export const REDACTED = '[redacted by chainsec]';
+
+/**
+ * The strings to take out of anything an upstream answers: each header value
+ * and, for a value with a scheme (`Bearer <token>`), each part of 8
+ * characters or more. Longest first, so a value goes before its parts.
+ */
+export function credentialStrings(headers: Record<string, string>): string[] {
+  const found = new Set<string>();
+  for (const value of Object.values(headers)) {
+    found.add(value);
+    for (const part of value.split(/\s+/)) if (part.length >= 8) found.add(part);
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every credential string in it replaced by {@link REDACTED}. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** A JSON value with every string (keys included) redacted as {@link redactText} does; the same value when nothing was found. */
+export function redactJson<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const text = JSON.stringify(value);
+  if (text === undefined || !secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1)))) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactText(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactText(k, secrets), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

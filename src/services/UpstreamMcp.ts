@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../domain/toolPolicy';
+import { credentialStrings, redactJson, redactText } from '../domain/upstreamCredentials';
 import type { UpstreamCredentials } from './UpstreamCredentials';
 
 /** The MCP servers chainsec governs, as the proxy reaches them. */
@@ -29,14 +30,19 @@ const REFUSED_UNREAD = new Set([401, 404]);
  * afresh. A call is sent again, once, only when the upstream refused it
  * unread: HTTP 404, which the protocol reserves for an unknown session, or
  * 401, after which the credentials are read again (they were rotated).
+ * Whatever the upstream answers (results, tool lists, error messages) has
+ * the credentials chainsec sent it taken out: an upstream that quotes
+ * request headers back must not hand an agent the token to go around chainsec.
  */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   private readonly sessions = new Map<string, Promise<Client>>();
+  /** By upstream URL: the credential strings sent to it so far (rotations add to them). */
+  private readonly sent = new Map<string, string[]>();
 
   public constructor(private readonly credentials: UpstreamCredentials) {}
 
   public async listTools(upstream: Upstream): Promise<Tool[]> {
-    return this.with(upstream, async (client) => {
+    return this.redacting(upstream, async (client) => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
@@ -49,7 +55,7 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   }
 
   public async callTool(upstream: Upstream, tool: string, args: Record<string, unknown>): Promise<CallToolResult> {
-    return this.with(upstream, async (client) => {
+    return this.redacting(upstream, async (client) => {
       const result = await client.callTool({ name: tool, arguments: args }, CallToolResultSchema, {
         timeout: upstream.timeoutMs,
         // A progress notification must not stretch a call past its bound.
@@ -57,6 +63,20 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
       });
       return result as CallToolResult;
     });
+  }
+
+  /** {@link with}, its answer and its error message without the credentials sent. */
+  private async redacting<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
+    try {
+      return redactJson(await this.with(upstream, use), this.sent.get(upstream.url) ?? []);
+    } catch (e) {
+      const secrets = this.sent.get(upstream.url) ?? [];
+      const message = e instanceof Error ? e.message : String(e);
+      const clean = redactText(message, secrets);
+      if (clean === message) throw e;
+      // A new error: the original (and its cause) holds the upstream's words as they came.
+      throw Object.assign(new Error(clean), { name: (e as Error).name, code: (e as { code?: unknown }).code });
+    }
   }
 
   private async with<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
@@ -80,6 +100,12 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     if (!session) {
       session = (async () => {
         const headers = await this.credentials.headersFor(upstream, freshCredentials);
+        // Kept after a rotation too: the old token may still open doors elsewhere.
+        const strings = new Set([...credentialStrings(headers), ...(this.sent.get(key) ?? [])]);
+        this.sent.set(
+          key,
+          [...strings].sort((a, b) => b.length - a.length),
+        );
         const client = new Client(CLIENT_INFO);
         await client.connect(new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers } }), {
           timeout: upstream.timeoutMs,
@@ -89,6 +115,13 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  /** Closes every kept session (whoever owns this client is done with it). */
+  public async close(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map((s) => s.then((c) => c.close()).catch(() => undefined)));
   }
 
   private drop(upstream: Upstream): void {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { UpstreamSchema } from '../../../src/domain/toolPolicy';
 import type { UpstreamCredentials } from '../../../src/services/UpstreamCredentials';
 import { StreamableHttpUpstreamMcp } from '../../../src/services/UpstreamMcp';
@@ -77,5 +79,54 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       'Bearer old',
       'Bearer new',
     ]);
+  });
+
+  it("takes its credentials out of an upstream's error that quotes the request's headers", async () => {
+    // Prepare: an upstream whose error page echoes what it was sent
+    const url = await listen('echoing', (res) =>
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`bad request; you sent ${JSON.stringify(received.at(-1)?.headers)}`),
+    );
+    const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
+
+    // Act
+    const error = (await new StreamableHttpUpstreamMcp(credentials)
+      .callTool(upstream, 'read_file', { path: '/' })
+      .catch((e: unknown) => e)) as Error;
+
+    // Assess
+    expect(error.message).toContain('[redacted by chainsec]');
+    expect(error.message).not.toContain('upstream-token');
+    expect(error.message).not.toContain('upstream-key');
+    expect(String(error.cause ?? '')).not.toContain('upstream-token');
+  });
+
+  it('takes its credentials out of a result that quotes them (an upstream tool that reflects request headers)', async () => {
+    // Prepare: a real MCP server (the official SDK's) whose one tool answers the headers it was called with
+    const server = createServer(async (req, res) => {
+      const mcp = new McpServer({ name: 'reflecting', version: '1.0.0' });
+      mcp.registerTool('whoami', { description: 'answers the request headers' }, async (extra) => ({
+        content: [{ type: 'text', text: JSON.stringify(extra.requestInfo?.headers ?? {}) }],
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
+
+    // Act
+    const adapter = new StreamableHttpUpstreamMcp(credentials);
+    const result = await adapter.callTool(upstream, 'whoami', {}).finally(() => adapter.close());
+
+    // Assess: the upstream did get the headers, and the answer does not hand them on
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain('authorization');
+    expect(text).toContain('[redacted by chainsec]');
+    expect(text).not.toContain('upstream-token');
+    expect(text).not.toContain('upstream-key');
   });
 });

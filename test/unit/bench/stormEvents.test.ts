@@ -7,7 +7,8 @@ describe('Function: stormEvents', () => {
 
     // Assess
     expect(events).toHaveLength(total);
-    for (let i = 0; i < total; i++) expect(events[i]).toEqual(expect.objectContaining({ timestamp: expect.anything() }));
+    for (let i = 0; i < total; i++)
+      expect(events[i]).toEqual(expect.objectContaining({ timestamp: expect.anything() }));
     const distinct = new Set(events.map((e) => JSON.stringify(e))).size;
     expect(total - distinct).toBeLessThanOrEqual(Math.min(20, total / 10));
   });

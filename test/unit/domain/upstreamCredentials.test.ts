@@ -1,4 +1,11 @@
-import { UPSTREAM_SECRET_NAME, upstreamHeaders } from '../../../src/domain/upstreamCredentials';
+import {
+  credentialStrings,
+  REDACTED,
+  redactJson,
+  redactText,
+  UPSTREAM_SECRET_NAME,
+  upstreamHeaders,
+} from '../../../src/domain/upstreamCredentials';
 
 describe('Function: upstreamHeaders', () => {
   it('answers the headers with names in lower case', () => {
@@ -53,5 +60,40 @@ describe('Constant: UPSTREAM_SECRET_NAME', () => {
     ['chainsec/prod/mcp-upstreams/', false],
   ])('%s: %s', (name, ok) => {
     expect(UPSTREAM_SECRET_NAME.test(name)).toBe(ok);
+  });
+});
+
+describe('Function: credentialStrings, redactText, redactJson', () => {
+  const secrets = credentialStrings({ authorization: 'Bearer tok-123456789', 'x-api-key': 'key-abcdefgh' });
+
+  it('takes each value and each long part of a value, longest first', () => {
+    expect(secrets).toEqual(['Bearer tok-123456789', 'tok-123456789', 'key-abcdefgh']);
+  });
+
+  it('takes every occurrence out of a text', () => {
+    // Act
+    const text = redactText('got Authorization: Bearer tok-123456789, and tok-123456789 again', secrets);
+
+    // Assess
+    expect(text).toBe(`got Authorization: ${REDACTED}, and ${REDACTED} again`);
+  });
+
+  it('takes them out of every string of a JSON value, keys too, and leaves a clean value as it is', () => {
+    // Prepare
+    const clean = { content: [{ type: 'text', text: 'hello' }] };
+    const quoting = {
+      content: [{ type: 'text', text: 'headers: {"x-api-key":"key-abcdefgh"}' }],
+      key_abcdefgh: 1,
+      'key-abcdefgh': 2,
+    };
+
+    // Act
+    const kept = redactJson(clean, secrets);
+    const redacted = redactJson(quoting, secrets);
+
+    // Assess
+    expect(kept).toBe(clean);
+    expect(JSON.stringify(redacted)).not.toContain('key-abcdefgh');
+    expect(redacted.content[0]?.text).toBe(`headers: {"x-api-key":"${REDACTED}"}`);
   });
 });
