@@ -196,14 +196,7 @@ export class Sandbox {
       dynamoEndpoint = this.dynamo.endpoint;
     }
     if (this.options.governedUpstream) this.upstream = new UpstreamEverything();
-    await Promise.all([
-      this.kms.start(),
-      this.sns.start(),
-      this.bedrock.start(),
-      this.s3.start(),
-      this.secrets.start(),
-      this.upstream?.start(),
-    ]);
+    await Promise.all(this.localServices().map((s) => s.start()));
     // chainsec reaches the upstream with the token an operator would keep in Secrets Manager.
     if (this.upstream) this.putUpstreamToken();
 
@@ -424,19 +417,17 @@ export class Sandbox {
     this.secrets.put(UPSTREAM_SECRET, JSON.stringify({ headers: { Authorization: `Bearer ${this.upstream.token}` } }));
   }
 
+  /** The local stand-ins started and stopped together (DynamoDB, Step Functions and the queues have their own order). */
+  private localServices(): Array<{ start(): Promise<void>; stop(): Promise<void> }> {
+    return [this.kms, this.sns, this.bedrock, this.s3, this.secrets, ...(this.upstream ? [this.upstream] : [])];
+  }
+
   /** Stops everything it started, children included. */
   public async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.all(this.ingestQueues.map((q) => q.stop()));
     await this.sfn?.stop();
-    await Promise.all([
-      this.kms.stop(),
-      this.sns.stop(),
-      this.bedrock.stop(),
-      this.s3.stop(),
-      this.secrets.stop(),
-      this.upstream?.stop(),
-    ]);
+    await Promise.all(this.localServices().map((s) => s.stop()));
     await this.dynamo?.stop();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
