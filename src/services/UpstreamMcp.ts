@@ -35,8 +35,13 @@ const REFUSED_UNREAD = new Set([401, 404]);
  * request headers back must not hand an agent the token to go around chainsec.
  */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
+  /**
+   * By upstream name, never by URL: two upstreams may be one server reached
+   * with two credentials (a read-only token and an admin one, each with its
+   * own rules), and a session carries the credentials it was opened with.
+   */
   private readonly sessions = new Map<string, Promise<Client>>();
-  /** By upstream URL: the credential strings sent to it so far (rotations add to them). */
+  /** By upstream name: the credential strings sent to it so far (rotations add to them). */
   private readonly sent = new Map<string, string[]>();
 
   public constructor(private readonly credentials: UpstreamCredentials) {}
@@ -68,9 +73,9 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   /** {@link with}, its answer and its error message without the credentials sent. */
   private async redacting<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
     try {
-      return redactJson(await this.with(upstream, use), this.sent.get(upstream.url) ?? []);
+      return redactJson(await this.with(upstream, use), this.sent.get(upstream.name) ?? []);
     } catch (e) {
-      const secrets = this.sent.get(upstream.url) ?? [];
+      const secrets = this.sent.get(upstream.name) ?? [];
       const message = e instanceof Error ? e.message : String(e);
       const clean = redactText(message, secrets);
       if (clean === message) throw e;
@@ -95,7 +100,7 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   }
 
   private session(upstream: Upstream, freshCredentials = false): Promise<Client> {
-    const key = upstream.url;
+    const key = upstream.name;
     let session = this.sessions.get(key);
     if (!session) {
       session = (async () => {
@@ -125,8 +130,8 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   }
 
   private drop(upstream: Upstream): void {
-    const session = this.sessions.get(upstream.url);
-    this.sessions.delete(upstream.url);
+    const session = this.sessions.get(upstream.name);
+    this.sessions.delete(upstream.name);
     void session?.then((c) => c.close()).catch(() => undefined);
   }
 }

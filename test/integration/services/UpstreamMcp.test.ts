@@ -55,6 +55,39 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     expect(received.filter((r) => r.server === 'elsewhere')).toEqual([]);
   });
 
+  it("sends each upstream its own credentials, even when two upstreams share a URL (one server, two tokens)", async () => {
+    // Prepare: one real MCP server configured twice, a read-only token for "files-ro" and an admin one for "files-admin"
+    const seen: Array<string | undefined> = [];
+    const server = createServer(async (req, res) => {
+      seen.push(req.headers.authorization);
+      const mcp = new McpServer({ name: 'files', version: '1.0.0' });
+      mcp.registerTool('whoami', { description: 'answers the token it was called with' }, async (extra) => ({
+        content: [{ type: 'text', text: String(extra.requestInfo?.headers.authorization) }],
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const admin = UpstreamSchema.parse({ name: 'files-admin', url, timeoutMs: 5_000 });
+    const readOnly = UpstreamSchema.parse({ name: 'files-ro', url, timeoutMs: 5_000 });
+    const byUpstream: UpstreamCredentials = {
+      headersFor: async (u) => ({ authorization: u.name === 'files-admin' ? 'Bearer admin-token' : 'Bearer ro-token' }),
+    };
+    const adapter = new StreamableHttpUpstreamMcp(byUpstream);
+
+    // Act: the admin upstream's session opens first, then the read-only upstream is called
+    await adapter.callTool(admin, 'whoami', {});
+    const before = seen.length;
+    await adapter.callTool(readOnly, 'whoami', {}).finally(() => adapter.close());
+
+    // Assess: every request made for the read-only upstream bore the read-only token
+    expect(seen.slice(before).length).toBeGreaterThan(0);
+    expect(new Set(seen.slice(before))).toEqual(new Set(['Bearer ro-token']));
+  });
+
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
     // Prepare
     const url = await listen('refusing', (res) =>
