@@ -94,6 +94,13 @@ export interface SandboxOptions {
    * in tests, which each start a sandbox: the proxy's tests turn it on.
    */
   governedUpstream?: boolean;
+  /**
+   * More upstreams at the governed upstream's own URL, each with its name,
+   * secret and rules: one server configured twice with two credentials (a
+   * read-only token and an admin one), as an operator may. Needs
+   * {@link governedUpstream}; the test puts each secret ({@link Sandbox.secrets}).
+   */
+  upstreamAliases?: Array<{ name: string; credentialsSecret: string; rules: unknown[] }>;
 }
 
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
@@ -319,6 +326,11 @@ export class Sandbox {
                 timeoutMs: 10_000,
                 rules: SANDBOX_UPSTREAM_RULES,
               },
+              ...(this.options.upstreamAliases ?? []).map((alias) => ({
+                ...alias,
+                url: this.upstream!.url,
+                timeoutMs: 10_000,
+              })),
             ]
           : [],
       ),

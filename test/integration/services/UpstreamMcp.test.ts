@@ -55,7 +55,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     expect(received.filter((r) => r.server === 'elsewhere')).toEqual([]);
   });
 
-  it("sends each upstream its own credentials, even when two upstreams share a URL (one server, two tokens)", async () => {
+  it('sends each upstream its own credentials, even when two upstreams share a URL (one server, two tokens)', async () => {
     // Prepare: one real MCP server configured twice, a read-only token for "files-ro" and an admin one for "files-admin"
     const seen: Array<string | undefined> = [];
     const server = createServer(async (req, res) => {
