@@ -30,9 +30,10 @@ const REFUSED_UNREAD = new Set([401, 404]);
  * afresh. A call is sent again, once, only when the upstream refused it
  * unread: HTTP 404, which the protocol reserves for an unknown session, or
  * 401, after which the credentials are read again (they were rotated).
- * Whatever the upstream answers (results, tool lists, error messages) has
- * the credentials chainsec sent it taken out: an upstream that quotes
- * request headers back must not hand an agent the token to go around chainsec.
+ * Whatever an upstream answers (results, tool lists, error messages) has
+ * every credential chainsec has sent any upstream taken out: an upstream that
+ * quotes request headers back must not hand an agent a token to go around
+ * chainsec, its own or another's (one server may stand behind two upstreams).
  */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   /**
@@ -41,8 +42,12 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
    * own rules), and a session carries the credentials it was opened with.
    */
   private readonly sessions = new Map<string, Promise<Client>>();
-  /** By upstream name: the credential strings sent to it so far (rotations add to them). */
-  private readonly sent = new Map<string, string[]>();
+  /**
+   * Every credential string sent to any upstream so far, longest first
+   * (rotations add to them): each answer is cleaned of all of them, since two
+   * upstreams may be one server that saw both.
+   */
+  private sent: string[] = [];
 
   public constructor(private readonly credentials: UpstreamCredentials) {}
 
@@ -73,11 +78,10 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   /** {@link with}, its answer and its error message without the credentials sent. */
   private async redacting<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
     try {
-      return redactJson(await this.with(upstream, use), this.sent.get(upstream.name) ?? []);
+      return redactJson(await this.with(upstream, use), this.sent);
     } catch (e) {
-      const secrets = this.sent.get(upstream.name) ?? [];
       const message = e instanceof Error ? e.message : String(e);
-      const clean = redactText(message, secrets);
+      const clean = redactText(message, this.sent);
       if (clean === message) throw e;
       // A new error: the original (and its cause) holds the upstream's words as they came.
       throw Object.assign(new Error(clean), { name: (e as Error).name, code: (e as { code?: unknown }).code });
@@ -106,11 +110,7 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
       session = (async () => {
         const headers = await this.credentials.headersFor(upstream, freshCredentials);
         // Kept after a rotation too: the old token may still open doors elsewhere.
-        const strings = new Set([...credentialStrings(headers), ...(this.sent.get(key) ?? [])]);
-        this.sent.set(
-          key,
-          [...strings].sort((a, b) => b.length - a.length),
-        );
+        this.sent = [...new Set([...credentialStrings(headers), ...this.sent])].sort((a, b) => b.length - a.length);
         const client = new Client(CLIENT_INFO);
         await client.connect(new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers } }), {
           timeout: upstream.timeoutMs,

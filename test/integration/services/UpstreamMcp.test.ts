@@ -88,6 +88,42 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     expect(new Set(seen.slice(before))).toEqual(new Set(['Bearer ro-token']));
   });
 
+  it("takes every credential chainsec sent out of any upstream's answer: one server behind two upstreams cannot hand the admin token to the read-only one", async () => {
+    // Prepare: one real MCP server listed twice; its tool answers the headers of the request before
+    let previous: IncomingHttpHeaders = {};
+    let last: IncomingHttpHeaders = {};
+    const server = createServer(async (req, res) => {
+      previous = last;
+      last = req.headers;
+      const mcp = new McpServer({ name: 'files', version: '1.0.0' });
+      mcp.registerTool('recent', { description: 'answers the request before this one' }, async () => ({
+        content: [{ type: 'text', text: JSON.stringify(previous) }],
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const admin = UpstreamSchema.parse({ name: 'files-admin', url, timeoutMs: 5_000 });
+    const readOnly = UpstreamSchema.parse({ name: 'files-ro', url, timeoutMs: 5_000 });
+    const byUpstream: UpstreamCredentials = {
+      headersFor: async (u) => ({ authorization: `Bearer ${u.name === 'files-admin' ? 'admin' : 'ro'}-token-0123` }),
+    };
+    const adapter = new StreamableHttpUpstreamMcp(byUpstream);
+    await adapter.callTool(readOnly, 'recent', {});
+
+    // Act: the admin upstream is called, then the read-only one's tool answers the admin's request
+    await adapter.callTool(admin, 'recent', {});
+    const result = await adapter.callTool(readOnly, 'recent', {}).finally(() => adapter.close());
+
+    // Assess
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain('authorization');
+    expect(text).not.toContain('admin-token-0123');
+  });
+
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
     // Prepare
     const url = await listen('refusing', (res) =>
