@@ -53,7 +53,9 @@ export function upstreamHeaders(secret: string): { headers: Record<string, strin
   if (entries.length === 0 || entries.length > MAX_HEADERS)
     return { problem: `the secret must set 1 to ${MAX_HEADERS} headers, not ${entries.length}` };
   const headers: Record<string, string> = {};
-  for (const [name, value] of entries) {
+  for (const [name, given] of entries) {
+    // As sent: fetch strips a value's surrounding whitespace, and what is redacted must be what the upstream got.
+    const value = given.trim();
     if (!HEADER_NAME.test(name)) return { problem: 'a header name is not an HTTP token' };
     const lower = name.toLowerCase();
     if (RESERVED.has(lower) || lower.startsWith('proxy-'))

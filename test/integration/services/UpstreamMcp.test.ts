@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { UpstreamSchema } from '../../../src/domain/toolPolicy';
+import { upstreamHeaders } from '../../../src/domain/upstreamCredentials';
 import type { UpstreamCredentials } from '../../../src/services/UpstreamCredentials';
 import { StreamableHttpUpstreamMcp } from '../../../src/services/UpstreamMcp';
 
@@ -122,6 +123,34 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     const text = (result.content[0] as { text: string }).text;
     expect(text).toContain('authorization');
     expect(text).not.toContain('admin-token-0123');
+  });
+
+  it('takes out a short key its secret holds with surrounding spaces, as the upstream got it (fetch trims it)', async () => {
+    // Prepare: a reflecting MCP server; the secret's key, pasted with spaces and a line break around it
+    const server = createServer(async (req, res) => {
+      const mcp = new McpServer({ name: 'reflecting', version: '1.0.0' });
+      mcp.registerTool('whoami', { description: 'answers its key' }, async (extra) => ({
+        content: [{ type: 'text', text: `your key: ${String(extra.requestInfo?.headers['x-api-key'])}` }],
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
+    const read = upstreamHeaders(JSON.stringify({ headers: { 'X-Api-Key': '  k3y-789 \n' } }));
+    const fromSecret: UpstreamCredentials = {
+      headersFor: async () => (read as { headers: Record<string, string> }).headers,
+    };
+
+    // Act
+    const adapter = new StreamableHttpUpstreamMcp(fromSecret);
+    const result = await adapter.callTool(upstream, 'whoami', {}).finally(() => adapter.close());
+
+    // Assess
+    expect((result.content[0] as { text: string }).text).toBe('your key: [redacted by chainsec]');
   });
 
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {

@@ -16,7 +16,17 @@ describe('Function: upstreamHeaders', () => {
     expect(read).toEqual({ headers: { authorization: 'Bearer abc', 'x-api-key': 'k' } });
   });
 
+  it('answers each value as it is sent, without surrounding whitespace (then it is redacted as the upstream got it)', () => {
+    // Act
+    const read = upstreamHeaders(JSON.stringify({ headers: { 'X-Api-Key': '  k3y-789 \n' } }));
+
+    // Assess
+    expect(read).toEqual({ headers: { 'x-api-key': 'k3y-789' } });
+    expect(credentialStrings((read as { headers: Record<string, string> }).headers)).toEqual(['k3y-789']);
+  });
+
   it.each([
+    ['a value of spaces only', JSON.stringify({ headers: { 'x-api-key': '   ' } }), 'visible ASCII'],
     ['not JSON (and the parser would quote it)', 'Bearer hunter2', 'not JSON'],
     ['no headers object', JSON.stringify({ token: 'hunter2' }), 'not JSON {"headers"'],
     ['a value that is not a string', JSON.stringify({ headers: { authorization: 42 } }), 'not JSON {"headers"'],
