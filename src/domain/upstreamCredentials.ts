@@ -74,7 +74,9 @@ export const REDACTED = '[redacted by chainsec]';
 /**
  * The strings to take out of anything an upstream answers: each header value
  * and, for a value with a scheme (`Bearer <token>`), each part of 8
- * characters or more. Longest first, so a value goes before its parts.
+ * characters or more; each also as a URL carries it (percent-encoded: an
+ * upstream that quotes a URL it built with the key, `?api_key=ab%2Bcd`).
+ * Longest first, so a value goes before its parts.
  */
 export function credentialStrings(headers: Record<string, string>): string[] {
   const found = new Set<string>();
@@ -82,6 +84,7 @@ export function credentialStrings(headers: Record<string, string>): string[] {
     found.add(value);
     for (const part of value.split(/\s+/)) if (part.length >= 8) found.add(part);
   }
+  for (const s of [...found]) found.add(encodeURIComponent(s));
   return [...found].sort((a, b) => b.length - a.length);
 }
 

@@ -153,6 +153,38 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     expect((result.content[0] as { text: string }).text).toBe('your key: [redacted by chainsec]');
   });
 
+  it('takes its key out of an error quoting a URL the upstream built with it (percent-encoded)', async () => {
+    // Prepare: an MCP server whose tool fails naming the backend URL it called with the key
+    const server = createServer(async (req, res) => {
+      const mcp = new McpServer({ name: 'api', version: '1.0.0' });
+      mcp.registerTool('fetch', { description: 'calls the backend' }, async (extra) => ({
+        content: [
+          {
+            type: 'text',
+            text: `GET https://backend.example.com/v1?api_key=${encodeURIComponent(String(extra.requestInfo?.headers['x-api-key']))}: 503`,
+          },
+        ],
+        isError: true,
+      }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const upstream = UpstreamSchema.parse({ name: 'api', url, timeoutMs: 5_000 });
+    const key: UpstreamCredentials = { headersFor: async () => ({ 'x-api-key': 'Zm9v+YmFy/cXV4==' }) };
+
+    // Act
+    const adapter = new StreamableHttpUpstreamMcp(key);
+    const result = await adapter.callTool(upstream, 'fetch', {}).finally(() => adapter.close());
+
+    // Assess
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toBe('GET https://backend.example.com/v1?api_key=[redacted by chainsec]: 503');
+  });
+
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
     // Prepare
     const url = await listen('refusing', (res) =>

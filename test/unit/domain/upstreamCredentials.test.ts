@@ -77,7 +77,17 @@ describe('Function: credentialStrings, redactText, redactJson', () => {
   const secrets = credentialStrings({ authorization: 'Bearer tok-123456789', 'x-api-key': 'key-abcdefgh' });
 
   it('takes each value and each long part of a value, longest first', () => {
-    expect(secrets).toEqual(['Bearer tok-123456789', 'tok-123456789', 'key-abcdefgh']);
+    expect(secrets).toEqual(['Bearer%20tok-123456789', 'Bearer tok-123456789', 'tok-123456789', 'key-abcdefgh']);
+  });
+
+  it('takes a value as a URL carries it too (percent-encoded)', () => {
+    // Act
+    const strings = credentialStrings({ 'x-api-key': 'k3y+8/9abc==' });
+    const text = redactText('GET https://api.example.com/v1?api_key=k3y%2B8%2F9abc%3D%3D failed', strings);
+
+    // Assess
+    expect(strings).toEqual(['k3y%2B8%2F9abc%3D%3D', 'k3y+8/9abc==']);
+    expect(text).toBe(`GET https://api.example.com/v1?api_key=${REDACTED} failed`);
   });
 
   it('takes every occurrence out of a text', () => {
