@@ -56,6 +56,8 @@ export const ErrorCode = {
   LedgerUnavailable: 'chainsec_ledger_unavailable',
   /** The secret holding what chainsec sends an upstream MCP server (its token) is missing, unreadable or malformed. */
   UpstreamCredentialsUnavailable: 'chainsec_upstream_credentials_unavailable',
+  /** An upstream MCP server's result cannot be digested or redacted (nested too deeply): the call ran, its result is withheld. */
+  UpstreamResultUnreadable: 'chainsec_upstream_result_unreadable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -283,5 +285,17 @@ export class UpstreamCredentialsError extends ChainsecError {
       options,
     );
     this.name = 'UpstreamCredentialsError';
+  }
+}
+
+/**
+ * An upstream MCP server answered a result chainsec cannot digest for the
+ * ledger or redact (nested too deeply): the call ran, and its result is
+ * withheld rather than passed on unrecorded.
+ */
+export class UpstreamResultUnreadableError extends ChainsecError {
+  public constructor(upstream: string, why: string, options?: ErrorOptions) {
+    super(ErrorCode.UpstreamResultUnreadable, `its result ${why}`, { upstream }, options);
+    this.name = 'UpstreamResultUnreadableError';
   }
 }

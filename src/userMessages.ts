@@ -115,6 +115,8 @@ export const MESSAGE_BY_CODE: { readonly [C in ErrorCode]: (details: Details) =>
     'The ledger could not record what happened, so its result is withheld; nothing is retried.',
   [ErrorCode.UpstreamCredentialsUnavailable]: () =>
     "chainsec could not read its credentials for that MCP server, so nothing was sent to it; an operator must fix the server's secret.",
+  [ErrorCode.UpstreamResultUnreadable]: () =>
+    'That MCP server ran the call, but its result is nested too deeply to be recorded, so it is withheld; nothing is retried.',
 };
 
 /**

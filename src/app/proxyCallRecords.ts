@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, UpstreamCredentialsError } from '../errors';
+import { ErrorCode, UpstreamCredentialsError, UpstreamResultUnreadableError } from '../errors';
 import type { AgentPolicy } from '../domain/agents';
 import { GENESIS_HASH, type JsonValue, type LedgerEntry, LedgerEntryType } from '../domain/ledger';
 import { argumentsDigest, TOOL_NAME, type Upstream } from '../domain/toolPolicy';
@@ -26,8 +26,9 @@ export const errorResult = (text: string): CallToolResult => ({ content: [{ type
 
 /**
  * Calls the upstream once and records what came back. A result the ledger
- * cannot take is withheld: the agent is told the call ran once (so it does
- * not call again thinking it failed) and gets nothing the ledger cannot vouch for.
+ * cannot take, or one it cannot digest (nested too deeply), is withheld: the
+ * agent is told the call ran once (so it does not call again thinking it
+ * failed) and gets nothing the ledger cannot vouch for.
  */
 export async function forward(
   ctx: ProxyContext,
@@ -38,13 +39,17 @@ export async function forward(
 ): Promise<{ result: CallToolResult; failure?: string }> {
   const at = () => ctx.deps.clock.now().toISOString();
   let result: CallToolResult;
+  let resultDigest: string;
   try {
     result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments);
+    resultDigest = digestOf(upstream, result);
   } catch (e) {
     const failure =
       e instanceof UpstreamCredentialsError
         ? `${printable(e.message)} (${e.code}): nothing was sent to it. The call is not retried.`
-        : `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
+        : e instanceof UpstreamResultUnreadableError
+          ? `the call ran once on the MCP server "${upstream.name}", but ${printable(e.message)} (${e.code}), so it is withheld. The call is not retried.`
+          : `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
     ctx.deps.telemetry.warn('proxied tool call failed upstream', { upstream: upstream.name, error: failure });
     await record(
       ctx,
@@ -66,7 +71,7 @@ export async function forward(
           actor: 'chainsec',
           at: at(),
           outcome: result.isError ? 'tool_error' : 'ok',
-          resultDigest: argumentsDigest(result as Record<string, unknown>),
+          resultDigest,
         },
       ],
       head,
@@ -78,6 +83,19 @@ export async function forward(
     return { result: errorResult(failure), failure };
   }
   return { result };
+}
+
+/**
+ * The digest the ledger records of `result`. Canonical JSON recurses: a
+ * result nested too deeply would overflow it, which is the result's fault,
+ * not the ledger's (never reported as a ledger outage, never alarming as one).
+ */
+function digestOf(upstream: Upstream, result: CallToolResult): string {
+  try {
+    return argumentsDigest(result as Record<string, unknown>);
+  } catch (e) {
+    throw new UpstreamResultUnreadableError(upstream.name, 'is nested deeper than chainsec can digest', { cause: e });
+  }
 }
 
 /** The `tool_call` entry of a call: who called what, with which arguments (by digest), and what decided. */

@@ -64,3 +64,15 @@ export function storableProblem(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Whether `value` (parsed JSON) nests objects and arrays deeper than `levels`. Iterative (a hostile depth never overflows the stack). */
+export function nestedDeeperThan(value: unknown, levels: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > levels) return true;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) stack.push({ value: item, depth: depth + 1 });
+  }
+  return false;
+}

@@ -2,7 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Upstream } from '../domain/toolPolicy';
+import { nestedDeeperThan } from '../domain/storableJson';
 import { credentialStrings, redactJson, redactText } from '../domain/upstreamCredentials';
+import { UpstreamResultUnreadableError } from '../errors';
 import type { UpstreamCredentials } from './UpstreamCredentials';
 
 /** The MCP servers chainsec governs, as the proxy reaches them. */
@@ -18,6 +20,13 @@ export interface UpstreamMcp {
 
 /** The client chainsec introduces itself as. */
 const CLIENT_INFO = { name: 'chainsec-proxy', version: '0.1.0' };
+
+/**
+ * Levels of objects and arrays an answer may nest: redacting it and digesting
+ * it for the ledger recurse, and a hostile depth (a tool that parses JSON an
+ * agent points it at) would overflow them, reported as something it is not.
+ */
+const MAX_ANSWER_DEPTH = 64;
 
 /** HTTP statuses that say a request was refused unread: an unknown session (404), credentials not accepted (401). */
 const REFUSED_UNREAD = new Set([401, 404]);
@@ -75,17 +84,26 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     });
   }
 
-  /** {@link with}, its answer and its error message without the credentials sent. */
+  /**
+   * {@link with}, its answer and its error message without the credentials sent.
+   * @throws UpstreamResultUnreadableError for an answer nested deeper than {@link MAX_ANSWER_DEPTH}
+   */
   private async redacting<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
-    try {
-      return redactJson(await this.with(upstream, use), this.sent);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      const clean = redactText(message, this.sent);
-      if (clean === message) throw e;
-      // A new error: the original (and its cause) holds the upstream's words as they came.
-      throw Object.assign(new Error(clean), { name: (e as Error).name, code: (e as { code?: unknown }).code });
-    }
+    const answer = await this.with(upstream, use).catch((e: unknown) => {
+      throw this.redactedError(e);
+    });
+    if (nestedDeeperThan(answer, MAX_ANSWER_DEPTH))
+      throw new UpstreamResultUnreadableError(upstream.name, `is nested deeper than ${MAX_ANSWER_DEPTH} levels`);
+    return redactJson(answer, this.sent);
+  }
+
+  /** `e`, or a copy whose message has the credentials sent taken out. */
+  private redactedError(e: unknown): unknown {
+    const message = e instanceof Error ? e.message : String(e);
+    const clean = redactText(message, this.sent);
+    if (clean === message) return e;
+    // A new error: the original (and its cause) holds the upstream's words as they came.
+    return Object.assign(new Error(clean), { name: (e as Error).name, code: (e as { code?: unknown }).code });
   }
 
   private async with<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {

@@ -185,6 +185,45 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     expect(text).toBe('GET https://backend.example.com/v1?api_key=[redacted by chainsec]: 503');
   });
 
+  it('refuses an answer nested deeper than it can redact and digest with a coded error, not a stack overflow', async () => {
+    // Prepare: a hand-written MCP server (another language's could be) whose tool answers 100,000 nested arrays
+    const depth = 100_000;
+    const deepResult = `{"content":[],"structuredContent":{"value":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.method !== 'POST') return void res.writeHead(405).end();
+        const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: number; method: string };
+        if (message.id === undefined) return void res.writeHead(202).end();
+        const result =
+          message.method === 'initialize'
+            ? JSON.stringify({
+                protocolVersion: '2025-06-18',
+                capabilities: { tools: {} },
+                serverInfo: { name: 'deep', version: '1' },
+              })
+            : deepResult;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"jsonrpc":"2.0","id":${message.id},"result":${result}}`);
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const upstream = UpstreamSchema.parse({ name: 'parser', url, timeoutMs: 5_000 });
+
+    // Act
+    const adapter = new StreamableHttpUpstreamMcp(credentials);
+    const call = adapter.callTool(upstream, 'parse_json', {}).finally(() => adapter.close());
+
+    // Assess
+    await expect(call).rejects.toMatchObject({
+      code: 'chainsec_upstream_result_unreadable',
+      message: 'its result is nested deeper than 64 levels',
+    });
+  });
+
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
     // Prepare
     const url = await listen('refusing', (res) =>

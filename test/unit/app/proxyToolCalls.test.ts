@@ -180,6 +180,31 @@ describe('Use case: the governing proxy', () => {
     });
   });
 
+  it('a result nested too deeply to digest is withheld as such, recorded, and not blamed on the ledger (no false alarm)', async () => {
+    // Prepare: an upstream whose structured result nests 3,000 levels (a tool that parses JSON the agent points it at)
+    const deep = JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) as unknown[];
+    const { ctx, calls, entries, telemetry } = setup(async () => ({
+      content: [{ type: 'text', text: 'parsed' }],
+      structuredContent: { value: deep },
+    }));
+
+    // Act
+    const outcome = await callProxiedTool(ctx, ops!, upstreams[0]!, 'read_file', args);
+
+    // Assess: it ran once, the agent is told so and why, the ledger says so, and no ledger alarm fired
+    expect(calls).toHaveLength(1);
+    const result = (outcome as { result: CallToolResult }).result;
+    expect(result.isError).toBe(true);
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain('ran once');
+    expect(text).toContain('nested deeper than');
+    expect(text).toContain('chainsec_upstream_result_unreadable');
+    expect(text).not.toContain('chainsec_ledger_unavailable');
+    expect(entries.map((e) => e.type)).toEqual(['tool_call', 'tool_call_result']);
+    expect(entries[1]).toMatchObject({ outcome: 'failed', error: text });
+    expect(telemetry.records).not.toContainEqual(expect.objectContaining({ name: 'ToolCallResultsUnrecorded' }));
+  });
+
   it('forwards an approved call once; a retry, and a claim whose outcome was lost, never call again', async () => {
     // Prepare
     const { ctx, approvals, calls, entries, keyId } = setup();

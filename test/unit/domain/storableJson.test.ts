@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, storableProblem } from '../../../src/domain/storableJson';
+import { MAX_JSON_DEPTH, nestedDeeperThan, storableProblem } from '../../../src/domain/storableJson';
 
 /** `levels` objects nested one in another, holding `leaf`. */
 function nested(levels: number, leaf: unknown = 'x'): unknown {
@@ -28,5 +28,18 @@ describe('Function: storableProblem', () => {
   ])('refuses %s, naming where', (_what, value, reason) => {
     // Assess
     expect(storableProblem(value)).toMatch(reason);
+  });
+});
+
+describe('Function: nestedDeeperThan', () => {
+  it('counts objects and arrays, not scalars, and survives a depth that would overflow a recursive walk', () => {
+    // Prepare
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+
+    // Assess
+    expect(nestedDeeperThan('text', 0)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, 'x'] }, 2)).toBe(false);
+    expect(nestedDeeperThan({ a: [1, { b: 2 }] }, 2)).toBe(true);
+    expect(nestedDeeperThan(deep, 64)).toBe(true);
   });
 });
