@@ -95,12 +95,13 @@ export interface SandboxOptions {
    */
   governedUpstream?: boolean;
   /**
-   * More upstreams at the governed upstream's own URL, each with its name,
-   * secret and rules: one server configured twice with two credentials (a
-   * read-only token and an admin one), as an operator may. Needs
+   * More upstreams, each with its name, rules and secret if any; at the
+   * governed upstream's own URL unless `url` says another (a test's own MCP
+   * server): one server configured twice with two credentials (a read-only
+   * token and an admin one), as an operator may. Needs
    * {@link governedUpstream}; the test puts each secret ({@link Sandbox.secrets}).
    */
-  upstreamAliases?: Array<{ name: string; credentialsSecret: string; rules: unknown[] }>;
+  moreUpstreams?: Array<{ name: string; url?: string; credentialsSecret?: string; rules: unknown[] }>;
 }
 
 type Handler<E, R> = (event: E, context: ReturnType<typeof lambdaContext>) => Promise<R>;
@@ -326,10 +327,10 @@ export class Sandbox {
                 timeoutMs: 10_000,
                 rules: SANDBOX_UPSTREAM_RULES,
               },
-              ...(this.options.upstreamAliases ?? []).map((alias) => ({
-                ...alias,
+              ...(this.options.moreUpstreams ?? []).map((more) => ({
                 url: this.upstream!.url,
                 timeoutMs: 10_000,
+                ...more,
               })),
             ]
           : [],

@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentPolicy } from '../domain/agents';
 import type { Receipt } from '../domain/receipt';
+import { storableProblem } from '../domain/storableJson';
 import { decideToolCall, proxiedName, toolCallAction } from '../domain/toolPolicy';
 import { ErrorCode, ReceiptRejectedError } from '../errors';
 import { verifyReceipt } from '../receipts/verifyReceipt';
@@ -62,24 +63,33 @@ export async function toolCallResult(
     }),
   ]);
   const { result, failure } = await forward(proxy, upstream, held, claim.chain, head);
-  const kept = Buffer.byteLength(JSON.stringify(result), 'utf8') <= MAX_KEPT_RESULT_BYTES;
   await ctx.approvals.finishForward(
     approval.approvalId,
     JSON.parse(
-      JSON.stringify({
-        ...claim,
-        ...(failure === undefined
-          ? {
-              result: kept
-                ? result
-                : errorResult(
-                    `the upstream's result was over ${MAX_KEPT_RESULT_BYTES} bytes and is not kept; it was returned once.`,
-                  ),
-            }
-          : { failure }),
-      }),
+      JSON.stringify({ ...claim, ...(failure === undefined ? { result: keptResult(result) } : { failure }) }),
     ) as ToolCallForward,
   );
+  return result;
+}
+
+/**
+ * What is kept of a result for the agent to read again: the result, unless
+ * it is too large or the store cannot keep it exactly (a number past 2^53,
+ * such as a nanosecond timestamp, deep nesting): then a note that it was
+ * returned once. Kept as it is, such a result would fail the write that
+ * finishes the call, and the agent would lose the result people approved.
+ */
+function keptResult(result: CallToolResult): CallToolResult {
+  const bytes = Buffer.byteLength(JSON.stringify(result), 'utf8');
+  if (bytes > MAX_KEPT_RESULT_BYTES)
+    return errorResult(
+      `the upstream's result was over ${MAX_KEPT_RESULT_BYTES} bytes and is not kept; it was returned once.`,
+    );
+  const unstorable = storableProblem(result);
+  if (unstorable)
+    return errorResult(
+      `the upstream's result cannot be stored as it is (${unstorable}) and is not kept; it was returned once.`,
+    );
   return result;
 }
 
