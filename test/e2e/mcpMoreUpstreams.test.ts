@@ -24,6 +24,8 @@ describe('E2E: chainsec governs several upstream MCP servers', () => {
   let metrics: Server;
   beforeAll(async () => {
     metrics = createServer(async (req, res) => {
+      // No stream of its own (a client would keep it open, and reconnect it once cut).
+      if (req.method === 'GET') return void res.writeHead(405, { allow: 'POST' }).end();
       const mcp = new McpServer({ name: 'metrics', version: '1.0.0' });
       mcp.registerTool('stat', { description: 'when a file was made' }, async () => ({
         content: [{ type: 'text', text: `created at ${CREATED_NS} ns` }],
@@ -43,11 +45,12 @@ describe('E2E: chainsec governs several upstream MCP servers', () => {
       },
     ];
   });
+  const h = useHarness(options);
+  // After the sandbox stopped (hooks run in order): its kept session is gone.
   afterAll(async () => {
     metrics.closeAllConnections();
     await new Promise<void>((resolve) => metrics.close(() => resolve()));
   });
-  const h = useHarness(options);
   const agent = useMcpAgents(h);
   type Result = { isError?: boolean; content: Array<{ type: string; text?: string }>; structuredContent?: unknown };
   const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
