@@ -6,6 +6,7 @@ import type { AgentApprovalDeps } from '../app/mcpDeps';
 import type { AgentPolicy } from '../domain/agents';
 import type { McpApproval } from '../services/McpApprovals';
 import { NO_SUCH_APPROVAL, statusResult } from './toolResults';
+import { agentFacing } from './agentFacingErrors';
 
 /** How often a client should poll a request's task, in milliseconds. */
 export const TASK_POLL_INTERVAL_MS = 2000;
@@ -42,16 +43,21 @@ export class AgentTaskStore implements TaskStore {
     return Promise.reject(new McpError(ErrorCode.InvalidRequest, 'tasks are created by request_approval only'));
   }
 
-  public async getTask(taskId: string): Promise<Task | null> {
-    const found = await approvalOf(this.ctx, this.agent, taskId);
-    return found ? taskOf(found.approval, found.status) : null;
+  public getTask(taskId: string): Promise<Task | null> {
+    return agentFacing(this.ctx.deps.telemetry, 'tasks/get', async () => {
+      const found = await approvalOf(this.ctx, this.agent, taskId);
+      return found ? taskOf(found.approval, found.status) : null;
+    });
   }
 
-  public async getTaskResult(taskId: string): Promise<Result> {
-    const found = await approvalOf(this.ctx, this.agent, taskId);
-    if (!found) throw new McpError(ErrorCode.InvalidParams, NO_SUCH_APPROVAL);
-    if (found.approval.toolCall && found.status.status === 'approved' && this.toolResult) return this.toolResult(found);
-    return statusResult(found.status);
+  public getTaskResult(taskId: string): Promise<Result> {
+    return agentFacing(this.ctx.deps.telemetry, 'tasks/result', async () => {
+      const found = await approvalOf(this.ctx, this.agent, taskId);
+      if (!found) throw new McpError(ErrorCode.InvalidParams, NO_SUCH_APPROVAL);
+      if (found.approval.toolCall && found.status.status === 'approved' && this.toolResult)
+        return this.toolResult(found);
+      return statusResult(found.status);
+    });
   }
 
   public storeTaskResult(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   type CallToolResult,
   type CreateTaskResult,
@@ -17,6 +18,7 @@ import { splitProxiedName } from '../domain/toolPolicy';
 import type { AgentPolicy } from '../domain/agents';
 import { ChainsecError } from '../errors';
 import { verifyReceipt } from '../receipts/verifyReceipt';
+import { agentFacing } from './agentFacingErrors';
 import { AgentTaskStore, taskOf } from './AgentTaskStore';
 import { approvalTools, MAX_LISTED_REQUESTS, ToolName, toolResultTool } from './approvalTools';
 import { errorResult, NO_SUCH_APPROVAL, statusResult } from './toolResults';
@@ -47,56 +49,69 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
       'then wait for the decision (as a task, or by polling get_approval). Never carry out a denied or expired action.',
   });
   const proxy = ctx.proxy;
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [
-      ...approvalTools(),
-      ...(proxy ? [toolResultTool()] : []),
-      ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : []),
-    ],
-  }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult | CreateTaskResult> => {
-    const { name, arguments: args, task } = request.params;
-    const proxied = proxy && splitProxiedName(proxy.upstreams, name);
-    if (proxied) {
-      const outcome = await callProxiedTool(
-        { ...ctx, proxy },
-        agent,
-        proxied.upstream,
-        proxied.tool,
-        args,
-        task !== undefined,
-      );
-      if (outcome.kind === 'result') {
-        if (task) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
-        return outcome.result;
-      }
-      if (outcome.kind === 'refused') {
-        if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
-        return errorResult(outcome.message);
-      }
-      const status = statusOf(outcome.approval);
-      if (task) return { task: taskOf(outcome.approval, status) };
-      return heldResult(status);
-    }
-    if (name === ToolName.RequestApproval) {
-      const outcome = await requestApproval(ctx, agent, args);
-      if (outcome.kind === 'refused') {
-        // A task-augmented call answers a task or a JSON-RPC error; a plain call, a tool error the model reads.
-        if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
-        return errorResult(outcome.message);
-      }
-      const status = statusOf(outcome.approval);
-      if (task) return { task: taskOf(outcome.approval, status) };
-      return statusResult(status);
-    }
-    if (task) throw new McpError(ErrorCode.InvalidParams, `tool ${name} does not run as a task`);
-    if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
-    if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
-    if (name === ToolName.ListMyRequests) return listMine(ctx, agent, args);
-    if (name === ToolName.GetToolResult && proxy) return getToolResult(ctx, agent, args);
-    throw new McpError(ErrorCode.InvalidParams, `Tool ${String(name).slice(0, 100)} not found`);
-  });
+  const { telemetry } = ctx.deps;
+  server.setRequestHandler(ListToolsRequestSchema, () =>
+    agentFacing(telemetry, 'tools/list', async () => ({
+      tools: [
+        ...approvalTools(),
+        ...(proxy ? [toolResultTool()] : []),
+        ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : []),
+      ],
+    })),
+  );
+  server.setRequestHandler(CallToolRequestSchema, (request) =>
+    agentFacing(telemetry, 'tools/call', () => callTool(ctx, agent, request.params)),
+  );
   return server;
+}
+
+/** One `tools/call` of `agent`: a proxied tool, or one of chainsec's own. */
+async function callTool(
+  ctx: AgentApprovalDeps,
+  agent: AgentPolicy,
+  params: CallToolRequest['params'],
+): Promise<CallToolResult | CreateTaskResult> {
+  const proxy = ctx.proxy;
+  const { name, arguments: args, task } = params;
+  const proxied = proxy && splitProxiedName(proxy.upstreams, name);
+  if (proxied) {
+    const outcome = await callProxiedTool(
+      { ...ctx, proxy },
+      agent,
+      proxied.upstream,
+      proxied.tool,
+      args,
+      task !== undefined,
+    );
+    if (outcome.kind === 'result') {
+      if (task) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
+      return outcome.result;
+    }
+    if (outcome.kind === 'refused') {
+      if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
+      return errorResult(outcome.message);
+    }
+    const status = statusOf(outcome.approval);
+    if (task) return { task: taskOf(outcome.approval, status) };
+    return heldResult(status);
+  }
+  if (name === ToolName.RequestApproval) {
+    const outcome = await requestApproval(ctx, agent, args);
+    if (outcome.kind === 'refused') {
+      // A task-augmented call answers a task or a JSON-RPC error; a plain call, a tool error the model reads.
+      if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
+      return errorResult(outcome.message);
+    }
+    const status = statusOf(outcome.approval);
+    if (task) return { task: taskOf(outcome.approval, status) };
+    return statusResult(status);
+  }
+  if (task) throw new McpError(ErrorCode.InvalidParams, `tool ${name} does not run as a task`);
+  if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
+  if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
+  if (name === ToolName.ListMyRequests) return listMine(ctx, agent, args);
+  if (name === ToolName.GetToolResult && proxy) return getToolResult(ctx, agent, args);
+  throw new McpError(ErrorCode.InvalidParams, `Tool ${String(name).slice(0, 100)} not found`);
 }
 
 async function getApproval(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unknown): Promise<CallToolResult> {

@@ -126,6 +126,29 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     expect(entries.filter((e) => e.incidentId === passed?.incidentId)).toHaveLength(1);
   });
 
+  it("answers an internal failure (the ledger refusing an allowed call's first entry) without quoting it: no ARN, account or role reaches the agent", async () => {
+    // Prepare: the ledger's first write fails as DynamoDB words a missing permission
+    const ops = await agent('agent-ops');
+    const message = `denied ${unique()}`;
+    const { ledger: table } = (await h.json<{ tables: Record<string, string> }>('GET', '/sandbox/info')).body.tables;
+    dynamo.faults.set(`PutItem@${table}`, {
+      error: 'AccessDeniedException',
+      status: 400,
+      times: 1,
+      message: `User: arn:aws:sts::123456789012:assumed-role/chainsec-McpFunctionRole-1A2B3C/chainsec-mcp is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/${table} because no identity-based policy allows the dynamodb:PutItem action`,
+    });
+
+    // Act
+    const error = (await call(ops, 'everything__echo', { message }).catch((e: unknown) => e)) as Error;
+
+    // Assess: nothing ran; the agent hears that something went wrong, and nothing of the store's words
+    expect(upstreamCalls().filter((c) => (c.arguments as { message?: string }).message === message)).toEqual([]);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/went wrong/i);
+    for (const quoted of ['123456789012', 'arn:aws', 'McpFunctionRole', table, 'dynamodb:PutItem'])
+      expect(error.message).not.toContain(quoted);
+  });
+
   it('refuses a refused tool and a lookalike of an allowed one, forwarding nothing', async () => {
     // Prepare
     const ops = await agent('agent-ops');
