@@ -83,7 +83,21 @@ export const UpstreamSchema = z
       (u) => u.rules.every((r) => (r.decision === 'approve') === (r.tier !== undefined)),
       'rules: an approve rule needs a tier, and only an approve rule has one',
     ),
+    z.refine(
+      (u) => u.credentialsSecret === undefined || !URL.canParse(u.url) || sealedOrLocal(new URL(u.url)),
+      'credentialsSecret: credentials go over https only (plain http only to this machine: localhost, 127.0.0.1, [::1])',
+    ),
   );
+
+/** Whether what is sent to `url` is out of reach of the network between: TLS, or a loopback address (a local test). */
+function sealedOrLocal(url: URL): boolean {
+  return (
+    url.protocol === 'https:' ||
+    url.hostname === 'localhost' ||
+    url.hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
+  );
+}
 export type Upstream = z.infer<typeof UpstreamSchema>;
 
 /** Every upstream; names are unique. */

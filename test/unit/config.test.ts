@@ -375,6 +375,30 @@ describe('MCP_UPSTREAMS', () => {
     expect(other.message).toContain('credentialsSecret must be under chainsec/prod/mcp-upstreams/');
     expect(elsewhere.message).toContain('chainsec/<env>/mcp-upstreams/');
   });
+
+  it('sends credentials over https only: an upstream with a secret at a plain http address elsewhere is refused', () => {
+    // Prepare
+    const at = (url: string, credentialsSecret?: string) =>
+      sandboxEnv({
+        CHAINSEC_ENV: 'prod',
+        MCP_UPSTREAMS: JSON.stringify([{ name: 'files', url, ...(credentialsSecret && { credentialsSecret }) }]),
+      });
+    const secret = 'chainsec/prod/mcp-upstreams/files';
+
+    // Act
+    const cleartext = thrown(at('http://files.internal.example.com/mcp', secret));
+    const lookalike = thrown(at('http://127.0.0.1.example.com/mcp', secret));
+    const local = ['http://127.0.0.1:8080/mcp', 'http://localhost:8080/mcp', 'http://[::1]:8080/mcp'].map(
+      (url) => parseConfig(at(url, secret)).mcp.upstreams[0]?.url,
+    );
+    const open = parseConfig(at('http://files.internal.example.com/mcp')).mcp.upstreams[0];
+
+    // Assess
+    expect(cleartext.message).toContain('credentials go over https only');
+    expect(lookalike.message).toContain('credentials go over https only');
+    expect(local).toEqual(['http://127.0.0.1:8080/mcp', 'http://localhost:8080/mcp', 'http://[::1]:8080/mcp']);
+    expect(open?.credentialsSecret).toBeUndefined();
+  });
 });
 
 describe('MCP_AGENTS', () => {
