@@ -62,7 +62,7 @@ export async function toolCallResult(
       decidedBy: receipt.decidedBy,
     }),
   ]);
-  const { result, failure } = await forward(proxy, upstream, held, claim.chain, head);
+  const { result, failure } = await forward(proxy, agent, upstream, held, claim.chain, head);
   await ctx.approvals.finishForward(
     approval.approvalId,
     JSON.parse(

@@ -32,6 +32,7 @@ export const errorResult = (text: string): CallToolResult => ({ content: [{ type
  */
 export async function forward(
   ctx: ProxyContext,
+  agent: AgentPolicy,
   upstream: Upstream,
   call: { tool: string; arguments: Record<string, unknown> },
   chain: string,
@@ -41,7 +42,7 @@ export async function forward(
   let result: CallToolResult;
   let resultDigest: string;
   try {
-    result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments);
+    result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments, agent.name);
     resultDigest = digestOf(upstream, result);
   } catch (e) {
     const failure =

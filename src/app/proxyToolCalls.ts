@@ -40,11 +40,11 @@ import {
  * tool names are left out; an upstream that cannot be reached lists nothing
  * (and is logged), the others still list.
  */
-export async function listProxiedTools(ctx: ProxyContext): Promise<Tool[]> {
+export async function listProxiedTools(ctx: ProxyContext, agent: AgentPolicy): Promise<Tool[]> {
   const lists = await Promise.all(
     ctx.proxy.upstreams.map(async (upstream) => {
       try {
-        const tools = await ctx.proxy.upstreamMcp.listTools(upstream);
+        const tools = await ctx.proxy.upstreamMcp.listTools(upstream, agent.name);
         return tools
           .filter((t) => TOOL_NAME.test(t.name))
           .map(({ execution: _e, outputSchema: _o, ...t }) => ({
@@ -124,7 +124,7 @@ export async function callProxiedTool(
   if (verdict.decision === 'allow') {
     const head = await record(ctx, chain, [callDraft(ctx, agent, call, { verdict: 'allow', rule: verdict.rule })]);
     ctx.deps.telemetry.metric('ProxiedCallsAllowed');
-    const { result } = await forward(ctx, upstream, call, chain, head);
+    const { result } = await forward(ctx, agent, upstream, call, chain, head);
     return { kind: 'result', result };
   }
   const held: HeldToolCall = { ...call, rule: verdict.rule };

@@ -55,7 +55,7 @@ export function chainsecMcpServer(ctx: AgentApprovalDeps, agent: AgentPolicy): S
       tools: [
         ...approvalTools(),
         ...(proxy ? [toolResultTool()] : []),
-        ...(proxy ? await listProxiedTools({ ...ctx, proxy }) : []),
+        ...(proxy ? await listProxiedTools({ ...ctx, proxy }, agent) : []),
       ],
     })),
   );

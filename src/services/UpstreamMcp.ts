@@ -9,13 +9,14 @@ import type { UpstreamCredentials } from './UpstreamCredentials';
 
 /** The MCP servers chainsec governs, as the proxy reaches them. */
 export interface UpstreamMcp {
-  /** The upstream's tools (every page). */
-  listTools(upstream: Upstream): Promise<Tool[]>;
+  /** The upstream's tools (every page), as `agent` sees them. */
+  listTools(upstream: Upstream, agent: string): Promise<Tool[]>;
   /**
-   * Calls one tool once. Never retried: a failure (server down, timeout) is
-   * thrown and the caller reports it; a tool error is a result with `isError`.
+   * Calls one tool once for `agent`. Never retried: a failure (server down,
+   * timeout) is thrown and the caller reports it; a tool error is a result
+   * with `isError`.
    */
-  callTool(upstream: Upstream, tool: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  callTool(upstream: Upstream, tool: string, args: Record<string, unknown>, agent: string): Promise<CallToolResult>;
 }
 
 /** The client chainsec introduces itself as. */
@@ -34,7 +35,7 @@ const REFUSED_UNREAD = new Set([401, 404]);
 /**
  * {@link UpstreamMcp} over Streamable HTTP with the official SDK client,
  * sending each upstream its credentials' headers. One session per upstream
- * is kept for the container's life (connecting costs round trips on every
+ * and agent is kept for the container's life (connecting costs round trips on every
  * call otherwise); a call that fails drops it, so the next call connects
  * afresh. A call is sent again, once, only when the upstream refused it
  * unread: HTTP 404, which the protocol reserves for an unknown session, or
@@ -46,9 +47,12 @@ const REFUSED_UNREAD = new Set([401, 404]);
  */
 export class StreamableHttpUpstreamMcp implements UpstreamMcp {
   /**
-   * By upstream name, never by URL: two upstreams may be one server reached
-   * with two credentials (a read-only token and an admin one, each with its
-   * own rules), and a session carries the credentials it was opened with.
+   * By upstream name and agent. Never by URL: two upstreams may be one server
+   * reached with two credentials (a read-only token and an admin one, each
+   * with its own rules), and a session carries the credentials it was opened
+   * with. Never shared by agents: a stateful upstream keeps what a session
+   * did (a browser's page, a shell's directory), which another agent, under
+   * other rules, must not read or act on.
    */
   private readonly sessions = new Map<string, Promise<Client>>();
   /**
@@ -60,8 +64,8 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
 
   public constructor(private readonly credentials: UpstreamCredentials) {}
 
-  public async listTools(upstream: Upstream): Promise<Tool[]> {
-    return this.redacting(upstream, async (client) => {
+  public async listTools(upstream: Upstream, agent: string): Promise<Tool[]> {
+    return this.redacting(upstream, agent, async (client) => {
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
@@ -73,8 +77,13 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     });
   }
 
-  public async callTool(upstream: Upstream, tool: string, args: Record<string, unknown>): Promise<CallToolResult> {
-    return this.redacting(upstream, async (client) => {
+  public async callTool(
+    upstream: Upstream,
+    tool: string,
+    args: Record<string, unknown>,
+    agent: string,
+  ): Promise<CallToolResult> {
+    return this.redacting(upstream, agent, async (client) => {
       const result = await client.callTool({ name: tool, arguments: args }, CallToolResultSchema, {
         timeout: upstream.timeoutMs,
         // A progress notification must not stretch a call past its bound.
@@ -88,8 +97,8 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
    * {@link with}, its answer and its error message without the credentials sent.
    * @throws UpstreamResultUnreadableError for an answer nested deeper than {@link MAX_ANSWER_DEPTH}
    */
-  private async redacting<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
-    const answer = await this.with(upstream, use).catch((e: unknown) => {
+  private async redacting<T>(upstream: Upstream, agent: string, use: (client: Client) => Promise<T>): Promise<T> {
+    const answer = await this.with(upstream, agent, use).catch((e: unknown) => {
       throw this.redactedError(e);
     });
     if (nestedDeeperThan(answer, MAX_ANSWER_DEPTH))
@@ -106,23 +115,23 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     return Object.assign(new Error(clean), { name: (e as Error).name, code: (e as { code?: unknown }).code });
   }
 
-  private async with<T>(upstream: Upstream, use: (client: Client) => Promise<T>): Promise<T> {
+  private async with<T>(upstream: Upstream, agent: string, use: (client: Client) => Promise<T>): Promise<T> {
+    const key = `${upstream.name}\n${agent}`;
     try {
-      return await use(await this.session(upstream));
+      return await use(await this.session(upstream, key));
     } catch (e) {
-      this.drop(upstream);
+      this.drop(key);
       if (!(e instanceof StreamableHTTPError && REFUSED_UNREAD.has(e.code ?? 0))) throw e;
       try {
-        return await use(await this.session(upstream, e.code === 401));
+        return await use(await this.session(upstream, key, e.code === 401));
       } catch (again) {
-        this.drop(upstream);
+        this.drop(key);
         throw again;
       }
     }
   }
 
-  private session(upstream: Upstream, freshCredentials = false): Promise<Client> {
-    const key = upstream.name;
+  private session(upstream: Upstream, key: string, freshCredentials = false): Promise<Client> {
     let session = this.sessions.get(key);
     if (!session) {
       session = (async () => {
@@ -147,9 +156,9 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     await Promise.all(sessions.map((s) => s.then((c) => c.close()).catch(() => undefined)));
   }
 
-  private drop(upstream: Upstream): void {
-    const session = this.sessions.get(upstream.name);
-    this.sessions.delete(upstream.name);
+  private drop(key: string): void {
+    const session = this.sessions.get(key);
+    this.sessions.delete(key);
     void session?.then((c) => c.close()).catch(() => undefined);
   }
 }

@@ -12,7 +12,9 @@ import { unique, useHarness } from '../support/sandboxHarness';
  * configure it: the sandbox's `server-everything` listed twice, as
  * `everything` with the token it lets in and as `everything-ro` with another
  * secret (a read-only token, which this front does not let in) and rules of
- * its own that let every call through at once; and `metrics`, an MCP server
+ * its own that let every call through at once, and once more as
+ * `everything-sessions` with its own secret, to toggle its per-session
+ * simulated logging; and `metrics`, an MCP server
  * of this file's own (the official SDK's) whose one tool answers a
  * nanosecond timestamp as a JSON number, held for people.
  */
@@ -38,6 +40,11 @@ describe('E2E: chainsec governs several upstream MCP servers', () => {
     await new Promise<void>((resolve) => metrics.listen(0, '127.0.0.1', resolve));
     options.moreUpstreams = [
       { name: 'everything-ro', credentialsSecret: RO_SECRET, rules: [{ id: 'ro-any', tool: '*', decision: 'allow' }] },
+      {
+        name: 'everything-sessions',
+        credentialsSecret: 'chainsec/sandbox/mcp-upstreams/everything',
+        rules: [{ id: 'toggle', tool: 'toggle-simulated-logging', decision: 'allow' }],
+      },
       {
         name: 'metrics',
         url: `http://127.0.0.1:${(metrics.address() as AddressInfo).port}/mcp`,
@@ -87,6 +94,27 @@ describe('E2E: chainsec governs several upstream MCP servers', () => {
     expect(entries).toContainEqual(
       expect.objectContaining({ type: 'tool_call_result', incidentId: call?.incidentId, outcome: 'failed' }),
     );
+  });
+
+  it("gives each agent its own session with a stateful upstream: one agent's session state is not another's", async () => {
+    // Prepare: server-everything keeps, per session, whether it sends simulated log messages, and names the session
+    const [ops, deploy] = [await agent('agent-ops'), await agent('agent-deploy')];
+    const toggle = async (c: typeof ops) =>
+      text((await c.callTool({ name: 'everything-sessions__toggle-simulated-logging', arguments: {} })) as Result);
+    const session = (t: string) => /for session (\S+)/.exec(t)?.[1];
+
+    // Act
+    const first = await toggle(ops);
+    const second = await toggle(deploy);
+    // Cleanup: each stops what it started
+    await toggle(ops);
+    await toggle(deploy);
+
+    // Assess: the second agent started logging in a session of its own, it did not stop the first agent's
+    expect(first).toMatch(/^Started/);
+    expect(second).toMatch(/^Started/);
+    expect(session(second)).toBeDefined();
+    expect(session(second)).not.toBe(session(first));
   });
 
   it('an approved call whose result holds a number past 2^53 hands the agent its result once, then says it was not kept', async () => {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import * as z from 'zod';
 import { UpstreamSchema } from '../../../src/domain/toolPolicy';
 import { upstreamHeaders } from '../../../src/domain/upstreamCredentials';
 import type { UpstreamCredentials } from '../../../src/services/UpstreamCredentials';
@@ -45,7 +47,12 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
 
     // Act
-    const call = new StreamableHttpUpstreamMcp(credentials).callTool(upstream, 'read_file', { path: '/etc/passwd' });
+    const call = new StreamableHttpUpstreamMcp(credentials).callTool(
+      upstream,
+      'read_file',
+      { path: '/etc/passwd' },
+      'agent-ops',
+    );
 
     // Assess
     await expect(call).rejects.toThrow(/redirect/i);
@@ -80,9 +87,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     const adapter = new StreamableHttpUpstreamMcp(byUpstream);
 
     // Act: the admin upstream's session opens first, then the read-only upstream is called
-    await adapter.callTool(admin, 'whoami', {});
+    await adapter.callTool(admin, 'whoami', {}, 'agent-ops');
     const before = seen.length;
-    await adapter.callTool(readOnly, 'whoami', {}).finally(() => adapter.close());
+    await adapter.callTool(readOnly, 'whoami', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess: every request made for the read-only upstream bore the read-only token
     expect(seen.slice(before).length).toBeGreaterThan(0);
@@ -113,11 +120,11 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       headersFor: async (u) => ({ authorization: `Bearer ${u.name === 'files-admin' ? 'admin' : 'ro'}-token-0123` }),
     };
     const adapter = new StreamableHttpUpstreamMcp(byUpstream);
-    await adapter.callTool(readOnly, 'recent', {});
+    await adapter.callTool(readOnly, 'recent', {}, 'agent-ops');
 
     // Act: the admin upstream is called, then the read-only one's tool answers the admin's request
-    await adapter.callTool(admin, 'recent', {});
-    const result = await adapter.callTool(readOnly, 'recent', {}).finally(() => adapter.close());
+    await adapter.callTool(admin, 'recent', {}, 'agent-ops');
+    const result = await adapter.callTool(readOnly, 'recent', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess
     const text = (result.content[0] as { text: string }).text;
@@ -147,7 +154,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
 
     // Act
     const adapter = new StreamableHttpUpstreamMcp(fromSecret);
-    const result = await adapter.callTool(upstream, 'whoami', {}).finally(() => adapter.close());
+    const result = await adapter.callTool(upstream, 'whoami', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess
     expect((result.content[0] as { text: string }).text).toBe('your key: [redacted by chainsec]');
@@ -178,7 +185,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
 
     // Act
     const adapter = new StreamableHttpUpstreamMcp(key);
-    const result = await adapter.callTool(upstream, 'fetch', {}).finally(() => adapter.close());
+    const result = await adapter.callTool(upstream, 'fetch', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess
     const text = (result.content[0] as { text: string }).text;
@@ -215,13 +222,55 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
 
     // Act
     const adapter = new StreamableHttpUpstreamMcp(credentials);
-    const call = adapter.callTool(upstream, 'parse_json', {}).finally(() => adapter.close());
+    const call = adapter.callTool(upstream, 'parse_json', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess
     await expect(call).rejects.toMatchObject({
       code: 'chainsec_upstream_result_unreadable',
       message: 'its result is nested deeper than 64 levels',
     });
+  });
+
+  it("keeps each agent's session to an upstream its own: what one agent left in a stateful upstream's session, another cannot read", async () => {
+    // Prepare: a stateful MCP server (sessions, as a browser or shell server keeps a page or a directory per session)
+    const sessions = new Map<string, StreamableHTTPServerTransport>();
+    const server = createServer(async (req, res) => {
+      const id = req.headers['mcp-session-id'];
+      let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+      if (!transport) {
+        const notes: string[] = [];
+        const mcp = new McpServer({ name: 'notebook', version: '1.0.0' });
+        mcp.registerTool('remember', { inputSchema: { text: z.string() } }, async ({ text }) => {
+          notes.push(text);
+          return { content: [{ type: 'text', text: 'noted' }] };
+        });
+        mcp.registerTool('recall', {}, async () => ({
+          content: [{ type: 'text', text: `notes: ${notes.join(', ')}` }],
+        }));
+        const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          enableJsonResponse: true,
+          onsessioninitialized: (sid) => void sessions.set(sid, created),
+        });
+        await mcp.connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const upstream = UpstreamSchema.parse({ name: 'notebook', url, timeoutMs: 5_000 });
+    const adapter = new StreamableHttpUpstreamMcp(credentials);
+
+    // Act
+    await adapter.callTool(upstream, 'remember', { text: 'ops-only-note' }, 'agent-ops');
+    const other = await adapter.callTool(upstream, 'recall', {}, 'agent-readonly');
+    const own = await adapter.callTool(upstream, 'recall', {}, 'agent-ops').finally(() => adapter.close());
+
+    // Assess
+    expect((other.content[0] as { text: string }).text).toBe('notes: ');
+    expect((own.content[0] as { text: string }).text).toBe('notes: ops-only-note');
   });
 
   it('after a 401 reads the credentials afresh and tries once more, then gives up', async () => {
@@ -239,7 +288,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
     };
 
     // Act
-    const call = new StreamableHttpUpstreamMcp(rotating).callTool(upstream, 'read_file', { path: '/' });
+    const call = new StreamableHttpUpstreamMcp(rotating).callTool(upstream, 'read_file', { path: '/' }, 'agent-ops');
 
     // Assess
     await expect(call).rejects.toMatchObject({ code: 401 });
@@ -261,7 +310,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
 
     // Act
     const error = (await new StreamableHttpUpstreamMcp(credentials)
-      .callTool(upstream, 'read_file', { path: '/' })
+      .callTool(upstream, 'read_file', { path: '/' }, 'agent-ops')
       .catch((e: unknown) => e)) as Error;
 
     // Assess
@@ -289,7 +338,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
 
     // Act
     const adapter = new StreamableHttpUpstreamMcp(credentials);
-    const result = await adapter.callTool(upstream, 'whoami', {}).finally(() => adapter.close());
+    const result = await adapter.callTool(upstream, 'whoami', {}, 'agent-ops').finally(() => adapter.close());
 
     // Assess: the upstream did get the headers, and the answer does not hand them on
     const text = (result.content[0] as { text: string }).text;
