@@ -5,7 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { SandboxOptions } from '../../sandbox/Sandbox';
 import { argumentsDigest } from '../../src/domain/toolPolicy';
 import { approvedHeldCall, noLongerPending, useMcpAgents } from '../support/mcpAgents';
-import { unique, useHarness } from '../support/sandboxHarness';
+import { ledgerEntries, unique, useHarness } from '../support/sandboxHarness';
 
 /**
  * The governing proxy in front of more than one upstream, as operators
@@ -61,11 +61,7 @@ describe('E2E: chainsec governs several upstream MCP servers', () => {
   const agent = useMcpAgents(h);
   type Result = { isError?: boolean; content: Array<{ type: string; text?: string }>; structuredContent?: unknown };
   const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
-  const ledger = async () =>
-    String((await h.json<string>('GET', '/sandbox/ledger')).body)
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const ledger = () => ledgerEntries(h);
 
   it("does not lend one upstream's session (and token) to another upstream at the same URL", async () => {
     // Prepare: the read-only secret holds a token the upstream does not let in

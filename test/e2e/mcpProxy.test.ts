@@ -13,7 +13,7 @@ import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
 import { eventually, localClientConfig } from '../support/localAws';
 import { approvedHeldCall, approvedHeldTask, noLongerPending, useMcpAgents } from '../support/mcpAgents';
 import { useTempFiles } from '../support/tempFiles';
-import { textOf, unique, useHarness } from '../support/sandboxHarness';
+import { ledgerEntries, textOf, unique, useHarness } from '../support/sandboxHarness';
 
 /**
  * The governing proxy, through the sandbox's `POST /mcp` with the official SDK
@@ -53,11 +53,7 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
   const call = async (c: Client, name: string, args: Record<string, unknown>) =>
     (await c.callTool({ name, arguments: args })) as Result;
   const text = (r: Result) => r.content.map((c) => c.text ?? '').join(' ');
-  const ledger = async () =>
-    String((await h.json<string>('GET', '/sandbox/ledger')).body)
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const ledger = () => ledgerEntries(h);
 
   it('names the upstream in GET /sandbox/info and lists its tools under namespaced names', async () => {
     // Act

@@ -229,14 +229,18 @@ export async function ask(h: Harness, user: string, text: string, expect?: strin
   }, 10_000);
 }
 
-/** The sandbox ledger's entries of one incident, as GET /sandbox/ledger exports them. */
-export async function ledgerOf(h: Harness, incidentId: string): Promise<Array<Record<string, unknown>>> {
+/** Every entry of the sandbox ledger, as GET /sandbox/ledger exports them. */
+export async function ledgerEntries(h: Harness): Promise<Array<Record<string, unknown>>> {
   const text = String((await h.json<string>('GET', '/sandbox/ledger')).body);
   return text
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((e) => e.incidentId === incidentId);
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** The sandbox ledger's entries of one incident. */
+export async function ledgerOf(h: Harness, incidentId: string): Promise<Array<Record<string, unknown>>> {
+  return (await ledgerEntries(h)).filter((e) => e.incidentId === incidentId);
 }
 
 /** A critical on-chain event (two approvers decide) for transaction `tx`. */

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -17,15 +23,25 @@ import { StreamableHttpUpstreamMcp } from '../../../src/services/UpstreamMcp';
 describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
   const received: Array<{ server: string; headers: IncomingHttpHeaders }> = [];
   const servers: Server[] = [];
-  const listen = async (name: string, answer: (res: import('node:http').ServerResponse) => void) => {
+  /** Starts `server` on a free loopback port (closed after the tests); answers its MCP URL. */
+  const serve = async (server: Server): Promise<string> => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+  };
+  /** Answers one HTTP request with `mcp` (the official SDK's server, stateless, JSON answers). */
+  const answerWith = async (mcp: McpServer, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res);
+  };
+  const listen = async (name: string, answer: (res: ServerResponse) => void) => {
     const server = createServer((req, res) => {
       received.push({ server: name, headers: req.headers });
       req.resume();
       req.on('end', () => answer(res));
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    return serve(server);
   };
   afterAll(async () => {
     for (const s of servers) {
@@ -72,13 +88,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       mcp.registerTool('whoami', { description: 'answers the token it was called with' }, async (extra) => ({
         content: [{ type: 'text', text: String(extra.requestInfo?.headers.authorization) }],
       }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
+      await answerWith(mcp, req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const admin = UpstreamSchema.parse({ name: 'files-admin', url, timeoutMs: 5_000 });
     const readOnly = UpstreamSchema.parse({ name: 'files-ro', url, timeoutMs: 5_000 });
     const byUpstream: UpstreamCredentials = {
@@ -107,13 +119,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       mcp.registerTool('recent', { description: 'answers the request before this one' }, async () => ({
         content: [{ type: 'text', text: JSON.stringify(previous) }],
       }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
+      await answerWith(mcp, req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const admin = UpstreamSchema.parse({ name: 'files-admin', url, timeoutMs: 5_000 });
     const readOnly = UpstreamSchema.parse({ name: 'files-ro', url, timeoutMs: 5_000 });
     const byUpstream: UpstreamCredentials = {
@@ -139,13 +147,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       mcp.registerTool('whoami', { description: 'answers its key' }, async (extra) => ({
         content: [{ type: 'text', text: `your key: ${String(extra.requestInfo?.headers['x-api-key'])}` }],
       }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
+      await answerWith(mcp, req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
     const read = upstreamHeaders(JSON.stringify({ headers: { 'X-Api-Key': '  k3y-789 \n' } }));
     const fromSecret: UpstreamCredentials = {
@@ -173,13 +177,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
         ],
         isError: true,
       }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
+      await answerWith(mcp, req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const upstream = UpstreamSchema.parse({ name: 'api', url, timeoutMs: 5_000 });
     const key: UpstreamCredentials = { headersFor: async () => ({ 'x-api-key': 'Zm9v+YmFy/cXV4==' }) };
 
@@ -215,9 +215,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
         res.end(`{"jsonrpc":"2.0","id":${message.id},"result":${result}}`);
       });
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const upstream = UpstreamSchema.parse({ name: 'parser', url, timeoutMs: 5_000 });
 
     // Act
@@ -257,9 +255,7 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       }
       await transport.handleRequest(req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const upstream = UpstreamSchema.parse({ name: 'notebook', url, timeoutMs: 5_000 });
     const adapter = new StreamableHttpUpstreamMcp(credentials);
 
@@ -327,13 +323,9 @@ describe('Class: StreamableHttpUpstreamMcp (credentials)', () => {
       mcp.registerTool('whoami', { description: 'answers the request headers' }, async (extra) => ({
         content: [{ type: 'text', text: JSON.stringify(extra.requestInfo?.headers ?? {}) }],
       }));
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await mcp.connect(transport);
-      await transport.handleRequest(req, res);
+      await answerWith(mcp, req, res);
     });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    const url = await serve(server);
     const upstream = UpstreamSchema.parse({ name: 'files', url, timeoutMs: 5_000 });
 
     // Act
