@@ -9,7 +9,7 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { approvalOf, listRequests, requestApproval } from '../app/agentApprovals';
+import { approvalOf, listRequests, type RequestApprovalOutcome, requestApproval } from '../app/agentApprovals';
 import { type ApprovalStatus, statusOf } from '../app/approvalStatus';
 import type { AgentApprovalDeps } from '../app/mcpDeps';
 import { toolCallResult } from '../app/heldToolCalls';
@@ -87,25 +87,10 @@ async function callTool(
       if (task) throw new McpError(ErrorCode.InvalidParams, textOf(outcome.result));
       return outcome.result;
     }
-    if (outcome.kind === 'refused') {
-      if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
-      return errorResult(outcome.message);
-    }
-    const status = statusOf(outcome.approval);
-    if (task) return { task: taskOf(outcome.approval, status) };
-    return heldResult(status);
+    return requestAnswer(outcome, task !== undefined, heldResult);
   }
-  if (name === ToolName.RequestApproval) {
-    const outcome = await requestApproval(ctx, agent, args);
-    if (outcome.kind === 'refused') {
-      // A task-augmented call answers a task or a JSON-RPC error; a plain call, a tool error the model reads.
-      if (task) throw new McpError(ErrorCode.InvalidParams, outcome.message);
-      return errorResult(outcome.message);
-    }
-    const status = statusOf(outcome.approval);
-    if (task) return { task: taskOf(outcome.approval, status) };
-    return statusResult(status);
-  }
+  if (name === ToolName.RequestApproval)
+    return requestAnswer(await requestApproval(ctx, agent, args), task !== undefined, statusResult);
   if (task) throw new McpError(ErrorCode.InvalidParams, `tool ${name} does not run as a task`);
   if (name === ToolName.GetApproval) return getApproval(ctx, agent, args);
   if (name === ToolName.VerifyReceipt) return checkReceipt(ctx, args);
@@ -120,6 +105,24 @@ async function getApproval(ctx: AgentApprovalDeps, agent: AgentPolicy, args: unk
     return errorResult('invalid arguments: approvalId: a non-empty string is required');
   const found = await approvalOf(ctx, agent, approvalId);
   return found ? statusResult(found.status) : errorResult(NO_SUCH_APPROVAL);
+}
+
+/**
+ * What a call that asked people answers: as a task, the request's task (or a
+ * JSON-RPC error when refused); plain, `answer` of its status (or a tool
+ * error the model reads when refused).
+ */
+function requestAnswer(
+  outcome: RequestApprovalOutcome,
+  asTask: boolean,
+  answer: (status: ApprovalStatus) => CallToolResult,
+): CallToolResult | CreateTaskResult {
+  if (outcome.kind === 'refused') {
+    if (asTask) throw new McpError(ErrorCode.InvalidParams, outcome.message);
+    return errorResult(outcome.message);
+  }
+  const status = statusOf(outcome.approval);
+  return asTask ? { task: taskOf(outcome.approval, status) } : answer(status);
 }
 
 /** A held call's answer: the request's status, and where its result will be. */
