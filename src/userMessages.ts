@@ -16,6 +16,8 @@ export const UserMessage = {
   notADecisionSurface: () => "That click did not come from the request's card or my Home tab; it changed nothing.",
   notThisWorkspace: () => 'You cannot decide this: only approvers in this workspace can.',
   notTheCard: () => "That button is not on this request's card; your click changed nothing.",
+  pageOutdated: () =>
+    'That page was for an earlier request on this incident, which has changed since (it was raised): open its current card; your click changed nothing.',
   /**
    * `channel`: the channel the request's card is in, where its votes count. Its id in plain text: what a
    * clicker is told is escaped (it may quote untrusted text), so a channel mention would not render.

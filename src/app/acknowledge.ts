@@ -20,6 +20,8 @@ export interface MarkInput {
   userId: string;
   /** The card's message, the Home tab, or (for "I'm on it") the escalation DM. */
   surface: VoteSurface;
+  /** For a click in an escalation DM: the request that page was sent for (its `requestedAt`), if it names one. */
+  pagedFor?: string;
   /**
    * The click's one-time key: taken in the mark's own write (or, when nothing
    * is written, before the answer), so a replayed click changes and says nothing.
@@ -45,6 +47,9 @@ async function markRefusal(
       code: ErrorCode.WrongChannel,
       message: UserMessage.handledOnItsCard(),
     };
+  // A page, like a card, stands for one request: one sent before a raise does not answer for the new one.
+  if (inDm && input.pagedFor !== record.requestedAt)
+    return { kind: 'rejected', code: ErrorCode.NotADecisionSurface, message: UserMessage.pageOutdated() };
   // On the card itself, as a vote: a card a raise replaced keeps its buttons, but shows an older request.
   const { surface } = input;
   if (!inDm && surface.kind === 'message' && (surface.channelId !== record.channel || surface.messageTs !== record.ts))

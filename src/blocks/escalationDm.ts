@@ -17,8 +17,21 @@ export interface EscalationDmOptions {
   now: Date;
 }
 
-/** `block_id` of the DM's button row. */
+/** How the DM's button row's `block_id` begins; the request it pages for follows (see {@link pagedRequestOf}). */
 export const ESCALATION_ACTIONS_BLOCK_ID = 'chainsec_escalation';
+
+/**
+ * The `block_id` of a page's button row: it names the request paged for (its
+ * `requestedAt`), so "I'm on it" in an old page cannot acknowledge a later
+ * request on the same incident (raised since) that nobody was paged about.
+ */
+export const escalationBlockId = (requestedAt: string): string => `${ESCALATION_ACTIONS_BLOCK_ID}:${requestedAt}`;
+
+/** The request a page's button row was sent for, or undefined when `blockId` is not a page's. */
+export function pagedRequestOf(blockId: string | undefined): string | undefined {
+  const prefix = `${ESCALATION_ACTIONS_BLOCK_ID}:`;
+  return blockId?.startsWith(prefix) ? blockId.slice(prefix.length) : undefined;
+}
 
 /**
  * A mrkdwn link to our own card, or `undefined` when `url` is not http(s).
@@ -71,7 +84,7 @@ export function buildEscalationDm(record: IncidentRecord, opts: EscalationDmOpti
         ? `${link} to decide there — votes count only in the approvals channel.`
         : `Find it in the approvals channel, or run \`/chainsec incident ${escapeMrkdwn(i.id)}\`. Votes count only there.`,
     ),
-    actions(ESCALATION_ACTIONS_BLOCK_ID, [
+    actions(escalationBlockId(record.requestedAt), [
       button({ actionId: ActionId.Acknowledge, text: "👀 I'm on it", value: i.id }),
     ]),
     context([

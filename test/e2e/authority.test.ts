@@ -11,6 +11,7 @@ import { actionDigest } from '../../src/domain/actionDigest';
 import { ErrorCode } from '../../src/errors';
 import { eventually } from '../support/localAws';
 import {
+  blockIdOf,
   criticalOnChain,
   incidentIdOf,
   ledgerOf,
@@ -392,6 +393,53 @@ describe('E2E: authority comes from the stack', () => {
     ]);
     expect(onOldCard).toEqual([]);
     expect(onNewCard.map((e) => [e.type, e.actor])).toEqual([['acknowledged', 'U0APPROVER1']]);
+  });
+
+  it('a page sent before a raise speaks for nothing: its "I\'m on it" is refused; the new page\'s counts', async () => {
+    // Prepare: a high finding nobody picked up pages the primary; then it is raised to critical, which pages again
+    const tag = unique().replace(/[^0-9a-z]/g, '');
+    const resource = { resourceType: 'Instance', instanceDetails: { instanceId: `i-${tag}` } };
+    await h.json('POST', '/sandbox/events', guardDutySshBruteForce({ id: `gd${tag}`, severity: 7.5, resource }));
+    const high = await cardWith(h, `i-${tag}`);
+    const id = incidentIdOf(high);
+    const pages = async () =>
+      (await h.messages()).filter((m) => m.channel === 'DU0ONCALL1' && m.kind === 'message' && textOf(m).includes(id));
+    await h.json('POST', '/sandbox/tick', { now: new Date(Date.now() + 16 * 60_000).toISOString() });
+    const [oldPage] = await eventually(async () => ((await pages()).length === 1 ? pages() : undefined));
+    await h.json(
+      'POST',
+      '/sandbox/events',
+      guardDutySshBruteForce({ id: `gd${tag}`, severity: 9.5, resource }, { count: 2 }),
+    );
+    await cardWith(h, `i-${tag}`, [high]);
+    const newPage = await eventually(async () => (await pages()).find((m) => m.ts !== oldPage!.ts));
+    const marks = async () => (await ledgerOf(h, id)).filter((e) => e.type === 'acknowledged');
+    const after = (await h.messages()).length;
+    const ack = (page: RecordedMessage) =>
+      h.click({
+        user: 'U0ONCALL1',
+        actionId: 'chainsec_ack',
+        value: id,
+        messageTs: page.ts,
+        channel: 'DU0ONCALL1',
+        blockId: blockIdOf(page, 'chainsec_ack'),
+      });
+
+    // Act: the old page's button
+    await ack(oldPage!);
+    const told = await h.waitForMessage('earlier request', { kind: 'ephemeral', user: 'U0ONCALL1', after });
+    const onOldPage = await marks();
+    // Act: the new page's button
+    await ack(newPage);
+    const onNewPage = await eventually(async () => {
+      const m = await marks();
+      return m.length > 0 ? m : undefined;
+    });
+
+    // Assess
+    expect(textOf(told)).toContain('changed nothing');
+    expect(onOldPage).toEqual([]);
+    expect(onNewPage.map((e) => [e.type, e.actor])).toEqual([['acknowledged', 'U0ONCALL1']]);
   });
 
   describe('receipts bind the exact action', () => {

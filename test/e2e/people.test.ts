@@ -1,4 +1,4 @@
-import { useHarness, actionIds, ask, incidentIdOf, textOf, wafEvent } from '../support/sandboxHarness';
+import { actionIds, ask, blockIdOf, incidentIdOf, textOf, useHarness, wafEvent } from '../support/sandboxHarness';
 import { eventually } from '../support/localAws';
 import { APPROVALS_CHANNEL } from '../../sandbox/identities';
 
@@ -93,12 +93,14 @@ describe('E2E: the people side', () => {
     );
     const primaryDm = (await dmsFor('U0ONCALL1'))[0]!;
     const seen = (await h.messages()).length;
+    const secondaryDm = (await dmsFor('U0ONCALL2'))[0]!;
     const ack = await h.click({
       user: 'U0ONCALL2',
       actionId: 'chainsec_ack',
       value: id,
-      messageTs: (await dmsFor('U0ONCALL2'))[0]!.ts,
+      messageTs: secondaryDm.ts,
       channel: 'DU0ONCALL2',
+      blockId: blockIdOf(secondaryDm, 'chainsec_ack'),
     });
     await eventually(async () =>
       textOf((await h.messages()).find((m) => m.ts === card.ts)!).includes('U0ONCALL2') ? true : undefined,

@@ -21,6 +21,8 @@ export interface Harness {
     value: string;
     messageTs: string;
     channel?: string;
+    /** The button's block's `block_id` (Slack sends it with the click; see {@link blockIdOf}). */
+    blockId?: string | undefined;
   }): Promise<{ status: number; text: string }>;
   command(user: string, text: string, channel?: string): Promise<{ status: number; text: string }>;
   messages(): Promise<RecordedMessage[]>;
@@ -94,6 +96,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
           value: o.value,
           channel: o.channel ?? APPROVALS_CHANNEL,
           messageTs: o.messageTs,
+          ...(o.blockId !== undefined && { blockId: o.blockId }),
           responseUrl: sandbox.responseUrlFor({ channel: o.channel ?? APPROVALS_CHANNEL, user: o.user }),
         }),
       ),
@@ -165,6 +168,14 @@ export function actionIds(m: RecordedMessage): string[] {
     if (b.type === 'actions') for (const e of b.elements ?? []) if (e.action_id) ids.push(e.action_id);
   }
   return ids;
+}
+
+/** The `block_id` of the block holding a message's button `actionId` (as Slack sends it with a click). */
+export function blockIdOf(m: RecordedMessage, actionId: string): string | undefined {
+  for (const b of m.blocks as Array<{ type: string; block_id?: string; elements?: Array<{ action_id?: string }> }>) {
+    if (b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId)) return b.block_id;
+  }
+  return undefined;
 }
 
 let counter = 0;

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { pagedRequestOf } from '../../blocks/escalationDm';
 import { ActionId } from '../../domain/actionIds';
 import { acknowledge, markFalsePositive } from '../../app/acknowledge';
 import { UserMessage, userMessageFor } from '../../userMessages';
@@ -51,7 +52,8 @@ async function handleMarkClick(
   if ('refused' in where) return refuse(where.refused);
   try {
     const read = click?.incidentRead?.incidentId === incidentId ? click.incidentRead.read : undefined;
-    const input = { incidentId, userId: body.user.id, surface: where.surface };
+    const pagedFor = pagedRequestOf(action.block_id);
+    const input = { incidentId, userId: body.user.id, surface: where.surface, ...(pagedFor && { pagedFor }) };
     // The use case takes the key: with the mark, or before an answer that records nothing.
     const result = await run(deps, {
       ...input,

@@ -86,12 +86,33 @@ describe('Marks on a routed incident', () => {
     expect(stored.falsePositive).toBeUndefined();
   });
 
+  /** A click in the escalation DM sent for the request made at `pagedFor` (the stored one by default). */
+  const inPage = (userId: string, pagedFor = f.storage.table.peek(id)!.record.requestedAt): MarkInput => ({
+    ...onCard(userId, `D${userId}`),
+    pagedFor,
+  });
+
   it("lets the route's on-call acknowledge from the escalation DM, though no approver", async () => {
     // Act
-    const result = await acknowledge(f.deps, onCard('U0ROUTEONCALL', 'DROUTEONCALL'));
+    const result = await acknowledge(f.deps, inPage('U0ROUTEONCALL'));
 
     // Assess
     expect(result).toMatchObject({ kind: 'done' });
     expect(f.storage.table.peek(id)!.record.acknowledgedBy).toBe('U0ROUTEONCALL');
+  });
+
+  it.each([
+    ['a page sent for an earlier request (raised since)', '2020-01-01T00:00:00.000Z'],
+    ['a page that names no request', undefined],
+  ])('refuses "I\'m on it" from %s, changing nothing', async (_name, pagedFor) => {
+    // Act
+    const result = await acknowledge(f.deps, {
+      ...onCard('U0ROUTEONCALL', 'DROUTEONCALL'),
+      ...(pagedFor && { pagedFor }),
+    });
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'rejected', message: expect.stringContaining('earlier request') });
+    expect(f.storage.table.peek(id)!.record.acknowledgedBy).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { buildEscalationDm, cardLink, ESCALATION_ACTIONS_BLOCK_ID } from '../../../src/blocks/escalationDm';
+import { buildEscalationDm, cardLink, escalationBlockId, pagedRequestOf } from '../../../src/blocks/escalationDm';
 import { limitViolations } from '../../../src/blocks/limits';
 import { ActionId } from '../../../src/domain/actionIds';
 import { buildRecord, buttonsOf, INCIDENT_ID, NOW, onchainIncident, textsOf, TX_HASH } from './fixtures';
@@ -28,12 +28,24 @@ describe('Function: buildEscalationDm', () => {
     // Assess
     expect(buttonsOf(dm.blocks)).toEqual([
       {
-        blockId: ESCALATION_ACTIONS_BLOCK_ID,
+        blockId: escalationBlockId(buildRecord().requestedAt),
         action_id: ActionId.Acknowledge,
         value: INCIDENT_ID,
         text: "👀 I'm on it",
       },
     ]);
+  });
+
+  it("names the request it pages for in its button row's block_id, and reads it back", () => {
+    // Act
+    const record = buildRecord();
+    const blockId = buttonsOf(buildEscalationDm(record, { level: 1, role: 'primary', now: NOW }).blocks)[0]?.blockId;
+
+    // Assess
+    expect(pagedRequestOf(blockId)).toBe(record.requestedAt);
+    expect(pagedRequestOf('chainsec_escalation')).toBeUndefined();
+    expect(pagedRequestOf('another_block')).toBeUndefined();
+    expect(pagedRequestOf(undefined)).toBeUndefined();
   });
 
   it('links to the card when the permalink is http(s)', () => {
