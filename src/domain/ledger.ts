@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { ecdsaSignatureBytes } from './ecdsaSignature';
 
 /**
  * The decision ledger's entry format and its pure checks (docs/INTERFACES.md#the-decision-ledger).
@@ -84,16 +85,18 @@ export function publicKeyFromPem(pem: string): KeyObject {
   return createPublicKey({ key: pem, format: 'pem' });
 }
 
-/** Checks one entry's signature over its digest with `key`. */
+/**
+ * Checks one entry's signature over its digest with `key`. The signature must
+ * be written in its one form (src/domain/ecdsaSignature.ts): its text is not
+ * covered by the hash, so any other spelling that decodes to the same bytes
+ * would let a line carry words nobody signed and still verify.
+ */
 export function signatureValid(entry: LedgerEntry, key: KeyObject): boolean {
+  const der = ecdsaSignatureBytes(entry.signature);
+  if (!der) return false;
   try {
     // Verifying the canonical bytes with SHA-256 is verifying the signature over their digest.
-    return verifySignature(
-      'sha256',
-      canonicalBytes(entry),
-      { key, dsaEncoding: 'der' },
-      Buffer.from(entry.signature, 'base64'),
-    );
+    return verifySignature('sha256', canonicalBytes(entry), { key, dsaEncoding: 'der' }, der);
   } catch {
     return false;
   }
@@ -142,6 +145,9 @@ export function verifyEntries(
     });
     for (const k of REQUIRED) if (e[k] === undefined || e[k] === null) return fail(`missing field ${k}`);
     if (entryHash(e) !== e.hash) return fail('hash does not match the entry content');
+    if (!ecdsaSignatureBytes(e.signature)) {
+      return fail('signature is not standard base64 of a DER ECDSA signature (its text was changed)');
+    }
     const key = keys(e.keyId, e);
     if (!key) return fail(`no public key for keyId ${e.keyId}`);
     if (!signatureValid(e, key)) return fail('signature is not valid for this entry');

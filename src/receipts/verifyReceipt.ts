@@ -1,5 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { actionDigest } from '../domain/actionDigest';
+import { ecdsaSignatureBytes } from '../domain/ecdsaSignature';
 import { RECEIPT_FIELDS, receiptCanonicalBytes, receiptDigest, type Receipt } from '../domain/receipt';
 import { ErrorCode, ReceiptRejectedError } from '../errors';
 
@@ -73,25 +74,6 @@ export function parseReceipt(value: unknown): Receipt {
   return r as unknown as Receipt;
 }
 
-/**
- * Whether `der` is an ECDSA signature: SEQUENCE { INTEGER r, INTEGER s }, DER,
- * each integer positive and at most 32 bytes (P-256) once its sign byte is off.
- */
-function isEcdsaDer(der: Buffer): boolean {
-  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return false;
-  let at = 2;
-  for (let i = 0; i < 2; i++) {
-    if (der[at] !== 0x02) return false;
-    const len = der[at + 1] ?? 0;
-    const body = der.subarray(at + 2, at + 2 + len);
-    if (len === 0 || body.length !== len || len > 33 || (body[0]! & 0x80) !== 0) return false;
-    if (len > 1 && body[0] === 0 && (body[1]! & 0x80) === 0) return false;
-    if (len === 33 && body[0] !== 0) return false;
-    at += 2 + len;
-  }
-  return at === der.length;
-}
-
 /** Shape, key and signature form: the checks before the signature's. */
 function readSigned(value: unknown, options: VerifyReceiptOptions): { receipt: Receipt; signature: Buffer } {
   const receipt = parseReceipt(value);
@@ -102,8 +84,8 @@ function readSigned(value: unknown, options: VerifyReceiptOptions): { receipt: R
       factsOf(receipt),
     );
   }
-  const signature = Buffer.from(receipt.signature, 'base64');
-  if (signature.toString('base64') !== receipt.signature || !isEcdsaDer(signature)) {
+  const signature = ecdsaSignatureBytes(receipt.signature);
+  if (!signature) {
     throw refuse(
       ErrorCode.ReceiptSignatureInvalid,
       'the receipt signature is not a base64 DER ECDSA signature',

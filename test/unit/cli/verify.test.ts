@@ -905,6 +905,34 @@ describe('Program: bin/chainsec.js', () => {
     expect(result.lines.at(-1)).toMatch(new RegExp(`^FAIL line 11 incidentId ${INCIDENTS[1]} seq 3: `));
   });
 
+  it.each([
+    ['words after its padding', (sig: string) => `${sig} approved by U0CISO`],
+    ['a space inside it', (sig: string) => `${sig.slice(0, 40)} ${sig.slice(40)}`],
+    ['its padding removed', (sig: string) => sig.replace(/=+$/, '')],
+  ])(
+    'exits 1 naming the line when an entry signature is spelt otherwise: %s (it decodes to the same bytes)',
+    (_what, respell) => {
+      // Prepare: the signature's text is outside the hash, and lenient base64 reads all of these as the signed bytes
+      const { entries } = buildLedger(signer.privateKey, { link: { seq: 1, prevHash: GENESIS_HASH } });
+      const at = entries.findIndex((e) => e.signature.endsWith('='));
+      expect(at).toBeGreaterThanOrEqual(0);
+      entries[at] = { ...entries[at]!, signature: respell(entries[at]!.signature) };
+      const ledgerFile = file('e2e-respelt.jsonl', toCanonicalJsonl(entries));
+      const keyFile = file('e2e.pem', signer.publicPem);
+
+      // Act
+      const result = chainsec(['verify', '--ledger', ledgerFile, '--public-key', keyFile]);
+
+      // Assess
+      expect(result.status).toBe(1);
+      expect(result.lines.at(-1)).toMatch(
+        new RegExp(
+          `^FAIL line ${at + 1} incidentId .* seq \\d+: signature is not standard base64 of a DER ECDSA signature`,
+        ),
+      );
+    },
+  );
+
   it('exits 2 with an error on a missing file', () => {
     // Act
     const result = chainsec(['verify', '--ledger', 'nowhere.jsonl', '--public-key', 'nowhere.pem']);
