@@ -24,7 +24,11 @@ export interface VerifyReceiptOptions {
   publicKey?: string | KeyObject;
   /** A signature check of the caller's (KMS `Verify`), used instead of `publicKey`. */
   checkSignature?: SignatureCheck;
-  /** The key ids trusted; a receipt naming another is refused (`chainsec_receipt_wrong_key`). */
+  /**
+   * The key ids trusted; a receipt naming another is refused (`chainsec_receipt_wrong_key`).
+   * Required with `checkSignature`: that check (KMS `Verify`) uses the key the receipt names,
+   * and anyone can name a key of their own whose policy lets everyone verify with it.
+   */
   trustedKeyIds?: readonly string[];
   /** The action about to run: its digest must equal the receipt's `actionDigest`. */
   action?: unknown;
@@ -168,6 +172,12 @@ export async function verifyReceipt(value: unknown, options: VerifyReceiptOption
   if (!checkSignature) {
     if (publicKey === undefined) throw new TypeError('verifyReceipt needs publicKey or checkSignature');
     return verifyReceiptWithKey(value, { ...options, publicKey });
+  }
+  // The receipt names the key its signature is checked with: only a key the caller trusts may be named.
+  if (!options.trustedKeyIds || options.trustedKeyIds.length === 0) {
+    throw new TypeError(
+      'verifyReceipt with checkSignature needs trustedKeyIds (the receipt names the key to check with)',
+    );
   }
   const { receipt, signature } = readSigned(value, options);
   if (!(await checkSignature(receiptDigest(receipt), signature, receipt.keyId))) throw notCovered(receipt);

@@ -1,3 +1,4 @@
+import { verify } from 'node:crypto';
 import { handleCommand, type ExecutorDeps } from '../../../examples/executor/handler';
 import { ErrorCode } from '../../../src/errors';
 import { ACTION, memoryRedemptions, p256, signedReceipt, VALID_AT } from '../receipts/receiptFixture';
@@ -84,6 +85,48 @@ describe('Example: executor (examples/executor/handler.ts)', () => {
     expect(deps.logs).toEqual([
       expect.objectContaining({ message: 'command refused', code, reason: expect.stringMatching(reason) }),
     ]);
+  });
+
+  it('runs nothing on a receipt signed by a key the receipt names itself, when checked with KMS Verify', async () => {
+    // Prepare: KMS Verify checks with whatever key id it is given; an attacker names a key of their own
+    // whose key policy lets everyone verify (a key in another account), and signs the receipt with it.
+    const attackerKeyId = 'arn:aws:kms:us-east-1:999999999999:key/attacker';
+    const kms = new Map([
+      ['alias/chainsec-ledger', signer.publicKey],
+      [attackerKeyId, stranger.publicKey],
+    ]);
+    const kmsVerify = (digest: Buffer, signature: Buffer, keyId: string): boolean => {
+      const key = kms.get(keyId);
+      return key !== undefined && verify(null, digest, { key, dsaEncoding: 'der' }, signature);
+    };
+    const deps = { ...executor(), verification: { checkSignature: kmsVerify } };
+    const forged = command({ receipt: signedReceipt(stranger.privateKey, { keyId: attackerKeyId }) });
+
+    // Act
+    const outcome = handleCommand(forged, deps);
+
+    // Assess: an executor configured without the key ids it trusts is refused loudly, and nothing runs
+    await expect(outcome).rejects.toThrow(/needs trustedKeyIds/);
+    expect(deps.ran).toEqual([]);
+  });
+
+  it('refuses a receipt naming a key it does not trust when checked with KMS Verify', async () => {
+    // Prepare
+    const attackerKeyId = 'arn:aws:kms:us-east-1:999999999999:key/attacker';
+    const kmsVerify = (digest: Buffer, signature: Buffer): boolean =>
+      verify(null, digest, { key: stranger.publicKey, dsaEncoding: 'der' }, signature);
+    const deps = {
+      ...executor(),
+      verification: { checkSignature: kmsVerify, trustedKeyIds: ['alias/chainsec-ledger'] },
+    };
+    const forged = command({ receipt: signedReceipt(stranger.privateKey, { keyId: attackerKeyId }) });
+
+    // Act
+    const outcome = await handleCommand(forged, deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ ran: false, code: ErrorCode.ReceiptWrongKey });
+    expect(deps.ran).toEqual([]);
   });
 
   it('refuses a replayed command: the same receipt runs its action once', async () => {

@@ -101,10 +101,11 @@ describe('Function: verifyReceipt', () => {
     };
 
     // Act
-    const ok = await verdict(receipt, { publicKey: undefined, checkSignature: check });
+    const trustedKeyIds = ['alias/chainsec-ledger'];
+    const ok = await verdict(receipt, { publicKey: undefined, checkSignature: check, trustedKeyIds });
     const changed = await verdict(
       { ...receipt, decision: 'rollback' },
-      { publicKey: undefined, checkSignature: check },
+      { publicKey: undefined, checkSignature: check, trustedKeyIds },
     );
 
     // Assess
