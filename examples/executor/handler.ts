@@ -48,7 +48,8 @@ export async function handleCommand(command: ActionCommand, deps: ExecutorDeps):
   if (command.receipt === undefined || command.receipt === null) {
     return refused(ErrorCode.ReceiptMalformed, 'unsigned: the command carries no receipt');
   }
-  const allowed = ALLOWED[command.operation];
+  // Own keys only: an operation named `constructor` or `__proto__` is not an entry of the table.
+  const allowed = Object.hasOwn(ALLOWED, String(command.operation)) ? ALLOWED[command.operation] : undefined;
   if (!allowed) return refused(ErrorCode.ReceiptActionMismatch, `operation ${String(command.operation)} needs no receipt this executor honours`);
   if (command.action === undefined || command.action === null) {
     return refused(ErrorCode.ReceiptActionMismatch, 'the command names no action for its receipt to cover');

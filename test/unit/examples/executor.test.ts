@@ -72,6 +72,18 @@ describe('Example: executor (examples/executor/handler.ts)', () => {
       ErrorCode.ReceiptActionMismatch,
       /does not allow rollback/,
     ],
+    [
+      'whose operation names a property every object has',
+      command({ operation: 'constructor' }),
+      ErrorCode.ReceiptActionMismatch,
+      /needs no receipt this executor honours/,
+    ],
+    [
+      'whose operation is __proto__',
+      command({ operation: '__proto__' }),
+      ErrorCode.ReceiptActionMismatch,
+      /needs no receipt this executor honours/,
+    ],
   ])('refuses a command %s and says why in its log', async (_what, cmd, code, reason) => {
     // Prepare
     const deps = executor();
