@@ -65,7 +65,8 @@ Exit status: 0 intact (last line "OK ..."), 1 not intact (last line
 
 verify-receipt checks a decision's receipt (the workflow output's "receipt",
 or a command's on the actions topic): its ECDSA signature with the public key,
-that its expiresAt is not past (as of --now, default now) and, with --action,
+that its expiresAt is not past (as of --now, an instant with its zone such as
+2026-12-01T10:05:00Z; default now) and, with --action,
 that the action file's JSON has the receipt's actionDigest (SHA-256 of its
 RFC 8785 canonical JSON). Exit status: 0 valid (last line "OK ..."), 1 not
 valid (a "FAIL <code>: ..." line saying why), 2 unusable input (a receipt,

@@ -1,4 +1,4 @@
-import { verifyReceiptWithKey } from '../receipts/verifyReceipt';
+import { ISO_INSTANT, verifyReceiptWithKey } from '../receipts/verifyReceipt';
 import { parseStrictJson } from '../domain/strictJson';
 import { ErrorCode, ReceiptRejectedError } from '../errors';
 import { printable, readPublicKey, UnusableInputError } from './verifyLedgerFile';
@@ -34,8 +34,11 @@ export function checkReceiptFile(input: ReceiptCheckInput): { lines: string[]; c
   let now: Date | undefined;
   if (input.now !== undefined) {
     now = new Date(input.now);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(input.now) || Number.isNaN(now.getTime())) {
-      throw new UnusableInputError(`--now ${printable(input.now, 40)} is not an ISO-8601 instant`);
+    // A time without its zone would be read as this machine's local time: another instant in every other zone.
+    if (!ISO_INSTANT.test(input.now) || Number.isNaN(now.getTime())) {
+      throw new UnusableInputError(
+        `--now ${printable(input.now, 40)} is not an ISO-8601 instant with its zone (Z or ±hh:mm)`,
+      );
     }
   }
   const lines = [`receipt: ${input.receiptFile}`, `public key ${input.publicKeyFile}: SHA-256 ${fingerprint}`];

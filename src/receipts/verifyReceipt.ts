@@ -37,7 +37,8 @@ export interface VerifyReceiptOptions {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** An instant as receipts write it: ISO-8601 with its zone (`Z` or an offset), never a local time. */
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 const refuse = (code: ConstructorParameters<typeof ReceiptRejectedError>[0], message: string, details = {}) =>
   new ReceiptRejectedError(code, message, details);

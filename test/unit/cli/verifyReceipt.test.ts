@@ -13,10 +13,14 @@ const tmp = useTempFiles('chainsec-verify-receipt-');
 const file = tmp.file;
 
 /** Runs `node bin/chainsec.js verify-receipt ...` as a user would. */
-function cli(args: string[]): { code: number | null; lines: string[]; stderr: string } {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { code: number | null; lines: string[]; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/chainsec.js'), 'verify-receipt', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
+    env,
   });
   return { code: r.status, lines: r.stdout.trimEnd().split('\n'), stderr: r.stderr };
 }
@@ -80,6 +84,22 @@ describe('CLI: chainsec verify-receipt', () => {
     // Assess
     expect(r.code).toBe(1);
     expect(r.lines.at(-1)).toMatch(line);
+  });
+
+  it('exits 2 on a --now without its zone, which would be read in the local time zone', () => {
+    // Prepare: the receipt expired at 10:15Z; asked about 10:20 on a machine in Tokyo, 10:20 local is 01:20Z
+    const receipt = file('zone.json', JSON.stringify(signedReceipt(signer.privateKey)));
+    const key = file('k.pem', signer.pem);
+
+    // Act
+    const r = cli(['--receipt', receipt, '--public-key', key, '--now', '2026-12-01T10:20:00'], {
+      ...process.env,
+      TZ: 'Asia/Tokyo',
+    });
+
+    // Assess: not an OK for a receipt past its expiry in UTC
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: --now 2026-12-01T10:20:00 is not an ISO-8601 instant with its zone/);
   });
 
   it.each([
