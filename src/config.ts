@@ -137,6 +137,8 @@ const EnvSchema = z.object({
   /** The Slack pacer's table (docs/ROUTING.md#pacing); set on the functions that post in bulk (ingest, sweep, actions) only. */
   PACER_TABLE: z.optional(z.string().check(z.minLength(3))),
   SIGNING_KEY_ID: nonEmpty(),
+  /** Comma-separated ARNs of the stack's earlier signing keys (before a rotation): `/chainsec verify` trusts them too. */
+  PREVIOUS_SIGNING_KEY_IDS: csv,
   APPROVALS_CHANNEL: nonEmpty(),
   APPROVER_USER_IDS: csv,
   APPROVER_USERGROUP_ID: z.optional(z.string()),
@@ -196,6 +198,12 @@ export interface Config {
   /** The Slack pacer's table; absent: Slack calls are not paced (only `Retry-After` is honoured). */
   pacerTable?: string;
   signingKeyId: string;
+  /**
+   * The stack's earlier signing keys: with {@link signingKeyId}, the only keys
+   * an entry checked in the app may be signed with (an entry names its key; the
+   * stack, not the entry, says which keys count).
+   */
+  previousSigningKeyIds: string[];
   approvalsChannel: string;
   policy: ApprovalPolicy;
   risk: RiskThresholds;
@@ -321,6 +329,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     ledgerTable: e.LEDGER_TABLE,
     ...(e.PACER_TABLE !== undefined && { pacerTable: e.PACER_TABLE }),
     signingKeyId: e.SIGNING_KEY_ID,
+    previousSigningKeyIds: e.PREVIOUS_SIGNING_KEY_IDS,
     approvalsChannel: e.APPROVALS_CHANNEL,
     policy,
     risk: { ...DEFAULT_RISK_THRESHOLDS, findingResponses: findingResponses(e.FINDING_RESPONSES) },

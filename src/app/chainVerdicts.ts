@@ -11,15 +11,20 @@ export interface ChainVerdict {
 
 /**
  * Checks incidents' chains as `/chainsec verify` does: each entry with the
- * key it names (after a rotation, older entries verify with the older key;
- * each key is fetched once per checker), and the chain's end against the
- * incident's stored head, which catches a chain cut short at its end.
+ * key it names, when that key is one the stack names (its signing key, or an
+ * earlier one listed in `previousSigningKeyIds`: after a rotation, older
+ * entries verify with the older key; each key is fetched once per checker),
+ * and the chain's end against the incident's stored head, which catches a
+ * chain cut short at its end. An entry naming any other key fails by name,
+ * unfetched: a key that merely lets chainsec read it vouches for nothing.
  */
 export function chainChecker(
-  deps: Pick<AppDeps, 'ledger' | 'signer'>,
+  deps: Pick<AppDeps, 'ledger' | 'signer' | 'config'>,
 ): (record: IncidentRecord) => Promise<ChainVerdict> {
   const keys = new Map<string, KeyObject>();
+  const trusted = new Set([deps.signer.keyId, ...deps.config.previousSigningKeyIds]);
   const load = async (keyId: string) => {
+    if (!trusted.has(keyId)) return;
     if (!keys.has(keyId)) keys.set(keyId, publicKeyFromPem(await deps.signer.publicKeyPem(keyId)));
   };
   return async (record) => {

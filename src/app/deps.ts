@@ -17,7 +17,10 @@ import type { Tracing } from './tracing';
  * `sideDocs`, `rejected`) come from {@link StoragePorts}.
  */
 export interface AppDeps extends StoragePorts {
-  config: Pick<Config, 'approvalsChannel' | 'policy' | 'onCall' | 'dryRun' | 'risk' | 'routes' | 'mcp'>;
+  config: Pick<
+    Config,
+    'approvalsChannel' | 'policy' | 'onCall' | 'dryRun' | 'risk' | 'routes' | 'mcp' | 'previousSigningKeyIds'
+  >;
   /** The agent's long text in full, apart from the incident (messages and states carry a preview). */
   fullText: FullTextStore;
   signer: Signer;

@@ -61,6 +61,7 @@ export function fakeAppDeps(options: FakeAppDepsOptions = {}): FakeAppDeps {
       dryRun: options.dryRun ?? false,
       risk: DEFAULT_RISK_THRESHOLDS,
       mcp: { agents: [], resultRetentionSeconds: 86_400, upstreams: [] },
+      previousSigningKeyIds: [],
     },
     ...storage.ports,
     fullText: new InMemoryFullTextStore(),

@@ -30,13 +30,15 @@ function rotatedChain(
   return entries;
 }
 
-function deps(entries: LedgerEntry[], pems: Record<string, string>): AppDeps {
+/** The app over `entries`, with KMS holding `pems`; the stack names `previous` as its earlier keys (OLD by default). */
+function deps(entries: LedgerEntry[], pems: Record<string, string>, previous: string[] = [OLD]): AppDeps {
   const last = entries[entries.length - 1]!;
   const { deps, storage } = fakeAppDeps({ now: '2026-11-23T12:00:00Z' });
   const record = approvalRecord(new Date('2026-11-23T10:00:00Z'), { ledgerSeq: last.seq, ledgerHead: last.hash });
   storage.table.seed({ ...record, incident: { ...record.incident, id: ID } }, { unpublished: entries });
   return {
     ...deps,
+    config: { ...deps.config, previousSigningKeyIds: previous },
     signer: {
       keyId: NEW,
       signDigest: async () => '',
@@ -70,6 +72,25 @@ describe('Function: runCommand', () => {
       });
       expect(answer!.text).toMatch(/^FAIL/);
       expect(JSON.stringify(answer!.blocks)).toContain(`no public key for keyId ${OLD}`);
+    });
+
+    it('fails, unfetched, an entry signed with a key the stack does not name, though KMS would hand its public key over', async () => {
+      // Prepare: the old key is readable (a key policy naming the role would do), but not among the stack's keys
+      const fetched: string[] = [];
+      const d = deps(rotatedChain(oldKey, newKey), { [OLD]: oldKey.publicPem, [NEW]: newKey.publicPem }, []);
+      const pemOf = d.signer.publicKeyPem;
+      d.signer.publicKeyPem = async (keyId) => {
+        fetched.push(keyId ?? NEW);
+        return pemOf(keyId);
+      };
+
+      // Act
+      const [answer] = await runCommand(d, { text: `verify ${ID}`, userId: 'U0APPROVER1', channelId: 'C0APPROVALS' });
+
+      // Assess
+      expect(answer!.text).toMatch(/^FAIL/);
+      expect(JSON.stringify(answer!.blocks)).toContain(`no public key for keyId ${OLD}`);
+      expect(fetched).not.toContain(OLD);
     });
 
     it('fails when an entry claims a key other than the one that signed it', async () => {

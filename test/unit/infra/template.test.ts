@@ -637,6 +637,28 @@ describe('File: template.yaml', () => {
       expect(publish?.Resource).toEqual({ Ref: 'ActionsTopic' });
     });
 
+    it("lets only the Slack events function read the earlier signing keys' public keys, and only when named", () => {
+      // Act
+      const conditional = policyStatements(template).filter(({ statement }) =>
+        JSON.stringify(statement).includes('PreviousSigningKeyArns'),
+      );
+
+      // Assess
+      expect(conditional.map(({ path: at }) => at.split('.')[0])).toEqual(['SlackEventsFunctionRole']);
+      expect(JSON.stringify(props('SlackEventsFunctionRole'))).toContain(
+        JSON.stringify([
+          'HasPreviousSigningKeys',
+          {
+            Sid: 'ReadEarlierPublicKeys',
+            Effect: 'Allow',
+            Action: 'kms:GetPublicKey',
+            Resource: { 'Fn::Split': [',', { Ref: 'PreviousSigningKeyArns' }] },
+          },
+          { Ref: 'AWS::NoValue' },
+        ]),
+      );
+    });
+
     it("lets the MCP function read the Slack secret and its own upstreams' secrets, no other", () => {
       // Act
       const reads = roleStatements('McpFunction').filter((st) =>
