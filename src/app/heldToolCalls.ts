@@ -4,7 +4,7 @@ import type { Receipt } from '../domain/receipt';
 import { storableProblem } from '../domain/storableJson';
 import { decideToolCall, proxiedName, toolCallAction } from '../domain/toolPolicy';
 import { ErrorCode, ReceiptRejectedError } from '../errors';
-import { verifyReceipt } from '../receipts/verifyReceipt';
+import { checkOwnReceipt } from './ownReceipts';
 import type { McpApproval, ToolCallForward } from '../services/McpApprovals';
 import type { ApprovalStatus } from './approvalStatus';
 import type { AgentApprovalDeps } from './mcpDeps';
@@ -110,14 +110,8 @@ async function receiptAllowing(
   const other = { refused: 'the decision does not allow exactly this call' };
   if (status.status !== 'approved' || !status.receipt) return other;
   if (approval.outcome?.dryRun) return { refused: 'it was approved in dry run, where nothing runs' };
-  const { signer, clock } = ctx.deps;
   try {
-    const receipt = await verifyReceipt(status.receipt, {
-      publicKey: await signer.publicKeyPem(),
-      trustedKeyIds: [signer.keyId],
-      now: clock.now(),
-      action,
-    });
+    const receipt = await checkOwnReceipt(ctx.deps, status.receipt, action);
     return receipt.incidentId === approval.incidentId && receipt.decision === 'approve' ? { receipt } : other;
   } catch (e) {
     if (!(e instanceof ReceiptRejectedError)) throw e;

@@ -13,11 +13,11 @@ import { approvalOf, listRequests, type RequestApprovalOutcome, requestApproval 
 import { type ApprovalStatus, statusOf } from '../app/approvalStatus';
 import type { AgentApprovalDeps } from '../app/mcpDeps';
 import { toolCallResult } from '../app/heldToolCalls';
+import { checkOwnReceipt } from '../app/ownReceipts';
 import { callProxiedTool, listProxiedTools } from '../app/proxyToolCalls';
 import { splitProxiedName } from '../domain/toolPolicy';
 import type { AgentPolicy } from '../domain/agents';
 import { ChainsecError } from '../errors';
-import { verifyReceipt } from '../receipts/verifyReceipt';
 import { agentFacing } from './agentFacingErrors';
 import { AgentTaskStore, taskOf } from './AgentTaskStore';
 import { approvalTools, MAX_LISTED_REQUESTS, ToolName, toolResultTool } from './approvalTools';
@@ -170,14 +170,8 @@ async function checkReceipt(ctx: AgentApprovalDeps, args: unknown): Promise<Call
   const given = (args ?? {}) as { receipt?: unknown; action?: unknown };
   if (typeof given.receipt !== 'object' || given.receipt === null)
     return errorResult('invalid arguments: receipt: an object is required');
-  const { signer, clock } = ctx.deps;
   try {
-    const receipt = await verifyReceipt(given.receipt, {
-      publicKey: await signer.publicKeyPem(),
-      trustedKeyIds: [signer.keyId],
-      now: clock.now(),
-      ...(given.action !== undefined && { action: given.action }),
-    });
+    const receipt = await checkOwnReceipt(ctx.deps, given.receipt, given.action);
     const text = `OK: the receipt of incident ${receipt.incidentId} holds (${receipt.decision} by ${receipt.decidedBy.join(' and ')}, valid until ${receipt.expiresAt})${given.action === undefined ? '' : ' and allows this action'}.`;
     return { content: [{ type: 'text', text }], structuredContent: { valid: true, receipt } };
   } catch (e) {
