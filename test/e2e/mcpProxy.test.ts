@@ -10,8 +10,14 @@ import { APPROVALS_CHANNEL, APPROVER_1 } from '../../sandbox/identities';
 import { DynamoDbFaultProxy } from '../../sandbox/local/DynamoDbFaultProxy';
 import { actionDigest } from '../../src/domain/actionDigest';
 import { argumentsDigest, toolCallAction } from '../../src/domain/toolPolicy';
-import { eventually, localClientConfig } from '../support/localAws';
-import { approvedHeldCall, approvedHeldTask, noLongerPending, useMcpAgents } from '../support/mcpAgents';
+import { localClientConfig } from '../support/localAws';
+import {
+  approvedHeldCall,
+  approvedHeldTask,
+  decidedHeldTask,
+  noLongerPending,
+  useMcpAgents,
+} from '../support/mcpAgents';
 import { useTempFiles } from '../support/tempFiles';
 import { ledgerEntries, textOf, unique, useHarness } from '../support/sandboxHarness';
 
@@ -235,28 +241,16 @@ describe('E2E: chainsec governs calls to another MCP server', () => {
     const ops = await agent('agent-ops');
     const message = `<b>deny me ${unique()}</b>`;
 
-    // Act: an echo outside the plain pattern is held (approve tier), asked as a task
-    const created = await ops.request(
-      { method: 'tools/call', params: { name: 'everything__echo', arguments: { message }, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const { taskId } = created.task;
-    const status = await ops.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
-    const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
-    const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
-    await h.click({ user: APPROVER_1, actionId: 'chainsec_deny', value: incidentId, messageTs: card.ts });
-    await eventually(
-      async () => ((await ops.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
-      20_000,
-      100,
-    );
-    const final = (await ops.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as Result;
+    // Act: an echo outside the plain pattern is held (approve tier), asked as a task, and denied on its card
+    const denied = await decidedHeldTask(h, ops, 'everything__echo', { message }, 'chainsec_deny');
+    const { card } = denied;
+    const final = denied.result as Result;
 
     // Assess
     expect(textOf(card)).toContain('*tool*: echo');
     // Hostile text stays inert: escaped, never markup.
     expect(textOf(card)).toContain('&lt;b&gt;deny me');
-    expect(created.task.status).toBe('working');
+    expect(denied.createdStatus).toBe('working');
     expect(final.isError).toBe(true);
     expect(text(final)).toMatch(/denied/);
     expect(upstreamCalls().some((c) => (c.arguments as { message?: string }).message === message)).toBe(false);

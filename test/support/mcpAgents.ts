@@ -68,15 +68,17 @@ export async function approvedHeldCall(
 }
 
 /**
- * Makes a held call as an MCP task, approves it with one click on its card,
- * waits until the task leaves `working`, and reads its result.
+ * Makes a held call as an MCP task, decides it with one click on its card
+ * (`chainsec_approve` by default, or `chainsec_deny`), waits until the task
+ * leaves `working`, and reads its result.
  */
-export async function approvedHeldTask(
+export async function decidedHeldTask(
   h: Harness,
   agent: Client,
   tool: string,
   args: Record<string, unknown>,
-): Promise<{ taskId: string; incidentId: string; card: RecordedMessage; result: ToolResult }> {
+  decision: 'chainsec_approve' | 'chainsec_deny' = 'chainsec_approve',
+): Promise<{ taskId: string; createdStatus: string; incidentId: string; card: RecordedMessage; result: ToolResult }> {
   const created = await agent.request(
     { method: 'tools/call', params: { name: tool, arguments: args, task: {} } },
     CreateTaskResultSchema,
@@ -85,15 +87,19 @@ export async function approvedHeldTask(
   const status = await agent.callTool({ name: 'get_approval', arguments: { approvalId: taskId } });
   const incidentId = (status.structuredContent as { incidentId: string }).incidentId;
   const card = await h.waitForMessage(incidentId, { channel: APPROVALS_CHANNEL, kind: 'message' });
-  await h.click({ user: APPROVER_1, actionId: 'chainsec_approve', value: incidentId, messageTs: card.ts });
+  await h.click({ user: APPROVER_1, actionId: decision, value: incidentId, messageTs: card.ts });
   await eventually(
     async () => ((await agent.experimental.tasks.getTask(taskId)).status === 'working' ? undefined : true),
     20_000,
     100,
   );
   const result = (await agent.experimental.tasks.getTaskResult(taskId, CallToolResultSchema)) as ToolResult;
-  return { taskId, incidentId, card, result };
+  return { taskId, createdStatus: created.task.status, incidentId, card, result };
 }
+
+/** {@link decidedHeldTask}, approved. */
+export const approvedHeldTask = (h: Harness, agent: Client, tool: string, args: Record<string, unknown>) =>
+  decidedHeldTask(h, agent, tool, args);
 
 /**
  * Asks `tool` (`get_approval`, or `get_tool_result` for a held call) about
