@@ -120,12 +120,12 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
     try {
       return await use(await this.session(upstream, key));
     } catch (e) {
-      this.drop(key);
+      void this.drop(key);
       if (!(e instanceof StreamableHTTPError && REFUSED_UNREAD.has(e.code ?? 0))) throw e;
       try {
         return await use(await this.session(upstream, key, e.code === 401));
       } catch (again) {
-        this.drop(key);
+        void this.drop(key);
         throw again;
       }
     }
@@ -151,14 +151,13 @@ export class StreamableHttpUpstreamMcp implements UpstreamMcp {
 
   /** Closes every kept session (whoever owns this client is done with it). */
   public async close(): Promise<void> {
-    const sessions = [...this.sessions.values()];
-    this.sessions.clear();
-    await Promise.all(sessions.map((s) => s.then((c) => c.close()).catch(() => undefined)));
+    await Promise.all([...this.sessions.keys()].map((key) => this.drop(key)));
   }
 
-  private drop(key: string): void {
+  /** Forgets a session and closes it (a session that never opened has nothing to close). */
+  private async drop(key: string): Promise<void> {
     const session = this.sessions.get(key);
     this.sessions.delete(key);
-    void session?.then((c) => c.close()).catch(() => undefined);
+    await session?.then((c) => c.close()).catch(() => undefined);
   }
 }
