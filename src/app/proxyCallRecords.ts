@@ -45,12 +45,7 @@ export async function forward(
     result = await ctx.proxy.upstreamMcp.callTool(upstream, call.tool, call.arguments, agent.name);
     resultDigest = digestOf(upstream, result);
   } catch (e) {
-    const failure =
-      e instanceof UpstreamCredentialsError
-        ? `${printable(e.message)} (${e.code}): nothing was sent to it. The call is not retried.`
-        : e instanceof UpstreamResultUnreadableError
-          ? `the call ran once on the MCP server "${upstream.name}", but ${printable(e.message)} (${e.code}), so it is withheld. The call is not retried.`
-          : `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
+    const failure = failureText(upstream, e);
     ctx.deps.telemetry.warn('proxied tool call failed upstream', { upstream: upstream.name, error: failure });
     await record(
       ctx,
@@ -84,6 +79,15 @@ export async function forward(
     return { result: errorResult(failure), failure };
   }
   return { result };
+}
+
+/** What the agent is told, and the ledger records, of a forward that did not answer a usable result. */
+function failureText(upstream: Upstream, e: unknown): string {
+  if (e instanceof UpstreamCredentialsError)
+    return `${printable(e.message)} (${e.code}): nothing was sent to it. The call is not retried.`;
+  if (e instanceof UpstreamResultUnreadableError)
+    return `the call ran once on the MCP server "${upstream.name}", but ${printable(e.message)} (${e.code}), so it is withheld. The call is not retried.`;
+  return `the MCP server "${upstream.name}" failed: ${printable((e as Error).message).slice(0, MAX_FAILURE_CHARS)}. The call is not retried.`;
 }
 
 /**
